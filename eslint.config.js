@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/src/gen/**', 'console/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  {
+    // The agent's core is OS-, transport- and UI-neutral (HOUSE-STYLE habit 1).
+    files: ['agent/src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/linux/**', '**/win32/**', '**/darwin/**'], message: 'core must not import OS adapters' },
+          { group: ['electron', '@grpc/*', 'fastify', '**/uplink/**'], message: 'core must not import transports or UI' },
+        ],
+      }],
+    },
+  },
+  {
+    // The console talks to the collector only through its API client and never touches Node.
+    files: ['console/src/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'the console runs in a browser' }] }] },
+  },
+);

@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+import type { Event, Event__Output } from './gen/mamori/v1/Event.ts';
+
+/** Where the .proto files live; loaders elsewhere resolve from here. */
+export const protoRoot = fileURLToPath(new URL('..', import.meta.url));
+export const protoFiles = ['mamori/v1/events.proto', 'mamori/v1/agent_service.proto'];
+
+/** The conversion options used everywhere: they match the flags the types in src/gen were generated with. */
+export const conversionOptions = {
+  longs: Number,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  oneofs: true,
+} as const;
+
+let root: protobuf.Root | undefined;
+function loadRoot(): protobuf.Root {
+  if (!root) {
+    root = new protobuf.Root();
+    root.resolvePath = (_origin, target) => `${protoRoot}${target}`;
+    root.loadSync(protoFiles);
+  }
+  return root;
+}
+
+function eventType(): protobuf.Type {
+  return loadRoot().lookupType('mamori.v1.Event');
+}
+
+/** Encodes an event once; these exact bytes are what gets hashed, signed, shipped and stored. */
+export function encodeEvent(event: Event): Buffer {
+  const type = eventType();
+  const message = type.fromObject(event as Record<string, unknown>);
+  return Buffer.from(type.encode(message).finish());
+}
+
+/** Decodes stored or received event bytes. Throws on malformed input. */
+export function decodeEvent(bytes: Uint8Array): Event__Output {
+  const type = eventType();
+  return type.toObject(type.decode(bytes), conversionOptions) as Event__Output;
+}
+
+/** The name of the payload an event carries, e.g. "device" or "print_job" in snake case. */
+export function eventKind(event: Event__Output): string {
+  const key = event.payload ?? '';
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
