@@ -1,0 +1,7 @@
+export * from './schema/index.ts';
+export * from './load.ts';
+export * from './effective.ts';
+import { fileURLToPath } from 'node:url';
+
+/** The policies shipped with Mamori (policies/default), used when a collector is initialised. */
+export const defaultPolicyDir = fileURLToPath(new URL('../default', import.meta.url));

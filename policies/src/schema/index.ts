@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { DevicePolicySchema } from './device.ts';
+import { PurposeSchema } from './general.ts';
+import {
+  AlertsPolicySchema, CategoriesSchema, FileCopyPolicySchema, MailPolicySchema, NotificationsPolicySchema,
+  PrintPolicySchema, UploadPolicySchema,
+} from './sections.ts';
+
+/** One policy file: any subset of the sections below. Files in a policy folder are merged section by section. */
+export const PolicyFileSchema = z.object({
+  purpose: PurposeSchema.optional(),
+  device: DevicePolicySchema.optional(),
+  file_copy: FileCopyPolicySchema.optional(),
+  print: PrintPolicySchema.optional(),
+  mail: MailPolicySchema.optional(),
+  upload: UploadPolicySchema.optional(),
+  categories: CategoriesSchema.optional(),
+  alerts: AlertsPolicySchema.optional(),
+  notifications: NotificationsPolicySchema.optional(),
+}).strict();
+
+/** The whole organisation's policy, every section present with defaults applied. */
+export const PolicySetSchema = z.object({
+  purpose: PurposeSchema.default(PurposeSchema.parse({})),
+  device: DevicePolicySchema.default(DevicePolicySchema.parse({})),
+  file_copy: FileCopyPolicySchema,
+  print: PrintPolicySchema,
+  mail: MailPolicySchema,
+  upload: UploadPolicySchema,
+  categories: CategoriesSchema,
+  alerts: AlertsPolicySchema,
+  notifications: NotificationsPolicySchema,
+}).strict();
+
+export type PolicySet = z.infer<typeof PolicySetSchema>;
+export type PolicyFile = z.infer<typeof PolicyFileSchema>;
+export * from './device.ts';
+export * from './general.ts';
+export * from './sections.ts';
