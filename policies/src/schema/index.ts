@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { DevicePolicySchema } from './device.ts';
 import { PurposeSchema } from './general.ts';
-import {
-  AlertsPolicySchema, CategoriesSchema, FileCopyPolicySchema, MailPolicySchema, NotificationsPolicySchema,
-  PrintPolicySchema, UploadPolicySchema,
-} from './sections.ts';
+import { AlertsPolicySchema } from './alerts.ts';
+import { CategoriesSchema } from './categories.ts';
+import { FileCopyPolicySchema } from './file-copy.ts';
+import { MailPolicySchema } from './mail.ts';
+import { NotificationsPolicySchema } from './notifications.ts';
+import { PrintPolicySchema } from './print.ts';
+import { UploadPolicySchema } from './upload.ts';
 
 /** One policy file: any subset of the sections below. Files in a policy folder are merged section by section. */
 export const PolicyFileSchema = z.object({
@@ -36,4 +39,10 @@ export type PolicySet = z.infer<typeof PolicySetSchema>;
 export type PolicyFile = z.infer<typeof PolicyFileSchema>;
 export * from './device.ts';
 export * from './general.ts';
-export * from './sections.ts';
+export * from './alerts.ts';
+export * from './categories.ts';
+export * from './file-copy.ts';
+export * from './mail.ts';
+export * from './notifications.ts';
+export * from './print.ts';
+export * from './upload.ts';

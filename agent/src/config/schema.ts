@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/**
+ * The agent's configuration: one schema, validated once at start, frozen and passed down. Each sensor's own
+ * settings live in its section under `sensors`, declared next to the sensor (sensors/<name>/common/config.ts).
+ */
+export const AgentConfigSchema = z.object({
+  /** Where the key, journal, pinned CA and applied policy live (/var/lib/mamori on Linux). */
+  stateDir: z.string().min(1),
+  /** Journal size cap in bytes; reaching it is recorded as an event. */
+  journalMaxBytes: z.number().int().positive().default(2 * 1024 ** 3),
+  uplink: z.object({
+    batchSize: z.number().int().min(1).max(10_000).default(500),
+    /** Backlog drain rate after an outage, so thousands of PCs returning at once don't swamp the collector. */
+    drainEventsPerSecond: z.number().positive().default(20_000),
+    backoffInitialMs: z.number().int().positive().default(500),
+    backoffMaxMs: z.number().int().positive().default(60_000),
+    heartbeatMs: z.number().int().positive().default(30_000),
+  }).strict().default({}),
+  local: z.object({
+    /** Loopback endpoint for the tray page and the browser extension. */
+    port: z.number().int().min(0).max(65535).default(7444),
+  }).strict().default({}),
+  sensors: z.object({}).passthrough().default({}),
+}).strict();
+
+export type AgentConfig = Readonly<z.infer<typeof AgentConfigSchema>>;

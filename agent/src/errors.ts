@@ -1,0 +1,26 @@
+/** The agent's error catalog: every error the agent reports has a code, a message and, optionally, a cause. */
+export const agentErrors = {
+  AGENT_CONFIG_INVALID: 'the agent configuration is invalid',
+  AGENT_NOT_ENROLLED: 'this agent is not enrolled: run `mamori-agent enroll <token>`',
+  AGENT_ALREADY_ENROLLED: 'this agent is already enrolled (use --force to enroll again; history stays on the collector)',
+  AGENT_TOKEN_MALFORMED: 'the enrollment token is malformed',
+  AGENT_TOKEN_REJECTED: 'the collector rejected the enrollment token',
+  AGENT_PIN_MISMATCH: "the collector's certificate does not match the CA fingerprint in the token",
+  AGENT_COLLECTOR_UNREACHABLE: 'the collector cannot be reached',
+  AGENT_UNLOCK_CODE_INVALID: 'the unlock code is invalid',
+  AGENT_UNLOCK_CODE_EXPIRED: 'the unlock code has expired',
+  AGENT_UNLOCK_CODE_USED: 'the unlock code was already used',
+  AGENT_LOCAL_REQUEST_INVALID: 'a local request (tray or browser extension) was refused',
+  AGENT_USAGE: 'wrong command-line usage',
+} as const;
+
+export type AgentErrorCode = keyof typeof agentErrors;
+
+export class AgentError extends Error {
+  readonly code: AgentErrorCode;
+  constructor(code: AgentErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(detail ? `${agentErrors[code]}: ${detail}` : agentErrors[code], options);
+    this.name = 'AgentError';
+    this.code = code;
+  }
+}

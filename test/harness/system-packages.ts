@@ -1,0 +1,26 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+
+/** True when every named command is on PATH. */
+export function haveCommands(commands: string[]): boolean {
+  return commands.every((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0);
+}
+
+/**
+ * Makes sure Debian packages are installed for an integration suite. Under CI=true a missing package is
+ * installed (apt-get) or the suite fails — it never skips. Outside CI it installs when running as root and
+ * otherwise reports false so the suite can skip with a reason.
+ */
+export function ensureDebianPackages(packages: string[], commands: string[]): boolean {
+  if (haveCommands(commands)) return true;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot && process.env.CI !== 'true') return false;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, stdio: 'pipe' });
+  } catch {
+    execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'pipe' });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, stdio: 'pipe' });
+  }
+  if (!haveCommands(commands)) throw new Error(`installed ${packages.join(' ')} but ${commands.join(', ')} still missing`);
+  return true;
+}
