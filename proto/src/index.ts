@@ -23,3 +23,4 @@ export type { SensorStatus, SensorStatus__Output } from './gen/mamori/v1/SensorS
 export type { EnrollRequest, EnrollRequest__Output } from './gen/mamori/v1/EnrollRequest.ts';
 export type { EnrollResponse, EnrollResponse__Output } from './gen/mamori/v1/EnrollResponse.ts';
 export type { AgentServiceClient, AgentServiceHandlers } from './gen/mamori/v1/AgentService.ts';
+export * from './unlock-code.ts';
