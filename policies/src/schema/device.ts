@@ -16,6 +16,9 @@ export const DeviceAllowSchema = z.object({
   users: z.array(z.string()).optional(),
 }).strict().refine((e) => e.serial !== undefined || e.vendor_id !== undefined, {
   message: 'an allow-list entry needs a serial or a vendor_id',
+}).refine((e) => e.product_id === undefined || e.vendor_id !== undefined, {
+  message: 'product_id needs a vendor_id (a product id means nothing without its vendor)',
+  path: ['product_id'],
 });
 
 const DeviceRulesSchema = z.object({
