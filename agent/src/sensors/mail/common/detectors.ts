@@ -1,0 +1,64 @@
+/**
+ * Content detectors with check digits, so that order numbers and phone numbers don't trip them. Input is
+ * NFKC-normalised first: Japanese users often type full-width digits (１２３４) and hyphens (－).
+ */
+
+/** Japan's individual number (My Number): 12 digits whose last is a check digit over the first 11. */
+export function isValidMyNumber(digits: string): boolean {
+  if (!/^\d{12}$/.test(digits)) return false;
+  let sum = 0;
+  // P_n is the n-th digit counted from the right of the first 11; Q_n = n+1 for n ≤ 6, n−5 for n ≥ 7.
+  for (let n = 1; n <= 11; n += 1) {
+    const p = Number(digits[11 - n]);
+    const q = n <= 6 ? n + 1 : n - 5;
+    sum += p * q;
+  }
+  const remainder = sum % 11;
+  const check = remainder <= 1 ? 0 : 11 - remainder;
+  return check === Number(digits[11]);
+}
+
+/** Luhn (mod 10) check used by every card network. */
+export function passesLuhn(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Digits grouped 4-4-4 with optional space or hyphen, not touching other digits. */
+const myNumberCandidate = /(?<!\d)(\d{4})[ -]?(\d{4})[ -]?(\d{4})(?!\d)/g;
+/** 13–19 digits with optional single separators, not touching other digits. */
+const cardCandidate = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
+
+export function normalizeForScan(text: string): string {
+  return text.normalize('NFKC');
+}
+
+/** My Numbers (digits only) found in already-normalised text. */
+export function findMyNumbers(normalized: string): string[] {
+  const found: string[] = [];
+  for (const match of normalized.matchAll(myNumberCandidate)) {
+    const digits = `${match[1]}${match[2]}${match[3]}`;
+    if (isValidMyNumber(digits)) found.push(digits);
+  }
+  return found;
+}
+
+/** Card numbers (digits only) found in already-normalised text: major-network prefix and Luhn-valid. */
+export function findCardNumbers(normalized: string): string[] {
+  const found: string[] = [];
+  for (const match of normalized.matchAll(cardCandidate)) {
+    const digits = match[0].replace(/[ -]/g, '');
+    // 3 (Amex/JCB/Diners), 4 (Visa), 5 (Mastercard), 6 (Discover/UnionPay): other prefixes are not card numbers.
+    if (/^[3-6]/.test(digits) && passesLuhn(digits)) found.push(digits);
+  }
+  return found;
+}
