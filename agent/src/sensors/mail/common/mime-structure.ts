@@ -1,0 +1,64 @@
+import type { Readable } from 'node:stream';
+import { Splitter } from '@zone-eu/mailsplit';
+
+export interface StructureResult {
+  /** Why the structure is broken, empty when it is sound. */
+  problems: string[];
+  /** The first characters of the raw body, for messages whose text the MIME parser cannot reach. */
+  rawBodyText: string;
+}
+
+interface SplitterNode {
+  type: 'node';
+  multipart: string | false;
+  _boundary: Buffer | false;
+  parentNode: SplitterNode | false;
+}
+
+/**
+ * Walks the MIME tree and reports what a lenient parser silently papers over: a multipart without a boundary
+ * parameter, or whose boundary never appears (so the whole body is one unparsed blob). Streaming: only node
+ * headers and the first `keepChars` of body bytes are kept.
+ */
+export function checkStructure(input: Readable, keepChars: number): Promise<StructureResult> {
+  return new Promise((resolve) => {
+    const problems: string[] = [];
+    const children = new Map<SplitterNode, number>();
+    const raw: Buffer[] = [];
+    let rawLength = 0;
+    let settled = false;
+    const splitter = new Splitter();
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      for (const [node, count] of children) {
+        if (!node._boundary) problems.push(`multipart/${node.multipart} without a boundary parameter`);
+        else if (count === 0) problems.push(`multipart/${node.multipart} boundary "${node._boundary.toString()}" never appears in the body`);
+      }
+      resolve({ problems, rawBodyText: Buffer.concat(raw).toString('utf8').slice(0, keepChars) });
+    };
+    splitter.on('data', (chunk: { type: string; value?: Buffer } & Partial<SplitterNode>) => {
+      if (chunk.type === 'node') {
+        const node = chunk as SplitterNode;
+        if (node.multipart) children.set(node, 0);
+        const parent = node.parentNode;
+        if (parent && children.has(parent)) children.set(parent, (children.get(parent) ?? 0) + 1);
+      } else if (chunk.value && rawLength < keepChars * 4) {
+        raw.push(chunk.value);
+        rawLength += chunk.value.length;
+      }
+    });
+    splitter.on('error', (error: Error) => {
+      problems.push(`MIME structure error: ${error.message}`);
+      input.unpipe(splitter);
+      input.destroy();
+      finish();
+    });
+    splitter.on('end', finish);
+    input.on('error', (error) => {
+      problems.push(`read error: ${error.message}`);
+      finish();
+    });
+    input.pipe(splitter);
+  });
+}
