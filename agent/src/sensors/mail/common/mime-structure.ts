@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { EventEmitter } from 'node:events';
 import { Splitter } from '@zone-eu/mailsplit';
 
 export interface StructureResult {
@@ -37,9 +38,9 @@ export function checkStructure(input: Readable, keepChars: number): Promise<Stru
       }
       resolve({ problems, rawBodyText: Buffer.concat(raw).toString('utf8').slice(0, keepChars) });
     };
-    splitter.on('data', (chunk: { type: string; value?: Buffer } & Partial<SplitterNode>) => {
+    splitter.on('data', (chunk) => {
       if (chunk.type === 'node') {
-        const node = chunk as SplitterNode;
+        const node = chunk as unknown as SplitterNode;
         if (node.multipart) children.set(node, 0);
         const parent = node.parentNode;
         if (parent && children.has(parent)) children.set(parent, (children.get(parent) ?? 0) + 1);
@@ -48,13 +49,15 @@ export function checkStructure(input: Readable, keepChars: number): Promise<Stru
         rawLength += chunk.value.length;
       }
     });
-    splitter.on('error', (error: Error) => {
+    // The package types declare only 'data'; the splitter is a Transform stream and emits the usual events.
+    const events = splitter as unknown as EventEmitter;
+    events.on('error', (error: Error) => {
       problems.push(`MIME structure error: ${error.message}`);
       input.unpipe(splitter);
       input.destroy();
       finish();
     });
-    splitter.on('end', finish);
+    events.on('end', finish);
     input.on('error', (error) => {
       problems.push(`read error: ${error.message}`);
       finish();
