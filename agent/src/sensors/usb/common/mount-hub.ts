@@ -1,0 +1,36 @@
+import type { MountInfo } from './types.ts';
+
+export type MountHubListener = (change: { type: 'mounted' | 'unmounted'; mount: MountInfo }) => void;
+
+/**
+ * Removable filesystems that device policy let stay mounted, published by the usb sensor for the file-copy
+ * sensor, so files are recorded only on media the PC really writes to and mountinfo is polled once.
+ */
+export class MountHub {
+  readonly #mounts = new Map<string, MountInfo>();
+  readonly #listeners = new Set<MountHubListener>();
+
+  /** Mounts usable right now. */
+  current(): MountInfo[] {
+    return [...this.#mounts.values()];
+  }
+
+  publish(type: 'mounted' | 'unmounted', mount: MountInfo): void {
+    if (type === 'mounted') {
+      if (this.#mounts.has(mount.mountPoint)) return;
+      this.#mounts.set(mount.mountPoint, mount);
+    } else if (!this.#mounts.delete(mount.mountPoint)) {
+      return;
+    }
+    for (const listener of this.#listeners) listener({ type, mount });
+  }
+
+  /** Calls `listener` on every change; returns the unsubscribe function. */
+  subscribe(listener: MountHubListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+/** The agent's one hub; sensor factories use it unless a test passes its own. */
+export const removableMounts = new MountHub();
