@@ -51,6 +51,7 @@ export function verifyEvidence(doc, options = {}) {
     return { ok: false, events: 0, batches: 0, problems: [`not a ${EXPORT_FORMAT} document`] };
   }
   let key;
+  let eventCount = 0;
   try {
     key = ed25519PublicKey(Buffer.from(options.publicKey ?? doc.agent?.public_key ?? '', 'base64'));
   } catch (error) {
@@ -59,18 +60,18 @@ export function verifyEvidence(doc, options = {}) {
   const agentId = String(doc.agent?.id ?? '');
   const bySeq = new Map();
   for (const event of doc.events ?? []) bySeq.set(Number(event.seq), event);
-  let previousBatch;
-  let eventCount = 0;
+  const computed = new Map(); // seq → chain hash recomputed from the bytes
+  const counted = new Set();
+  let previousLast;
   for (const batch of doc.batches ?? []) {
     const first = Number(batch.first_seq);
     const last = Number(batch.last_seq);
+    if (previousLast !== undefined) {
+      if (first > previousLast + 1) problems.push(`sequence gap: seq ${previousLast + 1}..${first - 1} missing`);
+      const before = computed.get(first - 1);
+      if (before && before.toString('hex') !== batch.prev_hash) problems.push(`chain break between seq ${first - 1} and ${first}`);
+    }
     let hash = Buffer.from(batch.prev_hash, 'hex');
-    if (previousBatch && previousBatch.last_seq + 1 === first && previousBatch.last_hash !== batch.prev_hash) {
-      problems.push(`chain break between seq ${previousBatch.last_seq} and ${first}`);
-    }
-    if (previousBatch && previousBatch.last_seq + 1 !== first) {
-      problems.push(`sequence gap: seq ${previousBatch.last_seq + 1}..${first - 1} missing`);
-    }
     for (let seq = first; seq <= last; seq += 1) {
       const event = bySeq.get(seq);
       if (!event) {
@@ -80,7 +81,13 @@ export function verifyEvidence(doc, options = {}) {
       }
       hash = chainHash(hash, Buffer.from(event.bytes, 'base64'));
       if (hash.toString('hex') !== event.hash) problems.push(`seq ${seq}: hash does not match its bytes`);
-      eventCount += 1;
+      const known = computed.get(seq);
+      if (known && !known.equals(hash)) problems.push(`seq ${seq}: overlapping batches disagree`);
+      computed.set(seq, hash);
+      if (!counted.has(seq)) {
+        counted.add(seq);
+        eventCount += 1;
+      }
     }
     if (hash && hash.toString('hex') !== batch.last_hash) {
       problems.push(`batch ${first}..${last}: events do not chain to the signed last hash`);
@@ -90,8 +97,9 @@ export function verifyEvidence(doc, options = {}) {
       Buffer.from(batch.prev_hash, 'hex'), Buffer.from(batch.last_hash, 'hex'), Buffer.from(batch.signature, 'base64'),
     );
     if (!signed) problems.push(`batch ${first}..${last}: signature does not verify with the agent's public key`);
-    previousBatch = { last_seq: last, last_hash: batch.last_hash };
+    previousLast = previousLast === undefined ? last : Math.max(previousLast, last);
   }
+  for (const seq of bySeq.keys()) if (!counted.has(seq)) problems.push(`seq ${seq}: event not covered by any signed batch`);
   if ((doc.batches ?? []).length === 0) problems.push('export holds no signed batches');
   return { ok: problems.length === 0, events: eventCount, batches: (doc.batches ?? []).length, problems };
 }

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import type * as grpc from '@grpc/grpc-js';
+import { loadTlsMaterial, databasePath, type TlsMaterial } from './data-dir.ts';
+import type { CollectorConfig } from './config/schema.ts';
+import { CollectorHub } from './hub.ts';
+import { buildHttpServer } from './http/server.ts';
+import { createGrpcServer } from './ingest/grpc-server.ts';
+import { SessionRegistry } from './ingest/sessions.ts';
+import { PolicyService } from './policy-service.ts';
+import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+
+export interface CollectorApp {
+  config: CollectorConfig;
+  tls: TlsMaterial;
+  store: SqliteStore;
+  hub: CollectorHub;
+  sessions: SessionRegistry;
+  policy: PolicyService;
+  http: FastifyInstance;
+  grpc: grpc.Server;
+  /** Binds both servers; returns the actual ports (0 in config = any free port). */
+  listen(): Promise<{ grpcPort: number; httpUrl: string }>;
+  close(): Promise<void>;
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1';
+}
+
+/** Composes the collector from its config; nothing listens until listen(). */
+export async function buildApp(config: CollectorConfig, now: () => number = Date.now): Promise<CollectorApp> {
+  const tls = loadTlsMaterial(config.dataDir);
+  const store = new SqliteStore(databasePath(config.dataDir));
+  const hub = new CollectorHub();
+  const sessions = new SessionRegistry();
+  const policy = new PolicyService(store, sessions, now);
+  await policy.load();
+  const { server: grpcServer, credentials } = createGrpcServer({
+    store, hub, sessions, policy, now, collectorName: config.name,
+    limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
+    tls,
+  });
+  // Exceptions may be written by the CLI (another process) or the console: poll for new rows and push them
+  // to the PC's agent. 200 ms keeps "applied on the PC in under a second" with room to spare.
+  let exceptionCursor = (await store.exceptionsAfter(0)).cursor;
+  const exceptionWatcher = setInterval(() => {
+    void store.exceptionsAfter(exceptionCursor).then(async ({ cursor, pcs }) => {
+      exceptionCursor = cursor;
+      await Promise.all(pcs.map((pc) => policy.push(pc)));
+    }).catch(() => undefined);
+  }, 200);
+  exceptionWatcher.unref();
+  const useHttps = !isLoopback(config.http.host);
+  const { app: http } = await buildHttpServer({
+    store, db: store.db, now, ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
+  });
+
+  return {
+    config, tls, store, hub, sessions, policy, http, grpc: grpcServer,
+    async listen() {
+      const grpcPort = await new Promise<number>((resolve, reject) => {
+        grpcServer.bindAsync(`${config.grpc.host}:${config.grpc.port}`, credentials, (error, port) => (error ? reject(error) : resolve(port)));
+      });
+      await http.listen({ host: config.http.host, port: config.http.port });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.http.port;
+      const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
+      return { grpcPort, httpUrl: `${useHttps ? 'https' : 'http'}://${host}:${port}/` };
+    },
+    async close() {
+      clearInterval(exceptionWatcher);
+      for (const session of sessions.all()) session.close();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => { grpcServer.forceShutdown(); resolve(); }, 2_000);
+        grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
+      });
+      await http.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,234 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { readPolicyDir, PolicyValidationError } from '@mamori/policies';
+import { verifyEvidence } from '@mamori/proto';
+import { buildApp } from '../app.ts';
+import { generatePassword, hashPassword } from '../auth/passwords.ts';
+import { defaultDataDir, loadCollectorConfig } from '../config/load.ts';
+import { databasePath, initDataDir, isInitialised, loadTlsMaterial } from '../data-dir.ts';
+import { CollectorError } from '../errors.ts';
+import { exportEvidence, resolveAgent } from '../evidence-export.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { createEnrollmentToken, parseDuration } from '../tokens.ts';
+import { createDeviceException, parseUntil } from '../exceptions.ts';
+
+type Output = { out: (text: string) => void; err: (text: string) => void };
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return n;
+}
+
+function duration(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function time(value: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(`"${value}" is not a date/time (use ISO 8601, e.g. 2026-11-22T09:00)`);
+  return ms;
+}
+
+async function withStore<T>(dataDir: string, run: (store: SqliteStore) => Promise<T>): Promise<T> {
+  if (!isInitialised(dataDir)) throw new CollectorError('COLLECTOR_NOT_INITIALISED', dataDir);
+  const store = new SqliteStore(databasePath(dataDir));
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `mamori-collector`: every command has --help, exits non-zero with a one-line reason, --json where it prints data. */
+export function buildCollectorProgram(io: Output): Command {
+  const program = new Command('mamori-collector')
+    .description('Mamori collector: receives signed events from agents, stores them, serves the console')
+    .option('-d, --data-dir <dir>', 'data directory', defaultDataDir())
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showSuggestionAfterError();
+  const dataDir = () => program.opts<{ dataDir: string }>().dataDir;
+  const print = (json: boolean | undefined, data: unknown, text: string) => io.out(json ? `${JSON.stringify(data)}\n` : `${text}\n`);
+
+  program.command('init')
+    .description('create the data dir: CA, server certificate, database and the first admin account')
+    .option('--advertise <host:port>', 'address agents dial (goes into tokens)', 'localhost:7443')
+    .option('--name <dns...>', 'extra DNS names / IPs for the server certificate', [])
+    .option('--admin <user>', 'first admin account', 'admin')
+    .option('--http-port <port>', 'console port', (v) => Number(v), 8443)
+    .option('--http-host <host>', 'console bind address (HTTPS unless loopback)', '127.0.0.1')
+    .option('--json', 'print JSON')
+    .action(async (options: { advertise: string; name: string[]; admin: string; httpPort: number; httpHost: string; json?: boolean }) => {
+      if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(options.advertise)) throw new CollectorError('COLLECTOR_USAGE', '--advertise must be host:port');
+      const result = await initDataDir(dataDir(), {
+        advertise: options.advertise, names: [hostname(), ...options.name], adminUser: options.admin,
+        httpPort: options.httpPort, httpHost: options.httpHost,
+      });
+      print(options.json, { dataDir: dataDir(), admin: options.admin, password: result.adminPassword, caFingerprint: result.caFingerprint },
+        `initialised ${dataDir()}\nCA fingerprint (SHA-256): ${result.caFingerprint}\nadmin user: ${options.admin}\nadmin password (shown once): ${result.adminPassword}`);
+    });
+
+  program.command('start')
+    .description('run the collector: gRPC for agents and the console/API')
+    .option('--grpc-port <port>', 'override the gRPC port', (v) => Number(v))
+    .option('--http-port <port>', 'override the console port', (v) => Number(v))
+    .option('--json', 'print the bound addresses as JSON')
+    .action(async (options: { grpcPort?: number; httpPort?: number; json?: boolean }) => {
+      const config = loadCollectorConfig(dataDir(), {
+        grpc: options.grpcPort === undefined ? undefined : { port: options.grpcPort },
+        http: options.httpPort === undefined ? undefined : { port: options.httpPort },
+      });
+      const app = await buildApp(config);
+      const { grpcPort, httpUrl } = await app.listen();
+      print(options.json, { grpcPort, consoleUrl: httpUrl }, `collector listening: gRPC :${grpcPort}, console ${httpUrl}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await app.close();
+    });
+
+  const token = program.command('token').description('enrollment tokens');
+  token.command('create')
+    .description('print ONE string to paste on PCs: collector address + CA fingerprint + secret')
+    .option('--ttl <duration>', 'valid for (e.g. 30m, 24h, 7d)', duration, 24 * 3_600_000)
+    .option('--uses <n>', 'how many PCs may enroll with it', positiveInt, 1)
+    .option('--json', 'print JSON')
+    .action(async (options: { ttl: number; uses: number; json?: boolean }) => {
+      const config = loadCollectorConfig(dataDir());
+      const tls = loadTlsMaterial(dataDir());
+      const created = await withStore(dataDir(), (store) => createEnrollmentToken(store, {
+        address: config.grpc.advertise, caFingerprint: tls.caFingerprint, ttlMs: options.ttl, uses: options.uses, actor: 'cli', now: Date.now(),
+      }));
+      print(options.json, { id: created.id, token: created.token, expires: new Date(created.expiresMs).toISOString(), uses: options.uses }, created.token);
+    });
+  token.command('list').description('list enrollment tokens').option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const tokens = await withStore(dataDir(), (store) => store.listTokens());
+      print(options.json, tokens, tokens.map((t) => `${t.id}  uses ${t.uses}/${t.maxUses}  expires ${new Date(t.expiresMs).toISOString()}${t.revokedMs ? '  REVOKED' : ''}`).join('\n') || '(no tokens)');
+    });
+  token.command('revoke <id>').description('revoke an enrollment token')
+    .action(async (id: string) => {
+      const revoked = await withStore(dataDir(), async (store) => {
+        const ok = await store.revokeToken(id, Date.now());
+        if (ok) await store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'token.revoke', entry: { id } });
+        return ok;
+      });
+      if (!revoked) throw new CollectorError('COLLECTOR_NOT_FOUND', `token ${id} (or already revoked)`);
+      io.out(`revoked ${id}\n`);
+    });
+
+  const user = program.command('user').description('console accounts');
+  user.command('add <username>')
+    .description('add or reset a console account; prints a generated password once')
+    .option('--role <role>', 'admin | operator | auditor', 'operator')
+    .option('--json', 'print JSON')
+    .action(async (username: string, options: { role: string; json?: boolean }) => {
+      if (!['admin', 'operator', 'auditor'].includes(options.role)) throw new CollectorError('COLLECTOR_USAGE', '--role must be admin, operator or auditor');
+      if (!/^[\w.@-]{1,64}$/.test(username)) throw new CollectorError('COLLECTOR_USAGE', 'user names are 1-64 letters, digits, . _ @ -');
+      const password = generatePassword();
+      await withStore(dataDir(), async (store) => {
+        await store.putUser({ username, passwordHash: await hashPassword(password), role: options.role as 'admin', createdMs: Date.now() });
+        await store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'user.add', entry: { username, role: options.role } });
+      });
+      print(options.json, { username, role: options.role, password }, `user ${username} (${options.role}) password (shown once): ${password}`);
+    });
+
+  program.command('export')
+    .description("write an agent's events with hashes and signatures, verifiable offline")
+    .requiredOption('--agent <agent-or-pc>', 'agent id or PC name')
+    .option('--from <time>', 'start (ISO 8601)', time, 0)
+    .option('--to <time>', 'end (ISO 8601)', time, 8.64e15)
+    .option('-o, --out <file>', 'output file (default: stdout)')
+    .action(async (options: { agent: string; from: number; to: number; out?: string }) => {
+      const doc = await withStore(dataDir(), async (store) => {
+        const agent = await resolveAgent(store, options.agent);
+        const exported = await exportEvidence(store, agent, options.from, options.to);
+        await store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'evidence.export', entry: { agent: agent.id, from: options.from, to: options.to } });
+        return exported;
+      });
+      const text = `${JSON.stringify(doc, null, 1)}\n`;
+      if (options.out) {
+        writeFileSync(options.out, text);
+        io.err(`exported ${doc.events.length} events in ${doc.batches.length} signed batches to ${options.out}\n`);
+      } else io.out(text);
+    });
+
+  program.command('verify <file>')
+    .description('recompute the hash chain and signatures of an export, offline')
+    .option('--public-key <base64>', "the agent's public key, obtained independently (default: the one in the file)")
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { publicKey?: string; json?: boolean }) => {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new CollectorError('COLLECTOR_USAGE', `cannot read ${file}: ${(error as Error).message}`);
+      }
+      const verdict = verifyEvidence(doc, options.publicKey ? { publicKey: options.publicKey } : {});
+      print(options.json, verdict, [...verdict.problems.map((p) => `FAIL ${p}`), `${verdict.ok ? 'OK' : 'TAMPERED'}: ${verdict.events} events in ${verdict.batches} signed batches`].join('\n'));
+      if (!verdict.ok) process.exitCode = 1;
+    });
+
+  program.command('policy-publish <dir>')
+    .description('validate the YAML files of a policy folder and make them the new policy version')
+    .option('-m, --message <text>', 'comment for this version', '')
+    .action(async (dir: string, options: { message: string }) => {
+      const sources = readPolicyDir(dir);
+      const config = loadCollectorConfig(dataDir());
+      const app = await buildApp(config);
+      try {
+        const version = await app.policy.publish(sources, 'cli', options.message);
+        await app.store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'policy.publish', entry: { version, files: sources.map((s) => s.name) } });
+        io.out(`policy version ${version} published\n`);
+      } finally {
+        await app.close();
+      }
+    });
+
+  program.command('exception')
+    .description('grant a temporary device exception to one PC (pushed to a connected agent at once)')
+    .requiredOption('--pc <pc>', 'PC name')
+    .option('--serial <serial>', 'only this USB stick (default: any removable device)')
+    .option('--until <time>', 'end time: HH:MM today (agent clock) or ISO 8601')
+    .option('--for <duration>', 'or a duration, e.g. 2h')
+    .option('--mode <mode>', 'allow | read_only | audit', 'allow')
+    .option('--reason <text>', 'why', '')
+    .option('--json', 'print JSON')
+    .action(async (options: { pc: string; serial?: string; until?: string; for?: string; mode: string; reason: string; json?: boolean }) => {
+      const untilMs = parseUntil(options, Date.now());
+      const exception = await withStore(dataDir(), (store) => createDeviceException(store, {
+        pc: options.pc, serial: options.serial, mode: options.mode, untilMs, reason: options.reason, actor: 'cli', now: Date.now(),
+      }));
+      print(options.json, exception, `exception ${exception.id}: ${options.pc} ${exception.mode} until ${new Date(untilMs).toISOString()}`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Errors become one line: "mamori-collector: <reason>". */
+export async function runCollectorCli(argv: string[], io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+  const program = buildCollectorProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof PolicyValidationError) {
+      io.err(`mamori-collector: policy is invalid:\n${error.message}\n`);
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`mamori-collector: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}

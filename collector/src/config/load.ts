@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { CollectorError } from '../errors.ts';
+import { CollectorConfigSchema, type CollectorConfig } from './schema.ts';
+
+/** Default data dir: MAMORI_COLLECTOR_DATA, else ./.mamori/collector. The only module that reads process.env. */
+export function defaultDataDir(): string {
+  return process.env.MAMORI_COLLECTOR_DATA ?? join(process.cwd(), '.mamori', 'collector');
+}
+
+export function configFile(dataDir: string): string {
+  return join(dataDir, 'collector.yaml');
+}
+
+/** Reads <dataDir>/collector.yaml (if present), applies overrides, validates once, freezes. */
+export function loadCollectorConfig(dataDir: string, overrides: Record<string, unknown> = {}): CollectorConfig {
+  const file = configFile(dataDir);
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+    } catch (error) {
+      throw new CollectorError('COLLECTOR_CONFIG_INVALID', `${file}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  const merged = mergeDeep(fromFile, { ...overrides, dataDir });
+  const result = CollectorConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new CollectorError('COLLECTOR_CONFIG_INVALID', `${file}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return Object.freeze(result.data);
+}
+
+function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const existing = out[key];
+    out[key] = value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object'
+      ? mergeDeep(existing as Record<string, unknown>, value as Record<string, unknown>)
+      : value;
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** The collector's configuration (<dataDir>/collector.yaml plus CLI flags), validated once and frozen. */
+export const CollectorConfigSchema = z.object({
+  dataDir: z.string().min(1),
+  /** Shown to agents and in mails. */
+  name: z.string().min(1).default('mamori-collector'),
+  grpc: z.object({
+    host: z.string().default('0.0.0.0'),
+    port: z.number().int().min(0).max(65535).default(7443),
+    /** host:port agents dial; goes into enrollment tokens. */
+    advertise: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/).default('localhost:7443'),
+    maxBatchEvents: z.number().int().positive().default(5000),
+  }).strict().prefault({}),
+  http: z.object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8443),
+    /** Public URL of the console, used in alert mails; defaults from host and port. */
+    publicUrl: z.string().url().optional(),
+  }).strict().prefault({}),
+  /** SMTP server for alert mail. */
+  smtp: z.object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().default(25),
+    secure: z.boolean().default(false),
+    from: z.string().default('mamori@localhost'),
+    user: z.string().optional(),
+    password: z.string().optional(),
+  }).strict().prefault({}),
+}).strict();
+
+export type CollectorConfig = Readonly<z.infer<typeof CollectorConfigSchema>>;

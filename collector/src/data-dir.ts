@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { hashPassword, generatePassword } from './auth/passwords.ts';
+import { configFile } from './config/load.ts';
+import { CollectorError } from './errors.ts';
+import { certificateFingerprint, createCertificateAuthority, issueServerCertificate } from './pki/certificates.ts';
+import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+
+export interface TlsMaterial {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+  caFingerprint: string;
+}
+
+export const dataFiles = {
+  caCert: 'ca.crt', caKey: 'ca.key', serverCert: 'server.crt', serverKey: 'server.key', database: 'collector.db',
+} as const;
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, dataFiles.database);
+}
+
+export function isInitialised(dataDir: string): boolean {
+  return existsSync(join(dataDir, dataFiles.caCert)) && existsSync(databasePath(dataDir));
+}
+
+export interface InitOptions {
+  advertise: string;
+  names: string[];
+  adminUser: string;
+  grpcPort?: number;
+  httpPort?: number;
+  httpHost?: string;
+}
+
+/**
+ * Creates a data dir: CA, server certificate, database, config, and the first admin account. Returns the admin
+ * password, which is shown once and never stored in clear.
+ */
+export async function initDataDir(dataDir: string, options: InitOptions): Promise<{ adminPassword: string; caFingerprint: string }> {
+  if (isInitialised(dataDir)) throw new CollectorError('COLLECTOR_ALREADY_INITIALISED', dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const ca = await createCertificateAuthority('Mamori');
+  const host = options.advertise.split(':')[0]!;
+  const server = await issueServerCertificate(ca, [host, ...options.names]);
+  const write = (name: string, text: string, mode = 0o600) => writeFileSync(join(dataDir, name), text, { mode });
+  write(dataFiles.caCert, ca.certPem, 0o644);
+  write(dataFiles.caKey, ca.keyPem);
+  write(dataFiles.serverCert, server.certPem, 0o644);
+  write(dataFiles.serverKey, server.keyPem);
+  if (!existsSync(configFile(dataDir))) {
+    const grpcPort = options.grpcPort ?? Number(options.advertise.split(':')[1]);
+    write('collector.yaml', stringify({
+      grpc: { port: grpcPort, advertise: options.advertise },
+      http: { port: options.httpPort ?? 8443, host: options.httpHost ?? '127.0.0.1' },
+    }), 0o644);
+  }
+  const store = new SqliteStore(databasePath(dataDir));
+  const adminPassword = generatePassword();
+  await store.putUser({ username: options.adminUser, passwordHash: await hashPassword(adminPassword), role: 'admin', createdMs: Date.now() });
+  await store.appendAudit({ timeMs: Date.now(), actor: 'system', action: 'collector.init', entry: { admin: options.adminUser } });
+  await store.close();
+  return { adminPassword, caFingerprint: certificateFingerprint(ca.certPem) };
+}
+
+export function loadTlsMaterial(dataDir: string): TlsMaterial {
+  if (!isInitialised(dataDir)) throw new CollectorError('COLLECTOR_NOT_INITIALISED', dataDir);
+  const read = (name: string) => readFileSync(join(dataDir, name), 'utf8');
+  const caPem = read(dataFiles.caCert);
+  return { caPem, certPem: read(dataFiles.serverCert), keyPem: read(dataFiles.serverKey), caFingerprint: certificateFingerprint(caPem) };
+}

@@ -1,0 +1,52 @@
+import { status } from '@grpc/grpc-js';
+
+/**
+ * The collector's error catalog. Every error has a code, a message, an HTTP status where it applies and a gRPC
+ * status for errors crossing the wire (our code travels in the `mamori-error-code` metadata).
+ */
+export const collectorErrors = {
+  COLLECTOR_CONFIG_INVALID: { message: 'the collector configuration is invalid', http: 500, grpc: status.INTERNAL },
+  COLLECTOR_NOT_INITIALISED: { message: 'the data dir is not initialised: run `mamori-collector init`', http: 500, grpc: status.UNAVAILABLE },
+  COLLECTOR_ALREADY_INITIALISED: { message: 'the data dir is already initialised', http: 409, grpc: status.ALREADY_EXISTS },
+  COLLECTOR_TOKEN_UNKNOWN: { message: 'enrollment token unknown (typed wrong, or from another collector)', http: 401, grpc: status.UNAUTHENTICATED },
+  COLLECTOR_TOKEN_EXPIRED: { message: 'enrollment token expired', http: 401, grpc: status.UNAUTHENTICATED },
+  COLLECTOR_TOKEN_USED_UP: { message: 'enrollment token has no uses left', http: 401, grpc: status.UNAUTHENTICATED },
+  COLLECTOR_TOKEN_REVOKED: { message: 'enrollment token was revoked', http: 401, grpc: status.UNAUTHENTICATED },
+  COLLECTOR_ENROLL_INVALID: { message: 'enrollment request is invalid', http: 400, grpc: status.INVALID_ARGUMENT },
+  COLLECTOR_UNKNOWN_AGENT: { message: 'unknown or retired agent', http: 404, grpc: status.UNAUTHENTICATED },
+  COLLECTOR_AUTH_FAILED: { message: 'agent failed to prove possession of its key', http: 401, grpc: status.UNAUTHENTICATED },
+  COLLECTOR_PROTOCOL_VIOLATION: { message: 'unexpected message on the agent stream', http: 400, grpc: status.FAILED_PRECONDITION },
+  COLLECTOR_BATCH_MALFORMED: { message: 'event batch is malformed', http: 400, grpc: status.INVALID_ARGUMENT },
+  COLLECTOR_BATCH_TOO_LARGE: { message: 'event batch is too large', http: 413, grpc: status.RESOURCE_EXHAUSTED },
+  COLLECTOR_BAD_SIGNATURE: { message: "batch signature does not verify with the agent's key", http: 400, grpc: status.PERMISSION_DENIED },
+  COLLECTOR_CHAIN_MISMATCH: { message: 'batch events do not chain to the signed hash', http: 400, grpc: status.DATA_LOSS },
+  COLLECTOR_FORK: { message: 'batch conflicts with events already stored for these sequence numbers', http: 409, grpc: status.ALREADY_EXISTS },
+  COLLECTOR_EXPORT_EMPTY: { message: 'no events for that agent and time range', http: 404, grpc: status.NOT_FOUND },
+  COLLECTOR_NOT_FOUND: { message: 'not found', http: 404, grpc: status.NOT_FOUND },
+  COLLECTOR_POLICY_INVALID: { message: 'policy is invalid', http: 400, grpc: status.INVALID_ARGUMENT },
+  COLLECTOR_AUTH_REQUIRED: { message: 'sign in required', http: 401, grpc: status.UNAUTHENTICATED },
+  COLLECTOR_FORBIDDEN: { message: 'your role does not allow this', http: 403, grpc: status.PERMISSION_DENIED },
+  COLLECTOR_LOGIN_FAILED: { message: 'wrong user name or password', http: 401, grpc: status.UNAUTHENTICATED },
+  COLLECTOR_LOGIN_THROTTLED: { message: 'too many failed sign-ins; wait a minute', http: 429, grpc: status.RESOURCE_EXHAUSTED },
+  COLLECTOR_CSRF: { message: 'missing or wrong CSRF token', http: 403, grpc: status.PERMISSION_DENIED },
+  COLLECTOR_USAGE: { message: 'wrong command-line usage', http: 400, grpc: status.INVALID_ARGUMENT },
+} as const;
+
+export type CollectorErrorCode = keyof typeof collectorErrors;
+
+export class CollectorError extends Error {
+  readonly code: CollectorErrorCode;
+  constructor(code: CollectorErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(detail ? `${collectorErrors[code].message}: ${detail}` : collectorErrors[code].message, options);
+    this.name = 'CollectorError';
+    this.code = code;
+  }
+
+  get httpStatus(): number {
+    return collectorErrors[this.code].http;
+  }
+
+  get grpcStatus(): status {
+    return collectorErrors[this.code].grpc;
+  }
+}

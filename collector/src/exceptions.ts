@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { CollectorError } from './errors.ts';
+import type { Store } from './store/store.ts';
+import type { DeviceExceptionRecord } from './store/types.ts';
+import { parseDuration } from './tokens.ts';
+
+/** "17:00" (today, or tomorrow if already past), an ISO time, or --for 2h → epoch ms. */
+export function parseUntil(options: { until?: string; for?: string }, nowMs: number): number {
+  if (options.for) return nowMs + parseDuration(options.for);
+  if (!options.until) throw new CollectorError('COLLECTOR_USAGE', 'give --until HH:MM|ISO or --for DURATION');
+  const clock = /^(\d{1,2}):(\d{2})$/.exec(options.until);
+  if (clock) {
+    const date = new Date(nowMs);
+    date.setHours(Number(clock[1]), Number(clock[2]), 0, 0);
+    if (date.getTime() <= nowMs) date.setDate(date.getDate() + 1);
+    return date.getTime();
+  }
+  const ms = Date.parse(options.until);
+  if (Number.isNaN(ms) || ms <= nowMs) throw new CollectorError('COLLECTOR_USAGE', `--until "${options.until}" is not a future time`);
+  return ms;
+}
+
+/** Stores a temporary per-PC exception; the running collector notices it and pushes it to the PC's agent. */
+export async function createDeviceException(
+  store: Store, input: { pc: string; serial?: string | undefined; mode: string; untilMs: number; reason: string; actor: string; now: number },
+): Promise<DeviceExceptionRecord> {
+  if (!['allow', 'read_only', 'audit'].includes(input.mode)) throw new CollectorError('COLLECTOR_USAGE', 'mode must be allow, read_only or audit');
+  const record: DeviceExceptionRecord = {
+    id: `exc_${randomBytes(6).toString('hex')}`, pc: input.pc, serial: input.serial ?? null, mode: input.mode as DeviceExceptionRecord['mode'],
+    untilMs: input.untilMs, reason: input.reason, createdBy: input.actor, createdMs: input.now, revokedMs: null,
+  };
+  await store.createDeviceException(record);
+  await store.appendAudit({ timeMs: input.now, actor: input.actor, action: 'device_exception.create', entry: { ...record } });
+  return record;
+}

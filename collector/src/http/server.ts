@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type Database from 'better-sqlite3';
+import { verifyPassword } from '../auth/passwords.ts';
+import { CollectorError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { Role } from '../store/types.ts';
+import { featureRoutes } from './routes/index.ts';
+import { LoginThrottle, SessionStore, roleAllows, type WebSession } from './sessions.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    webSession?: WebSession;
+  }
+}
+
+export interface HttpDeps {
+  store: Store;
+  db: Database.Database;
+  /** TLS material when the console is served over HTTPS (any non-loopback bind). */
+  https?: { certPem: string; keyPem: string };
+  now: () => number;
+}
+
+export const sessionCookie = 'mamori_session';
+const consoleDist = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+
+/** Builds the console/API server, not yet listening (tests use app.inject). */
+export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyInstance; sessions: SessionStore }> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 2 * 1024 * 1024,
+    ...(deps.https ? { https: { cert: deps.https.certPem, key: deps.https.keyPem } } : {}),
+  }) as unknown as FastifyInstance;
+  const sessions = new SessionStore(undefined, deps.now);
+  const throttle = new LoginThrottle(deps.now);
+  await app.register(fastifyCookie);
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof CollectorError) return reply.code(error.httpStatus).send({ error: error.code, message: error.message });
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    return reply.code(status).send({ error: status >= 500 ? 'COLLECTOR_INTERNAL' : 'COLLECTOR_BAD_REQUEST', message: (error as Error).message });
+  });
+
+  app.decorateRequest('webSession', undefined);
+  app.addHook('onRequest', async (request) => {
+    request.webSession = sessions.get(request.cookies[sessionCookie]);
+  });
+
+  const requireRole = (role: Role) => async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const session = request.webSession;
+    if (!session) throw new CollectorError('COLLECTOR_AUTH_REQUIRED');
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method) && request.headers['x-csrf-token'] !== session.csrfToken) {
+      throw new CollectorError('COLLECTOR_CSRF');
+    }
+    if (!roleAllows(session.role, role)) throw new CollectorError('COLLECTOR_FORBIDDEN', `needs ${role}, you are ${session.role}`);
+  };
+
+  app.post('/api/session', async (request, reply) => {
+    const body = (request.body ?? {}) as { username?: unknown; password?: unknown };
+    if (typeof body.username !== 'string' || typeof body.password !== 'string') {
+      throw new CollectorError('COLLECTOR_LOGIN_FAILED');
+    }
+    const keys = [`user:${body.username}`, `ip:${request.ip}`];
+    if (throttle.blocked(keys)) throw new CollectorError('COLLECTOR_LOGIN_THROTTLED');
+    const user = await deps.store.getUser(body.username);
+    if (!user || !(await verifyPassword(body.password, user.passwordHash))) {
+      throttle.fail(keys);
+      throw new CollectorError('COLLECTOR_LOGIN_FAILED');
+    }
+    throttle.succeed(keys);
+    const session = sessions.create(user.username, user.role);
+    reply.setCookie(sessionCookie, session.id, {
+      httpOnly: true, sameSite: 'strict', secure: Boolean(deps.https), path: '/', maxAge: 12 * 3600,
+    });
+    await deps.store.appendAudit({ timeMs: deps.now(), actor: user.username, action: 'session.sign_in', entry: { ip: request.ip } });
+    return { username: user.username, role: user.role, csrfToken: session.csrfToken };
+  });
+
+  app.get('/api/session', { preHandler: requireRole('auditor') }, async (request) => {
+    const session = request.webSession!;
+    return { username: session.username, role: session.role, csrfToken: session.csrfToken };
+  });
+
+  app.delete('/api/session', { preHandler: requireRole('auditor') }, async (request, reply) => {
+    sessions.delete(request.webSession!.id);
+    reply.clearCookie(sessionCookie, { path: '/' });
+    return { ok: true };
+  });
+
+  app.get('/api/agents', { preHandler: requireRole('auditor') }, async () => {
+    const agents = await deps.store.listAgents();
+    return agents.map((a) => ({
+      id: a.id, pc: a.pc, os: a.os, enrolledMs: a.enrolledMs, retired: a.retiredMs !== null, connected: a.connected,
+      lastSeenMs: a.lastSeenMs, lastSeq: a.lastSeq, agentVersion: a.agentVersion, policyVersion: a.policyVersion,
+      currentUser: a.currentUser, sensors: a.sensors, journalBacklog: a.journalBacklog,
+    }));
+  });
+
+  app.get('/api/integrity', { preHandler: requireRole('auditor') }, async () => deps.store.listIntegrityFindings());
+
+  const routeDeps = { db: deps.db, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void> };
+  for (const register of featureRoutes) await register(app, routeDeps);
+
+  if (existsSync(`${consoleDist}index.html`)) {
+    await app.register(fastifyStatic, { root: consoleDist, prefix: '/' });
+    app.setNotFoundHandler((request, reply) => {
+      if (request.url.startsWith('/api/')) return reply.code(404).send({ error: 'COLLECTOR_NOT_FOUND', message: 'not found' });
+      return reply.sendFile('index.html');
+    });
+  } else {
+    app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage));
+  }
+  return { app, sessions };
+}
+
+const placeholderPage = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Mamori</title>
+<body style="font-family:system-ui;margin:3rem"><h1>Mamori collector</h1>
+<p>The collector is running. The console has not been built yet (<code>npm run build -w console</code>).</p>
+<p>API: <code>POST /api/session</code>, <code>GET /api/agents</code>.</p></body></html>`;

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../store/types.ts';
+
+export interface WebSession {
+  id: string;
+  username: string;
+  role: Role;
+  csrfToken: string;
+  expiresMs: number;
+}
+
+const roleRank: Record<Role, number> = { auditor: 0, operator: 1, admin: 2 };
+
+/** auditor < operator < admin, except that the audit log is for auditors and admins (checked by its route). */
+export function roleAllows(have: Role, need: Role): boolean {
+  return roleRank[have] >= roleRank[need];
+}
+
+/** Signed-in console sessions (in memory: a collector restart signs everyone out, which is acceptable). */
+export class SessionStore {
+  readonly #sessions = new Map<string, WebSession>();
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+
+  constructor(ttlMs = 12 * 3_600_000, now: () => number = Date.now) {
+    this.#ttlMs = ttlMs;
+    this.#now = now;
+  }
+
+  create(username: string, role: Role): WebSession {
+    const session = {
+      id: randomBytes(32).toString('base64url'), username, role, csrfToken: randomBytes(24).toString('base64url'),
+      expiresMs: this.#now() + this.#ttlMs,
+    };
+    this.#sessions.set(session.id, session);
+    return session;
+  }
+
+  get(id: string | undefined): WebSession | undefined {
+    if (!id) return undefined;
+    const session = this.#sessions.get(id);
+    if (!session) return undefined;
+    if (session.expiresMs <= this.#now()) {
+      this.#sessions.delete(id);
+      return undefined;
+    }
+    return session;
+  }
+
+  delete(id: string): void {
+    this.#sessions.delete(id);
+  }
+}
+
+/** Failed sign-ins per user name and per address; five in a minute locks that key for a minute. */
+export class LoginThrottle {
+  readonly #failures = new Map<string, number[]>();
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  blocked(keys: string[]): boolean {
+    const since = this.#now() - 60_000;
+    return keys.some((key) => (this.#failures.get(key) ?? []).filter((t) => t > since).length >= 5);
+  }
+
+  fail(keys: string[]): void {
+    const now = this.#now();
+    for (const key of keys) this.#failures.set(key, [...(this.#failures.get(key) ?? []).filter((t) => t > now - 60_000), now]);
+  }
+
+  succeed(keys: string[]): void {
+    for (const key of keys) this.#failures.delete(key);
+  }
+}

@@ -1,0 +1,147 @@
+import { randomBytes, verify } from 'node:crypto';
+import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
+import { authPayload, publicKeyFromRaw, type AgentMessage__Output, type CollectorMessage } from '@mamori/proto';
+import { CollectorError } from '../errors.ts';
+import type { CollectorHub } from '../hub.ts';
+import type { PolicyService } from '../policy-service.ts';
+import type { Store } from '../store/store.ts';
+import type { AgentRecord } from '../store/types.ts';
+import type { SessionRegistry } from './sessions.ts';
+import { verifyBatch, type BatchLimits } from './verify-batch.ts';
+
+export interface StreamDeps {
+  store: Store;
+  hub: CollectorHub;
+  sessions: SessionRegistry;
+  policy: PolicyService;
+  limits: BatchLimits;
+  now: () => number;
+}
+
+type Call = ServerDuplexStream<AgentMessage__Output, CollectorMessage>;
+
+/** Ends the call with a gRPC status whose metadata carries our error code. */
+export function failCall(call: Call, error: CollectorError): void {
+  const metadata = new Metadata();
+  metadata.set('mamori-error-code', error.code);
+  call.emit('error', { code: error.grpcStatus, details: error.message, metadata });
+}
+
+/**
+ * One agent's stream: Hello → Challenge → AuthProof → Welcome (+ policy), then batches and heartbeats up, acks
+ * and pushes down. Messages are handled strictly in order, one at a time, so acks follow storage.
+ */
+export function handleAgentStream(call: Call, deps: StreamDeps): void {
+  let stage: 'hello' | 'auth' | 'ready' | 'closed' = 'hello';
+  let agent: AgentRecord | undefined;
+  const nonce = randomBytes(32);
+  let queue = Promise.resolve();
+  const session = {
+    agentId: '', pc: '',
+    send: (message: CollectorMessage) => { if (stage !== 'closed') call.write(message); },
+    close: () => { if (stage !== 'closed') { stage = 'closed'; call.end(); } },
+  };
+
+  const fail = (error: CollectorError) => {
+    if (stage === 'closed') return;
+    stage = 'closed';
+    failCall(call, error);
+  };
+
+  const handle = async (message: AgentMessage__Output): Promise<void> => {
+    if (stage === 'closed') return;
+    if (stage === 'hello') {
+      if (!message.hello) return fail(new CollectorError('COLLECTOR_PROTOCOL_VIOLATION', 'the first message must be hello'));
+      agent = await deps.store.getAgent(message.hello.agentId);
+      if (!agent || agent.retiredMs !== null) return fail(new CollectorError('COLLECTOR_UNKNOWN_AGENT', message.hello.agentId.slice(0, 80)));
+      stage = 'auth';
+      call.write({ challenge: { nonce } });
+      return;
+    }
+    if (stage === 'auth') {
+      if (!message.auth || !agent) return fail(new CollectorError('COLLECTOR_PROTOCOL_VIOLATION', 'expected the challenge response'));
+      let ok = false;
+      try {
+        ok = verify(null, authPayload(agent.id, nonce), publicKeyFromRaw(agent.publicKey), message.auth.signature);
+      } catch {
+        ok = false;
+      }
+      if (!ok) return fail(new CollectorError('COLLECTOR_AUTH_FAILED'));
+      stage = 'ready';
+      session.agentId = agent.id;
+      session.pc = agent.pc;
+      deps.sessions.add(session);
+      const now = deps.now();
+      await deps.store.setConnected(agent.id, true, now);
+      deps.hub.emit('connection', { agentId: agent.id, pc: agent.pc, connected: true, timeMs: now });
+      call.write({ welcome: { lastSeq: agent.lastSeq, lastHash: agent.lastHash, serverTimeMs: now } });
+      const policy = await deps.policy.effectiveFor(agent.pc);
+      call.write({ policy: { version: policy.version, policyJson: JSON.stringify(policy) } });
+      return;
+    }
+    if (!agent) return;
+    if (message.batch) return handleBatch(agent, message.batch);
+    if (message.heartbeat) {
+      const hb = message.heartbeat;
+      await deps.store.recordHeartbeat(agent.id, {
+        timeMs: deps.now(), agentVersion: hb.agentVersion.slice(0, 64), policyVersion: hb.policyVersion,
+        currentUser: hb.user.slice(0, 256), journalBacklog: hb.journalBacklog,
+        sensors: hb.sensors.slice(0, 32).map((s) => ({ name: s.name.slice(0, 64), state: s.state.slice(0, 32), detail: s.detail.slice(0, 500) })),
+      });
+      return;
+    }
+    if (message.commandResult) return;
+    return fail(new CollectorError('COLLECTOR_PROTOCOL_VIOLATION', `unexpected ${message.body ?? 'empty'} message`));
+  };
+
+  const handleBatch = async (current: AgentRecord, batch: NonNullable<AgentMessage__Output['batch']>): Promise<void> => {
+    const verdict = await verifyBatch(current, batch, deps.store, deps.limits);
+    const now = deps.now();
+    if (verdict.action === 'reject') {
+      if (verdict.finding) {
+        const finding = { ...verdict.finding, agentId: current.id, pc: current.pc, timeMs: now };
+        await deps.store.recordIntegrityFinding(finding);
+        deps.hub.emit('integrity', finding);
+      }
+      return fail(verdict.error);
+    }
+    if (verdict.action === 'duplicate') {
+      call.write({ ack: { lastSeq: Math.max(verdict.lastSeq, current.lastSeq) } });
+      return;
+    }
+    const { inserted } = await deps.store.appendBatch(verdict.batch, now);
+    for (const f of verdict.findings) {
+      const finding = { ...f, agentId: current.id, pc: current.pc, timeMs: now };
+      await deps.store.recordIntegrityFinding(finding);
+      deps.hub.emit('integrity', finding);
+    }
+    if (verdict.batch.lastSeq > current.lastSeq) {
+      current.lastSeq = verdict.batch.lastSeq;
+      current.lastHash = verdict.batch.lastHash;
+    }
+    call.write({ ack: { lastSeq: verdict.batch.lastSeq } });
+    if (inserted.length > 0) {
+      const bySeq = new Map(verdict.batch.events.map((e) => [e.seq, e.event]));
+      deps.hub.emit('events', inserted.map((stored) => ({ stored, event: bySeq.get(stored.seq)! })));
+    }
+  };
+
+  call.on('data', (message: AgentMessage__Output) => {
+    queue = queue.then(() => handle(message)).catch((error: unknown) => {
+      fail(error instanceof CollectorError ? error : new CollectorError('COLLECTOR_BATCH_MALFORMED', (error as Error).message));
+    });
+  });
+  const closed = () => {
+    const wasReady = session.agentId !== '';
+    if (stage !== 'closed') stage = 'closed';
+    deps.sessions.remove(session);
+    if (wasReady && !deps.sessions.isConnected(session.agentId)) {
+      const now = deps.now();
+      void queue.then(() => deps.store.setConnected(session.agentId, false, now)).catch(() => undefined);
+      deps.hub.emit('connection', { agentId: session.agentId, pc: session.pc, connected: false, timeMs: now });
+    }
+  };
+  call.on('end', () => { closed(); call.end(); });
+  call.on('cancelled', closed);
+  call.on('error', closed);
+}

@@ -1,0 +1,127 @@
+import { chainHash, decodeEvent, eventKind, verifyBatchSignature, type Event__Output } from '@mamori/proto';
+import { CollectorError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { AcceptedBatch, AgentRecord, IntegrityFinding } from '../store/types.ts';
+
+export interface IncomingBatch {
+  firstSeq: number;
+  events: Buffer[];
+  prevHash: Buffer;
+  lastHash: Buffer;
+  signature: Buffer;
+}
+
+export interface BatchLimits {
+  maxEvents: number;
+  maxEventBytes: number;
+}
+
+export type BatchVerdict =
+  /** Store these events (some may already be stored: the store skips them); findings are recorded too. */
+  | { action: 'store'; batch: AcceptedBatch; findings: Omit<IntegrityFinding, 'agentId' | 'pc' | 'timeMs'>[] }
+  /** Everything in it is already stored with the same hashes: acknowledge, store nothing. */
+  | { action: 'duplicate'; lastSeq: number }
+  /** Refuse it; nothing is stored. A finding is recorded when the refusal points at tampering. */
+  | { action: 'reject'; error: CollectorError; finding?: Omit<IntegrityFinding, 'agentId' | 'pc' | 'timeMs'> };
+
+/**
+ * Decides what to do with one batch from an authenticated agent: signature (with that agent's key), chain
+ * (events → signed last hash), event envelopes (seq and agent inside the signed bytes), then continuity with
+ * what is already stored (replays, forks, gaps, breaks). Pure apart from reading the store.
+ */
+export async function verifyBatch(agent: AgentRecord, incoming: IncomingBatch, store: Store, limits: BatchLimits): Promise<BatchVerdict> {
+  const count = incoming.events.length;
+  if (count === 0) return reject('COLLECTOR_BATCH_MALFORMED', 'empty batch');
+  if (count > limits.maxEvents) return reject('COLLECTOR_BATCH_TOO_LARGE', `${count} events, limit ${limits.maxEvents}`);
+  if (!Number.isSafeInteger(incoming.firstSeq) || incoming.firstSeq < 1) return reject('COLLECTOR_BATCH_MALFORMED', 'first_seq must be ≥ 1');
+  if (incoming.prevHash.length !== 32 || incoming.lastHash.length !== 32) return reject('COLLECTOR_BATCH_MALFORMED', 'hashes must be 32 bytes');
+  const oversized = incoming.events.findIndex((bytes) => bytes.length > limits.maxEventBytes);
+  if (oversized >= 0) return reject('COLLECTOR_BATCH_TOO_LARGE', `event ${incoming.firstSeq + oversized} exceeds ${limits.maxEventBytes} bytes`);
+
+  const lastSeq = incoming.firstSeq + count - 1;
+  const signed = verifyBatchSignature(agent.publicKey, agent.id, incoming.firstSeq, count, incoming.prevHash, incoming.lastHash, incoming.signature);
+  if (!signed) {
+    return reject('COLLECTOR_BAD_SIGNATURE', `batch ${incoming.firstSeq}..${lastSeq}`, {
+      kind: 'signature_invalid', detail: `batch ${incoming.firstSeq}..${lastSeq} is not signed by this agent's key`,
+    });
+  }
+
+  const hashes: Buffer[] = [];
+  let hash = incoming.prevHash;
+  for (const bytes of incoming.events) {
+    hash = chainHash(hash, bytes);
+    hashes.push(hash);
+  }
+  if (!hash.equals(incoming.lastHash)) {
+    return reject('COLLECTOR_CHAIN_MISMATCH', `batch ${incoming.firstSeq}..${lastSeq}`, {
+      kind: 'chain_mismatch', detail: `events of batch ${incoming.firstSeq}..${lastSeq} do not hash to the signed chain head`,
+    });
+  }
+
+  const events: AcceptedBatch['events'] = [];
+  for (let i = 0; i < count; i += 1) {
+    const seq = incoming.firstSeq + i;
+    let event: Event__Output;
+    try {
+      event = decodeEvent(incoming.events[i]!);
+    } catch (error) {
+      return reject('COLLECTOR_BATCH_MALFORMED', `event ${seq} does not decode: ${(error as Error).message}`, {
+        kind: 'malformed_signed_event', detail: `signed event ${seq} is not a valid mamori.v1.Event`,
+      });
+    }
+    if (event.seq !== seq || event.agentId !== agent.id) {
+      return reject('COLLECTOR_BATCH_MALFORMED', `event at position ${i} says seq ${event.seq} of agent ${event.agentId}`, {
+        kind: 'envelope_mismatch', detail: `signed event ${seq} carries seq ${event.seq} / agent ${event.agentId}`,
+      });
+    }
+    events.push({ seq, bytes: incoming.events[i]!, hash: hashes[i]!, event, kind: eventKind(event) });
+  }
+
+  const batch: AcceptedBatch = {
+    agentId: agent.id, firstSeq: incoming.firstSeq, lastSeq, prevHash: incoming.prevHash, lastHash: incoming.lastHash,
+    signature: incoming.signature, events,
+  };
+  const findings: Omit<IntegrityFinding, 'agentId' | 'pc' | 'timeMs'>[] = [];
+  const head = agent.lastSeq;
+
+  if (lastSeq <= head) {
+    // A resend or a replay: harmless if identical to what we hold, a fork (rewritten history) if not.
+    const stored = await store.eventHash(agent.id, lastSeq);
+    if (stored?.equals(incoming.lastHash)) return { action: 'duplicate', lastSeq };
+    if (stored) {
+      return reject('COLLECTOR_FORK', `seq ${lastSeq}`, {
+        kind: 'fork', detail: `batch ${incoming.firstSeq}..${lastSeq} rewrites events already stored with different content`,
+      });
+    }
+    findings.push({ kind: 'out_of_order', detail: `batch ${incoming.firstSeq}..${lastSeq} arrived after later events (fills a gap)` });
+    return { action: 'store', batch, findings };
+  }
+
+  if (incoming.firstSeq <= head) {
+    // Overlaps what we hold: the overlapping part must be identical.
+    const index = head - incoming.firstSeq;
+    if (!hashes[index]!.equals(agent.lastHash)) {
+      return reject('COLLECTOR_FORK', `seq ${head}`, {
+        kind: 'fork', detail: `batch ${incoming.firstSeq}..${lastSeq} disagrees with stored event ${head}`,
+      });
+    }
+    return { action: 'store', batch, findings };
+  }
+
+  if (incoming.firstSeq > head + 1) {
+    const declared = events.some((e) => e.event.lifecycle?.kind === 'JOURNAL_FULL'
+      && e.event.lifecycle.droppedFromSeq <= head + 1 && e.event.lifecycle.droppedToSeq >= incoming.firstSeq - 1);
+    findings.push(declared
+      ? { kind: 'journal_overflow', detail: `agent dropped events ${head + 1}..${incoming.firstSeq - 1} at its journal size cap (declared)` }
+      : { kind: 'sequence_gap', detail: `events ${head + 1}..${incoming.firstSeq - 1} never arrived` });
+  } else if (!incoming.prevHash.equals(agent.lastHash)) {
+    findings.push({ kind: 'chain_break', detail: `batch ${incoming.firstSeq}..${lastSeq} does not continue the chain ending at seq ${head}` });
+  }
+  return { action: 'store', batch, findings };
+}
+
+function reject(
+  code: ConstructorParameters<typeof CollectorError>[0], detail: string, finding?: Omit<IntegrityFinding, 'agentId' | 'pc' | 'timeMs'>,
+): BatchVerdict {
+  return finding ? { action: 'reject', error: new CollectorError(code, detail), finding } : { action: 'reject', error: new CollectorError(code, detail) };
+}

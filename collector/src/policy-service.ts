@@ -1,0 +1,88 @@
+import {
+  defaultPolicyDir, effectivePolicyFor, parsePolicySources, readPolicyDir, type EffectivePolicy, type PolicySet,
+  type PolicySource,
+} from '@mamori/policies';
+import type { SessionRegistry } from './ingest/sessions.ts';
+import type { Store } from './store/store.ts';
+import type { DeviceExceptionRecord } from './store/types.ts';
+
+/**
+ * Holds the organisation's policy versions and turns them into each PC's effective policy (exceptions
+ * included), pushing changes down connected agents' streams at once.
+ */
+export class PolicyService {
+  readonly #store: Store;
+  readonly #sessions: SessionRegistry;
+  readonly #now: () => number;
+  #set: PolicySet | undefined;
+  #version = 0;
+  readonly #listeners = new Set<(set: PolicySet, version: number) => void>();
+
+  constructor(store: Store, sessions: SessionRegistry, now: () => number = Date.now) {
+    this.#store = store;
+    this.#sessions = sessions;
+    this.#now = now;
+  }
+
+  /** Loads the latest stored version, storing the shipped defaults as version 1 on a fresh collector. */
+  async load(): Promise<void> {
+    let latest = await this.#store.latestPolicyVersion();
+    if (!latest) {
+      await this.#store.savePolicyVersion({ createdMs: this.#now(), createdBy: 'system', sources: readPolicyDir(defaultPolicyDir), comment: 'shipped defaults' });
+      latest = (await this.#store.latestPolicyVersion())!;
+    }
+    this.#set = parsePolicySources(latest.sources);
+    this.#version = latest.version;
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  get current(): PolicySet {
+    if (!this.#set) throw new Error('PolicyService.load() was not called');
+    return this.#set;
+  }
+
+  /** Validates new sources (throws PolicyValidationError with file/line/field); only then stores and pushes. */
+  async publish(sources: PolicySource[], actor: string, comment = ''): Promise<number> {
+    const set = parsePolicySources(sources);
+    const version = await this.#store.savePolicyVersion({ createdMs: this.#now(), createdBy: actor, sources, comment });
+    this.#set = set;
+    this.#version = version;
+    for (const listener of this.#listeners) listener(set, version);
+    await this.pushAll();
+    return version;
+  }
+
+  onChange(listener: (set: PolicySet, version: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async effectiveFor(pc: string): Promise<EffectivePolicy> {
+    const exceptions = (await this.#store.activeDeviceExceptions(pc, this.#now())).map(toPolicyException);
+    return effectivePolicyFor(this.current, pc, this.#version, exceptions);
+  }
+
+  /** Sends the PC's effective policy down its agent's stream, if connected. */
+  async push(pc: string): Promise<number> {
+    const sessions = this.#sessions.byPc(pc);
+    if (sessions.length === 0) return 0;
+    const policy = await this.effectiveFor(pc);
+    for (const session of sessions) session.send({ policy: { version: policy.version, policyJson: JSON.stringify(policy) } });
+    return sessions.length;
+  }
+
+  async pushAll(): Promise<void> {
+    const pcs = new Set(this.#sessions.all().map((s) => s.pc));
+    await Promise.all([...pcs].map((pc) => this.push(pc)));
+  }
+}
+
+function toPolicyException(record: DeviceExceptionRecord): EffectivePolicy['device']['exceptions'][number] {
+  return {
+    id: record.id, mode: record.mode, untilMs: record.untilMs, reason: record.reason, createdBy: record.createdBy,
+    ...(record.serial ? { serial: record.serial } : {}),
+  };
+}

@@ -1,0 +1,62 @@
+import type {
+  AcceptedBatch, AgentRecord, AuditEntry, BatchRecord, DeviceExceptionRecord, HeartbeatUpdate, IntegrityFinding,
+  NewAgent, PolicyVersionRecord, Role, StoredEvent, TokenRecord, TokenUse,
+} from './types.ts';
+
+/**
+ * Everything the collector keeps. SQLite (better-sqlite3) is the embedded default; every method is async so a
+ * PostgreSQL implementation (several collectors sharing one database) can sit behind the same interface.
+ * Implementations must make `appendBatch` idempotent on (agent, seq) and atomic with the agent's chain head.
+ */
+export interface Store {
+  /** Creates a new agent row for a PC (a re-enrolled PC gets a new agent that names the previous one). */
+  createAgent(agent: NewAgent): Promise<void>;
+  getAgent(id: string): Promise<AgentRecord | undefined>;
+  /** The current (not retired) agent enrolled with this hardware id, if any. */
+  findActiveAgentByHardwareId(hardwareId: string): Promise<AgentRecord | undefined>;
+  /** Marks an agent as replaced by a re-enrollment; its history stays. */
+  retireAgent(id: string, timeMs: number): Promise<void>;
+  listAgents(): Promise<AgentRecord[]>;
+  recordHeartbeat(agentId: string, update: HeartbeatUpdate): Promise<void>;
+  setConnected(agentId: string, connected: boolean, timeMs: number): Promise<void>;
+
+  createToken(token: { id: string; secretHash: Buffer; createdMs: number; expiresMs: number; maxUses: number; createdBy: string }): Promise<void>;
+  /** Atomically checks and spends one use of a token. */
+  useToken(secretHash: Buffer, nowMs: number): Promise<TokenUse>;
+  revokeToken(id: string, nowMs: number): Promise<boolean>;
+  listTokens(): Promise<TokenRecord[]>;
+
+  /** The stored event's hash at a sequence number (for duplicate/fork detection). */
+  eventHash(agentId: string, seq: number): Promise<Buffer | undefined>;
+  /** Stores a verified batch and moves the chain head; events already stored are skipped. Returns rows inserted. */
+  appendBatch(batch: AcceptedBatch, receivedMs: number): Promise<{ inserted: StoredEvent[] }>;
+  recordIntegrityFinding(finding: IntegrityFinding): Promise<void>;
+  listIntegrityFindings(agentId?: string): Promise<IntegrityFinding[]>;
+
+  countEvents(agentId?: string): Promise<number>;
+  /** Events of one agent in seq order, optionally a seq range. */
+  eventsBySeq(agentId: string, fromSeq: number, toSeq: number): Promise<StoredEvent[]>;
+  /** The seq range of an agent's events within a time range (inclusive), or undefined if none. */
+  seqRangeForTime(agentId: string, fromMs: number, toMs: number): Promise<{ fromSeq: number; toSeq: number } | undefined>;
+  /** Batches overlapping a seq range, in order. */
+  batchesCovering(agentId: string, fromSeq: number, toSeq: number): Promise<BatchRecord[]>;
+
+  getUser(username: string): Promise<{ username: string; passwordHash: string; role: Role } | undefined>;
+  putUser(user: { username: string; passwordHash: string; role: Role; createdMs: number }): Promise<void>;
+  countUsers(): Promise<number>;
+
+  /** Appends to the admin audit chain. */
+  appendAudit(entry: { timeMs: number; actor: string; action: string; entry: Record<string, unknown> }): Promise<AuditEntry>;
+  listAudit(limit: number): Promise<AuditEntry[]>;
+
+  savePolicyVersion(version: Omit<PolicyVersionRecord, 'version'>): Promise<number>;
+  latestPolicyVersion(): Promise<PolicyVersionRecord | undefined>;
+
+  createDeviceException(exception: DeviceExceptionRecord): Promise<void>;
+  /** Exceptions for a PC that have not expired or been revoked at `nowMs`. */
+  activeDeviceExceptions(pc: string, nowMs: number): Promise<DeviceExceptionRecord[]>;
+  /** Exceptions stored after `rowCursor` (a cursor this method returns), so other processes' writes are noticed. */
+  exceptionsAfter(rowCursor: number): Promise<{ cursor: number; pcs: string[] }>;
+
+  close(): Promise<void>;
+}

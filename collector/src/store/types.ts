@@ -1,0 +1,126 @@
+import type { Event__Output } from '@mamori/proto';
+
+export type Role = 'admin' | 'operator' | 'auditor';
+
+export interface AgentRecord {
+  id: string;
+  pc: string;
+  hardwareId: string;
+  os: string;
+  publicKey: Buffer;
+  unlockKey: Buffer;
+  enrolledMs: number;
+  previousAgentId: string | null;
+  retiredMs: number | null;
+  lastSeq: number;
+  lastHash: Buffer;
+  lastSeenMs: number | null;
+  connected: boolean;
+  agentVersion: string;
+  policyVersion: number;
+  currentUser: string;
+  sensors: { name: string; state: string; detail: string }[];
+  journalBacklog: number;
+}
+
+export interface NewAgent {
+  id: string;
+  pc: string;
+  hardwareId: string;
+  os: string;
+  publicKey: Buffer;
+  unlockKey: Buffer;
+  enrolledMs: number;
+  previousAgentId: string | null;
+}
+
+export interface TokenRecord {
+  id: string;
+  createdMs: number;
+  expiresMs: number;
+  maxUses: number;
+  uses: number;
+  revokedMs: number | null;
+}
+
+export type TokenUse = { ok: true; token: TokenRecord } | { ok: false; reason: 'unknown' | 'expired' | 'used_up' | 'revoked' };
+
+/** A batch that passed signature and chain checks, with each event decoded. */
+export interface AcceptedBatch {
+  agentId: string;
+  firstSeq: number;
+  lastSeq: number;
+  prevHash: Buffer;
+  lastHash: Buffer;
+  signature: Buffer;
+  events: { seq: number; bytes: Buffer; hash: Buffer; event: Event__Output; kind: string }[];
+}
+
+export interface StoredEvent {
+  id: number;
+  agentId: string;
+  seq: number;
+  pc: string;
+  timeMs: number;
+  receivedMs: number;
+  kind: string;
+  user: string;
+  hash: Buffer;
+  bytes: Buffer;
+}
+
+export interface IntegrityFinding {
+  agentId: string;
+  pc: string;
+  timeMs: number;
+  /** signature_invalid, chain_mismatch, chain_break, sequence_gap, journal_overflow, fork, out_of_order, re_enrolled … */
+  kind: string;
+  detail: string;
+}
+
+export interface BatchRecord {
+  firstSeq: number;
+  lastSeq: number;
+  prevHash: Buffer;
+  lastHash: Buffer;
+  signature: Buffer;
+}
+
+export interface AuditEntry {
+  id: number;
+  timeMs: number;
+  actor: string;
+  action: string;
+  entry: Record<string, unknown>;
+  prevHash: Buffer;
+  hash: Buffer;
+}
+
+export interface PolicyVersionRecord {
+  version: number;
+  createdMs: number;
+  createdBy: string;
+  sources: { name: string; text: string }[];
+  comment: string;
+}
+
+export interface DeviceExceptionRecord {
+  id: string;
+  pc: string;
+  serial: string | null;
+  mode: 'block' | 'read_only' | 'allow' | 'audit';
+  untilMs: number;
+  reason: string;
+  createdBy: string;
+  createdMs: number;
+  revokedMs: number | null;
+}
+
+export interface HeartbeatUpdate {
+  timeMs: number;
+  agentVersion: string;
+  policyVersion: number;
+  currentUser: string;
+  sensors: { name: string; state: string; detail: string }[];
+  journalBacklog: number;
+}
