@@ -1,4 +1,21 @@
 import { z } from 'zod';
 
-/** The `upload` section. Owned by the upload feature, which extends it; unknown keys are errors. */
-export const UploadPolicySchema = z.object({}).strict().default({});
+const CategoryName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'category names are snake_case');
+
+/** The `upload` section: web uploads reported by the browser extension. */
+export const UploadPolicySchema = z.object({
+  /** Record uploads at all (the extension's health is watched either way). */
+  enabled: z.boolean().default(true),
+  /** Uploads to these categories also raise an alert (a policy_decision event with decision "alert"). */
+  alert_categories: z.array(CategoryName).default([]),
+  /** The category of the organisation's own domains: recorded, never alerted even if listed above. */
+  own_category: CategoryName.default('organisation'),
+  /** Category given to destinations that match no category. */
+  uncategorised: CategoryName.default('uncategorised'),
+  /** Alert on uploads to uncategorised destinations too (noisy; off by default). */
+  alert_uncategorised: z.boolean().default(false),
+}).strict().default({
+  enabled: true, alert_categories: [], own_category: 'organisation', uncategorised: 'uncategorised', alert_uncategorised: false,
+});
+
+export type UploadPolicy = z.infer<typeof UploadPolicySchema>;
