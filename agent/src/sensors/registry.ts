@@ -1,5 +1,6 @@
 import type { AgentConfig } from '../config/schema.ts';
 import type { PolicyHolder } from '../core/policy-holder.ts';
+import type { LocalRoutes } from '../local/local-server.ts';
 import type { Sensor } from './common/sensor.ts';
 
 /** What every sensor factory may use. */
@@ -8,6 +9,8 @@ export interface SensorContext {
   policy: PolicyHolder;
   /** The logged-in user now, where knowable. */
   currentUser: () => string;
+  /** The agent's loopback endpoint (agent/src/local), for sensors fed by the browser extension or the tray. */
+  local?: LocalRoutes;
 }
 
 /**
@@ -17,6 +20,8 @@ export interface SensorContext {
 export async function createSensors(context: SensorContext): Promise<Sensor[]> {
   const factories: ((context: SensorContext) => Promise<Sensor>)[] = [
     // feature factories are listed here, one line each
+    (c) => import('./upload/factory.ts').then((m) => m.createUploadSensor(c)),
+    (c) => import('./print/create-print-sensor.ts').then((m) => m.createPrintSensor(c)),
   ];
   return Promise.all(factories.map((factory) => factory(context)));
 }
