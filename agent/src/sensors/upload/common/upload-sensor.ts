@@ -1,0 +1,262 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { PolicyHolder } from '../../../core/policy-holder.ts';
+import type { LocalResponse, LocalRoutes } from '../../../local/local-server.ts';
+import { RateLimiter } from '../../../local/rate-limiter.ts';
+import type { Emit, Sensor, SensorStatus } from '../../common/sensor.ts';
+import { categorise, hostOf } from './categorise.ts';
+import type { UploadSensorConfig } from './config.ts';
+import { ExtensionHealthTracker, type KnownProfile } from './extension-health.ts';
+import { firstIssue, HelloSchema, UploadReportSchema, type UploadReport } from './reports.ts';
+
+/** Size and SHA-256 of a real local file. Rejects when the path is not a readable regular file. */
+export interface FileHasher {
+  /** Hashes at most `maxBytes`; a larger file gets its size and an empty sha256. */
+  hash(path: string, maxBytes: number): Promise<{ size: number; sha256: string }>;
+}
+
+/** Remembers known browser profiles across agent restarts. */
+export interface ProfileStore {
+  load(): KnownProfile[];
+  save(profiles: KnownProfile[]): void;
+}
+
+export interface UploadSensorOptions {
+  /** The agent's loopback endpoint; without it the sensor cannot hear the extension and says so. */
+  routes: LocalRoutes | undefined;
+  config: UploadSensorConfig;
+  policy: PolicyHolder;
+  currentUser: () => string;
+  hasher: FileHasher;
+  profiles?: ProfileStore;
+  now?: () => number;
+  /** How often silent profiles are checked (default: a quarter of the stale window, at most 30 s). */
+  checkEveryMs?: number;
+}
+
+interface Pairing {
+  profileId: string;
+  browser: string;
+  uninstallKey: Buffer;
+}
+
+export const extensionRoutes = {
+  pair: '/extension/v1/pair',
+  heartbeat: '/extension/v1/heartbeat',
+  uploads: '/extension/v1/uploads',
+  uninstalled: '/extension/v1/uninstalled',
+} as const;
+
+/**
+ * Turns the browser extension's reports into upload events. Who may report: only requests carrying
+ * `Origin: chrome-extension://<pinned id>` (set by the browser, which no web page can forge or remove on a
+ * cross-origin POST) and, after pairing, that profile's token. Every report is validated, size-capped by the
+ * local server, rate-limited per profile and deduplicated by report id; sizes and hashes come from the real file
+ * on disk whenever the browser gave its path. See browser-extension/README.md for the reasoning.
+ */
+export class UploadSensor implements Sensor {
+  readonly name = 'upload' as const;
+  readonly #options: UploadSensorOptions;
+  readonly #now: () => number;
+  readonly #origins: Set<string>;
+  readonly #pairings = new Map<string, Pairing>();
+  readonly #seenReports = new Map<string, true>();
+  readonly #pairLimiter: RateLimiter;
+  readonly #reportLimiter: RateLimiter;
+  #status: SensorStatus = { state: 'stopped', detail: 'not started' };
+  #counts = { uploads: 0, refused: 0 };
+  #tracker: ExtensionHealthTracker | undefined;
+
+  constructor(options: UploadSensorOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#origins = new Set(options.config.extensionIds.map((id) => `chrome-extension://${id}`));
+    this.#pairLimiter = new RateLimiter({ burst: options.config.pairBurst, perSecond: options.config.pairsPerSecond, now: this.#now });
+    this.#reportLimiter = new RateLimiter({ burst: options.config.reportBurst, perSecond: options.config.reportsPerSecond, now: this.#now });
+  }
+
+  async start(emit: Emit, signal: AbortSignal): Promise<SensorStatus> {
+    const { routes, config } = this.#options;
+    if (!routes) {
+      this.#status = { state: 'degraded', detail: 'no local endpoint: the browser extension cannot reach the agent' };
+      return this.#status;
+    }
+    const tracker = new ExtensionHealthTracker((extensionHealth) => {
+      emit({ user: this.#options.currentUser(), extensionHealth });
+      this.#saveProfiles();
+    }, config.heartbeatStaleMs);
+    this.#tracker = tracker;
+    try {
+      tracker.restore(this.#options.profiles?.load() ?? [], this.#now());
+    } catch {
+      // A damaged profiles file only costs us the memory of profiles; they re-appear with their next heartbeat.
+    }
+    const removers = [
+      routes.route({ method: 'POST', path: extensionRoutes.pair, maxBodyBytes: 4096, handler: (r) => this.#pair(r.headers, r.body) }),
+      routes.route({ method: 'POST', path: extensionRoutes.heartbeat, maxBodyBytes: 4096, handler: (r) => this.#heartbeat(r.headers, r.body) }),
+      routes.route({ method: 'POST', path: extensionRoutes.uploads, maxBodyBytes: 256 * 1024, handler: (r) => this.#uploads(emit, r.headers, r.body) }),
+      routes.route({ method: 'GET', path: extensionRoutes.uninstalled, handler: (r) => this.#uninstalled(r.query) }),
+    ];
+    const every = this.#options.checkEveryMs ?? Math.min(30_000, Math.max(250, Math.floor(config.heartbeatStaleMs / 4)));
+    const timer = setInterval(() => tracker.check(this.#now()), every);
+    timer.unref();
+    signal.addEventListener('abort', () => {
+      clearInterval(timer);
+      for (const remove of removers) remove();
+      this.#status = { state: 'stopped', detail: 'stopped' };
+    }, { once: true });
+    this.#status = { state: 'running', detail: 'listening for the browser extension on the local endpoint' };
+    return this.#status;
+  }
+
+  status(): SensorStatus {
+    if (this.#status.state !== 'running') return this.#status;
+    const profiles = this.#tracker?.snapshot() ?? [];
+    const alive = profiles.filter((p) => p.alive).length;
+    return {
+      state: 'running',
+      detail: `${this.#counts.uploads} uploads recorded, ${this.#counts.refused} reports refused, extension alive in ${alive}/${profiles.length} browser profiles`,
+    };
+  }
+
+  /** Runs the stale-profile check now (tests, and the periodic timer). */
+  checkHealth(): void {
+    this.#tracker?.check(this.#now());
+  }
+
+  #refuse(status: number, message: string): LocalResponse {
+    this.#counts.refused += 1;
+    return { status, body: { error: 'AGENT_LOCAL_REQUEST_INVALID', message } };
+  }
+
+  /** The browser sets Origin on every cross-origin POST and pages cannot change it: this is the main gate. */
+  #fromExtension(headers: IncomingHttpHeaders): boolean {
+    const origin = headers.origin;
+    return typeof origin === 'string' && this.#origins.has(origin);
+  }
+
+  #pairingFor(headers: IncomingHttpHeaders): Pairing | undefined {
+    const token = headers['x-mamori-token'];
+    return typeof token === 'string' && token.length <= 128 ? this.#pairings.get(token) : undefined;
+  }
+
+  #pair(headers: IncomingHttpHeaders, body: unknown): LocalResponse {
+    if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
+    if (!this.#pairLimiter.take('pair')) return this.#refuse(429, 'too many pairing requests');
+    const hello = HelloSchema.safeParse(body);
+    if (!hello.success) return this.#refuse(400, firstIssue(hello.error));
+    const { profileId, browser, extensionVersion } = hello.data;
+    // One live token per profile: pairing again (service worker restart) replaces the old one.
+    for (const [token, pairing] of this.#pairings) {
+      if (pairing.profileId === profileId && pairing.browser === browser) this.#pairings.delete(token);
+    }
+    if (this.#pairings.size >= this.#options.config.maxProfiles) return this.#refuse(429, 'too many browser profiles');
+    const token = randomBytes(32).toString('base64url');
+    const uninstallKey = randomBytes(24);
+    this.#pairings.set(token, { profileId, browser, uninstallKey });
+    this.#tracker?.seen(browser, profileId, extensionVersion, this.#now());
+    return { status: 200, body: { token, uninstallKey: uninstallKey.toString('base64url') } };
+  }
+
+  #heartbeat(headers: IncomingHttpHeaders, body: unknown): LocalResponse {
+    if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
+    const pairing = this.#pairingFor(headers);
+    if (!pairing) return this.#refuse(401, 'unknown token: pair first');
+    const hello = HelloSchema.safeParse(body);
+    if (!hello.success) return this.#refuse(400, firstIssue(hello.error));
+    if (hello.data.profileId !== pairing.profileId) return this.#refuse(403, 'token belongs to another profile');
+    this.#tracker?.seen(pairing.browser, pairing.profileId, hello.data.extensionVersion, this.#now());
+    return { status: 200, body: { ok: true } };
+  }
+
+  async #uploads(emit: Emit, headers: IncomingHttpHeaders, body: unknown): Promise<LocalResponse> {
+    if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
+    const pairing = this.#pairingFor(headers);
+    if (!pairing) return this.#refuse(401, 'unknown token: pair first');
+    if (!this.#reportLimiter.take(`${pairing.browser}/${pairing.profileId}`)) return this.#refuse(429, 'too many upload reports');
+    const parsed = UploadReportSchema.safeParse(body);
+    if (!parsed.success) return this.#refuse(400, firstIssue(parsed.error));
+    const report = parsed.data;
+    if (report.profileId !== pairing.profileId) return this.#refuse(403, 'token belongs to another profile');
+    const dedupeKey = `${pairing.browser}/${pairing.profileId}/${report.reportId}`;
+    if (this.#seenReports.has(dedupeKey)) return { status: 200, body: { recorded: 0, duplicate: true } };
+    this.#seenReports.set(dedupeKey, true);
+    if (this.#seenReports.size > 10_000) this.#seenReports.delete(this.#seenReports.keys().next().value!);
+    const policy = this.#options.policy.current();
+    if (policy && !policy.upload.enabled) return { status: 200, body: { recorded: 0 } };
+    const recorded = await this.#record(emit, pairing, report);
+    return { status: 200, body: { recorded } };
+  }
+
+  async #record(emit: Emit, pairing: Pairing, report: UploadReport): Promise<number> {
+    const policy = this.#options.policy.current();
+    const uploadPolicy = policy?.upload;
+    const destinationHost = hostOf(report.destinationUrl);
+    const category = categorise(destinationHost, policy?.categories ?? {}, uploadPolicy?.uncategorised ?? 'uncategorised');
+    const user = this.#options.currentUser();
+    let recorded = 0;
+    for (const file of report.files) {
+      let size = file.size ?? 0;
+      let sha256 = file.sha256 ?? '';
+      if (file.path !== undefined) {
+        // The path came from the browser's own webRequest record of the body: hash the real file, not a claim.
+        try {
+          ({ size, sha256 } = await this.#options.hasher.hash(file.path, this.#options.config.maxHashBytes));
+        } catch {
+          size = 0;
+          sha256 = '';
+        }
+      }
+      emit({
+        user,
+        upload: {
+          pageUrl: report.pageUrl, destinationHost, destinationUrl: report.destinationUrl, fileName: file.name,
+          sizeBytes: size, sha256, method: `${file.selectedBy}+${report.transport}`, category,
+          browser: pairing.browser, browserProfile: pairing.profileId, localPath: file.path ?? '',
+        },
+      });
+      recorded += 1;
+      this.#counts.uploads += 1;
+      if (uploadPolicy && shouldAlert(category, uploadPolicy)) {
+        emit({
+          user,
+          policyDecision: {
+            subject: 'upload', decision: 'alert', rule: `upload.alert_categories.${category}`,
+            detail: `${file.name} uploaded to ${destinationHost} (${category})`,
+          },
+        });
+      }
+    }
+    return recorded;
+  }
+
+  #uninstalled(query: URLSearchParams): LocalResponse {
+    // Chrome opens this URL in a tab when the extension is removed: a plain navigation, so no Origin. The
+    // per-pairing key in the URL is what a web page cannot know.
+    const profileId = query.get('p') ?? '';
+    const key = Buffer.from(query.get('k') ?? '', 'base64url');
+    const pairing = [...this.#pairings.values()].find((p) => p.profileId === profileId);
+    if (!pairing || key.length !== pairing.uninstallKey.length || !timingSafeEqual(key, pairing.uninstallKey)) {
+      return this.#refuse(403, 'unknown profile or key');
+    }
+    this.#tracker?.removed(pairing.browser, pairing.profileId, this.#now());
+    return {
+      status: 200, contentType: 'text/html; charset=utf-8',
+      body: '<!doctype html><title>Mamori</title><p>The Mamori upload monitor was removed from this browser profile. Your IT team is informed.</p>',
+    };
+  }
+
+  #saveProfiles(): void {
+    try {
+      this.#options.profiles?.save(this.#tracker?.snapshot() ?? []);
+    } catch {
+      // Persistence is best effort; the events themselves are already journaled.
+    }
+  }
+}
+
+function shouldAlert(category: string, policy: { alert_categories: string[]; own_category: string; uncategorised: string; alert_uncategorised: boolean }): boolean {
+  if (category === policy.own_category) return false;
+  if (category === policy.uncategorised) return policy.alert_uncategorised;
+  return policy.alert_categories.includes(category);
+}
