@@ -1,7 +1,6 @@
 import type { AgentConfig } from '../config/schema.ts';
 import type { PolicyHolder } from '../core/policy-holder.ts';
 import type { LocalRoutes } from '../local/local-server.ts';
-import type { LocalRoutes } from '../local/local-server.ts';
 import type { Sensor } from './common/sensor.ts';
 
 /** What every sensor factory may use. */
@@ -21,7 +20,6 @@ export interface SensorContext {
 export async function createSensors(context: SensorContext): Promise<Sensor[]> {
   const factories: ((context: SensorContext) => Promise<Sensor>)[] = [
     // feature factories are listed here, one line each
-    (c) => import('./upload/factory.ts').then((m) => m.createUploadSensor(c)),
     (c) => import('./upload/factory.ts').then((m) => m.createUploadSensor(c)),
     (c) => import('./print/create-print-sensor.ts').then((m) => m.createPrintSensor(c)),
   ];
