@@ -1,1 +1,2 @@
 export * from '../harness/system-packages.ts';
+export * from '../harness/virtual-usb-stick.ts';
