@@ -42,7 +42,7 @@ export async function createCertificateAuthority(commonName: string): Promise<Pe
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: await exportKey(keys.privateKey) };
+  return { certPem: `${cert.toString('pem').trim()}\n`, keyPem: await exportKey(keys.privateKey) };
 }
 
 /** A TLS server certificate signed by the CA, valid for the fixed TLS name plus the given DNS names and IPs. */
@@ -72,7 +72,7 @@ export async function issueServerCertificate(ca: PemPair, names: string[]): Prom
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: await exportKey(keys.privateKey) };
+  return { certPem: `${cert.toString('pem').trim()}\n`, keyPem: await exportKey(keys.privateKey) };
 }
 
 /** SHA-256 of the certificate's DER, lower-case hex: what tokens carry and agents pin. */

@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { loadAgentConfig } from '../config/load.ts';
+import { Journal } from '../core/journal.ts';
+import { AgentError } from '../errors.ts';
+import { runAgent } from '../main.ts';
+import { readIdentity, readSavedPolicy, stateFiles } from '../state/identity.ts';
+import { enroll } from '../uplink/enroll.ts';
+
+type Output = { out: (text: string) => void; err: (text: string) => void };
+
+function processAlive(pidFile: string): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `mamori-agent`: every command has --help, exits non-zero with a one-line reason, --json where it prints data. */
+export function buildAgentProgram(io: Output): Command {
+  const program = new Command('mamori-agent')
+    .description('Mamori agent: records how data leaves this PC and enforces device policy')
+    .option('-s, --state-dir <dir>', 'state directory (default: /var/lib/mamori, or MAMORI_AGENT_STATE)')
+    .option('-c, --config <file>', 'config file (default: <state-dir>/agent.yaml)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showSuggestionAfterError();
+  const config = () => {
+    const o = program.opts<{ stateDir?: string; config?: string }>();
+    return loadAgentConfig({ ...(o.stateDir ? { stateDir: o.stateDir } : {}), ...(o.config ? { configFile: o.config } : {}) });
+  };
+  const print = (json: boolean | undefined, data: unknown, text: string) => io.out(json ? `${JSON.stringify(data)}\n` : `${text}\n`);
+
+  program.command('enroll <token>')
+    .description('register this PC with the collector named in the token (pins its CA)')
+    .option('--force', 'enroll again even if already enrolled (the collector records the re-enrollment)')
+    .option('--hostname <name>', 'PC name to register (default: this host name)')
+    .option('--json', 'print JSON')
+    .action(async (token: string, options: { force?: boolean; hostname?: string; json?: boolean }) => {
+      const identity = await enroll({
+        stateDir: config().stateDir, token, force: options.force ?? false, ...(options.hostname ? { hostname: options.hostname } : {}),
+      });
+      print(options.json, { agentId: identity.agentId, pc: identity.pc, collector: identity.collectorAddress },
+        `enrolled ${identity.pc} as ${identity.agentId} with ${identity.collectorAddress}`);
+    });
+
+  program.command('run')
+    .description('run the agent in the foreground (what the service runs)')
+    .action(async () => {
+      const agent = await runAgent(config());
+      io.err(`mamori-agent ${agent.identity.agentId} (${agent.identity.pc}) running; collector ${agent.identity.collectorAddress}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      await agent.stop();
+    });
+
+  program.command('status')
+    .description('show enrollment, journal backlog, policy and whether the agent is running')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { stateDir } = config();
+      const { identity } = readIdentity(stateDir);
+      const policy = readSavedPolicy(stateDir);
+      const journal = new Journal(join(stateDir, stateFiles.journal), { maxBytes: Number.MAX_SAFE_INTEGER });
+      const backlog = journal.backlog();
+      const lastSeq = journal.lastSeq;
+      journal.close();
+      const pid = processAlive(join(stateDir, stateFiles.pid));
+      const status = {
+        agentId: identity.agentId, pc: identity.pc, collector: identity.collectorAddress, running: pid !== undefined, pid: pid ?? null,
+        lastSeq, unsentEvents: backlog.events, policyVersion: policy?.version ?? 0, deviceMode: policy?.device.mode ?? 'unknown',
+        exceptions: policy?.device.exceptions ?? [],
+      };
+      print(options.json, status, [
+        `agent      ${status.agentId} (${status.pc})`, `collector  ${status.collector}`,
+        `running    ${status.running ? `yes (pid ${status.pid})` : 'no'}`, `journal    last seq ${lastSeq}, ${backlog.events} not yet acknowledged`,
+        `policy     version ${status.policyVersion}, USB storage: ${status.deviceMode}, ${status.exceptions.length} exception(s)`,
+      ].join('\n'));
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Errors become one line: "mamori-agent: <reason>". */
+export async function runAgentCli(argv: string[], io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+  const program = buildAgentProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    const message = error instanceof AgentError ? `${error.message} [${error.code}]` : error instanceof Error ? error.message : String(error);
+    io.err(`mamori-agent: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,102 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { EffectivePolicy } from '@mamori/policies';
+import { loadPrivateKey } from '@mamori/proto';
+import type { AgentConfig } from './config/schema.ts';
+import { watchClock } from './core/clock-watch.ts';
+import { CurrentUser } from './core/current-user.ts';
+import { Journal } from './core/journal.ts';
+import { PolicyHolder } from './core/policy-holder.ts';
+import { Recorder } from './core/recorder.ts';
+import type { Sensor } from './sensors/common/sensor.ts';
+import { InventorySensor } from './sensors/inventory/common/inventory-sensor.ts';
+import { createSensors } from './sensors/registry.ts';
+import { readIdentity, readSavedPolicy, savePolicy, stateFiles, type AgentIdentity } from './state/identity.ts';
+import { createCollectorClient } from './uplink/client.ts';
+import { Uplink } from './uplink/uplink.ts';
+import { agentVersion } from './version.ts';
+
+export interface RunningAgent {
+  identity: AgentIdentity;
+  journal: Journal;
+  recorder: Recorder;
+  policy: PolicyHolder;
+  uplink: Uplink;
+  sensors: Sensor[];
+  /** Graceful stop: records STOPPED, stops sensors, flushes what it can. */
+  stop(): Promise<void>;
+}
+
+export interface RunOptions {
+  /** Replace the OS-chosen sensors (tests, benchmarks). */
+  sensors?: Sensor[];
+  log?: (line: string) => void;
+  /** Skip the systeminformation-based inventory and user lookup (benchmarks measuring the core). */
+  lightweight?: boolean;
+}
+
+/** The composition root: reads identity and config, opens the journal, picks adapters, starts everything. */
+export async function runAgent(config: AgentConfig, options: RunOptions = {}): Promise<RunningAgent> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { identity, privateKeyPem } = readIdentity(config.stateDir);
+  mkdirSync(config.stateDir, { recursive: true });
+  writeFileSync(join(config.stateDir, stateFiles.pid), `${process.pid}\n`);
+  const controller = new AbortController();
+  const journal = new Journal(join(config.stateDir, stateFiles.journal), { maxBytes: config.journalMaxBytes });
+  const user = new CurrentUser(async () => {
+    const si = await import('systeminformation');
+    const users = await si.users();
+    return users[0]?.user ?? '';
+  });
+  if (!options.lightweight) await user.watch(controller.signal);
+  const recorder = new Recorder(journal, { agentId: identity.agentId, pc: () => identity.pc || hostname(), user: user.get });
+  const policy = new PolicyHolder(readSavedPolicy(config.stateDir));
+
+  recorder.record({ lifecycle: { kind: 'STARTED', agentVersion, policyVersion: policy.current()?.version ?? 0, detail: `pid ${process.pid}` } });
+
+  const applyPolicy = (next: EffectivePolicy) => {
+    const previous = policy.current();
+    if (previous && JSON.stringify(previous) === JSON.stringify(next)) return;
+    savePolicy(config.stateDir, next);
+    recorder.record({ lifecycle: { kind: 'POLICY_APPLIED', agentVersion, policyVersion: next.version, detail: `device mode ${next.device.mode} (${next.device.rule}), ${next.device.exceptions.length} exception(s)` } });
+    policy.apply(next);
+  };
+
+  const sensors = options.sensors ?? [
+    ...(await createSensors({ config, policy, currentUser: user.get })),
+    ...(options.lightweight ? [] : [new InventorySensor(await import('./sensors/inventory/node/systeminformation-inventory.ts').then((m) => new m.SystemInformationInventory()))]),
+  ];
+
+  const uplink = new Uplink({
+    agentId: identity.agentId, privateKey: loadPrivateKey(privateKeyPem),
+    client: createCollectorClient(identity.collectorAddress, identity.caPem), journal,
+    ...config.uplink, onPolicy: applyPolicy, log,
+    heartbeat: () => ({
+      sensors: sensors.map((s) => ({ name: s.name, ...s.status() })), policyVersion: policy.current()?.version ?? 0, user: user.get(),
+    }),
+  });
+  recorder.onRecorded(uplink.notify);
+  uplink.start(controller.signal);
+
+  const stopClock = watchClock((jumpMs) => recorder.record({ lifecycle: { kind: 'CLOCK_JUMP', agentVersion, clockJumpMs: jumpMs, detail: `wall clock moved ${jumpMs} ms against the monotonic clock` } }));
+
+  for (const sensor of sensors) {
+    sensor.start(recorder.record, controller.signal).then(
+      (status) => log(`sensor ${sensor.name}: ${status.state} — ${status.detail}`),
+      (error: unknown) => log(`sensor ${sensor.name} failed to start: ${(error as Error).message}`),
+    );
+  }
+
+  return {
+    identity, journal, recorder, policy, uplink, sensors,
+    async stop() {
+      recorder.record({ lifecycle: { kind: 'STOPPED', agentVersion, detail: 'graceful stop' } });
+      await uplink.drained(2_000);
+      stopClock();
+      controller.abort();
+      journal.close();
+      rmSync(join(config.stateDir, stateFiles.pid), { force: true });
+    },
+  };
+}

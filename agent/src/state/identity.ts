@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EffectivePolicy } from '@mamori/policies';
+import { AgentError } from '../errors.ts';
+
+/** Who this agent is, as established at enrollment. The private key lives beside it in agent.key (0600). */
+export interface AgentIdentity {
+  agentId: string;
+  pc: string;
+  hardwareId: string;
+  collectorAddress: string;
+  caFingerprint: string;
+  caPem: string;
+  publicKey: string;
+  /** Base64 HMAC key for offline unlock codes. */
+  unlockKey: string;
+  collectorName: string;
+  enrolledMs: number;
+}
+
+export const stateFiles = {
+  identity: 'identity.json', privateKey: 'agent.key', journal: 'journal.db', policy: 'policy.json', pid: 'agent.pid',
+} as const;
+
+/** Writes a file atomically (temp + rename) so a crash never leaves half a key or half a policy. */
+export function writeAtomic(path: string, text: string, mode = 0o600): void {
+  const temp = `${path}.tmp-${process.pid}`;
+  writeFileSync(temp, text, { mode });
+  renameSync(temp, path);
+}
+
+export function readIdentity(stateDir: string): { identity: AgentIdentity; privateKeyPem: string } {
+  const file = join(stateDir, stateFiles.identity);
+  if (!existsSync(file)) throw new AgentError('AGENT_NOT_ENROLLED');
+  return {
+    identity: JSON.parse(readFileSync(file, 'utf8')) as AgentIdentity,
+    privateKeyPem: readFileSync(join(stateDir, stateFiles.privateKey), 'utf8'),
+  };
+}
+
+export function isEnrolled(stateDir: string): boolean {
+  return existsSync(join(stateDir, stateFiles.identity));
+}
+
+export function writeIdentity(stateDir: string, identity: AgentIdentity, privateKeyPem: string): void {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  writeAtomic(join(stateDir, stateFiles.privateKey), privateKeyPem, 0o600);
+  writeAtomic(join(stateDir, stateFiles.identity), `${JSON.stringify(identity, null, 2)}\n`, 0o600);
+}
+
+/** The last policy received, so an offline PC boots into the same protection. */
+export function readSavedPolicy(stateDir: string): EffectivePolicy | undefined {
+  const file = join(stateDir, stateFiles.policy);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as EffectivePolicy;
+  } catch {
+    return undefined;
+  }
+}
+
+export function savePolicy(stateDir: string, policy: EffectivePolicy): void {
+  writeAtomic(join(stateDir, stateFiles.policy), JSON.stringify(policy), 0o600);
+}

@@ -1,0 +1,60 @@
+import { hostname as osHostname, platform, release } from 'node:os';
+import { decodeEnrollmentToken, generateEd25519KeyPair, MalformedTokenError, type EnrollResponse__Output } from '@mamori/proto';
+import { AgentError } from '../errors.ts';
+import { isEnrolled, savePolicy, writeIdentity, type AgentIdentity } from '../state/identity.ts';
+import { agentVersion } from '../version.ts';
+import { createCollectorClient, toAgentError } from './client.ts';
+import { fetchPinnedCa } from './pin.ts';
+
+export interface EnrollOptions {
+  stateDir: string;
+  token: string;
+  force?: boolean;
+  /** Overrides for tests that play several PCs on one machine. */
+  hostname?: string;
+  hardwareId?: string;
+}
+
+/** Stable per-machine id: /etc/machine-id, Windows MachineGuid, macOS IOPlatformUUID (via systeminformation). */
+export async function machineHardwareId(): Promise<string> {
+  const si = await import('systeminformation');
+  const uuid = await si.uuid();
+  return uuid.os || uuid.hardware || osHostname();
+}
+
+/** Enrolls this PC: pins the CA from the token, makes the key pair, registers, saves identity and policy. */
+export async function enroll(options: EnrollOptions): Promise<AgentIdentity> {
+  if (isEnrolled(options.stateDir) && !options.force) throw new AgentError('AGENT_ALREADY_ENROLLED');
+  let token;
+  try {
+    token = decodeEnrollmentToken(options.token);
+  } catch (error) {
+    if (error instanceof MalformedTokenError) throw new AgentError('AGENT_TOKEN_MALFORMED', error.message.replace(/^malformed enrollment token: /, ''));
+    throw error;
+  }
+  const caPem = await fetchPinnedCa(token.address, token.caFingerprint);
+  const keys = generateEd25519KeyPair();
+  const pc = options.hostname ?? osHostname();
+  const hardwareId = options.hardwareId ?? await machineHardwareId();
+  const client = createCollectorClient(token.address, caPem);
+  let response: EnrollResponse__Output;
+  try {
+    response = await new Promise<EnrollResponse__Output>((resolve, reject) => {
+      client.Enroll({
+        tokenSecret: token.secret, hostname: pc, os: `${platform()} ${release()}`, hardwareId, publicKey: keys.publicKey, agentVersion,
+      }, { deadline: Date.now() + 15_000 }, (error, value) => (error || !value ? reject(error) : resolve(value)));
+    });
+  } catch (error) {
+    throw toAgentError(error);
+  } finally {
+    client.close();
+  }
+  const identity: AgentIdentity = {
+    agentId: response.agentId, pc, hardwareId, collectorAddress: token.address, caFingerprint: token.caFingerprint, caPem,
+    publicKey: keys.publicKey.toString('base64'), unlockKey: response.unlockKey.toString('base64'),
+    collectorName: response.collectorName, enrolledMs: Date.now(),
+  };
+  writeIdentity(options.stateDir, identity, keys.privateKeyPem);
+  if (response.policyJson) savePolicy(options.stateDir, JSON.parse(response.policyJson));
+  return identity;
+}

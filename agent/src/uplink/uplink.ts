@@ -1,0 +1,226 @@
+import type { ClientDuplexStream } from '@grpc/grpc-js';
+import type { EffectivePolicy } from '@mamori/policies';
+import {
+  signAuth, signBatch, type AgentMessage, type AgentServiceClient, type CollectorMessage__Output, type SensorStatus,
+} from '@mamori/proto';
+import type { KeyObject } from 'node:crypto';
+import type { Journal } from '../core/journal.ts';
+import { agentVersion } from '../version.ts';
+import { describeGrpcError } from './client.ts';
+
+export interface UplinkOptions {
+  agentId: string;
+  privateKey: KeyObject;
+  client: AgentServiceClient;
+  journal: Journal;
+  batchSize: number;
+  drainEventsPerSecond: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  heartbeatMs: number;
+  /** Called with each policy pushed down (the composition root validates, persists and applies it). */
+  onPolicy: (policy: EffectivePolicy) => void;
+  /** Sensor statuses and the current user for heartbeats. */
+  heartbeat: () => { sensors: SensorStatus[]; policyVersion: number; user: string };
+  onCommand?: (command: { id: string; name: string; argsJson: string }) => void;
+  log?: (line: string) => void;
+  /** At most this many batches sent and not yet acknowledged. */
+  maxInFlight?: number;
+}
+
+export interface UplinkStatus {
+  connected: boolean;
+  lastError: string;
+  ackedSeq: number;
+  reconnects: number;
+}
+
+/**
+ * The agent's one long-lived stream to the collector. Sends journaled events in signed batches, deletes them
+ * only when acknowledged, reconnects with capped exponential backoff and jitter, and drains a backlog at a
+ * bounded rate so thousands of PCs coming back at once don't swamp the collector.
+ */
+export class Uplink {
+  readonly #o: UplinkOptions;
+  #call: ClientDuplexStream<AgentMessage, CollectorMessage__Output> | undefined;
+  #ready = false;
+  #cursor = 0;
+  #inFlight: number[] = [];
+  #attempt = 0;
+  #tokens: number;
+  #lastRefill = Date.now();
+  #pumpScheduled = false;
+  #rateTimer: NodeJS.Timeout | undefined;
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  readonly #status: UplinkStatus = { connected: false, lastError: '', ackedSeq: 0, reconnects: 0 };
+  #waiters: (() => void)[] = [];
+
+  constructor(options: UplinkOptions) {
+    this.#o = options;
+    this.#tokens = options.drainEventsPerSecond;
+  }
+
+  status(): UplinkStatus {
+    return { ...this.#status };
+  }
+
+  start(signal: AbortSignal): void {
+    signal.addEventListener('abort', () => this.stop(), { once: true });
+    this.#connect();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#rateTimer);
+    clearInterval(this.#heartbeatTimer);
+    this.#call?.end();
+    this.#call?.cancel();
+    this.#call = undefined;
+    this.#o.client.close();
+  }
+
+  /** Wakes the sender (called after every journal append). */
+  notify = (): void => {
+    if (this.#pumpScheduled || !this.#ready) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  };
+
+  /** Resolves once everything journaled so far is acknowledged (tests, graceful shutdown). */
+  async drained(timeoutMs = 30_000): Promise<boolean> {
+    if (this.#o.journal.backlog().events === 0) return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.#waiters.push(() => { clearTimeout(timer); resolve(true); });
+    });
+  }
+
+  #connect(): void {
+    if (this.#stopped) return;
+    this.#ready = false;
+    this.#inFlight = [];
+    const call = this.#o.client.Connect();
+    this.#call = call;
+    call.on('data', (message: CollectorMessage__Output) => this.#onMessage(call, message));
+    call.on('error', (error) => this.#onClosed(call, describeGrpcError(error).message));
+    call.on('end', () => this.#onClosed(call, 'stream ended by collector'));
+    call.write({ hello: { agentId: this.#o.agentId, agentVersion } });
+  }
+
+  #onClosed(call: ClientDuplexStream<AgentMessage, CollectorMessage__Output>, reason: string): void {
+    if (call !== this.#call) return;
+    this.#call = undefined;
+    this.#ready = false;
+    this.#status.connected = false;
+    this.#status.lastError = reason;
+    clearInterval(this.#heartbeatTimer);
+    if (this.#stopped) return;
+    // Capped exponential backoff with full jitter.
+    const ceiling = Math.min(this.#o.backoffMaxMs, this.#o.backoffInitialMs * 2 ** this.#attempt);
+    const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    this.#attempt = Math.min(this.#attempt + 1, 20);
+    this.#status.reconnects += 1;
+    this.#o.log?.(`uplink: ${reason}; retrying in ${delay} ms`);
+    this.#retryTimer = setTimeout(() => this.#connect(), delay);
+  }
+
+  #onMessage(call: ClientDuplexStream<AgentMessage, CollectorMessage__Output>, message: CollectorMessage__Output): void {
+    if (call !== this.#call) return;
+    if (message.challenge) {
+      call.write({ auth: { signature: signAuth(this.#o.privateKey, this.#o.agentId, message.challenge.nonce) } });
+    } else if (message.welcome) {
+      this.#attempt = 0;
+      this.#ready = true;
+      this.#status.connected = true;
+      this.#status.lastError = '';
+      // The collector holds everything up to welcome.lastSeq: forget it here, send from the next one.
+      const held = message.welcome.lastSeq;
+      if (held > 0 && held <= this.#o.journal.lastSeq) this.#acknowledge(held);
+      this.#cursor = Math.max(held + 1, this.#o.journal.backlog().firstSeq ?? held + 1);
+      this.#sendHeartbeat();
+      this.#heartbeatTimer = setInterval(() => this.#sendHeartbeat(), this.#o.heartbeatMs);
+      this.#heartbeatTimer.unref();
+      this.#pump();
+    } else if (message.ack) {
+      this.#inFlight = this.#inFlight.filter((last) => last > message.ack!.lastSeq);
+      this.#acknowledge(message.ack.lastSeq);
+      this.#pump();
+    } else if (message.policy) {
+      try {
+        this.#o.onPolicy(JSON.parse(message.policy.policyJson) as EffectivePolicy);
+      } catch (error) {
+        this.#o.log?.(`uplink: ignoring unreadable policy: ${(error as Error).message}`);
+      }
+    } else if (message.command) {
+      this.#o.onCommand?.(message.command);
+    } else if (message.rejected) {
+      this.#o.log?.(`uplink: batch ${message.rejected.firstSeq} rejected: ${message.rejected.code} ${message.rejected.reason}`);
+    }
+  }
+
+  #acknowledge(seq: number): void {
+    this.#o.journal.acknowledge(seq);
+    this.#status.ackedSeq = Math.max(this.#status.ackedSeq, seq);
+    if (this.#o.journal.backlog().events === 0) {
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  #sendHeartbeat(): void {
+    const hb = this.#o.heartbeat();
+    this.#call?.write({
+      heartbeat: {
+        agentVersion, policyVersion: hb.policyVersion, sensors: hb.sensors, journalBacklog: this.#o.journal.backlog().events,
+        timeMs: Date.now(), user: hb.user,
+      },
+    });
+  }
+
+  #pump(): void {
+    const call = this.#call;
+    if (!call || !this.#ready) return;
+    const maxInFlight = this.#o.maxInFlight ?? 4;
+    while (this.#inFlight.length < maxInFlight && this.#cursor <= this.#o.journal.lastSeq) {
+      this.#refill();
+      const allowance = Math.min(this.#o.batchSize, Math.floor(this.#tokens));
+      if (allowance < 1) {
+        clearTimeout(this.#rateTimer);
+        this.#rateTimer = setTimeout(() => this.#pump(), 50);
+        return;
+      }
+      const rows = this.#o.journal.read(this.#cursor, allowance);
+      if (rows.length === 0) return;
+      const first = rows[0]!;
+      const last = rows.at(-1)!;
+      const count = last.seq - first.seq + 1;
+      const batchRows = count === rows.length ? rows : rows.filter((row, i) => row.seq === first.seq + i);
+      const end = batchRows.at(-1)!;
+      const signature = signBatch(this.#o.privateKey, this.#o.agentId, first.seq, batchRows.length, first.prevHash, end.hash);
+      this.#tokens -= batchRows.length;
+      this.#inFlight.push(end.seq);
+      this.#cursor = end.seq + 1;
+      const flushed = call.write({
+        batch: { firstSeq: first.seq, events: batchRows.map((r) => r.bytes), prevHash: first.prevHash, lastHash: end.hash, signature },
+      });
+      if (!flushed) {
+        call.once('drain', () => this.#pump());
+        return;
+      }
+    }
+  }
+
+  #refill(): void {
+    const now = Date.now();
+    const rate = this.#o.drainEventsPerSecond;
+    this.#tokens = Math.min(rate, this.#tokens + ((now - this.#lastRefill) / 1000) * rate);
+    this.#lastRefill = now;
+  }
+}
