@@ -97,6 +97,6 @@ export class PrintJobTracker {
       rule = verdict.rule;
     }
     emit({ user: job.user, printJob: toPrintJobEvent(job, spooler, outcome, rule) });
-    state.markRecorded(job.key, this.#now(), day, job.user, job.state === 'completed' ? job.pages : 0);
+    state.markRecorded(job.key, job.completedMs, this.#now(), day, job.user, job.state === 'completed' ? job.pages : 0);
   }
 }

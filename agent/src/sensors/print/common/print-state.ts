@@ -11,12 +11,12 @@ export interface PrintDecisionRecord {
 
 interface StateFile {
   version: 1;
-  /** Job key → when it was recorded (ms); a key here is never recorded again. */
+  /** Job key → when the job finished (ms); a key here is never recorded again. */
   recorded: Record<string, number>;
   decisions: Record<string, PrintDecisionRecord>;
   /** Day (YYYY-MM-DD) → user → pages recorded. */
   usage: Record<string, Record<string, number>>;
-  /** Jobs finished before this (ms) count as recorded: their keys were pruned, the spooler may still list them. */
+  /** Jobs finished at or before this (ms) count as recorded: keys this old were pruned, the spooler may still list them. */
   horizonMs: number;
 }
 
@@ -67,7 +67,7 @@ export class PrintStateStore {
 
   /** True when the job was recorded already, or finished before the remembered horizon. */
   isRecorded(key: string, completedMs = 0): boolean {
-    if (completedMs > 0 && completedMs < this.#state.horizonMs) return true;
+    if (completedMs > 0 && completedMs <= this.#state.horizonMs) return true;
     return Object.hasOwn(this.#state.recorded, `j:${key}`);
   }
 
@@ -86,21 +86,23 @@ export class PrintStateStore {
     this.#save();
   }
 
-  /** Marks a job recorded and counts its pages toward its user's day. */
-  markRecorded(key: string, atMs: number, day: string, user: string, pages: number): void {
-    this.#state.recorded[`j:${key}`] = atMs;
+  /** Marks a job recorded and counts its pages toward its user's day. Keys are kept two weeks after `finishedMs`. */
+  markRecorded(key: string, finishedMs: number, nowMs: number, day: string, user: string, pages: number): void {
+    this.#state.recorded[`j:${key}`] = finishedMs || nowMs;
     delete this.#state.decisions[`j:${key}`];
     const users = (this.#state.usage[day] ??= {});
     const userSlot = userKey(user);
     users[userSlot] = (Object.hasOwn(users, userSlot) ? users[userSlot] ?? 0 : 0) + pages;
-    this.#prune(atMs);
+    this.#prune(nowMs);
     this.#save();
   }
 
   #prune(nowMs: number): void {
-    this.#state.horizonMs = Math.max(this.#state.horizonMs, nowMs - keepRecordedMs);
-    for (const [key, at] of Object.entries(this.#state.recorded)) {
-      if (nowMs - at > keepRecordedMs) delete this.#state.recorded[key];
+    for (const [key, finishedMs] of Object.entries(this.#state.recorded)) {
+      if (nowMs - finishedMs > keepRecordedMs) {
+        this.#state.horizonMs = Math.max(this.#state.horizonMs, finishedMs);
+        delete this.#state.recorded[key];
+      }
     }
     const days = Object.keys(this.#state.usage).sort();
     for (const day of days.slice(0, Math.max(0, days.length - 3))) delete this.#state.usage[day];
