@@ -1,0 +1,28 @@
+import { AgentConfigSchema, enroll, runAgent, type RunningAgent } from '@mamori/agent';
+import { tempDir } from './collector.ts';
+
+/** Agent config for tests: fast reconnects, no OS sensors. */
+export function testAgentConfig(stateDir: string, uplink: Record<string, number> = {}) {
+  return Object.freeze(AgentConfigSchema.parse({
+    stateDir, uplink: { backoffInitialMs: 100, backoffMaxMs: 1_000, heartbeatMs: 60_000, ...uplink },
+  }));
+}
+
+export async function enrollTestAgent(token: string, options: { stateDir?: string; hostname?: string; hardwareId?: string } = {}): Promise<string> {
+  const stateDir = options.stateDir ?? tempDir('agent');
+  await enroll({
+    stateDir, token, hostname: options.hostname ?? `PC-TEST-${Math.random().toString(36).slice(2, 8)}`,
+    hardwareId: options.hardwareId ?? `hw-${Math.random().toString(36).slice(2)}`,
+  });
+  return stateDir;
+}
+
+/** Runs an enrolled agent in this process with no OS sensors; events are recorded through `agent.recorder`. */
+export async function runTestAgent(stateDir: string, uplink: Record<string, number> = {}): Promise<RunningAgent> {
+  return runAgent(testAgentConfig(stateDir, uplink), { sensors: [], lightweight: true, log: () => undefined });
+}
+
+/** A print-job event draft, a realistic small payload. */
+export function sampleEvent(i: number) {
+  return { user: 'tanaka', printJob: { jobId: i, documentName: `見積書-${i}.pdf`, printer: 'PDF', pages: 1 + (i % 7), copies: 1, state: 'completed' } };
+}
