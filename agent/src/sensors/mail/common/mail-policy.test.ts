@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MailPolicySchema, parsePolicySources } from '@mamori/policies';
-import { findCardNumbers, findMyNumbers, isValidMyNumber, normalizeForScan, passesLuhn } from './detectors.ts';
+import { findCardNumbers, findMyNumbers, isValidMyNumber, maskSensitive, normalizeForScan, passesLuhn } from './detectors.ts';
 import { evaluateMail, type MailFacts } from './mail-policy.ts';
 
 const facts = (over: Partial<MailFacts> = {}): MailFacts => ({
@@ -77,5 +77,12 @@ describe('evaluateMail', () => {
   it('rejects a pattern with two kinds of matcher, and a bad regex, with the field named', () => {
     expect(() => policy('  patterns:\n    - { name: x, keywords: [a], regex: b }\n')).toThrow(/mail\.patterns\.0/);
     expect(() => policy('  patterns:\n    - { name: x, regex: "(" }\n')).toThrow(/mail\.patterns\.0\.regex: must be a valid regular expression/);
+  });
+});
+
+describe('maskSensitive', () => {
+  it('masks My Numbers and card numbers, full-width digits included, and leaves other numbers', () => {
+    expect(maskSensitive('番号 １２３４－５６７８－９０１８、カード 4111 1111 1111 1111、注文 2024-0001'))
+      .toBe('番号 [My Number]、カード [card number]、注文 2024-0001');
   });
 });
