@@ -1,0 +1,94 @@
+import type { ClientDuplexStream } from '@grpc/grpc-js';
+import {
+  ZERO_HASH, chainHash, encodeEvent, loadPrivateKey, signAuth, signBatch, type AgentMessage, type CollectorMessage__Output,
+  type Event,
+} from '@mamori/proto';
+import { createCollectorClient } from '../../agent/src/uplink/client.ts';
+import { readIdentity } from '../../agent/src/state/identity.ts';
+import type { KeyObject } from 'node:crypto';
+
+/**
+ * A hand-driven agent connection for tamper and bad-input tests: it speaks the protocol directly so tests can
+ * send forged, replayed, reordered or malformed batches.
+ */
+export class RawAgent {
+  readonly agentId: string;
+  readonly key: KeyObject;
+  readonly call: ClientDuplexStream<AgentMessage, CollectorMessage__Output>;
+  readonly received: CollectorMessage__Output[] = [];
+  error: { code?: number; details?: string; metadata?: { get(k: string): unknown[] } } | undefined;
+  ended = false;
+  #hash: Buffer = ZERO_HASH;
+  #seq = 0;
+
+  constructor(stateDir: string, options: { agentId?: string } = {}) {
+    const { identity, privateKeyPem } = readIdentity(stateDir);
+    this.agentId = options.agentId ?? identity.agentId;
+    this.key = loadPrivateKey(privateKeyPem);
+    const client = createCollectorClient(identity.collectorAddress, identity.caPem);
+    this.call = client.Connect();
+    this.call.on('data', (m: CollectorMessage__Output) => {
+      this.received.push(m);
+      if (m.challenge) this.call.write({ auth: { signature: signAuth(this.key, this.agentId, m.challenge.nonce) } });
+    });
+    this.call.on('error', (e) => (this.error = e as RawAgent['error']));
+    this.call.on('end', () => (this.ended = true));
+  }
+
+  hello(): void {
+    this.call.write({ hello: { agentId: this.agentId, agentVersion: 'raw' } });
+  }
+
+  async welcomed(): Promise<void> {
+    await until(() => this.received.some((m) => m.welcome) || this.error !== undefined);
+    if (this.error) throw new Error(`not welcomed: ${this.error.details}`);
+    const welcome = this.received.find((m) => m.welcome)!.welcome!;
+    this.#seq = welcome.lastSeq;
+    this.#hash = welcome.lastHash.length === 32 ? welcome.lastHash : ZERO_HASH;
+  }
+
+  /** Builds the next `count` events with correct seq and chain (without sending). */
+  makeBatch(count: number, options: { key?: KeyObject; agentIdInEvents?: string } = {}): { firstSeq: number; events: Buffer[]; prevHash: Buffer; lastHash: Buffer; signature: Buffer } {
+    const firstSeq = this.#seq + 1;
+    const prevHash = this.#hash;
+    const events: Buffer[] = [];
+    let hash = prevHash;
+    for (let i = 0; i < count; i += 1) {
+      const event: Event = { seq: firstSeq + i, timeMs: Date.now(), agentId: options.agentIdInEvents ?? this.agentId, pc: 'RAW', user: 'u', lifecycle: { kind: 'STARTED', detail: `raw ${firstSeq + i}` } };
+      const bytes = encodeEvent(event);
+      hash = chainHash(hash, bytes);
+      events.push(bytes);
+    }
+    this.#seq += count;
+    this.#hash = hash;
+    const signature = signBatch(options.key ?? this.key, this.agentId, firstSeq, count, prevHash, hash);
+    return { firstSeq, events, prevHash, lastHash: hash, signature };
+  }
+
+  /** Re-signs a (modified) batch with this agent's key. */
+  resign(batch: ReturnType<RawAgent['makeBatch']>): ReturnType<RawAgent['makeBatch']> {
+    return { ...batch, signature: signBatch(this.key, this.agentId, batch.firstSeq, batch.events.length, batch.prevHash, batch.lastHash) };
+  }
+
+  /** Sends a batch and waits for its ack (returns the acked seq) or the stream's error. */
+  async send(batch: ReturnType<RawAgent['makeBatch']>): Promise<number | Error> {
+    const before = this.received.length;
+    this.call.write({ batch });
+    await until(() => this.received.slice(before).some((m) => m.ack) || this.error !== undefined || this.ended);
+    const ack = this.received.slice(before).find((m) => m.ack);
+    if (ack) return ack.ack!.lastSeq;
+    return new Error(`${this.error?.code}:${String(this.error?.metadata?.get('mamori-error-code')[0])}:${this.error?.details}`);
+  }
+
+  close(): void {
+    this.call.cancel();
+  }
+}
+
+export async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
