@@ -22,6 +22,7 @@ export async function createSensors(context: SensorContext): Promise<Sensor[]> {
     // feature factories are listed here, one line each
     (c) => import('./upload/factory.ts').then((m) => m.createUploadSensor(c)),
     (c) => import('./print/create-print-sensor.ts').then((m) => m.createPrintSensor(c)),
+    (c) => import('./mail/create-mail-sensor.ts').then((m) => m.createMailSensor(c)),
   ];
   return Promise.all(factories.map((factory) => factory(context)));
 }
