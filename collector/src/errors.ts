@@ -30,6 +30,7 @@ export const collectorErrors = {
   COLLECTOR_LOGIN_THROTTLED: { message: 'too many failed sign-ins; wait a minute', http: 429, grpc: status.RESOURCE_EXHAUSTED },
   COLLECTOR_CSRF: { message: 'missing or wrong CSRF token', http: 403, grpc: status.PERMISSION_DENIED },
   COLLECTOR_USAGE: { message: 'wrong command-line usage', http: 400, grpc: status.INVALID_ARGUMENT },
+  COLLECTOR_QUERY_INVALID: { message: 'the request parameters are invalid', http: 400, grpc: status.INVALID_ARGUMENT },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;
