@@ -51,6 +51,7 @@ export class DeviceControl {
   #queue: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #baseline: boolean | undefined;
 
   constructor(options: DeviceControlOptions) {
     this.#options = options;
@@ -65,8 +66,7 @@ export class DeviceControl {
       unsubscribe();
       clearTimeout(this.#timer);
     }, { once: true });
-    this.#noteExceptions();
-    this.#schedule();
+    void this.reevaluate();
   }
 
   /** Feeds one observation from the OS source. Observations are handled strictly in order. */
@@ -174,6 +174,7 @@ export class DeviceControl {
   async #reevaluate(): Promise<void> {
     if (this.#stopped) return;
     this.#noteExceptions();
+    await this.#applyBaseline();
     for (const entry of this.#attached.values()) {
       if (!isMassStorage(entry.device)) continue;
       const decision = this.#decide(entry.device);
@@ -186,6 +187,17 @@ export class DeviceControl {
       await this.#enforceDevice(entry.device, decision);
     }
     this.#schedule();
+  }
+
+  /** Machine-wide switch where the OS has one: every stick refused only when nothing could be allowed. */
+  async #applyBaseline(): Promise<void> {
+    const enforcer = this.#options.enforcer;
+    if (!enforcer.applyBaseline) return;
+    const device = this.#options.policy.current()?.device ?? failClosed;
+    const blockAll = device.mode === 'block' && device.allow.length === 0 && this.#knownExceptions.size === 0;
+    if (blockAll === this.#baseline) return;
+    const ok = await this.#enforce({ mode: blockAll ? 'block' : 'allow', rule: device.rule, message: '' }, () => enforcer.applyBaseline!(blockAll), 'baseline');
+    if (ok) this.#baseline = blockAll;
   }
 
   #decide(device: UsbDeviceInfo): DeviceDecision | undefined {

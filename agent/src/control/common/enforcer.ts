@@ -15,6 +15,8 @@ export interface DeviceEnforcer {
   applyDevice(device: UsbDeviceInfo, mode: DeviceMode): Promise<EnforcementResult>;
   /** Makes one mounted filesystem comply: unmounted for block, remounted read-only for read_only. */
   applyMount(mount: MountInfo, mode: DeviceMode): Promise<EnforcementResult>;
+  /** Optional machine-wide switch: `blockAll` when no device at all may be used (Windows USBSTOR Start). */
+  applyBaseline?(blockAll: boolean): Promise<EnforcementResult>;
 }
 
 /** Records what it was asked to do and does nothing: for unit tests and for `audit`-only deployments. */
