@@ -1,12 +1,18 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PrintStateStore } from '../common/print-state.ts';
 import { CupsPrintSensor } from './cups-print-sensor.ts';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'mamori-cups-unit-'));
+const made: string[] = [];
+const dir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'mamori-cups-unit-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const cups = (socketPath: string) => ({ socketPath, idlePollMs: 1000, activePollMs: 50, requestTimeoutMs: 200, retryMs: 50 });
 
 describe('CupsPrintSensor without a working cupsd', () => {
