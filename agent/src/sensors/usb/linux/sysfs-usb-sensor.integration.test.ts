@@ -71,7 +71,7 @@ describe.skipIf(!canMountVirtualSticks() && process.env.CI !== 'true')('Linux US
       mountPoint: stick.mountPoint, filesystem: 'ext4', blockDevice: stick.blockDevice, label: 'AUDITED',
       device: { serial: 'SERIAL-AUDIT', busPath: '1-1' },
     });
-    expect(mounted.sizeBytes).toBeGreaterThan(40 * 1024 * 1024);
+    expect(mounted!.sizeBytes).toBeGreaterThan(40 * 1024 * 1024);
     expect(device('ALLOWED')).toMatchObject({ rule: 'device.pcs.PC-LAB', message: expect.stringMatching(/^audit/) });
     expect(events.every((e) => e.device?.action !== 'BLOCKED')).toBe(true);
     expect(stick.isMounted() && !stick.isReadOnly()).toBe(true);
@@ -95,7 +95,7 @@ describe.skipIf(!canMountVirtualSticks() && process.env.CI !== 'true')('Linux US
     await until('deauthorized', () => stick.authorized() === '0');
     stick.mount(); // what an automounter racing the block would do
     const blocked = await until('BLOCKED on mount', () => device('BLOCKED', stick.mountPoint));
-    expect(blocked.rule).toBe('device.default');
+    expect(blocked!.rule).toBe('device.default');
     await until('UNMOUNTED', () => device('UNMOUNTED'));
     expect(stick.isMounted()).toBe(false);
     const order = events.map((e) => e.device?.action);
