@@ -52,7 +52,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   exceptionWatcher.unref();
   const useHttps = !isLoopback(config.http.host);
   const { app: http } = await buildHttpServer({
-    store, db: store.db, now, ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
+    store, db: store.db, now, policy, hub, ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
 
   return {

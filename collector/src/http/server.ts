@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type Database from 'better-sqlite3';
 import { verifyPassword } from '../auth/passwords.ts';
 import { CollectorError } from '../errors.ts';
+import type { CollectorHub } from '../hub.ts';
+import type { PolicyService } from '../policy-service.ts';
 import type { Store } from '../store/store.ts';
 import type { Role } from '../store/types.ts';
 import { featureRoutes } from './routes/index.ts';
@@ -23,6 +25,9 @@ export interface HttpDeps {
   /** TLS material when the console is served over HTTPS (any non-loopback bind). */
   https?: { certPem: string; keyPem: string };
   now: () => number;
+  /** Passed on to feature routes (policies, PCs, alerts stream). */
+  policy?: PolicyService;
+  hub?: CollectorHub;
 }
 
 export const sessionCookie = 'mamori_session';
@@ -102,7 +107,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
 
   app.get('/api/integrity', { preHandler: requireRole('auditor') }, async () => deps.store.listIntegrityFindings());
 
-  const routeDeps = { db: deps.db, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void> };
+  const routeDeps = {
+    db: deps.db, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void>,
+    store: deps.store, now: deps.now, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.hub ? { hub: deps.hub } : {}),
+  };
   for (const register of featureRoutes) await register(app, routeDeps);
 
   if (existsSync(`${consoleDist}index.html`)) {

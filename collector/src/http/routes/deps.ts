@@ -1,4 +1,7 @@
 import type Database from 'better-sqlite3';
+import type { CollectorHub } from '../../hub.ts';
+import type { PolicyService } from '../../policy-service.ts';
+import type { Store } from '../../store/store.ts';
 
 /** What route plugins get: the store's read-only query handle and the auth guard. */
 export interface RouteDeps {
@@ -6,4 +9,18 @@ export interface RouteDeps {
   db: Database.Database;
   /** preHandler that requires a signed-in user with at least this role. */
   requireRole: (role: 'auditor' | 'operator' | 'admin') => (request: unknown, reply: unknown) => Promise<void>;
+  /** The store, for writes that go through its interface (audit log, exceptions). Absent in narrow route tests. */
+  store?: Store;
+  /** The policy service (publish, effective policy per PC). Absent in narrow route tests. */
+  policy?: PolicyService;
+  /** In-process fan-out of ingested events, integrity findings and connections. Absent in narrow route tests. */
+  hub?: CollectorHub;
+  /** The collector's clock. */
+  now?: () => number;
+}
+
+/** For route plugins that cannot work without a service: fails at startup, not on the first request. */
+export function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`route plugin needs deps.${name}`);
+  return value;
 }
