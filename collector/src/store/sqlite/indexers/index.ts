@@ -1,7 +1,9 @@
 import type { EventIndexer } from '../indexer.ts';
 import { printJobIndexer } from './print-job.ts';
+import { mailIndexer } from './mail.ts';
 
 /** Every per-kind indexer; features add theirs here, one line each. */
 export const eventIndexers: EventIndexer[] = [
   printJobIndexer,
+  mailIndexer,
 ];

@@ -1,0 +1,55 @@
+import Fastify from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
+import { mailEvent, storeWithMails } from '../../store/sqlite/queries/mail-test-support.ts';
+import { mailRoutes } from './mail.ts';
+
+async function appWith(store: SqliteStore) {
+  const app = Fastify();
+  const seen: string[] = [];
+  mailRoutes(app, {
+    db: store.db,
+    requireRole: (role) => async (request, reply) => {
+      seen.push(role);
+      const r = request as { headers: Record<string, string> };
+      if (r.headers['x-test-role'] !== 'auditor') await (reply as { code(n: number): { send(b: unknown): Promise<void> } }).code(401).send({ error: 'COLLECTOR_AUTH_REQUIRED' });
+    },
+  });
+  await app.ready();
+  return { app, seen };
+}
+
+const auditor = { 'x-test-role': 'auditor' };
+const sha = 'cd'.repeat(32);
+
+describe('/api/mail', () => {
+  let store: SqliteStore | undefined;
+  afterEach(async () => store?.close());
+
+  it('searches by keyword for auditors and refuses anonymous callers', async () => {
+    store = await storeWithMails([
+      mailEvent(1, { subject: '社外秘 設計図', attachments: [{ fileName: '図面.dwg', contentType: 'application/acad', sizeBytes: 10, sha256: sha, inline: false }] }),
+      mailEvent(2, { subject: 'lunch' }),
+    ]);
+    const { app, seen } = await appWith(store);
+    expect((await app.inject({ url: '/api/mail/messages?q=社外秘' })).statusCode).toBe(401);
+    const ok = await app.inject({ url: `/api/mail/messages?q=${encodeURIComponent('社外秘')}&attachments=true`, headers: auditor });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().messages).toMatchObject([{ subject: '社外秘 設計図', attachments: [{ fileName: '図面.dwg', sha256: sha }] }]);
+    const id = ok.json().messages[0].id as number;
+    expect((await app.inject({ url: `/api/mail/messages/${id}`, headers: auditor })).json().message.subject).toBe('社外秘 設計図');
+    expect((await app.inject({ url: '/api/mail/messages/999', headers: auditor })).statusCode).toBe(404);
+    expect((await app.inject({ url: `/api/mail/attachments?sha256=${sha}`, headers: auditor })).json().sightings).toHaveLength(1);
+    expect(seen.every((role) => role === 'auditor')).toBe(true);
+  });
+
+  it('answers 400 with a reason for bad parameters and too-short terms', async () => {
+    store = await storeWithMails([mailEvent(1, {})]);
+    const { app } = await appWith(store);
+    const short = await app.inject({ url: '/api/mail/messages?q=a', headers: auditor });
+    expect(short.statusCode).toBe(400);
+    expect(short.json()).toMatchObject({ error: 'COLLECTOR_QUERY_INVALID', message: expect.stringMatching(/q: "a" is too short/) });
+    expect((await app.inject({ url: '/api/mail/messages?verdict=lost&limit=0', headers: auditor })).json().message).toMatch(/verdict.*limit|limit.*verdict/);
+    expect((await app.inject({ url: '/api/mail/attachments?sha256=xyz', headers: auditor })).statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { CollectorError } from '../../errors.ts';
+import { getMail, mailMatchExpression, mailsWithAttachment, searchMails } from '../../store/sqlite/queries/mail.ts';
+import type { RouteDeps } from './deps.ts';
+
+const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
+
+const MessagesQuery = z.object({
+  q: z.string().max(500).optional(),
+  pc: z.string().max(500).optional(),
+  user: z.string().max(500).optional(),
+  verdict: z.enum(['relayed', 'warned', 'blocked', 'failed']).optional(),
+  attachments: z.enum(['true', 'false']).optional(),
+  from: optionalInt(0),
+  to: optionalInt(0),
+  before: optionalInt(1),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+}).strict().superRefine((query, context) => {
+  if (query.q !== undefined && query.q.trim() !== '') {
+    const expression = mailMatchExpression(query.q);
+    if ('error' in expression) context.addIssue({ code: 'custom', path: ['q'], message: expression.error });
+  }
+});
+
+const IdParams = z.object({ id: z.coerce.number().int().min(1) }).strict();
+const AttachmentQuery = z.object({
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+}).strict();
+
+function invalid(reply: FastifyReply, error: z.ZodError) {
+  const problem = new CollectorError('COLLECTOR_QUERY_INVALID', error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+  return reply.code(problem.httpStatus).send({ error: problem.code, message: problem.message });
+}
+
+/** Sent-mail log: keyword search, one mail in full, and where a file (by SHA-256) was mailed. Read-only: auditors. */
+export function mailRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.get('/api/mail/messages', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const parsed = MessagesQuery.safeParse(request.query);
+    if (!parsed.success) return invalid(reply, parsed.error);
+    const q = parsed.data;
+    const messages = searchMails(deps.db, {
+      text: q.q, pc: q.pc, user: q.user, verdict: q.verdict, withAttachments: q.attachments === 'true',
+      fromMs: q.from, toMs: q.to, beforeId: q.before, limit: q.limit,
+    });
+    return { messages, next: messages.length === q.limit ? messages[messages.length - 1]?.id : undefined };
+  });
+
+  app.get('/api/mail/messages/:id', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const parsed = IdParams.safeParse(request.params);
+    if (!parsed.success) return invalid(reply, parsed.error);
+    const message = getMail(deps.db, parsed.data.id);
+    if (!message) {
+      const problem = new CollectorError('COLLECTOR_NOT_FOUND', `mail ${parsed.data.id}`);
+      return reply.code(problem.httpStatus).send({ error: problem.code, message: problem.message });
+    }
+    return { message };
+  });
+
+  app.get('/api/mail/attachments', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const parsed = AttachmentQuery.safeParse(request.query);
+    if (!parsed.success) return invalid(reply, parsed.error);
+    return { sightings: mailsWithAttachment(deps.db, parsed.data.sha256, parsed.data.limit) };
+  });
+}
