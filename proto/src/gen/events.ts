@@ -2,6 +2,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AccessRequestEvent as _mamori_v1_AccessRequestEvent, AccessRequestEvent__Output as _mamori_v1_AccessRequestEvent__Output } from './mamori/v1/AccessRequestEvent.ts';
 import type { AgentLifecycleEvent as _mamori_v1_AgentLifecycleEvent, AgentLifecycleEvent__Output as _mamori_v1_AgentLifecycleEvent__Output } from './mamori/v1/AgentLifecycleEvent.ts';
 import type { DeviceEvent as _mamori_v1_DeviceEvent, DeviceEvent__Output as _mamori_v1_DeviceEvent__Output } from './mamori/v1/DeviceEvent.ts';
 import type { Event as _mamori_v1_Event, Event__Output as _mamori_v1_Event__Output } from './mamori/v1/Event.ts';
@@ -22,6 +23,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   mamori: {
     v1: {
+      AccessRequestEvent: MessageTypeDefinition<_mamori_v1_AccessRequestEvent, _mamori_v1_AccessRequestEvent__Output>
       AgentLifecycleEvent: MessageTypeDefinition<_mamori_v1_AgentLifecycleEvent, _mamori_v1_AgentLifecycleEvent__Output>
       DeviceEvent: MessageTypeDefinition<_mamori_v1_DeviceEvent, _mamori_v1_DeviceEvent__Output>
       Event: MessageTypeDefinition<_mamori_v1_Event, _mamori_v1_Event__Output>

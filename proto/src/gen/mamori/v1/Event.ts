@@ -10,6 +10,7 @@ import type { PolicyDecisionEvent as _mamori_v1_PolicyDecisionEvent, PolicyDecis
 import type { AgentLifecycleEvent as _mamori_v1_AgentLifecycleEvent, AgentLifecycleEvent__Output as _mamori_v1_AgentLifecycleEvent__Output } from '../../mamori/v1/AgentLifecycleEvent.ts';
 import type { InventorySnapshot as _mamori_v1_InventorySnapshot, InventorySnapshot__Output as _mamori_v1_InventorySnapshot__Output } from '../../mamori/v1/InventorySnapshot.ts';
 import type { ExtensionHealthEvent as _mamori_v1_ExtensionHealthEvent, ExtensionHealthEvent__Output as _mamori_v1_ExtensionHealthEvent__Output } from '../../mamori/v1/ExtensionHealthEvent.ts';
+import type { AccessRequestEvent as _mamori_v1_AccessRequestEvent, AccessRequestEvent__Output as _mamori_v1_AccessRequestEvent__Output } from '../../mamori/v1/AccessRequestEvent.ts';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Event {
@@ -27,7 +28,8 @@ export interface Event {
   'lifecycle'?: (_mamori_v1_AgentLifecycleEvent | null);
   'inventory'?: (_mamori_v1_InventorySnapshot | null);
   'extensionHealth'?: (_mamori_v1_ExtensionHealthEvent | null);
-  'payload'?: "device"|"fileCopy"|"printJob"|"mail"|"upload"|"policyDecision"|"lifecycle"|"inventory"|"extensionHealth";
+  'accessRequest'?: (_mamori_v1_AccessRequestEvent | null);
+  'payload'?: "device"|"fileCopy"|"printJob"|"mail"|"upload"|"policyDecision"|"lifecycle"|"inventory"|"extensionHealth"|"accessRequest";
 }
 
 export interface Event__Output {
@@ -45,5 +47,6 @@ export interface Event__Output {
   'lifecycle'?: (_mamori_v1_AgentLifecycleEvent__Output | null);
   'inventory'?: (_mamori_v1_InventorySnapshot__Output | null);
   'extensionHealth'?: (_mamori_v1_ExtensionHealthEvent__Output | null);
-  'payload'?: "device"|"fileCopy"|"printJob"|"mail"|"upload"|"policyDecision"|"lifecycle"|"inventory"|"extensionHealth";
+  'accessRequest'?: (_mamori_v1_AccessRequestEvent__Output | null);
+  'payload'?: "device"|"fileCopy"|"printJob"|"mail"|"upload"|"policyDecision"|"lifecycle"|"inventory"|"extensionHealth"|"accessRequest";
 }
