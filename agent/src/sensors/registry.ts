@@ -21,6 +21,7 @@ export async function createSensors(context: SensorContext): Promise<Sensor[]> {
   const factories: ((context: SensorContext) => Promise<Sensor>)[] = [
     // feature factories are listed here, one line each
     (c) => import('./usb/create-usb-sensor.ts').then((m) => m.createUsbSensor(c)),
+    (c) => import('./file-copy/create-file-copy-sensor.ts').then((m) => m.createFileCopySensor(c)),
     (c) => import('./upload/factory.ts').then((m) => m.createUploadSensor(c)),
     (c) => import('./print/create-print-sensor.ts').then((m) => m.createPrintSensor(c)),
     (c) => import('./mail/create-mail-sensor.ts').then((m) => m.createMailSensor(c)),

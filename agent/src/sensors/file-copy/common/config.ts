@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** `sensors.fileCopy` in the agent config (what to watch comes from policy `file_copy`; this is how). */
+export const FileCopySensorConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Files hashed at once; 2 keeps a 2-core PC responsive while a user copies. */
+  hashConcurrency: z.number().int().min(1).max(16).default(2),
+  /** A file is hashed once it has not changed for this long (a big copy is hashed once, at its end). */
+  settleMs: z.number().int().min(0).max(60_000).default(300),
+  /** Rescan of a watched root after a quiet period, catching anything the OS watcher dropped under a burst. */
+  reconcileQuietMs: z.number().int().min(50).max(60_000).default(1_000),
+  /** How often the source folders' index is rebuilt at most (lookups retry a stale index once). */
+  sourceIndexRefreshMs: z.number().int().min(500).default(60_000),
+  /** Files indexed per source folder at most, so a huge file server mount cannot exhaust memory. */
+  sourceIndexMaxFiles: z.number().int().min(1).default(200_000),
+  /** Poll interval for mounted network shares (Linux mountinfo). */
+  networkSharePollMs: z.number().int().min(100).default(2_000),
+  /** Directory depth watched below an exit root. */
+  maxDepth: z.number().int().min(0).max(64).default(32),
+}).strict().prefault({});
+
+export type FileCopySensorConfig = z.infer<typeof FileCopySensorConfigSchema>;

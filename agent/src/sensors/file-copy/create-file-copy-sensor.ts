@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { AgentError } from '../../errors.ts';
+import type { Sensor } from '../common/sensor.ts';
+import type { SensorContext } from '../registry.ts';
+import { removableMounts } from '../usb/common/mount-hub.ts';
+import { FileCopySensorConfigSchema } from './common/config.ts';
+import { ChokidarFileCopySensor } from './node/file-copy-sensor.ts';
+
+/** The file-copy sensor (one implementation on every OS; only network-share discovery is Linux-specific). */
+export async function createFileCopySensor(context: SensorContext): Promise<Sensor> {
+  const sensors = context.config.sensors as Record<string, unknown>;
+  const parsed = FileCopySensorConfigSchema.safeParse(sensors.fileCopy ?? sensors['file-copy'] ?? {});
+  if (!parsed.success) {
+    throw new AgentError('AGENT_CONFIG_INVALID', `sensors.fileCopy: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const config = parsed.data;
+  if (!config.enabled) {
+    const status = { state: 'stopped', detail: 'file-copy recording disabled in the agent configuration' } as const;
+    return { name: 'file-copy', start: async () => status, status: () => status };
+  }
+  const networkShares = process.platform === 'linux'
+    ? await import('./node/network-shares.ts').then((m) => () => m.networkShareMounts())
+    : undefined;
+  return new ChokidarFileCopySensor({
+    config, policy: context.policy, mounts: removableMounts, user: context.currentUser, networkShares,
+    home: () => homeOf(context.currentUser()),
+  });
+}
+
+/** The logged-in user's home: "~" in policy paths means theirs, not the service account's. */
+function homeOf(user: string): string {
+  const bare = user.split('\\').at(-1)!.split('@')[0]!;
+  const candidates = process.platform === 'win32' ? [join('C:\\Users', bare)]
+    : process.platform === 'darwin' ? [join('/Users', bare)] : [join('/home', bare)];
+  return bare && /^[\w.-]+$/.test(bare) ? candidates.find((c) => existsSync(c)) ?? homedir() : homedir();
+}

@@ -1,0 +1,206 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { Limiter, sha256File } from './hash.ts';
+
+/** One file that landed on an exit, hashed. */
+export interface LandedFile {
+  path: string;
+  sizeBytes: number;
+  sha256: string;
+  operation: 'created' | 'modified';
+}
+
+export interface ExitWatcherOptions {
+  root: string;
+  /** Files whose change time is at or after this are new (written since the exit appeared); older ones are baseline. */
+  sinceMs: number;
+  settleMs: number;
+  reconcileQuietMs: number;
+  maxDepth: number;
+  ignored: (relativePath: string) => boolean;
+  hashing: Limiter;
+  onFile: (file: LandedFile) => void;
+  onError: (error: Error) => void;
+}
+
+interface Known {
+  size: number;
+  mtimeMs: number;
+  /** Hashed and reported; baseline files (there before) are known but not reported. */
+  reported: boolean;
+}
+
+/**
+ * Watches one exit root (a mounted stick, a cloud-sync folder, a network share) and reports every file written to
+ * it exactly once per content version. chokidar (inotify/FSEvents/ReadDirectoryChangesW) gives the events; a file
+ * is hashed once it stops changing; after each burst a rescan of the tree catches anything the OS watcher dropped
+ * (inotify queue overflow under a 5,000-file copy), so no copy goes unrecorded.
+ */
+export class ExitWatcher {
+  readonly #options: ExitWatcherOptions;
+  readonly #known = new Map<string, Known>();
+  readonly #settling = new Map<string, { timer: NodeJS.Timeout; size: number; mtimeMs: number }>();
+  readonly #inFlight = new Set<string>();
+  #watcher: FSWatcher | undefined;
+  #reconcileTimer: NodeJS.Timeout | undefined;
+  #dirty = false;
+  #closed = false;
+
+  constructor(options: ExitWatcherOptions) {
+    this.#options = options;
+  }
+
+  get root(): string {
+    return this.#options.root;
+  }
+
+  /** Starts watching; resolves once the watcher is ready and the tree has been baselined. */
+  async start(): Promise<void> {
+    const { root } = this.#options;
+    this.#watcher = watch(root, {
+      ignoreInitial: true, persistent: true, depth: this.#options.maxDepth, followSymlinks: false,
+      ignored: (path: string) => path !== root && this.#options.ignored(this.#relative(path)),
+    });
+    this.#watcher.on('add', (path) => this.#touched(path));
+    this.#watcher.on('change', (path) => this.#touched(path));
+    this.#watcher.on('error', (error) => this.#options.onError(error instanceof Error ? error : new Error(String(error))));
+    await new Promise<void>((resolve) => this.#watcher!.once('ready', () => resolve()));
+    await this.#scan();
+  }
+
+  /** Stops watching; files still settling are hashed if they can still be read (the exit may be gone). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#reconcileTimer);
+    await this.#watcher?.close();
+    for (const [path, pending] of this.#settling) {
+      clearTimeout(pending.timer);
+      void this.#hash(path);
+    }
+    this.#settling.clear();
+  }
+
+  /** Files settling, hashing or queued: 0 when everything seen so far has been reported. */
+  get backlog(): number {
+    return this.#settling.size + this.#inFlight.size;
+  }
+
+  /** Rescans the tree now (also done automatically after each burst). */
+  async reconcile(): Promise<void> {
+    await this.#scan();
+  }
+
+  #relative(path: string): string {
+    return relative(this.#options.root, path).split(sep).join('/');
+  }
+
+  #touched(path: string): void {
+    if (this.#closed) return;
+    this.#dirty = true;
+    this.#settle(path);
+    clearTimeout(this.#reconcileTimer);
+    this.#reconcileTimer = setTimeout(() => void this.#afterBurst(), this.#options.reconcileQuietMs);
+  }
+
+  async #afterBurst(): Promise<void> {
+    if (!this.#dirty || this.#closed) return;
+    this.#dirty = false;
+    await this.#scan();
+  }
+
+  /** Waits until the file stops changing (same size and mtime across `settleMs`), then hashes it. */
+  #settle(path: string): void {
+    const previous = this.#settling.get(path);
+    if (previous) clearTimeout(previous.timer);
+    const timer = setTimeout(() => void this.#check(path), this.#options.settleMs);
+    this.#settling.set(path, { timer, size: previous?.size ?? -1, mtimeMs: previous?.mtimeMs ?? -1 });
+  }
+
+  async #check(path: string): Promise<void> {
+    const pending = this.#settling.get(path);
+    if (!pending) return;
+    let stats;
+    try {
+      stats = await stat(path);
+    } catch {
+      this.#settling.delete(path); // deleted or renamed away before it settled (e.g. a temp file)
+      return;
+    }
+    if (!stats.isFile()) {
+      this.#settling.delete(path);
+      return;
+    }
+    const unchanged = stats.size === pending.size && stats.mtimeMs === pending.mtimeMs;
+    // Settled: unchanged since the last look, or last written longer ago than the settle period. A file still
+    // being written that slips through is caught by the before/after check around hashing.
+    if (!unchanged && Date.now() - stats.mtimeMs < this.#options.settleMs) {
+      pending.size = stats.size;
+      pending.mtimeMs = stats.mtimeMs;
+      pending.timer = setTimeout(() => void this.#check(path), this.#options.settleMs);
+      return;
+    }
+    this.#settling.delete(path);
+    await this.#hash(path);
+  }
+
+  async #hash(path: string): Promise<void> {
+    if (this.#inFlight.has(path)) return;
+    this.#inFlight.add(path);
+    try {
+      await this.#options.hashing.run(async () => {
+        const before = await stat(path);
+        const known = this.#known.get(path);
+        if (known?.reported && known.size === before.size && known.mtimeMs === before.mtimeMs) return;
+        const sha256 = await sha256File(path);
+        const after = await stat(path);
+        if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+          this.#settle(path); // changed while hashing: hash the final version
+          return;
+        }
+        this.#known.set(path, { size: after.size, mtimeMs: after.mtimeMs, reported: true });
+        this.#options.onFile({ path, sizeBytes: after.size, sha256, operation: known ? 'modified' : 'created' });
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.#options.onError(error as Error);
+    } finally {
+      this.#inFlight.delete(path);
+    }
+  }
+
+  /** Walks the tree: new or changed files not already on their way are settled and hashed. */
+  async #scan(): Promise<void> {
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        if (this.#closed) return;
+        const path = join(dir, entry.name);
+        if (this.#options.ignored(this.#relative(path))) continue;
+        if (entry.isDirectory()) {
+          if (depth < this.#options.maxDepth) await walk(path, depth + 1);
+          continue;
+        }
+        if (!entry.isFile() || this.#settling.has(path) || this.#inFlight.has(path)) continue;
+        let stats;
+        try {
+          stats = await stat(path);
+        } catch {
+          continue;
+        }
+        const known = this.#known.get(path);
+        if (known && known.size === stats.size && known.mtimeMs === stats.mtimeMs) continue;
+        if (!known && stats.ctimeMs < this.#options.sinceMs) {
+          this.#known.set(path, { size: stats.size, mtimeMs: stats.mtimeMs, reported: false });
+          continue;
+        }
+        this.#settle(path);
+      }
+    };
+    await walk(this.#options.root, 0);
+  }
+}

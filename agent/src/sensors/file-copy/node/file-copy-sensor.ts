@@ -1,0 +1,178 @@
+/**
+ * File copies to exits, on every OS Node runs on.
+ * OS interfaces: chokidar 4 (inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows) on each exit
+ *   root — removable mounts published by the usb sensor, the policy's exit folders (cloud sync), network shares
+ *   (Linux: cifs/nfs/sshfs mounts from /proc/self/mountinfo) —; SHA-256 by streaming read.
+ * Privileges: read access to the exits and the source folders (the agent runs as root/LocalSystem).
+ * Known gaps: the writing process is not known (the user is the PC's logged-in user); a file renamed on the
+ *   exit is recorded again only if its content changed; network shares on Windows/macOS are not discovered yet
+ *   (list them as exits in policy); inotify watches cost one per directory on a large share.
+ */
+import { existsSync } from 'node:fs';
+import type { FileCopyPolicy } from '@mamori/policies';
+import type { PolicyHolder } from '../../../core/policy-holder.ts';
+import type { Emit, Sensor, SensorStatus } from '../../common/sensor.ts';
+import type { MountHub } from '../../usb/common/mount-hub.ts';
+import type { UsbDeviceInfo } from '../../usb/common/types.ts';
+import type { FileCopySensorConfig } from '../common/config.ts';
+import { compileIgnore, expandHome } from '../common/glob.ts';
+import { ExitWatcher, type LandedFile } from './exit-watcher.ts';
+import { Limiter } from './hash.ts';
+import { SourceIndex } from './source-index.ts';
+
+export type DestinationKind = 'removable' | 'cloud_sync' | 'network_share';
+
+export interface FileCopySensorOptions {
+  config: FileCopySensorConfig;
+  policy: PolicyHolder;
+  mounts: MountHub;
+  user: () => string;
+  /** The logged-in user's home, for "~" in policy paths. */
+  home: () => string;
+  /** Lists mounted network shares (Linux); absent elsewhere. */
+  networkShares?: () => Promise<string[]>;
+  now?: () => number;
+}
+
+interface Root {
+  watcher: ExitWatcher;
+  kind: DestinationKind;
+  device?: UsbDeviceInfo;
+}
+
+/** Defaults used before the first policy arrives. */
+const noPolicy: FileCopyPolicy = { removable: true, network_shares: true, exits: [], source_folders: [], ignore: [] };
+
+export class ChokidarFileCopySensor implements Sensor {
+  readonly name = 'file-copy' as const;
+  readonly #options: FileCopySensorOptions;
+  readonly #now: () => number;
+  readonly #roots = new Map<string, Root>();
+  readonly #lookups = new Set<Promise<void>>();
+  #status: SensorStatus = { state: 'stopped', detail: 'not started' };
+  #emit: Emit | undefined;
+  #hashing: Limiter;
+  #sources: SourceIndex;
+  #errors = 0;
+
+  constructor(options: FileCopySensorOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#hashing = new Limiter(options.config.hashConcurrency);
+    this.#sources = new SourceIndex({
+      folders: () => this.#policy().source_folders.map((f) => expandHome(f, options.home())),
+      refreshMs: options.config.sourceIndexRefreshMs, maxFiles: options.config.sourceIndexMaxFiles,
+    });
+  }
+
+  async start(emit: Emit, signal: AbortSignal): Promise<SensorStatus> {
+    this.#emit = emit;
+    const { mounts } = this.#options;
+    const unsubscribeMounts = mounts.subscribe(({ type, mount }) => {
+      if (type === 'mounted' && this.#policy().removable) void this.#add(mount.mountPoint, 'removable', this.#now() - 2_000, mount.device);
+      if (type === 'unmounted') void this.#remove(mount.mountPoint);
+    });
+    const unsubscribePolicy = this.#options.policy.subscribe(() => void this.#syncExits());
+    for (const mount of mounts.current()) {
+      if (this.#policy().removable) await this.#add(mount.mountPoint, 'removable', this.#now() - 2_000, mount.device);
+    }
+    await this.#syncExits();
+    // Exit folders created later (OneDrive set up after the agent started) and shares mounted later.
+    const timer = setInterval(() => void this.#syncExits(), this.#options.config.networkSharePollMs);
+    signal.addEventListener('abort', () => {
+      clearInterval(timer);
+      unsubscribeMounts();
+      unsubscribePolicy();
+      for (const root of [...this.#roots.keys()]) void this.#remove(root);
+      this.#status = { state: 'stopped', detail: 'stopped' };
+    }, { once: true });
+    this.#status = { state: 'running', detail: this.#detail() };
+    return this.#status;
+  }
+
+  status(): SensorStatus {
+    if (this.#status.state === 'stopped') return this.#status;
+    return this.#errors > 0
+      ? { state: 'degraded', detail: `${this.#detail()}; ${this.#errors} watch/read errors` }
+      : { state: 'running', detail: this.#detail() };
+  }
+
+  /** Exit roots watched now, with their kind. */
+  roots(): { root: string; kind: DestinationKind }[] {
+    return [...this.#roots].map(([root, { kind }]) => ({ root, kind }));
+  }
+
+  /** Resolves when every file seen so far has been hashed, traced and emitted (tests, benchmarks, shutdown). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await Promise.all([...this.#lookups]);
+      const busy = [...this.#roots.values()].some((r) => r.watcher.backlog > 0) || this.#lookups.size > 0;
+      if (!busy) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Rescans every root now (what a burst's end does on its own). */
+  async reconcile(): Promise<void> {
+    await Promise.all([...this.#roots.values()].map((r) => r.watcher.reconcile()));
+  }
+
+  #policy(): FileCopyPolicy {
+    return this.#options.policy.current()?.file_copy ?? noPolicy;
+  }
+
+  #detail(): string {
+    const kinds = [...this.#roots.values()].map((r) => r.kind);
+    return `watching ${kinds.length} exits (${['removable', 'cloud_sync', 'network_share'].map((k) => `${kinds.filter((x) => x === k).length} ${k}`).join(', ')})`;
+  }
+
+  async #syncExits(): Promise<void> {
+    const policy = this.#policy();
+    const wanted = new Map<string, DestinationKind>();
+    for (const exit of policy.exits) {
+      const path = expandHome(exit.path, this.#options.home());
+      if (existsSync(path)) wanted.set(path, exit.kind);
+    }
+    if (policy.network_shares && this.#options.networkShares) {
+      for (const path of await this.#options.networkShares()) wanted.set(path, 'network_share');
+    }
+    for (const [root, { kind }] of this.#roots) {
+      if (kind !== 'removable' && !wanted.has(root)) await this.#remove(root);
+    }
+    for (const [path, kind] of wanted) if (!this.#roots.has(path)) await this.#add(path, kind, this.#now());
+  }
+
+  async #add(root: string, kind: DestinationKind, sinceMs: number, device?: UsbDeviceInfo): Promise<void> {
+    if (this.#roots.has(root)) return;
+    const watcher = new ExitWatcher({
+      root, sinceMs, settleMs: this.#options.config.settleMs, reconcileQuietMs: this.#options.config.reconcileQuietMs,
+      maxDepth: this.#options.config.maxDepth, ignored: compileIgnore(this.#policy().ignore), hashing: this.#hashing,
+      onFile: (file) => this.#landed(root, kind, device, file),
+      onError: () => { this.#errors += 1; },
+    });
+    this.#roots.set(root, { watcher, kind, device });
+    await watcher.start();
+    this.#status = { ...this.#status, detail: this.#detail() };
+  }
+
+  async #remove(root: string): Promise<void> {
+    const entry = this.#roots.get(root);
+    if (!entry) return;
+    this.#roots.delete(root);
+    await entry.watcher.close();
+  }
+
+  #landed(root: string, kind: DestinationKind, device: UsbDeviceInfo | undefined, file: LandedFile): void {
+    const lookup = this.#sources.lookup(file.sizeBytes, file.sha256).catch(() => '').then((sourcePath) => {
+      this.#emit?.({
+        user: this.#options.user(),
+        fileCopy: {
+          destinationPath: file.path, destinationKind: kind, destinationRoot: root, sizeBytes: file.sizeBytes,
+          sha256: file.sha256, sourcePath, operation: file.operation, ...(device ? { device } : {}),
+        },
+      });
+    });
+    this.#lookups.add(lookup);
+    void lookup.finally(() => this.#lookups.delete(lookup));
+  }
+}
