@@ -10,6 +10,8 @@ import { Journal } from './core/journal.ts';
 import { PolicyHolder } from './core/policy-holder.ts';
 import { Recorder } from './core/recorder.ts';
 import type { Sensor } from './sensors/common/sensor.ts';
+import { createLocalServer, type LocalServer } from './local/local-server.ts';
+import { startTray, unlockThroughSensors, type Tray } from './local/tray/tray-service.ts';
 import { InventorySensor } from './sensors/inventory/common/inventory-sensor.ts';
 import { createSensors } from './sensors/registry.ts';
 import { readIdentity, readSavedPolicy, savePolicy, stateFiles, type AgentIdentity } from './state/identity.ts';
@@ -24,6 +26,10 @@ export interface RunningAgent {
   policy: PolicyHolder;
   uplink: Uplink;
   sensors: Sensor[];
+  /** The end-user tray's agent side (block notifications, access requests); its page is on the local endpoint. */
+  tray: Tray;
+  /** The loopback endpoint's port, or undefined when it could not bind. */
+  localPort: number | undefined;
   /** Graceful stop: records STOPPED, stops sensors, flushes what it can. */
   stop(): Promise<void>;
 }
@@ -63,15 +69,33 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
     policy.apply(next);
   };
 
+  // The loopback endpoint for the tray page and the browser extension; a taken port degrades, never stops, the agent.
+  const local: LocalServer = createLocalServer({ port: config.local.port });
+  const localPort = await local.listen().catch((error: unknown) => {
+    log(`local endpoint on 127.0.0.1:${config.local.port} unavailable: ${(error as Error).message}`);
+    return undefined;
+  });
+  let sensorList: Sensor[] = [];
+  const tray = startTray({
+    routes: local, policy, emit: recorder.record, user: user.get, pc: () => identity.pc || hostname(), stateDir: config.stateDir,
+    unlock: (code) => unlockThroughSensors(sensorList, identity)(code),
+  });
+  // Sensors journal first, then the tray announces any block the event records.
+  const emit = (draft: Parameters<typeof recorder.record>[0]): number => {
+    const seq = recorder.record(draft);
+    tray.observe(draft);
+    return seq;
+  };
+
   const sensors = options.sensors ?? [
-    ...(await createSensors({ config, policy, currentUser: user.get })),
+    ...(await createSensors({ config, policy, currentUser: user.get, local })),
     ...(options.lightweight ? [] : [new InventorySensor(await import('./sensors/inventory/node/systeminformation-inventory.ts').then((m) => new m.SystemInformationInventory()))]),
   ];
 
   const uplink = new Uplink({
     agentId: identity.agentId, privateKey: loadPrivateKey(privateKeyPem),
     client: createCollectorClient(identity.collectorAddress, identity.caPem), journal,
-    ...config.uplink, onPolicy: applyPolicy, log,
+    ...config.uplink, onPolicy: applyPolicy, log, onCommand: (command) => void tray.onCommand(command),
     heartbeat: () => ({
       sensors: sensors.map((s) => ({ name: s.name, ...s.status() })), policyVersion: policy.current()?.version ?? 0, user: user.get(),
     }),
@@ -82,19 +106,23 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   const stopClock = watchClock((jumpMs) => recorder.record({ lifecycle: { kind: 'CLOCK_JUMP', agentVersion, clockJumpMs: jumpMs, detail: `wall clock moved ${jumpMs} ms against the monotonic clock` } }));
 
   for (const sensor of sensors) {
-    sensor.start(recorder.record, controller.signal).then(
+    sensor.start(emit, controller.signal).then(
       (status) => log(`sensor ${sensor.name}: ${status.state} — ${status.detail}`),
       (error: unknown) => log(`sensor ${sensor.name} failed to start: ${(error as Error).message}`),
     );
   }
 
+  sensorList = sensors;
+
   return {
-    identity, journal, recorder, policy, uplink, sensors,
+    identity, journal, recorder, policy, uplink, sensors, tray, localPort,
     async stop() {
       recorder.record({ lifecycle: { kind: 'STOPPED', agentVersion, detail: 'graceful stop' } });
       await uplink.drained(2_000);
       stopClock();
       controller.abort();
+      tray.stop();
+      await local.close();
       journal.close();
       rmSync(join(config.stateDir, stateFiles.pid), { force: true });
     },

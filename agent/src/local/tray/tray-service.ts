@@ -1,0 +1,133 @@
+import { join } from 'node:path';
+import type { DeviceException } from '@mamori/policies';
+import type { DeviceControl } from '../../control/common/device-control.ts';
+import type { EventDraft } from '../../core/event-draft.ts';
+import type { PolicyHolder } from '../../core/policy-holder.ts';
+import { AgentError } from '../../errors.ts';
+import type { Sensor } from '../../sensors/common/sensor.ts';
+import type { LocalRoutes } from '../local-server.ts';
+import { AccessRequests, accessOutcomeCommand, parseOutcomeArgs, type AccessRequest } from './common/access-requests.ts';
+import { BlockNotifier, type BlockNotification } from './common/block-notifier.ts';
+import { registerTrayRoutes } from './tray-routes.ts';
+
+/** What the tray page shows (GET /tray/v1/state). */
+export interface TrayState {
+  /** Moves on every change, so the page can long-poll with ?after=. */
+  revision: number;
+  monitored: true;
+  pc: string;
+  user: string;
+  purpose: { en: string; ja: string };
+  deviceMode: string;
+  notifications: BlockNotification[];
+  requests: AccessRequest[];
+}
+
+export interface TrayOptions {
+  /** The agent's loopback endpoint; without it the tray keeps state but serves nothing (tests, no port). */
+  routes?: LocalRoutes;
+  policy: PolicyHolder;
+  /** The recorder's record: access requests are journaled events. */
+  emit: (draft: EventDraft) => number;
+  user: () => string;
+  pc: () => string;
+  /** Keeps access requests across restarts (<stateDir>/access-requests.json). */
+  stateDir?: string;
+  /** Redeems an offline unlock code (device control); throws AgentError. */
+  unlock: (code: string) => Promise<DeviceException>;
+  longPollMs?: number;
+}
+
+export interface Tray {
+  notifier: BlockNotifier;
+  requests: AccessRequests;
+  state(): TrayState;
+  /** Feed for every recorded event draft: recognises blocks (composition root calls it after journaling). */
+  observe(draft: EventDraft): void;
+  /** The uplink's command handler: applies "access_request_outcome"; returns false for other commands. */
+  onCommand(command: { id: string; name: string; argsJson: string }): boolean;
+  stop(): void;
+}
+
+const fallbackPurpose = {
+  en: 'This PC is monitored to protect customer and company data from leaving the organisation.',
+  ja: 'このPCは、顧客情報と社内データの流出を防ぐために監視されています。',
+};
+
+/** The agent side of the end-user tray: block notifications, access requests, unlock codes, the page. */
+export function startTray(options: TrayOptions): Tray {
+  const notifier = new BlockNotifier();
+  const requests = new AccessRequests({
+    emit: options.emit, user: options.user, ...(options.stateDir ? { path: join(options.stateDir, 'access-requests.json') } : {}),
+  });
+  let revision = 0;
+  let waiters: (() => void)[] = [];
+  const bump = () => {
+    revision += 1;
+    const wake = waiters;
+    waiters = [];
+    for (const w of wake) w();
+  };
+  const unsubscribers = [notifier.subscribe(bump), requests.onChange(bump), options.policy.subscribe(bump)];
+
+  const state = (): TrayState => {
+    const policy = options.policy.current();
+    return {
+      revision, monitored: true, pc: options.pc(), user: options.user(),
+      purpose: policy?.purpose ?? fallbackPurpose,
+      deviceMode: policy?.device.mode ?? 'block',
+      notifications: notifier.list(), requests: requests.list(),
+    };
+  };
+
+  const removeRoutes = options.routes ? registerTrayRoutes(options.routes, {
+    state,
+    changed: (after, timeoutMs) => new Promise<void>((resolve) => {
+      if (after !== revision) return resolve();
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((w) => w !== wake);
+        resolve();
+      }, timeoutMs);
+      const wake = () => { clearTimeout(timer); resolve(); };
+      waiters.push(wake);
+    }),
+    requestAccess: (notificationId, reason) => {
+      const notification = typeof notificationId === 'string' ? notifier.find(notificationId) : undefined;
+      if (!notification) throw new AgentError('AGENT_LOCAL_REQUEST_INVALID', 'no such notification');
+      return requests.request(notification, reason);
+    },
+    unlock: async (code) => {
+      if (typeof code !== 'string' || code.length === 0 || code.length > 40) throw new AgentError('AGENT_UNLOCK_CODE_INVALID', 'type the code as given');
+      const exception = await options.unlock(code);
+      bump();
+      return { untilMs: exception.untilMs, ...(exception.serial ? { serial: exception.serial } : {}) };
+    },
+  }, options.longPollMs === undefined ? {} : { longPollMs: options.longPollMs }) : () => undefined;
+
+  return {
+    notifier, requests, state,
+    observe: notifier.observe,
+    onCommand(command) {
+      if (command.name !== accessOutcomeCommand) return false;
+      const args = parseOutcomeArgs(command.argsJson);
+      if (args) requests.applyOutcome(args);
+      return true;
+    },
+    stop() {
+      removeRoutes();
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      const wake = waiters;
+      waiters = [];
+      for (const w of wake) w();
+    },
+  };
+}
+
+/** Offline unlock through the running USB sensor's device control (absent when device control is not running). */
+export function unlockThroughSensors(sensors: readonly Sensor[], identity: { unlockKey: string; pc: string }): (code: string) => Promise<DeviceException> {
+  return async (code) => {
+    const control = sensors.map((s) => (s as { control?: DeviceControl }).control).find((c) => c !== undefined);
+    if (!control) throw new AgentError('AGENT_UNLOCK_CODE_INVALID', 'device control is not running on this PC');
+    return control.redeemUnlockCode(code, Buffer.from(identity.unlockKey, 'base64'), identity.pc);
+  };
+}
