@@ -1,10 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { descriptor } from './gen/descriptor.ts';
 import type { Event, Event__Output } from './gen/mamori/v1/Event.ts';
-
-/** Where the .proto files live; loaders elsewhere resolve from here. */
-export const protoRoot = fileURLToPath(new URL('..', import.meta.url));
-export const protoFiles = ['mamori/v1/events.proto', 'mamori/v1/agent_service.proto'];
 
 /** The conversion options used everywhere: they match the flags the types in src/gen were generated with. */
 export const conversionOptions = {
@@ -18,9 +14,7 @@ export const conversionOptions = {
 let root: protobuf.Root | undefined;
 function loadRoot(): protobuf.Root {
   if (!root) {
-    root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => `${protoRoot}${target}`;
-    root.loadSync(protoFiles);
+    root = protobuf.Root.fromJSON(descriptor);
   }
   return root;
 }

@@ -1,15 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './gen/agent_service.ts';
-import { protoFiles, protoRoot } from './codec.ts';
+import { descriptor } from './gen/descriptor.ts';
 
 let loaded: ProtoGrpcType | undefined;
 
 /** The gRPC package definition for `mamori.v1`, loaded with the same options the generated types assume. */
 export function loadAgentServiceProto(): ProtoGrpcType {
   if (!loaded) {
-    const definition = protoLoader.loadSync(protoFiles, {
-      includeDirs: [protoRoot],
+    const definition = protoLoader.fromJSON(descriptor, {
       longs: Number,
       enums: String,
       defaults: true,
