@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from './deps.ts';
 import { printRoutes } from './print.ts';
+import { pcRoutes } from './pcs.ts';
+import { policyRoutes } from './policies.ts';
+import { exceptionRoutes } from './exceptions.ts';
+import { auditRoutes } from './audit.ts';
+import { logRoutes } from './logs.ts';
 import { mailRoutes } from './mail.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
 /** Every feature's API routes; features add theirs here, one line each. All live under /api. */
 export const featureRoutes: RoutePlugin[] = [
+  pcRoutes, policyRoutes, exceptionRoutes, auditRoutes, logRoutes,
   printRoutes,
   mailRoutes,
 ];

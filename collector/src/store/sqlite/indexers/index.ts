@@ -1,9 +1,11 @@
 import type { EventIndexer } from '../indexer.ts';
 import { printJobIndexer } from './print-job.ts';
+import { logEntryIndexers } from './log-entry.ts';
 import { mailIndexer } from './mail.ts';
 
 /** Every per-kind indexer; features add theirs here, one line each. */
 export const eventIndexers: EventIndexer[] = [
+  ...logEntryIndexers,
   printJobIndexer,
   mailIndexer,
 ];

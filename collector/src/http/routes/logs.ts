@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CollectorError } from '../../errors.ts';
+import { loggedKinds } from '../../store/sqlite/indexers/log-entry.ts';
+import { logEvent, searchLogs, type LogEntryRow, type LogSearch } from '../../store/sqlite/queries/logs.ts';
+import { required, type RouteDeps } from './deps.ts';
+import { eventView } from './event-view.ts';
+import { actorOf, parseCursor, sendError, sendInvalid } from './request-context.ts';
+
+const LogsQuery = z.object({
+  q: z.string().max(500).optional(),
+  kind: z.string().max(200).optional().refine((k) => !k || k.split(',').every((x) => (loggedKinds as readonly string[]).includes(x)), {
+    message: `each kind must be one of ${loggedKinds.join(', ')}`,
+  }),
+  pc: z.string().max(300).optional(),
+  user: z.string().max(300).optional(),
+  action: z.string().max(100).optional(),
+  from: z.coerce.number().int().min(0).optional(),
+  to: z.coerce.number().int().min(0).optional(),
+  before: z.string().regex(/^\d{1,15}:\d{1,15}$/, 'must be TIME_MS:EVENT_ID').optional(),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  limit: z.coerce.number().int().min(1).max(100_000).default(100),
+}).strict();
+
+const EventParams = z.object({ id: z.coerce.number().int().min(1) }).strict();
+
+function toSearch(q: z.infer<typeof LogsQuery>, limit: number): LogSearch {
+  const cursor = parseCursor(q.before);
+  return {
+    text: q.q?.trim() || undefined, kinds: q.kind ? q.kind.split(',') : undefined, pc: q.pc || undefined, user: q.user || undefined,
+    action: q.action || undefined, fromMs: q.from, toMs: q.to, order: q.order, limit,
+    ...(cursor ? { before: { timeMs: cursor.timeMs, eventId: cursor.id } } : {}),
+  };
+}
+
+/** A CSV cell: quoted, and a leading = + - @ neutralised so a hostile file name cannot become a spreadsheet formula. */
+export function csvCell(value: string | number): string {
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+const csvColumns: (keyof LogEntryRow)[] = ['eventId', 'timeMs', 'pc', 'user', 'kind', 'action', 'summary', 'detail', 'sizeBytes'];
+
+export function logsToCsv(rows: LogEntryRow[]): string {
+  const lines = [[...csvColumns, 'timeIso'].join(',')];
+  for (const row of rows) lines.push([...csvColumns.map((c) => csvCell(row[c])), csvCell(new Date(row.timeMs).toISOString())].join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * The combined log of file copies, print jobs, mails, uploads and device events: filter, keyword search, CSV
+ * export, and one event in full. Opening a mail's content and exporting are written to the audit log.
+ */
+export function logRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const store = required(deps.store, 'store');
+  const now = deps.now ?? Date.now;
+
+  app.get('/api/logs', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const parsed = LogsQuery.safeParse(request.query);
+    if (!parsed.success) return sendInvalid(reply, parsed.error);
+    const limit = Math.min(parsed.data.limit, 1_000);
+    const entries = searchLogs(deps.db, toSearch(parsed.data, limit));
+    const last = entries.at(-1);
+    return { entries, next: entries.length === limit && last ? `${last.timeMs}:${last.eventId}` : null };
+  });
+
+  app.get('/api/logs/export.csv', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const parsed = LogsQuery.safeParse(request.query);
+    if (!parsed.success) return sendInvalid(reply, parsed.error);
+    const limit = request.query && 'limit' in (request.query as object) ? parsed.data.limit : 100_000;
+    const rows = searchLogs(deps.db, toSearch(parsed.data, limit));
+    await store.appendAudit({
+      timeMs: now(), actor: actorOf(request).username, action: 'logs.export',
+      entry: { filters: { ...parsed.data, limit }, rows: rows.length },
+    });
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="mamori-logs-${now()}.csv"`).send(logsToCsv(rows));
+  });
+
+  app.get('/api/logs/events/:id', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const parsed = EventParams.safeParse(request.params);
+    if (!parsed.success) return sendInvalid(reply, parsed.error);
+    const row = logEvent(deps.db, parsed.data.id);
+    if (!row) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `event ${parsed.data.id}`));
+    if (row.kind === 'mail') {
+      await store.appendAudit({ timeMs: now(), actor: actorOf(request).username, action: 'mail.open', entry: { eventId: row.id, pc: row.pc, agentId: row.agentId, seq: row.seq } });
+    }
+    return { event: { ...eventView(row, true), pc: row.pc } };
+  });
+}

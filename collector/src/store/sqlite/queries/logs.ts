@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+
+export interface LogEntryRow {
+  eventId: number;
+  timeMs: number;
+  pc: string;
+  user: string;
+  kind: string;
+  action: string;
+  summary: string;
+  detail: string;
+  sizeBytes: number;
+}
+
+export interface LogSearch {
+  /** Keyword(s): every word must appear in the summary or detail (3+ characters each use the index). */
+  text?: string | undefined;
+  kinds?: string[] | undefined;
+  pc?: string | undefined;
+  user?: string | undefined;
+  action?: string | undefined;
+  fromMs?: number | undefined;
+  toMs?: number | undefined;
+  /** Paging: entries strictly after this (timeMs, eventId) in the chosen order; keyword searches page by eventId. */
+  before?: { timeMs: number; eventId: number } | undefined;
+  order?: 'desc' | 'asc';
+  limit: number;
+}
+
+const columns = `le.event_id AS eventId, le.time_ms AS timeMs, le.pc, le.user, le.kind, le.action, le.summary, le.detail,
+  le.size_bytes AS sizeBytes`;
+
+/** Turns typed words into an FTS5 trigram query (each word quoted, so no FTS syntax reaches SQLite), or LIKE terms. */
+export function splitKeywords(text: string): { match: string | undefined; like: string[] } {
+  const words = text.split(/\s+/).map((w) => w.trim()).filter(Boolean).slice(0, 8);
+  const long = words.filter((w) => [...w].length >= 3);
+  const short = words.filter((w) => [...w].length < 3);
+  return { match: long.length ? long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ') : undefined, like: short };
+}
+
+/**
+ * The combined log: filter by kind, PC, user, action, time and keywords. With keywords the FTS index drives the
+ * query (newest first by event id, which is arrival order); otherwise the best time index does.
+ */
+export function searchLogs(db: Database.Database, search: LogSearch): LogEntryRow[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  let from = 'log_entries le';
+  const keywords = search.text ? splitKeywords(search.text) : { match: undefined, like: [] };
+  if (keywords.match) {
+    from = 'log_entries_fts f JOIN log_entries le ON le.event_id = f.rowid';
+    where.push('log_entries_fts MATCH ?');
+    params.push(keywords.match);
+  }
+  for (const word of keywords.like) {
+    where.push("(le.summary LIKE ? ESCAPE '\\' OR le.detail LIKE ? ESCAPE '\\')");
+    const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    params.push(pattern, pattern);
+  }
+  if (search.kinds?.length) { where.push(`le.kind IN (${search.kinds.map(() => '?').join(', ')})`); params.push(...search.kinds); }
+  if (search.pc) { where.push('le.pc = ?'); params.push(search.pc); }
+  if (search.user) { where.push('le.user = ?'); params.push(search.user); }
+  if (search.action) { where.push('le.action = ?'); params.push(search.action); }
+  if (search.fromMs !== undefined) { where.push('le.time_ms >= ?'); params.push(search.fromMs); }
+  if (search.toMs !== undefined) { where.push('le.time_ms <= ?'); params.push(search.toMs); }
+  const asc = search.order === 'asc';
+  if (search.before && keywords.match) {
+    where.push(asc ? 'f.rowid > ?' : 'f.rowid < ?');
+    params.push(search.before.eventId);
+  } else if (search.before) {
+    where.push(asc ? '(le.time_ms > ? OR (le.time_ms = ? AND le.event_id > ?))' : '(le.time_ms < ? OR (le.time_ms = ? AND le.event_id < ?))');
+    params.push(search.before.timeMs, search.before.timeMs, search.before.eventId);
+  }
+  // With keywords, walk the FTS doclist newest-first (rowid order) and stop at the limit instead of sorting every
+  // match: a common word would otherwise sort millions of rows.
+  const order = keywords.match
+    ? `ORDER BY f.rowid ${asc ? 'ASC' : 'DESC'}`
+    : `ORDER BY le.time_ms ${asc ? 'ASC' : 'DESC'}, le.event_id ${asc ? 'ASC' : 'DESC'}`;
+  params.push(search.limit);
+  return db.prepare(`SELECT ${columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT ?`)
+    .all(...params) as LogEntryRow[];
+}
+
+/** One log entry's event: kind and bytes, for the detail view (decoded by the caller). */
+export function logEvent(db: Database.Database, eventId: number): { id: number; agentId: string; seq: number; pc: string; timeMs: number; kind: string; user: string; bytes: Buffer } | undefined {
+  return db.prepare('SELECT id, agent_id AS agentId, seq, pc, time_ms AS timeMs, kind, user, bytes FROM events WHERE id = ?').get(eventId) as
+    ReturnType<typeof logEvent>;
+}
