@@ -1,5 +1,5 @@
 // @ts-check
-/* global chrome */
+/* global chrome, crypto, document, window, addEventListener, HTMLInputElement */
 /**
  * Mamori upload monitor: content script (isolated world, every frame, from document_start).
  *

@@ -1,4 +1,5 @@
 // @ts-check
+/* global document, window, location, CustomEvent, Request, XMLHttpRequest, Blob, File, URL */
 /**
  * Mamori upload monitor: runs in the page's own JavaScript world (MAIN), before the page's scripts.
  *

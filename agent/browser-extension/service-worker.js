@@ -1,5 +1,5 @@
 // @ts-check
-/* global chrome */
+/* global chrome, crypto, navigator, fetch, URL */
 /**
  * Mamori upload monitor: the extension's service worker.
  *

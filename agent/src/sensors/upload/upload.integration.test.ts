@@ -188,7 +188,7 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     const service = context.serviceWorkers()[0]!;
     await service.evaluate(() => (globalThis as unknown as { flush?: () => Promise<void> }).flush?.());
     expect(events.slice(before).filter((e) => e.upload || e.policyDecision)).toEqual([]);
-    expect(uploads().some((u) => u.fileName.startsWith('forged'))).toBe(false);
+    expect(uploads().some((u) => (u.fileName ?? '').startsWith('forged'))).toBe(false);
     // Refused at the door (wrong content type, preflight, Origin, unknown key) — never by luck of a bad field.
     expect(refused.slice(refusedBefore).every((r) => /application\/json|no route OPTIONS|not from the Mamori extension|unknown profile or key/.test(r))).toBe(true);
   });
