@@ -1,0 +1,41 @@
+/** Keeps untrusted text from a PC short and free of control characters before it goes into titles and mails. */
+export function cleanText(value: unknown, max = 120): string {
+  const text = String(value ?? '').replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function baseName(path: unknown): string {
+  const text = String(path ?? '');
+  return text.split(/[\\/]/).filter(Boolean).at(-1) ?? text;
+}
+
+/** A few words saying what one event was, for an alert's title. */
+export function describeEvent(kind: string, payload: Record<string, unknown>): string {
+  const p = payload as Record<string, unknown> & { device?: Record<string, unknown>; to?: unknown[]; attachments?: unknown[] };
+  switch (kind) {
+    case 'file_copy':
+      return cleanText(`${baseName(p.destinationPath)} → ${p.destinationRoot ?? ''}`);
+    case 'print_job':
+      return cleanText(`${p.documentName ?? ''} (${p.pages ?? 0} pages on ${p.printer ?? ''})`);
+    case 'mail': {
+      const to = Array.isArray(p.to) ? p.to.slice(0, 2).join(', ') + (p.to.length > 2 ? ` +${p.to.length - 2}` : '') : '';
+      const files = Array.isArray(p.attachments) ? p.attachments.length : 0;
+      return cleanText(`to ${to}${files ? `, ${files} attachment${files === 1 ? '' : 's'}` : ''}`);
+    }
+    case 'upload':
+      return cleanText(`${p.fileName ?? ''} → ${p.destinationHost ?? ''}`);
+    case 'device':
+      return cleanText(`${p.device?.vendor ?? ''} ${p.device?.product ?? ''} ${p.device?.serial ? `(${p.device.serial})` : ''}`);
+    case 'lifecycle':
+      return cleanText(`${p.kind ?? ''} ${p.detail ?? ''}`);
+    default:
+      return cleanText(kind);
+  }
+}
+
+export function formatDuration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${Math.round(ms / 1000)}s`;
+}

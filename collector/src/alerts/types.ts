@@ -1,0 +1,62 @@
+import type { Severity } from '@mamori/policies';
+
+/** An event as the rule engine sees it: where it came from and its payload (untrusted text from a PC). */
+export interface EngineEvent {
+  /** events.id of the stored event. */
+  id: number;
+  agentId: string;
+  pc: string;
+  user: string;
+  timeMs: number;
+  /** Payload kind in snake case: file_copy, print_job, mail … */
+  kind: string;
+  payload: Record<string, unknown>;
+}
+
+/** What a rule produced: one alert, or more occurrences of an alert that folds into an existing one. */
+export interface AlertCandidate {
+  ruleId: string;
+  ruleName: string;
+  /** Event kind (file_copy, mail …) or the built-in's name (agent_offline, tamper). */
+  kind: string;
+  severity: Severity;
+  color: string;
+  pc: string;
+  user: string;
+  agentId: string;
+  title: string;
+  firstMs: number;
+  lastMs: number;
+  /** Occurrences this candidate adds to the alert. */
+  count: number;
+  /** Stored events behind it (empty for offline/tamper). */
+  eventIds: number[];
+  /** Same rule + PC + user within this time folds into one alert. */
+  foldWindowMs: number;
+}
+
+export type AlertStatus = 'new' | 'acknowledged' | 'resolved';
+export type AlertResolution = 'true_positive' | 'false_positive';
+
+/** An alert as the API returns it (see the alerts HTTP contract shared with the console). */
+export interface Alert {
+  id: number;
+  ruleId: string;
+  ruleName: string;
+  kind: string;
+  severity: Severity;
+  color: string;
+  status: AlertStatus;
+  resolution: AlertResolution | null;
+  pc: string;
+  user: string;
+  title: string;
+  count: number;
+  firstMs: number;
+  lastMs: number;
+  acknowledgedBy: string | null;
+  acknowledgedMs: number | null;
+  resolvedBy: string | null;
+  resolvedMs: number | null;
+  note: string;
+}

@@ -1,0 +1,178 @@
+import type Database from 'better-sqlite3';
+import { severityRank } from '../../../alerts/severity.ts';
+import type { Alert, AlertCandidate, AlertResolution, AlertStatus } from '../../../alerts/types.ts';
+import type { Severity } from '@mamori/policies';
+
+/** Events linked per alert; the count keeps going beyond it (the events table still has them all). */
+export const maxLinkedEvents = 1_000;
+
+const alertColumns = `id, rule_id AS ruleId, rule_name AS ruleName, kind, severity, color, status, resolution, pc, user, title, count,
+  first_ms AS firstMs, last_ms AS lastMs, acknowledged_by AS acknowledgedBy, acknowledged_ms AS acknowledgedMs,
+  resolved_by AS resolvedBy, resolved_ms AS resolvedMs, note`;
+
+function statements(db: Database.Database) {
+  return {
+    foldTarget: db.prepare(`SELECT id, severity_rank AS rank, count FROM alerts
+      WHERE fold_key = ? AND status != 'resolved' AND last_ms >= ? AND first_ms <= ? ORDER BY id DESC LIMIT 1`),
+    insert: db.prepare(`INSERT INTO alerts (rule_id, rule_name, kind, severity, severity_rank, color, pc, user, agent_id, title, count,
+      first_ms, last_ms, fold_key, fold_window_ms, created_ms, updated_ms)
+      VALUES (@ruleId, @ruleName, @kind, @severity, @rank, @color, @pc, @user, @agentId, @title, @count, @firstMs, @lastMs, @foldKey, @foldWindowMs, @nowMs, @nowMs)`),
+    fold: db.prepare(`UPDATE alerts SET count = count + @count, first_ms = MIN(first_ms, @firstMs), last_ms = MAX(last_ms, @lastMs),
+      title = @title, updated_ms = @nowMs,
+      severity = CASE WHEN @rank > severity_rank THEN @severity ELSE severity END,
+      color = CASE WHEN @rank > severity_rank THEN @color ELSE color END,
+      severity_rank = MAX(severity_rank, @rank) WHERE id = @id`),
+    linked: db.prepare('SELECT COUNT(*) AS n FROM alert_events WHERE alert_id = ?'),
+    link: db.prepare('INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?, ?)'),
+    get: db.prepare(`SELECT ${alertColumns} FROM alerts WHERE id = ?`),
+    acknowledge: db.prepare(`UPDATE alerts SET status = 'acknowledged', acknowledged_by = @by, acknowledged_ms = @nowMs,
+      note = CASE WHEN @note IS NULL THEN note ELSE @note END, updated_ms = @nowMs WHERE id = @id AND status = 'new'`),
+    resolve: db.prepare(`UPDATE alerts SET status = 'resolved', resolution = @resolution, resolved_by = @by, resolved_ms = @nowMs,
+      note = CASE WHEN @note IS NULL THEN note ELSE @note END, updated_ms = @nowMs WHERE id = @id AND status != 'resolved'`),
+    events: db.prepare(`SELECT e.id, e.agent_id AS agentId, e.seq, e.time_ms AS timeMs, e.kind, e.pc, e.user, e.bytes
+      FROM alert_events ae JOIN events e ON e.id = ae.event_id WHERE ae.alert_id = ? ORDER BY e.time_ms, e.id LIMIT ?`),
+  };
+}
+
+const cache = new WeakMap<Database.Database, ReturnType<typeof statements>>();
+function s(db: Database.Database) {
+  let prepared = cache.get(db);
+  if (!prepared) cache.set(db, (prepared = statements(db)));
+  return prepared;
+}
+
+export function foldKey(candidate: Pick<AlertCandidate, 'ruleId' | 'pc' | 'user'>): string {
+  return JSON.stringify([candidate.ruleId, candidate.pc, candidate.user]);
+}
+
+/**
+ * Stores a candidate: folds it into the open alert of the same rule + PC + user whose time span lies within the
+ * fold window of it, else opens a new alert. One transaction, so concurrent writers cannot open two.
+ */
+export function recordAlert(db: Database.Database, candidate: AlertCandidate, nowMs: number): { alert: Alert; created: boolean } {
+  const st = s(db);
+  return db.transaction(() => {
+    const key = foldKey(candidate);
+    const rank = severityRank(candidate.severity);
+    const target = st.foldTarget.get(key, candidate.firstMs - candidate.foldWindowMs, candidate.lastMs + candidate.foldWindowMs) as
+      { id: number; rank: number; count: number } | undefined;
+    let id: number;
+    if (target) {
+      id = target.id;
+      st.fold.run({ ...candidate, rank, nowMs, id });
+    } else {
+      id = Number(st.insert.run({ ...candidate, rank, foldKey: key, nowMs }).lastInsertRowid);
+    }
+    if (candidate.eventIds.length > 0) {
+      let room = maxLinkedEvents - (target ? (st.linked.get(id) as { n: number }).n : 0);
+      for (const eventId of candidate.eventIds) {
+        if (room <= 0) break;
+        room -= st.link.run(id, eventId).changes;
+      }
+    }
+    return { alert: st.get.get(id) as Alert, created: !target };
+  }).immediate();
+}
+
+export function getAlert(db: Database.Database, id: number): Alert | undefined {
+  return s(db).get.get(id) as Alert | undefined;
+}
+
+export interface AlertFilter {
+  severity?: Severity[];
+  kind?: string;
+  pc?: string;
+  user?: string;
+  status?: AlertStatus[];
+  fromMs?: number;
+  toMs?: number;
+  /** Only alerts with a smaller id (paging, newest first). */
+  beforeId?: number;
+  limit: number;
+}
+
+/** Alerts newest first (by id, which follows creation), filtered. */
+export function listAlerts(db: Database.Database, filter: AlertFilter): Alert[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.severity?.length) {
+    where.push(`severity IN (${filter.severity.map(() => '?').join(', ')})`);
+    params.push(...filter.severity);
+  }
+  if (filter.status?.length) {
+    where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
+    params.push(...filter.status);
+  }
+  if (filter.kind) { where.push('kind = ?'); params.push(filter.kind); }
+  if (filter.pc) { where.push('pc = ?'); params.push(filter.pc); }
+  if (filter.user) { where.push('user = ?'); params.push(filter.user); }
+  if (filter.fromMs !== undefined) { where.push('last_ms >= ?'); params.push(filter.fromMs); }
+  if (filter.toMs !== undefined) { where.push('first_ms <= ?'); params.push(filter.toMs); }
+  if (filter.beforeId !== undefined) { where.push('id < ?'); params.push(filter.beforeId); }
+  const sql = `SELECT ${alertColumns} FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+  return db.prepare(sql).all(...params, filter.limit) as Alert[];
+}
+
+export interface AlertEventRow {
+  id: number;
+  agentId: string;
+  seq: number;
+  timeMs: number;
+  kind: string;
+  pc: string;
+  user: string;
+  bytes: Buffer;
+}
+
+/** The stored events behind an alert, oldest first. */
+export function alertEvents(db: Database.Database, alertId: number, limit = maxLinkedEvents): AlertEventRow[] {
+  return s(db).events.all(alertId, limit) as AlertEventRow[];
+}
+
+export type LifecycleResult = { ok: true; alert: Alert } | { ok: false; reason: 'not_found' | 'wrong_state'; alert?: Alert };
+
+/** new → acknowledged, with who, when and an optional note. */
+export function acknowledgeAlert(db: Database.Database, id: number, by: string, nowMs: number, note?: string): LifecycleResult {
+  const changes = s(db).acknowledge.run({ id, by, nowMs, note: note ?? null }).changes;
+  const alert = getAlert(db, id);
+  if (!alert) return { ok: false, reason: 'not_found' };
+  return changes > 0 ? { ok: true, alert } : { ok: false, reason: 'wrong_state', alert };
+}
+
+/** new/acknowledged → resolved as a true or false positive. */
+export function resolveAlert(
+  db: Database.Database, id: number, resolution: AlertResolution, by: string, nowMs: number, note?: string,
+): LifecycleResult {
+  const changes = s(db).resolve.run({ id, resolution, by, nowMs, note: note ?? null }).changes;
+  const alert = getAlert(db, id);
+  if (!alert) return { ok: false, reason: 'not_found' };
+  return changes > 0 ? { ok: true, alert } : { ok: false, reason: 'wrong_state', alert };
+}
+
+export interface AlertSummary {
+  today: Record<string, number>;
+  byDay: { day: string; severity: string; count: number }[];
+  topPcs: { pc: string; count: number }[];
+  topUsers: { user: string; count: number }[];
+}
+
+/**
+ * Counts of alerts opened per local day and severity over the last `days` days, plus the PCs and users with the
+ * most. `utcOffsetMs` is the local zone's offset, so "today" is the operator's today.
+ */
+export function alertSummary(db: Database.Database, nowMs: number, days: number, utcOffsetMs: number): AlertSummary {
+  const dayMs = 86_400_000;
+  const todayStart = Math.floor((nowMs + utcOffsetMs) / dayMs) * dayMs - utcOffsetMs;
+  const fromMs = todayStart - (days - 1) * dayMs;
+  const offsetS = Math.round(utcOffsetMs / 1000);
+  const byDay = db.prepare(`SELECT date(created_ms / 1000 + ?, 'unixepoch') AS day, severity, COUNT(*) AS count
+    FROM alerts WHERE created_ms >= ? GROUP BY day, severity ORDER BY day, severity_rank DESC`).all(offsetS, fromMs) as AlertSummary['byDay'];
+  const todayRows = db.prepare('SELECT severity, COUNT(*) AS count FROM alerts WHERE created_ms >= ? GROUP BY severity').all(todayStart) as { severity: string; count: number }[];
+  const today: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const row of todayRows) today[row.severity] = row.count;
+  const topPcs = db.prepare(`SELECT pc, COUNT(*) AS count FROM alerts WHERE created_ms >= ? AND pc != ''
+    GROUP BY pc ORDER BY count DESC, pc LIMIT 10`).all(fromMs) as AlertSummary['topPcs'];
+  const topUsers = db.prepare(`SELECT user, COUNT(*) AS count FROM alerts WHERE created_ms >= ? AND user != ''
+    GROUP BY user ORDER BY count DESC, user LIMIT 10`).all(fromMs) as AlertSummary['topUsers'];
+  return { today, byDay, topPcs, topUsers };
+}
