@@ -1,0 +1,81 @@
+// bench:agent — the agent's idle RSS and CPU over a window (60 s by default), and its CPU while journaling 1,000
+// events/s. Measured from /proc/<pid> of a real agent process (real sensors for this OS, enrolled to a local
+// collector). The comparison in the same run: an idle bare `node` process (the runtime's own floor).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { enrollTestAgent } from '../harness/agent.ts';
+import { startTestCollector } from '../harness/collector.ts';
+
+const windowS = Number(process.env.BENCH_AGENT_SECONDS ?? 60);
+const busyS = Math.min(windowS, 30);
+const clockTicks = 100;
+
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.replace(/\D+/g, '')) / 1024;
+}
+
+async function measure(pid: number, seconds: number): Promise<{ cpuPct: number; rssMb: number }> {
+  const t0 = performance.now();
+  const c0 = cpuTicks(pid);
+  let peak = 0;
+  for (let s = 0; s < seconds; s += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    peak = Math.max(peak, rssMb(pid));
+  }
+  const elapsed = (performance.now() - t0) / 1000;
+  return { cpuPct: ((cpuTicks(pid) - c0) / clockTicks / elapsed) * 100, rssMb: peak };
+}
+
+async function startChild(args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
+  return child;
+}
+
+// Measure the agent as it ships: one bundled JS file (what the single executable embeds), not TypeScript
+// compiled on the fly by tsx, whose loader alone costs tens of MB.
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const child = join(repo, '.mamori', 'bench', 'agent-child.mjs');
+const bundled = spawnSync('npx', ['esbuild', 'test/bench/agent-child.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20',
+  `--outfile=${child}`, '--external:better-sqlite3', '--external:usb', '--external:systeminformation', '--log-level=error',
+  "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"], { cwd: repo, stdio: 'inherit' });
+if (bundled.status !== 0) throw new Error('esbuild bundle of the agent failed');
+const collector = await startTestCollector();
+try {
+  const baseline = await startChild(['-e', "process.stdout.write('ready\\n'); setInterval(() => {}, 1000)"]);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const floor = await measure(baseline.pid!, Math.min(windowS, 10));
+  baseline.kill();
+
+  const idleDir = await enrollTestAgent(await collector.token(), { hostname: 'PC-BENCH-IDLE' });
+  const idleAgent = await startChild([child, idleDir]);
+  await new Promise((resolve) => setTimeout(resolve, 5000)); // let start-up (inventory, first sync) settle
+  const idle = await measure(idleAgent.pid!, windowS);
+  idleAgent.kill('SIGTERM');
+
+  const busyDir = await enrollTestAgent(await collector.token(), { hostname: 'PC-BENCH-BUSY' });
+  const busyAgent = await startChild([child, busyDir, '1000']);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const busy = await measure(busyAgent.pid!, busyS);
+  busyAgent.kill('SIGTERM');
+
+  console.log('phase                     RSS MB   CPU %   ceiling');
+  console.log(`bare node (floor)      ${floor.rssMb.toFixed(1).padStart(8)} ${floor.cpuPct.toFixed(2).padStart(7)}`);
+  console.log(`agent idle (${windowS} s)    ${idle.rssMb.toFixed(1).padStart(8)} ${idle.cpuPct.toFixed(2).padStart(7)}   RSS < 80 MB, CPU < 1 %`);
+  console.log(`agent 1,000 events/s   ${busy.rssMb.toFixed(1).padStart(8)} ${busy.cpuPct.toFixed(2).padStart(7)}`);
+  console.log(JSON.stringify({
+    bench: 'agent', idle_rss_mb: Number(idle.rssMb.toFixed(1)), idle_cpu_pct: Number(idle.cpuPct.toFixed(2)),
+    busy_cpu_pct: Number(busy.cpuPct.toFixed(2)), busy_rss_mb: Number(busy.rssMb.toFixed(1)),
+    floor_node_rss_mb: Number(floor.rssMb.toFixed(1)), ceiling_idle_rss_mb: 80, ceiling_idle_cpu_pct: 1, window_s: windowS,
+  }));
+} finally {
+  await collector.close();
+}

@@ -1,0 +1,159 @@
+// bench:ingest — events/s verified (Ed25519 + hash chain) and stored by a collector process, with 1, 100 and
+// 1,000 simulated agents on their own gRPC streams; and in the same run the ceiling: the same rows inserted into
+// the same schema and indexes with prepared statements in batched transactions (no network, decoding, verifying).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClientDuplexStream } from '@grpc/grpc-js';
+import {
+  ZERO_HASH, chainHash, decodeEvent, encodeEvent, eventKind, generateEd25519KeyPair, loadPrivateKey, signAuth, signBatch,
+  type AgentMessage, type CollectorMessage__Output,
+} from '@mamori/proto';
+import { SqliteStore } from '@mamori/collector';
+import { createCollectorClient } from '../../agent/src/uplink/client.ts';
+import { fetchPinnedCa } from '../../agent/src/uplink/pin.ts';
+import { initTestCollector, killHard, spawnCollector, tempDir } from '../harness/collector.ts';
+import { createEnrollmentToken } from '../../collector/src/tokens.ts';
+import { decodeEnrollmentToken } from '@mamori/proto';
+import { sampleEvent } from '../harness/agent.ts';
+
+const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const BATCH = 500;
+const scenarios = [1, 100, 1_000];
+
+interface SimAgent {
+  agentId: string;
+  key: ReturnType<typeof loadPrivateKey>;
+  batches: { firstSeq: number; events: Buffer[]; prevHash: Buffer; lastHash: Buffer; signature: Buffer }[];
+}
+
+function makeBatches(agentId: string, key: SimAgent['key'], count: number): SimAgent['batches'] {
+  const batches: SimAgent['batches'] = [];
+  let hash = ZERO_HASH;
+  for (let seq = 1; seq <= count; seq += BATCH) {
+    const prevHash = hash;
+    const events: Buffer[] = [];
+    for (let s = seq; s < Math.min(seq + BATCH, count + 1); s += 1) {
+      const bytes = encodeEvent({ seq: s, timeMs: Date.now(), agentId, pc: `PC-${agentId.slice(-6)}`, ...sampleEvent(s) });
+      hash = chainHash(hash, bytes);
+      events.push(bytes);
+    }
+    batches.push({ firstSeq: seq, events, prevHash, lastHash: hash, signature: signBatch(key, agentId, seq, events.length, prevHash, hash) });
+  }
+  return batches;
+}
+
+async function enrollSims(token: string, count: number, eventsEach: number): Promise<{ sims: SimAgent[]; address: string; caPem: string }> {
+  const parsed = decodeEnrollmentToken(token);
+  const caPem = await fetchPinnedCa(parsed.address, parsed.caFingerprint);
+  const client = createCollectorClient(parsed.address, caPem);
+  const sims: SimAgent[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const pair = generateEd25519KeyPair();
+    const response = await new Promise<{ agentId: string }>((resolve, reject) => client.Enroll({
+      tokenSecret: parsed.secret, hostname: `PC-BENCH-${i}`, os: 'bench', hardwareId: `bench-${count}-${i}`, publicKey: pair.publicKey, agentVersion: 'bench',
+    }, (error, value) => (error || !value ? reject(error) : resolve(value))));
+    const key = loadPrivateKey(pair.privateKeyPem);
+    sims.push({ agentId: response.agentId, key, batches: makeBatches(response.agentId, key, eventsEach) });
+  }
+  client.close();
+  return { sims, address: parsed.address, caPem };
+}
+
+/** Opens a sim agent's stream and authenticates; `run()` then streams its batches (≤ 4 in flight) until acked. */
+async function connect(sim: SimAgent, address: string, caPem: string): Promise<{ run: () => Promise<void> }> {
+  const client = createCollectorClient(address, caPem);
+  const call: ClientDuplexStream<AgentMessage, CollectorMessage__Output> = client.Connect();
+  const last = sim.batches.at(-1)!;
+  const lastSeq = last.firstSeq + last.events.length - 1;
+  let next = 0;
+  let inFlight = 0;
+  let finished: () => void = () => undefined;
+  let failed: (e: unknown) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => { finished = resolve; failed = reject; });
+  const pump = () => {
+    while (inFlight < 4 && next < sim.batches.length) {
+      call.write({ batch: sim.batches[next]! });
+      next += 1;
+      inFlight += 1;
+    }
+  };
+  const welcomed = new Promise<void>((resolve, reject) => {
+    call.on('data', (m: CollectorMessage__Output) => {
+      if (m.challenge) call.write({ auth: { signature: signAuth(sim.key, sim.agentId, m.challenge.nonce) } });
+      else if (m.welcome) resolve();
+      else if (m.ack) {
+        inFlight -= 1;
+        if (m.ack.lastSeq >= lastSeq) {
+          call.end();
+          client.close();
+          finished();
+        } else pump();
+      }
+    });
+    call.on('error', (e) => { reject(e); failed(e); });
+  });
+  call.write({ hello: { agentId: sim.agentId, agentVersion: 'bench' } });
+  await welcomed;
+  return { run: () => { pump(); return done; } };
+}
+
+async function ceiling(sims: SimAgent[]): Promise<number> {
+  const dir = tempDir('ceiling');
+  const store = new SqliteStore(join(dir, 'c.db'));
+  const prepared = sims.flatMap((sim) => sim.batches.map((b) => {
+    let hash = b.prevHash;
+    const events = b.events.map((bytes, i) => {
+      hash = chainHash(hash, bytes);
+      const event = decodeEvent(bytes);
+      return { seq: b.firstSeq + i, bytes, hash, event, kind: eventKind(event) };
+    });
+    return { agentId: sim.agentId, firstSeq: b.firstSeq, lastSeq: b.firstSeq + b.events.length - 1, prevHash: b.prevHash, lastHash: b.lastHash, signature: b.signature, events };
+  }));
+  const started = performance.now();
+  for (const batch of prepared) await store.appendBatch(batch, Date.now());
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return prepared.reduce((n, b) => n + b.events.length, 0) / seconds;
+}
+
+const rows: { agents: number; events: number; seconds: number; eventsPerS: number; ceiling: number }[] = [];
+for (const agents of scenarios) {
+  const { dataDir } = await initTestCollector();
+  const grpcPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = await spawnCollector(dataDir, grpcPort);
+  try {
+    const probe = new SqliteStore(join(dataDir, 'collector.db'));
+    const tls = { caFingerprint: (await import('../../collector/src/pki/certificates.ts')).certificateFingerprint((await import('node:fs')).readFileSync(join(dataDir, 'ca.crt'), 'utf8')) };
+    const { token } = await createEnrollmentToken(probe, { address: `localhost:${grpcPort}`, caFingerprint: tls.caFingerprint, ttlMs: 3_600_000, uses: agents, actor: 'bench', now: Date.now() });
+    await probe.close();
+    const eventsEach = Math.ceil(TOTAL_EVENTS / agents);
+    const { sims, address, caPem } = await enrollSims(token, agents, eventsEach);
+    // Agents are long-lived connections: connect and authenticate all of them first, then time the flow.
+    const connections = [];
+    for (let i = 0; i < sims.length; i += 50) {
+      connections.push(...await Promise.all(sims.slice(i, i + 50).map((sim) => connect(sim, address, caPem))));
+    }
+    const started = performance.now();
+    await Promise.all(connections.map((c) => c.run()));
+    const seconds = (performance.now() - started) / 1000;
+    const events = eventsEach * agents;
+    const limit = await ceiling(sims);
+    rows.push({ agents, events, seconds, eventsPerS: events / seconds, ceiling: limit });
+  } finally {
+    await killHard(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+console.log('agents   events    seconds   events/s (verified+stored)   ceiling events/s (insert only)   ratio');
+for (const r of rows) {
+  console.log(`${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(28)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}`);
+}
+const worst = rows.reduce((a, b) => (a.eventsPerS < b.eventsPerS ? a : b));
+console.log(`target: ≥ 50,000 events/s with signatures verified and ≥ 50% of the ceiling (worst scenario: ${worst.agents} agents)`);
+console.log(JSON.stringify({
+  bench: 'ingest', events_per_s: Math.round(worst.eventsPerS), ceiling_events_per_s: Math.round(worst.ceiling),
+  ratio: Number((worst.eventsPerS / worst.ceiling).toFixed(3)), target_events_per_s: 50_000,
+  scenarios: rows.map((r) => ({ agents: r.agents, events: r.events, events_per_s: Math.round(r.eventsPerS), ceiling_events_per_s: Math.round(r.ceiling) })),
+}));
