@@ -32,6 +32,8 @@ export class Journal {
   #lastSeq: number;
   #lastHash: Buffer;
   #bytes: number;
+  /** Everything up to here was acknowledged or already declared dropped; a drop declares from here on. */
+  #settledThrough: number;
 
   constructor(path: string, options: JournalOptions) {
     this.#options = options;
@@ -56,7 +58,9 @@ export class Journal {
     const head = this.#db.prepare('SELECT last_seq AS seq, last_hash AS hash FROM chain_head WHERE id = 1').get() as { seq: number; hash: Buffer };
     this.#lastSeq = head.seq;
     this.#lastHash = head.hash.length === 32 ? head.hash : ZERO_HASH;
-    this.#bytes = (this.#statements.count.get() as { bytes: number }).bytes;
+    const counts = this.#statements.count.get() as { bytes: number; first: number | null };
+    this.#bytes = counts.bytes;
+    this.#settledThrough = counts.first === null ? this.#lastSeq : counts.first - 1;
   }
 
   get lastSeq(): number {
@@ -97,6 +101,7 @@ export class Journal {
   acknowledge(seq: number): void {
     this.#statements.deleteThrough.run(seq);
     this.#bytes = (this.#statements.count.get() as { bytes: number }).bytes;
+    this.#settledThrough = Math.max(this.#settledThrough, seq);
   }
 
   backlog(): { events: number; bytes: number; firstSeq: number | null } {
@@ -116,6 +121,8 @@ export class Journal {
     if (!last || last.seq >= this.#lastSeq) return undefined;
     this.#statements.deleteThrough.run(last.seq);
     this.#bytes = (this.#statements.count.get() as { bytes: number }).bytes;
-    return { fromSeq: victims[0]!.seq, toSeq: last.seq };
+    // Declare everything since the last acknowledgement: earlier declarations may themselves have been dropped.
+    const fromSeq = Math.min(victims[0]!.seq, this.#settledThrough + 1);
+    return { fromSeq, toSeq: last.seq };
   }
 }
