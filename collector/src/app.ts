@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type * as grpc from '@grpc/grpc-js';
 import { loadTlsMaterial, databasePath, type TlsMaterial } from './data-dir.ts';
+import { startAccessOutcomePusher } from './access-requests/outcome-pusher.ts';
 import type { CollectorConfig } from './config/schema.ts';
 import { CollectorHub } from './hub.ts';
 import { buildHttpServer } from './http/server.ts';
@@ -50,6 +51,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     }).catch(() => undefined);
   }, 200);
   exceptionWatcher.unref();
+  const stopAccessOutcomes = startAccessOutcomePusher({ db: store.db, sessions, hub, now });
   const useHttps = !isLoopback(config.http.host);
   const { app: http } = await buildHttpServer({
     store, db: store.db, now, policy, hub, ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
@@ -69,6 +71,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     },
     async close() {
       clearInterval(exceptionWatcher);
+      stopAccessOutcomes();
       for (const session of sessions.all()) session.close();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => { grpcServer.forceShutdown(); resolve(); }, 2_000);

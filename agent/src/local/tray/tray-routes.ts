@@ -51,7 +51,8 @@ export function registerTrayRoutes(routes: LocalRoutes, handlers: TrayRouteHandl
     routes.route({
       method: 'GET', path: '/tray/v1/state',
       handler: async (request) => {
-        const after = Number(request.query.get('after'));
+        const raw = request.query.get('after');
+        const after = raw === null || raw === '' ? Number.NaN : Number(raw);
         if (Number.isInteger(after) && after >= 0 && after === handlers.state().revision) await handlers.changed(after, longPollMs);
         return { status: 200, body: handlers.state() };
       },

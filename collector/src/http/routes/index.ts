@@ -7,6 +7,7 @@ import { exceptionRoutes } from './exceptions.ts';
 import { auditRoutes } from './audit.ts';
 import { logRoutes } from './logs.ts';
 import { mailRoutes } from './mail.ts';
+import { accessRequestRoutes } from './access-requests.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -15,4 +16,5 @@ export const featureRoutes: RoutePlugin[] = [
   pcRoutes, policyRoutes, exceptionRoutes, auditRoutes, logRoutes,
   printRoutes,
   mailRoutes,
+  accessRequestRoutes,
 ];

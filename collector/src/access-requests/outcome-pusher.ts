@@ -1,0 +1,54 @@
+import type Database from 'better-sqlite3';
+import type { CollectorHub } from '../hub.ts';
+import type { SessionRegistry } from '../ingest/sessions.ts';
+import { markAnswerSent, undeliveredAnswers, type AccessRequestRow } from '../store/sqlite/queries/access-requests.ts';
+
+/** Must match the agent's accessOutcomeCommand (agent/src/local/tray/common/access-requests.ts). */
+export const accessOutcomeCommand = 'access_request_outcome';
+
+export interface OutcomePusherOptions {
+  db: Database.Database;
+  sessions: SessionRegistry;
+  hub: CollectorHub;
+  now: () => number;
+  /** How often to look for new decisions (they may come from another process, e.g. a CLI). */
+  intervalMs?: number;
+}
+
+/**
+ * Sends the admin's answer to an access request down the PC's stream as a Command. Answers are re-sent every time
+ * the agent connects until the agent journals OUTCOME_RECEIVED (see the access_request indexer), so an answer
+ * given while the PC is off reaches it when it comes back. The agent applies an answer once, so repeats are
+ * harmless. Returns the stop function.
+ */
+export function startAccessOutcomePusher(options: OutcomePusherOptions): () => void {
+  const send = (row: AccessRequestRow): void => {
+    const session = options.sessions.all().find((s) => s.agentId === row.agentId);
+    if (!session) return;
+    session.send({
+      command: {
+        id: `access-${row.id}`, name: accessOutcomeCommand,
+        argsJson: JSON.stringify({ requestId: row.requestId, outcome: row.status, ...(row.untilMs ? { untilMs: row.untilMs } : {}), note: row.note }),
+      },
+    });
+    markAnswerSent(options.db, row.id, options.now());
+  };
+  const sweep = (filter: { agentId?: string; neverSent?: boolean }) => {
+    try {
+      for (const row of undeliveredAnswers(options.db, filter)) send(row);
+    } catch {
+      // the database being busy or closing must not take the collector down; the next sweep retries
+    }
+  };
+  const timer = setInterval(() => sweep({ neverSent: true }), options.intervalMs ?? 300);
+  timer.unref();
+  const onConnection = (change: { agentId: string; connected: boolean }) => {
+    // after the stream's welcome has been written
+    if (change.connected) setImmediate(() => sweep({ agentId: change.agentId }));
+  };
+  options.hub.on('connection', onConnection);
+  return () => {
+    clearInterval(timer);
+    options.hub.off('connection', onConnection);
+  };
+}

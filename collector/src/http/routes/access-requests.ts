@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { CollectorError } from '../../errors.ts';
+import { createDeviceException } from '../../exceptions.ts';
+import { decideAccessRequest, getAccessRequest, listAccessRequests } from '../../store/sqlite/queries/access-requests.ts';
+import { required, type RouteDeps } from './deps.ts';
+
+const maxExceptionMs = 30 * 24 * 3_600_000;
+const defaultExceptionMs = 4 * 3_600_000;
+
+const ListQuery = z.object({
+  status: z.enum(['pending', 'approved', 'declined']).optional(),
+  pc: z.string().min(1).max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+}).strict();
+
+const IdParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+
+const ApproveBody = z.object({
+  /** When the exception ends (default: 4 hours from now; at most 30 days). */
+  untilMs: z.number().int().optional(),
+  mode: z.enum(['allow', 'read_only']).default('allow'),
+  note: z.string().max(1000).default(''),
+}).strict();
+
+const DeclineBody = z.object({ note: z.string().max(1000).default('') }).strict();
+
+function fail(reply: FastifyReply, error: CollectorError) {
+  return reply.code(error.httpStatus).send({ error: error.code, message: error.message });
+}
+
+function invalid(reply: FastifyReply, error: z.ZodError) {
+  return fail(reply, new CollectorError('COLLECTOR_QUERY_INVALID', error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')));
+}
+
+/**
+ * Employees' access requests from the tray: list them (auditors and up), approve (creates a temporary device
+ * exception for that PC and stick, which the exception watcher pushes at once) or decline (operators and up).
+ * The answer itself goes back to the PC through the access-request outcome pusher; every decision is audited.
+ */
+export function accessRequestRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const store = required(deps.store, 'store');
+  const now = deps.now ?? Date.now;
+  const actor = (request: FastifyRequest) => (request as FastifyRequest & { webSession?: { username: string } }).webSession?.username ?? 'unknown';
+
+  app.get('/api/access-requests', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const parsed = ListQuery.safeParse(request.query);
+    if (!parsed.success) return invalid(reply, parsed.error);
+    return { requests: listAccessRequests(deps.db, parsed.data) };
+  });
+
+  app.post('/api/access-requests/:id/approve', { preHandler: deps.requireRole('operator') }, async (request, reply) => {
+    const params = IdParams.safeParse(request.params);
+    if (!params.success) return invalid(reply, params.error);
+    const body = ApproveBody.safeParse(request.body ?? {});
+    if (!body.success) return invalid(reply, body.error);
+    const row = getAccessRequest(deps.db, params.data.id);
+    if (!row) return fail(reply, new CollectorError('COLLECTOR_NOT_FOUND', `access request ${params.data.id}`));
+    if (row.status !== 'pending') return fail(reply, new CollectorError('COLLECTOR_CONFLICT', `access request ${row.id} was already ${row.status}`));
+    const nowMs = now();
+    const untilMs = body.data.untilMs ?? nowMs + defaultExceptionMs;
+    if (untilMs <= nowMs || untilMs > nowMs + maxExceptionMs) {
+      return fail(reply, new CollectorError('COLLECTOR_QUERY_INVALID', 'untilMs: must be in the future and at most 30 days ahead'));
+    }
+    // A stick without a serial number cannot be told apart from others: the exception then covers any device.
+    const exception = await createDeviceException(store, {
+      pc: row.pc, serial: row.device.serial || undefined, mode: body.data.mode, untilMs,
+      reason: `access request ${row.id} from ${row.user || 'unknown user'}: ${row.reason}`.slice(0, 1000), actor: actor(request), now: nowMs,
+    });
+    if (!decideAccessRequest(deps.db, row.id, { status: 'approved', by: actor(request), atMs: nowMs, note: body.data.note, untilMs, exceptionId: exception.id })) {
+      return fail(reply, new CollectorError('COLLECTOR_CONFLICT', `access request ${row.id} was decided meanwhile`));
+    }
+    await store.appendAudit({ timeMs: nowMs, actor: actor(request), action: 'access_request.approve', entry: { id: row.id, pc: row.pc, exceptionId: exception.id, untilMs } });
+    return { request: getAccessRequest(deps.db, row.id), exception };
+  });
+
+  app.post('/api/access-requests/:id/decline', { preHandler: deps.requireRole('operator') }, async (request, reply) => {
+    const params = IdParams.safeParse(request.params);
+    if (!params.success) return invalid(reply, params.error);
+    const body = DeclineBody.safeParse(request.body ?? {});
+    if (!body.success) return invalid(reply, body.error);
+    const row = getAccessRequest(deps.db, params.data.id);
+    if (!row) return fail(reply, new CollectorError('COLLECTOR_NOT_FOUND', `access request ${params.data.id}`));
+    const nowMs = now();
+    if (!decideAccessRequest(deps.db, row.id, { status: 'declined', by: actor(request), atMs: nowMs, note: body.data.note, untilMs: null, exceptionId: null })) {
+      return fail(reply, new CollectorError('COLLECTOR_CONFLICT', `access request ${row.id} was already decided`));
+    }
+    await store.appendAudit({ timeMs: nowMs, actor: actor(request), action: 'access_request.decline', entry: { id: row.id, pc: row.pc } });
+    return { request: getAccessRequest(deps.db, row.id) };
+  });
+}
