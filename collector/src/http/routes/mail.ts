@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
-import { getMail, mailMatchExpression, mailsWithAttachment, searchMails } from '../../store/sqlite/queries/mail.ts';
+import { getMail, mailSearchTerms, mailsWithAttachment, searchMails } from '../../store/sqlite/queries/mail.ts';
 import type { RouteDeps } from './deps.ts';
 
 const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
@@ -18,7 +18,7 @@ const MessagesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 }).strict().superRefine((query, context) => {
   if (query.q !== undefined && query.q.trim() !== '') {
-    const expression = mailMatchExpression(query.q);
+    const expression = mailSearchTerms(query.q);
     if ('error' in expression) context.addIssue({ code: 'custom', path: ['q'], message: expression.error });
   }
 });

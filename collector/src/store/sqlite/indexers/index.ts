@@ -3,6 +3,7 @@ import { printJobIndexer } from './print-job.ts';
 import { logEntryIndexers } from './log-entry.ts';
 import { mailIndexer } from './mail.ts';
 import { accessRequestIndexer } from './access-request.ts';
+import { uploadIndexers } from './upload.ts';
 
 /** Every per-kind indexer; features add theirs here, one line each. */
 export const eventIndexers: EventIndexer[] = [
@@ -10,4 +11,5 @@ export const eventIndexers: EventIndexer[] = [
   printJobIndexer,
   mailIndexer,
   accessRequestIndexer,
+  ...uploadIndexers,
 ];

@@ -14,9 +14,11 @@ CREATE TABLE notify_outbox (
   next_attempt_ms INTEGER NOT NULL,
   last_error TEXT NOT NULL DEFAULT '',
   sent_ms INTEGER,
+  -- set when the server refused the mail for good (5xx): kept for the record, not retried
+  failed_ms INTEGER,
   smtp_response TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX notify_outbox_due ON notify_outbox (next_attempt_ms) WHERE sent_ms IS NULL;
+CREATE INDEX notify_outbox_due ON notify_outbox (next_attempt_ms) WHERE sent_ms IS NULL AND failed_ms IS NULL;
 CREATE INDEX notify_outbox_recipient ON notify_outbox (recipient, kind, created_ms);
 
 CREATE TABLE notify_queue (

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../sqlite-store.ts';
-import { getMail, mailMatchExpression, mailsWithAttachment, searchMails } from './mail.ts';
+import { getMail, mailSearchTerms, mailsWithAttachment, searchMails } from './mail.ts';
 import { mailEvent, storeWithMails } from './mail-test-support.ts';
 
 const sha = 'ab'.repeat(32);
@@ -65,9 +65,27 @@ describe('mail search', () => {
   it('quotes user input so FTS syntax cannot be injected, and refuses terms too short to search', async () => {
     const db = await corpus();
     expect(searchMails(db, { text: '"OR NEAR(x) ***' })).toEqual([]);
-    expect(mailMatchExpression('ab')).toEqual({ error: expect.stringMatching(/too short/) });
-    expect(mailMatchExpression('x 機密')).toEqual({ error: expect.stringMatching(/"x" is too short/) });
+    expect(mailSearchTerms('ab')).toEqual({ error: expect.stringMatching(/too short/) });
+    expect(mailSearchTerms('x 機密')).toEqual({ error: expect.stringMatching(/"x" is too short/) });
     expect(() => searchMails(db, { text: 'a' })).toThrow(/too short/);
+  });
+
+  it('matches full-width and upper-case text by its NFKC, lower-case form', async () => {
+    store = await storeWithMails([mailEvent(1, { subject: 'ＰＤＦ版の見積', to: ['Tanaka@Partner.Example.COM'] })]);
+    expect(subjects(searchMails(store.db, { text: 'pdf' }))).toEqual(['ＰＤＦ版の見積']);
+    expect(subjects(searchMails(store.db, { text: 'tanaka@partner.example.com' }))).toEqual(['ＰＤＦ版の見積']);
+  });
+
+  it('finds rare terms among many mails sharing common trigrams (sample index in use)', async () => {
+    const events = Array.from({ length: 600 }, (_, i) => mailEvent(i + 1, {
+      subject: `report ${i}`, to: [`user${i}@partner${i % 7}.example.com`], bodyExcerpt: 'いつもお世話になっております。',
+    }));
+    store = await storeWithMails(events);
+    expect((store.db.prepare('SELECT count(*) AS n FROM mails_fts_sample').get() as { n: number }).n).toBeGreaterThan(0);
+    expect(subjects(searchMails(store.db, { text: 'user417@partner4.example.com' }))).toEqual(['report 417']);
+    expect(subjects(searchMails(store.db, { text: 'user41@partner' }))).toEqual(['report 41']);
+    expect(searchMails(store.db, { text: 'お世話 example.com', limit: 1000 })).toHaveLength(600);
+    expect(subjects(searchMails(store.db, { text: 'report', pc: 'PC-ACCT-07', limit: 2 }))).toEqual(['report 599', 'report 598']);
   });
 
   it('indexes a redelivered event once', async () => {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { bigramMark, isCjk } from '../indexers/mail-text.ts';
+import { normalizeMailText, termTokens } from '../indexers/mail-text.ts';
 
 export interface MailAttachmentRow {
   fileName: string;
@@ -51,21 +51,57 @@ export interface MailSearch {
   limit?: number;
 }
 
-/** Turns the user's keywords into an FTS5 MATCH expression, or says why it cannot. Every term is quoted. */
-export function mailMatchExpression(text: string): { match: string } | { error: string } {
-  const terms = text.normalize('NFKC').split(/\s+/u).filter(Boolean);
+/** The normalised terms of a keyword search, or why it cannot run. */
+export function mailSearchTerms(text: string): { terms: string[] } | { error: string } {
+  const terms = [...new Set(normalizeMailText(text).split(/\s+/u).filter(Boolean))];
   if (terms.length === 0) return { error: 'no search terms' };
   if (terms.length > 16) return { error: 'at most 16 search terms' };
-  const parts: string[] = [];
   for (const term of terms) {
-    const length = [...term].length;
-    const quoted = (value: string) => `"${value.replace(/"/g, '""')}"`;
-    if (length >= 3) parts.push(quoted(term));
-    else if (length === 2 && isCjk(term)) parts.push(`short : ${quoted(`${term}${bigramMark}`)}`);
-    else return { error: `"${term}" is too short: use at least 3 characters (2 for a Japanese word)` };
+    if (!termTokens(term)) return { error: `"${term}" is too short: use at least 3 characters (2 for a Japanese word)` };
   }
-  return { match: parts.join(' AND ') };
+  return { terms };
 }
+
+/** Trigrams looked up per term: the rarest few narrow the candidates; the row check does the rest. */
+const TOKENS_PER_TERM = 3;
+const checkFunction = 'mamori_mail_contains';
+const prepared = new WeakSet<Database.Database>();
+
+/** Registers the row check: every term (NUL-separated) appears in the NFKC-normalised, lower-cased text. */
+function prepareConnection(db: Database.Database): void {
+  if (prepared.has(db)) return;
+  db.function(checkFunction, { deterministic: true }, (text: unknown, terms: unknown) => {
+    const haystack = normalizeMailText(String(text ?? ''));
+    return String(terms).split('\u0000').every((term) => haystack.includes(term)) ? 1 : 0;
+  });
+  prepared.add(db);
+}
+
+/**
+ * The FTS5 expression for `terms`: per term its rarest tokens by the sample index (a common trigram such as
+ * ".co" would make the index walk nearly every row), rarest first overall. Tokens are quoted, never spliced raw.
+ */
+function matchExpression(db: Database.Database, terms: string[]): string {
+  const perTerm = terms.map((term) => termTokens(term) ?? []);
+  const all = [...new Set(perTerm.flat())];
+  const frequency = new Map<string, number>();
+  for (let i = 0; i < all.length; i += 500) {
+    const chunk = all.slice(i, i + 500);
+    const rows = db.prepare(`SELECT term, doc FROM mails_fts_sample_vocab WHERE term IN (${chunk.map(() => '?').join(',')})`)
+      .all(...chunk) as { term: string; doc: number }[];
+    for (const row of rows) frequency.set(row.term, row.doc);
+  }
+  const df = (token: string) => frequency.get(token) ?? 0;
+  const chosen = new Set<string>();
+  for (const tokens of perTerm) {
+    for (const token of [...tokens].sort((a, b) => df(a) - df(b)).slice(0, TOKENS_PER_TERM)) chosen.add(token);
+  }
+  return [...chosen].sort((a, b) => df(a) - df(b)).map((token) => `"${token.replace(/"/g, '""')}"`).join(' AND ');
+}
+
+/** The row text the check runs on: the same fields the indexer puts into mails_fts. */
+const haystack = `m.subject || char(10) || m.body_excerpt || char(10) || m.sender || char(10) || m.to_json || char(10) ||
+  m.cc_json || char(10) || m.bcc_json || char(10) || m.attachment_names`;
 
 const columns = `m.id, m.event_id AS eventId, m.agent_id AS agentId, m.pc, m.seq, m.time_ms AS timeMs, m.user,
   m.message_id AS messageId, m.sender AS "from", m.to_json AS toJson, m.cc_json AS ccJson, m.bcc_json AS bccJson,
@@ -79,7 +115,7 @@ type RawRow = Omit<MailRow, 'to' | 'cc' | 'bcc' | 'malformed' | 'attachments'> &
 /**
  * Newest first (by id, which is ingest order). With keywords the FTS index drives the scan in descending rowid
  * order and stops at `limit`, so a common word over a million mails costs no more than a rare one. Every value is
- * bound, never spliced into SQL. Throws on keywords mailMatchExpression() refuses.
+ * bound, never spliced into SQL. Throws on keywords mailSearchTerms() refuses.
  */
 export function searchMails(db: Database.Database, search: MailSearch): MailRow[] {
   const where: string[] = [];
@@ -87,12 +123,19 @@ export function searchMails(db: Database.Database, search: MailSearch): MailRow[
   let from = 'mails m';
   let idColumn = 'm.id';
   if (search.text !== undefined && search.text.trim() !== '') {
-    const expression = mailMatchExpression(search.text);
-    if ('error' in expression) throw new RangeError(expression.error);
-    from = 'mails_fts JOIN mails m ON m.id = mails_fts.rowid';
-    idColumn = 'mails_fts.rowid';
-    where.push('mails_fts MATCH ?');
-    params.push(expression.match);
+    const parsed = mailSearchTerms(search.text);
+    if ('error' in parsed) throw new RangeError(parsed.error);
+    prepareConnection(db);
+    // With a PC or user filter, that PC's or user's mails (an index range) are fewer than the keyword's matches
+    // in the whole log: check them directly. Otherwise the keyword index drives, newest first.
+    if (search.pc === undefined && search.user === undefined) {
+      from = 'mails_fts JOIN mails m ON m.id = mails_fts.rowid';
+      idColumn = 'mails_fts.rowid';
+      where.push('mails_fts MATCH ?');
+      params.push(matchExpression(db, parsed.terms));
+    }
+    where.push(`${checkFunction}(${haystack}, ?)`);
+    params.push(parsed.terms.join('\u0000'));
   }
   const exact: [keyof MailSearch, string][] = [['pc', 'm.pc'], ['user', 'm.user'], ['verdict', 'm.verdict']];
   for (const [key, column] of exact) {
