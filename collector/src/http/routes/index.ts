@@ -8,6 +8,7 @@ import { auditRoutes } from './audit.ts';
 import { logRoutes } from './logs.ts';
 import { mailRoutes } from './mail.ts';
 import { accessRequestRoutes } from './access-requests.ts';
+import { uploadRoutes } from './upload.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -17,4 +18,5 @@ export const featureRoutes: RoutePlugin[] = [
   printRoutes,
   mailRoutes,
   accessRequestRoutes,
+  uploadRoutes,
 ];
