@@ -52,8 +52,9 @@ describe('tamper evidence', () => {
     expect(await raw.send(batch)).toBe(5);
     expect(await c.app.store.countEvents(raw.agentId)).toBe(5);
     const rewritten = { ...batch, events: [...batch.events] };
-    rewritten.events[4] = Buffer.from(batch.events[4]!);
-    rewritten.events[4]![rewritten.events[4]!.length - 1] ^= 1;
+    const flipped = Buffer.from(batch.events[4]!);
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 1) ^ 1, flipped.length - 1);
+    rewritten.events[4] = flipped;
     let hash = rewritten.prevHash;
     for (const bytes of rewritten.events) hash = chainHash(hash, bytes);
     const result = await raw.send(raw.resign({ ...rewritten, lastHash: hash }));
@@ -80,8 +81,8 @@ describe('tamper evidence', () => {
     expect(await raw.send(raw.makeBatch(3))).toBe(3);
     const next = raw.makeBatch(2);
     // Rebuild the batch on a different starting hash: signed and self-consistent, but not continuing seq 3.
-    let hash = Buffer.alloc(32, 7);
-    const prevHash = hash;
+    const prevHash = Buffer.alloc(32, 7);
+    let hash: Buffer = prevHash;
     for (const bytes of next.events) hash = chainHash(hash, bytes);
     expect(await raw.send(raw.resign({ ...next, prevHash, lastHash: hash }))).toBe(5);
     expect(await findings(raw.agentId)).toEqual(['chain_break']);
@@ -130,7 +131,7 @@ describe('export and offline verification', () => {
     writeFileSync(clean, JSON.stringify(doc));
     const tampered = join(dir, 'tampered.json');
     const bytes = Buffer.from(doc.events[100]!.bytes, 'base64');
-    bytes[bytes.length - 2] ^= 0x01;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 2) ^ 0x01, bytes.length - 2);
     writeFileSync(tampered, JSON.stringify({ ...doc, events: doc.events.map((e, i) => (i === 100 ? { ...e, bytes: bytes.toString('base64') } : e)) }));
 
     const cli = (file: string) => spawnSync(process.execPath, [collectorBin, 'verify', file], { encoding: 'utf8' });

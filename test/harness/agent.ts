@@ -4,7 +4,7 @@ import { tempDir } from './collector.ts';
 /** Agent config for tests: fast reconnects, no OS sensors. */
 export function testAgentConfig(stateDir: string, uplink: Record<string, number> = {}) {
   return Object.freeze(AgentConfigSchema.parse({
-    stateDir, uplink: { backoffInitialMs: 100, backoffMaxMs: 1_000, heartbeatMs: 60_000, ...uplink },
+    stateDir, local: { port: 0 }, uplink: { backoffInitialMs: 100, backoffMaxMs: 1_000, heartbeatMs: 60_000, ...uplink },
   }));
 }
 
