@@ -1,0 +1,195 @@
+import type {
+  Alert, AlertEvent, AlertFilter, AlertSummary, AuditEntry, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
+  PcDetail, PcRow, PolicyProblem, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
+} from './types.ts';
+
+/** An API failure with the collector's error code (COLLECTOR_…) and, for policies, the inline problems. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly problems: PolicyProblem[];
+  constructor(status: number, code: string, message: string, problems: PolicyProblem[] = []) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.problems = problems;
+  }
+}
+
+/** Everything the console asks the collector. Views get it from context, so tests pass a fake. */
+export interface ApiClient {
+  /** The current session, or null when signed out. */
+  session(): Promise<Session | null>;
+  signIn(username: string, password: string): Promise<Session>;
+  signOut(): Promise<void>;
+
+  alerts(filter: AlertFilter): Promise<Alert[]>;
+  alert(id: number): Promise<{ alert: Alert; events: AlertEvent[] }>;
+  acknowledgeAlert(id: number, note: string): Promise<void>;
+  resolveAlert(id: number, resolution: Resolution, note: string): Promise<void>;
+  alertSummary(days: number): Promise<AlertSummary>;
+  /** Calls `onAlert` for every new or updated alert until the returned function is called. */
+  subscribeAlerts(onAlert: (alert: Alert) => void, onState?: (live: boolean) => void): () => void;
+
+  pcs(): Promise<{ pcs: PcRow[]; nowMs: number }>;
+  pc(name: string): Promise<PcDetail>;
+  history(pc: string, query: HistoryQuery): Promise<HistoryPage>;
+  exceptions(pc: string): Promise<DeviceException[]>;
+  grantException(input: { pc: string; mode: 'allow' | 'read_only' | 'audit'; untilMs: number; serial?: string; reason: string }): Promise<DeviceException>;
+  unlockCode(input: { pc: string; untilMs: number; serial?: string }): Promise<{ code: string; untilMs: number }>;
+
+  logs(filter: LogFilter): Promise<{ entries: LogEntry[]; next: string | null }>;
+  logEvent(eventId: number): Promise<TimelineEvent & { pc: string }>;
+  /** Where the browser downloads the CSV of a filter (a plain link: the session cookie goes with it). */
+  logsCsvUrl(filter: LogFilter): string;
+
+  policy(): Promise<PolicyVersion>;
+  policyVersions(): Promise<{ currentVersion: number; versions: PolicyVersionSummary[] }>;
+  policyVersion(version: number): Promise<PolicyVersion>;
+  validatePolicy(sources: PolicySource[]): Promise<PolicyProblem[]>;
+  /** Publishes; throws ApiError with `problems` when the policy is invalid. */
+  publishPolicy(sources: PolicySource[], comment: string): Promise<number>;
+  rollbackPolicy(version: number): Promise<number>;
+
+  audit(query: { before?: number; actor?: string; action?: string; limit?: number }): Promise<{ entries: AuditEntry[]; next: number | null }>;
+  verifyAudit(): Promise<{ entries: number; ok: boolean; firstBadId: number | null }>;
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+export function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export interface ClientOptions {
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** EventSource constructor (absent in jsdom; tests pass a fake). */
+  eventSource?: (url: string) => EventSource;
+}
+
+/** The browser's client: same-origin fetch with the session cookie, CSRF header on every mutation. */
+export function createApiClient(options: ClientOptions = {}): ApiClient {
+  const base = options.baseUrl ?? '';
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const openEvents = options.eventSource ?? ((url: string) => new EventSource(url, { withCredentials: true }));
+  let csrfToken = '';
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+    const response = await doFetch(`${base}${path}`, {
+      method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let data: unknown = undefined;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = undefined;
+    }
+    if (!response.ok) {
+      const error = (data ?? {}) as { error?: string; message?: string; problems?: PolicyProblem[] };
+      throw new ApiError(response.status, error.error ?? `HTTP_${response.status}`, error.message ?? response.statusText, error.problems ?? []);
+    }
+    return data as T;
+  }
+
+  const keepSession = (session: Session): Session => {
+    csrfToken = session.csrfToken;
+    return session;
+  };
+
+  return {
+    async session() {
+      try {
+        return keepSession(await call<Session>('GET', '/api/session'));
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    async signIn(username, password) {
+      return keepSession(await call<Session>('POST', '/api/session', { username, password }));
+    },
+    async signOut() {
+      await call('DELETE', '/api/session');
+      csrfToken = '';
+    },
+
+    async alerts(filter) {
+      return (await call<{ alerts: Alert[] }>('GET', `/api/alerts${queryString({ ...filter })}`)).alerts;
+    },
+    alert: (id) => call('GET', `/api/alerts/${id}`),
+    async acknowledgeAlert(id, note) {
+      await call('POST', `/api/alerts/${id}/acknowledge`, note ? { note } : {});
+    },
+    async resolveAlert(id, resolution, note) {
+      await call('POST', `/api/alerts/${id}/resolve`, { resolution, ...(note ? { note } : {}) });
+    },
+    alertSummary: (days) => call('GET', `/api/alerts/summary${queryString({ days })}`),
+    subscribeAlerts(onAlert, onState) {
+      let source: EventSource | undefined;
+      try {
+        source = openEvents(`${base}/api/alerts/stream`);
+      } catch {
+        onState?.(false);
+        return () => undefined;
+      }
+      source.addEventListener('open', () => onState?.(true));
+      source.addEventListener('error', () => onState?.(false));
+      source.addEventListener('alert', (message) => {
+        try {
+          onAlert(JSON.parse((message as MessageEvent<string>).data) as Alert);
+        } catch {
+          // a malformed message is dropped; the next list refresh shows the truth
+        }
+      });
+      return () => source?.close();
+    },
+
+    pcs: () => call('GET', '/api/pcs'),
+    pc: (name) => call('GET', `/api/pcs/${encodeURIComponent(name)}`),
+    history: (pc, query) => call('GET', `/api/pcs/${encodeURIComponent(pc)}/history${queryString({ ...query, kinds: query.kinds?.join(',') })}`),
+    async exceptions(pc) {
+      return (await call<{ exceptions: DeviceException[] }>('GET', `/api/exceptions${queryString({ pc })}`)).exceptions;
+    },
+    async grantException(input) {
+      return (await call<{ exception: DeviceException }>('POST', '/api/exceptions', input)).exception;
+    },
+    unlockCode: (input) => call('POST', '/api/exceptions/unlock-code', input),
+
+    logs: (filter) => call('GET', `/api/logs${queryString({ ...filter })}`),
+    async logEvent(eventId) {
+      return (await call<{ event: TimelineEvent & { pc: string } }>('GET', `/api/logs/events/${eventId}`)).event;
+    },
+    logsCsvUrl: (filter) => `${base}/api/logs/export.csv${queryString({ ...filter, before: undefined, limit: undefined })}`,
+
+    async policy() {
+      return (await call<{ current: PolicyVersion }>('GET', '/api/policies')).current;
+    },
+    policyVersions: () => call('GET', '/api/policies/versions'),
+    async policyVersion(version) {
+      return (await call<{ version: PolicyVersion }>('GET', `/api/policies/versions/${version}`)).version;
+    },
+    async validatePolicy(sources) {
+      return (await call<{ ok: boolean; problems: PolicyProblem[] }>('POST', '/api/policies/validate', { sources })).problems;
+    },
+    async publishPolicy(sources, comment) {
+      return (await call<{ version: number }>('POST', '/api/policies', { sources, comment })).version;
+    },
+    async rollbackPolicy(version) {
+      return (await call<{ version: number }>('POST', '/api/policies/rollback', { version })).version;
+    },
+
+    audit: (query) => call('GET', `/api/audit${queryString(query)}`),
+    verifyAudit: () => call('GET', '/api/audit/verify'),
+  };
+}

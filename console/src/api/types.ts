@@ -1,0 +1,188 @@
+// Shapes the collector's HTTP API returns. Every string that came from a PC (file names, subjects, device
+// strings, user names) is untrusted text: render it as text, never as HTML.
+
+export type Role = 'admin' | 'operator' | 'auditor';
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type AlertStatus = 'new' | 'acknowledged' | 'resolved';
+export type Resolution = 'true_positive' | 'false_positive';
+
+export interface Session {
+  username: string;
+  role: Role;
+  csrfToken: string;
+}
+
+export interface Alert {
+  id: number;
+  ruleId: string;
+  ruleName: string;
+  kind: string;
+  severity: Severity;
+  color: string;
+  status: AlertStatus;
+  resolution: Resolution | null;
+  pc: string;
+  user: string;
+  title: string;
+  count: number;
+  firstMs: number;
+  lastMs: number;
+  acknowledgedBy: string | null;
+  acknowledgedMs: number | null;
+  resolvedBy: string | null;
+  resolvedMs: number | null;
+  note: string;
+}
+
+export interface AlertFilter {
+  severity?: Severity | '';
+  kind?: string;
+  pc?: string;
+  user?: string;
+  status?: AlertStatus | '';
+  from?: number;
+  to?: number;
+  limit?: number;
+  before?: number;
+}
+
+export interface AlertEvent {
+  id: number;
+  agentId: string;
+  seq: number;
+  timeMs: number;
+  kind: string;
+  pc: string;
+  user: string;
+  payload: Record<string, unknown> | null;
+}
+
+export interface AlertSummary {
+  today: Partial<Record<Severity, number>>;
+  byDay: { day: string; severity: Severity; count: number }[];
+  topPcs: { pc: string; count: number }[];
+  topUsers: { user: string; count: number }[];
+}
+
+export interface PcRow {
+  pc: string;
+  agentId: string;
+  os: string;
+  connected: boolean;
+  lastSeenMs: number | null;
+  currentUser: string;
+  agentVersion: string;
+  policyVersion: number;
+  journalBacklog: number;
+  openAlerts: number;
+  deviceMode: string;
+  deviceRule: string;
+  exceptionActive: boolean;
+}
+
+export interface DeviceException {
+  id: string;
+  pc: string;
+  serial: string | null;
+  mode: string;
+  untilMs: number;
+  reason: string;
+  createdBy: string;
+  createdMs: number;
+}
+
+export interface PcDetail {
+  pc: Omit<PcRow, 'deviceMode' | 'deviceRule' | 'exceptionActive'>;
+  device: { mode: string; message: string; rule: string; policyVersion: number; allow: { name: string; vendor_id?: string; product_id?: string; serial?: string; mode: string }[] };
+  exceptions: DeviceException[];
+  inventory: { timeMs: number; snapshot: Record<string, unknown> | null } | null;
+}
+
+export interface TimelineEvent {
+  id: number;
+  agentId: string;
+  seq: number;
+  timeMs: number;
+  kind: string;
+  user: string;
+  action: string;
+  summary: string;
+  detail: string;
+  payload: Record<string, unknown> | null;
+}
+
+export interface HistoryQuery {
+  before?: string;
+  at?: number;
+  around?: number;
+  windowMs?: number;
+  kinds?: string[];
+  limit?: number;
+}
+
+export interface HistoryPage {
+  mode: 'page' | 'window';
+  events: TimelineEvent[];
+  next: string | null;
+  fromMs?: number;
+  toMs?: number;
+}
+
+export interface LogEntry {
+  eventId: number;
+  timeMs: number;
+  pc: string;
+  user: string;
+  kind: string;
+  action: string;
+  summary: string;
+  detail: string;
+  sizeBytes: number;
+}
+
+export interface LogFilter {
+  q?: string;
+  kind?: string;
+  pc?: string;
+  user?: string;
+  action?: string;
+  from?: number;
+  to?: number;
+  before?: string;
+  order?: 'asc' | 'desc';
+  limit?: number;
+}
+
+export interface PolicySource {
+  name: string;
+  text: string;
+}
+
+export interface PolicyVersionSummary {
+  version: number;
+  createdMs: number;
+  createdBy: string;
+  comment: string;
+}
+
+export interface PolicyVersion extends PolicyVersionSummary {
+  sources: PolicySource[];
+}
+
+export interface PolicyProblem {
+  file: string;
+  line: number;
+  column: number;
+  field: string;
+  message: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  timeMs: number;
+  actor: string;
+  action: string;
+  entry: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}

@@ -1,0 +1,88 @@
+import { useEffect, useState } from 'react';
+import { ApiProvider, useApi } from './api/api-context.tsx';
+import type { ApiClient } from './api/client.ts';
+import type { Role, Session } from './api/types.ts';
+import { AlertsView } from './features/alerts/alerts-view.tsx';
+import { AuditView } from './features/audit/audit-view.tsx';
+import { DashboardView } from './features/dashboard/dashboard-view.tsx';
+import { LogsView } from './features/logs/logs-view.tsx';
+import { PcView } from './features/pcs/pc-view.tsx';
+import { PcsView } from './features/pcs/pcs-view.tsx';
+import { PoliciesView } from './features/policies/policies-view.tsx';
+import { SignInView } from './features/sign-in/sign-in-view.tsx';
+import { I18nProvider, useI18n, type Locale } from './i18n/i18n.tsx';
+import type { MessageKey } from './i18n/messages-en.ts';
+import { href, useRoute, type Route } from './router.ts';
+
+const sections: { id: string; label: MessageKey; roles: Role[] }[] = [
+  { id: 'dashboard', label: 'nav.dashboard', roles: ['admin', 'operator', 'auditor'] },
+  { id: 'alerts', label: 'nav.alerts', roles: ['admin', 'operator', 'auditor'] },
+  { id: 'pcs', label: 'nav.pcs', roles: ['admin', 'operator', 'auditor'] },
+  { id: 'logs', label: 'nav.logs', roles: ['admin', 'operator', 'auditor'] },
+  { id: 'policies', label: 'nav.policies', roles: ['admin', 'operator', 'auditor'] },
+  { id: 'audit', label: 'nav.audit', roles: ['admin', 'auditor'] },
+];
+
+function numberParam(route: Route, name: string): number | undefined {
+  const value = route.params.get(name);
+  return value && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+function CurrentView({ route, session }: { route: Route; session: Session }) {
+  const [section = 'alerts', pc] = route.path;
+  const allowed = sections.find((s) => s.id === section)?.roles.includes(session.role) ?? false;
+  if (!allowed) return <AlertsView role={session.role} />;
+  switch (section) {
+    case 'dashboard': return <DashboardView />;
+    case 'pcs': return pc ? <PcView key={pc} pc={pc} role={session.role} around={numberParam(route, 'around')} at={numberParam(route, 'at')} /> : <PcsView />;
+    case 'logs': return <LogsView />;
+    case 'policies': return <PoliciesView role={session.role} />;
+    case 'audit': return <AuditView />;
+    default: return <AlertsView role={session.role} />;
+  }
+}
+
+function Shell() {
+  const api = useApi();
+  const { t, locale, setLocale } = useI18n();
+  const route = useRoute();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+
+  useEffect(() => {
+    api.session().then(setSession, () => setSession(null));
+  }, [api]);
+
+  if (session === undefined) return <p className="muted">{t('common.loading')}</p>;
+  const languagePicker = (
+    <select aria-label={t('app.language')} value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+      <option value="ja">日本語</option>
+      <option value="en">English</option>
+    </select>
+  );
+  if (!session) return <div className="center">{languagePicker}<SignInView onSignedIn={setSession} /></div>;
+  const current = route.path[0] ?? 'alerts';
+  return (
+    <div className="shell">
+      <nav className="top">
+        <strong className="brand">{t('app.title')}</strong>
+        {sections.filter((s) => s.roles.includes(session.role)).map((s) => (
+          <a key={s.id} href={href([s.id])} className={current === s.id ? 'active' : undefined}>{t(s.label)}</a>
+        ))}
+        <span className="spacer" />
+        {languagePicker}
+        <span className="muted">{t('app.signedInAs', { user: session.username, role: t(`role.${session.role}` as MessageKey) })}</span>
+        <button type="button" onClick={() => void api.signOut().finally(() => setSession(null))}>{t('app.signOut')}</button>
+      </nav>
+      <main><CurrentView route={route} session={session} /></main>
+    </div>
+  );
+}
+
+/** The console: language, API client and the signed-in shell. */
+export function App({ client, locale }: { client: ApiClient; locale?: Locale }) {
+  return (
+    <I18nProvider {...(locale ? { locale } : {})}>
+      <ApiProvider client={client}><Shell /></ApiProvider>
+    </I18nProvider>
+  );
+}

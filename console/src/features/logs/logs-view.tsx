@@ -1,0 +1,106 @@
+import { useEffect, useState } from 'react';
+import { useApi } from '../../api/api-context.tsx';
+import type { LogEntry, LogFilter, TimelineEvent } from '../../api/types.ts';
+import { ErrorBanner, KindBadge } from '../../components/badges.tsx';
+import { fromLocalInput } from '../../components/time-input.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/messages-en.ts';
+import { href } from '../../router.ts';
+
+const kinds = ['file_copy', 'print_job', 'mail', 'upload', 'device', 'policy_decision'];
+
+/** File copies, print jobs, mails, uploads and device events in one searchable list, with CSV export. */
+export function LogsView() {
+  const api = useApi();
+  const { t, formatDate, formatBytes } = useI18n();
+  const [draft, setDraft] = useState({ q: '', kind: '', pc: '', user: '', from: '', to: '', order: 'desc' });
+  const [filter, setFilter] = useState<LogFilter>({ limit: 100 });
+  const [entries, setEntries] = useState<LogEntry[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<Error | undefined>();
+  const [open, setOpen] = useState<(TimelineEvent & { pc: string }) | undefined>();
+
+  useEffect(() => {
+    let stale = false;
+    api.logs(filter).then((page) => { if (!stale) { setEntries(page.entries); setNext(page.next); setError(undefined); } }, (e: Error) => { if (!stale) setError(e); });
+    return () => { stale = true; };
+  }, [api, filter]);
+
+  const apply = () => setFilter({
+    limit: 100, order: draft.order === 'asc' ? 'asc' : 'desc',
+    ...(draft.q.trim() ? { q: draft.q.trim() } : {}), ...(draft.kind ? { kind: draft.kind } : {}),
+    ...(draft.pc ? { pc: draft.pc } : {}), ...(draft.user ? { user: draft.user } : {}),
+    ...(fromLocalInput(draft.from) !== undefined ? { from: fromLocalInput(draft.from) } : {}),
+    ...(fromLocalInput(draft.to) !== undefined ? { to: fromLocalInput(draft.to) } : {}),
+  });
+  const more = async () => {
+    if (!next) return;
+    try {
+      const page = await api.logs({ ...filter, before: next });
+      setEntries((list) => [...list, ...page.entries]);
+      setNext(page.next);
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  const show = async (eventId: number) => {
+    try {
+      setOpen(await api.logEvent(eventId));
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  const field = (name: keyof typeof draft) => ({ value: draft[name], onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }) });
+
+  return (
+    <section>
+      <header className="view-header">
+        <h2>{t('logs.title')}</h2>
+        <a className="button" href={api.logsCsvUrl(filter)} download>{t('logs.export')}</a>
+      </header>
+      <form className="filters" onSubmit={(e) => { e.preventDefault(); apply(); }}>
+        <input type="search" aria-label={t('logs.keywords')} placeholder={t('logs.keywords')} {...field('q')} />
+        <select aria-label={t('common.kind')} {...field('kind')}>
+          <option value="">{t('common.kind')}: {t('common.all')}</option>
+          {kinds.map((k) => <option key={k} value={k}>{t(`kind.${k}` as MessageKey)}</option>)}
+        </select>
+        <input aria-label={t('common.pc')} placeholder={t('common.pc')} {...field('pc')} />
+        <input aria-label={t('common.user')} placeholder={t('common.user')} {...field('user')} />
+        <input aria-label={t('common.from')} type="datetime-local" {...field('from')} />
+        <input aria-label={t('common.to')} type="datetime-local" {...field('to')} />
+        <select aria-label={t('logs.sort')} {...field('order')}>
+          <option value="desc">{t('logs.newest')}</option>
+          <option value="asc">{t('logs.oldest')}</option>
+        </select>
+        <button type="submit">{t('common.search')}</button>
+      </form>
+      <ErrorBanner error={error} />
+      <table className="grid logs">
+        <thead><tr><th>{t('common.time')}</th><th>{t('common.kind')}</th><th>{t('common.pc')}</th><th>{t('common.user')}</th><th>{t('common.action')}</th><th>{t('logs.summary')}</th><th>{t('common.detail')}</th><th>{t('logs.size')}</th></tr></thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.eventId} data-event-id={e.eventId}>
+              <td className="nowrap">{formatDate(e.timeMs)}</td>
+              <td><KindBadge kind={e.kind} /></td>
+              <td><a href={href(['pcs', e.pc], { around: e.timeMs })}>{e.pc}</a></td>
+              <td>{e.user}</td>
+              <td>{e.action}</td>
+              <td><button type="button" className="link" onClick={() => void show(e.eventId)}>{e.summary || '—'}</button></td>
+              <td className="muted">{e.detail}</td>
+              <td className="num">{e.sizeBytes ? formatBytes(e.sizeBytes) : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {entries.length === 0 && !error ? <p className="muted">{t('common.none')}</p> : null}
+      {next ? <button type="button" onClick={() => void more()}>{t('common.loadMore')}</button> : null}
+      {open ? (
+        <div className="drawer" role="dialog" aria-label={t('logs.event', { id: open.id })}>
+          <header className="view-header"><h3>{t('logs.event', { id: open.id })} · <KindBadge kind={open.kind} /> · {open.pc} · {formatDate(open.timeMs)}</h3>
+            <button type="button" onClick={() => setOpen(undefined)}>{t('common.close')}</button></header>
+          <pre className="payload">{JSON.stringify(open.payload, null, 2)}</pre>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import { useApi } from '../../api/api-context.tsx';
+import type { Role } from '../../api/types.ts';
+import { ErrorBanner, OnlineDot } from '../../components/badges.tsx';
+import { useAsync } from '../../components/use-async.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { DevicePanel } from './device-panel.tsx';
+import { HistoryTimeline } from './history-timeline.tsx';
+import { InventoryPanel } from './inventory-panel.tsx';
+
+/** One PC: status, device control, inventory and its history timeline. */
+export function PcView({ pc, role, around, at }: { pc: string; role: Role; around?: number | undefined; at?: number | undefined }) {
+  const api = useApi();
+  const { t, formatDate } = useI18n();
+  const detail = useAsync(() => api.pc(pc), [api, pc]);
+  const info = detail.data?.pc;
+  return (
+    <section>
+      <header className="view-header">
+        <h2>{pc}</h2>
+        {info ? <span className="muted"><OnlineDot online={info.connected} /> · {info.os} · {info.currentUser} · {t('pcs.lastSeen')} {formatDate(info.lastSeenMs)}</span> : null}
+      </header>
+      <ErrorBanner error={detail.error} />
+      <div className="pc-layout">
+        <HistoryTimeline pc={pc} around={around} at={at} />
+        <aside>
+          {detail.data ? <DevicePanel detail={detail.data} role={role} onChanged={detail.reload} /> : null}
+          {detail.data ? <InventoryPanel inventory={detail.data.inventory} /> : null}
+        </aside>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import { useMemo, useState } from 'react';
+import { useApi } from '../../api/api-context.tsx';
+import { ErrorBanner, OnlineDot } from '../../components/badges.tsx';
+import { Pager } from '../../components/pager.tsx';
+import { useAsync } from '../../components/use-async.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/messages-en.ts';
+import { href } from '../../router.ts';
+import { pcTablePage, type PcSortKey } from './pc-table-model.ts';
+
+const pageSize = 100;
+
+/** Every PC, searchable and sortable; 3,000 rows are paged 100 at a time so the DOM stays small. */
+export function PcsView() {
+  const api = useApi();
+  const { t, formatDate, formatNumber } = useI18n();
+  const { data, error } = useAsync(() => api.pcs(), [api]);
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<PcSortKey>('pc');
+  const [descending, setDescending] = useState(false);
+  const [page, setPage] = useState(1);
+  const all = useMemo(() => data?.pcs ?? [], [data]);
+  const view = useMemo(() => pcTablePage(all, { search, sort, descending, page, pageSize }), [all, search, sort, descending, page]);
+  const online = all.filter((p) => p.connected).length;
+
+  const header = (key: PcSortKey, label: MessageKey) => (
+    <th aria-sort={sort === key ? (descending ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" className="sort" onClick={() => { if (sort === key) setDescending(!descending); else { setSort(key); setDescending(false); } setPage(1); }}>
+        {t(label)}{sort === key ? (descending ? ' ▼' : ' ▲') : ''}
+      </button>
+    </th>
+  );
+
+  return (
+    <section>
+      <header className="view-header">
+        <h2>{t('pcs.title')}</h2>
+        <span className="muted">{t('pcs.summary', { online: formatNumber(online), offline: formatNumber(all.length - online), total: formatNumber(all.length) })}</span>
+      </header>
+      <div className="filters">
+        <input type="search" aria-label={t('pcs.search')} placeholder={t('pcs.search')} value={search} onChange={(e) => { setSearch(e.target.value); setPage(1); }} />
+        <span className="muted">{t('common.rows', { count: formatNumber(view.total) })}</span>
+      </div>
+      <ErrorBanner error={error} />
+      <table className="grid pcs">
+        <thead>
+          <tr>{header('connected', 'pcs.status')}{header('pc', 'common.pc')}{header('os', 'pcs.os')}{header('currentUser', 'common.user')}
+            {header('lastSeenMs', 'pcs.lastSeen')}{header('deviceMode', 'pcs.deviceMode')}{header('openAlerts', 'pcs.openAlerts')}</tr>
+        </thead>
+        <tbody>
+          {view.rows.map((row) => (
+            <tr key={row.agentId} data-pc={row.pc}>
+              <td><OnlineDot online={row.connected} /></td>
+              <td><a href={href(['pcs', row.pc])}>{row.pc}</a></td>
+              <td>{row.os}</td>
+              <td>{row.currentUser}</td>
+              <td className="nowrap">{formatDate(row.lastSeenMs)}</td>
+              <td>{t(`mode.${row.deviceMode}` as MessageKey)}{row.exceptionActive ? <span className="tag">{t('pcs.exception')}</span> : null}</td>
+              <td className={row.openAlerts > 0 ? 'num hot' : 'num'}>{formatNumber(row.openAlerts)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager page={Math.min(page, view.pages)} pages={view.pages} onPage={setPage} />
+    </section>
+  );
+}
