@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import { Limiter, sha256File } from './hash.ts';
+import { chokidarTreeWatch, nativeTreeWatch, type TreeWatch } from './tree-watch.ts';
 
 /** One file that landed on an exit, hashed. */
 export interface LandedFile {
@@ -20,6 +20,8 @@ export interface ExitWatcherOptions {
   maxDepth: number;
   ignored: (relativePath: string) => boolean;
   hashing: Limiter;
+  /** "native" (fs.watch; default) or "chokidar". */
+  watcher?: 'native' | 'chokidar';
   onFile: (file: LandedFile) => void;
   onError: (error: Error) => void;
 }
@@ -42,7 +44,7 @@ export class ExitWatcher {
   readonly #known = new Map<string, Known>();
   readonly #settling = new Map<string, { timer: NodeJS.Timeout; size: number; mtimeMs: number }>();
   readonly #inFlight = new Set<string>();
-  #watcher: FSWatcher | undefined;
+  #watcher: TreeWatch | undefined;
   #reconcileTimer: NodeJS.Timeout | undefined;
   #dirty = false;
   #closed = false;
@@ -57,15 +59,11 @@ export class ExitWatcher {
 
   /** Starts watching; resolves once the watcher is ready and the tree has been baselined. */
   async start(): Promise<void> {
-    const { root } = this.#options;
-    this.#watcher = watch(root, {
-      ignoreInitial: true, persistent: true, depth: this.#options.maxDepth, followSymlinks: false,
-      ignored: (path: string) => path !== root && this.#options.ignored(this.#relative(path)),
-    });
-    this.#watcher.on('add', (path) => this.#touched(path));
-    this.#watcher.on('change', (path) => this.#touched(path));
-    this.#watcher.on('error', (error) => this.#options.onError(error instanceof Error ? error : new Error(String(error))));
-    await new Promise<void>((resolve) => this.#watcher!.once('ready', () => resolve()));
+    const options = {
+      root: this.#options.root, maxDepth: this.#options.maxDepth, ignored: this.#options.ignored,
+      onChange: (path: string) => this.#touched(path), onError: this.#options.onError,
+    };
+    this.#watcher = this.#options.watcher === 'chokidar' ? await chokidarTreeWatch(options) : await nativeTreeWatch(options);
     await this.#scan();
   }
 
@@ -129,6 +127,8 @@ export class ExitWatcher {
     }
     if (!stats.isFile()) {
       this.#settling.delete(path);
+      // A new directory (copied folder): watch it and pick up what was written into it before the watch began.
+      if (stats.isDirectory()) void this.#scanDirectory(path);
       return;
     }
     const unchanged = stats.size === pending.size && stats.mtimeMs === pending.mtimeMs;
@@ -168,8 +168,13 @@ export class ExitWatcher {
     }
   }
 
+  async #scanDirectory(dir: string): Promise<void> {
+    this.#watcher?.addDirectory(dir);
+    await this.#scan(dir, relative(this.#options.root, dir).split(sep).length);
+  }
+
   /** Walks the tree: new or changed files not already on their way are settled and hashed. */
-  async #scan(): Promise<void> {
+  async #scan(from = this.#options.root, fromDepth = 0): Promise<void> {
     const walk = async (dir: string, depth: number): Promise<void> => {
       let entries;
       try {
@@ -182,7 +187,10 @@ export class ExitWatcher {
         const path = join(dir, entry.name);
         if (this.#options.ignored(this.#relative(path))) continue;
         if (entry.isDirectory()) {
-          if (depth < this.#options.maxDepth) await walk(path, depth + 1);
+          if (depth < this.#options.maxDepth) {
+            this.#watcher?.addDirectory(path);
+            await walk(path, depth + 1);
+          }
           continue;
         }
         if (!entry.isFile() || this.#settling.has(path) || this.#inFlight.has(path)) continue;
@@ -201,6 +209,6 @@ export class ExitWatcher {
         this.#settle(path);
       }
     };
-    await walk(this.#options.root, 0);
+    await walk(from, fromDepth);
   }
 }

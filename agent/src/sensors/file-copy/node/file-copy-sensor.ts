@@ -147,6 +147,7 @@ export class ChokidarFileCopySensor implements Sensor {
     const watcher = new ExitWatcher({
       root, sinceMs, settleMs: this.#options.config.settleMs, reconcileQuietMs: this.#options.config.reconcileQuietMs,
       maxDepth: this.#options.config.maxDepth, ignored: compileIgnore(this.#policy().ignore), hashing: this.#hashing,
+      watcher: this.#options.config.watcher,
       onFile: (file) => this.#landed(root, kind, device, file),
       onError: () => { this.#errors += 1; },
     });

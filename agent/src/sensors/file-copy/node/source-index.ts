@@ -5,7 +5,8 @@ import { sha256File } from './hash.ts';
 interface Candidate {
   path: string;
   mtimeMs: number;
-  sha256?: string;
+  /** Shared by concurrent lookups so a source file is hashed once, not once per copy of its size. */
+  sha256?: Promise<string | undefined>;
 }
 
 export interface SourceIndexOptions {
@@ -48,17 +49,8 @@ export class SourceIndex {
 
   async #find(size: number, sha256: string): Promise<string | undefined> {
     for (const candidate of this.#bySize.get(size) ?? []) {
-      if (candidate.sha256 === undefined) {
-        try {
-          const stats = await stat(candidate.path);
-          if (stats.size !== size) continue;
-          candidate.mtimeMs = stats.mtimeMs;
-          candidate.sha256 = await sha256File(candidate.path);
-        } catch {
-          continue; // moved or deleted since indexing
-        }
-      }
-      if (candidate.sha256 === sha256) return candidate.path;
+      candidate.sha256 ??= hashIfSize(candidate, size);
+      if (await candidate.sha256 === sha256) return candidate.path;
     }
     return undefined;
   }
@@ -101,5 +93,16 @@ export class SourceIndex {
       this.#builtAt = this.#now();
     })().finally(() => { this.#building = undefined; });
     return this.#building;
+  }
+}
+
+async function hashIfSize(candidate: Candidate, size: number): Promise<string | undefined> {
+  try {
+    const stats = await stat(candidate.path);
+    if (stats.size !== size) return undefined;
+    candidate.mtimeMs = stats.mtimeMs;
+    return await sha256File(candidate.path);
+  } catch {
+    return undefined; // moved or deleted since indexing
   }
 }

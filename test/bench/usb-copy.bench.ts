@@ -1,0 +1,136 @@
+// bench:usb-copy — how much the agent watching a removable mount slows the user's own copy. A virtual stick
+// (fake sysfs entry + a real tmpfs mount) is attached; `cp -r` of BENCH_FILES (default 5,000) small files and
+// `cp` of one BENCH_BIG_MB (default 1,024) MB file are timed with the agent's usb + file-copy sensors running in
+// this process (watching, hashing, tracing sources) and with nothing watching — the ceiling, measured in the same
+// run. Rounds alternate watched/unwatched; medians are compared. Needs root (mount).
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { effectivePolicyFor, parsePolicySources } from '@mamori/policies';
+import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
+import type { EventDraft } from '../../agent/src/core/event-draft.ts';
+import { RecordingEnforcer } from '../../agent/src/control/common/enforcer.ts';
+import { MountHub } from '../../agent/src/sensors/usb/common/mount-hub.ts';
+import { UsbSensor } from '../../agent/src/sensors/usb/common/usb-sensor.ts';
+import { SysfsUsbSource } from '../../agent/src/sensors/usb/linux/sysfs-usb-source.ts';
+import { FileCopySensorConfigSchema } from '../../agent/src/sensors/file-copy/common/config.ts';
+import { ChokidarFileCopySensor } from '../../agent/src/sensors/file-copy/node/file-copy-sensor.ts';
+import { VirtualUsbLab } from '../harness/virtual-usb-stick.ts';
+
+const FILES = Number(process.env.BENCH_FILES ?? 5_000);
+const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 1_024);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WATCHER = process.env.BENCH_WATCHER === 'chokidar' ? 'chokidar' : 'native';
+
+function run(command: string, args: string[]): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    // Asynchronous on purpose: the agent's event loop keeps running (watching, hashing) during the copy.
+    const child = spawn(command, args, { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`${command} exited ${code}`))));
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('bench:usb-copy needs root (it mounts a tmpfs as the virtual stick)');
+  const work = mkdtempSync(join(tmpdir(), 'mamori-bench-usb-'));
+  const lab = new VirtualUsbLab();
+  const controller = new AbortController();
+  try {
+    const batch = join(work, 'batch');
+    for (let i = 0; i < FILES; i += 1) {
+      const dir = join(batch, `d${i % 50}`);
+      if (i < 50) mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `f${i}.txt`), randomBytes(256 + (i % 64) * 64));
+    }
+    const big = join(work, 'big.bin');
+    await new Promise<void>((resolve, reject) => {
+      const out = createWriteStream(big);
+      const chunk = randomBytes(16 * 1024 * 1024);
+      let written = 0;
+      const write = () => {
+        while (written < BIG_MB) {
+          written += 16;
+          if (!out.write(chunk)) return void out.once('drain', write);
+        }
+        out.end(resolve);
+      };
+      out.on('error', reject);
+      write();
+    });
+
+    const stick = lab.stick({ busPath: '3-1', serial: 'BENCH', filesystem: 'tmpfs', sizeMb: BIG_MB * 3 + 512 }).attach().mount();
+    const set = parsePolicySources([{ name: 'p.yaml', text: `device: { default: { mode: allow } }\nfile_copy: { source_folders: [${work}], exits: [], network_shares: false }\n` }]);
+    const policy = new PolicyHolder(effectivePolicyFor(set, 'BENCH-PC', 1));
+    let recorded = 0;
+    const emit = (event: EventDraft) => {
+      if (event.fileCopy) recorded += 1;
+      return recorded;
+    };
+
+    const copyBatch = (name: string) => run('cp', ['-r', batch, join(stick.mountPoint, name)]);
+    const copyBig = (name: string) => run('cp', [big, join(stick.mountPoint, name)]);
+    const clean = async () => { await run('sh', ['-c', `rm -rf ${JSON.stringify(stick.mountPoint)}/*`]); };
+
+    // Warm the page cache so neither side pays for the first read of the sources.
+    await copyBatch('warm');
+    await copyBig('warm.bin');
+    await clean();
+
+    const times = { unwatched: [] as number[], watched: [] as number[], bigUnwatched: [] as number[], bigWatched: [] as number[], recordedAll: [] as number[] };
+    let watcher: { fileCopy: ChokidarFileCopySensor; stop: AbortController } | undefined;
+    const startWatching = async () => {
+      const stop = new AbortController();
+      const mounts = new MountHub();
+      const usb = new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false }), enforcer: new RecordingEnforcer(), policy, mounts, user: () => 'bench' });
+      const fileCopy = new ChokidarFileCopySensor({ config: FileCopySensorConfigSchema.parse({ watcher: WATCHER }), policy, mounts, user: () => 'bench', home: () => work });
+      await usb.start(emit, stop.signal);
+      await fileCopy.start(emit, stop.signal);
+      while (!fileCopy.roots().length) await new Promise((resolve) => setTimeout(resolve, 10));
+      watcher = { fileCopy, stop };
+    };
+    const stopWatching = () => { watcher?.stop.abort(); watcher = undefined; };
+
+    for (let round = 0; round < ROUNDS; round += 1) {
+      times.unwatched.push(await copyBatch(`u${round}`));
+      times.bigUnwatched.push(await copyBig(`u${round}.bin`));
+      await clean();
+
+      await startWatching();
+      const before = recorded;
+      const started = performance.now();
+      times.watched.push(await copyBatch(`w${round}`));
+      while (recorded - before < FILES) await new Promise((resolve) => setTimeout(resolve, 10));
+      times.recordedAll.push(performance.now() - started);
+      times.bigWatched.push(await copyBig(`w${round}.bin`));
+      while (recorded - before < FILES + 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      await watcher!.fileCopy.idle();
+      stopWatching();
+      await clean();
+    }
+
+    const result = {
+      bench: 'usb-copy', watcher: WATCHER, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
+      unwatched_ms: Math.round(median(times.unwatched)), watched_ms: Math.round(median(times.watched)),
+      overhead_ratio: Number((median(times.watched) / median(times.unwatched)).toFixed(3)),
+      big_unwatched_ms: Math.round(median(times.bigUnwatched)), big_watched_ms: Math.round(median(times.bigWatched)),
+      big_file_overhead_ratio: Number((median(times.bigWatched) / median(times.bigUnwatched)).toFixed(3)),
+      all_recorded_ms: Math.round(median(times.recordedAll)), target_ratio: 1.1,
+    };
+    console.log(`copy to a virtual stick (tmpfs), median of ${ROUNDS} rounds, agent watching with ${WATCHER}`);
+    console.log(`  ${FILES} files   unwatched ${result.unwatched_ms} ms   watched ${result.watched_ms} ms   ratio ${result.overhead_ratio}   (all ${FILES} recorded ${result.all_recorded_ms} ms after the copy started)`);
+    console.log(`  ${BIG_MB} MB file  unwatched ${result.big_unwatched_ms} ms   watched ${result.big_watched_ms} ms   ratio ${result.big_file_overhead_ratio}`);
+    console.log(JSON.stringify(result));
+  } finally {
+    controller.abort();
+    lab.dispose();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
