@@ -12,10 +12,11 @@ export function matchesFilter(alert: Alert, filter: AlertFilter): boolean {
   return true;
 }
 
-/** Puts a new or updated alert into a newest-first list: replaced in place if known, else at the top. */
+/** Puts a new or updated alert into a newest-first list (by lastMs), replacing the old copy if known. */
 export function mergeAlert(list: Alert[], alert: Alert, filter: AlertFilter): Alert[] {
   const index = list.findIndex((a) => a.id === alert.id);
   if (!matchesFilter(alert, filter)) return index >= 0 ? list.filter((a) => a.id !== alert.id) : list;
-  if (index >= 0) return list.map((a) => (a.id === alert.id ? alert : a));
-  return [alert, ...list].sort((a, b) => b.lastMs - a.lastMs || b.id - a.id);
+  // A folded alert that grew has a newer lastMs: it moves back to the top like a new one.
+  const next = index >= 0 ? list.map((a) => (a.id === alert.id ? alert : a)) : [alert, ...list];
+  return next.sort((a, b) => b.lastMs - a.lastMs || b.id - a.id);
 }

@@ -1,0 +1,76 @@
+import type { ApiClient } from './client.ts';
+import type { Alert, PcRow, PolicyVersion, Session, TimelineEvent } from './types.ts';
+
+// A scriptable ApiClient for component tests: canned answers, recorded calls, and a push() for live alerts.
+
+export function sampleAlert(over: Partial<Alert> = {}): Alert {
+  return {
+    id: 1, ruleId: 'usb-copy', ruleName: 'Copy to USB', kind: 'file_copy', severity: 'critical', color: '#d32f2f', status: 'new',
+    resolution: null, pc: 'PC-ACCT-07', user: 'tanaka', title: 'Copied 3 files to USB', count: 1, firstMs: Date.UTC(2026, 10, 22, 1),
+    lastMs: Date.UTC(2026, 10, 22, 1), acknowledgedBy: null, acknowledgedMs: null, resolvedBy: null, resolvedMs: null, note: '', ...over,
+  };
+}
+
+export function samplePc(i: number, over: Partial<PcRow> = {}): PcRow {
+  return {
+    pc: `PC-${String(i).padStart(4, '0')}`, agentId: `agent-${i}`, os: i % 2 ? 'linux' : 'win32', connected: i % 3 !== 0,
+    lastSeenMs: Date.UTC(2026, 10, 22) - i * 1000, currentUser: `user${i}`, agentVersion: '1', policyVersion: 1, journalBacklog: 0,
+    openAlerts: i % 7, deviceMode: 'block', deviceRule: 'device.default', exceptionActive: false, ...over,
+  };
+}
+
+export function sampleEvent(over: Partial<TimelineEvent> = {}): TimelineEvent {
+  return { id: 1, agentId: 'agent-1', seq: 1, timeMs: Date.UTC(2026, 10, 22, 1), kind: 'file_copy', user: 'tanaka', action: 'created', summary: '/media/usb/a.xlsx', detail: 'removable', payload: {}, ...over };
+}
+
+export const samplePolicy: PolicyVersion = {
+  version: 2, createdMs: Date.UTC(2026, 10, 22), createdBy: 'admin', comment: '',
+  sources: [{ name: 'device.yaml', text: 'default:\n  mode: block\n' }, { name: 'print.yaml', text: 'thresholds: {}\n' }],
+};
+
+type Calls = { method: string; args: unknown[] }[];
+
+/** Every method answers from `overrides` or a harmless default; `calls` records what the view asked. */
+export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Session | null = { username: 'admin', role: 'admin', csrfToken: 'x' }) {
+  const calls: Calls = [];
+  const listeners = new Set<(alert: Alert) => void>();
+  const base: ApiClient = {
+    session: async () => session,
+    signIn: async (username) => ({ username, role: 'admin', csrfToken: 'x' }),
+    signOut: async () => undefined,
+    alerts: async () => [],
+    alert: async () => ({ alert: sampleAlert(), events: [] }),
+    acknowledgeAlert: async () => undefined,
+    resolveAlert: async () => undefined,
+    alertSummary: async () => ({ today: {}, byDay: [], topPcs: [], topUsers: [] }),
+    subscribeAlerts: (onAlert, onState) => {
+      listeners.add(onAlert);
+      onState?.(true);
+      return () => listeners.delete(onAlert);
+    },
+    pcs: async () => ({ pcs: [], nowMs: Date.UTC(2026, 10, 22) }),
+    pc: async (name) => ({
+      pc: { ...samplePc(1), pc: name }, device: { mode: 'block', message: '', rule: 'device.default', policyVersion: 1, allow: [] }, exceptions: [], inventory: null,
+    }),
+    history: async () => ({ mode: 'page', events: [], next: null }),
+    exceptions: async () => [],
+    grantException: async (input) => ({ id: 'exc_1', pc: input.pc, serial: input.serial ?? null, mode: input.mode, untilMs: input.untilMs, reason: input.reason, createdBy: 'admin', createdMs: 0 }),
+    unlockCode: async (input) => ({ code: 'ABCD-EFGH-JKMN-PQRS', untilMs: input.untilMs }),
+    logs: async () => ({ entries: [], next: null }),
+    logEvent: async (id) => ({ ...sampleEvent({ id }), pc: 'PC-ACCT-07' }),
+    logsCsvUrl: () => '/api/logs/export.csv',
+    policy: async () => samplePolicy,
+    policyVersions: async () => ({ currentVersion: 2, versions: [{ version: 2, createdMs: 0, createdBy: 'admin', comment: '' }, { version: 1, createdMs: 0, createdBy: 'system', comment: 'shipped defaults' }] }),
+    policyVersion: async (version) => ({ ...samplePolicy, version }),
+    validatePolicy: async () => [],
+    publishPolicy: async () => 3,
+    rollbackPolicy: async () => 3,
+    audit: async () => ({ entries: [], next: null }),
+    verifyAudit: async () => ({ entries: 0, ok: true, firstBadId: null }),
+  };
+  const client = Object.fromEntries(Object.entries({ ...base, ...overrides }).map(([name, fn]) => [name, (...args: unknown[]) => {
+    calls.push({ method: name, args });
+    return (fn as (...a: unknown[]) => unknown)(...args);
+  }])) as unknown as ApiClient;
+  return { client, calls, push: (alert: Alert) => listeners.forEach((l) => l(alert)) };
+}
