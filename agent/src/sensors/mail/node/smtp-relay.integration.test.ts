@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -240,5 +241,46 @@ describe('SmtpRelay with a real client and a real upstream', () => {
     expect(right).toMatchObject({ ok: true });
     expect(peer.received.map((m) => m.user)).toEqual(['sato']);
     expect(h.events.find((e) => e.mail)?.user).toBe('sato');
+  });
+});
+
+describe('SmtpRelay crash', () => {
+  it('leaves the client with a failure when the relay dies mid-message, and the resent mail is delivered once', async () => {
+    const start = async () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/run-relay.ts', import.meta.url).pathname,
+        JSON.stringify({ upstreamPort: peer.port, spoolDir: join(work, 'spool') })], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => { out += chunk; });
+      while (!/port (\d+)/.test(out)) {
+        if (child.exitCode !== null) throw new Error(`relay process exited: ${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return { child, port: Number(/port (\d+)/.exec(out)![1]), output: () => out };
+    };
+
+    peer.mode = 'stall';
+    const first = await start();
+    const sending = send(first.port, fixture('nested-alternative.eml'), ['team@example.co.jp']);
+    while (peer.dataSeen === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The upstream has the bytes but has not answered: the relay dies here.
+    first.child.kill('SIGKILL');
+    await once(first.child, 'exit');
+    const failed = await sending;
+    expect(failed.ok).toBe(false);
+    expect(peer.received).toHaveLength(0);
+
+    peer.mode = 'accept';
+    const second = await start();
+    try {
+      const retried = await send(second.port, fixture('nested-alternative.eml'), ['team@example.co.jp']);
+      expect(retried).toMatchObject({ ok: true });
+      expect(peer.received).toHaveLength(1);
+      expect(sha256(peer.received[0]!.raw)).toBe(sha256(fixture('nested-alternative.eml')));
+      expect(second.output()).toMatch(/"verdict":"(relayed|warned)"/);
+    } finally {
+      second.child.kill('SIGKILL');
+      await once(second.child, 'exit');
+    }
   });
 });

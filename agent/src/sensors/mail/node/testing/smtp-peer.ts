@@ -20,6 +20,8 @@ export interface SmtpPeerOptions {
 
 export class SmtpPeer {
   readonly received: ReceivedMail[] = [];
+  /** Messages whose DATA arrived in full, whatever the answer (a stalled one counts here, not in `received`). */
+  dataSeen = 0;
   /** accept: 250; stall: never answer the end of DATA; refuse: 554. */
   mode: 'accept' | 'stall' | 'refuse' = 'accept';
   readonly #server: SMTPServer;
@@ -40,6 +42,7 @@ export class SmtpPeer {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
+          this.dataSeen += 1;
           if (this.mode === 'stall') return;
           if (this.mode === 'refuse') {
             callback(Object.assign(new Error('5.7.1 Message rejected by test upstream'), { responseCode: 554 }));
