@@ -9,6 +9,7 @@ import { logRoutes } from './logs.ts';
 import { mailRoutes } from './mail.ts';
 import { accessRequestRoutes } from './access-requests.ts';
 import { uploadRoutes } from './upload.ts';
+import { deviceRoutes } from './devices.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -19,4 +20,5 @@ export const featureRoutes: RoutePlugin[] = [
   mailRoutes,
   accessRequestRoutes,
   uploadRoutes,
+  deviceRoutes,
 ];

@@ -4,6 +4,7 @@ import { logEntryIndexers } from './log-entry.ts';
 import { mailIndexer } from './mail.ts';
 import { accessRequestIndexer } from './access-request.ts';
 import { uploadIndexers } from './upload.ts';
+import { deviceIndexers } from './device.ts';
 
 /** Every per-kind indexer; features add theirs here, one line each. */
 export const eventIndexers: EventIndexer[] = [
@@ -12,4 +13,5 @@ export const eventIndexers: EventIndexer[] = [
   mailIndexer,
   accessRequestIndexer,
   ...uploadIndexers,
+  ...deviceIndexers,
 ];
