@@ -8,6 +8,7 @@ import { buildHttpServer } from './http/server.ts';
 import { createGrpcServer } from './ingest/grpc-server.ts';
 import { SessionRegistry } from './ingest/sessions.ts';
 import { PolicyService } from './policy-service.ts';
+import { createAlertService } from './alerts/create-alert-service.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 
 export interface CollectorApp {
@@ -36,6 +37,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const sessions = new SessionRegistry();
   const policy = new PolicyService(store, sessions, now);
   await policy.load();
+  // Alerts: rules run on every event the hub reports; timers (offline check, mail delivery) start with listen().
+  const alerts = createAlertService({ config, store, hub, policy, now });
   const { server: grpcServer, credentials } = createGrpcServer({
     store, hub, sessions, policy, now, collectorName: config.name,
     limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
@@ -67,10 +70,12 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
       const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
+      await alerts.start(config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`);
       return { grpcPort, httpUrl: `${useHttps ? 'https' : 'http'}://${host}:${port}/` };
     },
     async close() {
       clearInterval(exceptionWatcher);
+      await alerts.stop();
       stopAccessOutcomes();
       for (const session of sessions.all()) session.close();
       await new Promise<void>((resolve) => {

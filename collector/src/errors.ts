@@ -31,6 +31,7 @@ export const collectorErrors = {
   COLLECTOR_CSRF: { message: 'missing or wrong CSRF token', http: 403, grpc: status.PERMISSION_DENIED },
   COLLECTOR_USAGE: { message: 'wrong command-line usage', http: 400, grpc: status.INVALID_ARGUMENT },
   COLLECTOR_QUERY_INVALID: { message: 'the request parameters are invalid', http: 400, grpc: status.INVALID_ARGUMENT },
+  COLLECTOR_ALERT_STATE: { message: 'the alert is not in a state that allows this', http: 409, grpc: status.FAILED_PRECONDITION },
   COLLECTOR_CONFLICT: { message: 'the request conflicts with the current state', http: 409, grpc: status.FAILED_PRECONDITION },
 } as const;
 

@@ -9,6 +9,7 @@ import { logRoutes } from './logs.ts';
 import { mailRoutes } from './mail.ts';
 import { accessRequestRoutes } from './access-requests.ts';
 import { uploadRoutes } from './upload.ts';
+import { alertRoutes } from './alerts.ts';
 import { deviceRoutes } from './devices.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
@@ -20,5 +21,6 @@ export const featureRoutes: RoutePlugin[] = [
   mailRoutes,
   accessRequestRoutes,
   uploadRoutes,
+  alertRoutes,
   deviceRoutes,
 ];

@@ -1,0 +1,127 @@
+import type Database from 'better-sqlite3';
+import type { PolicySet } from '@mamori/policies';
+import type { CollectorHub, IngestedEvent } from '../hub.ts';
+import type { MailTransport } from '../notify/mail-transport.ts';
+import { Notifier, type NotifierOptions } from '../notify/notifier.ts';
+import type { Store } from '../store/store.ts';
+import type { IntegrityFinding } from '../store/types.ts';
+import { recordAlert } from '../store/sqlite/queries/alerts.ts';
+import { alertFeed } from './alert-feed.ts';
+import { OfflineTracker } from './offline-tracker.ts';
+import { RuleEngine } from './rule-engine.ts';
+import type { AlertCandidate, EngineEvent } from './types.ts';
+
+export interface AlertServiceDeps {
+  db: Database.Database;
+  store: Store;
+  hub: CollectorHub;
+  /** The policy in force and its changes (PolicyService). */
+  policy: { readonly current: PolicySet; onChange(listener: (set: PolicySet) => void): () => void };
+  transport: MailTransport;
+  /** From address of alert mail. */
+  from: string;
+  now?: () => number;
+  /** How often the offline rule is checked. */
+  offlineCheckMs?: number;
+  notifier?: Pick<NotifierOptions, 'retry' | 'tickMs' | 'concurrency'>;
+  onError?: (error: unknown) => void;
+}
+
+/** Payload object of a decoded event (event.printJob for a print_job …). */
+export function payloadOf(event: IngestedEvent['event']): Record<string, unknown> {
+  const key = event.payload;
+  return (key ? (event as unknown as Record<string, unknown>)[key] : undefined) as Record<string, unknown> ?? {};
+}
+
+/**
+ * The collector's alerting: subscribes to the hub, runs the rule engine on every stored event, integrity finding
+ * and connection change, folds candidates into stored alerts, publishes them on the live feed and hands new ones
+ * to the notifier. A failing rule or mail never disturbs ingest.
+ */
+export class AlertService {
+  readonly engine: RuleEngine;
+  readonly notifier: Notifier;
+  readonly #deps: AlertServiceDeps;
+  readonly #now: () => number;
+  readonly #offline = new OfflineTracker();
+  readonly #unsubscribe: (() => void)[] = [];
+  readonly #onError: (error: unknown) => void;
+  #offlineTimer: NodeJS.Timeout | undefined;
+
+  constructor(deps: AlertServiceDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    this.#onError = deps.onError ?? ((error) => console.error('mamori alerts:', error));
+    this.engine = new RuleEngine(deps.policy.current);
+    this.notifier = new Notifier(
+      { db: deps.db, transport: deps.transport, from: deps.from, now: this.#now, onError: this.#onError, ...deps.notifier },
+      deps.policy.current.notifications,
+    );
+    const onEvents = (events: IngestedEvent[]) => this.handleEvents(events);
+    const onIntegrity = (finding: IntegrityFinding) => this.#guard(() => this.#record([this.engine.integrity(finding)]));
+    const onConnection = (change: { agentId: string; pc: string; connected: boolean; timeMs: number }) => this.#offline.connection(change);
+    deps.hub.on('events', onEvents);
+    deps.hub.on('integrity', onIntegrity);
+    deps.hub.on('connection', onConnection);
+    this.#unsubscribe.push(
+      () => deps.hub.off('events', onEvents), () => deps.hub.off('integrity', onIntegrity), () => deps.hub.off('connection', onConnection),
+      deps.policy.onChange((set) => {
+        this.engine.setPolicy(set);
+        this.notifier.setPolicy(set.notifications);
+      }),
+    );
+  }
+
+  /** Starts the offline timer and mail delivery; `publicUrl` is the console's address used in mail links. */
+  async start(publicUrl: string): Promise<void> {
+    this.notifier.setPublicUrl(publicUrl);
+    const agents = (await this.#deps.store.listAgents()).filter((a) => a.retiredMs === null && !a.connected);
+    this.#offline.seed(agents.map((a) => ({ agentId: a.id, pc: a.pc })), this.#now());
+    this.#offlineTimer = setInterval(() => this.checkOffline(), this.#deps.offlineCheckMs ?? 15_000);
+    this.#offlineTimer.unref();
+    this.notifier.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#offlineTimer) clearInterval(this.#offlineTimer);
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    await this.notifier.stop();
+  }
+
+  handleEvents(events: IngestedEvent[]): void {
+    for (const { stored, event } of events) {
+      this.#guard(() => {
+        const engineEvent: EngineEvent = {
+          id: stored.id, agentId: stored.agentId, pc: stored.pc, user: stored.user, timeMs: stored.timeMs, kind: stored.kind, payload: payloadOf(event),
+        };
+        this.#record(this.engine.evaluate(engineEvent));
+      });
+    }
+  }
+
+  checkOffline(): void {
+    this.#guard(() => {
+      const now = this.#now();
+      this.#record(this.#offline.check(now, this.engine.policy));
+      this.engine.sweep(now);
+    });
+  }
+
+  #record(candidates: AlertCandidate[]): void {
+    if (candidates.length === 0) return;
+    const feed = alertFeed(this.#deps.db);
+    for (const candidate of candidates) {
+      const { alert, created } = recordAlert(this.#deps.db, candidate, this.#now());
+      feed.emit('alert', alert);
+      if (created) this.#guard(() => this.notifier.alertCreated(alert));
+    }
+  }
+
+  #guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { alertFeed } from '../../alerts/alert-feed.ts';
+import { localTime } from '../../alerts/calendar.ts';
+import type { Alert } from '../../alerts/types.ts';
+import { CollectorError } from '../../errors.ts';
+import {
+  acknowledgeAlert, alertEvents, alertSummary, getAlert, listAlerts, resolveAlert, type LifecycleResult,
+} from '../../store/sqlite/queries/alerts.ts';
+import type { RouteDeps } from './deps.ts';
+import { eventView } from './event-view.ts';
+import { actorOf, sendError, sendInvalid } from './request-context.ts';
+
+const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
+const statuses = ['new', 'acknowledged', 'resolved'] as const;
+const csv = <T extends string>(values: readonly T[]) => z.string().max(200).transform((text) => text.split(',').map((v) => v.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(values as unknown as [T, ...T[]])));
+const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
+
+const ListQuery = z.object({
+  severity: csv(severities).optional(),
+  status: csv(statuses).optional(),
+  kind: z.string().max(100).optional(),
+  pc: z.string().max(500).optional(),
+  user: z.string().max(500).optional(),
+  from: optionalInt(0),
+  to: optionalInt(0),
+  before: optionalInt(1),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+}).strict();
+const IdParams = z.object({ id: z.coerce.number().int().min(1) }).strict();
+const AckBody = z.object({ note: z.string().max(2_000).optional() }).strict();
+const ResolveBody = z.object({ resolution: z.enum(['true_positive', 'false_positive']), note: z.string().max(2_000).optional() }).strict();
+const SummaryQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(7) }).strict();
+
+/** The zone's offset from UTC at an instant (for "today" and per-day counts). */
+function utcOffsetMs(timeZone: string, atMs: number): number {
+  const local = localTime(atMs, timeZone);
+  const [y, m, d] = local.date.split('-').map(Number);
+  return Date.UTC(y!, m! - 1, d!, Math.floor(local.minutes / 60), local.minutes % 60) - Math.floor(atMs / 60_000) * 60_000;
+}
+
+/**
+ * Alerts for the console: list/filter, one alert with its events, acknowledge/resolve (operators; audited) and a
+ * live Server-Sent Events stream of new and changed alerts. Shapes follow the alerts HTTP contract.
+ */
+export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const now = deps.now ?? Date.now;
+  const feed = alertFeed(deps.db);
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
+
+  app.get('/api/alerts', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const parsed = ListQuery.safeParse(request.query);
+    if (!parsed.success) return sendInvalid(reply, parsed.error);
+    const q = parsed.data;
+    return {
+      alerts: listAlerts(deps.db, {
+        severity: q.severity, status: q.status, kind: q.kind, pc: q.pc, user: q.user, fromMs: q.from, toMs: q.to, beforeId: q.before, limit: q.limit,
+      }),
+    };
+  });
+
+  app.get('/api/alerts/summary', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const parsed = SummaryQuery.safeParse(request.query);
+    if (!parsed.success) return sendInvalid(reply, parsed.error);
+    const at = now();
+    const zone = deps.policy?.current.alerts.calendar.timezone;
+    return alertSummary(deps.db, at, parsed.data.days, zone ? utcOffsetMs(zone, at) : 0);
+  });
+
+  app.get('/api/alerts/stream', { preHandler: deps.requireRole('auditor') }, (request, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(': mamori alerts\n\n');
+    const send = (alert: Alert) => res.write(`id: ${alert.id}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+    // A comment line now and then keeps proxies from closing an idle stream.
+    const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+    ping.unref();
+    const end = () => {
+      feed.off('alert', send);
+      clearInterval(ping);
+      streams.delete(end);
+      res.end();
+    };
+    feed.on('alert', send);
+    streams.add(end);
+    request.raw.on('close', end);
+  });
+
+  app.get('/api/alerts/:id', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const parsed = IdParams.safeParse(request.params);
+    if (!parsed.success) return sendInvalid(reply, parsed.error);
+    const alert = getAlert(deps.db, parsed.data.id);
+    if (!alert) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `alert ${parsed.data.id}`));
+    const events = alertEvents(deps.db, alert.id).map((row) => {
+      const view = eventView(row, false);
+      return { id: row.id, agentId: row.agentId, seq: row.seq, timeMs: row.timeMs, kind: row.kind, pc: row.pc, user: row.user, payload: view.payload };
+    });
+    return { alert, events };
+  });
+
+  const lifecycle = (action: 'acknowledge' | 'resolve') => async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = IdParams.safeParse(request.params);
+    if (!params.success) return sendInvalid(reply, params.error);
+    const actor = actorOf(request).username;
+    let result: LifecycleResult;
+    let entry: Record<string, unknown>;
+    if (action === 'acknowledge') {
+      const body = AckBody.safeParse(request.body ?? {});
+      if (!body.success) return sendInvalid(reply, body.error);
+      result = acknowledgeAlert(deps.db, params.data.id, actor, now(), body.data.note);
+      entry = { alertId: params.data.id, note: body.data.note ?? '' };
+    } else {
+      const body = ResolveBody.safeParse(request.body ?? {});
+      if (!body.success) return sendInvalid(reply, body.error);
+      result = resolveAlert(deps.db, params.data.id, body.data.resolution, actor, now(), body.data.note);
+      entry = { alertId: params.data.id, resolution: body.data.resolution, note: body.data.note ?? '' };
+    }
+    if (!result.ok) {
+      if (result.reason === 'not_found') return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `alert ${params.data.id}`));
+      return sendError(reply, new CollectorError('COLLECTOR_ALERT_STATE', `alert ${params.data.id} is ${result.alert?.status}`), { alert: result.alert });
+    }
+    await deps.store?.appendAudit({ timeMs: now(), actor, action: `alert.${action}`, entry });
+    feed.emit('alert', result.alert);
+    return { alert: result.alert };
+  };
+  app.post('/api/alerts/:id/acknowledge', { preHandler: deps.requireRole('operator') }, lifecycle('acknowledge'));
+  app.post('/api/alerts/:id/resolve', { preHandler: deps.requireRole('operator') }, lifecycle('resolve'));
+}

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { NotificationsPolicy } from '@mamori/policies';
+import { domainOf } from '../alerts/allow-list.ts';
+import { localTime } from '../alerts/calendar.ts';
+import type { Alert } from '../alerts/types.ts';
+import { getAlert } from '../store/sqlite/queries/alerts.ts';
+import {
+  addToOutbox, drainQueue, dueOutbox, enqueueForLater, markOutboxFailed, markOutboxRetry, markOutboxSent, queueHeads,
+  recentMailsFor, type OutboxKind, type OutboxMail, type QueueBucket,
+} from '../store/sqlite/queries/notify.ts';
+import { composeDigest, composeImmediate, composeOverflowSummary, type ComposedMail } from './compose.ts';
+import { isPermanentSmtpError, type MailTransport } from './mail-transport.ts';
+import { routeAlert } from './routing.ts';
+
+export interface NotifierOptions {
+  db: Database.Database;
+  transport: MailTransport;
+  /** The From address; its domain goes into Message-IDs. */
+  from: string;
+  now?: () => number;
+  /** Backoff between attempts for one mail, doubling from `initialMs` up to `maxMs`. */
+  retry?: { initialMs: number; maxMs: number };
+  /** How often digests, "N more" summaries and retries are looked at. */
+  tickMs?: number;
+  /** Mails sent in parallel. */
+  concurrency?: number;
+  onError?: (error: unknown) => void;
+}
+
+/** Start of the next local `HH:MM` strictly after `afterMs` in a zone (daily digest time). */
+export function nextDailyAt(afterMs: number, hhmm: string, timeZone: string): number {
+  const local = localTime(afterMs, timeZone);
+  const [y, m, d] = local.date.split('-').map(Number);
+  const wallNow = Date.UTC(y!, m! - 1, d!, Math.floor(local.minutes / 60), local.minutes % 60);
+  const offset = wallNow - Math.floor(afterMs / 60_000) * 60_000;
+  const [hh, mm] = hhmm.split(':').map(Number);
+  let at = Date.UTC(y!, m! - 1, d!, hh!, mm!) - offset;
+  while (at <= afterMs) at += 86_400_000;
+  return at;
+}
+
+/**
+ * Turns new alerts into mail: immediate for urgent ones (per-recipient rate limit, then one "N more" summary),
+ * hourly/daily digests for the rest. Every mail is written to the outbox first and marked sent only after the
+ * SMTP server accepted it, so an outage or a restart loses nothing and a mail is never sent twice by us.
+ */
+export class Notifier {
+  readonly #db: Database.Database;
+  readonly #transport: MailTransport;
+  readonly #now: () => number;
+  readonly #retry: { initialMs: number; maxMs: number };
+  readonly #tickMs: number;
+  readonly #concurrency: number;
+  readonly #messageDomain: string;
+  readonly #onError: (error: unknown) => void;
+  #policy: NotificationsPolicy;
+  #publicUrl = 'http://localhost:8443';
+  #timer: NodeJS.Timeout | undefined;
+  #delivering: Promise<void> | undefined;
+  #again = false;
+  #pausedUntil = 0;
+  #failures = 0;
+
+  constructor(options: NotifierOptions, policy: NotificationsPolicy) {
+    this.#db = options.db;
+    this.#transport = options.transport;
+    this.#now = options.now ?? Date.now;
+    this.#retry = options.retry ?? { initialMs: 2_000, maxMs: 5 * 60_000 };
+    this.#tickMs = options.tickMs ?? 500;
+    this.#concurrency = options.concurrency ?? 4;
+    this.#messageDomain = domainOf(options.from) || 'mamori.invalid';
+    this.#onError = options.onError ?? (() => undefined);
+    this.#policy = policy;
+  }
+
+  setPolicy(policy: NotificationsPolicy): void {
+    this.#policy = policy;
+  }
+
+  /** Base of the links in mails: `${publicUrl}/alerts/<id>`. */
+  setPublicUrl(url: string): void {
+    this.#publicUrl = url.replace(/\/+$/, '');
+  }
+
+  /** A new alert: queue its mails (synchronously, in the database) and start delivering. */
+  alertCreated(alert: Alert): void {
+    const now = this.#now();
+    const { max, per } = this.#policy.rate_limit;
+    let immediate = 0;
+    for (const [recipient, route] of routeAlert(alert, this.#policy)) {
+      if (route !== 'immediate') {
+        enqueueForLater(this.#db, recipient, route, alert.id, now);
+      } else if (recentMailsFor(this.#db, recipient, now - per).count >= max) {
+        enqueueForLater(this.#db, recipient, 'overflow', alert.id, now);
+      } else {
+        this.#queueMail(recipient, 'immediate', composeImmediate(alert, this.#publicUrl, this.#policy.timezone), [alert.id], now);
+        immediate += 1;
+      }
+    }
+    if (immediate > 0) this.kick();
+  }
+
+  /** Moves due digests and "N more" summaries into the outbox. */
+  flushQueues(): void {
+    const now = this.#now();
+    const { max, per } = this.#policy.rate_limit;
+    for (const head of queueHeads(this.#db)) {
+      if (!this.#isDue(head.bucket, head.oldestMs, head.recipient, now, max, per)) continue;
+      drainQueue(this.#db, head.recipient, head.bucket, (alertIds) => {
+        const alerts = alertIds.map((id) => getAlert(this.#db, id)).filter((a): a is Alert => a !== undefined);
+        if (alerts.length === 0) return;
+        const mail = head.bucket === 'overflow'
+          ? composeOverflowSummary(alerts, this.#publicUrl, this.#policy.timezone)
+          : composeDigest(alerts, head.bucket, this.#publicUrl, this.#policy.timezone);
+        this.#queueMail(head.recipient, head.bucket === 'overflow' ? 'summary' : 'digest', mail, alerts.map((a) => a.id), now);
+      });
+    }
+  }
+
+  /** Sends what is due; resolves when this round is done. Concurrent calls join the running round. */
+  deliver(): Promise<void> {
+    if (this.#delivering) {
+      this.#again = true;
+      return this.#delivering;
+    }
+    this.#delivering = this.#deliverLoop().finally(() => {
+      this.#delivering = undefined;
+    });
+    return this.#delivering;
+  }
+
+  kick(): void {
+    this.deliver().catch(this.#onError);
+  }
+
+  async tick(): Promise<void> {
+    this.flushQueues();
+    await this.deliver();
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.tick().catch(this.#onError), this.#tickMs);
+    this.#timer.unref();
+    this.kick();
+  }
+
+  /** Stops the timer and waits for mails in flight (their outcome is recorded before this resolves). */
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#delivering?.catch(() => undefined);
+    this.#transport.close();
+  }
+
+  #isDue(bucket: QueueBucket, oldestMs: number, recipient: string, now: number, max: number, per: number): boolean {
+    if (bucket === 'overflow') return recentMailsFor(this.#db, recipient, now - per).count < max;
+    if (bucket === 'hourly') return now >= (Math.floor(oldestMs / 3_600_000) + 1) * 3_600_000;
+    return now >= nextDailyAt(oldestMs, this.#policy.daily_at, this.#policy.timezone);
+  }
+
+  #queueMail(recipient: string, kind: OutboxKind, mail: ComposedMail, alertIds: number[], now: number): void {
+    addToOutbox(this.#db, {
+      recipient, kind, subject: mail.subject, body: mail.body, alertIds, createdMs: now,
+      messageId: `<${randomUUID()}@${this.#messageDomain}>`,
+    });
+  }
+
+  async #deliverLoop(): Promise<void> {
+    do {
+      this.#again = false;
+      const now = this.#now();
+      if (now < this.#pausedUntil) return;
+      const due = dueOutbox(this.#db, now, this.#concurrency * 8);
+      for (let i = 0; i < due.length; i += this.#concurrency) {
+        const chunk = due.slice(i, i + this.#concurrency);
+        const outcomes = await Promise.all(chunk.map((mail) => this.#sendOne(mail)));
+        if (outcomes.includes('retry')) return; // the server is down or busy: pause, don't hammer it
+      }
+      if (due.length === this.#concurrency * 8) this.#again = true;
+    } while (this.#again);
+  }
+
+  async #sendOne(mail: OutboxMail): Promise<'sent' | 'failed' | 'retry'> {
+    try {
+      const { response } = await this.#transport.send({ to: mail.recipient, subject: mail.subject, text: mail.body, messageId: mail.messageId });
+      markOutboxSent(this.#db, mail.id, this.#now(), response);
+      this.#failures = 0;
+      return 'sent';
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      if (isPermanentSmtpError(error)) {
+        markOutboxFailed(this.#db, mail.id, this.#now(), message);
+        return 'failed';
+      }
+      const backoff = Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(20, mail.attempts));
+      markOutboxRetry(this.#db, mail.id, this.#now() + backoff, message);
+      this.#failures += 1;
+      this.#pausedUntil = this.#now() + Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(20, this.#failures - 1));
+      return 'retry';
+    }
+  }
+}
