@@ -1,0 +1,152 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { NotificationsPolicySchema } from '@mamori/policies';
+import { migrate } from '../store/sqlite/migrate.ts';
+import { recordAlert } from '../store/sqlite/queries/alerts.ts';
+import { outboxMails } from '../store/sqlite/queries/notify.ts';
+import type { AlertCandidate, Alert } from '../alerts/types.ts';
+import type { MailTransport, OutgoingMail } from './mail-transport.ts';
+import { Notifier, nextDailyAt } from './notifier.ts';
+
+class FakeTransport implements MailTransport {
+  sent: OutgoingMail[] = [];
+  attempts: OutgoingMail[] = [];
+  /** Next sends fail with this (temporary unless responseCode ≥ 500). */
+  failWith: (Error & { responseCode?: number }) | undefined;
+  async send(mail: OutgoingMail) {
+    this.attempts.push(mail);
+    if (this.failWith) throw this.failWith;
+    this.sent.push(mail);
+    return { response: '250 OK' };
+  }
+  close() {}
+}
+
+const t0 = Date.parse('2026-03-03T10:10:00+09:00');
+
+function setup(policy: Record<string, unknown>) {
+  const db = new Database(':memory:');
+  migrate(db);
+  const clock = { now: t0 };
+  const transport = new FakeTransport();
+  const notifier = new Notifier({ db, transport, from: 'mamori@corp.example', now: () => clock.now, retry: { initialMs: 1_000, maxMs: 8_000 } },
+    NotificationsPolicySchema.parse(policy));
+  notifier.setPublicUrl('https://mamori.corp.example/');
+  let n = 0;
+  const alert = (over: Partial<AlertCandidate> = {}): Alert => {
+    n += 1;
+    const { alert: a } = recordAlert(db, {
+      ruleId: 'bulk_usb_copy', ruleName: 'Bulk copy to USB', kind: 'file_copy', severity: 'high', color: '#f57c00', pc: `PC-${n}`, user: 'tanaka',
+      agentId: 'a', title: 'Bulk copy to USB: 101 files in 10m', firstMs: clock.now, lastMs: clock.now, count: 1, eventIds: [], foldWindowMs: 60_000, ...over,
+    }, clock.now);
+    notifier.alertCreated(a);
+    return a;
+  };
+  return { db, clock, transport, notifier, alert };
+}
+
+const groups = {
+  managers: { recipients: ['boss@corp.example'], min_severity: 'high', immediate: 'high', digest: 'none' },
+  it: { recipients: ['it@corp.example', 'Boss@corp.example'], min_severity: 'low', immediate: 'critical', digest: 'hourly' },
+};
+
+describe('Notifier', () => {
+  it('mails urgent alerts at once as a short phone-friendly mail with a link, and the rest in a digest', async () => {
+    const { transport, notifier, alert, clock } = setup({ groups, timezone: 'Asia/Tokyo' });
+    const a = alert({ severity: 'high' });
+    await notifier.deliver();
+    // boss is in both groups: one mail, by the fastest route. it@ gets high alerts only in the digest.
+    expect(transport.sent.map((m) => m.to)).toEqual(['boss@corp.example']);
+    const [mail] = transport.sent;
+    expect(mail!.subject).toBe('[HIGH] PC-1 tanaka: Bulk copy to USB');
+    expect(mail!.text.split('\n')).toEqual([
+      'HIGH: Bulk copy to USB: 101 files in 10m',
+      'PC: PC-1   User: tanaka',
+      'When: 2026-03-03 10:10 (Asia/Tokyo)',
+      `Open: https://mamori.corp.example/alerts/${a.id}`,
+      '',
+    ]);
+    expect(mail!.messageId).toMatch(/^<[0-9a-f-]{36}@corp\.example>$/);
+    alert({ severity: 'low' });
+    alert({ severity: 'info' }); // below every group's minimum: nobody
+    notifier.flushQueues();
+    await notifier.deliver();
+    expect(transport.sent).toHaveLength(1); // the hourly digest waits for the top of the hour
+    clock.now = Date.parse('2026-03-03T11:00:00+09:00');
+    notifier.flushQueues();
+    await notifier.deliver();
+    expect(transport.sent.map((m) => [m.to, m.subject])).toEqual([
+      ['boss@corp.example', '[HIGH] PC-1 tanaka: Bulk copy to USB'],
+      ['boss@corp.example', '[LOW] Mamori hourly digest: 1 alert'], // via the it group; the high one went at once
+      ['it@corp.example', '[HIGH] Mamori hourly digest: 2 alerts'],
+    ]);
+    expect(transport.sent[1]!.text).toContain('[LOW] PC-2 tanaka');
+    notifier.flushQueues();
+    await notifier.deliver();
+    expect(transport.sent).toHaveLength(3); // each digest went once
+  });
+
+  it('rate-limits each recipient and sends one "N more" summary when the window frees', async () => {
+    const { transport, notifier, alert, clock } = setup({ groups: { managers: groups.managers }, rate_limit: { max: 3, per: '1h' } });
+    for (let i = 0; i < 8; i += 1) {
+      alert();
+      clock.now += 60_000;
+    }
+    notifier.flushQueues();
+    await notifier.deliver();
+    expect(transport.sent).toHaveLength(3);
+    clock.now = t0 + 3_600_000 + 1; // the first mail leaves the window
+    notifier.flushQueues();
+    await notifier.deliver();
+    expect(transport.sent).toHaveLength(4);
+    expect(transport.sent[3]!.subject).toBe('[HIGH] 5 more alerts');
+    expect(transport.sent[3]!.text.match(/alerts\/\d+/g)).toHaveLength(5);
+  });
+
+  it('keeps mails through an outage: retries with backoff, one Message-ID per mail, each accepted mail sent once', async () => {
+    const { db, transport, notifier, alert, clock } = setup({ groups: { managers: groups.managers } });
+    transport.failWith = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ECONNREFUSED' });
+    alert();
+    alert();
+    await notifier.deliver();
+    expect(transport.sent).toHaveLength(0);
+    // Paused: nothing is tried again before the backoff passes.
+    const tried = transport.attempts.length;
+    await notifier.tick();
+    expect(transport.attempts).toHaveLength(tried);
+    for (let i = 0; i < 5; i += 1) {
+      clock.now += 10_000;
+      await notifier.tick();
+    }
+    expect(outboxMails(db).every((m) => m.sentMs === null && m.attempts > 1 && m.lastError.includes('ECONNREFUSED'))).toBe(true);
+    transport.failWith = undefined;
+    clock.now += 10_000;
+    await notifier.tick();
+    await notifier.tick();
+    expect(transport.sent).toHaveLength(2);
+    expect(new Set(transport.sent.map((m) => m.messageId)).size).toBe(2);
+    // Every attempt of a mail carried the same Message-ID.
+    for (const mail of transport.sent) expect(new Set(transport.attempts.filter((a) => a.subject === mail.subject && a.to === mail.to).map((a) => a.messageId)).size).toBe(1);
+    expect(outboxMails(db).every((m) => m.sentMs !== null)).toBe(true);
+    const ids = new Map(outboxMails(db).map((m) => [m.id, m.messageId]));
+    expect([...ids.values()].sort()).toEqual(transport.sent.map((m) => m.messageId).sort());
+  });
+
+  it('records a permanent refusal (5xx) and does not retry it', async () => {
+    const { db, transport, notifier, alert, clock } = setup({ groups: { managers: groups.managers } });
+    transport.failWith = Object.assign(new Error('550 no such user'), { responseCode: 550 });
+    alert();
+    await notifier.deliver();
+    transport.failWith = undefined;
+    clock.now += 600_000;
+    await notifier.tick();
+    expect(transport.sent).toHaveLength(0);
+    expect(outboxMails(db)[0]).toMatchObject({ attempts: 1, sentMs: null, lastError: '550 no such user' });
+    expect(outboxMails(db)[0]!.failedMs).not.toBeNull();
+  });
+
+  it('schedules daily digests at the local time', () => {
+    expect(new Date(nextDailyAt(Date.parse('2026-03-03T10:10:00+09:00'), '08:00', 'Asia/Tokyo')).toISOString()).toBe('2026-03-03T23:00:00.000Z');
+    expect(new Date(nextDailyAt(Date.parse('2026-03-03T07:10:00+09:00'), '08:00', 'Asia/Tokyo')).toISOString()).toBe('2026-03-02T23:00:00.000Z');
+  });
+});
