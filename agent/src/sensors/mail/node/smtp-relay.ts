@@ -73,6 +73,9 @@ export class SmtpRelay {
       size: options.config.maxMessageBytes,
       disableReverseLookup: true,
       logger: false,
+      // The client waits silently while the relay parses and talks to the upstream; RFC 5321 gives the end of
+      // DATA 10 minutes, and the upstream's own timeouts must end first so the client gets our 451.
+      socketTimeout: 10 * 60_000,
       onConnect: (session, callback) => {
         if (!isLoopback(session.remoteAddress)) {
           callback(smtpError(554, 'Mamori relay accepts mail only from this computer'));
