@@ -66,7 +66,7 @@ export class Notifier {
     this.#db = options.db;
     this.#transport = options.transport;
     this.#now = options.now ?? Date.now;
-    this.#retry = options.retry ?? { initialMs: 2_000, maxMs: 5 * 60_000 };
+    this.#retry = options.retry ?? { initialMs: 1_000, maxMs: 60_000 };
     this.#tickMs = options.tickMs ?? 500;
     this.#concurrency = options.concurrency ?? 4;
     this.#messageDomain = domainOf(options.from) || 'mamori.invalid';
