@@ -284,3 +284,33 @@ describe('SmtpRelay crash', () => {
     }
   });
 });
+
+describe('SmtpRelay to a TLS upstream', () => {
+  it('relays over STARTTLS and implicit TLS, verifying the upstream certificate against the configured CA', async () => {
+    const key = join(work, 'key.pem');
+    const cert = join(work, 'cert.pem');
+    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+      '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost']);
+    const pems = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+    for (const implicit of [false, true]) {
+      await peer.stop();
+      peer = new SmtpPeer({ tls: { ...pems, implicit }, login: { user: 'sato', pass: 'pw' } });
+      await peer.start();
+      const security = implicit ? 'tls' as const : 'starttls' as const;
+      const trusted = await startRelay({ upstream: { security, ca: pems.cert, auth: { mode: 'configured', user: 'sato', pass: 'pw' } } });
+      const ok = await send(trusted.relay.port, fixture('iso-2022-jp-subject.eml'), ['a@example.co.jp']);
+      expect(ok, security).toMatchObject({ ok: true });
+      expect(peer.received.map((m) => [m.secure, m.user])).toEqual([[true, 'sato']]);
+      await trusted.relay.close();
+      harness = undefined;
+
+      // Without the CA the certificate does not verify: temporary failure, nothing sent.
+      const untrusted = await startRelay({ upstream: { security, auth: { mode: 'configured', user: 'sato', pass: 'pw' } } });
+      const refused = await send(untrusted.relay.port, fixture('iso-2022-jp-subject.eml'), ['a@example.co.jp']);
+      expect(refused, security).toMatchObject({ ok: false, code: 451 });
+      expect(peer.received).toHaveLength(1);
+      await untrusted.relay.close();
+      harness = undefined;
+    }
+  });
+});

@@ -6,6 +6,8 @@ import { once } from 'node:events';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
+  /** The message came over TLS (implicit or STARTTLS). */
+  secure: boolean;
   from: string;
   to: string[];
   raw: Buffer;
@@ -16,6 +18,8 @@ export interface SmtpPeerOptions {
   port?: number;
   /** Require AUTH with exactly these credentials. */
   login?: { user: string; pass: string };
+  /** Offer TLS with this key and certificate: implicit (port-465 style) or via STARTTLS. */
+  tls?: { key: string; cert: string; implicit: boolean };
 }
 
 export class SmtpPeer {
@@ -31,8 +35,10 @@ export class SmtpPeer {
   constructor(options: SmtpPeerOptions = {}) {
     this.#port = options.port ?? 0;
     const login = options.login;
+    const tls = options.tls;
     this.#server = new SMTPServer({
-      secure: false, hideSTARTTLS: true, allowInsecureAuth: true, authOptional: !login, disableReverseLookup: true,
+      ...(tls ? { key: tls.key, cert: tls.cert } : {}),
+      secure: tls?.implicit ?? false, hideSTARTTLS: !tls, allowInsecureAuth: !tls, authOptional: !login, disableReverseLookup: true,
       logger: false, size: 100 * 1024 * 1024, closeTimeout: 500,
       onAuth: (auth, _session, callback) => {
         if (login && auth.username === login.user && auth.password === login.pass) callback(null, { user: auth.username });
@@ -49,6 +55,7 @@ export class SmtpPeer {
             return;
           }
           this.received.push({
+            secure: session.secure,
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks),
