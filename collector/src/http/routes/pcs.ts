@@ -26,12 +26,24 @@ export function pcRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const store = required(deps.store, 'store');
   const now = deps.now ?? Date.now;
 
+  // Device mode per PC only changes with the policy version: remember it per version (3,000 PCs on every refresh).
+  let modes: { version: number; byPc: Map<string, { mode: string; rule: string }> } = { version: -1, byPc: new Map() };
+  const deviceOf = (pc: string) => {
+    if (modes.version !== policy.version) modes = { version: policy.version, byPc: new Map() };
+    let device = modes.byPc.get(pc);
+    if (!device) {
+      const effective = effectivePolicyFor(policy.current, pc, policy.version).device;
+      device = { mode: effective.mode, rule: effective.rule };
+      modes.byPc.set(pc, device);
+    }
+    return device;
+  };
+
   app.get('/api/pcs', { preHandler: deps.requireRole('auditor') }, async () => {
     const nowMs = now();
     const withExceptions = pcsWithActiveExceptions(deps.db, nowMs);
-    const set = policy.current;
     const pcs = listPcs(deps.db).map((row) => {
-      const device = effectivePolicyFor(set, row.pc, policy.version).device;
+      const device = deviceOf(row.pc);
       return { ...row, deviceMode: device.mode, deviceRule: device.rule, exceptionActive: withExceptions.has(row.pc) };
     });
     return { pcs, nowMs };

@@ -40,17 +40,23 @@ export function openAlertCounts(db: Database.Database): Map<string, number> {
   return new Map(rows.map((r) => [r.pc, r.n]));
 }
 
-/** Every PC with a current agent, by name. 3,000 rows is one indexed scan; the console sorts and pages them. */
+const pcColumns = `pc, id AS agentId, os, connected, last_seen_ms AS lastSeenMs, current_user AS currentUser,
+  agent_version AS agentVersion, policy_version AS policyVersion, journal_backlog AS journalBacklog`;
+type RawPc = Omit<PcRow, 'connected' | 'openAlerts'> & { connected: number };
+
+/** Every PC with a current agent, by name. 3,000 rows is one scan; the console sorts and pages them. */
 export function listPcs(db: Database.Database): PcRow[] {
   const alerts = openAlertCounts(db);
-  const rows = db.prepare(`SELECT pc, id AS agentId, os, connected, last_seen_ms AS lastSeenMs, current_user AS currentUser,
-      agent_version AS agentVersion, policy_version AS policyVersion, journal_backlog AS journalBacklog
-    FROM agents WHERE retired_ms IS NULL ORDER BY pc`).all() as (Omit<PcRow, 'connected' | 'openAlerts'> & { connected: number })[];
+  const rows = db.prepare(`SELECT ${pcColumns} FROM agents WHERE retired_ms IS NULL ORDER BY pc`).all() as RawPc[];
   return rows.map((r) => ({ ...r, connected: r.connected === 1, openAlerts: alerts.get(r.pc) ?? 0 }));
 }
 
 export function getPc(db: Database.Database, pc: string): PcRow | undefined {
-  return listPcs(db).find((row) => row.pc === pc);
+  const row = db.prepare(`SELECT ${pcColumns} FROM agents WHERE pc = ? AND retired_ms IS NULL ORDER BY enrolled_ms DESC LIMIT 1`).get(pc) as RawPc | undefined;
+  if (!row) return undefined;
+  const open = hasTable(db, 'alerts', ['pc', 'status'])
+    ? (db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE pc = ? AND status != 'resolved'").get(pc) as { n: number }).n : 0;
+  return { ...row, connected: row.connected === 1, openAlerts: open };
 }
 
 /** Position in a PC's timeline: events strictly older than (timeMs, id), newest first. */

@@ -1,0 +1,214 @@
+// bench:console — p95 latency of the console's API on a big store: the alert list, one PC's history page and a
+// log keyword search, with 10M events from 3,000 PCs (BENCH_EVENTS / BENCH_PCS to scale). The data is generated
+// straight into a temp SQLite file with the collector's own schema (all migrations), indexes built after the bulk
+// load. Requests go through the real HTTP server (session cookie, role check, JSON) with app.inject; the same run
+// measures the floor: GET /api/session, which is the auth hook plus JSON and no query.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { encodeEvent, type Event } from '@mamori/proto';
+import { SqliteStore } from '@mamori/collector';
+import { hashPassword } from '../../collector/src/auth/passwords.ts';
+import { CollectorHub } from '../../collector/src/hub.ts';
+import { buildHttpServer } from '../../collector/src/http/server.ts';
+import { SessionRegistry } from '../../collector/src/ingest/sessions.ts';
+import { PolicyService } from '../../collector/src/policy-service.ts';
+import { summariseEvent } from '../../collector/src/store/sqlite/indexers/log-entry.ts';
+import { decodeEvent, eventKind } from '@mamori/proto';
+import { tempDir } from '../harness/collector.ts';
+
+const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+const PCS = Number(process.env.BENCH_PCS ?? 3_000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
+const DAYS = 90;
+const END_MS = Date.UTC(2026, 10, 22);
+const START_MS = END_MS - DAYS * 86_400_000;
+
+// Deterministic pseudo-random numbers so runs compare.
+let seed = 42;
+const random = () => ((seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x7fffffff);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+
+const words = ['見積書', '顧客名簿', '売上', '請求書', 'design', 'budget', 'salary', 'contract', 'roadmap', 'minutes', '設計図', 'backup', 'photo', 'report', 'invoice', 'payroll'];
+const rare = ['mergerplan', '極秘資料', 'zx-prototype'];
+const users = Array.from({ length: 3_500 }, (_, i) => `user${i}`);
+
+/** A pool of realistic encoded events per kind (bytes are reused: the bench measures queries, not storage). */
+function eventPool(): { kind: string; bytes: Buffer; summary: ReturnType<typeof summariseEvent> }[] {
+  const pool: { kind: string; bytes: Buffer; summary: ReturnType<typeof summariseEvent> }[] = [];
+  for (let i = 0; i < 2_000; i += 1) {
+    const word = i % 400 === 0 ? pick(rare) : pick(words);
+    const name = `${word}-${i}.xlsx`;
+    const drafts: Partial<Event>[] = [
+      { fileCopy: { destinationPath: `/media/usb/${name}`, destinationKind: 'removable', destinationRoot: '/media/usb', sizeBytes: 1000 + i, sha256: 'ab'.repeat(32), operation: 'created' } },
+      { fileCopy: { destinationPath: `/home/u/Dropbox/${name}`, destinationKind: 'cloud_sync', destinationRoot: '/home/u/Dropbox', sizeBytes: 2000 + i, sha256: 'cd'.repeat(32), operation: 'created' } },
+      { printJob: { jobId: i, documentName: `${word}.pdf`, printer: 'PRN-3F', jobUser: 'u', pages: 1 + (i % 40), copies: 1, action: 'logged', state: 'completed' } },
+      { mail: { subject: `${word} 送付`, from: 'u@example.co.jp', to: [`x${i}@gmail.com`], attachments: [{ fileName: name, sizeBytes: 5000 }], verdict: 'relayed', bodyExcerpt: 'お世話になっております' } },
+      { upload: { fileName: name, destinationHost: pick(['drive.google.com', 'www.dropbox.com', 'wetransfer.com']), category: 'personal_cloud', sizeBytes: 3000 + i } },
+      { device: { action: pick(['ATTACHED', 'BLOCKED', 'MOUNTED']), device: { vendorId: '0781', productId: '5583', serial: `SN${i}`, vendor: 'SanDisk', product: 'Ultra Fit' } } },
+      { lifecycle: { kind: 'STARTED', agentVersion: '1.0.0' } },
+    ];
+    for (const draft of drafts) {
+      const bytes = encodeEvent({ seq: 1, timeMs: START_MS, agentId: 'a', pc: 'PC', user: 'u', ...draft });
+      const decoded = decodeEvent(bytes);
+      pool.push({ kind: eventKind(decoded), bytes, summary: summariseEvent(decoded) });
+    }
+  }
+  return pool;
+}
+
+/** Bulk load: indexes dropped, one big transaction per million rows, then indexes and the FTS index rebuilt. */
+function generate(path: string): { seconds: number } {
+  const started = Date.now();
+  const db = new Database(path);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -1000000');
+  db.pragma('temp_store = MEMORY');
+  const tables = ['events', 'log_entries', 'alerts'];
+  const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(',')})`)
+    .all(...tables) as { name: string; sql: string }[];
+  for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
+
+  const insertAgent = db.prepare(`INSERT INTO agents (id, pc, hardware_id, os, public_key, unlock_key, enrolled_ms, connected, last_seen_ms, current_user, agent_version, policy_version)
+    VALUES (?, ?, ?, ?, zeroblob(32), zeroblob(32), ?, ?, ?, ?, '1.0.0', 1)`);
+  db.transaction(() => {
+    for (let p = 0; p < PCS; p += 1) insertAgent.run(`agent-${p}`, `PC-${String(p).padStart(4, '0')}`, `hw-${p}`, p % 3 ? 'win32' : 'linux', START_MS, p % 5 ? 1 : 0, END_MS - p * 1000, users[p % users.length]);
+  })();
+
+  const pool = eventPool();
+  const hash = Buffer.alloc(32, 9);
+  const insertEvent = db.prepare('INSERT INTO events (id, agent_id, seq, pc, time_ms, received_ms, kind, user, hash, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insertLog = db.prepare('INSERT INTO log_entries (event_id, time_ms, pc, user, kind, action, summary, detail, size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const seqs = new Array<number>(PCS).fill(0);
+  const step = (END_MS - START_MS) / TOTAL_EVENTS;
+  const chunk = 1_000_000;
+  for (let from = 0; from < TOTAL_EVENTS; from += chunk) {
+    db.transaction(() => {
+      for (let i = from; i < Math.min(from + chunk, TOTAL_EVENTS); i += 1) {
+        const p = Math.floor(random() * PCS);
+        const item = pool[Math.floor(random() * pool.length)]!;
+        const id = i + 1;
+        const timeMs = Math.floor(START_MS + i * step);
+        const pc = `PC-${String(p).padStart(4, '0')}`;
+        const user = users[p % users.length]!;
+        seqs[p]! += 1;
+        insertEvent.run(id, `agent-${p}`, seqs[p], pc, timeMs, timeMs, item.kind, user, hash, item.bytes);
+        if (item.summary) insertLog.run(id, timeMs, pc, user, item.kind, item.summary.action, item.summary.summary, item.summary.detail, item.summary.sizeBytes);
+      }
+    })();
+    process.stderr.write(`\r  generated ${Math.min(from + chunk, TOTAL_EVENTS).toLocaleString()} events (${Math.round((Date.now() - started) / 1000)} s)`);
+  }
+  process.stderr.write('\n');
+
+  // Alerts: about one per 200 events, as a tuned installation would keep (the alerts feature's table, if present).
+  const hasAlerts = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'alerts'").get() as { n: number }).n > 0;
+  if (hasAlerts) {
+    const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
+    const insertAlert = db.prepare(`INSERT INTO alerts (rule_id, rule_name, kind, severity, severity_rank, color, status, pc, user, agent_id, title, count, first_ms, last_ms,
+      fold_key, fold_window_ms, created_ms, updated_ms) VALUES (?, ?, 'file_copy', ?, ?, '#d32f2f', ?, ?, ?, ?, ?, ?, ?, ?, ?, 3600000, ?, ?)`);
+    db.transaction(() => {
+      const count = Math.floor(TOTAL_EVENTS / 200);
+      for (let i = 0; i < count; i += 1) {
+        const p = Math.floor(random() * PCS);
+        const rank = Math.floor(random() * 5);
+        const t = Math.floor(START_MS + (i / count) * (END_MS - START_MS));
+        insertAlert.run(`rule-${rank}`, `Rule ${rank}`, severities[4 - rank], rank, random() < 0.9 ? 'resolved' : pick(['new', 'acknowledged']),
+          `PC-${String(p).padStart(4, '0')}`, users[p % users.length], `agent-${p}`, `Copied ${pick(words)} to USB`, 1 + Math.floor(random() * 20), t, t + 60_000, `k${i}`, t, t);
+      }
+    })();
+  }
+  process.stderr.write(`  rebuilding ${indexes.length} indexes and the log search index …\n`);
+  for (const index of indexes) db.exec(index.sql);
+  db.exec("INSERT INTO log_entries_fts (log_entries_fts) VALUES ('rebuild')");
+  db.exec('ANALYZE');
+  db.close();
+  return { seconds: (Date.now() - started) / 1000 };
+}
+
+function p95(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return Number(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!.toFixed(2));
+}
+
+async function main(): Promise<void> {
+  const dir = tempDir('bench-console');
+  const path = join(dir, 'collector.db');
+  try {
+    new SqliteStore(path).db.close();
+    const { seconds } = generate(path);
+    const store = new SqliteStore(path);
+    const policy = new PolicyService(store, new SessionRegistry());
+    await policy.load();
+    await store.putUser({ username: 'bench', passwordHash: await hashPassword('bench-password'), role: 'admin', createdMs: Date.now() });
+    const { app } = await buildHttpServer({ store, db: store.db, now: Date.now, policy, hub: new CollectorHub() });
+    await app.ready();
+    const login = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'bench', password: 'bench-password' } });
+    const headers = { cookie: `mamori_session=${login.cookies.find((c) => c.name === 'mamori_session')!.value}` };
+    const pcName = () => `PC-${String(Math.floor(random() * PCS)).padStart(4, '0')}`;
+    const randomTime = () => Math.floor(START_MS + random() * (END_MS - START_MS));
+
+    const measure = async (name: string, url: () => string): Promise<{ p95: number; status: number }> => {
+      const times: number[] = [];
+      let status = 0;
+      for (let i = 0; i < SAMPLES + 10; i += 1) {
+        const started = performance.now();
+        const res = await app.inject({ url: url(), headers });
+        const ms = performance.now() - started;
+        status = res.statusCode;
+        if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+        if (i >= 10) times.push(ms); // the first requests warm the statement cache
+      }
+      return { p95: p95(times), status };
+    };
+
+    const hasAlertRoutes = (await app.inject({ url: '/api/alerts?limit=1', headers })).statusCode === 200;
+    const floor = await measure('floor', () => '/api/session');
+    const alertUrls = [
+      () => '/api/alerts?limit=100',
+      () => '/api/alerts?limit=100&severity=critical',
+      () => '/api/alerts?limit=100&status=new',
+      () => `/api/alerts?limit=100&pc=${pcName()}`,
+      () => `/api/alerts?limit=100&to=${randomTime()}`,
+    ];
+    const alerts = hasAlertRoutes ? await measure('alerts', () => pick(alertUrls)()) : undefined;
+    const historyUrls = [
+      () => `/api/pcs/${pcName()}/history?limit=100`,
+      () => `/api/pcs/${pcName()}/history?limit=100&at=${randomTime()}`,
+      () => `/api/pcs/${pcName()}/history?around=${randomTime()}`,
+      () => `/api/pcs/${pcName()}/history?limit=100&kinds=file_copy,device`,
+    ];
+    const history = await measure('history', () => pick(historyUrls)());
+    const searchUrls = [
+      () => `/api/logs?limit=100&q=${encodeURIComponent(pick(words))}`,
+      () => `/api/logs?limit=100&q=${encodeURIComponent(pick(rare))}`,
+      () => `/api/logs?limit=100&q=${encodeURIComponent(`${pick(words)} gmail`)}`,
+      () => `/api/logs?limit=100&kind=upload&q=${encodeURIComponent(pick(words))}`,
+      () => `/api/logs?limit=100&pc=${pcName()}`,
+      () => `/api/logs?limit=100&user=${pick(users)}&from=${randomTime() - 7 * 86_400_000}`,
+    ];
+    const search = await measure('search', () => pick(searchUrls)());
+    const pcs = await measure('pcs', () => '/api/pcs');
+
+    const rows = [
+      ['alert list (100, mixed filters)', alerts ? alerts.p95 : 'n/a (alerts routes absent)'],
+      ['PC history page (100 / jump / ±5 min)', history.p95],
+      ['log search (keywords, filters)', search.p95],
+      ['PC list (all 3,000)', pcs.p95],
+      ['floor: GET /api/session', floor.p95],
+    ];
+    console.log(`\nconsole API on ${TOTAL_EVENTS.toLocaleString()} events, ${PCS.toLocaleString()} PCs (generated in ${seconds.toFixed(0)} s), ${SAMPLES} requests each`);
+    for (const [label, value] of rows) console.log(`  ${String(label).padEnd(42)} p95 ${value} ms`);
+    console.log(JSON.stringify({
+      bench: 'console', events: TOTAL_EVENTS, pcs: PCS, samples: SAMPLES,
+      p95_ms_alerts: alerts ? alerts.p95 : null, p95_ms_history: history.p95, p95_ms_search: search.p95, p95_ms_pc_list: pcs.p95,
+      floor_p95_ms: floor.p95, target_p95_ms: 100,
+    }));
+    await app.close();
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
