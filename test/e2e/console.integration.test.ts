@@ -47,7 +47,7 @@ describe.skipIf(!haveChromium)('console e2e in Chromium', () => {
     collector = await startTestCollector();
     const policy = collector.app.policy;
     const sources = (await collector.app.store.latestPolicyVersion())!.sources.map((s) => (
-      s.name === 'alerts.yaml' ? { ...s, text: s.text.replace(/\n  rules:\n/, `\n  rules:\n${criticalCopyRule.replace(/^\n/, '')}`) } : s
+      s.name === 'alerts.yaml' ? { ...s, text: s.text.replace(/\n {2}rules:\n/, `\n  rules:\n${criticalCopyRule.replace(/^\n/, '')}`) } : s
     ));
     await policy.publish(sources, 'e2e', 'critical copy rule');
     await collector.app.store.putUser({ username: 'operator', passwordHash: await hashPassword(operatorPassword), role: 'operator', createdMs: Date.now() });
