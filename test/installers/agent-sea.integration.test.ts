@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeEvent } from '@mamori/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAgentSea, type SeaBuild } from '../../installers/sea/build-agent-sea.ts';
+import { buildAgentSea, type SeaBuild } from '../../installers/sea/build-sea.ts';
 import { startTestCollector, tempDir, waitFor, type TestCollector } from '../harness/collector.ts';
 
 const run = promisify(execFile);

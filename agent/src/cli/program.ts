@@ -7,6 +7,7 @@ import { AgentError } from '../errors.ts';
 import { runAgent } from '../main.ts';
 import { readIdentity, readSavedPolicy, stateFiles } from '../state/identity.ts';
 import { enroll } from '../uplink/enroll.ts';
+import { recordUninstall } from './record-uninstall.ts';
 
 type Output = { out: (text: string) => void; err: (text: string) => void };
 
@@ -83,6 +84,18 @@ export function buildAgentProgram(io: Output): Command {
         `running    ${status.running ? `yes (pid ${status.pid})` : 'no'}`, `journal    last seq ${lastSeq}, ${backlog.events} not yet acknowledged`,
         `policy     version ${status.policyVersion}, USB storage: ${status.deviceMode}, ${status.exceptions.length} exception(s)`,
       ].join('\n'));
+    });
+
+  program.command('record-uninstall')
+    .description('record that the agent is being uninstalled and send it to the collector (run by uninstallers)')
+    .option('--timeout <seconds>', 'how long to try to deliver it', '15')
+    .option('--detail <text>', 'what removed it (installer name, user)', 'package removed')
+    .option('--json', 'print JSON')
+    .action(async (options: { timeout: string; detail: string; json?: boolean }) => {
+      const seconds = Number(options.timeout);
+      if (!Number.isFinite(seconds) || seconds < 0) throw new AgentError('AGENT_USAGE', '--timeout must be a number of seconds');
+      const result = await recordUninstall(config(), { timeoutMs: seconds * 1000, detail: options.detail });
+      print(options.json, result, `recorded UNINSTALLED as event ${result.seq}; ${result.delivered ? 'delivered to the collector' : 'not delivered yet (the collector was not reachable)'}`);
     });
 
   return program;

@@ -1,0 +1,168 @@
+/**
+ * Builds the agent (and the collector) as one executable (Node single executable application) with native addons
+ * and data files beside it:
+ *   esbuild bundle (CommonJS, everything inlined) → sea-config.json → `node --experimental-sea-config` blob
+ *   → copy of this Node binary → postject injects the blob → addons (.node) and resources copied next to it.
+ * PCs then need no Node and no node_modules. Native addons cannot live inside the blob (dlopen needs a file), so
+ * `bindings` (better-sqlite3) and `node-gyp-build` (usb) are replaced in the bundle by a loader that opens the
+ * addon from the executable's folder (or MAMORI_ADDON_DIR). Our own modules that find files next to their source
+ * (`new URL('./migrations/', import.meta.url)`) get import.meta.url rewritten to the same relative place under
+ * the executable's folder (or MAMORI_APP_ROOT), where the build copies those files.
+ *
+ * Usage: tsx installers/sea/build-sea.ts agent|collector [outDir]   (default: installers/sea/dist/<name>-<platform>-<arch>)
+ * Runs on the target OS: the executable is this Node binary, so build Windows on Windows, macOS on macOS
+ * (where postject needs `--macho-segment-name NODE_SEA` and the binary must be re-signed; see README).
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const requireFromAgent = createRequire(join(repo, 'agent/package.json'));
+export const seaFuse = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+const addonLoader = `
+const { dirname, join } = require('node:path');
+function loadAddon(file) {
+  const dir = process.env.MAMORI_ADDON_DIR || dirname(process.execPath);
+  const module = { exports: {} };
+  process.dlopen(module, join(dir, file));
+  return module.exports;
+}`;
+
+/** Replaces the addon finders with loaders that look beside the executable. */
+const nativeAddons: Plugin = {
+  name: 'native-addons-beside-executable',
+  setup(builder) {
+    builder.onResolve({ filter: /^(bindings|node-gyp-build)$/ }, (args) => ({ path: args.path, namespace: 'addon-shim' }));
+    builder.onLoad({ filter: /.*/, namespace: 'addon-shim' }, (args) => ({
+      loader: 'js',
+      contents: args.path === 'bindings'
+        ? `${addonLoader}\nmodule.exports = (name) => loadAddon(name.endsWith('.node') ? name : name + '.node');`
+        : `${addonLoader}\nmodule.exports = () => loadAddon('usb.node');`,
+    }));
+  },
+};
+
+function usbPrebuild(): string {
+  const dir = join(dirname(requireFromAgent.resolve('usb/package.json')), 'prebuilds', `${process.platform}-${process.arch}`);
+  if (!existsSync(dir)) throw new Error(`usb has no prebuild for ${process.platform}-${process.arch}`);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.node'));
+  const pick = files.find((f) => f.includes('glibc')) ?? files[0];
+  if (!pick) throw new Error(`no .node file in ${dir}`);
+  return join(dir, pick);
+}
+
+/** Rewrites import.meta.url in our own sources to "<app root>/<the file's path in the repository>". */
+const appRelativeUrls: Plugin = {
+  name: 'import-meta-url-under-app-root',
+  setup(builder) {
+    builder.onLoad({ filter: /\.(ts|mjs)$/ }, (args) => {
+      if (args.path.includes('node_modules') || !args.path.startsWith(repo)) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      const relative = args.path.slice(repo.length + 1).split(sep).join('/');
+      return { contents: source.replaceAll('import.meta.url', `__mamoriAppUrl(${JSON.stringify(relative)})`), loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
+    });
+  },
+};
+
+// A module asking "am I the main script?" (import.meta.url === argv[1]) gets false: argv[1] is the executable.
+const appRootBanner = `const __mamoriAppUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(
+  process.env.MAMORI_APP_ROOT || require('node:path').dirname(process.execPath), file)).href;`;
+
+export interface SeaSpec {
+  name: 'mamori-agent' | 'mamori-collector';
+  entry: string;
+  /** Addon files to put beside the executable: [file name, source path]. */
+  addons: () => [string, string][];
+  /** Folders the program reads at run time, by repository path (copied to the same path under the app root). */
+  resources: string[];
+}
+
+export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
+  agent: {
+    name: 'mamori-agent', entry: join(here, 'agent-entry.ts'), resources: [],
+    addons: () => [
+      ['better_sqlite3.node', join(dirname(requireFromAgent.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')],
+      ['usb.node', usbPrebuild()],
+    ],
+  },
+  collector: {
+    name: 'mamori-collector', entry: join(here, 'collector-entry.ts'),
+    resources: ['collector/src/store/sqlite/migrations', 'console/dist', 'policies/default'],
+    addons: () => [
+      ['better_sqlite3.node', join(dirname(requireFromAgent.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')],
+    ],
+  },
+};
+
+export interface SeaBuild {
+  executable: string;
+  addons: string[];
+  resources: string[];
+  bundleBytes: number;
+}
+
+export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const work = join(outDir, '.work');
+  mkdirSync(work);
+  const bundle = join(work, `${spec.name}.cjs`);
+  const result = await build({
+    entryPoints: [spec.entry], outfile: bundle, bundle: true, platform: 'node', format: 'cjs',
+    // keepNames: the ipp package tells deferred attribute syntaxes apart by their function's name.
+    target: 'node20', plugins: [nativeAddons, appRelativeUrls], keepNames: true, logLevel: 'error', legalComments: 'none', metafile: true,
+    // Optional dependencies some libraries probe for and handle missing.
+    external: ['electron'],
+    banner: { js: appRootBanner },
+  });
+  const bundleBytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+
+  const blob = join(work, 'sea-prep.blob');
+  writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false }));
+  execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], { stdio: 'pipe' });
+
+  const executable = join(outDir, process.platform === 'win32' ? `${spec.name}.exe` : spec.name);
+  copyFileSync(process.execPath, executable);
+  chmodSync(executable, 0o755);
+  const postject = join(dirname(requireFromAgent.resolve('postject/package.json')), 'dist', 'cli.js');
+  const machO = process.platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [];
+  execFileSync(process.execPath, [postject, executable, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', seaFuse, ...machO], { stdio: 'pipe' });
+
+  const addons: string[] = [];
+  for (const [file, source] of spec.addons()) {
+    copyFileSync(source, join(outDir, file));
+    addons.push(join(outDir, file));
+  }
+  const resources: string[] = [];
+  for (const folder of spec.resources) {
+    const source = join(repo, folder);
+    if (!existsSync(source)) throw new Error(`${folder} is missing (console/dist: run the console build first)`);
+    cpSync(source, join(outDir, folder), { recursive: true });
+    resources.push(join(outDir, folder));
+  }
+  rmSync(work, { recursive: true, force: true });
+  return { executable, addons, resources, bundleBytes };
+}
+
+export function buildAgentSea(outDir = join(here, 'dist', `mamori-agent-${process.platform}-${process.arch}`)): Promise<SeaBuild> {
+  return buildSea(seaSpecs.agent, outDir);
+}
+
+export function buildCollectorSea(outDir = join(here, 'dist', `mamori-collector-${process.platform}-${process.arch}`)): Promise<SeaBuild> {
+  return buildSea(seaSpecs.collector, outDir);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const which = process.argv[2];
+  if (which !== 'agent' && which !== 'collector') throw new Error('usage: build-sea.ts agent|collector [outDir]');
+  const spec = seaSpecs[which];
+  const built = await buildSea(spec, process.argv[3] ? resolve(process.argv[3]) : join(here, 'dist', `${spec.name}-${process.platform}-${process.arch}`));
+  process.stdout.write(`${JSON.stringify(built)}\n`);
+}
