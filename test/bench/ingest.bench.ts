@@ -18,7 +18,7 @@ import { sampleEvent } from '../harness/agent.ts';
 
 const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const BATCH = 500;
-const scenarios = [1, 100, 1_000];
+const scenarios = (process.env.BENCH_AGENTS ?? "1,100,1000").split(",").map(Number);
 
 interface SimAgent {
   agentId: string;
@@ -141,6 +141,10 @@ for (const agents of scenarios) {
     const limit = await ceiling(sims);
     rows.push({ agents, events, seconds, eventsPerS: events / seconds, ceiling: limit });
   } finally {
+    // A graceful stop first, so a profiling run (COLLECTOR_NODE_ARGS=--cpu-prof) gets its profile written.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     await killHard(child);
     rmSync(dataDir, { recursive: true, force: true });
   }

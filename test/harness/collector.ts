@@ -45,7 +45,9 @@ export async function startTestCollector(options: { dataDir?: string; grpcPort?:
 
 /** A collector in a child process (so it can be SIGKILLed). Resolves once it listens. */
 export async function spawnCollector(dataDir: string, grpcPort: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [collectorBin, '-d', dataDir, 'start', '--grpc-port', String(grpcPort), '--http-port', '0', '--json'], {
+  // COLLECTOR_NODE_ARGS lets a profiling run pass e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to the collector.
+  const nodeArgs = process.env.COLLECTOR_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, collectorBin, '-d', dataDir, 'start', '--grpc-port', String(grpcPort), '--http-port', '0', '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -58,6 +60,8 @@ export async function spawnCollector(dataDir: string, grpcPort: number): Promise
     child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`collector exited ${code}: ${err}`)));
   });
+  // After start-up, whatever the collector says on stderr is worth seeing (a crash, a warning).
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[collector ${child.pid}] ${chunk.toString()}`));
   return child;
 }
 

@@ -16,6 +16,8 @@ export function createGrpcServer(deps: GrpcServerDeps): { server: grpc.Server; c
     'grpc.max_send_message_length': maxMessageBytes,
     'grpc.keepalive_time_ms': 60_000,
     'grpc.keepalive_permit_without_calls': 1,
+    // Agents ping every 30 s to keep NAT/firewall state; accept that instead of answering "too many pings".
+    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
   });
   const handlers: AgentServiceHandlers = {
     Enroll: (call, callback) => {
