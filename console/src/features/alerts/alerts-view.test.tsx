@@ -1,10 +1,13 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within, configure } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context.tsx';
 import { fakeApiClient, sampleAlert } from '../../api/fake-api-client.ts';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { AlertsView } from './alerts-view.tsx';
+
+// CI machines share two cores with other suites: give renders time before calling them missing.
+configure({ asyncUtilTimeout: 5_000 });
 
 afterEach(cleanup);
 

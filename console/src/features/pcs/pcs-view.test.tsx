@@ -1,0 +1,50 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, configure } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiProvider } from '../../api/api-context.tsx';
+import { fakeApiClient, samplePc } from '../../api/fake-api-client.ts';
+import { I18nProvider } from '../../i18n/i18n.tsx';
+import { pcTablePage } from './pc-table-model.ts';
+import { PcsView } from './pcs-view.tsx';
+
+// CI machines share two cores with other suites: give renders time before calling them missing.
+configure({ asyncUtilTimeout: 5_000 });
+
+afterEach(cleanup);
+
+const many = Array.from({ length: 3_000 }, (_, i) => samplePc(i + 1));
+
+describe('PcsView', () => {
+  it('renders one page of 100 out of 3,000 PCs with online/offline counts, and pages on', async () => {
+    const fake = fakeApiClient({ pcs: async () => ({ pcs: many, nowMs: 0 }) });
+    const { container } = render(<I18nProvider locale="en"><ApiProvider client={fake.client}><PcsView /></ApiProvider></I18nProvider>);
+    await screen.findByText('PC-0001');
+    expect(container.querySelectorAll('tbody tr')).toHaveLength(100);
+    expect(screen.getByText('2,000 online · 1,000 offline · 3,000 PCs')).toBeTruthy();
+    expect(screen.getByText('Page 1 of 30')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(screen.getByText('PC-0101')).toBeTruthy();
+  });
+
+  it('searches by PC, user or OS and sorts by a column', async () => {
+    const fake = fakeApiClient({ pcs: async () => ({ pcs: many, nowMs: 0 }) });
+    const { container } = render(<I18nProvider locale="en"><ApiProvider client={fake.client}><PcsView /></ApiProvider></I18nProvider>);
+    await screen.findByText('PC-0001');
+    fireEvent.change(screen.getByLabelText('Search PC, user or OS'), { target: { value: 'user2999' } });
+    expect([...container.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-pc'))).toEqual(['PC-2999']);
+    fireEvent.change(screen.getByLabelText('Search PC, user or OS'), { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Open alerts' }));
+    fireEvent.click(screen.getByRole('button', { name: /Open alerts/ }));
+    const first = container.querySelector('tbody tr td.num')!.textContent;
+    expect(first).toBe('6');
+  });
+});
+
+describe('pcTablePage', () => {
+  it('sorts numerically by name, filters case-insensitively and clamps the page', () => {
+    const rows = [samplePc(10), samplePc(9), samplePc(100)];
+    expect(pcTablePage(rows, { search: '', sort: 'pc', descending: false, page: 1, pageSize: 10 }).rows.map((r) => r.pc)).toEqual(['PC-0009', 'PC-0010', 'PC-0100']);
+    expect(pcTablePage(rows, { search: 'pc-01', sort: 'pc', descending: false, page: 9, pageSize: 1 })).toMatchObject({ total: 1, pages: 1 });
+    expect(pcTablePage(rows, { search: '', sort: 'lastSeenMs', descending: true, page: 1, pageSize: 10 }).rows[0]!.pc).toBe('PC-0009');
+  });
+});
