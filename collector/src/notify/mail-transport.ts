@@ -31,7 +31,11 @@ export interface SmtpSettings {
   password?: string | undefined;
 }
 
-/** nodemailer over SMTP with a small connection pool; short timeouts so an outage turns into retries quickly. */
+/**
+ * nodemailer over SMTP, one connection per mail. Not pooled on purpose: nodemailer's pool holds queued messages
+ * back after connection errors, so a send could stay pending long after the server came back; a fresh connection
+ * per mail always settles (timeouts below) and the outbox does the retrying.
+ */
 export class SmtpMailTransport implements MailTransport {
   readonly #from: string;
   readonly #transport: Transporter;
@@ -39,7 +43,7 @@ export class SmtpMailTransport implements MailTransport {
   constructor(settings: SmtpSettings) {
     this.#from = settings.from;
     this.#transport = nodemailer.createTransport({
-      host: settings.host, port: settings.port, secure: settings.secure, pool: true, maxConnections: 2,
+      host: settings.host, port: settings.port, secure: settings.secure,
       connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 15_000,
       ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
     });

@@ -6,7 +6,7 @@ import { localTime } from '../alerts/calendar.ts';
 import type { Alert } from '../alerts/types.ts';
 import { getAlert } from '../store/sqlite/queries/alerts.ts';
 import {
-  addToOutbox, drainQueue, dueOutbox, enqueueForLater, markOutboxFailed, markOutboxRetry, markOutboxSent, queueHeads,
+  addToOutbox, drainQueue, dueOutbox, enqueueForLater, markOutboxFailed, markOutboxRetry, markOutboxSent, queueHeads, retryOutboxNow,
   recentMailsFor, type OutboxKind, type OutboxMail, type QueueBucket,
 } from '../store/sqlite/queries/notify.ts';
 import { composeDigest, composeImmediate, composeOverflowSummary, type ComposedMail } from './compose.ts';
@@ -60,7 +60,7 @@ export class Notifier {
   #delivering: Promise<void> | undefined;
   #again = false;
   #pausedUntil = 0;
-  #failures = 0;
+  #failedRounds = 0;
 
   constructor(options: NotifierOptions, policy: NotificationsPolicy) {
     this.#db = options.db;
@@ -176,7 +176,17 @@ export class Notifier {
       for (let i = 0; i < due.length; i += this.#concurrency) {
         const chunk = due.slice(i, i + this.#concurrency);
         const outcomes = await Promise.all(chunk.map((mail) => this.#sendOne(mail)));
-        if (outcomes.includes('retry')) return; // the server is down or busy: pause, don't hammer it
+        if (outcomes.includes('retry')) {
+          // The server is down or busy: pause the whole outbox (doubling per failed round), don't hammer it.
+          this.#failedRounds += 1;
+          this.#pausedUntil = this.#now() + Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(20, this.#failedRounds - 1));
+          return;
+        }
+        if (this.#failedRounds > 0) {
+          // The server is back: what waited out its own backoff goes now.
+          this.#failedRounds = 0;
+          if (retryOutboxNow(this.#db, this.#now()) > 0) this.#again = true;
+        }
       }
       if (due.length === this.#concurrency * 8) this.#again = true;
     } while (this.#again);
@@ -186,7 +196,6 @@ export class Notifier {
     try {
       const { response } = await this.#transport.send({ to: mail.recipient, subject: mail.subject, text: mail.body, messageId: mail.messageId });
       markOutboxSent(this.#db, mail.id, this.#now(), response);
-      this.#failures = 0;
       return 'sent';
     } catch (error) {
       const message = (error as Error).message ?? String(error);
@@ -196,8 +205,6 @@ export class Notifier {
       }
       const backoff = Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(20, mail.attempts));
       markOutboxRetry(this.#db, mail.id, this.#now() + backoff, message);
-      this.#failures += 1;
-      this.#pausedUntil = this.#now() + Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(20, this.#failures - 1));
       return 'retry';
     }
   }

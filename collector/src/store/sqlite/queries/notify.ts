@@ -31,6 +31,7 @@ function statements(db: Database.Database) {
     nextDue: db.prepare('SELECT MIN(next_attempt_ms) AS at FROM notify_outbox WHERE sent_ms IS NULL AND failed_ms IS NULL'),
     sent: db.prepare('UPDATE notify_outbox SET sent_ms = ?, attempts = attempts + 1, smtp_response = ? WHERE id = ? AND sent_ms IS NULL'),
     retry: db.prepare('UPDATE notify_outbox SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE id = ?'),
+    retryNow: db.prepare('UPDATE notify_outbox SET next_attempt_ms = ? WHERE sent_ms IS NULL AND failed_ms IS NULL AND next_attempt_ms > ?'),
     failed: db.prepare('UPDATE notify_outbox SET attempts = attempts + 1, failed_ms = ?, last_error = ? WHERE id = ?'),
     recentFor: db.prepare(`SELECT COUNT(*) AS n, MIN(created_ms) AS oldest FROM notify_outbox
       WHERE recipient = ? AND kind IN ('immediate', 'summary') AND created_ms > ?`),
@@ -75,6 +76,11 @@ export function markOutboxSent(db: Database.Database, id: number, nowMs: number,
 
 export function markOutboxRetry(db: Database.Database, id: number, nextAttemptMs: number, error: string): void {
   s(db).retry.run(nextAttemptMs, error.slice(0, 500), id);
+}
+
+/** Makes every waiting mail due now (the server is back: no need to sit out each mail's own backoff). */
+export function retryOutboxNow(db: Database.Database, nowMs: number): number {
+  return s(db).retryNow.run(nowMs, nowMs).changes;
 }
 
 export function markOutboxFailed(db: Database.Database, id: number, nowMs: number, error: string): void {
