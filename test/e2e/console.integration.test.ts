@@ -70,7 +70,8 @@ describe.skipIf(!haveChromium)('console e2e in Chromium', () => {
   });
 
   it('signs in as the admin', async () => {
-    await page.goto(`${collector.httpUrl}#/alerts`);
+    const response = await page.goto(`${collector.httpUrl}#/alerts`);
+    expect(response!.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.getByRole('combobox', { name: 'Language' }).selectOption('en');
     await page.getByLabel('User name').fill('admin');
     await page.getByLabel('Password').fill(collector.adminPassword);

@@ -114,6 +114,14 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   for (const register of featureRoutes) await register(app, routeDeps);
 
   if (existsSync(`${consoleDist}index.html`)) {
+    // Defence in depth for the console: even if untrusted text from a PC ever reached the DOM as markup, no inline
+    // or foreign script would run, and the page cannot be framed.
+    app.addHook('onSend', async (request, reply) => {
+      if (request.url.startsWith('/api/')) return;
+      reply.header('content-security-policy', consoleCsp);
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+    });
     await app.register(fastifyStatic, { root: consoleDist, prefix: '/' });
     app.setNotFoundHandler((request, reply) => {
       if (request.url.startsWith('/api/')) return reply.code(404).send({ error: 'COLLECTOR_NOT_FOUND', message: 'not found' });
@@ -124,6 +132,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   }
   return { app, sessions };
 }
+
+const consoleCsp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+  + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const placeholderPage = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Mamori</title>
 <body style="font-family:system-ui;margin:3rem"><h1>Mamori collector</h1>
