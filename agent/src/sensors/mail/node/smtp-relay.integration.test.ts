@@ -192,6 +192,25 @@ describe('SmtpRelay with a real client and a real upstream', () => {
     expect(h.mails()[0]?.bodyExcerpt).toBe('個人番号: [My Number] カード: [card number]');
   });
 
+  it('logs garbage and header-only messages as they come, relays them unchanged, and keeps serving', async () => {
+    const h = await startRelay();
+    const garbage = [
+      Buffer.concat([Buffer.from('Subject: \xff\xfe\r\nContent-Type: multipart/mixed\r\n\r\n', 'latin1'), randomBytes(4096)]),
+      Buffer.from('no headers at all, just text\r\n'),
+      Buffer.from('Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: multipart/mixed; boundary=y\r\n\r\n--y\r\n'),
+    ];
+    // The client itself normalises bare line feeds in random bytes, so compare with what it sends straight upstream.
+    for (const raw of garbage) {
+      expect(await send(peer.port, raw, ['a@example.co.jp'])).toMatchObject({ ok: true });
+      expect(await send(h.relay.port, raw, ['a@example.co.jp'])).toMatchObject({ ok: true });
+    }
+    const hashes = peer.received.map((m) => sha256(m.raw));
+    expect([hashes[1], hashes[3], hashes[5]]).toEqual([hashes[0], hashes[2], hashes[4]]);
+    expect(h.mails()).toHaveLength(3);
+    expect(h.mails()[0]?.malformed).toBe(true);
+    expect(await send(h.relay.port, fixture('iso-2022-jp-subject.eml'), ['a@example.co.jp'])).toMatchObject({ ok: true });
+  });
+
   it('refuses a malformed message when the policy says so', async () => {
     const h = await startRelay({ policy: MailPolicySchema.parse({ internal_domains: ['example.co.jp'], malformed: 'refuse' }) });
     const result = await send(h.relay.port, fixture('malformed-boundary.eml'), ['someone@example.co.jp']);
