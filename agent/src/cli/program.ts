@@ -9,6 +9,17 @@ import { readIdentity, readSavedPolicy, stateFiles } from '../state/identity.ts'
 import { enroll } from '../uplink/enroll.ts';
 import { recordUninstall } from './record-uninstall.ts';
 
+/** POSTs JSON to the running agent's loopback endpoint (the same route the tray page uses). */
+async function postLocal(port: number, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  let response: Response;
+  try {
+    response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  } catch (error) {
+    throw new AgentError('AGENT_UNLOCK_CODE_INVALID', `the agent is not running on 127.0.0.1:${port} (${(error as Error).message})`);
+  }
+  return { status: response.status, body: await response.json().catch(() => ({})) };
+}
+
 type Output = { out: (text: string) => void; err: (text: string) => void };
 
 function processAlive(pidFile: string): number | undefined {
@@ -60,6 +71,18 @@ export function buildAgentProgram(io: Output): Command {
         process.once('SIGTERM', () => resolve());
       });
       await agent.stop();
+    });
+
+  program.command('unlock <code>')
+    .description('apply an offline unlock code read out by the admin (the running agent verifies and applies it)')
+    .option('--json', 'print JSON')
+    .action(async (code: string, options: { json?: boolean }) => {
+      const { local } = config();
+      const response = await postLocal(local.port, '/tray/v1/unlock', { code });
+      const body = response.body as { exception?: { untilMs?: number; serial?: string; mode?: string }; message?: string };
+      if (response.status !== 200) throw new AgentError('AGENT_UNLOCK_CODE_INVALID', body.message ?? `HTTP ${response.status}`);
+      const exception = body.exception ?? (body as { untilMs?: number; serial?: string; mode?: string });
+      print(options.json, body, `unlocked: removable media ${exception.mode ?? 'allow'}${exception.serial ? ` for stick ${exception.serial}` : ''} until ${exception.untilMs ? new Date(exception.untilMs).toLocaleString() : '?'}`);
     });
 
   program.command('status')

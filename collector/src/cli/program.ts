@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { readPolicyDir, PolicyValidationError } from '@mamori/policies';
-import { verifyEvidence } from '@mamori/proto';
+import { createUnlockCode, randomUnlockNonce, verifyEvidence } from '@mamori/proto';
 import { buildApp } from '../app.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { defaultDataDir, loadCollectorConfig } from '../config/load.ts';
@@ -208,6 +208,24 @@ export function buildCollectorProgram(io: Output): Command {
         pc: options.pc, serial: options.serial, mode: options.mode, untilMs, reason: options.reason, actor: 'cli', now: Date.now(),
       }));
       print(options.json, exception, `exception ${exception.id}: ${options.pc} ${exception.mode} until ${new Date(untilMs).toISOString()}`);
+    });
+
+  program.command('unlock-code')
+    .description('make a one-time offline unlock code for a PC that cannot reach the collector (read it out by phone)')
+    .requiredOption('--pc <pc>', 'PC name')
+    .option('--serial <serial>', 'only this USB stick (default: any removable device)')
+    .option('--for <duration>', 'how long the PC stays unlocked after the code is entered (max by expiry)', '2h')
+    .option('--json', 'print JSON')
+    .action(async (options: { pc: string; serial?: string; for: string; json?: boolean }) => {
+      const untilMs = Date.now() + parseDuration(options.for);
+      const code = await withStore(dataDir(), async (store) => {
+        const agent = await resolveAgent(store, options.pc);
+        const made = createUnlockCode(agent.unlockKey, { pc: agent.pc, untilMs, nonce: randomUnlockNonce(), ...(options.serial ? { serial: options.serial } : {}) });
+        await store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'unlock_code.create', entry: { pc: agent.pc, serial: options.serial ?? null, untilMs } });
+        return made;
+      });
+      print(options.json, { pc: options.pc, serial: options.serial ?? null, code, validUntil: new Date(untilMs).toISOString() },
+        `${code}   (PC ${options.pc}${options.serial ? `, stick ${options.serial}` : ', any removable device'}, until ${new Date(untilMs).toLocaleString()}; one use)`);
     });
 
   return program;
