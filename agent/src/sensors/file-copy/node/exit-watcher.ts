@@ -72,11 +72,12 @@ export class ExitWatcher {
     this.#closed = true;
     clearTimeout(this.#reconcileTimer);
     await this.#watcher?.close();
-    for (const [path, pending] of this.#settling) {
-      clearTimeout(pending.timer);
-      void this.#hash(path);
-    }
+    const last = [...this.#settling];
     this.#settling.clear();
+    for (const [path, pending] of last) {
+      clearTimeout(pending.timer);
+      void this.#hash(path, pending.size);
+    }
   }
 
   /** Files settling, hashing or queued: 0 when everything seen so far has been reported. */
@@ -144,7 +145,8 @@ export class ExitWatcher {
     await this.#hash(path);
   }
 
-  async #hash(path: string): Promise<void> {
+  /** `lastSize`: when closing, a file that can no longer be read (stick ejected) is still recorded, unhashed. */
+  async #hash(path: string, lastSize?: number): Promise<void> {
     if (this.#inFlight.has(path)) return;
     this.#inFlight.add(path);
     try {
@@ -162,7 +164,12 @@ export class ExitWatcher {
         this.#options.onFile({ path, sizeBytes: after.size, sha256, operation: known ? 'modified' : 'created' });
       });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.#options.onError(error as Error);
+      if (lastSize !== undefined && !this.#known.get(path)?.reported) {
+        // Written, then the exit vanished before the file settled: the copy happened, its content is unknown.
+        this.#options.onFile({ path, sizeBytes: Math.max(lastSize, 0), sha256: '', operation: 'created' });
+      } else if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.#options.onError(error as Error);
+      }
     } finally {
       this.#inFlight.delete(path);
     }

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitWatcher, type LandedFile } from './exit-watcher.ts';
+import { Limiter } from './hash.ts';
+
+async function until(probe: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function watcher(root: string, files: LandedFile[], sinceMs = Date.now() - 2_000) {
+  return new ExitWatcher({
+    root, sinceMs, settleMs: 100, reconcileQuietMs: 200, maxDepth: 8, ignored: (p) => p.startsWith('.Trash'),
+    hashing: new Limiter(2), onFile: (f) => files.push(f), onError: (e) => { throw e; },
+  });
+}
+
+describe('exit watcher', () => {
+  it('reports new files once with their hash, a changed file as modified, and skips files already there and ignored ones', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'exit-'));
+    writeFileSync(join(root, 'old.txt'), 'was on the stick before');
+    const files: LandedFile[] = [];
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const w = watcher(root, files, Date.now());
+    await w.start();
+    mkdirSync(join(root, 'folder/deeper'), { recursive: true });
+    writeFileSync(join(root, 'folder/deeper/new.txt'), 'copied');
+    mkdirSync(join(root, '.Trash-1000'));
+    writeFileSync(join(root, '.Trash-1000/x'), 'housekeeping');
+    await until(() => files.length === 1 && w.backlog === 0);
+    expect(files[0]).toEqual({ path: join(root, 'folder/deeper/new.txt'), sizeBytes: 6, sha256: createHash('sha256').update('copied').digest('hex'), operation: 'created' });
+    writeFileSync(join(root, 'folder/deeper/new.txt'), 'copied again');
+    await until(() => files.length === 2);
+    expect(files[1]).toMatchObject({ operation: 'modified', sizeBytes: 12 });
+    await w.reconcile();
+    await until(() => w.backlog === 0);
+    expect(files).toHaveLength(2);
+    await w.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('still records a file written just before its exit vanished, without a hash', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'exit-'));
+    const files: LandedFile[] = [];
+    const w = new ExitWatcher({
+      root, sinceMs: Date.now() - 2_000, settleMs: 60_000, reconcileQuietMs: 60_000, maxDepth: 8, ignored: () => false,
+      hashing: new Limiter(1), onFile: (f) => files.push(f), onError: () => undefined,
+    });
+    await w.start();
+    writeFileSync(join(root, 'last-second.csv'), 'x'.repeat(10));
+    await until(() => w.backlog === 1);
+    rmSync(root, { recursive: true, force: true });
+    await w.close();
+    await until(() => files.length === 1);
+    expect(files[0]).toMatchObject({ path: join(root, 'last-second.csv'), sha256: '', operation: 'created' });
+  });
+});
