@@ -3,20 +3,30 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { mailEvent, storeWithMails } from '../../store/sqlite/queries/mail-test-support.ts';
 import { mailRoutes } from './mail.ts';
+import type { Store } from '../../store/store.ts';
+
+type AuditInput = Parameters<Store['appendAudit']>[0];
 
 async function appWith(store: SqliteStore) {
   const app = Fastify();
   const seen: string[] = [];
+  const audit: AuditInput[] = [];
   mailRoutes(app, {
     db: store.db,
+    store: { appendAudit: async (entry: AuditInput) => { audit.push(entry); } } as unknown as Store,
+    now: () => 1234,
     requireRole: (role) => async (request, reply) => {
       seen.push(role);
-      const r = request as { headers: Record<string, string> };
-      if (r.headers['x-test-role'] !== 'auditor') await (reply as { code(n: number): { send(b: unknown): Promise<void> } }).code(401).send({ error: 'COLLECTOR_AUTH_REQUIRED' });
+      const r = request as { headers: Record<string, string>; webSession?: unknown };
+      if (r.headers['x-test-role'] !== 'auditor') {
+        await (reply as { code(n: number): { send(b: unknown): Promise<void> } }).code(401).send({ error: 'COLLECTOR_AUTH_REQUIRED' });
+        return;
+      }
+      r.webSession = { username: 'kato', role: 'auditor' };
     },
   });
   await app.ready();
-  return { app, seen };
+  return { app, seen, audit };
 }
 
 const auditor = { 'x-test-role': 'auditor' };
@@ -28,16 +38,22 @@ describe('/api/mail', () => {
 
   it('searches by keyword for auditors and refuses anonymous callers', async () => {
     store = await storeWithMails([
-      mailEvent(1, { subject: '社外秘 設計図', attachments: [{ fileName: '図面.dwg', contentType: 'application/acad', sizeBytes: 10, sha256: sha, inline: false }] }),
+      mailEvent(1, { subject: '社外秘 設計図', bodyExcerpt: '図面を送ります', attachments: [{ fileName: '図面.dwg', contentType: 'application/acad', sizeBytes: 10, sha256: sha, inline: false }] }),
       mailEvent(2, { subject: 'lunch' }),
     ]);
-    const { app, seen } = await appWith(store);
+    const { app, seen, audit } = await appWith(store);
     expect((await app.inject({ url: '/api/mail/messages?q=社外秘' })).statusCode).toBe(401);
     const ok = await app.inject({ url: `/api/mail/messages?q=${encodeURIComponent('社外秘')}&attachments=true`, headers: auditor });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().messages).toMatchObject([{ subject: '社外秘 設計図', attachments: [{ fileName: '図面.dwg', sha256: sha }] }]);
+    // the body is searched but only shown (and audited) when one mail is opened
+    expect(ok.json().messages[0].bodyExcerpt).toBeUndefined();
+    expect((await app.inject({ url: `/api/mail/messages?q=${encodeURIComponent('図面を送')}`, headers: auditor })).json().messages).toHaveLength(1);
+    expect(audit).toEqual([]);
     const id = ok.json().messages[0].id as number;
-    expect((await app.inject({ url: `/api/mail/messages/${id}`, headers: auditor })).json().message.subject).toBe('社外秘 設計図');
+    const opened = (await app.inject({ url: `/api/mail/messages/${id}`, headers: auditor })).json().message;
+    expect(opened).toMatchObject({ subject: '社外秘 設計図', bodyExcerpt: '図面を送ります' });
+    expect(audit).toEqual([{ timeMs: 1234, actor: 'kato', action: 'mail.open', entry: { eventId: opened.eventId, pc: 'PC-ACCT-07', agentId: 'agent-1', seq: 1 } }]);
     expect((await app.inject({ url: '/api/mail/messages/999', headers: auditor })).statusCode).toBe(404);
     expect((await app.inject({ url: `/api/mail/attachments?sha256=${sha}`, headers: auditor })).json().sightings).toHaveLength(1);
     expect(seen.every((role) => role === 'auditor')).toBe(true);

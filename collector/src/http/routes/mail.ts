@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { getMail, mailSearchTerms, mailsWithAttachment, searchMails } from '../../store/sqlite/queries/mail.ts';
-import type { RouteDeps } from './deps.ts';
+import { required, type RouteDeps } from './deps.ts';
+import { actorOf } from './request-context.ts';
 
 const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
 
@@ -34,8 +35,15 @@ function invalid(reply: FastifyReply, error: z.ZodError) {
   return reply.code(problem.httpStatus).send({ error: problem.code, message: problem.message });
 }
 
-/** Sent-mail log: keyword search, one mail in full, and where a file (by SHA-256) was mailed. Read-only: auditors. */
+/**
+ * Sent-mail log: keyword search, one mail in full, and where a file (by SHA-256) was mailed. Read-only: auditors.
+ * Search results leave the body excerpt out (the search still looks in it); opening one mail returns it and is
+ * written to the audit log as `mail.open`, as in the combined log.
+ */
 export function mailRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const store = required(deps.store, 'store');
+  const now = deps.now ?? Date.now;
+
   app.get('/api/mail/messages', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = MessagesQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
@@ -44,7 +52,10 @@ export function mailRoutes(app: FastifyInstance, deps: RouteDeps): void {
       text: q.q, pc: q.pc, user: q.user, verdict: q.verdict, withAttachments: q.attachments === 'true',
       fromMs: q.from, toMs: q.to, beforeId: q.before, limit: q.limit,
     });
-    return { messages, next: messages.length === q.limit ? messages[messages.length - 1]?.id : undefined };
+    return {
+      messages: messages.map(({ bodyExcerpt: _body, ...message }) => message),
+      next: messages.length === q.limit ? messages[messages.length - 1]?.id : undefined,
+    };
   });
 
   app.get('/api/mail/messages/:id', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
@@ -55,6 +66,10 @@ export function mailRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const problem = new CollectorError('COLLECTOR_NOT_FOUND', `mail ${parsed.data.id}`);
       return reply.code(problem.httpStatus).send({ error: problem.code, message: problem.message });
     }
+    await store.appendAudit({
+      timeMs: now(), actor: actorOf(request).username, action: 'mail.open',
+      entry: { eventId: message.eventId, pc: message.pc, agentId: message.agentId, seq: message.seq },
+    });
     return { message };
   });
 
