@@ -131,6 +131,9 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
   const executable = join(outDir, process.platform === 'win32' ? `${spec.name}.exe` : spec.name);
   copyFileSync(process.execPath, executable);
   chmodSync(executable, 0o755);
+  // Linux: drop the symbol table before injecting (about 12 MB smaller; Debian policy wants stripped binaries).
+  // The SEA fuse is a string in .rodata and survives. macOS/Windows: the binary is re-signed instead (README).
+  if (process.platform === 'linux') execFileSync('strip', ['--strip-unneeded', executable]);
   const postject = join(dirname(requireFromAgent.resolve('postject/package.json')), 'dist', 'cli.js');
   const machO = process.platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [];
   execFileSync(process.execPath, [postject, executable, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', seaFuse, ...machO], { stdio: 'pipe' });
