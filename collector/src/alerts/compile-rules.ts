@@ -1,7 +1,7 @@
 import type { AlertRule, PolicySet, Severity } from '@mamori/policies';
 import { compileAllowList } from './allow-list.ts';
 import { SiteCalendars, localTime } from './calendar.ts';
-import { compileCondition } from './field-match.ts';
+import { compileCondition, compilePath, type FieldPath } from './field-match.ts';
 import { wildcardMatcher } from './wildcard.ts';
 
 type Scalar = string | number | boolean;
@@ -18,10 +18,10 @@ export interface CompiledRule {
   kind: string;
   severity: Severity;
   color: string | undefined;
-  fields: { path: string[]; test: (values: Scalar[]) => boolean }[];
+  fields: { path: FieldPath; test: (values: Scalar[]) => boolean }[];
   watchLists: string[] | undefined;
-  unless: { paths: string[][]; allowed: (value: string) => boolean }[];
-  threshold: { moreThan: number; windowMs: number; sumPath: string[] | undefined; sumLabel: string; per: ('user' | 'pc')[] } | undefined;
+  unless: { paths: FieldPath[]; allowed: (value: string) => boolean }[];
+  threshold: { moreThan: number; windowMs: number; sumPath: FieldPath | undefined; sumLabel: string; per: ('user' | 'pc')[] } | undefined;
   when: 'any' | 'off_hours' | 'working_hours';
   offHoursRaise: number;
   foldWindowMs: number;
@@ -42,20 +42,21 @@ export interface CompiledAlertPolicy {
 }
 
 const split = (path: string) => path.split('.');
+const compiled = (path: string) => compilePath(path);
 
 function compileRule(rule: AlertRule, policy: PolicySet, allowLists: Map<string, (value: string) => boolean>): CompiledRule {
   const threshold = rule.threshold;
   return {
     id: rule.id, name: rule.name, kind: rule.match.kind, severity: rule.severity, color: rule.color,
-    fields: Object.entries(rule.match.fields).map(([path, condition]) => ({ path: split(path), test: compileCondition(condition) })),
+    fields: Object.entries(rule.match.fields).map(([path, condition]) => ({ path: compiled(path), test: compileCondition(condition) })),
     watchLists: rule.match.watch_lists,
     unless: rule.unless_allowed.map((entry) => {
       const lists = entry.lists.map((name) => allowLists.get(name)!);
-      return { paths: (Array.isArray(entry.field) ? entry.field : [entry.field]).map(split), allowed: (value: string) => lists.some((list) => list(value)) };
+      return { paths: (Array.isArray(entry.field) ? entry.field : [entry.field]).map(compiled), allowed: (value: string) => lists.some((list) => list(value)) };
     }),
     threshold: threshold && {
       moreThan: threshold.more_than, windowMs: threshold.window, per: threshold.per,
-      sumPath: threshold.sum ? split(threshold.sum) : undefined,
+      sumPath: threshold.sum ? compiled(threshold.sum) : undefined,
       sumLabel: threshold.sum ? (split(threshold.sum).at(-1)!.replace(/_bytes$|Bytes$/, ' bytes').replace(/_/g, ' ')) : '',
     },
     when: rule.when, offHoursRaise: rule.off_hours_raise, foldWindowMs: rule.fold_window ?? policy.alerts.fold_window,

@@ -6,24 +6,42 @@ function camel(segment: string): string {
   return segment.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
+/** A field path compiled once: each segment as written and in camelCase (payload keys are camelCase). */
+export type FieldPath = readonly { name: string; camel: string }[];
+
+export function compilePath(path: string | readonly string[]): FieldPath {
+  return (typeof path === 'string' ? path.split('.') : path).map((name) => ({ name, camel: camel(name) }));
+}
+
+function isScalar(value: unknown): value is Scalar {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
 /**
  * Every leaf value at a dotted path of an event payload. Lists are walked element by element, so
  * `attachments.inline` yields one value per attachment. Segments may be snake_case (as in YAML) or camelCase.
  */
-export function fieldValues(payload: unknown, path: readonly string[]): Scalar[] {
-  let current: unknown[] = [payload];
-  for (const segment of path) {
-    const next: unknown[] = [];
-    for (const item of current) {
-      if (item === null || typeof item !== 'object') continue;
-      const record = item as Record<string, unknown>;
-      const value = segment in record ? record[segment] : record[camel(segment)];
-      if (Array.isArray(value)) next.push(...value);
-      else if (value !== undefined && value !== null) next.push(value);
-    }
-    current = next;
+export function fieldValues(payload: unknown, path: FieldPath | readonly string[]): Scalar[] {
+  const compiled: FieldPath = typeof path[0] === 'string' ? compilePath(path as readonly string[]) : path as FieldPath;
+  const out: Scalar[] = [];
+  collect(payload, compiled, 0, out);
+  return out;
+}
+
+function collect(value: unknown, path: FieldPath, depth: number, out: Scalar[]): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collect(item, path, depth, out);
+    return;
   }
-  return current.filter((v): v is Scalar => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+  if (depth === path.length) {
+    if (isScalar(value)) out.push(value);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  const segment = path[depth]!;
+  const next = record[segment.camel] ?? record[segment.name];
+  if (next !== undefined && next !== null) collect(next, path, depth + 1, out);
 }
 
 function same(a: Scalar, b: Scalar): boolean {

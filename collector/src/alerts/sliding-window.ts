@@ -1,12 +1,3 @@
-/** One counted event inside a window. */
-interface Entry {
-  timeMs: number;
-  value: number;
-  eventId: number;
-  /** Already part of an alert, so it is not counted into a second one. */
-  reported: boolean;
-}
-
 /** What a window holds around one event time. */
 export interface WindowState {
   /** Sum of values (or count, when every value is 1) within (timeMs − window, timeMs]. */
@@ -20,11 +11,16 @@ export interface WindowState {
  * A sliding window of events for one key (rule × user × PC), by event time. Entries stay sorted, so a late
  * event from an agent's backlog still lands in the right place; entries older than the newest minus the window
  * are dropped, keeping memory bounded by the event rate. Events usually arrive in time order, so the common
- * path is O(1): running totals and a head index instead of scans and splices.
+ * path is O(1): running totals and a head index instead of scans and splices. Entries live in parallel number
+ * arrays, not objects: a day-long window per user holds many, and objects would keep the GC busy.
  */
 export class SlidingWindow {
   readonly #windowMs: number;
-  #entries: Entry[] = [];
+  #times: number[] = [];
+  #values: number[] = [];
+  #ids: number[] = [];
+  /** 1 when the entry is already part of an alert, so it is not counted into a second one. */
+  #reported: number[] = [];
   #head = 0;
   #sum = 0;
   #unreported = 0;
@@ -34,20 +30,28 @@ export class SlidingWindow {
   }
 
   get size(): number {
-    return this.#entries.length - this.#head;
+    return this.#times.length - this.#head;
   }
 
   get newestMs(): number {
-    return this.size > 0 ? this.#entries.at(-1)!.timeMs : Number.NEGATIVE_INFINITY;
+    return this.size > 0 ? this.#times[this.#times.length - 1]! : Number.NEGATIVE_INFINITY;
   }
 
   add(timeMs: number, value: number, eventId: number): WindowState {
-    const entries = this.#entries;
-    let index = entries.length;
-    while (index > this.#head && entries[index - 1]!.timeMs > timeMs) index -= 1;
-    const entry = { timeMs, value, eventId, reported: false };
-    if (index === entries.length) entries.push(entry);
-    else entries.splice(index, 0, entry);
+    const times = this.#times;
+    let index = times.length;
+    while (index > this.#head && times[index - 1]! > timeMs) index -= 1;
+    if (index === times.length) {
+      times.push(timeMs);
+      this.#values.push(value);
+      this.#ids.push(eventId);
+      this.#reported.push(0);
+    } else {
+      times.splice(index, 0, timeMs);
+      this.#values.splice(index, 0, value);
+      this.#ids.splice(index, 0, eventId);
+      this.#reported.splice(index, 0, 0);
+    }
     this.#sum += value;
     this.#unreported += 1;
     this.evict(this.newestMs);
@@ -57,15 +61,17 @@ export class SlidingWindow {
   /** Drops entries that can no longer fall inside any window ending at or after `newestMs`. */
   evict(newestMs: number): void {
     const cutoff = newestMs - this.#windowMs;
-    const entries = this.#entries;
-    while (this.#head < entries.length && entries[this.#head]!.timeMs <= cutoff) {
-      const entry = entries[this.#head]!;
-      this.#sum -= entry.value;
-      if (!entry.reported) this.#unreported -= 1;
+    const times = this.#times;
+    while (this.#head < times.length && times[this.#head]! <= cutoff) {
+      this.#sum -= this.#values[this.#head]!;
+      if (this.#reported[this.#head] === 0) this.#unreported -= 1;
       this.#head += 1;
     }
-    if (this.#head > 1024 && this.#head * 2 > entries.length) {
-      this.#entries = entries.slice(this.#head);
+    if (this.#head > 1024 && this.#head * 2 > times.length) {
+      this.#times = times.slice(this.#head);
+      this.#values = this.#values.slice(this.#head);
+      this.#ids = this.#ids.slice(this.#head);
+      this.#reported = this.#reported.slice(this.#head);
       this.#head = 0;
     }
   }
@@ -73,14 +79,18 @@ export class SlidingWindow {
   stateAt(timeMs: number): WindowState {
     if (this.size === 0) return { total: 0, count: 0, firstMs: timeMs };
     // In-order arrival: the window ending at the newest event is everything kept.
-    if (timeMs >= this.newestMs) return { total: this.#sum, count: this.size, firstMs: this.#entries[this.#head]!.timeMs };
+    if (timeMs >= this.newestMs) return { total: this.#sum, count: this.size, firstMs: this.#times[this.#head]! };
+    const from = timeMs - this.#windowMs;
     let total = 0;
     let count = 0;
     let firstMs = timeMs;
-    for (const entry of this.#inRange(timeMs)) {
-      total += entry.value;
+    for (let i = this.#head; i < this.#times.length; i += 1) {
+      const t = this.#times[i]!;
+      if (t > timeMs) break;
+      if (t <= from) continue;
+      total += this.#values[i]!;
       count += 1;
-      firstMs = Math.min(firstMs, entry.timeMs);
+      firstMs = Math.min(firstMs, t);
     }
     return { total, count, firstMs };
   }
@@ -91,24 +101,15 @@ export class SlidingWindow {
     let firstMs = timeMs;
     const from = timeMs - this.#windowMs;
     // Walk back from the newest: unreported entries are almost always the last few.
-    for (let i = this.#entries.length - 1; i >= this.#head && this.#unreported > 0; i -= 1) {
-      const entry = this.#entries[i]!;
-      if (entry.timeMs > timeMs || entry.reported) continue;
-      if (entry.timeMs <= from) break;
-      entry.reported = true;
+    for (let i = this.#times.length - 1; i >= this.#head && this.#unreported > 0; i -= 1) {
+      const t = this.#times[i]!;
+      if (t > timeMs || this.#reported[i] === 1) continue;
+      if (t <= from) break;
+      this.#reported[i] = 1;
       this.#unreported -= 1;
-      eventIds.push(entry.eventId);
-      firstMs = Math.min(firstMs, entry.timeMs);
+      eventIds.push(this.#ids[i]!);
+      firstMs = Math.min(firstMs, t);
     }
     return { eventIds: eventIds.reverse(), firstMs };
-  }
-
-  *#inRange(timeMs: number): Generator<Entry> {
-    const from = timeMs - this.#windowMs;
-    for (let i = this.#head; i < this.#entries.length; i += 1) {
-      const entry = this.#entries[i]!;
-      if (entry.timeMs > timeMs) break;
-      if (entry.timeMs > from) yield entry;
-    }
   }
 }

@@ -32,30 +32,51 @@ export interface SmtpSettings {
 }
 
 /**
- * nodemailer over SMTP, one connection per mail. Not pooled on purpose: nodemailer's pool holds queued messages
- * back after connection errors, so a send could stay pending long after the server came back; a fresh connection
- * per mail always settles (timeouts below) and the outbox does the retrying.
+ * nodemailer over SMTP with a small pool of reused connections (a new connection per mail costs more than the
+ * mail). The pool must not retry on its own: `maxRequeues: 0` hands every failure straight back, so the outbox
+ * alone decides about retries and nothing is sent behind its back. A send that has not settled after
+ * `stuckMs` closes the pool (which fails whatever it still holds) and starts a fresh one.
  */
 export class SmtpMailTransport implements MailTransport {
-  readonly #from: string;
-  readonly #transport: Transporter;
+  readonly #settings: SmtpSettings;
+  readonly #stuckMs: number;
+  #transport: Transporter;
 
-  constructor(settings: SmtpSettings) {
-    this.#from = settings.from;
-    this.#transport = nodemailer.createTransport({
-      host: settings.host, port: settings.port, secure: settings.secure,
+  constructor(settings: SmtpSettings, stuckMs = 60_000) {
+    this.#settings = settings;
+    this.#stuckMs = stuckMs;
+    this.#transport = this.#create();
+  }
+
+  #create(): Transporter {
+    const settings = this.#settings;
+    return nodemailer.createTransport({
+      host: settings.host, port: settings.port, secure: settings.secure, pool: true, maxConnections: 4, maxMessages: 500, maxRequeues: 0,
       connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 15_000,
       ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
-    });
+    } as Parameters<typeof nodemailer.createTransport>[0]);
   }
 
   async send(mail: OutgoingMail): Promise<{ response: string }> {
-    const info = await this.#transport.sendMail({
-      from: this.#from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId,
-      headers: { 'Auto-Submitted': 'auto-generated', 'X-Mamori-Outbox': mail.messageId },
+    const transport = this.#transport;
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        if (this.#transport === transport) this.#transport = this.#create();
+        transport.close();
+        reject(new Error(`SMTP send did not settle within ${this.#stuckMs} ms`));
+      }, this.#stuckMs);
     });
-    if ((info.rejected ?? []).length > 0) throw Object.assign(new Error(`recipient refused: ${info.response}`), { responseCode: 550 });
-    return { response: info.response ?? '' };
+    try {
+      const info = await Promise.race([stuck, transport.sendMail({
+        from: this.#settings.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId,
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      })]);
+      if ((info.rejected ?? []).length > 0) throw Object.assign(new Error(`recipient refused: ${info.response}`), { responseCode: 550 });
+      return { response: info.response ?? '' };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): void {

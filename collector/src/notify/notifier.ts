@@ -68,7 +68,7 @@ export class Notifier {
     this.#now = options.now ?? Date.now;
     this.#retry = options.retry ?? { initialMs: 1_000, maxMs: 60_000 };
     this.#tickMs = options.tickMs ?? 500;
-    this.#concurrency = options.concurrency ?? 4;
+    this.#concurrency = options.concurrency ?? 8;
     this.#messageDomain = domainOf(options.from) || 'mamori.invalid';
     this.#onError = options.onError ?? (() => undefined);
     this.#policy = policy;
@@ -168,27 +168,35 @@ export class Notifier {
   }
 
   async #deliverLoop(): Promise<void> {
+    const batch = this.#concurrency * 8;
     do {
       this.#again = false;
-      const now = this.#now();
-      if (now < this.#pausedUntil) return;
-      const due = dueOutbox(this.#db, now, this.#concurrency * 8);
-      for (let i = 0; i < due.length; i += this.#concurrency) {
-        const chunk = due.slice(i, i + this.#concurrency);
-        const outcomes = await Promise.all(chunk.map((mail) => this.#sendOne(mail)));
-        if (outcomes.includes('retry')) {
-          // The server is down or busy: pause the whole outbox (doubling per failed round), don't hammer it.
-          this.#failedRounds += 1;
-          this.#pausedUntil = this.#now() + Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(20, this.#failedRounds - 1));
-          return;
+      if (this.#now() < this.#pausedUntil) return;
+      const due = dueOutbox(this.#db, this.#now(), batch);
+      let next = 0;
+      let failed = false;
+      let sent = false;
+      // Up to `concurrency` mails in flight; each worker takes the next as soon as one is done.
+      const worker = async () => {
+        while (!failed && next < due.length) {
+          const outcome = await this.#sendOne(due[next++]!);
+          if (outcome === 'retry') failed = true;
+          else if (outcome === 'sent') sent = true;
         }
-        if (this.#failedRounds > 0) {
-          // The server is back: what waited out its own backoff goes now.
-          this.#failedRounds = 0;
-          if (retryOutboxNow(this.#db, this.#now()) > 0) this.#again = true;
-        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.#concurrency, due.length) }, worker));
+      if (failed) {
+        // The server is down or busy: pause the whole outbox (doubling per failed round), don't hammer it.
+        this.#failedRounds += 1;
+        this.#pausedUntil = this.#now() + Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(20, this.#failedRounds - 1));
+        return;
       }
-      if (due.length === this.#concurrency * 8) this.#again = true;
+      if (sent && this.#failedRounds > 0) {
+        // The server is back: what waited out its own backoff goes now.
+        this.#failedRounds = 0;
+        if (retryOutboxNow(this.#db, this.#now()) > 0) this.#again = true;
+      }
+      if (due.length === batch) this.#again = true;
     } while (this.#again);
   }
 
