@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitWatcher, type LandedFile } from './exit-watcher.ts';
+import { ExitWatcher, timestampSlackMs, type LandedFile } from './exit-watcher.ts';
 import { Limiter } from './hash.ts';
 
 async function until(probe: () => boolean): Promise<void> {
@@ -26,7 +26,7 @@ describe('exit watcher', () => {
     const root = mkdtempSync(join(tmpdir(), 'exit-'));
     writeFileSync(join(root, 'old.txt'), 'was on the stick before');
     const files: LandedFile[] = [];
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await new Promise((resolve) => setTimeout(resolve, timestampSlackMs + 100));
     const w = watcher(root, files, Date.now());
     await w.start();
     mkdirSync(join(root, 'folder/deeper'), { recursive: true });

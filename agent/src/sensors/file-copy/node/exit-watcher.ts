@@ -4,6 +4,9 @@ import { Limiter, sha256File } from './hash.ts';
 import { chokidarTreeWatch, nativeTreeWatch, type TreeWatch } from './tree-watch.ts';
 
 /** One file that landed on an exit, hashed. */
+/** How far a new file's ctime may lag the moment its exit was seen (coarse kernel clock, FAT granularity). */
+export const timestampSlackMs = 2_000;
+
 export interface LandedFile {
   path: string;
   sizeBytes: number;
@@ -209,7 +212,9 @@ export class ExitWatcher {
         }
         const known = this.#known.get(path);
         if (known && known.size === stats.size && known.mtimeMs === stats.mtimeMs) continue;
-        if (!known && stats.ctimeMs < this.#options.sinceMs) {
+        // File timestamps come from the kernel's coarse clock (and FAT keeps them in 10 ms / 2 s steps), so a file
+        // written just as the exit appeared can carry a time slightly before `sinceMs`: allow for that.
+        if (!known && stats.ctimeMs < this.#options.sinceMs - timestampSlackMs) {
           this.#known.set(path, { size: stats.size, mtimeMs: stats.mtimeMs, reported: false });
           continue;
         }

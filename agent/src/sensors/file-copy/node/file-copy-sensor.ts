@@ -69,12 +69,12 @@ export class ChokidarFileCopySensor implements Sensor {
     this.#emit = emit;
     const { mounts } = this.#options;
     const unsubscribeMounts = mounts.subscribe(({ type, mount }) => {
-      if (type === 'mounted' && this.#policy().removable) void this.#add(mount.mountPoint, 'removable', this.#now() - 2_000, mount.device);
+      if (type === 'mounted' && this.#policy().removable) void this.#add(mount.mountPoint, 'removable', this.#now(), mount.device);
       if (type === 'unmounted') void this.#remove(mount.mountPoint);
     });
     const unsubscribePolicy = this.#options.policy.subscribe(() => void this.#syncExits());
     for (const mount of mounts.current()) {
-      if (this.#policy().removable) await this.#add(mount.mountPoint, 'removable', this.#now() - 2_000, mount.device);
+      if (this.#policy().removable) await this.#add(mount.mountPoint, 'removable', this.#now(), mount.device);
     }
     await this.#syncExits();
     // Exit folders created later (OneDrive set up after the agent started) and shares mounted later.
