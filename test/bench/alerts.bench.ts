@@ -4,6 +4,7 @@
 // alert insert transaction (alert), a bare nodemailer send to the same server (email), and the engine with the
 // events' kinds matching no rule (rules: dispatch cost only).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -18,7 +19,7 @@ import { migrate } from '../../collector/src/store/sqlite/migrate.ts';
 import { recordAlert } from '../../collector/src/store/sqlite/queries/alerts.ts';
 import { createEnrollmentToken } from '../../collector/src/tokens.ts';
 import { enrollTestAgent } from '../harness/agent.ts';
-import { initTestCollector, waitFor } from '../harness/collector.ts';
+import { initTestCollector, tempDir, waitFor } from '../harness/collector.ts';
 
 /** The SMTP server in a child process; `onMail` gets each accepted message. */
 async function startSink(onMail: (mail: { acceptedMs: number; subject: string; messageId: string }) => void): Promise<{ port: number; child: ChildProcess }> {
@@ -82,9 +83,11 @@ async function endToEnd(): Promise<{ alert: number[]; email: number[] }> {
   return { alert, email };
 }
 
-/** The bare cost of storing an alert: one insert transaction with folding lookup, on a file database. */
+/** The bare cost of storing an alert: one insert transaction with folding lookup, on a file database like the store's. */
 function alertCeiling(): number[] {
-  const db = new Database(':memory:');
+  const db = new Database(join(tempDir('alerts-ceiling'), 'ceiling.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
   migrate(db);
   const samples: number[] = [];
   for (let i = 0; i < EVENTS; i += 1) {
