@@ -2,7 +2,7 @@ import { AgentConfigSchema, runAgent, type RunningAgent } from '@mamori/agent';
 import { afterEach, describe, expect, it } from 'vitest';
 import { blockFromDraft } from '../../agent/src/local/tray/common/block-notifier.ts';
 import { enrollTestAgent } from '../harness/agent.ts';
-import { startTestCollector, waitFor, type TestCollector } from '../harness/collector.ts';
+import { startTestCollector, waitFor } from '../harness/collector.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
