@@ -89,14 +89,16 @@ export class AlertService {
   }
 
   handleEvents(events: IngestedEvent[]): void {
+    const candidates: AlertCandidate[] = [];
     for (const { stored, event } of events) {
       this.#guard(() => {
         const engineEvent: EngineEvent = {
           id: stored.id, agentId: stored.agentId, pc: stored.pc, user: stored.user, timeMs: stored.timeMs, kind: stored.kind, payload: payloadOf(event),
         };
-        this.#record(this.engine.evaluate(engineEvent));
+        candidates.push(...this.engine.evaluate(engineEvent));
       });
     }
+    this.#guard(() => this.#record(candidates));
   }
 
   checkOffline(): void {
@@ -109,12 +111,17 @@ export class AlertService {
 
   #record(candidates: AlertCandidate[]): void {
     if (candidates.length === 0) return;
-    const feed = alertFeed(this.#deps.db);
-    for (const candidate of candidates) {
-      const { alert, created } = recordAlert(this.#deps.db, candidate, this.#now());
-      feed.emit('alert', alert);
-      if (created) this.#guard(() => this.notifier.alertCreated(alert));
-    }
+    const db = this.#deps.db;
+    // One transaction per ingested batch: a burst that fires on every event costs one commit, not one each; and
+    // an alert and its queued mails commit together, so a crash cannot keep one and lose the other.
+    const alerts = db.transaction(() => candidates.map((candidate) => {
+      const { alert, created, escalatedFrom } = recordAlert(db, candidate, this.#now());
+      if (created) this.notifier.alertCreated(alert);
+      else if (escalatedFrom) this.notifier.alertEscalated(alert, escalatedFrom);
+      return alert;
+    }))();
+    const feed = alertFeed(db);
+    for (const alert of alerts) feed.emit('alert', alert);
   }
 
   #guard(work: () => void): void {

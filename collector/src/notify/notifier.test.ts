@@ -145,6 +145,23 @@ describe('Notifier', () => {
     expect(outboxMails(db)[0]!.failedMs).not.toBeNull();
   });
 
+  it('mails a folded alert once it becomes urgent for a recipient, and only then', async () => {
+    const { db, transport, notifier, clock } = setup({ groups: { managers: groups.managers } });
+    const candidate = {
+      ruleId: 'device_blocked', ruleName: 'USB device blocked', kind: 'device', severity: 'medium' as const, color: '#fbc02d', pc: 'PC-1', user: 'sato',
+      agentId: 'a', title: 'USB device blocked', firstMs: clock.now, lastMs: clock.now, count: 1, eventIds: [], foldWindowMs: 3_600_000,
+    };
+    const first = recordAlert(db, candidate, clock.now);
+    notifier.alertCreated(first.alert);
+    const again = recordAlert(db, { ...candidate, lastMs: clock.now + 1 }, clock.now);
+    expect(again.escalatedFrom).toBeUndefined();
+    const raised = recordAlert(db, { ...candidate, severity: 'high', color: '#f57c00', lastMs: clock.now + 2 }, clock.now);
+    expect(raised).toMatchObject({ created: false, escalatedFrom: 'medium', alert: { severity: 'high', count: 3 } });
+    notifier.alertEscalated(raised.alert, raised.escalatedFrom!);
+    await notifier.deliver();
+    expect(transport.sent.map((m) => m.subject)).toEqual(['[HIGH] PC-1 sato: USB device blocked']);
+  });
+
   it('schedules daily digests at the local time', () => {
     expect(new Date(nextDailyAt(Date.parse('2026-03-03T10:10:00+09:00'), '08:00', 'Asia/Tokyo')).toISOString()).toBe('2026-03-03T23:00:00.000Z');
     expect(new Date(nextDailyAt(Date.parse('2026-03-03T07:10:00+09:00'), '08:00', 'Asia/Tokyo')).toISOString()).toBe('2026-03-02T23:00:00.000Z');

@@ -61,6 +61,7 @@ export class Notifier {
   #again = false;
   #pausedUntil = 0;
   #failedRounds = 0;
+  #stopped = false;
 
   constructor(options: NotifierOptions, policy: NotificationsPolicy) {
     this.#db = options.db;
@@ -101,6 +102,27 @@ export class Notifier {
     if (immediate > 0) this.kick();
   }
 
+  /**
+   * A folded alert rose in severity (a watched user joined in, it went on into the night): recipients for whom it
+   * is now urgent but was not before get the immediate mail they would have had for a new alert that severe.
+   */
+  alertEscalated(alert: Alert, from: Alert['severity']): void {
+    const before = routeAlert({ ...alert, severity: from }, this.#policy);
+    const now = this.#now();
+    const { max, per } = this.#policy.rate_limit;
+    let immediate = 0;
+    for (const [recipient, route] of routeAlert(alert, this.#policy)) {
+      if (route !== 'immediate' || before.get(recipient) === 'immediate') continue;
+      if (recentMailsFor(this.#db, recipient, now - per).count >= max) {
+        enqueueForLater(this.#db, recipient, 'overflow', alert.id, now);
+      } else {
+        this.#queueMail(recipient, 'immediate', composeImmediate(alert, this.#publicUrl, this.#policy.timezone), [alert.id], now);
+        immediate += 1;
+      }
+    }
+    if (immediate > 0) this.kick();
+  }
+
   /** Moves due digests and "N more" summaries into the outbox. */
   flushQueues(): void {
     const now = this.#now();
@@ -130,8 +152,11 @@ export class Notifier {
     return this.#delivering;
   }
 
+  /** Starts delivery on the next turn of the event loop, so a caller's open transaction has committed by then. */
   kick(): void {
-    this.deliver().catch(this.#onError);
+    setImmediate(() => {
+      if (!this.#stopped) this.deliver().catch(this.#onError);
+    });
   }
 
   async tick(): Promise<void> {
@@ -148,6 +173,7 @@ export class Notifier {
 
   /** Stops the timer and waits for mails in flight (their outcome is recorded before this resolves). */
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#delivering?.catch(() => undefined);

@@ -12,7 +12,7 @@ const alertColumns = `id, rule_id AS ruleId, rule_name AS ruleName, kind, severi
 
 function statements(db: Database.Database) {
   return {
-    foldTarget: db.prepare(`SELECT id, severity_rank AS rank, count FROM alerts
+    foldTarget: db.prepare(`SELECT id, severity_rank AS rank, severity, count FROM alerts
       WHERE fold_key = ? AND status != 'resolved' AND last_ms >= ? AND first_ms <= ? ORDER BY id DESC LIMIT 1`),
     insert: db.prepare(`INSERT INTO alerts (rule_id, rule_name, kind, severity, severity_rank, color, pc, user, agent_id, title, count,
       first_ms, last_ms, fold_key, fold_window_ms, created_ms, updated_ms)
@@ -49,13 +49,15 @@ export function foldKey(candidate: Pick<AlertCandidate, 'ruleId' | 'pc' | 'user'
  * Stores a candidate: folds it into the open alert of the same rule + PC + user whose time span lies within the
  * fold window of it, else opens a new alert. One transaction, so concurrent writers cannot open two.
  */
-export function recordAlert(db: Database.Database, candidate: AlertCandidate, nowMs: number): { alert: Alert; created: boolean } {
+export function recordAlert(
+  db: Database.Database, candidate: AlertCandidate, nowMs: number,
+): { alert: Alert; created: boolean; escalatedFrom?: Severity } {
   const st = s(db);
   return db.transaction(() => {
     const key = foldKey(candidate);
     const rank = severityRank(candidate.severity);
     const target = st.foldTarget.get(key, candidate.firstMs - candidate.foldWindowMs, candidate.lastMs + candidate.foldWindowMs) as
-      { id: number; rank: number; count: number } | undefined;
+      { id: number; rank: number; count: number; severity: Severity } | undefined;
     let id: number;
     if (target) {
       id = target.id;
@@ -70,7 +72,8 @@ export function recordAlert(db: Database.Database, candidate: AlertCandidate, no
         room -= st.link.run(id, eventId).changes;
       }
     }
-    return { alert: st.get.get(id) as Alert, created: !target };
+    const alert = st.get.get(id) as Alert;
+    return target && rank > target.rank ? { alert, created: false, escalatedFrom: target.severity } : { alert, created: !target };
   }).immediate();
 }
 
