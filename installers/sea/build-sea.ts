@@ -82,6 +82,8 @@ export interface SeaSpec {
   addons: () => [string, string][];
   /** Folders the program reads at run time, by repository path (copied to the same path under the app root). */
   resources: string[];
+  /** Resources shipped when present (the console's build; without it the collector serves a placeholder page). */
+  optionalResources?: string[];
 }
 
 export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
@@ -94,7 +96,7 @@ export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
   },
   collector: {
     name: 'mamori-collector', entry: join(here, 'collector-entry.ts'),
-    resources: ['collector/src/store/sqlite/migrations', 'console/dist', 'policies/default'],
+    resources: ['collector/src/store/sqlite/migrations', 'policies/default'], optionalResources: ['console/dist'],
     addons: () => [
       ['better_sqlite3.node', join(dirname(requireFromAgent.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')],
     ],
@@ -144,9 +146,12 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
     addons.push(join(outDir, file));
   }
   const resources: string[] = [];
-  for (const folder of spec.resources) {
+  for (const folder of [...spec.resources, ...(spec.optionalResources ?? [])]) {
     const source = join(repo, folder);
-    if (!existsSync(source)) throw new Error(`${folder} is missing (console/dist: run the console build first)`);
+    if (!existsSync(source)) {
+      if (spec.optionalResources?.includes(folder)) continue;
+      throw new Error(`${folder} is missing`);
+    }
     cpSync(source, join(outDir, folder), { recursive: true });
     resources.push(join(outDir, folder));
   }
