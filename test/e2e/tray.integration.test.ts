@@ -88,6 +88,11 @@ describe.skipIf(!haveChromium)('tray page in Chromium, agent ↔ collector', () 
   it('sends a request for access that shows up in the collector, and brings the approval back to the page', async () => {
     const item = page.locator('#block-list li[data-kind="device"]');
     await item.locator('textarea').fill('Visitor brought the signed contract on this stick');
+    // Another block arriving while the employee types: it is shown, and the half-written reason stays.
+    agent.tray.notifier.notify({ kind: 'upload', message: 'Personal cloud storage is not allowed.', rule: 'upload.categories.personal_cloud', subject: 'sales-2026.xlsx' });
+    await expect.poll(() => page.locator('#block-list li[data-kind="upload"] .subject').textContent(), { timeout: 10_000 }).toBe('sales-2026.xlsx');
+    expect(await page.locator('#block-list li[data-kind="upload"] form').isHidden()).toBe(true);
+    expect(await item.locator('textarea').inputValue()).toBe('Visitor brought the signed contract on this stick');
     await item.locator('button[type="submit"]').click();
     const request = page.locator('#request-list li');
     await expect.poll(() => request.getAttribute('data-status'), { timeout: 10_000 }).toBe('pending');

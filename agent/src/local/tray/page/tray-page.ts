@@ -114,10 +114,18 @@ export const trayScript = `'use strict';
     $('pc').textContent = state.pc;
     $('device-mode').textContent = t.modes[state.deviceMode] || state.deviceMode;
     const list = $('block-list');
+    const pendingDevices = new Set(state.requests.filter((r) => r.status === 'pending').map((r) => r.device.vendorId + ':' + r.device.productId + ':' + r.device.serial));
+    // Rebuild the block list only when it changes, so an update never takes away a reason being typed.
+    const listKey = lang + '|' + state.notifications.map((n) => n.id).join(',') + '|' + [...pendingDevices].join(',');
+    if (list.dataset.key !== listKey) renderBlocks(t, list, pendingDevices, listKey);
+    renderRequests(t);
+  }
+
+  function renderBlocks(t, list, pendingDevices, listKey) {
+    list.dataset.key = listKey;
     const openForms = new Map();
     list.querySelectorAll('li').forEach((li) => { const ta = li.querySelector('textarea'); if (ta && !li.querySelector('form').hidden) openForms.set(li.dataset.id, ta.value); });
     list.replaceChildren();
-    const pendingDevices = new Set(state.requests.filter((r) => r.status === 'pending').map((r) => r.device.vendorId + ':' + r.device.productId + ':' + r.device.serial));
     for (const n of [...state.notifications].reverse()) {
       const li = $('block-item').content.firstElementChild.cloneNode(true);
       li.dataset.id = n.id;
@@ -148,6 +156,9 @@ export const trayScript = `'use strict';
     for (const n of state.notifications) seen.add(n.id);
     first = false;
     $('no-blocks').hidden = state.notifications.length > 0;
+  }
+
+  function renderRequests(t) {
     const requests = $('request-list');
     requests.replaceChildren();
     for (const r of [...state.requests].reverse()) {
