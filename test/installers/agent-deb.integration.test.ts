@@ -143,6 +143,12 @@ describe.skipIf(!haveTools)('agent .deb', () => {
     const lifecycle = (collector.app.store.db.prepare("SELECT bytes FROM events WHERE agent_id = ? AND kind = 'lifecycle' ORDER BY seq").all(agentId) as { bytes: Buffer }[])
       .map((r) => decodeEvent(r.bytes).lifecycle!);
     expect(lifecycle.find((l) => l.kind === 'UNINSTALLED')?.detail).toMatch(/package removed/);
+    // …and the collector raises it, as it raised the stop before.
+    const login = await collector.app.http.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin', password: collector.adminPassword } });
+    const cookie = `mamori_session=${login.cookies.find((c) => c.name === 'mamori_session')!.value}`;
+    const raised = async () => ((await collector.app.http.inject({ method: 'GET', url: '/api/alerts?limit=100', headers: { cookie } })).json() as { alerts: { ruleId: string; pc: string }[] }).alerts;
+    await waitFor(async () => (await raised()).some((a) => a.ruleId === 'agent_uninstalled'), 20_000, 'agent_uninstalled alert');
+    expect((await raised()).map((a) => a.ruleId)).toEqual(expect.arrayContaining(['agent_stopped', 'agent_uninstalled']));
 
     await dpkg(root, ['-P', 'mamori-agent']);
     expect(existsSync(join(root, 'var/lib/mamori'))).toBe(false);
