@@ -119,7 +119,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   if (which !== 'agent' && which !== 'collector' && which !== 'all') throw new Error('usage: build-deb.ts agent|collector|all [outDir]');
   const outDir = resolve(process.argv[3] ?? join(here, 'dist'));
   mkdirSync(outDir, { recursive: true });
-  for (const kind of which === 'all' ? (['agent', 'collector'] as const) : [which]) {
+  const kinds: DebKind[] = which === 'all' ? ['agent', 'collector'] : [which];
+  for (const kind of kinds) {
     process.stdout.write(`${JSON.stringify(await buildDeb(kind, outDir))}\n`);
   }
 }
