@@ -21,3 +21,23 @@ describe('SlidingWindow', () => {
     expect(w.takeUnreported(950).eventIds).toEqual([4]);
   });
 });
+
+describe('SlidingWindow with late (backlog) events', () => {
+  it('gives the same totals as a brute-force count for events arriving out of order', () => {
+    const windowMs = 1_000;
+    const window = new SlidingWindow(windowMs);
+    const seen: { t: number; v: number }[] = [];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 2_000; i += 1) {
+      const t = Math.floor(i * 3 + random() * 400 - (i % 50 === 0 ? 900 : 0));
+      const v = 1 + Math.floor(random() * 5);
+      const state = window.add(t, v, i);
+      seen.push({ t, v });
+      const newest = Math.max(...seen.map((e) => e.t));
+      const inWindow = seen.filter((e) => e.t > t - windowMs && e.t <= t && e.t > newest - windowMs);
+      expect(state.count).toBe(inWindow.length);
+      expect(state.total).toBe(inWindow.reduce((sum, e) => sum + e.v, 0));
+    }
+  });
+});

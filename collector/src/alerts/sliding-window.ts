@@ -39,8 +39,10 @@ export class SlidingWindow {
 
   add(timeMs: number, value: number, eventId: number): WindowState {
     const times = this.#times;
+    // Insertion point after every entry ≤ timeMs: O(1) for in-order events, binary search for a backlog's late ones
+    // (a linear scan here made a day-long window quadratic when thousands of PCs drain backlogs at once).
     let index = times.length;
-    while (index > this.#head && times[index - 1]! > timeMs) index -= 1;
+    if (index > this.#head && times[index - 1]! > timeMs) index = this.#upperBound(timeMs);
     if (index === times.length) {
       times.push(timeMs);
       this.#values.push(value);
@@ -81,18 +83,24 @@ export class SlidingWindow {
     // In-order arrival: the window ending at the newest event is everything kept.
     if (timeMs >= this.newestMs) return { total: this.#sum, count: this.size, firstMs: this.#times[this.#head]! };
     const from = timeMs - this.#windowMs;
+    // Late event: bound the window by binary search and sum only the entries inside it.
+    const start = this.#upperBound(from);
+    const end = this.#upperBound(timeMs);
     let total = 0;
-    let count = 0;
-    let firstMs = timeMs;
-    for (let i = this.#head; i < this.#times.length; i += 1) {
-      const t = this.#times[i]!;
-      if (t > timeMs) break;
-      if (t <= from) continue;
-      total += this.#values[i]!;
-      count += 1;
-      firstMs = Math.min(firstMs, t);
+    for (let i = start; i < end; i += 1) total += this.#values[i]!;
+    return { total, count: end - start, firstMs: end > start ? this.#times[start]! : timeMs };
+  }
+
+  /** First index (≥ head) whose time is > `timeMs`. */
+  #upperBound(timeMs: number): number {
+    let low = this.#head;
+    let high = this.#times.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.#times[middle]! > timeMs) high = middle;
+      else low = middle + 1;
     }
-    return { total, count, firstMs };
+    return low;
   }
 
   /** Marks the window's unreported entries as reported and returns their event ids (the alert's new events). */
@@ -101,9 +109,9 @@ export class SlidingWindow {
     let firstMs = timeMs;
     const from = timeMs - this.#windowMs;
     // Walk back from the newest: unreported entries are almost always the last few.
-    for (let i = this.#times.length - 1; i >= this.#head && this.#unreported > 0; i -= 1) {
+    for (let i = this.#upperBound(timeMs) - 1; i >= this.#head && this.#unreported > 0; i -= 1) {
       const t = this.#times[i]!;
-      if (t > timeMs || this.#reported[i] === 1) continue;
+      if (this.#reported[i] === 1) continue;
       if (t <= from) break;
       this.#reported[i] = 1;
       this.#unreported -= 1;
