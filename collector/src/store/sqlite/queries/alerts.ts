@@ -12,7 +12,7 @@ const alertColumns = `id, rule_id AS ruleId, rule_name AS ruleName, kind, severi
 
 function statements(db: Database.Database) {
   return {
-    foldTarget: db.prepare(`SELECT id, severity_rank AS rank, severity, count FROM alerts
+    foldTarget: db.prepare(`SELECT id, severity_rank AS rank, severity, count, linked_count AS linked FROM alerts
       WHERE fold_key = ? AND status != 'resolved' AND last_ms >= ? AND first_ms <= ? ORDER BY id DESC LIMIT 1`),
     insert: db.prepare(`INSERT INTO alerts (rule_id, rule_name, kind, severity, severity_rank, color, pc, user, agent_id, title, count,
       first_ms, last_ms, fold_key, fold_window_ms, created_ms, updated_ms)
@@ -22,7 +22,7 @@ function statements(db: Database.Database) {
       severity = CASE WHEN @rank > severity_rank THEN @severity ELSE severity END,
       color = CASE WHEN @rank > severity_rank THEN @color ELSE color END,
       severity_rank = MAX(severity_rank, @rank) WHERE id = @id`),
-    linked: db.prepare('SELECT COUNT(*) AS n FROM alert_events WHERE alert_id = ?'),
+    addLinked: db.prepare('UPDATE alerts SET linked_count = linked_count + ? WHERE id = ?'),
     link: db.prepare('INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?, ?)'),
     get: db.prepare(`SELECT ${alertColumns} FROM alerts WHERE id = ?`),
     acknowledge: db.prepare(`UPDATE alerts SET status = 'acknowledged', acknowledged_by = @by, acknowledged_ms = @nowMs,
@@ -57,7 +57,7 @@ export function recordAlert(
     const key = foldKey(candidate);
     const rank = severityRank(candidate.severity);
     const target = st.foldTarget.get(key, candidate.firstMs - candidate.foldWindowMs, candidate.lastMs + candidate.foldWindowMs) as
-      { id: number; rank: number; count: number; severity: Severity } | undefined;
+      { id: number; rank: number; count: number; linked: number; severity: Severity } | undefined;
     let id: number;
     if (target) {
       id = target.id;
@@ -66,11 +66,15 @@ export function recordAlert(
       id = Number(st.insert.run({ ...candidate, rank, foldKey: key, nowMs }).lastInsertRowid);
     }
     if (candidate.eventIds.length > 0) {
-      let room = maxLinkedEvents - (target ? (st.linked.get(id) as { n: number }).n : 0);
+      let room = maxLinkedEvents - (target?.linked ?? 0);
+      let added = 0;
       for (const eventId of candidate.eventIds) {
         if (room <= 0) break;
-        room -= st.link.run(id, eventId).changes;
+        const changes = st.link.run(id, eventId).changes;
+        room -= changes;
+        added += changes;
       }
+      if (added > 0) st.addLinked.run(added, id);
     }
     const alert = st.get.get(id) as Alert;
     return target && rank > target.rank ? { alert, created: false, escalatedFrom: target.severity } : { alert, created: !target };
