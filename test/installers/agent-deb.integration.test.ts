@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeEvent } from '@mamori/proto';
@@ -44,14 +44,18 @@ describe.skipIf(!haveTools)('agent .deb', () => {
   let built: DebBuild;
   let collector: TestCollector;
   const root = testRoot();
+  const outDir = tempDir('deb-out');
 
   beforeAll(async () => {
-    built = await buildDeb('agent', tempDir('deb-out'));
+    built = await buildDeb('agent', outDir);
     collector = await startTestCollector();
   }, 240_000);
 
   afterAll(async () => {
     await collector?.close();
+    // The package and its staging tree are ~200 MB: do not leave them behind.
+    rmSync(outDir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('passes lintian without errors', { timeout: 300_000 }, async () => {

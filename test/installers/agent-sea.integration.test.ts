@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeEvent } from '@mamori/proto';
@@ -18,17 +18,21 @@ describe('single-executable agent', () => {
   let collector: TestCollector;
   let child: ChildProcess | undefined;
   const stateDir = tempDir('sea-agent');
+  const buildDir = tempDir('sea-build');
   // Only the executable's own folder: nothing from the repository can be picked up by accident.
   const env = { PATH: '/usr/bin:/bin', HOME: stateDir };
 
   beforeAll(async () => {
-    sea = await buildAgentSea(join(tempDir('sea-build'), 'out'));
+    sea = await buildAgentSea(join(buildDir, 'out'));
     collector = await startTestCollector();
   }, 180_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     await collector?.close();
+    // ~90 MB per build: do not leave them behind.
+    rmSync(buildDir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   const events = (agentId: string) => (collector.app.store.db.prepare('SELECT kind, bytes FROM events WHERE agent_id = ? ORDER BY seq').all(agentId) as { kind: string; bytes: Buffer }[])

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,10 +15,11 @@ const haveTools = ensureDebianPackages(['dpkg-dev', 'lintian'], ['dpkg-deb', 'li
 describe.skipIf(!haveTools)('collector .deb', () => {
   let built: DebBuild;
   const root = tempDir('deb-collector-root');
+  const outDir = tempDir('deb-collector-out');
   let child: ReturnType<typeof spawn> | undefined;
 
   beforeAll(async () => {
-    built = await buildDeb('collector', tempDir('deb-collector-out'));
+    built = await buildDeb('collector', outDir);
     mkdirSync(join(root, 'var/lib/dpkg/info'), { recursive: true });
     mkdirSync(join(root, 'var/lib/dpkg/updates'), { recursive: true });
     writeFileSync(join(root, 'var/lib/dpkg/status'), '');
@@ -26,6 +27,8 @@ describe.skipIf(!haveTools)('collector .deb', () => {
 
   afterAll(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(outDir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('passes lintian without errors', { timeout: 300_000 }, async () => {
