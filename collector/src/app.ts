@@ -8,6 +8,7 @@ import { buildHttpServer } from './http/server.ts';
 import { createGrpcServer } from './ingest/grpc-server.ts';
 import { SessionRegistry } from './ingest/sessions.ts';
 import { PolicyService } from './policy-service.ts';
+import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 
@@ -18,6 +19,8 @@ export interface CollectorApp {
   hub: CollectorHub;
   sessions: SessionRegistry;
   policy: PolicyService;
+  /** Derives query tables and alerts from stored events; `projector.idle()` waits until it caught up. */
+  projector: Projector;
   http: FastifyInstance;
   grpc: grpc.Server;
   /** Binds both servers; returns the actual ports (0 in config = any free port). */
@@ -39,8 +42,10 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   await policy.load();
   // Alerts: rules run on every event the hub reports; timers (offline check, mail delivery) start with listen().
   const alerts = createAlertService({ config, store, hub, policy, now });
+  // Ingest stores evidence and acknowledges; the projector then fills the query tables and feeds the alerts.
+  const projector = new Projector(store, hub);
   const { server: grpcServer, credentials } = createGrpcServer({
-    store, hub, sessions, policy, now, collectorName: config.name,
+    store, hub, sessions, policy, now, collectorName: config.name, onStored: projector.notify,
     limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
     tls,
   });
@@ -61,7 +66,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   });
 
   return {
-    config, tls, store, hub, sessions, policy, http, grpc: grpcServer,
+    config, tls, store, hub, sessions, policy, projector, http, grpc: grpcServer,
     async listen() {
       const grpcPort = await new Promise<number>((resolve, reject) => {
         grpcServer.bindAsync(`${config.grpc.host}:${config.grpc.port}`, credentials, (error, port) => (error ? reject(error) : resolve(port)));
@@ -71,17 +76,19 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const port = typeof address === 'object' && address ? address.port : config.http.port;
       const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
       await alerts.start(config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`);
+      projector.notify(); // catch up on anything stored but not yet projected before a crash or restart
       return { grpcPort, httpUrl: `${useHttps ? 'https' : 'http'}://${host}:${port}/` };
     },
     async close() {
       clearInterval(exceptionWatcher);
-      await alerts.stop();
       stopAccessOutcomes();
       for (const session of sessions.all()) session.close();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => { grpcServer.forceShutdown(); resolve(); }, 2_000);
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
+      await projector.stop();
+      await alerts.stop();
       await http.close();
       await store.close();
     },

@@ -1,15 +1,11 @@
 import { EventEmitter } from 'node:events';
-import type { Event__Output } from '@mamori/proto';
-import type { IntegrityFinding, StoredEvent } from './store/types.ts';
+import type { IntegrityFinding, ProjectedEvent } from './store/types.ts';
 
 /** A stored event with its decoded form, as the alert engine and live views receive it. */
-export interface IngestedEvent {
-  stored: StoredEvent;
-  event: Event__Output;
-}
+export type IngestedEvent = ProjectedEvent;
 
 interface HubEvents {
-  /** Events just stored, in seq order per agent. */
+  /** Events just stored and projected into the query tables, in storage order. */
   events: [IngestedEvent[]];
   /** Something the collector noticed about an agent's evidence (tamper, gaps, re-enrollment). */
   integrity: [IntegrityFinding];

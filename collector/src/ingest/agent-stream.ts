@@ -16,6 +16,8 @@ export interface StreamDeps {
   policy: PolicyService;
   limits: BatchLimits;
   now: () => number;
+  /** Called after events were stored (the projector derives query tables and alerts from them). */
+  onStored: () => void;
 }
 
 type Call = ServerDuplexStream<AgentMessage__Output, CollectorMessage>;
@@ -120,10 +122,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       current.lastHash = verdict.batch.lastHash;
     }
     call.write({ ack: { lastSeq: verdict.batch.lastSeq } });
-    if (inserted.length > 0) {
-      const bySeq = new Map(verdict.batch.events.map((e) => [e.seq, e.event]));
-      deps.hub.emit('events', inserted.map((stored) => ({ stored, event: bySeq.get(stored.seq)! })));
-    }
+    if (inserted.length > 0) deps.onStored();
   };
 
   call.on('data', (message: AgentMessage__Output) => {

@@ -1,6 +1,6 @@
 import type {
   AcceptedBatch, AgentRecord, AuditEntry, BatchRecord, DeviceExceptionRecord, HeartbeatUpdate, IntegrityFinding,
-  NewAgent, PolicyVersionRecord, Role, StoredEvent, TokenRecord, TokenUse,
+  NewAgent, PolicyVersionRecord, ProjectedEvent, Role, StoredEvent, TokenRecord, TokenUse,
 } from './types.ts';
 
 /**
@@ -30,6 +30,12 @@ export interface Store {
   eventHash(agentId: string, seq: number): Promise<Buffer | undefined>;
   /** Stores a verified batch and moves the chain head; events already stored are skipped. Returns rows inserted. */
   appendBatch(batch: AcceptedBatch, receivedMs: number): Promise<{ inserted: StoredEvent[] }>;
+  /**
+   * Fills the per-kind query tables (indexers) for stored events not yet projected, oldest first, at most
+   * `limit`, in one transaction with the projection cursor (so each event is projected exactly once, also across
+   * crashes). Returns them decoded, for the alert engine and live views. Empty when caught up.
+   */
+  projectPending(limit: number): Promise<ProjectedEvent[]>;
   recordIntegrityFinding(finding: IntegrityFinding): Promise<void>;
   listIntegrityFindings(agentId?: string): Promise<IntegrityFinding[]>;
 

@@ -124,3 +124,9 @@ export interface HeartbeatUpdate {
   sensors: { name: string; state: string; detail: string }[];
   journalBacklog: number;
 }
+
+/** A stored event with its decoded form, as the projector hands it to the alert engine and live views. */
+export interface ProjectedEvent {
+  stored: StoredEvent;
+  event: Event__Output;
+}

@@ -52,7 +52,7 @@ export async function consoleTestServer(pcs: string[] = ['PC-ACCT-07']): Promise
   };
 }
 
-/** Stores events for one agent the way ingest does (exact bytes, indexers in the same transaction). */
+/** Stores events for one agent the way ingest does (exact bytes), then projects them into the query tables. */
 export async function ingest(store: SqliteStore, agentId: string, events: Event[]): Promise<void> {
   await store.appendBatch({
     agentId, firstSeq: Number(events[0]!.seq), lastSeq: Number(events.at(-1)!.seq),
@@ -63,6 +63,7 @@ export async function ingest(store: SqliteStore, agentId: string, events: Event[
       return { seq: Number(event.seq), bytes, hash: Buffer.alloc(32, i), event: decoded, kind: eventKind(decoded) };
     }),
   }, day);
+  await store.projectPending(Number.MAX_SAFE_INTEGER); // fill the query tables, as the projector does
 }
 
 /** A file-copy event at minute `seq` of the test day. */

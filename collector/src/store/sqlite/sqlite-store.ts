@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { ZERO_HASH } from '@mamori/proto';
+import { ZERO_HASH, decodeEvent, type Event__Output } from '@mamori/proto';
 import type { Store } from '../store.ts';
 import type {
   AcceptedBatch, AgentRecord, AuditEntry, BatchRecord, DeviceExceptionRecord, HeartbeatUpdate, IntegrityFinding,
-  NewAgent, PolicyVersionRecord, Role, StoredEvent, TokenRecord, TokenUse,
+  NewAgent, PolicyVersionRecord, ProjectedEvent, Role, StoredEvent, TokenRecord, TokenUse,
 } from '../types.ts';
 import { eventIndexers } from './indexers/index.ts';
 import type { StoredEventRef } from './indexer.ts';
@@ -30,6 +30,8 @@ const eventColumns = 'id, agent_id AS agentId, seq, pc, time_ms AS timeMs, recei
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly #s;
+  /** Events decoded at ingest, kept until projected so they are not decoded twice (bounded: see appendBatch). */
+  readonly #decoded = new Map<number, Event__Output>();
   readonly #indexers: Map<string, ((ref: StoredEventRef, event: AcceptedBatch['events'][number]['event']) => void)[]>;
 
   constructor(path: string) {
@@ -84,6 +86,9 @@ export class SqliteStore implements Store {
         VALUES (@id, @pc, @serial, @mode, @untilMs, @reason, @createdBy, @createdMs)`),
       activeExceptions: db.prepare(`SELECT id, pc, serial, mode, until_ms AS untilMs, reason, created_by AS createdBy,
         created_ms AS createdMs, revoked_ms AS revokedMs FROM device_exceptions WHERE pc = ? AND until_ms > ? AND revoked_ms IS NULL ORDER BY created_ms`),
+      pending: db.prepare(`SELECT ${eventColumns} FROM events WHERE id > ? ORDER BY id LIMIT ?`),
+      projectedThrough: db.prepare("SELECT CAST(value AS INTEGER) AS id FROM meta WHERE key = 'projected_through'"),
+      setProjectedThrough: db.prepare("INSERT INTO meta (key, value) VALUES ('projected_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
       exceptionsAfter: db.prepare('SELECT rowid AS cursor, pc FROM device_exceptions WHERE rowid > ? ORDER BY rowid'),
     };
     this.#indexers = new Map();
@@ -168,13 +173,29 @@ export class SqliteStore implements Store {
           user: event.user, hash: item.hash, bytes: item.bytes,
         };
         inserted.push(stored);
-        for (const index of this.#indexers.get(item.kind) ?? []) {
-          index({ eventId: id, agentId: batch.agentId, pc: event.pc, seq: item.seq, timeMs: event.timeMs, user: event.user }, event);
-        }
+        if (this.#decoded.size < 200_000) this.#decoded.set(id, event);
       }
       this.#s.insertBatch.run(batch.agentId, batch.firstSeq, batch.lastSeq, batch.prevHash, batch.lastHash, batch.signature, receivedMs);
       this.#s.moveHead.run(batch.lastSeq, batch.lastHash, batch.agentId, batch.lastSeq);
       return { inserted };
+    })();
+  }
+
+  async projectPending(limit: number): Promise<ProjectedEvent[]> {
+    return this.db.transaction(() => {
+      const through = (this.#s.projectedThrough.get() as { id: number } | undefined)?.id ?? 0;
+      const rows = this.#s.pending.all(through, limit) as StoredEvent[];
+      const projected: ProjectedEvent[] = [];
+      for (const stored of rows) {
+        const event = this.#decoded.get(stored.id) ?? decodeEvent(stored.bytes);
+        this.#decoded.delete(stored.id);
+        for (const index of this.#indexers.get(stored.kind) ?? []) {
+          index({ eventId: stored.id, agentId: stored.agentId, pc: stored.pc, seq: stored.seq, timeMs: stored.timeMs, user: stored.user }, event);
+        }
+        projected.push({ stored, event });
+      }
+      if (rows.length > 0) this.#s.setProjectedThrough.run(rows.at(-1)!.id);
+      return projected;
     })();
   }
 

@@ -30,5 +30,6 @@ export async function storeWithMails(events: Event[]): Promise<SqliteStore> {
       return { seq: Number(event.seq), bytes, hash: Buffer.alloc(32, i), event: decoded, kind: eventKind(decoded) };
     }),
   }, Date.now());
+  await store.projectPending(Number.MAX_SAFE_INTEGER); // fill the query tables, as the projector does
   return store;
 }
