@@ -71,7 +71,7 @@ async function connect(sim: SimAgent, address: string, caPem: string): Promise<{
   let failed: (e: unknown) => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => { finished = resolve; failed = reject; });
   const pump = () => {
-    while (inFlight < 4 && next < sim.batches.length) {
+    while (inFlight < 8 && next < sim.batches.length) {
       call.write({ batch: sim.batches[next]! });
       next += 1;
       inFlight += 1;

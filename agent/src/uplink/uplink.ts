@@ -187,7 +187,7 @@ export class Uplink {
   #pump(): void {
     const call = this.#call;
     if (!call || !this.#ready) return;
-    const maxInFlight = this.#o.maxInFlight ?? 4;
+    const maxInFlight = this.#o.maxInFlight ?? 8;
     while (this.#inFlight.length < maxInFlight && this.#cursor <= this.#o.journal.lastSeq) {
       this.#refill();
       const allowance = Math.min(this.#o.batchSize, Math.floor(this.#tokens));

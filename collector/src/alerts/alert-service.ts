@@ -114,7 +114,7 @@ export class AlertService {
     const db = this.#deps.db;
     // One transaction per ingested batch: a burst that fires on every event costs one commit, not one each; and
     // an alert and its queued mails commit together, so a crash cannot keep one and lose the other.
-    const alerts = db.transaction(() => candidates.map((candidate) => {
+    const alerts = db.transaction(() => mergeCandidates(candidates).map((candidate) => {
       const { alert, created, escalatedFrom } = recordAlert(db, candidate, this.#now());
       if (created) this.notifier.alertCreated(alert);
       else if (escalatedFrom) this.notifier.alertEscalated(alert, escalatedFrom);
@@ -131,4 +131,30 @@ export class AlertService {
       this.#onError(error);
     }
   }
+}
+
+/**
+ * Folds candidates of one batch that would fold into the same alert anyway (same rule, PC, user and severity,
+ * within the fold window) before they reach the database: a burst that fires on every event — 500 print jobs
+ * over a daily page limit — becomes one fold with 500 events instead of 500 round trips.
+ */
+export function mergeCandidates(candidates: AlertCandidate[]): AlertCandidate[] {
+  const merged: AlertCandidate[] = [];
+  const open = new Map<string, AlertCandidate>();
+  for (const candidate of candidates) {
+    const key = JSON.stringify([candidate.ruleId, candidate.pc, candidate.user, candidate.severity]);
+    const into = open.get(key);
+    if (into && candidate.firstMs <= into.lastMs + into.foldWindowMs && candidate.lastMs >= into.firstMs - into.foldWindowMs) {
+      into.count += candidate.count;
+      into.eventIds = into.eventIds.concat(candidate.eventIds);
+      into.firstMs = Math.min(into.firstMs, candidate.firstMs);
+      into.lastMs = Math.max(into.lastMs, candidate.lastMs);
+      into.title = candidate.title;
+      continue;
+    }
+    const copy = { ...candidate, eventIds: [...candidate.eventIds] };
+    open.set(key, copy);
+    merged.push(copy);
+  }
+  return merged;
 }

@@ -19,7 +19,7 @@ export class Projector {
   constructor(store: Store, hub: CollectorHub, options: { chunk?: number; onError?: (error: unknown) => void } = {}) {
     this.#store = store;
     this.#hub = hub;
-    this.#chunk = options.chunk ?? 2_000;
+    this.#chunk = options.chunk ?? 500;
     this.#onError = options.onError ?? ((error) => process.stderr.write(`projector: ${(error as Error).message}\n`));
   }
 
