@@ -146,7 +146,7 @@ export function mergeCandidates(candidates: AlertCandidate[]): AlertCandidate[] 
     const into = open.get(key);
     if (into && candidate.firstMs <= into.lastMs + into.foldWindowMs && candidate.lastMs >= into.firstMs - into.foldWindowMs) {
       into.count += candidate.count;
-      into.eventIds = into.eventIds.concat(candidate.eventIds);
+      for (const id of candidate.eventIds) into.eventIds.push(id);
       into.firstMs = Math.min(into.firstMs, candidate.firstMs);
       into.lastMs = Math.max(into.lastMs, candidate.lastMs);
       into.title = candidate.title;
