@@ -33,7 +33,7 @@ function makeBatches(agentId: string, key: SimAgent['key'], count: number): SimA
     const prevHash = hash;
     const events: Buffer[] = [];
     for (let s = seq; s < Math.min(seq + BATCH, count + 1); s += 1) {
-      const bytes = encodeEvent({ seq: s, timeMs: Date.now(), agentId, pc: `PC-${agentId.slice(-6)}`, ...sampleEvent(s) });
+      const bytes = encodeEvent({ seq: s, timeMs: Date.now(), agentId, pc: `PC-${agentId.slice(-6)}`, ...sampleEvent(s), user: `user-${agentId.slice(-6)}` });
       hash = chainHash(hash, bytes);
       events.push(bytes);
     }
