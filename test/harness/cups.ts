@@ -119,8 +119,17 @@ export class CupsHarness {
     this.#process = undefined;
   }
 
+  /** lpadmin, retried briefly: right after start-up cupsd can drop the first admin connection under load. */
   lpadmin(args: string[]): void {
-    execFileSync('lpadmin', args, { env: this.env, stdio: 'pipe' });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        execFileSync('lpadmin', args, { env: this.env, stdio: 'pipe' });
+        return;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        execFileSync('sleep', ['0.25']);
+      }
+    }
   }
 
   /** Submits a file with `lp`; returns the CUPS job id. `asUser` sets the requesting user (lp -U). */
