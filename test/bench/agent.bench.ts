@@ -1,7 +1,7 @@
 // bench:agent — the agent's idle RSS and CPU over a window (60 s by default), and its CPU while journaling 1,000
 // events/s. Measured from /proc/<pid> of a real agent process (real sensors for this OS, enrolled to a local
 // collector). The comparison in the same run: an idle bare `node` process (the runtime's own floor).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -34,20 +34,19 @@ async function measure(pid: number, seconds: number): Promise<{ cpuPct: number; 
   return { cpuPct: ((cpuTicks(pid) - c0) / clockTicks / elapsed) * 100, rssMb: peak };
 }
 
-async function startChild(args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startChild(args: string[], executable = process.execPath): Promise<ChildProcess> {
+  const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
   return child;
 }
 
-// Measure the agent as it ships: one bundled JS file (what the single executable embeds), not TypeScript
-// compiled on the fly by tsx, whose loader alone costs tens of MB.
+// Measure the agent as it ships: the single executable (Node SEA) that installers put on PCs, built here from the
+// real composition root plus a small driver (agent-child.ts) — not TypeScript compiled on the fly by tsx, whose
+// loader alone costs tens of MB.
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const child = join(repo, '.mamori', 'bench', 'agent-child.mjs');
-const bundled = spawnSync('npx', ['esbuild', 'test/bench/agent-child.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20',
-  `--outfile=${child}`, '--external:better-sqlite3', '--external:usb', '--external:systeminformation', '--log-level=error',
-  "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"], { cwd: repo, stdio: 'inherit' });
-if (bundled.status !== 0) throw new Error('esbuild bundle of the agent failed');
+const { buildSea, seaSpecs } = await import('../../installers/sea/build-sea.ts');
+const built = await buildSea({ ...seaSpecs.agent, entry: fileURLToPath(new URL('./agent-child.ts', import.meta.url)) }, join(repo, '.mamori', 'bench', 'agent-sea'));
+const child = built.executable;
 const collector = await startTestCollector();
 try {
   const baseline = await startChild(['-e', "process.stdout.write('ready\\n'); setInterval(() => {}, 1000)"]);
@@ -56,13 +55,13 @@ try {
   baseline.kill();
 
   const idleDir = await enrollTestAgent(await collector.token(), { hostname: 'PC-BENCH-IDLE' });
-  const idleAgent = await startChild([child, idleDir]);
+  const idleAgent = await startChild([idleDir], child);
   await new Promise((resolve) => setTimeout(resolve, 5000)); // let start-up (inventory, first sync) settle
   const idle = await measure(idleAgent.pid!, windowS);
   idleAgent.kill('SIGTERM');
 
   const busyDir = await enrollTestAgent(await collector.token(), { hostname: 'PC-BENCH-BUSY' });
-  const busyAgent = await startChild([child, busyDir, '1000']);
+  const busyAgent = await startChild([busyDir, '1000'], child);
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const busy = await measure(busyAgent.pid!, busyS);
   busyAgent.kill('SIGTERM');
