@@ -1,10 +1,11 @@
-import { decodeEvent, encodeEvent, eventKind, type Event } from '@mamori/proto';
+import type { Event } from '@mamori/proto';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../../auth/passwords.ts';
 import { CollectorHub } from '../../hub.ts';
 import { SessionRegistry } from '../../ingest/sessions.ts';
 import { PolicyService } from '../../policy-service.ts';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
+import { storeEvents } from '../../store/sqlite/test-support.ts';
 import { buildHttpServer } from '../server.ts';
 
 // Test support for the console's routes: the real HTTP server (sessions, CSRF, roles) over an in-memory store.
@@ -53,17 +54,8 @@ export async function consoleTestServer(pcs: string[] = ['PC-ACCT-07']): Promise
 }
 
 /** Stores events for one agent the way ingest does (exact bytes), then projects them into the query tables. */
-export async function ingest(store: SqliteStore, agentId: string, events: Event[]): Promise<void> {
-  await store.appendBatch({
-    agentId, firstSeq: Number(events[0]!.seq), lastSeq: Number(events.at(-1)!.seq),
-    prevHash: Buffer.alloc(32), lastHash: Buffer.alloc(32, 1), signature: Buffer.alloc(64),
-    events: events.map((event, i) => {
-      const bytes = encodeEvent(event);
-      const decoded = decodeEvent(bytes);
-      return { seq: Number(event.seq), bytes, hash: Buffer.alloc(32, i), event: decoded, kind: eventKind(decoded) };
-    }),
-  }, day);
-  await store.projectPending(Number.MAX_SAFE_INTEGER); // fill the query tables, as the projector does
+export function ingest(store: SqliteStore, agentId: string, events: Event[]): Promise<void> {
+  return storeEvents(store, agentId, events, day);
 }
 
 /** A file-copy event at minute `seq` of the test day. */
