@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ApiProvider, useApi } from './api/api-context.tsx';
 import type { ApiClient } from './api/client.ts';
 import type { Role, Session } from './api/types.ts';
+import { AccessRequestsView } from './features/access-requests/access-requests-view.tsx';
 import { AlertsView } from './features/alerts/alerts-view.tsx';
 import { AuditView } from './features/audit/audit-view.tsx';
 import { DashboardView } from './features/dashboard/dashboard-view.tsx';
@@ -18,6 +19,7 @@ const sections: { id: string; label: MessageKey; roles: Role[] }[] = [
   { id: 'dashboard', label: 'nav.dashboard', roles: ['admin', 'operator', 'auditor'] },
   { id: 'alerts', label: 'nav.alerts', roles: ['admin', 'operator', 'auditor'] },
   { id: 'pcs', label: 'nav.pcs', roles: ['admin', 'operator', 'auditor'] },
+  { id: 'requests', label: 'nav.requests', roles: ['admin', 'operator', 'auditor'] },
   { id: 'logs', label: 'nav.logs', roles: ['admin', 'operator', 'auditor'] },
   { id: 'policies', label: 'nav.policies', roles: ['admin', 'operator', 'auditor'] },
   { id: 'audit', label: 'nav.audit', roles: ['admin', 'auditor'] },
@@ -29,12 +31,17 @@ function numberParam(route: Route, name: string): number | undefined {
 }
 
 function CurrentView({ route, session }: { route: Route; session: Session }) {
-  const [section = 'alerts', pc] = route.path;
+  const [section = 'alerts', second] = route.path;
   const allowed = sections.find((s) => s.id === section)?.roles.includes(session.role) ?? false;
   if (!allowed) return <AlertsView role={session.role} />;
   switch (section) {
     case 'dashboard': return <DashboardView />;
-    case 'pcs': return pc ? <PcView key={pc} pc={pc} role={session.role} around={numberParam(route, 'around')} at={numberParam(route, 'at')} /> : <PcsView />;
+    case 'alerts': return <AlertsView role={session.role} focus={second && /^\d+$/.test(second) ? Number(second) : undefined} />;
+    case 'pcs': return second ? <PcView key={second} pc={second} role={session.role} around={numberParam(route, 'around')} at={numberParam(route, 'at')} /> : <PcsView />;
+    case 'requests': {
+      const pc = route.params.get('pc') ?? '';
+      return <AccessRequestsView key={pc} role={session.role} pc={pc} />;
+    }
     case 'logs': return <LogsView />;
     case 'policies': return <PoliciesView role={session.role} />;
     case 'audit': return <AuditView />;

@@ -27,6 +27,23 @@ export function href(path: string[], params: Record<string, string | number | un
   return `#/${path.map(encodeURIComponent).join('/')}${text ? `?${text}` : ''}`;
 }
 
+/**
+ * Alert mails link to `${publicUrl}/alerts/<id>`, a path, while the console routes by hash. For such a start-up path
+ * this gives the page to stay on (the console's root, keeping any prefix a reverse proxy put in front) and the hash
+ * route to open; undefined for every other path.
+ */
+export function hashRouteForPath(pathname: string): { base: string; hash: string } | undefined {
+  const match = /^(.*?)\/alerts(?:\/(\d+))?\/?$/.exec(pathname);
+  if (!match) return undefined;
+  return { base: `${match[1]}/`, hash: href(match[2] ? ['alerts', match[2]] : ['alerts']) };
+}
+
+/** Called once before the first render: rewrites `/alerts/<id>` to `/#/alerts/<id>` without a reload or history entry. */
+export function adoptPathRoute(location: Location = globalThis.location, history: History = globalThis.history): void {
+  const target = hashRouteForPath(location.pathname);
+  if (target) history.replaceState(history.state, '', `${target.base}${location.search}${target.hash}`);
+}
+
 export function navigate(path: string[], params: Record<string, string | number | undefined> = {}): void {
   globalThis.location.hash = href(path, params);
 }

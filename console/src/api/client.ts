@@ -1,5 +1,5 @@
 import type {
-  Alert, AlertEvent, AlertFilter, AlertSummary, AuditEntry, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
+  AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertSummary, AuditEntry, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   PcDetail, PcRow, PolicyProblem, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
 } from './types.ts';
 
@@ -38,6 +38,12 @@ export interface ApiClient {
   exceptions(pc: string): Promise<DeviceException[]>;
   grantException(input: { pc: string; mode: 'allow' | 'read_only' | 'audit'; untilMs: number; serial?: string; reason: string }): Promise<DeviceException>;
   unlockCode(input: { pc: string; untilMs: number; serial?: string }): Promise<{ code: string; untilMs: number }>;
+
+  accessRequests(filter: AccessRequestFilter): Promise<AccessRequest[]>;
+  /** Approves and creates the temporary device exception; ApiError 409 when someone decided it first. */
+  approveAccessRequest(id: number, input: { untilMs: number; mode: 'allow' | 'read_only'; note: string }): Promise<AccessRequest>;
+  /** ApiError 409 when someone decided it first. */
+  declineAccessRequest(id: number, note: string): Promise<AccessRequest>;
 
   logs(filter: LogFilter): Promise<{ entries: LogEntry[]; next: string | null }>;
   logEvent(eventId: number): Promise<TimelineEvent & { pc: string }>;
@@ -165,6 +171,16 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
       return (await call<{ exception: DeviceException }>('POST', '/api/exceptions', input)).exception;
     },
     unlockCode: (input) => call('POST', '/api/exceptions/unlock-code', input),
+
+    async accessRequests(filter) {
+      return (await call<{ requests: AccessRequest[] }>('GET', `/api/access-requests${queryString({ ...filter })}`)).requests;
+    },
+    async approveAccessRequest(id, input) {
+      return (await call<{ request: AccessRequest }>('POST', `/api/access-requests/${id}/approve`, input)).request;
+    },
+    async declineAccessRequest(id, note) {
+      return (await call<{ request: AccessRequest }>('POST', `/api/access-requests/${id}/decline`, { note })).request;
+    },
 
     logs: (filter) => call('GET', `/api/logs${queryString({ ...filter })}`),
     async logEvent(eventId) {

@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.ts';
-import type { Alert, PcRow, PolicyVersion, Session, TimelineEvent } from './types.ts';
+import type { AccessRequest, Alert, PcRow, PolicyVersion, Session, TimelineEvent } from './types.ts';
 
 // A scriptable ApiClient for component tests: canned answers, recorded calls, and a push() for live alerts.
 
@@ -8,6 +8,15 @@ export function sampleAlert(over: Partial<Alert> = {}): Alert {
     id: 1, ruleId: 'usb-copy', ruleName: 'Copy to USB', kind: 'file_copy', severity: 'critical', color: '#d32f2f', status: 'new',
     resolution: null, pc: 'PC-ACCT-07', user: 'tanaka', title: 'Copied 3 files to USB', count: 1, firstMs: Date.UTC(2026, 10, 22, 1),
     lastMs: Date.UTC(2026, 10, 22, 1), acknowledgedBy: null, acknowledgedMs: null, resolvedBy: null, resolvedMs: null, note: '', ...over,
+  };
+}
+
+export function sampleAccessRequest(over: Partial<AccessRequest> = {}): AccessRequest {
+  return {
+    id: 1, agentId: 'agent-1', requestId: 'req-1', pc: 'PC-ACCT-07', user: 'tanaka', timeMs: Date.UTC(2026, 10, 22, 1), subject: 'device',
+    reason: 'Visitor slides for the 14:00 meeting', blockedRule: 'device.default',
+    device: { vendorId: '0781', productId: '5581', serial: 'SN123', vendor: 'SanDisk', product: 'Ultra' },
+    status: 'pending', decidedBy: null, decidedMs: null, note: '', untilMs: null, exceptionId: null, sentMs: null, receivedMs: null, ...over,
   };
 }
 
@@ -56,6 +65,9 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     exceptions: async () => [],
     grantException: async (input) => ({ id: 'exc_1', pc: input.pc, serial: input.serial ?? null, mode: input.mode, untilMs: input.untilMs, reason: input.reason, createdBy: 'admin', createdMs: 0 }),
     unlockCode: async (input) => ({ code: 'ABCD-EFGH-JKMN-PQRS', untilMs: input.untilMs }),
+    accessRequests: async () => [],
+    approveAccessRequest: async (id, input) => sampleAccessRequest({ id, status: 'approved', decidedBy: 'admin', decidedMs: 0, note: input.note, untilMs: input.untilMs, exceptionId: 'exc_1' }),
+    declineAccessRequest: async (id, note) => sampleAccessRequest({ id, status: 'declined', decidedBy: 'admin', decidedMs: 0, note }),
     logs: async () => ({ entries: [], next: null }),
     logEvent: async (id) => ({ ...sampleEvent({ id }), pc: 'PC-ACCT-07' }),
     logsCsvUrl: () => '/api/logs/export.csv',

@@ -91,6 +91,36 @@ export interface DeviceException {
   createdMs: number;
 }
 
+export type AccessRequestStatus = 'pending' | 'approved' | 'declined';
+
+/** An employee's request from the tray to use a blocked device; every string but the ids came from the PC. */
+export interface AccessRequest {
+  id: number;
+  agentId: string;
+  requestId: string;
+  pc: string;
+  user: string;
+  timeMs: number;
+  subject: string;
+  reason: string;
+  blockedRule: string;
+  device: { vendorId: string; productId: string; serial: string; vendor: string; product: string };
+  status: AccessRequestStatus;
+  decidedBy: string | null;
+  decidedMs: number | null;
+  note: string;
+  untilMs: number | null;
+  exceptionId: string | null;
+  sentMs: number | null;
+  receivedMs: number | null;
+}
+
+export interface AccessRequestFilter {
+  status?: AccessRequestStatus | '';
+  pc?: string;
+  limit?: number;
+}
+
 export interface PcDetail {
   pc: Omit<PcRow, 'deviceMode' | 'deviceRule' | 'exceptionActive'>;
   device: { mode: string; message: string; rule: string; policyVersion: number; allow: { name: string; vendor_id?: string; product_id?: string; serial?: string; mode: string }[] };

@@ -10,3 +10,10 @@ export function fromLocalInput(text: string): number | undefined {
   const ms = new Date(text).getTime();
   return Number.isNaN(ms) ? undefined : ms;
 }
+
+/** Today at 17:00, or two hours from now if that is already past: the usual "until the visitor leaves". */
+export function defaultUntil(nowMs: number): number {
+  const d = new Date(nowMs);
+  d.setHours(17, 0, 0, 0);
+  return d.getTime() > nowMs + 10 * 60_000 ? d.getTime() : nowMs + 2 * 3_600_000;
+}

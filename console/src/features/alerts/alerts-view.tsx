@@ -7,13 +7,14 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
 import { AlertActions } from './alert-actions.tsx';
+import { AlertDetail } from './alert-detail.tsx';
 import { mergeAlert } from './alert-filter.ts';
 
 const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const statuses = ['new', 'acknowledged', 'resolved'] as const;
 
-/** Alerts, newest first, live: new and updated alerts arrive over the stream without a reload. */
-export function AlertsView({ role }: { role: Role }) {
+/** Alerts, newest first, live: new and updated alerts arrive over the stream without a reload; `focus` opens one. */
+export function AlertsView({ role, focus }: { role: Role; focus?: number | undefined }) {
   const api = useApi();
   const { t, formatDate, formatNumber } = useI18n();
   const [draft, setDraft] = useState({ severity: '', status: '', kind: '', pc: '', user: '', from: '', to: '' });
@@ -71,6 +72,7 @@ export function AlertsView({ role }: { role: Role }) {
         <input aria-label={t('common.to')} type="datetime-local" {...field('to')} />
         <button type="submit">{t('common.apply')}</button>
       </form>
+      {focus !== undefined ? <AlertDetail key={focus} id={focus} role={role} onChanged={() => setTick((n) => n + 1)} /> : null}
       {error ? <div role="alert" className="error">{t('alerts.unavailable', { message: error.message })}</div> : null}
       <table className="grid alerts">
         <thead>
@@ -80,7 +82,7 @@ export function AlertsView({ role }: { role: Role }) {
         <tbody>
           {alerts.map((alert) => (
             <Fragment key={alert.id}>
-              <tr className={`alert-row${fresh.has(alert.id) ? ' fresh' : ''}`} data-alert-id={alert.id} data-severity={alert.severity}
+              <tr className={`alert-row${fresh.has(alert.id) ? ' fresh' : ''}${focus === alert.id ? ' focus' : ''}`} data-alert-id={alert.id} data-severity={alert.severity}
                 style={{ borderLeftColor: safeColor(alert.color, severityColors[alert.severity] ?? '#757575') }}>
                 <td className="nowrap">{formatDate(alert.lastMs)}</td>
                 <td><SeverityBadge severity={alert.severity} color={alert.color} /></td>

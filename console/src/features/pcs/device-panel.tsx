@@ -2,16 +2,9 @@ import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
 import type { PcDetail, Role } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/badges.tsx';
-import { fromLocalInput, toLocalInput } from '../../components/time-input.ts';
+import { defaultUntil, fromLocalInput, toLocalInput } from '../../components/time-input.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
-
-/** Today at 17:00, or two hours from now if that is already past: the usual "until the visitor leaves". */
-export function defaultUntil(nowMs: number): number {
-  const d = new Date(nowMs);
-  d.setHours(17, 0, 0, 0);
-  return d.getTime() > nowMs + 10 * 60_000 ? d.getTime() : nowMs + 2 * 3_600_000;
-}
 
 /** Mode, allow-list and exceptions of one PC; operators grant a temporary exception or make an offline code. */
 export function DevicePanel({ detail, role, onChanged, now = Date.now }: { detail: PcDetail; role: Role; onChanged(): void; now?: () => number }) {

@@ -5,7 +5,7 @@ import { ApiProvider } from '../../api/api-context.tsx';
 import { fakeApiClient, sampleEvent } from '../../api/fake-api-client.ts';
 import type { HistoryQuery } from '../../api/types.ts';
 import { I18nProvider } from '../../i18n/i18n.tsx';
-import { defaultUntil } from './device-panel.tsx';
+import { defaultUntil } from '../../components/time-input.ts';
 import { PcView } from './pc-view.tsx';
 
 // CI machines share two cores with other suites: give renders time before calling them missing.

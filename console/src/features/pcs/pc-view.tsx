@@ -3,6 +3,7 @@ import type { Role } from '../../api/types.ts';
 import { ErrorBanner, OnlineDot } from '../../components/badges.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { PcAccessRequests } from '../access-requests/pc-access-requests.tsx';
 import { DevicePanel } from './device-panel.tsx';
 import { HistoryTimeline } from './history-timeline.tsx';
 import { InventoryPanel } from './inventory-panel.tsx';
@@ -23,6 +24,7 @@ export function PcView({ pc, role, around, at }: { pc: string; role: Role; aroun
       <div className="pc-layout">
         <HistoryTimeline pc={pc} around={around} at={at} />
         <aside>
+          <PcAccessRequests pc={pc} role={role} onDecided={detail.reload} />
           {detail.data ? <DevicePanel detail={detail.data} role={role} onChanged={detail.reload} /> : null}
           {detail.data ? <InventoryPanel inventory={detail.data.inventory} /> : null}
         </aside>

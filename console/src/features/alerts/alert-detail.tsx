@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import { useApi } from '../../api/api-context.tsx';
+import type { Role } from '../../api/types.ts';
+import { ErrorBanner, KindBadge, SeverityBadge } from '../../components/badges.tsx';
+import { useAsync } from '../../components/use-async.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/messages-en.ts';
+import { href } from '../../router.ts';
+import { AlertActions } from './alert-actions.tsx';
+
+/** One alert opened by link (`#/alerts/<id>`, where alert mails point): what, where, its events, and the actions. */
+export function AlertDetail({ id, role, onChanged }: { id: number; role: Role; onChanged(): void }) {
+  const api = useApi();
+  const { t, formatDate, formatNumber } = useI18n();
+  const loaded = useAsync(() => api.alert(id), [api, id]);
+  const [acting, setActing] = useState<'acknowledge' | 'resolve' | undefined>();
+  const [error, setError] = useState<Error | undefined>();
+  const alert = loaded.data?.alert;
+  const canAct = role !== 'auditor';
+  return (
+    <div className="panel alert-detail" data-testid="alert-detail" data-alert-id={id}>
+      <div className="view-header">
+        <h3>{t('alerts.detail', { id })}</h3>
+        <a href={href(['alerts'])}>{t('common.close')}</a>
+      </div>
+      <ErrorBanner error={loaded.error ?? error} />
+      {alert ? (
+        <>
+          <dl className="facts">
+            <dt>{t('alerts.alert')}</dt><dd><SeverityBadge severity={alert.severity} color={alert.color} /> {alert.title}<div className="muted">{alert.ruleName}</div></dd>
+            <dt>{t('common.kind')}</dt><dd><KindBadge kind={alert.kind} /></dd>
+            <dt>{t('common.pc')}</dt><dd><a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}>{alert.pc}</a></dd>
+            <dt>{t('common.user')}</dt><dd>{alert.user}</dd>
+            <dt>{t('common.time')}</dt><dd>{formatDate(alert.firstMs)} – {formatDate(alert.lastMs)}</dd>
+            <dt>{t('alerts.count')}</dt><dd>{formatNumber(alert.count)}</dd>
+            <dt>{t('alerts.status')}</dt><dd>{t(`status.${alert.status}` as MessageKey)}{alert.note ? <div className="muted">“{alert.note}”</div> : null}</dd>
+          </dl>
+          {canAct ? (
+            <div className="row">
+              {alert.status === 'new' ? <button type="button" onClick={() => setActing('acknowledge')}>{t('alerts.acknowledge')}</button> : null}
+              {alert.status !== 'resolved' ? <button type="button" onClick={() => setActing('resolve')}>{t('alerts.resolve')}</button> : null}
+            </div>
+          ) : null}
+          {acting ? <AlertActions alert={alert} mode={acting} onDone={(e) => { setActing(undefined); setError(e); if (!e) { loaded.reload(); onChanged(); } }} /> : null}
+          {loaded.data && loaded.data.events.length > 0 ? (
+            <ul className="compact" data-testid="alert-events">
+              {loaded.data.events.map((event) => (
+                <li key={event.id}>{formatDate(event.timeMs)} <KindBadge kind={event.kind} /> {event.user}</li>
+              ))}
+            </ul>
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
