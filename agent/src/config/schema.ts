@@ -16,11 +16,11 @@ export const AgentConfigSchema = z.object({
     backoffInitialMs: z.number().int().positive().default(500),
     backoffMaxMs: z.number().int().positive().default(60_000),
     heartbeatMs: z.number().int().positive().default(30_000),
-  }).strict().default({}),
+  }).strict().prefault({}),
   local: z.object({
     /** Loopback endpoint for the tray page and the browser extension. */
     port: z.number().int().min(0).max(65535).default(7444),
-  }).strict().default({}),
+  }).strict().prefault({}),
   sensors: z.object({}).passthrough().default({}),
 }).strict();
 
