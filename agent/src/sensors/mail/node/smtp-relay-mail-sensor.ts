@@ -6,7 +6,6 @@
 import type { PolicyHolder } from '../../../core/policy-holder.ts';
 import type { Emit, Sensor, SensorStatus } from '../../common/sensor.ts';
 import type { MailSensorConfig } from '../common/config.ts';
-import { SmtpRelay } from './smtp-relay.ts';
 
 export class SmtpRelayMailSensor implements Sensor {
   readonly name = 'mail' as const;
@@ -32,6 +31,8 @@ export class SmtpRelayMailSensor implements Sensor {
       this.#status = { state: 'degraded', detail: 'mail relay not started: no upstream mail server configured (sensors.mail.upstream)' };
       return this.#status;
     }
+    // Loaded only when the relay runs: smtp-server, nodemailer and mailparser cost ~20 MB of an idle agent's memory.
+    const { SmtpRelay } = await import('./smtp-relay.ts');
     const relay = new SmtpRelay({
       config: this.#config, upstream, emit,
       policy: () => this.#policy.current()?.mail,
