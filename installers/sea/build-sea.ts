@@ -119,7 +119,7 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
   const result = await build({
     entryPoints: [spec.entry], outfile: bundle, bundle: true, platform: 'node', format: 'cjs',
     // keepNames: the ipp package tells deferred attribute syntaxes apart by their function's name.
-    target: 'node20', plugins: [nativeAddons, appRelativeUrls], keepNames: true, logLevel: 'error', legalComments: 'none', metafile: true,
+    target: 'node20', plugins: [nativeAddons, appRelativeUrls], keepNames: true, minify: true, logLevel: 'error', legalComments: 'none', metafile: true,
     // Optional dependencies some libraries probe for and handle missing.
     external: ['electron'],
     banner: { js: appRootBanner },

@@ -2,7 +2,7 @@
 // composition root with this OS's sensors. With a rate argument it also records that many events per second (the
 // "busy" phase).
 import { loadAgentConfig, runAgent } from '@mamori/agent';
-import { sampleEvent } from '../harness/agent.ts';
+import { sampleEvent } from '../harness/sample-events.ts';
 
 async function main(): Promise<void> {
   const [stateDir, rate] = process.argv.slice(2);

@@ -22,7 +22,4 @@ export async function runTestAgent(stateDir: string, uplink: Record<string, numb
   return runAgent(testAgentConfig(stateDir, uplink), { sensors: [], lightweight: true, log: () => undefined });
 }
 
-/** A print-job event draft, a realistic small payload. */
-export function sampleEvent(i: number) {
-  return { user: 'tanaka', printJob: { jobId: i, documentName: `見積書-${i}.pdf`, printer: 'PDF', pages: 1 + (i % 7), copies: 1, state: 'completed' } };
-}
+export { sampleEvent } from './sample-events.ts';

@@ -1,0 +1,6 @@
+// Event drafts for tests and benchmarks. Imports nothing, so a benchmarked agent carries no test dependencies.
+
+/** A print-job event draft, a realistic small payload. */
+export function sampleEvent(i: number) {
+  return { user: 'tanaka', printJob: { jobId: i, documentName: `見積書-${i}.pdf`, printer: 'PDF', pages: 1 + (i % 7), copies: 1, state: 'completed' } };
+}
