@@ -10,6 +10,7 @@ export function parseUntil(options: { until?: string; for?: string }, nowMs: num
   if (!options.until) throw new CollectorError('COLLECTOR_USAGE', 'give --until HH:MM|ISO or --for DURATION');
   const clock = /^(\d{1,2}):(\d{2})$/.exec(options.until);
   if (clock) {
+    if (Number(clock[1]) > 23 || Number(clock[2]) > 59) throw new CollectorError('COLLECTOR_USAGE', `--until "${options.until}" is not a time of day (00:00–23:59)`);
     const date = new Date(nowMs);
     date.setHours(Number(clock[1]), Number(clock[2]), 0, 0);
     if (date.getTime() <= nowMs) date.setDate(date.getDate() + 1);

@@ -182,6 +182,7 @@ export function buildCollectorProgram(io: Output): Command {
     .option('-m, --message <text>', 'comment for this version', '')
     .action(async (dir: string, options: { message: string }) => {
       const sources = readPolicyDir(dir);
+      if (sources.length === 0) throw new CollectorError('COLLECTOR_USAGE', `no policy files (*.yaml, *.yml) in ${dir}`);
       const config = loadCollectorConfig(dataDir());
       const app = await buildApp(config);
       try {
