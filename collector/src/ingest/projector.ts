@@ -19,7 +19,9 @@ export class Projector {
   constructor(store: Store, hub: CollectorHub, options: { chunk?: number; onError?: (error: unknown) => void } = {}) {
     this.#store = store;
     this.#hub = hub;
-    this.#chunk = options.chunk ?? 500;
+    // Small chunks (~7 ms each): between two chunks the event loop reads the sockets, which is what opens the
+    // agents' HTTP/2 flow-control windows; with 500-event chunks one stream could only send ~1 batch per chunk.
+    this.#chunk = options.chunk ?? 100;
     this.#onError = options.onError ?? ((error) => process.stderr.write(`projector: ${(error as Error).message}\n`));
   }
 
