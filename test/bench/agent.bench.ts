@@ -34,8 +34,8 @@ async function measure(pid: number, seconds: number): Promise<{ cpuPct: number; 
   return { cpuPct: ((cpuTicks(pid) - c0) / clockTicks / elapsed) * 100, rssMb: peak };
 }
 
-async function startChild(args: string[], executable = process.execPath): Promise<ChildProcess> {
-  const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startChild(args: string[], executable = process.execPath, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
+  const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
   return child;
 }
@@ -47,6 +47,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const { buildSea, seaSpecs } = await import('../../installers/sea/build-sea.ts');
 const built = await buildSea({ ...seaSpecs.agent, entry: fileURLToPath(new URL('./agent-child.ts', import.meta.url)) }, join(repo, '.mamori', 'bench', 'agent-sea'));
 const child = built.executable;
+// Run it with the environment the service definitions give it (the Linux unit is the reference).
+const unit = readFileSync(join(repo, 'installers/linux/agent/mamori-agent.service'), 'utf8');
+const serviceEnv = Object.fromEntries([...unit.matchAll(/^Environment=([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+const agentEnv = { ...process.env, ...serviceEnv };
 const collector = await startTestCollector();
 try {
   const baseline = await startChild(['-e', "process.stdout.write('ready\\n'); setInterval(() => {}, 1000)"]);
@@ -55,13 +59,13 @@ try {
   baseline.kill();
 
   const idleDir = await enrollTestAgent(await collector.token(), { hostname: 'PC-BENCH-IDLE' });
-  const idleAgent = await startChild([idleDir], child);
+  const idleAgent = await startChild([idleDir], child, agentEnv);
   await new Promise((resolve) => setTimeout(resolve, 5000)); // let start-up (inventory, first sync) settle
   const idle = await measure(idleAgent.pid!, windowS);
   idleAgent.kill('SIGTERM');
 
   const busyDir = await enrollTestAgent(await collector.token(), { hostname: 'PC-BENCH-BUSY' });
-  const busyAgent = await startChild([busyDir, '1000'], child);
+  const busyAgent = await startChild([busyDir, '1000'], child, agentEnv);
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const busy = await measure(busyAgent.pid!, busyS);
   busyAgent.kill('SIGTERM');
@@ -73,7 +77,7 @@ try {
   console.log(JSON.stringify({
     bench: 'agent', idle_rss_mb: Number(idle.rssMb.toFixed(1)), idle_cpu_pct: Number(idle.cpuPct.toFixed(2)),
     busy_cpu_pct: Number(busy.cpuPct.toFixed(2)), busy_rss_mb: Number(busy.rssMb.toFixed(1)),
-    floor_node_rss_mb: Number(floor.rssMb.toFixed(1)), ceiling_idle_rss_mb: 80, ceiling_idle_cpu_pct: 1, window_s: windowS,
+    floor_node_rss_mb: Number(floor.rssMb.toFixed(1)), service_env: serviceEnv, ceiling_idle_rss_mb: 80, ceiling_idle_cpu_pct: 1, window_s: windowS,
   }));
 } finally {
   await collector.close();
