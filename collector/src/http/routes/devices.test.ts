@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { headerRoleGuard } from './route-test-support.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Event } from '@mamori/proto';
 import type { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
@@ -23,10 +24,7 @@ async function appWith(store: SqliteStore) {
   const app = Fastify();
   deviceRoutes(app, {
     db: store.db,
-    requireRole: (role) => async (request, reply) => {
-      const r = request as { headers: Record<string, string> };
-      if (r.headers['x-test-role'] !== role) await (reply as { code(n: number): { send(b: unknown): Promise<void> } }).code(401).send({ error: 'COLLECTOR_AUTH_REQUIRED' });
-    },
+    requireRole: headerRoleGuard(),
   });
   await app.ready();
   return app;

@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { headerRoleGuard } from './route-test-support.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { mailEvent, storeWithMails } from '../../store/sqlite/queries/mail-test-support.ts';
@@ -15,15 +16,7 @@ async function appWith(store: SqliteStore) {
     db: store.db,
     store: { appendAudit: async (entry: AuditInput) => { audit.push(entry); } } as unknown as Store,
     now: () => 1234,
-    requireRole: (role) => async (request, reply) => {
-      seen.push(role);
-      const r = request as { headers: Record<string, string>; webSession?: unknown };
-      if (r.headers['x-test-role'] !== 'auditor') {
-        await (reply as { code(n: number): { send(b: unknown): Promise<void> } }).code(401).send({ error: 'COLLECTOR_AUTH_REQUIRED' });
-        return;
-      }
-      r.webSession = { username: 'kato', role: 'auditor' };
-    },
+    requireRole: headerRoleGuard(seen, 'kato'),
   });
   await app.ready();
   return { app, seen, audit };

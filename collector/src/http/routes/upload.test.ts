@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { headerRoleGuard } from './route-test-support.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { healthEvent, storeWith, uploadEvent } from '../../store/sqlite/queries/upload-test-support.ts';
@@ -9,11 +10,7 @@ async function appWith(store: SqliteStore) {
   const seen: string[] = [];
   uploadRoutes(app, {
     db: store.db,
-    requireRole: (role) => async (request, reply) => {
-      seen.push(role);
-      const r = request as { headers: Record<string, string> };
-      if (r.headers['x-test-role'] !== 'auditor') await (reply as { code(n: number): { send(b: unknown): Promise<void> } }).code(401).send({ error: 'COLLECTOR_AUTH_REQUIRED' });
-    },
+    requireRole: headerRoleGuard(seen),
   });
   await app.ready();
   return { app, seen };
