@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources through tsx's loader, so the CLI works straight from a checkout.
+import process from 'node:process';
 import { register } from 'tsx/esm/api';
 
 register();
