@@ -30,6 +30,8 @@ export interface RunningAgent {
   tray: Tray;
   /** The loopback endpoint's port, or undefined when it could not bind. */
   localPort: number | undefined;
+  /** Settles once every sensor's start finished (the inventory's first snapshot included): start-up work is done. */
+  started: Promise<void>;
   /** Graceful stop: records STOPPED, stops sensors, flushes what it can. */
   stop(): Promise<void>;
 }
@@ -105,17 +107,15 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
 
   const stopClock = watchClock((jumpMs) => recorder.record({ lifecycle: { kind: 'CLOCK_JUMP', agentVersion, clockJumpMs: jumpMs, detail: `wall clock moved ${jumpMs} ms against the monotonic clock` } }));
 
-  for (const sensor of sensors) {
-    sensor.start(emit, controller.signal).then(
-      (status) => log(`sensor ${sensor.name}: ${status.state} — ${status.detail}`),
-      (error: unknown) => log(`sensor ${sensor.name} failed to start: ${(error as Error).message}`),
-    );
-  }
+  const started = Promise.all(sensors.map((sensor) => sensor.start(emit, controller.signal).then(
+    (status) => log(`sensor ${sensor.name}: ${status.state} — ${status.detail}`),
+    (error: unknown) => log(`sensor ${sensor.name} failed to start: ${(error as Error).message}`),
+  ))).then(() => undefined);
 
   sensorList = sensors;
 
   return {
-    identity, journal, recorder, policy, uplink, sensors, tray, localPort,
+    identity, journal, recorder, policy, uplink, sensors, tray, localPort, started,
     async stop() {
       recorder.record({ lifecycle: { kind: 'STOPPED', agentVersion, detail: 'graceful stop' } });
       await uplink.drained(2_000);

@@ -15,6 +15,8 @@ async function main(): Promise<void> {
       for (let n = 0; n < perTick; n += 1) agent.recorder.record(sampleEvent(i++));
     }, 10);
   }
+  // "ready" once start-up work (sensor starts, the inventory snapshot) is done: the bench's idle window follows it.
+  await agent.started;
   process.stdout.write('ready\n');
   process.on('SIGTERM', () => void agent.stop().then(() => process.exit(0)));
 }

@@ -17,8 +17,9 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+/** VmRSS: resident now; VmHWM: the process's peak resident set since it started. */
+function statusMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`))!;
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
@@ -28,7 +29,7 @@ async function measure(pid: number, seconds: number): Promise<{ cpuPct: number; 
   let peak = 0;
   for (let s = 0; s < seconds; s += 1) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    peak = Math.max(peak, rssMb(pid));
+    peak = Math.max(peak, statusMb(pid));
   }
   const elapsed = (performance.now() - t0) / 1000;
   return { cpuPct: ((cpuTicks(pid) - c0) / clockTicks / elapsed) * 100, rssMb: peak };
@@ -59,8 +60,11 @@ try {
   baseline.kill();
 
   const idleDir = await enrollTestAgent(await collector.token(), { hostname: 'PC-BENCH-IDLE' });
+  // The child says "ready" once its start-up work (sensor starts, the inventory snapshot) is done; the idle window
+  // begins 5 s later (first sync settled). Start-up's own peak is reported apart: the process's high-water mark then.
   const idleAgent = await startChild([idleDir], child, agentEnv);
-  await new Promise((resolve) => setTimeout(resolve, 5000)); // let start-up (inventory, first sync) settle
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const startupPeakMb = statusMb(idleAgent.pid!, 'VmHWM');
   const idle = await measure(idleAgent.pid!, windowS);
   idleAgent.kill('SIGTERM');
 
@@ -72,11 +76,12 @@ try {
 
   console.log('phase                     RSS MB   CPU %   ceiling');
   console.log(`bare node (floor)      ${floor.rssMb.toFixed(1).padStart(8)} ${floor.cpuPct.toFixed(2).padStart(7)}`);
+  console.log(`agent start-up (peak)  ${startupPeakMb.toFixed(1).padStart(8)}       -`);
   console.log(`agent idle (${windowS} s)    ${idle.rssMb.toFixed(1).padStart(8)} ${idle.cpuPct.toFixed(2).padStart(7)}   RSS < 80 MB, CPU < 1 %`);
   console.log(`agent 1,000 events/s   ${busy.rssMb.toFixed(1).padStart(8)} ${busy.cpuPct.toFixed(2).padStart(7)}`);
   console.log(JSON.stringify({
     bench: 'agent', idle_rss_mb: Number(idle.rssMb.toFixed(1)), idle_cpu_pct: Number(idle.cpuPct.toFixed(2)),
-    busy_cpu_pct: Number(busy.cpuPct.toFixed(2)), busy_rss_mb: Number(busy.rssMb.toFixed(1)),
+    startup_peak_rss_mb: Number(startupPeakMb.toFixed(1)), busy_cpu_pct: Number(busy.cpuPct.toFixed(2)), busy_rss_mb: Number(busy.rssMb.toFixed(1)),
     floor_node_rss_mb: Number(floor.rssMb.toFixed(1)), service_env: serviceEnv, ceiling_idle_rss_mb: 80, ceiling_idle_cpu_pct: 1, window_s: windowS,
   }));
 } finally {
