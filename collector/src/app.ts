@@ -8,6 +8,7 @@ import { buildHttpServer } from './http/server.ts';
 import { createGrpcServer } from './ingest/grpc-server.ts';
 import { SessionRegistry } from './ingest/sessions.ts';
 import { PolicyService } from './policy-service.ts';
+import { widenReceiveWindows } from './ingest/flow-control.ts';
 import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
@@ -71,6 +72,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const grpcPort = await new Promise<number>((resolve, reject) => {
         grpcServer.bindAsync(`${config.grpc.host}:${config.grpc.port}`, credentials, (error, port) => (error ? reject(error) : resolve(port)));
       });
+      if (!widenReceiveWindows(grpcServer)) process.stderr.write('mamori-collector: could not raise the HTTP/2 receive window (grpc-js internals changed); ingest from one agent will be slower\n');
       await http.listen({ host: config.http.host, port: config.http.port });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, encodeEvent, eventKind } from './codec.ts';
+import { decodeEnvelope, decodeEvent, encodeEvent, eventKind } from './codec.ts';
 import { ZERO_HASH, chainHash, generateEd25519KeyPair, loadPrivateKey, signBatch, verifyBatchSignature } from './evidence.ts';
 import { decodeEnrollmentToken, encodeEnrollmentToken } from './token.ts';
 
@@ -17,6 +17,38 @@ describe('event codec', () => {
 
   it('rejects garbage bytes', () => {
     expect(() => decodeEvent(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]))).toThrow();
+  });
+
+  it('reads the envelope of every kind without decoding the payload, as the full decode does', () => {
+    const drafts = [
+      { fileCopy: { destinationPath: 'E:\\a.xlsx', sizeBytes: 5 } },
+      { printJob: { jobId: 1, pages: 2 } },
+      { mail: { subject: '件名', to: ['a@example.jp'] } },
+      { upload: { fileName: 'x.zip' } },
+      { device: { action: 'BLOCKED' as const } },
+      { policyDecision: { decision: 'allow' } },
+      { lifecycle: { kind: 'JOURNAL_FULL' as const, droppedFromSeq: 3, droppedToSeq: 9 } },
+      { inventory: { hostname: 'h' } },
+      { extensionHealth: { browser: 'chromium' } },
+      { accessRequest: { requestId: 'r' } },
+      {},
+    ];
+    for (const [i, draft] of drafts.entries()) {
+      const bytes = encodeEvent({ seq: 2 ** 40 + i, timeMs: 1_700_000_000_123, agentId: 'agent-ü', pc: 'PC-経理-07', user: 'たなか', ...draft });
+      const full = decodeEvent(bytes);
+      expect(decodeEnvelope(bytes)).toEqual({
+        seq: full.seq, timeMs: full.timeMs, agentId: full.agentId, pc: full.pc, user: full.user, kind: eventKind(full),
+      });
+    }
+    expect(decodeEnvelope(encodeEvent({ seq: 1, timeMs: 2, agentId: 'a', pc: 'p', user: '' })).kind).toBe('');
+  });
+
+  it('refuses envelopes that are not well-formed protobuf', () => {
+    const bytes = encodeEvent({ seq: 1, timeMs: 2, agentId: 'a', pc: 'p', user: 'u', printJob: { documentName: 'doc' } });
+    expect(() => decodeEnvelope(bytes.subarray(0, bytes.length - 2))).toThrow();
+    expect(() => decodeEnvelope(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]))).toThrow();
+    expect(() => decodeEnvelope(Buffer.from([0x00, 0x01]))).toThrow(/field 0/);
+    expect(() => decodeEnvelope(Buffer.from([0x0f]))).toThrow();
   });
 });
 

@@ -3,9 +3,10 @@
 // the same schema and indexes with prepared statements in batched transactions (no network, decoding, verifying).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import {
-  ZERO_HASH, chainHash, decodeEvent, encodeEvent, eventKind, generateEd25519KeyPair, loadPrivateKey, signAuth, signBatch,
+  ZERO_HASH, chainHash, decodeEnvelope, encodeEvent, generateEd25519KeyPair, loadPrivateKey, signAuth, signBatch,
   type AgentMessage, type CollectorMessage__Output,
 } from '@mamori/proto';
 import { SqliteStore } from '@mamori/collector';
@@ -15,6 +16,7 @@ import { initTestCollector, killHard, spawnCollector, tempDir } from '../harness
 import { createEnrollmentToken } from '../../collector/src/tokens.ts';
 import { decodeEnrollmentToken } from '@mamori/proto';
 import { sampleEvent } from '../harness/agent.ts';
+import { serviceEnvironment } from './service-environment.ts';
 
 const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const BATCH = 500;
@@ -104,8 +106,7 @@ async function ceiling(sims: SimAgent[]): Promise<number> {
     let hash = b.prevHash;
     const events = b.events.map((bytes, i) => {
       hash = chainHash(hash, bytes);
-      const event = decodeEvent(bytes);
-      return { seq: b.firstSeq + i, bytes, hash, event, kind: eventKind(event) };
+      return { seq: b.firstSeq + i, bytes, hash, envelope: decodeEnvelope(bytes) };
     });
     return { agentId: sim.agentId, firstSeq: b.firstSeq, lastSeq: b.firstSeq + b.events.length - 1, prevHash: b.prevHash, lastHash: b.lastHash, signature: b.signature, events };
   }));
@@ -117,11 +118,13 @@ async function ceiling(sims: SimAgent[]): Promise<number> {
   return prepared.reduce((n, b) => n + b.events.length, 0) / seconds;
 }
 
+// The collector runs with the environment its systemd unit gives it (V8 young-generation size).
+const collectorEnv = serviceEnvironment(fileURLToPath(new URL('../../installers/linux/collector/mamori-collector.service', import.meta.url)));
 const rows: { agents: number; events: number; seconds: number; eventsPerS: number; projectedPerS: number; ceiling: number }[] = [];
 for (const agents of scenarios) {
   const { dataDir } = await initTestCollector();
   const grpcPort = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = await spawnCollector(dataDir, grpcPort);
+  const child = await spawnCollector(dataDir, grpcPort, collectorEnv);
   try {
     const probe = new SqliteStore(join(dataDir, 'collector.db'));
     const tls = { caFingerprint: (await import('../../collector/src/pki/certificates.ts')).certificateFingerprint((await import('node:fs')).readFileSync(join(dataDir, 'ca.crt'), 'utf8')) };

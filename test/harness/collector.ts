@@ -43,12 +43,12 @@ export async function startTestCollector(options: { dataDir?: string; grpcPort?:
   };
 }
 
-/** A collector in a child process (so it can be SIGKILLed). Resolves once it listens. */
-export async function spawnCollector(dataDir: string, grpcPort: number): Promise<ChildProcess> {
+/** A collector in a child process (so it can be SIGKILLed). Resolves once it listens. `env` adds to ours. */
+export async function spawnCollector(dataDir: string, grpcPort: number, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   // COLLECTOR_NODE_ARGS lets a profiling run pass e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to the collector.
   const nodeArgs = process.env.COLLECTOR_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, collectorBin, '-d', dataDir, 'start', '--grpc-port', String(grpcPort), '--http-port', '0', '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
   });
   await new Promise<void>((resolve, reject) => {
     let out = '';

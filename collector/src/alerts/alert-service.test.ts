@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PolicyValidationError, defaultPolicyDir, readPolicyDir, type PolicySource } from '@mamori/policies';
-import { decodeEvent, encodeEvent, eventKind, type Event } from '@mamori/proto';
+import { decodeEnvelope, decodeEvent, encodeEvent, type Event } from '@mamori/proto';
 import { CollectorHub } from '../hub.ts';
 import { SessionRegistry } from '../ingest/sessions.ts';
 import type { MailTransport, OutgoingMail } from '../notify/mail-transport.ts';
@@ -49,8 +49,7 @@ async function setup() {
       agentId: 'agent-1', firstSeq: events[0]!.seq, lastSeq: events.at(-1)!.seq, prevHash: Buffer.alloc(32), lastHash: Buffer.alloc(32), signature: Buffer.alloc(64),
       events: events.map((event) => {
         const bytes = encodeEvent(event);
-        const decoded = decodeEvent(bytes);
-        return { seq: event.seq, bytes, hash: Buffer.alloc(32), event: decoded, kind: eventKind(decoded) };
+        return { seq: event.seq, bytes, hash: Buffer.alloc(32), envelope: decodeEnvelope(bytes) };
       }),
     }, clock.now);
     hub.emit('events', inserted.map((stored) => ({ stored, event: decodeEvent(stored.bytes) })));

@@ -1,4 +1,4 @@
-import { randomBytes, verify } from 'node:crypto';
+import { randomBytes, verify, type KeyObject } from 'node:crypto';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import { authPayload, publicKeyFromRaw, type AgentMessage__Output, type CollectorMessage } from '@mamori/proto';
 import { CollectorError } from '../errors.ts';
@@ -36,6 +36,7 @@ export function failCall(call: Call, error: CollectorError): void {
 export function handleAgentStream(call: Call, deps: StreamDeps): void {
   let stage: 'hello' | 'auth' | 'ready' | 'closed' = 'hello';
   let agent: AgentRecord | undefined;
+  let agentKey: KeyObject | undefined;
   const nonce = randomBytes(32);
   let queue = Promise.resolve();
   const session = {
@@ -64,7 +65,8 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       if (!message.auth || !agent) return fail(new CollectorError('COLLECTOR_PROTOCOL_VIOLATION', 'expected the challenge response'));
       let ok = false;
       try {
-        ok = verify(null, authPayload(agent.id, nonce), publicKeyFromRaw(agent.publicKey), message.auth.signature);
+        agentKey = publicKeyFromRaw(agent.publicKey);
+        ok = verify(null, authPayload(agent.id, nonce), agentKey, message.auth.signature);
       } catch {
         ok = false;
       }
@@ -97,7 +99,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   };
 
   const handleBatch = async (current: AgentRecord, batch: NonNullable<AgentMessage__Output['batch']>): Promise<void> => {
-    const verdict = await verifyBatch(current, batch, deps.store, deps.limits);
+    const verdict = await verifyBatch(current, batch, deps.store, deps.limits, agentKey);
     const now = deps.now();
     if (verdict.action === 'reject') {
       if (verdict.finding) {

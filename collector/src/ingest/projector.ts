@@ -4,29 +4,43 @@ import type { Store } from '../store/store.ts';
 /**
  * Turns stored evidence into everything derived from it — the per-kind query tables (through the store's
  * indexers) and the hub's 'events' (alerts, live views) — after ingest has stored and acknowledged it. Ingest
- * stays fast (evidence only); projection runs in larger transactions, yields between chunks so streams are not
- * starved, and resumes from its persisted cursor after a crash, so every event is projected exactly once.
+ * stays fast (evidence only); projection runs in chunks, yields between them so streams are not starved, and
+ * resumes from its persisted cursor after a crash, so every event is projected exactly once.
+ *
+ * Taking evidence off the agents comes first: while batches keep arriving, projection takes at most `busyShare`
+ * of the thread (it pauses after each chunk in proportion to the chunk's cost) and the rest goes to ingest; as
+ * soon as ingest is quiet it runs flat out. At ordinary loads that is no delay at all; during a flood, query
+ * tables and alerts lag behind the evidence and catch up when it ends.
  */
+/** Ingest counts as busy when a batch was stored this recently. */
+const INGEST_QUIET_MS = 50;
+/** A pause never exceeds this, so alerts keep flowing during a flood. */
+const MAX_PAUSE_MS = 100;
+
 export class Projector {
   readonly #store: Store;
   readonly #hub: CollectorHub;
   readonly #chunk: number;
   readonly #onError: (error: unknown) => void;
+  readonly #busyShare: number;
   #running: Promise<void> | undefined;
   #again = false;
+  #lastStoredAt = -Infinity;
   #stopped = false;
 
-  constructor(store: Store, hub: CollectorHub, options: { chunk?: number; onError?: (error: unknown) => void } = {}) {
+  constructor(store: Store, hub: CollectorHub, options: { chunk?: number; busyShare?: number; onError?: (error: unknown) => void } = {}) {
     this.#store = store;
     this.#hub = hub;
     // Small chunks (~7 ms each): between two chunks the event loop reads the sockets, which is what opens the
     // agents' HTTP/2 flow-control windows; with 500-event chunks one stream could only send ~1 batch per chunk.
     this.#chunk = options.chunk ?? 100;
+    this.#busyShare = options.busyShare ?? 0.15;
     this.#onError = options.onError ?? ((error) => process.stderr.write(`projector: ${(error as Error).message}\n`));
   }
 
   /** New events were stored: project them soon (coalesces many calls into one pass). */
   notify = (): void => {
+    this.#lastStoredAt = performance.now();
     if (this.#stopped) return;
     if (this.#running) {
       this.#again = true;
@@ -51,23 +65,34 @@ export class Projector {
     this.#stopped = true;
   }
 
+  /** Lets the sockets be read between chunks; while ingest is busy, also leaves it (1 − busyShare) of the time. */
+  async #yieldToIngest(chunkStarted: number): Promise<void> {
+    const now = performance.now();
+    const ingestBusy = now - this.#lastStoredAt < INGEST_QUIET_MS;
+    const pause = ingestBusy ? ((now - chunkStarted) * (1 - this.#busyShare)) / this.#busyShare : 0;
+    if (pause >= 1) await new Promise((resolve) => setTimeout(resolve, Math.min(pause, MAX_PAUSE_MS)));
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
+
   async #run(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     for (;;) {
-      let projected;
+      const started = performance.now();
+      let pass;
       try {
-        projected = await this.#store.projectPending(this.#chunk);
+        pass = await this.#store.projectPending(this.#chunk);
       } catch (error) {
         this.#onError(error);
         return;
       }
-      if (projected.length === 0) return;
+      if (pass.events.length === 0 && pass.findings.length === 0) return;
       try {
-        this.#hub.emit('events', projected);
+        for (const finding of pass.findings) this.#hub.emit('integrity', finding);
+        if (pass.events.length > 0) this.#hub.emit('events', pass.events);
       } catch (error) {
         this.#onError(error);
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      await this.#yieldToIngest(started);
     }
   }
 }

@@ -1,4 +1,5 @@
-import { chainHash, decodeEvent, eventKind, verifyBatchSignature, type Event__Output } from '@mamori/proto';
+import type { KeyObject } from 'node:crypto';
+import { chainHash, decodeEnvelope, decodeEvent, verifyBatchSignature, type EventEnvelope } from '@mamori/proto';
 import { CollectorError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AcceptedBatch, AgentRecord, IntegrityFinding } from '../store/types.ts';
@@ -27,9 +28,12 @@ export type BatchVerdict =
 /**
  * Decides what to do with one batch from an authenticated agent: signature (with that agent's key), chain
  * (events → signed last hash), event envelopes (seq and agent inside the signed bytes), then continuity with
- * what is already stored (replays, forks, gaps, breaks). Pure apart from reading the store.
+ * what is already stored (replays, forks, gaps, breaks). Pure apart from reading the store. `publicKey` is the
+ * agent's key already imported (a stream verifies many batches with it).
  */
-export async function verifyBatch(agent: AgentRecord, incoming: IncomingBatch, store: Store, limits: BatchLimits): Promise<BatchVerdict> {
+export async function verifyBatch(
+  agent: AgentRecord, incoming: IncomingBatch, store: Store, limits: BatchLimits, publicKey: KeyObject | Uint8Array = agent.publicKey,
+): Promise<BatchVerdict> {
   const count = incoming.events.length;
   if (count === 0) return reject('COLLECTOR_BATCH_MALFORMED', 'empty batch');
   if (count > limits.maxEvents) return reject('COLLECTOR_BATCH_TOO_LARGE', `${count} events, limit ${limits.maxEvents}`);
@@ -39,7 +43,7 @@ export async function verifyBatch(agent: AgentRecord, incoming: IncomingBatch, s
   if (oversized >= 0) return reject('COLLECTOR_BATCH_TOO_LARGE', `event ${incoming.firstSeq + oversized} exceeds ${limits.maxEventBytes} bytes`);
 
   const lastSeq = incoming.firstSeq + count - 1;
-  const signed = verifyBatchSignature(agent.publicKey, agent.id, incoming.firstSeq, count, incoming.prevHash, incoming.lastHash, incoming.signature);
+  const signed = verifyBatchSignature(publicKey, agent.id, incoming.firstSeq, count, incoming.prevHash, incoming.lastHash, incoming.signature);
   if (!signed) {
     return reject('COLLECTOR_BAD_SIGNATURE', `batch ${incoming.firstSeq}..${lastSeq}`, {
       kind: 'signature_invalid', detail: `batch ${incoming.firstSeq}..${lastSeq} is not signed by this agent's key`,
@@ -61,20 +65,20 @@ export async function verifyBatch(agent: AgentRecord, incoming: IncomingBatch, s
   const events: AcceptedBatch['events'] = [];
   for (let i = 0; i < count; i += 1) {
     const seq = incoming.firstSeq + i;
-    let event: Event__Output;
+    let envelope: EventEnvelope;
     try {
-      event = decodeEvent(incoming.events[i]!);
+      envelope = decodeEnvelope(incoming.events[i]!);
     } catch (error) {
       return reject('COLLECTOR_BATCH_MALFORMED', `event ${seq} does not decode: ${(error as Error).message}`, {
         kind: 'malformed_signed_event', detail: `signed event ${seq} is not a valid mamori.v1.Event`,
       });
     }
-    if (event.seq !== seq || event.agentId !== agent.id) {
-      return reject('COLLECTOR_BATCH_MALFORMED', `event at position ${i} says seq ${event.seq} of agent ${event.agentId}`, {
-        kind: 'envelope_mismatch', detail: `signed event ${seq} carries seq ${event.seq} / agent ${event.agentId}`,
+    if (envelope.seq !== seq || envelope.agentId !== agent.id) {
+      return reject('COLLECTOR_BATCH_MALFORMED', `event at position ${i} says seq ${envelope.seq} of agent ${envelope.agentId}`, {
+        kind: 'envelope_mismatch', detail: `signed event ${seq} carries seq ${envelope.seq} / agent ${envelope.agentId}`,
       });
     }
-    events.push({ seq, bytes: incoming.events[i]!, hash: hashes[i]!, event, kind: eventKind(event) });
+    events.push({ seq, bytes: incoming.events[i]!, hash: hashes[i]!, envelope });
   }
 
   const batch: AcceptedBatch = {
@@ -109,8 +113,11 @@ export async function verifyBatch(agent: AgentRecord, incoming: IncomingBatch, s
   }
 
   if (incoming.firstSeq > head + 1) {
-    const declared = events.some((e) => e.event.lifecycle?.kind === 'JOURNAL_FULL'
-      && e.event.lifecycle.droppedFromSeq <= head + 1 && e.event.lifecycle.droppedToSeq >= incoming.firstSeq - 1);
+    const declared = events.some((e) => {
+      if (e.envelope.kind !== 'lifecycle') return false;
+      const lifecycle = decodeLifecycle(e.bytes);
+      return lifecycle?.kind === 'JOURNAL_FULL' && lifecycle.droppedFromSeq <= head + 1 && lifecycle.droppedToSeq >= incoming.firstSeq - 1;
+    });
     findings.push(declared
       ? { kind: 'journal_overflow', detail: `agent dropped events ${head + 1}..${incoming.firstSeq - 1} at its journal size cap (declared)` }
       : { kind: 'sequence_gap', detail: `events ${head + 1}..${incoming.firstSeq - 1} never arrived` });
@@ -118,6 +125,15 @@ export async function verifyBatch(agent: AgentRecord, incoming: IncomingBatch, s
     findings.push({ kind: 'chain_break', detail: `batch ${incoming.firstSeq}..${lastSeq} does not continue the chain ending at seq ${head}` });
   }
   return { action: 'store', batch, findings };
+}
+
+/** The lifecycle payload of a lifecycle event; undefined when it does not decode (the projector reports that). */
+function decodeLifecycle(bytes: Buffer) {
+  try {
+    return decodeEvent(bytes).lifecycle ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function reject(

@@ -1,6 +1,6 @@
 import type {
   AcceptedBatch, AgentRecord, AuditEntry, BatchRecord, DeviceExceptionRecord, HeartbeatUpdate, IntegrityFinding,
-  NewAgent, PolicyVersionRecord, ProjectedEvent, Role, StoredEvent, TokenRecord, TokenUse,
+  NewAgent, PolicyVersionRecord, ProjectionPass, Role, StoredEvent, TokenRecord, TokenUse,
 } from './types.ts';
 
 /**
@@ -35,7 +35,7 @@ export interface Store {
    * `limit`, in one transaction with the projection cursor (so each event is projected exactly once, also across
    * crashes). Returns them decoded, for the alert engine and live views. Empty when caught up.
    */
-  projectPending(limit: number): Promise<ProjectedEvent[]>;
+  projectPending(limit: number): Promise<ProjectionPass>;
   recordIntegrityFinding(finding: IntegrityFinding): Promise<void>;
   listIntegrityFindings(agentId?: string): Promise<IntegrityFinding[]>;
 

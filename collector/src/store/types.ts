@@ -1,4 +1,4 @@
-import type { Event__Output } from '@mamori/proto';
+import type { EventEnvelope, Event__Output } from '@mamori/proto';
 
 export type Role = 'admin' | 'operator' | 'auditor';
 
@@ -53,7 +53,8 @@ export interface AcceptedBatch {
   prevHash: Buffer;
   lastHash: Buffer;
   signature: Buffer;
-  events: { seq: number; bytes: Buffer; hash: Buffer; event: Event__Output; kind: string }[];
+  /** Each event's signed bytes, its chain hash and its envelope (the payload is decoded later, when projected). */
+  events: { seq: number; bytes: Buffer; hash: Buffer; envelope: EventEnvelope }[];
 }
 
 export interface StoredEvent {
@@ -129,4 +130,10 @@ export interface HeartbeatUpdate {
 export interface ProjectedEvent {
   stored: StoredEvent;
   event: Event__Output;
+}
+
+/** One pass of the projector: the events it projected, and findings for stored events whose payload does not decode. */
+export interface ProjectionPass {
+  events: ProjectedEvent[];
+  findings: IntegrityFinding[];
 }

@@ -4,7 +4,7 @@ import { ZERO_HASH, decodeEvent, type Event__Output } from '@mamori/proto';
 import type { Store } from '../store.ts';
 import type {
   AcceptedBatch, AgentRecord, AuditEntry, BatchRecord, DeviceExceptionRecord, HeartbeatUpdate, IntegrityFinding,
-  NewAgent, PolicyVersionRecord, ProjectedEvent, Role, StoredEvent, TokenRecord, TokenUse,
+  NewAgent, PolicyVersionRecord, ProjectionPass, Role, StoredEvent, TokenRecord, TokenUse,
 } from '../types.ts';
 import { eventIndexers } from './indexers/index.ts';
 import type { StoredEventRef } from './indexer.ts';
@@ -30,9 +30,7 @@ const eventColumns = 'id, agent_id AS agentId, seq, pc, time_ms AS timeMs, recei
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly #s;
-  /** Events decoded at ingest, kept until projected so they are not decoded twice (bounded: see appendBatch). */
-  readonly #decoded = new Map<number, Event__Output>();
-  readonly #indexers: Map<string, ((ref: StoredEventRef, event: AcceptedBatch['events'][number]['event']) => void)[]>;
+  readonly #indexers: Map<string, ((ref: StoredEventRef, event: Event__Output) => void)[]>;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -162,18 +160,15 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const inserted: StoredEvent[] = [];
       for (const item of batch.events) {
-        const { event } = item;
+        const { envelope } = item;
         const result = this.#s.insertEvent.run(
-          batch.agentId, item.seq, event.pc, event.timeMs, receivedMs, item.kind, event.user, item.hash, item.bytes,
+          batch.agentId, item.seq, envelope.pc, envelope.timeMs, receivedMs, envelope.kind, envelope.user, item.hash, item.bytes,
         );
         if (result.changes === 0) continue;
-        const id = Number(result.lastInsertRowid);
-        const stored: StoredEvent = {
-          id, agentId: batch.agentId, seq: item.seq, pc: event.pc, timeMs: event.timeMs, receivedMs, kind: item.kind,
-          user: event.user, hash: item.hash, bytes: item.bytes,
-        };
-        inserted.push(stored);
-        if (this.#decoded.size < 200_000) this.#decoded.set(id, event);
+        inserted.push({
+          id: Number(result.lastInsertRowid), agentId: batch.agentId, seq: item.seq, pc: envelope.pc, timeMs: envelope.timeMs,
+          receivedMs, kind: envelope.kind, user: envelope.user, hash: item.hash, bytes: item.bytes,
+        });
       }
       this.#s.insertBatch.run(batch.agentId, batch.firstSeq, batch.lastSeq, batch.prevHash, batch.lastHash, batch.signature, receivedMs);
       this.#s.moveHead.run(batch.lastSeq, batch.lastHash, batch.agentId, batch.lastSeq);
@@ -181,21 +176,32 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async projectPending(limit: number): Promise<ProjectedEvent[]> {
+  async projectPending(limit: number): Promise<ProjectionPass> {
     return this.db.transaction(() => {
       const through = (this.#s.projectedThrough.get() as { id: number } | undefined)?.id ?? 0;
       const rows = this.#s.pending.all(through, limit) as StoredEvent[];
-      const projected: ProjectedEvent[] = [];
+      const pass: ProjectionPass = { events: [], findings: [] };
       for (const stored of rows) {
-        const event = this.#decoded.get(stored.id) ?? decodeEvent(stored.bytes);
-        this.#decoded.delete(stored.id);
+        let event: Event__Output;
+        try {
+          event = decodeEvent(stored.bytes);
+        } catch {
+          // Ingest read only the envelope; a payload that does not decode stays stored as the evidence it is.
+          const finding = {
+            agentId: stored.agentId, pc: stored.pc, timeMs: stored.receivedMs, kind: 'malformed_signed_event',
+            detail: `signed event ${stored.seq} carries a ${stored.kind || 'missing'} payload that is not valid mamori.v1`,
+          };
+          this.#s.insertFinding.run(finding);
+          pass.findings.push(finding);
+          continue;
+        }
         for (const index of this.#indexers.get(stored.kind) ?? []) {
           index({ eventId: stored.id, agentId: stored.agentId, pc: stored.pc, seq: stored.seq, timeMs: stored.timeMs, user: stored.user }, event);
         }
-        projected.push({ stored, event });
+        pass.events.push({ stored, event });
       }
       if (rows.length > 0) this.#s.setProjectedThrough.run(rows.at(-1)!.id);
-      return projected;
+      return pass;
     })();
   }
 

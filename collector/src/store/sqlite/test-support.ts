@@ -1,4 +1,4 @@
-import { decodeEvent, encodeEvent, eventKind, type Event } from '@mamori/proto';
+import { decodeEnvelope, encodeEvent, type Event } from '@mamori/proto';
 import { SqliteStore } from './sqlite-store.ts';
 
 // Test support shared by the query and route tests: events stored through ingest's path (exact bytes in the
@@ -10,8 +10,7 @@ export async function storeEvents(store: SqliteStore, agentId: string, events: E
     prevHash: Buffer.alloc(32), lastHash: Buffer.alloc(32, 1), signature: Buffer.alloc(64),
     events: events.map((event, i) => {
       const bytes = encodeEvent(event);
-      const decoded = decodeEvent(bytes);
-      return { seq: Number(event.seq), bytes, hash: Buffer.alloc(32, i), event: decoded, kind: eventKind(decoded) };
+      return { seq: Number(event.seq), bytes, hash: Buffer.alloc(32, i), envelope: decodeEnvelope(bytes) };
     }),
   }, receivedMs);
   await store.projectPending(Number.MAX_SAFE_INTEGER);
