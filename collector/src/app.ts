@@ -8,6 +8,7 @@ import { buildHttpServer } from './http/server.ts';
 import { createGrpcServer } from './ingest/grpc-server.ts';
 import { SessionRegistry } from './ingest/sessions.ts';
 import { PolicyService } from './policy-service.ts';
+import { BatchCryptoPool } from './ingest/batch-crypto-pool.ts';
 import { widenReceiveWindows } from './ingest/flow-control.ts';
 import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
@@ -45,8 +46,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const alerts = createAlertService({ config, store, hub, policy, now });
   // Ingest stores evidence and acknowledges; the projector then fills the query tables and feeds the alerts.
   const projector = new Projector(store, hub);
+  const crypto = new BatchCryptoPool();
   const { server: grpcServer, credentials } = createGrpcServer({
-    store, hub, sessions, policy, now, collectorName: config.name, onStored: projector.notify,
+    store, hub, sessions, policy, now, collectorName: config.name, onStored: projector.notify, crypto,
     limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
     tls,
   });
@@ -90,6 +92,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
       await projector.stop();
+      await crypto.close();
       await alerts.stop();
       await http.close();
       await store.close();

@@ -99,7 +99,14 @@ async function connect(sim: SimAgent, address: string, caPem: string): Promise<{
   return { run: () => { pump(); return done; } };
 }
 
+/** The insert-only rate, best of three runs into fresh databases (one run on a shared 2-core machine varies ±30 %). */
 async function ceiling(sims: SimAgent[]): Promise<number> {
+  let best = 0;
+  for (let run = 0; run < 3; run += 1) best = Math.max(best, await ceilingOnce(sims));
+  return best;
+}
+
+async function ceilingOnce(sims: SimAgent[]): Promise<number> {
   const dir = tempDir('ceiling');
   const store = new SqliteStore(join(dir, 'c.db'));
   const prepared = sims.flatMap((sim) => sim.batches.map((b) => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PolicyValidationError, defaultPolicyDir, readPolicyDir, type PolicySource } from '@mamori/policies';
-import { decodeEnvelope, decodeEvent, encodeEvent, type Event } from '@mamori/proto';
+import { decodeEnvelope, encodeEvent, type Event } from '@mamori/proto';
 import { CollectorHub } from '../hub.ts';
 import { SessionRegistry } from '../ingest/sessions.ts';
 import type { MailTransport, OutgoingMail } from '../notify/mail-transport.ts';
@@ -45,14 +45,14 @@ async function setup() {
   /** Stores events as ingest does and tells the hub, like the gRPC stream handler. */
   const ingest = async (...drafts: Omit<Event, 'seq' | 'agentId' | 'pc' | 'timeMs'>[]) => {
     const events = drafts.map((draft) => ({ ...draft, seq: ++seq, agentId: 'agent-1', pc: 'PC-ACCT-07', timeMs: clock.now }));
-    const { inserted } = await store.appendBatch({
+    await store.appendBatch({
       agentId: 'agent-1', firstSeq: events[0]!.seq, lastSeq: events.at(-1)!.seq, prevHash: Buffer.alloc(32), lastHash: Buffer.alloc(32), signature: Buffer.alloc(64),
       events: events.map((event) => {
         const bytes = encodeEvent(event);
         return { seq: event.seq, bytes, hash: Buffer.alloc(32), envelope: decodeEnvelope(bytes) };
       }),
     }, clock.now);
-    hub.emit('events', inserted.map((stored) => ({ stored, event: decodeEvent(stored.bytes) })));
+    hub.emit('events', (await store.projectPending(Number.MAX_SAFE_INTEGER)).events);
   };
   const publishWith = (name: string, text: string): Promise<number> => {
     const sources: PolicySource[] = readPolicyDir(defaultPolicyDir).map((s) => (s.name === name ? { name, text } : s));

@@ -7,7 +7,8 @@ import type { PolicyService } from '../policy-service.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentRecord } from '../store/types.ts';
 import type { SessionRegistry } from './sessions.ts';
-import { verifyBatch, type BatchLimits } from './verify-batch.ts';
+import type { BatchCrypto, BatchCryptoPool } from './batch-crypto-pool.ts';
+import { checkBatchShape, verifyBatch, type BatchLimits } from './verify-batch.ts';
 
 export interface StreamDeps {
   store: Store;
@@ -15,6 +16,8 @@ export interface StreamDeps {
   sessions: SessionRegistry;
   policy: PolicyService;
   limits: BatchLimits;
+  /** Signature and hash-chain checks, on worker threads. */
+  crypto: BatchCryptoPool;
   now: () => number;
   /** Called after events were stored (the projector derives query tables and alerts from them). */
   onStored: () => void;
@@ -31,7 +34,8 @@ export function failCall(call: Call, error: CollectorError): void {
 
 /**
  * One agent's stream: Hello → Challenge → AuthProof → Welcome (+ policy), then batches and heartbeats up, acks
- * and pushes down. Messages are handled strictly in order, one at a time, so acks follow storage.
+ * and pushes down. Messages are handled strictly in order, one at a time, so acks follow storage; only a batch's
+ * signature and chain check starts as soon as it arrives (on a worker thread), while earlier ones are stored.
  */
 export function handleAgentStream(call: Call, deps: StreamDeps): void {
   let stage: 'hello' | 'auth' | 'ready' | 'closed' = 'hello';
@@ -51,7 +55,13 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
     failCall(call, error);
   };
 
-  const handle = async (message: AgentMessage__Output): Promise<void> => {
+  type Batch = NonNullable<AgentMessage__Output['batch']>;
+  const checkCrypto = (current: AgentRecord, key: KeyObject, batch: Batch): Promise<BatchCrypto> => deps.crypto.check({
+    agentId: current.id, publicKey: current.publicKey, key, firstSeq: batch.firstSeq, events: batch.events,
+    prevHash: batch.prevHash, lastHash: batch.lastHash, signature: batch.signature,
+  });
+
+  const handle = async (message: AgentMessage__Output, early?: Promise<BatchCrypto>): Promise<void> => {
     if (stage === 'closed') return;
     if (stage === 'hello') {
       if (!message.hello) return fail(new CollectorError('COLLECTOR_PROTOCOL_VIOLATION', 'the first message must be hello'));
@@ -84,7 +94,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       return;
     }
     if (!agent) return;
-    if (message.batch) return handleBatch(agent, message.batch);
+    if (message.batch) return handleBatch(agent, message.batch, early);
     if (message.heartbeat) {
       const hb = message.heartbeat;
       await deps.store.recordHeartbeat(agent.id, {
@@ -98,8 +108,8 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
     return fail(new CollectorError('COLLECTOR_PROTOCOL_VIOLATION', `unexpected ${message.body ?? 'empty'} message`));
   };
 
-  const handleBatch = async (current: AgentRecord, batch: NonNullable<AgentMessage__Output['batch']>): Promise<void> => {
-    const verdict = await verifyBatch(current, batch, deps.store, deps.limits, agentKey);
+  const handleBatch = async (current: AgentRecord, batch: Batch, early?: Promise<BatchCrypto>): Promise<void> => {
+    const verdict = await verifyBatch(current, batch, deps.store, deps.limits, () => early ?? checkCrypto(current, agentKey!, batch));
     const now = deps.now();
     if (verdict.action === 'reject') {
       if (verdict.finding) {
@@ -124,11 +134,21 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       current.lastHash = verdict.batch.lastHash;
     }
     call.write({ ack: { lastSeq: verdict.batch.lastSeq } });
-    if (inserted.length > 0) deps.onStored();
+    if (inserted > 0) deps.onStored();
+    // Let the event loop send this ack (and read what arrived) before the next queued batch: the queue runs on
+    // promises, so without this a stream's acks all left together after its whole backlog, and an agent with
+    // 8 batches in flight then sat idle waiting for them instead of sending more.
+    await new Promise((resolve) => setImmediate(resolve));
   };
 
   call.on('data', (message: AgentMessage__Output) => {
-    queue = queue.then(() => handle(message)).catch((error: unknown) => {
+    // An authenticated stream's batch goes to a check thread now, not when its turn in the queue comes.
+    let early: Promise<BatchCrypto> | undefined;
+    if (message.batch && stage === 'ready' && agent && agentKey && !checkBatchShape(message.batch, deps.limits)) {
+      early = checkCrypto(agent, agentKey, message.batch);
+      early.catch(() => undefined); // awaited in turn; this only keeps an early failure from being "unhandled"
+    }
+    queue = queue.then(() => handle(message, early)).catch((error: unknown) => {
       fail(error instanceof CollectorError ? error : new CollectorError('COLLECTOR_BATCH_MALFORMED', (error as Error).message));
     });
   });

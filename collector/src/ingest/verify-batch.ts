@@ -1,8 +1,8 @@
-import type { KeyObject } from 'node:crypto';
-import { chainHash, decodeEnvelope, decodeEvent, verifyBatchSignature, type EventEnvelope } from '@mamori/proto';
+import { decodeEnvelope, decodeEvent, type EventEnvelope } from '@mamori/proto';
 import { CollectorError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AcceptedBatch, AgentRecord, IntegrityFinding } from '../store/types.ts';
+import type { BatchCrypto } from './batch-crypto-pool.ts';
 
 export interface IncomingBatch {
   firstSeq: number;
@@ -25,38 +25,39 @@ export type BatchVerdict =
   /** Refuse it; nothing is stored. A finding is recorded when the refusal points at tampering. */
   | { action: 'reject'; error: CollectorError; finding?: Omit<IntegrityFinding, 'agentId' | 'pc' | 'timeMs'> };
 
+/** The checks that need nothing but the batch itself (size, numbering, hash lengths); undefined when it passes. */
+export function checkBatchShape(incoming: IncomingBatch, limits: BatchLimits): CollectorError | undefined {
+  const count = incoming.events.length;
+  if (count === 0) return new CollectorError('COLLECTOR_BATCH_MALFORMED', 'empty batch');
+  if (count > limits.maxEvents) return new CollectorError('COLLECTOR_BATCH_TOO_LARGE', `${count} events, limit ${limits.maxEvents}`);
+  if (!Number.isSafeInteger(incoming.firstSeq) || incoming.firstSeq < 1) return new CollectorError('COLLECTOR_BATCH_MALFORMED', 'first_seq must be ≥ 1');
+  if (incoming.prevHash.length !== 32 || incoming.lastHash.length !== 32) return new CollectorError('COLLECTOR_BATCH_MALFORMED', 'hashes must be 32 bytes');
+  const oversized = incoming.events.findIndex((bytes) => bytes.length > limits.maxEventBytes);
+  if (oversized >= 0) return new CollectorError('COLLECTOR_BATCH_TOO_LARGE', `event ${incoming.firstSeq + oversized} exceeds ${limits.maxEventBytes} bytes`);
+  return undefined;
+}
+
 /**
- * Decides what to do with one batch from an authenticated agent: signature (with that agent's key), chain
- * (events → signed last hash), event envelopes (seq and agent inside the signed bytes), then continuity with
- * what is already stored (replays, forks, gaps, breaks). Pure apart from reading the store. `publicKey` is the
- * agent's key already imported (a stream verifies many batches with it).
+ * Decides what to do with one batch from an authenticated agent: shape, signature (with that agent's key) and
+ * chain (events → signed last hash) from `crypto` — computed by a BatchCryptoPool, possibly while the previous
+ * batch was being stored — then the event envelopes (seq and agent inside the signed bytes), then continuity
+ * with what is already stored (replays, forks, gaps, breaks). Pure apart from reading the store.
  */
 export async function verifyBatch(
-  agent: AgentRecord, incoming: IncomingBatch, store: Store, limits: BatchLimits, publicKey: KeyObject | Uint8Array = agent.publicKey,
+  agent: AgentRecord, incoming: IncomingBatch, store: Store, limits: BatchLimits, crypto: () => Promise<BatchCrypto>,
 ): Promise<BatchVerdict> {
+  const malformed = checkBatchShape(incoming, limits);
+  if (malformed) return { action: 'reject', error: malformed };
   const count = incoming.events.length;
-  if (count === 0) return reject('COLLECTOR_BATCH_MALFORMED', 'empty batch');
-  if (count > limits.maxEvents) return reject('COLLECTOR_BATCH_TOO_LARGE', `${count} events, limit ${limits.maxEvents}`);
-  if (!Number.isSafeInteger(incoming.firstSeq) || incoming.firstSeq < 1) return reject('COLLECTOR_BATCH_MALFORMED', 'first_seq must be ≥ 1');
-  if (incoming.prevHash.length !== 32 || incoming.lastHash.length !== 32) return reject('COLLECTOR_BATCH_MALFORMED', 'hashes must be 32 bytes');
-  const oversized = incoming.events.findIndex((bytes) => bytes.length > limits.maxEventBytes);
-  if (oversized >= 0) return reject('COLLECTOR_BATCH_TOO_LARGE', `event ${incoming.firstSeq + oversized} exceeds ${limits.maxEventBytes} bytes`);
-
   const lastSeq = incoming.firstSeq + count - 1;
-  const signed = verifyBatchSignature(publicKey, agent.id, incoming.firstSeq, count, incoming.prevHash, incoming.lastHash, incoming.signature);
+  const { signed, hashes } = await crypto();
   if (!signed) {
     return reject('COLLECTOR_BAD_SIGNATURE', `batch ${incoming.firstSeq}..${lastSeq}`, {
       kind: 'signature_invalid', detail: `batch ${incoming.firstSeq}..${lastSeq} is not signed by this agent's key`,
     });
   }
 
-  const hashes: Buffer[] = [];
-  let hash = incoming.prevHash;
-  for (const bytes of incoming.events) {
-    hash = chainHash(hash, bytes);
-    hashes.push(hash);
-  }
-  if (!hash.equals(incoming.lastHash)) {
+  if (!hashes.at(-1)!.equals(incoming.lastHash)) {
     return reject('COLLECTOR_CHAIN_MISMATCH', `batch ${incoming.firstSeq}..${lastSeq}`, {
       kind: 'chain_mismatch', detail: `events of batch ${incoming.firstSeq}..${lastSeq} do not hash to the signed chain head`,
     });

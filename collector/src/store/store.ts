@@ -28,8 +28,8 @@ export interface Store {
 
   /** The stored event's hash at a sequence number (for duplicate/fork detection). */
   eventHash(agentId: string, seq: number): Promise<Buffer | undefined>;
-  /** Stores a verified batch and moves the chain head; events already stored are skipped. Returns rows inserted. */
-  appendBatch(batch: AcceptedBatch, receivedMs: number): Promise<{ inserted: StoredEvent[] }>;
+  /** Stores a verified batch and moves the chain head; events already stored are skipped. Returns how many were new. */
+  appendBatch(batch: AcceptedBatch, receivedMs: number): Promise<{ inserted: number }>;
   /**
    * Fills the per-kind query tables (indexers) for stored events not yet projected, oldest first, at most
    * `limit`, in one transaction with the projection cursor (so each event is projected exactly once, also across

@@ -156,19 +156,15 @@ export class SqliteStore implements Store {
     return (this.#s.eventHash.get(agentId, seq) as { hash: Buffer } | undefined)?.hash;
   }
 
-  async appendBatch(batch: AcceptedBatch, receivedMs: number): Promise<{ inserted: StoredEvent[] }> {
+  async appendBatch(batch: AcceptedBatch, receivedMs: number): Promise<{ inserted: number }> {
     return this.db.transaction(() => {
-      const inserted: StoredEvent[] = [];
+      let inserted = 0;
       for (const item of batch.events) {
         const { envelope } = item;
         const result = this.#s.insertEvent.run(
           batch.agentId, item.seq, envelope.pc, envelope.timeMs, receivedMs, envelope.kind, envelope.user, item.hash, item.bytes,
         );
-        if (result.changes === 0) continue;
-        inserted.push({
-          id: Number(result.lastInsertRowid), agentId: batch.agentId, seq: item.seq, pc: envelope.pc, timeMs: envelope.timeMs,
-          receivedMs, kind: envelope.kind, user: envelope.user, hash: item.hash, bytes: item.bytes,
-        });
+        inserted += result.changes;
       }
       this.#s.insertBatch.run(batch.agentId, batch.firstSeq, batch.lastSeq, batch.prevHash, batch.lastHash, batch.signature, receivedMs);
       this.#s.moveHead.run(batch.lastSeq, batch.lastHash, batch.agentId, batch.lastSeq);

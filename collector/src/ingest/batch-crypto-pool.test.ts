@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ZERO_HASH, chainHash, encodeEvent, generateEd25519KeyPair, loadPrivateKey, publicKeyFromRaw, signBatch } from '@mamori/proto';
+import { BatchCryptoPool, type BatchCryptoJob } from './batch-crypto-pool.ts';
+
+const pools: BatchCryptoPool[] = [];
+afterEach(async () => {
+  for (const pool of pools.splice(0)) await pool.close();
+});
+
+function signedBatch(agentId = 'agent-1', count = 300): { job: BatchCryptoJob; expected: Buffer[] } {
+  const pair = generateEd25519KeyPair();
+  const events = Array.from({ length: count }, (_, i) => encodeEvent({ seq: i + 1, timeMs: i, agentId, pc: 'PC', user: 'u', printJob: { documentName: `d${i}` } }));
+  const expected: Buffer[] = [];
+  let hash = ZERO_HASH;
+  for (const bytes of events) expected.push((hash = chainHash(hash, bytes)));
+  const signature = signBatch(loadPrivateKey(pair.privateKeyPem), agentId, 1, count, ZERO_HASH, hash);
+  const publicKey = Buffer.from(pair.publicKey);
+  return { job: { agentId, publicKey, key: publicKeyFromRaw(publicKey), firstSeq: 1, events, prevHash: ZERO_HASH, lastHash: hash, signature }, expected };
+}
+
+describe('BatchCryptoPool', () => {
+  it('on a worker thread and on this one, gives the chain hash after every event and the signature verdict', async () => {
+    const threaded = new BatchCryptoPool({ threads: 1 });
+    const inline = new BatchCryptoPool({ threads: 0 });
+    pools.push(threaded, inline);
+    expect(threaded.threads).toBe(1);
+    expect(inline.threads).toBe(0);
+    const { job, expected } = signedBatch();
+    for (const pool of [threaded, inline]) {
+      const result = await pool.check(job);
+      expect(result.signed).toBe(true);
+      expect(result.hashes.map((h) => h.toString('hex'))).toEqual(expected.map((h) => h.toString('hex')));
+    }
+  });
+
+  it('says unsigned for another key, a changed header or a flipped signature bit', async () => {
+    const pool = new BatchCryptoPool({ threads: 1 });
+    pools.push(pool);
+    const { job } = signedBatch();
+    const other = signedBatch();
+    const flipped = Buffer.from(job.signature);
+    flipped[5]! ^= 1;
+    expect((await pool.check({ ...job, publicKey: other.job.publicKey, key: other.job.key })).signed).toBe(false);
+    expect((await pool.check({ ...job, firstSeq: 2 })).signed).toBe(false);
+    expect((await pool.check({ ...job, agentId: 'agent-2' })).signed).toBe(false);
+    expect((await pool.check({ ...job, signature: flipped })).signed).toBe(false);
+    expect((await pool.check(job)).signed).toBe(true);
+  });
+
+  it('keeps many batches from many agents apart when they are in flight together', async () => {
+    const pool = new BatchCryptoPool({ threads: 2 });
+    pools.push(pool);
+    const batches = Array.from({ length: 20 }, (_, i) => signedBatch(`agent-${i}`, 50 + i));
+    const results = await Promise.all(batches.map((b) => pool.check(b.job)));
+    results.forEach((result, i) => {
+      expect(result.signed).toBe(true);
+      expect(result.hashes.at(-1)!.equals(batches[i]!.expected.at(-1)!)).toBe(true);
+      expect(result.hashes).toHaveLength(50 + i);
+    });
+  });
+
+  it('fails a job it cannot check with the reason, and goes on; without threads it checks on this thread', async () => {
+    const pool = new BatchCryptoPool({ threads: 1 });
+    pools.push(pool);
+    const { job } = signedBatch();
+    // A public key of the wrong length makes the worker's key import throw: it answers with an error.
+    await expect(pool.check({ ...job, publicKey: Buffer.alloc(5) })).rejects.toThrow(/32 bytes/);
+    expect((await pool.check(job)).signed).toBe(true);
+    await pool.close();
+    expect(pool.threads).toBe(0);
+    expect((await pool.check(job)).signed).toBe(true);
+  });
+});

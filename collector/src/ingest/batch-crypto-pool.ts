@@ -1,0 +1,125 @@
+import type { KeyObject } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { checkBatchCrypto } from './batch-crypto.mjs';
+
+/** A batch's signature verdict and the chain hash after each of its events (32 bytes each, in order). */
+export interface BatchCrypto {
+  signed: boolean;
+  hashes: Buffer[];
+}
+
+export interface BatchCryptoJob {
+  agentId: string;
+  publicKey: Buffer;
+  /** The same key already imported, for checks done on this thread. */
+  key: KeyObject;
+  firstSeq: number;
+  events: Buffer[];
+  prevHash: Buffer;
+  lastHash: Buffer;
+  signature: Buffer;
+}
+
+interface Reply { id: number; signed?: boolean; hashes?: Uint8Array; error?: string }
+
+/** Worker threads for ingest: spare cores, leaving one for the event loop (gRPC, SQLite); at most 4. */
+export function defaultCryptoThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+/**
+ * Checks batches' signatures and hash chains on worker threads, so the thread that talks gRPC and writes SQLite
+ * spends its time on those: a stream hands its next batches over as they arrive and stores the previous one
+ * meanwhile. With `threads: 0`, or if a worker dies, the same code (batch-crypto.mjs) runs on this thread.
+ */
+export class BatchCryptoPool {
+  readonly #workers: Worker[] = [];
+  readonly #pending = new Map<number, { resolve: (value: BatchCrypto) => void; reject: (error: Error) => void; worker: Worker }>();
+  #nextId = 1;
+  #turn = 0;
+  #onWarning: (message: string) => void;
+
+  constructor(options: { threads?: number; onWarning?: (message: string) => void } = {}) {
+    this.#onWarning = options.onWarning ?? ((message) => process.stderr.write(`mamori-collector: ${message}\n`));
+    const threads = options.threads ?? defaultCryptoThreads();
+    for (let i = 0; i < threads; i += 1) {
+      let worker: Worker;
+      try {
+        worker = new Worker(new URL('./batch-crypto.mjs', import.meta.url), { workerData: { mamori: 'batch-crypto' } });
+      } catch (error) {
+        this.#onWarning(`batch checks run on the main thread: ${(error as Error).message}`);
+        break;
+      }
+      worker.unref();
+      worker.on('message', (reply: Reply) => this.#settle(reply));
+      worker.on('error', (error) => this.#retire(worker, error));
+      worker.on('exit', (code) => this.#retire(worker, new Error(`batch check thread exited (${code})`)));
+      this.#workers.push(worker);
+    }
+  }
+
+  get threads(): number {
+    return this.#workers.length;
+  }
+
+  check(job: BatchCryptoJob): Promise<BatchCrypto> {
+    const worker = this.#workers[this.#turn++ % Math.max(1, this.#workers.length)];
+    if (!worker) return Promise.resolve(this.#checkHere(job));
+    const id = this.#nextId++;
+    // Pack the events into one buffer of our own and transfer it: one copy, no per-event cloning.
+    const total = job.events.reduce((sum, e) => sum + e.length, 0);
+    const data = new Uint8Array(new ArrayBuffer(total));
+    const ends = new Uint32Array(job.events.length);
+    let offset = 0;
+    job.events.forEach((event, i) => {
+      data.set(event, offset);
+      offset += event.length;
+      ends[i] = offset;
+    });
+    return new Promise<BatchCrypto>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, worker });
+      worker.postMessage({
+        id, agentId: job.agentId, publicKey: job.publicKey, firstSeq: job.firstSeq, data, ends,
+        prevHash: job.prevHash, lastHash: job.lastHash, signature: job.signature,
+      }, [data.buffer, ends.buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    const workers = this.#workers.splice(0);
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  #checkHere(job: BatchCryptoJob): BatchCrypto {
+    const { signed, hashes } = checkBatchCrypto(job.key, job.agentId, job.firstSeq, job.events, job.prevHash, job.lastHash, job.signature);
+    return { signed, hashes: splitHashes(hashes) };
+  }
+
+  #settle(reply: Reply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (reply.error !== undefined || !reply.hashes) pending.reject(new Error(reply.error ?? 'batch check thread sent no hashes'));
+    else pending.resolve({ signed: reply.signed === true, hashes: splitHashes(Buffer.from(reply.hashes.buffer, reply.hashes.byteOffset, reply.hashes.byteLength)) });
+  }
+
+  /** A worker that failed is dropped; its unanswered jobs fail (their streams end, the agents resend). */
+  #retire(worker: Worker, error: Error): void {
+    const index = this.#workers.indexOf(worker);
+    if (index < 0) return;
+    this.#workers.splice(index, 1);
+    this.#onWarning(`a batch check thread stopped (${error.message}); ${this.#workers.length} left`);
+    for (const [id, pending] of this.#pending) {
+      if (pending.worker !== worker) continue;
+      this.#pending.delete(id);
+      pending.reject(error);
+    }
+  }
+}
+
+function splitHashes(packed: Buffer): Buffer[] {
+  const hashes: Buffer[] = [];
+  for (let offset = 0; offset < packed.length; offset += 32) hashes.push(packed.subarray(offset, offset + 32));
+  return hashes;
+}
