@@ -18,7 +18,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, r
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -75,9 +75,43 @@ const appRelativeUrls: Plugin = {
 const appRootBanner = `const __mamoriAppUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(
   process.env.MAMORI_APP_ROOT || require('node:path').dirname(process.execPath), file)).href;`;
 
+/**
+ * A module the program imports lazily (dynamic import()) and rarely runs, built as its own CommonJS file beside the
+ * executable instead of inside the main script: the main script's source text stays in V8's heap for the life of
+ * the process, a side bundle's only once something loads it. Its packages are bundled into it (shared ones again).
+ */
+export interface SideBundle {
+  /** The module, by repository path. */
+  module: string;
+  /** Where it goes, relative to the app root (the executable's folder or MAMORI_APP_ROOT). */
+  file: string;
+}
+
+/** In the main bundle, the side bundle's module becomes a loader for its file (a SEA's own require sees only builtins). */
+function sideBundles(bundles: SideBundle[]): Plugin {
+  const byPath = new Map(bundles.map((b) => [join(repo, b.module), b]));
+  return {
+    name: 'side-bundles-beside-executable',
+    setup(builder) {
+      builder.onResolve({ filter: /^\./ }, (args) => {
+        const bundle = byPath.get(resolve(args.resolveDir, args.path));
+        return bundle && { path: bundle.file, namespace: 'side-bundle' };
+      });
+      builder.onLoad({ filter: /.*/, namespace: 'side-bundle' }, (args) => ({
+        loader: 'js',
+        contents: `const { dirname, join } = require('node:path');
+const root = process.env.MAMORI_APP_ROOT || dirname(process.execPath);
+module.exports = require('node:module').createRequire(join(root, 'package.json'))(join(root, ${JSON.stringify(args.path)}));`,
+      }));
+    },
+  };
+}
+
 export interface SeaSpec {
   name: 'mamori-agent' | 'mamori-collector';
   entry: string;
+  /** Lazily imported modules shipped as files beside the executable (see SideBundle). */
+  sideBundles?: SideBundle[];
   /** Addon files to put beside the executable: [file name, source path]. */
   addons: () => [string, string][];
   /** Folders the program reads at run time, by repository path (copied to the same path under the app root). */
@@ -89,6 +123,9 @@ export interface SeaSpec {
 export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
   agent: {
     name: 'mamori-agent', entry: join(here, 'agent-entry.ts'), resources: [],
+    // The SMTP relay runs only where a mail upstream is configured; its libraries (smtp-server, nodemailer,
+    // mailparser, libmime with iconv-lite's code pages: about half of the agent's code) load from here when it starts.
+    sideBundles: [{ module: 'agent/src/sensors/mail/node/smtp-relay.ts', file: 'lib/mail-relay.cjs' }],
     addons: () => [
       ['better_sqlite3.node', join(dirname(requireFromAgent.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')],
       ['usb.node', usbPrebuild()],
@@ -108,6 +145,8 @@ export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
 export interface SeaBuild {
   executable: string;
   addons: string[];
+  /** Side bundles written beside the executable (SeaSpec.sideBundles). */
+  sideBundles: string[];
   resources: string[];
   bundleBytes: number;
 }
@@ -118,15 +157,22 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
   const work = join(outDir, '.work');
   mkdirSync(work);
   const bundle = join(work, `${spec.name}.cjs`);
-  const result = await build({
-    entryPoints: [spec.entry], outfile: bundle, bundle: true, platform: 'node', format: 'cjs',
+  const options = {
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20',
     // keepNames: the ipp package tells deferred attribute syntaxes apart by their function's name.
-    target: 'node20', plugins: [nativeAddons, appRelativeUrls], keepNames: true, minify: true, logLevel: 'error', legalComments: 'none', metafile: true,
+    keepNames: true, minify: true, logLevel: 'error', legalComments: 'none', metafile: true,
     // Optional dependencies some libraries probe for and handle missing.
     external: ['electron'],
     banner: { js: appRootBanner },
-  });
+  } satisfies BuildOptions;
+  const result = await build({ ...options, entryPoints: [spec.entry], outfile: bundle, plugins: [nativeAddons, appRelativeUrls, sideBundles(spec.sideBundles ?? [])] });
   const bundleBytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  const sideFiles: string[] = [];
+  for (const side of spec.sideBundles ?? []) {
+    const file = join(outDir, side.file);
+    await build({ ...options, entryPoints: [join(repo, side.module)], outfile: file, plugins: [nativeAddons, appRelativeUrls] });
+    sideFiles.push(file);
+  }
 
   const blob = join(work, 'sea-prep.blob');
   writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false }));
@@ -158,7 +204,7 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
     resources.push(join(outDir, folder));
   }
   rmSync(work, { recursive: true, force: true });
-  return { executable, addons, resources, bundleBytes };
+  return { executable, addons, sideBundles: sideFiles, resources, bundleBytes };
 }
 
 export function buildAgentSea(outDir = join(here, 'dist', `mamori-agent-${process.platform}-${process.arch}`)): Promise<SeaBuild> {
