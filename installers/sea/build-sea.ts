@@ -107,9 +107,27 @@ module.exports = require('node:module').createRequire(join(root, 'package.json')
   };
 }
 
+/**
+ * zod's `z.locales` namespace pulls its error messages in ~50 languages (about 270 KB of minified source) into any
+ * bundle that imports `z`. The agent only reports configuration errors in English (the default, which zod loads from
+ * locales/en.js itself), so in its bundle the namespace holds English alone.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-locale-only',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+      ? { path: join(args.resolveDir, '../locales/index.js'), namespace: 'zod-english-only' } : undefined));
+    builder.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      loader: 'js', resolveDir: dirname(args.path), contents: `export { default as en } from './en.js';`,
+    }));
+  },
+};
+
 export interface SeaSpec {
   name: 'mamori-agent' | 'mamori-collector';
   entry: string;
+  /** Extra esbuild plugins for this program's bundles. */
+  plugins?: Plugin[];
   /** Lazily imported modules shipped as files beside the executable (see SideBundle). */
   sideBundles?: SideBundle[];
   /** Addon files to put beside the executable: [file name, source path]. */
@@ -126,6 +144,7 @@ export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
     // The SMTP relay runs only where a mail upstream is configured; its libraries (smtp-server, nodemailer,
     // mailparser, libmime with iconv-lite's code pages: about half of the agent's code) load from here when it starts.
     sideBundles: [{ module: 'agent/src/sensors/mail/node/smtp-relay.ts', file: 'lib/mail-relay.cjs' }],
+    plugins: [zodEnglishOnly],
     addons: () => [
       ['better_sqlite3.node', join(dirname(requireFromAgent.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')],
       ['usb.node', usbPrebuild()],
@@ -165,12 +184,12 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
     external: ['electron'],
     banner: { js: appRootBanner },
   } satisfies BuildOptions;
-  const result = await build({ ...options, entryPoints: [spec.entry], outfile: bundle, plugins: [nativeAddons, appRelativeUrls, sideBundles(spec.sideBundles ?? [])] });
+  const result = await build({ ...options, entryPoints: [spec.entry], outfile: bundle, plugins: [...(spec.plugins ?? []), nativeAddons, appRelativeUrls, sideBundles(spec.sideBundles ?? [])] });
   const bundleBytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
   const sideFiles: string[] = [];
   for (const side of spec.sideBundles ?? []) {
     const file = join(outDir, side.file);
-    await build({ ...options, entryPoints: [join(repo, side.module)], outfile: file, plugins: [nativeAddons, appRelativeUrls] });
+    await build({ ...options, entryPoints: [join(repo, side.module)], outfile: file, plugins: [...(spec.plugins ?? []), nativeAddons, appRelativeUrls] });
     sideFiles.push(file);
   }
 
