@@ -53,7 +53,7 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   const controller = new AbortController();
   const journal = new Journal(join(config.stateDir, stateFiles.journal), { maxBytes: config.journalMaxBytes });
   const user = new CurrentUser(async () => {
-    const si = await import('systeminformation');
+    const si = await import('./platform/system-information.ts').then((m) => m.systemInformation());
     const users = await si.users();
     return users[0]?.user ?? '';
   });

@@ -17,7 +17,7 @@ export interface EnrollOptions {
 
 /** Stable per-machine id: /etc/machine-id, Windows MachineGuid, macOS IOPlatformUUID (via systeminformation). */
 export async function machineHardwareId(): Promise<string> {
-  const si = await import('systeminformation');
+  const si = await import('../platform/system-information.ts').then((m) => m.systemInformation());
   const uuid = await si.uuid();
   return uuid.os || uuid.hardware || osHostname();
 }

@@ -10,7 +10,7 @@ const run = promisify(execFile);
 
 export class SystemInformationInventory implements InventorySource {
   async collect(): Promise<InventorySnapshot> {
-    const si = await import('systeminformation');
+    const si = await import('../../../platform/system-information.ts').then((m) => m.systemInformation());
     const [os, system, cpu, mem, disks, nets, uuid] = await Promise.all([
       si.osInfo(), si.system(), si.cpu(), si.mem(), si.blockDevices(), si.networkInterfaces(), si.uuid(),
     ]);
