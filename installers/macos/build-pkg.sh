@@ -9,8 +9,10 @@ set -eu
 DIST="$1"; VERSION="${2:-0.1.0}"; SIGN="${3:-}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 WORK="$(mktemp -d)"
-mkdir -p "$WORK/root/usr/local/mamori" "$WORK/root/Library/LaunchDaemons"
+mkdir -p "$WORK/root/usr/local/mamori/lib" "$WORK/root/Library/LaunchDaemons"
 cp "$DIST/mamori-agent" "$DIST/better_sqlite3.node" "$DIST/usb.node" "$WORK/root/usr/local/mamori/"
+# The SMTP relay's code, loaded when the relay starts (build-sea.ts sideBundles).
+cp "$DIST/lib/mail-relay.cjs" "$WORK/root/usr/local/mamori/lib/"
 cp "$HERE/uninstall.sh" "$WORK/root/usr/local/mamori/uninstall.sh"
 cp "$HERE/org.mamori.agent.plist" "$WORK/root/Library/LaunchDaemons/"
 chmod 0755 "$WORK/root/usr/local/mamori/mamori-agent" "$WORK/root/usr/local/mamori/uninstall.sh"

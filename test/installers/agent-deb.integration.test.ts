@@ -71,7 +71,8 @@ describe.skipIf(!haveTools)('agent .deb', () => {
     const listing = (await run('dpkg-deb', ['-c', built.deb])).stdout;
     for (const [mode, path] of [
       ['-rwxr-xr-x', './usr/lib/mamori-agent/mamori-agent'], ['-rw-r--r--', './usr/lib/mamori-agent/better_sqlite3.node'],
-      ['-rw-r--r--', './usr/lib/mamori-agent/usb.node'], ['-rw-r--r--', './lib/systemd/system/mamori-agent.service'],
+      ['-rw-r--r--', './usr/lib/mamori-agent/usb.node'], ['-rw-r--r--', './usr/lib/mamori-agent/lib/mail-relay.cjs'],
+      ['-rw-r--r--', './lib/systemd/system/mamori-agent.service'],
       ['-rw-r--r--', './etc/mamori/agent.yaml'], ['-rw-r--r--', './usr/share/doc/mamori-agent/copyright'],
     ] as const) {
       expect(listing).toMatch(new RegExp(`^${mode.replace(/-/g, '\\-')} root/root .* ${path.replace(/\./g, '\\.')}$`, 'm'));
