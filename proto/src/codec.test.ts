@@ -41,6 +41,8 @@ describe('event codec', () => {
       });
     }
     expect(decodeEnvelope(encodeEvent({ seq: 1, timeMs: 2, agentId: 'a', pc: 'p', user: '' })).kind).toBe('');
+    // int64 below zero (a clock far off) arrives as a 10-byte two's-complement varint.
+    expect(decodeEnvelope(encodeEvent({ seq: 1, timeMs: -86_400_000, agentId: 'a', pc: 'p', user: '' })).timeMs).toBe(-86_400_000);
   });
 
   it('refuses envelopes that are not well-formed protobuf', () => {
@@ -49,6 +51,9 @@ describe('event codec', () => {
     expect(() => decodeEnvelope(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]))).toThrow();
     expect(() => decodeEnvelope(Buffer.from([0x00, 0x01]))).toThrow(/field 0/);
     expect(() => decodeEnvelope(Buffer.from([0x0f]))).toThrow();
+    expect(() => decodeEnvelope(Buffer.from([0x0b, 0x0c]))).toThrow(/wire type 3/); // groups are not ours
+    expect(() => decodeEnvelope(Buffer.from([0x22, 0x05, 0x41]))).toThrow(/past the end/);
+    expect(() => decodeEnvelope(Buffer.from([0x08, ...Array<number>(11).fill(0xff)]))).toThrow(/varint/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ZERO_HASH, chainHash, encodeEvent, generateEd25519KeyPair, loadPrivateKey, publicKeyFromRaw, signBatch } from '@mamori/proto';
+import { ZERO_HASH, chainHash, decodeEnvelope, encodeEvent, generateEd25519KeyPair, loadPrivateKey, publicKeyFromRaw, signBatch } from '@mamori/proto';
 import { BatchCryptoPool, type BatchCryptoJob } from './batch-crypto-pool.ts';
 
 const pools: BatchCryptoPool[] = [];
@@ -30,6 +30,22 @@ describe('BatchCryptoPool', () => {
       const result = await pool.check(job);
       expect(result.signed).toBe(true);
       expect(result.hashes.map((h) => h.toString('hex'))).toEqual(expected.map((h) => h.toString('hex')));
+      expect(result.envelopes).toEqual(job.events.map((bytes) => decodeEnvelope(bytes)));
+      expect(result.malformed).toBeUndefined();
+    }
+  });
+
+  it('says which event does not parse (the hashes still cover every event)', async () => {
+    const { job } = signedBatch('agent-1', 10);
+    const events = [...job.events];
+    events[6] = Buffer.from([0x0b, 0x0c]); // wire type 3: not a message of ours
+    for (const pool of [new BatchCryptoPool({ threads: 1 }), new BatchCryptoPool({ threads: 0 })]) {
+      pools.push(pool);
+      const result = await pool.check({ ...job, events });
+      expect(result.envelopes).toBeUndefined();
+      expect(result.malformed).toMatchObject({ index: 6 });
+      expect(result.malformed!.message).toMatch(/wire type 3/);
+      expect(result.hashes).toHaveLength(10);
     }
   });
 

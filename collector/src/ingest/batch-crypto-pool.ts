@@ -1,12 +1,18 @@
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { checkBatchCrypto } from './batch-crypto.mjs';
+import { eventPayloadKinds, type EventEnvelope } from '@mamori/proto';
+import { checkBatchCrypto, unpackEnvelopes, type PackedEnvelopes } from './batch-crypto.mjs';
 
-/** A batch's signature verdict and the chain hash after each of its events (32 bytes each, in order). */
+/**
+ * A batch's signature verdict, the chain hash after each of its events (32 bytes each, in order), and each
+ * event's envelope — or, when one does not parse, which one and why.
+ */
 export interface BatchCrypto {
   signed: boolean;
   hashes: Buffer[];
+  envelopes: EventEnvelope[] | undefined;
+  malformed: { index: number; message: string } | undefined;
 }
 
 export interface BatchCryptoJob {
@@ -21,7 +27,14 @@ export interface BatchCryptoJob {
   signature: Buffer;
 }
 
-interface Reply { id: number; signed?: boolean; hashes?: Uint8Array; error?: string }
+interface Reply {
+  id: number;
+  signed?: boolean;
+  hashes?: Uint8Array;
+  envelopes?: PackedEnvelopes;
+  malformed?: { index: number; message: string };
+  error?: string;
+}
 
 /** Worker threads for ingest: spare cores, leaving one for the event loop (gRPC, SQLite); at most 4. */
 export function defaultCryptoThreads(): number {
@@ -46,7 +59,7 @@ export class BatchCryptoPool {
     for (let i = 0; i < threads; i += 1) {
       let worker: Worker;
       try {
-        worker = new Worker(new URL('./batch-crypto.mjs', import.meta.url), { workerData: { mamori: 'batch-crypto' } });
+        worker = new Worker(new URL('./batch-crypto.mjs', import.meta.url), { workerData: { mamori: 'batch-crypto', kinds: [...eventPayloadKinds()] } });
       } catch (error) {
         this.#onWarning(`batch checks run on the main thread: ${(error as Error).message}`);
         break;
@@ -92,8 +105,10 @@ export class BatchCryptoPool {
   }
 
   #checkHere(job: BatchCryptoJob): BatchCrypto {
-    const { signed, hashes } = checkBatchCrypto(job.key, job.agentId, job.firstSeq, job.events, job.prevHash, job.lastHash, job.signature);
-    return { signed, hashes: splitHashes(hashes) };
+    const { signed, hashes, envelopes, malformed } = checkBatchCrypto(
+      job.key, job.agentId, job.firstSeq, job.events, job.prevHash, job.lastHash, job.signature, eventPayloadKinds(),
+    );
+    return { signed, hashes: splitHashes(hashes), envelopes, malformed };
   }
 
   #settle(reply: Reply): void {
@@ -101,7 +116,12 @@ export class BatchCryptoPool {
     if (!pending) return;
     this.#pending.delete(reply.id);
     if (reply.error !== undefined || !reply.hashes) pending.reject(new Error(reply.error ?? 'batch check thread sent no hashes'));
-    else pending.resolve({ signed: reply.signed === true, hashes: splitHashes(Buffer.from(reply.hashes.buffer, reply.hashes.byteOffset, reply.hashes.byteLength)) });
+    else {
+      pending.resolve({
+        signed: reply.signed === true, hashes: splitHashes(Buffer.from(reply.hashes.buffer, reply.hashes.byteOffset, reply.hashes.byteLength)),
+        envelopes: reply.envelopes ? unpackEnvelopes(reply.envelopes) : undefined, malformed: reply.malformed,
+      });
+    }
   }
 
   /** A worker that failed is dropped; its unanswered jobs fail (their streams end, the agents resend). */

@@ -34,7 +34,7 @@ export class Projector {
     // Small chunks (~7 ms each): between two chunks the event loop reads the sockets, which is what opens the
     // agents' HTTP/2 flow-control windows; with 500-event chunks one stream could only send ~1 batch per chunk.
     this.#chunk = options.chunk ?? 100;
-    this.#busyShare = options.busyShare ?? 0.1;
+    this.#busyShare = options.busyShare ?? 0.05;
     this.#onError = options.onError ?? ((error) => process.stderr.write(`projector: ${(error as Error).message}\n`));
   }
 

@@ -1,4 +1,4 @@
-import { decodeEnvelope, decodeEvent, type EventEnvelope } from '@mamori/proto';
+import { decodeEvent } from '@mamori/proto';
 import { CollectorError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AcceptedBatch, AgentRecord, IntegrityFinding } from '../store/types.ts';
@@ -50,7 +50,7 @@ export async function verifyBatch(
   if (malformed) return { action: 'reject', error: malformed };
   const count = incoming.events.length;
   const lastSeq = incoming.firstSeq + count - 1;
-  const { signed, hashes } = await crypto();
+  const { signed, hashes, envelopes, malformed: unreadable } = await crypto();
   if (!signed) {
     return reject('COLLECTOR_BAD_SIGNATURE', `batch ${incoming.firstSeq}..${lastSeq}`, {
       kind: 'signature_invalid', detail: `batch ${incoming.firstSeq}..${lastSeq} is not signed by this agent's key`,
@@ -66,12 +66,11 @@ export async function verifyBatch(
   const events: AcceptedBatch['events'] = [];
   for (let i = 0; i < count; i += 1) {
     const seq = incoming.firstSeq + i;
-    let envelope: EventEnvelope;
-    try {
-      envelope = decodeEnvelope(incoming.events[i]!);
-    } catch (error) {
-      return reject('COLLECTOR_BATCH_MALFORMED', `event ${seq} does not decode: ${(error as Error).message}`, {
-        kind: 'malformed_signed_event', detail: `signed event ${seq} is not a valid mamori.v1.Event`,
+    const envelope = envelopes?.[i];
+    if (!envelope) {
+      const at = incoming.firstSeq + (unreadable?.index ?? i);
+      return reject('COLLECTOR_BATCH_MALFORMED', `event ${at} does not decode: ${unreadable?.message ?? 'no envelope'}`, {
+        kind: 'malformed_signed_event', detail: `signed event ${at} is not a valid mamori.v1.Event`,
       });
     }
     if (envelope.seq !== seq || envelope.agentId !== agent.id) {
