@@ -134,6 +134,7 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
   }
 
   async function upload(c: Case): Promise<void> {
+    const receivedBefore = received.length;
     const page = await open(c);
     const path = join(work, c.file);
     if (c.page === 'drop') {
@@ -150,6 +151,8 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
       else if (c.page !== 'input') await page.locator('#send').click();
     }
     await until(() => uploads().some((u) => u.fileName === c.file), `the upload of ${c.file}`);
+    // The extension reports as the request starts; closing the page before the site has it could cut it off.
+    await until(() => received.length > receivedBefore, `the site receiving ${c.file}`);
     await page.close();
   }
 
