@@ -99,14 +99,8 @@ async function connect(sim: SimAgent, address: string, caPem: string): Promise<{
   return { run: () => { pump(); return done; } };
 }
 
-/** The insert-only rate, best of three runs into fresh databases (one run on a shared 2-core machine varies ±30 %). */
+/** The insert-only rate for the same batches, into a fresh database. */
 async function ceiling(sims: SimAgent[]): Promise<number> {
-  let best = 0;
-  for (let run = 0; run < 3; run += 1) best = Math.max(best, await ceilingOnce(sims));
-  return best;
-}
-
-async function ceilingOnce(sims: SimAgent[]): Promise<number> {
   const dir = tempDir('ceiling');
   const store = new SqliteStore(join(dir, 'c.db'));
   const prepared = sims.flatMap((sim) => sim.batches.map((b) => {
@@ -127,8 +121,10 @@ async function ceilingOnce(sims: SimAgent[]): Promise<number> {
 
 // The collector runs with the environment its systemd unit gives it (V8 young-generation size).
 const collectorEnv = serviceEnvironment(fileURLToPath(new URL('../../installers/linux/collector/mamori-collector.service', import.meta.url)));
-const rows: { agents: number; events: number; seconds: number; eventsPerS: number; projectedPerS: number; ceiling: number }[] = [];
-for (const agents of scenarios) {
+interface Run { agents: number; events: number; seconds: number; eventsPerS: number; projectedPerS: number; ceiling: number }
+
+/** One measurement: a fresh collector ingests the scenario, then the ceiling is measured on the same batches. */
+async function runScenario(agents: number): Promise<Run> {
   const { dataDir } = await initTestCollector();
   const grpcPort = 20_000 + Math.floor(Math.random() * 20_000);
   const child = await spawnCollector(dataDir, grpcPort, collectorEnv);
@@ -158,7 +154,7 @@ for (const agents of scenarios) {
     const projectedSeconds = (performance.now() - started) / 1000;
     const events = eventsEach * agents;
     const limit = await ceiling(sims);
-    rows.push({ agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit });
+    return { agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit };
   } finally {
     // A graceful stop first, so a profiling run (COLLECTOR_NODE_ARGS=--cpu-prof) gets its profile written.
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -169,6 +165,20 @@ for (const agents of scenarios) {
   }
 }
 
+// This shared 2-core VM's speed drifts by ±30 % over minutes, so a single ingest run and a single ceiling run,
+// taken a minute apart, compare noise. Each scenario is measured REPEAT times (ingest, then its ceiling), and the
+// best of each is reported — the same statistic for both sides; every run is in the JSON line.
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const rows: (Run & { runs: Run[] })[] = [];
+for (const agents of scenarios) {
+  const runs: Run[] = [];
+  for (let i = 0; i < REPEAT; i += 1) runs.push(await runScenario(agents));
+  const best = (pick: (r: Run) => number) => Math.max(...runs.map(pick));
+  const fastest = runs.reduce((a, b) => (a.eventsPerS >= b.eventsPerS ? a : b));
+  rows.push({ ...fastest, eventsPerS: best((r) => r.eventsPerS), projectedPerS: best((r) => r.projectedPerS), ceiling: best((r) => r.ceiling), runs });
+}
+
+console.log(`best of ${REPEAT} runs per scenario, for ingest and ceiling alike (each run: a fresh collector, then the ceiling on the same batches)`);
 console.log('agents   events    seconds   events/s verified+stored+acked   ceiling events/s (insert only)   ratio   events/s incl. query tables + alert rules');
 for (const r of rows) {
   console.log(`${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(32)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}   ${Math.round(r.projectedPerS).toString().padStart(10)}`);
@@ -179,5 +189,9 @@ console.log(JSON.stringify({
   bench: 'ingest', events_per_s: Math.round(worst.eventsPerS), ceiling_events_per_s: Math.round(worst.ceiling),
   ratio: Number((worst.eventsPerS / worst.ceiling).toFixed(3)), target_events_per_s: 50_000,
   projected_events_per_s: Math.round(worst.projectedPerS),
-  scenarios: rows.map((r) => ({ agents: r.agents, events: r.events, events_per_s: Math.round(r.eventsPerS), projected_events_per_s: Math.round(r.projectedPerS), ceiling_events_per_s: Math.round(r.ceiling) })),
+  scenarios: rows.map((r) => ({
+    agents: r.agents, events: r.events, events_per_s: Math.round(r.eventsPerS), projected_events_per_s: Math.round(r.projectedPerS),
+    ceiling_events_per_s: Math.round(r.ceiling),
+    runs: r.runs.map((run) => ({ events_per_s: Math.round(run.eventsPerS), ceiling_events_per_s: Math.round(run.ceiling) })),
+  })),
 }));
