@@ -70,8 +70,11 @@ describe('alerts end to end: agent → collector → rule → alert → SMTP', (
     // The alert points at the agent's stored event.
     const linked = c.app.store.db.prepare('SELECT e.agent_id AS agentId, e.kind FROM alert_events ae JOIN events e ON e.id = ae.event_id').all();
     expect(linked).toEqual([{ agentId: agent.identity.agentId, kind: 'upload' }]);
-    // Same Message-ID as the outbox row, marked sent only now.
-    const outbox = c.app.store.db.prepare('SELECT * FROM notify_outbox').all() as Outbox[];
+    // Same Message-ID as the outbox row, marked sent once the server's final reply reached the collector (the
+    // inbox may see the message a moment before that).
+    const outboxRows = () => c.app.store.db.prepare('SELECT * FROM notify_outbox').all() as Outbox[];
+    await waitFor(() => outboxRows()[0]?.sent_ms != null, 10_000, 'the outbox row marked sent');
+    const outbox = outboxRows();
     expect(outbox).toHaveLength(1);
     expect(`<${mail!.messageId.replace(/^<|>$/g, '')}>`).toBe(outbox[0]!.message_id);
     expect(outbox[0]!.sent_ms).not.toBeNull();
