@@ -86,4 +86,16 @@ describe('BatchCryptoPool', () => {
     expect(pool.threads).toBe(0);
     expect((await pool.check(job)).signed).toBe(true);
   });
+
+  it('finishes on this thread the checks its threads had not answered when they stop', async () => {
+    const pool = new BatchCryptoPool({ threads: 1 });
+    pools.push(pool);
+    const batches = Array.from({ length: 5 }, (_, i) => signedBatch(`agent-${i}`, 400));
+    const results = batches.map((b) => pool.check(b.job));
+    await pool.close();
+    for (const [i, result] of (await Promise.all(results)).entries()) {
+      expect(result.signed).toBe(true);
+      expect(result.hashes.at(-1)!.equals(batches[i]!.expected.at(-1)!)).toBe(true);
+    }
+  });
 });

@@ -48,7 +48,7 @@ export function defaultCryptoThreads(): number {
  */
 export class BatchCryptoPool {
   readonly #workers: Worker[] = [];
-  readonly #pending = new Map<number, { resolve: (value: BatchCrypto) => void; reject: (error: Error) => void; worker: Worker }>();
+  readonly #pending = new Map<number, { job: BatchCryptoJob; resolve: (value: BatchCrypto) => void; reject: (error: Error) => void; worker: Worker }>();
   #nextId = 1;
   #turn = 0;
   #onWarning: (message: string) => void;
@@ -91,7 +91,7 @@ export class BatchCryptoPool {
       ends[i] = offset;
     });
     return new Promise<BatchCrypto>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, worker });
+      this.#pending.set(id, { job, resolve, reject, worker });
       worker.postMessage({
         id, agentId: job.agentId, publicKey: job.publicKey, firstSeq: job.firstSeq, data, ends,
         prevHash: job.prevHash, lastHash: job.lastHash, signature: job.signature,
@@ -99,8 +99,10 @@ export class BatchCryptoPool {
     });
   }
 
+  /** Stops the threads; checks they had not answered yet are finished on this thread. */
   async close(): Promise<void> {
     const workers = this.#workers.splice(0);
+    for (const worker of workers) this.#takeOver(worker);
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
@@ -124,16 +126,24 @@ export class BatchCryptoPool {
     }
   }
 
-  /** A worker that failed is dropped; its unanswered jobs fail (their streams end, the agents resend). */
+  /** A worker that failed is dropped; its unanswered jobs are checked here instead, so no stream notices. */
   #retire(worker: Worker, error: Error): void {
     const index = this.#workers.indexOf(worker);
     if (index < 0) return;
     this.#workers.splice(index, 1);
     this.#onWarning(`a batch check thread stopped (${error.message}); ${this.#workers.length} left`);
+    this.#takeOver(worker);
+  }
+
+  #takeOver(worker: Worker): void {
     for (const [id, pending] of this.#pending) {
       if (pending.worker !== worker) continue;
       this.#pending.delete(id);
-      pending.reject(error);
+      try {
+        pending.resolve(this.#checkHere(pending.job));
+      } catch (failure) {
+        pending.reject(failure as Error);
+      }
     }
   }
 }

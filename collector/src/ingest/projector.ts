@@ -1,6 +1,11 @@
 import type { CollectorHub } from '../hub.ts';
 import type { Store } from '../store/store.ts';
 
+/** Ingest counts as busy when a batch was stored this recently. */
+const INGEST_QUIET_MS = 50;
+/** A pause never exceeds this, so alerts keep flowing during a flood. */
+const MAX_PAUSE_MS = 100;
+
 /**
  * Turns stored evidence into everything derived from it — the per-kind query tables (through the store's
  * indexers) and the hub's 'events' (alerts, live views) — after ingest has stored and acknowledged it. Ingest
@@ -12,11 +17,6 @@ import type { Store } from '../store/store.ts';
  * soon as ingest is quiet it runs flat out. At ordinary loads that is no delay at all; during a flood, query
  * tables and alerts lag behind the evidence and catch up when it ends.
  */
-/** Ingest counts as busy when a batch was stored this recently. */
-const INGEST_QUIET_MS = 50;
-/** A pause never exceeds this, so alerts keep flowing during a flood. */
-const MAX_PAUSE_MS = 100;
-
 export class Projector {
   readonly #store: Store;
   readonly #hub: CollectorHub;
