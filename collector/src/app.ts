@@ -13,10 +13,13 @@ import { widenReceiveWindows } from './ingest/flow-control.ts';
 import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence-key.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
   tls: TlsMaterial;
+  /** Signs export manifests (and segment anchors); made at init, or here for a data dir that predates it. */
+  evidenceKey: EvidenceSigningKey;
   store: SqliteStore;
   hub: CollectorHub;
   sessions: SessionRegistry;
@@ -37,6 +40,7 @@ function isLoopback(host: string): boolean {
 /** Composes the collector from its config; nothing listens until listen(). */
 export async function buildApp(config: CollectorConfig, now: () => number = Date.now): Promise<CollectorApp> {
   const tls = loadTlsMaterial(config.dataDir);
+  const evidenceKey = loadOrCreateEvidenceKey(config.dataDir);
   const store = new SqliteStore(databasePath(config.dataDir));
   const hub = new CollectorHub();
   const sessions = new SessionRegistry();
@@ -65,11 +69,12 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const stopAccessOutcomes = startAccessOutcomePusher({ db: store.db, sessions, hub, now });
   const useHttps = !isLoopback(config.http.host);
   const { app: http } = await buildHttpServer({
-    store, db: store.db, now, policy, hub, ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
+    store, db: store.db, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
+    ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
 
   return {
-    config, tls, store, hub, sessions, policy, projector, http, grpc: grpcServer,
+    config, tls, evidenceKey, store, hub, sessions, policy, projector, http, grpc: grpcServer,
     async listen() {
       const grpcPort = await new Promise<number>((resolve, reject) => {
         grpcServer.bindAsync(`${config.grpc.host}:${config.grpc.port}`, credentials, (error, port) => (error ? reject(error) : resolve(port)));

@@ -5,6 +5,7 @@ import { hashPassword, generatePassword } from './auth/passwords.ts';
 import { configFile } from './config/load.ts';
 import { CollectorError } from './errors.ts';
 import { certificateFingerprint, createCertificateAuthority, issueServerCertificate } from './pki/certificates.ts';
+import { loadOrCreateEvidenceKey } from './pki/evidence-key.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 
 export interface TlsMaterial {
@@ -36,10 +37,10 @@ export interface InitOptions {
 }
 
 /**
- * Creates a data dir: CA, server certificate, database, config, and the first admin account. Returns the admin
+ * Creates a data dir: CA, server certificate, evidence-signing key, database, config, and the first admin account. Returns the admin
  * password, which is shown once and never stored in clear.
  */
-export async function initDataDir(dataDir: string, options: InitOptions): Promise<{ adminPassword: string; caFingerprint: string }> {
+export async function initDataDir(dataDir: string, options: InitOptions): Promise<{ adminPassword: string; caFingerprint: string; evidenceKey: string }> {
   if (isInitialised(dataDir)) throw new CollectorError('COLLECTOR_ALREADY_INITIALISED', dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const ca = await createCertificateAuthority('Mamori');
@@ -50,6 +51,7 @@ export async function initDataDir(dataDir: string, options: InitOptions): Promis
   write(dataFiles.caKey, ca.keyPem);
   write(dataFiles.serverCert, server.certPem, 0o644);
   write(dataFiles.serverKey, server.keyPem);
+  loadOrCreateEvidenceKey(dataDir);
   if (!existsSync(configFile(dataDir))) {
     const grpcPort = options.grpcPort ?? Number(options.advertise.split(':')[1]);
     write('collector.yaml', stringify({
@@ -62,7 +64,7 @@ export async function initDataDir(dataDir: string, options: InitOptions): Promis
   await store.putUser({ username: options.adminUser, passwordHash: await hashPassword(adminPassword), role: 'admin', createdMs: Date.now() });
   await store.appendAudit({ timeMs: Date.now(), actor: 'system', action: 'collector.init', entry: { admin: options.adminUser } });
   await store.close();
-  return { adminPassword, caFingerprint: certificateFingerprint(ca.certPem) };
+  return { adminPassword, caFingerprint: certificateFingerprint(ca.certPem), evidenceKey: loadOrCreateEvidenceKey(dataDir).publicKey.toString('base64') };
 }
 
 export function loadTlsMaterial(dataDir: string): TlsMaterial {

@@ -22,6 +22,7 @@ export const collectorErrors = {
   COLLECTOR_CHAIN_MISMATCH: { message: 'batch events do not chain to the signed hash', http: 400, grpc: status.DATA_LOSS },
   COLLECTOR_FORK: { message: 'batch conflicts with events already stored for these sequence numbers', http: 409, grpc: status.ALREADY_EXISTS },
   COLLECTOR_EXPORT_EMPTY: { message: 'no events for that agent and time range', http: 404, grpc: status.NOT_FOUND },
+  COLLECTOR_EXPORT_INCONSISTENT: { message: "the stored events do not match their signed batches; export refused", http: 500, grpc: status.DATA_LOSS },
   COLLECTOR_NOT_FOUND: { message: 'not found', http: 404, grpc: status.NOT_FOUND },
   COLLECTOR_POLICY_INVALID: { message: 'policy is invalid', http: 400, grpc: status.INVALID_ARGUMENT },
   COLLECTOR_AUTH_REQUIRED: { message: 'sign in required', http: 401, grpc: status.UNAUTHENTICATED },

@@ -1,7 +1,11 @@
-import { EXPORT_FORMAT, type EvidenceDocument } from '@mamori/proto';
+import {
+  EXPORT_FORMAT, MANIFEST_FORMAT, eventPayloadKinds, signExportManifest,
+  type EvidenceDocument, type ExportManifest, type ExportSegment, type SignedBatchHeader,
+} from '@mamori/proto';
 import { CollectorError } from './errors.ts';
+import type { EvidenceSigningKey } from './pki/evidence-key.ts';
 import type { Store } from './store/store.ts';
-import type { AgentRecord } from './store/types.ts';
+import type { AgentRecord, BatchRecord } from './store/types.ts';
 
 /** Finds an agent by id, or the most recently enrolled agent of a PC name. */
 export async function resolveAgent(store: Store, agentOrPc: string): Promise<AgentRecord> {
@@ -12,33 +16,85 @@ export async function resolveAgent(store: Store, agentOrPc: string): Promise<Age
   return matches[0];
 }
 
+/** Who signs the export's manifest. */
+export interface ExportSigner {
+  key: EvidenceSigningKey;
+  collectorName: string;
+}
+
+export interface ExportOptions {
+  /** Chain segment boundaries the collector anchored inside the range (journal reset, quarantine); none by default. */
+  segments?: ExportSegment[];
+  now?: () => number;
+}
+
+function header(batch: BatchRecord): SignedBatchHeader {
+  return {
+    first_seq: batch.firstSeq, last_seq: batch.lastSeq, prev_hash: batch.prevHash.toString('hex'),
+    last_hash: batch.lastHash.toString('hex'), signature: batch.signature.toString('base64'),
+  };
+}
+
 /**
  * Exports an agent's events in a time range as a self-contained evidence document. Whole signed batches are
- * included (a batch signature covers all its events), so the range may widen to batch edges.
+ * included (a batch signature covers all its events), so the range may widen to batch edges. The collector signs a
+ * manifest of what it exported — ends, counts, first and last chain hash, the agent's signed heads at both ends —
+ * so a copy with either end or a middle batch cut off no longer verifies.
  */
-export async function exportEvidence(store: Store, agent: AgentRecord, fromMs: number, toMs: number): Promise<EvidenceDocument> {
+export async function exportEvidence(
+  store: Store, agent: AgentRecord, fromMs: number, toMs: number, signer: ExportSigner, options: ExportOptions = {},
+): Promise<EvidenceDocument> {
   const range = await store.seqRangeForTime(agent.id, fromMs, toMs);
   if (!range) throw new CollectorError('COLLECTOR_EXPORT_EMPTY', `${agent.pc} (${agent.id})`);
   const batches = await store.batchesCovering(agent.id, range.fromSeq, range.toSeq);
   // Batches may overlap after a resend; drop those wholly inside an earlier one (the verifier checks overlaps).
-  const chosen: typeof batches = [];
+  const chosen: BatchRecord[] = [];
+  const missing: { from_seq: number; to_seq: number }[] = []; // seqs this collector never received, inside the range
   let covered = 0;
   for (const batch of batches) {
     if (batch.lastSeq <= covered) continue;
+    if (covered > 0 && batch.firstSeq > covered + 1) missing.push({ from_seq: covered + 1, to_seq: batch.firstSeq - 1 });
     chosen.push(batch);
     covered = batch.lastSeq;
   }
-  const first = chosen[0]?.firstSeq ?? range.fromSeq;
-  const events = await store.eventsBySeq(agent.id, first, covered);
+  const firstBatch = chosen[0];
+  const lastBatch = chosen.at(-1);
+  if (!firstBatch || !lastBatch) throw new CollectorError('COLLECTOR_EXPORT_EMPTY', `${agent.pc} (${agent.id}): no signed batch covers the range`);
+  const events = await store.eventsBySeq(agent.id, firstBatch.firstSeq, covered);
+  const firstEvent = events[0];
+  const lastEvent = events.at(-1);
+  if (firstEvent?.seq !== firstBatch.firstSeq || lastEvent?.seq !== covered) {
+    throw new CollectorError('COLLECTOR_EXPORT_INCONSISTENT', `${agent.id}: batches cover seq ${firstBatch.firstSeq}..${covered}, stored events ${firstEvent?.seq}..${lastEvent?.seq}`);
+  }
+  const exportedAtMs = (options.now ?? Date.now)();
+  const publicKey = agent.publicKey.toString('base64');
+  const manifest: ExportManifest = {
+    format: MANIFEST_FORMAT,
+    collector: { name: signer.collectorName, public_key: signer.key.publicKey.toString('base64') },
+    exported_at_ms: exportedAtMs,
+    requested_range: { from_ms: fromMs, to_ms: toMs },
+    agent: { id: agent.id, pc: agent.pc, public_key: publicKey },
+    seq: { first: firstBatch.firstSeq, last: covered },
+    event_count: events.length,
+    batch_count: chosen.length,
+    start_prev_hash: firstBatch.prevHash.toString('hex'),
+    first_hash: firstEvent.hash.toString('hex'),
+    last_hash: lastEvent.hash.toString('hex'),
+    heads: { first: header(firstBatch), last: header(lastBatch) },
+    payload_kinds: Object.fromEntries([...eventPayloadKinds()].map(([field, kind]) => [String(field), kind])),
+    ...(missing.length ? { missing } : {}),
+    ...(options.segments?.length ? { segments: options.segments } : {}),
+  };
   return {
     format: EXPORT_FORMAT,
-    exported_at: new Date().toISOString(),
-    agent: { id: agent.id, pc: agent.pc, public_key: agent.publicKey.toString('base64') },
+    exported_at: new Date(exportedAtMs).toISOString(),
+    agent: { id: agent.id, pc: agent.pc, public_key: publicKey },
     range: { from_ms: fromMs, to_ms: toMs },
-    batches: chosen.map((b) => ({
-      first_seq: b.firstSeq, last_seq: b.lastSeq, prev_hash: b.prevHash.toString('hex'), last_hash: b.lastHash.toString('hex'),
-      signature: b.signature.toString('base64'),
+    manifest,
+    manifest_signature: signExportManifest(signer.key.privateKey, manifest),
+    batches: chosen.map(header),
+    events: events.map((e) => ({
+      seq: e.seq, time_ms: e.timeMs, kind: e.kind, pc: e.pc, user: e.user, hash: e.hash.toString('hex'), bytes: e.bytes.toString('base64'),
     })),
-    events: events.map((e) => ({ seq: e.seq, time_ms: e.timeMs, kind: e.kind, hash: e.hash.toString('hex'), bytes: e.bytes.toString('base64') })),
   };
 }

@@ -1,10 +1,16 @@
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { batchSigningPayload, ed25519PublicKey } from '../verifier/verify-evidence.mjs';
+import {
+  batchSigningPayload, ed25519PublicKey, manifestSigningPayload, segmentAnchorSigningPayload,
+  type ExportManifest, type SegmentAnchor,
+} from '../verifier/verify-evidence.mjs';
 
 export {
-  EXPORT_FORMAT, ZERO_HASH, batchSigningPayload, chainHash, ed25519PublicKey, verifyBatchSignature, verifyEvidence,
+  EXPORT_FORMAT, MANIFEST_FORMAT, ZERO_HASH, EVENT_PAYLOAD_KINDS, batchSigningPayload, chainHash, ed25519PublicKey,
+  verifyBatchSignature, verifyEvidence, formatVerdict, keyFingerprint, manifestSigningPayload, segmentAnchorSigningPayload,
 } from '../verifier/verify-evidence.mjs';
-export type { EvidenceDocument, EvidenceVerdict } from '../verifier/verify-evidence.mjs';
+export type {
+  EvidenceDocument, EvidenceVerdict, EvidenceSummary, ExportManifest, ExportSegment, SegmentAnchor, SignedBatchHeader,
+} from '../verifier/verify-evidence.mjs';
 
 export interface Ed25519KeyPair {
   /** PKCS#8 PEM, kept only on the machine that made it. */
@@ -42,3 +48,14 @@ export function signAuth(privateKey: KeyObject, agentId: string, nonce: Uint8Arr
 }
 
 export { ed25519PublicKey as publicKeyFromRaw };
+
+/** The collector's signature (base64) over an export manifest. */
+export function signExportManifest(privateKey: KeyObject, manifest: ExportManifest): string {
+  return sign(null, manifestSigningPayload(manifest), privateKey).toString('base64');
+}
+
+/** A segment anchor signed by the collector: the fields given plus `signature` over all of them. */
+export function signSegmentAnchor(privateKey: KeyObject, anchor: Omit<SegmentAnchor, 'signature'>): SegmentAnchor {
+  const fields = { ...anchor } as SegmentAnchor;
+  return { ...fields, signature: sign(null, segmentAnchorSigningPayload(fields), privateKey).toString('base64') };
+}

@@ -46,7 +46,7 @@ describe('event pipeline agent → collector', () => {
     const seqs = storedSeqs(c.app.store, a.identity.agentId);
     expectExactlyOnce(seqs, a.journal.lastSeq);
     expect(a.journal.lastSeq).toBeGreaterThanOrEqual(10_001);
-    const doc = await exportEvidenceFor(c.app.store, a.identity.agentId);
+    const doc = await exportEvidenceFor(c.app, a.identity.agentId);
     const verdict = verifyEvidence(doc);
     expect(verdict.problems).toEqual([]);
     expect(verdict.events).toBe(a.journal.lastSeq);

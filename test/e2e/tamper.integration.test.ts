@@ -124,7 +124,7 @@ describe('export and offline verification', () => {
     for (let i = 0; i < 300; i += 1) agent.recorder.record(sampleEvent(i));
     expect(await agent.uplink.drained(10_000)).toBe(true);
     await agent.stop();
-    const doc = await exportEvidenceFor(c.app.store, agent.identity.agentId);
+    const doc = await exportEvidenceFor(c.app, agent.identity.agentId);
     expect(verifyEvidence(doc).ok).toBe(true);
     const dir = tempDir('export');
     const clean = join(dir, 'clean.json');

@@ -2,13 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { readPolicyDir, PolicyValidationError } from '@mamori/policies';
-import { createUnlockCode, randomUnlockNonce, verifyEvidence } from '@mamori/proto';
+import { createUnlockCode, formatVerdict, randomUnlockNonce, verifyEvidence } from '@mamori/proto';
 import { buildApp } from '../app.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { defaultDataDir, loadCollectorConfig } from '../config/load.ts';
 import { databasePath, initDataDir, isInitialised, loadTlsMaterial } from '../data-dir.ts';
 import { CollectorError } from '../errors.ts';
 import { exportEvidence, resolveAgent } from '../evidence-export.ts';
+import { loadOrCreateEvidenceKey } from '../pki/evidence-key.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createEnrollmentToken, parseDuration } from '../tokens.ts';
 import { createDeviceException, parseUntil } from '../exceptions.ts';
@@ -70,8 +71,8 @@ export function buildCollectorProgram(io: Output): Command {
         advertise: options.advertise, names: [hostname(), ...options.name], adminUser: options.admin,
         httpPort: options.httpPort, httpHost: options.httpHost,
       });
-      print(options.json, { dataDir: dataDir(), admin: options.admin, password: result.adminPassword, caFingerprint: result.caFingerprint },
-        `initialised ${dataDir()}\nCA fingerprint (SHA-256): ${result.caFingerprint}\nadmin user: ${options.admin}\nadmin password (shown once): ${result.adminPassword}`);
+      print(options.json, { dataDir: dataDir(), admin: options.admin, password: result.adminPassword, caFingerprint: result.caFingerprint, evidenceKey: result.evidenceKey },
+        `initialised ${dataDir()}\nCA fingerprint (SHA-256): ${result.caFingerprint}\nevidence key (pin it to verify exports): ${result.evidenceKey}\nadmin user: ${options.admin}\nadmin password (shown once): ${result.adminPassword}`);
     });
 
   program.command('start')
@@ -142,38 +143,60 @@ export function buildCollectorProgram(io: Output): Command {
     });
 
   program.command('export')
-    .description("write an agent's events with hashes and signatures, verifiable offline")
+    .description("write an agent's events with hashes, the agent's signatures and a manifest signed by this collector")
     .requiredOption('--agent <agent-or-pc>', 'agent id or PC name')
     .option('--from <time>', 'start (ISO 8601)', time, 0)
     .option('--to <time>', 'end (ISO 8601)', time, 8.64e15)
     .option('-o, --out <file>', 'output file (default: stdout)')
     .action(async (options: { agent: string; from: number; to: number; out?: string }) => {
+      const config = loadCollectorConfig(dataDir());
+      const signer = { key: loadOrCreateEvidenceKey(dataDir()), collectorName: config.name };
       const doc = await withStore(dataDir(), async (store) => {
         const agent = await resolveAgent(store, options.agent);
-        const exported = await exportEvidence(store, agent, options.from, options.to);
-        await store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'evidence.export', entry: { agent: agent.id, from: options.from, to: options.to } });
+        const exported = await exportEvidence(store, agent, options.from, options.to, signer);
+        await store.appendAudit({
+          timeMs: Date.now(), actor: 'cli', action: 'evidence.export',
+          entry: { agent: agent.id, from: options.from, to: options.to, seq: exported.manifest.seq, lastHash: exported.manifest.last_hash },
+        });
         return exported;
       });
       const text = `${JSON.stringify(doc, null, 1)}\n`;
       if (options.out) {
         writeFileSync(options.out, text);
-        io.err(`exported ${doc.events.length} events in ${doc.batches.length} signed batches to ${options.out}\n`);
+        io.err(`exported ${doc.events.length} events (seq ${doc.manifest.seq.first}..${doc.manifest.seq.last}) in ${doc.batches.length} signed batches to ${options.out}\n`);
       } else io.out(text);
     });
 
-  program.command('verify <file>')
-    .description('recompute the hash chain and signatures of an export, offline')
-    .option('--public-key <base64>', "the agent's public key, obtained independently (default: the one in the file)")
+  program.command('evidence-key')
+    .description("print this collector's evidence-signing public key (it signs export manifests): auditors pin it")
     .option('--json', 'print JSON')
-    .action(async (file: string, options: { publicKey?: string; json?: boolean }) => {
+    .action((options: { json?: boolean }) => {
+      if (!isInitialised(dataDir())) throw new CollectorError('COLLECTOR_NOT_INITIALISED', dataDir());
+      const key = loadOrCreateEvidenceKey(dataDir());
+      const publicKey = key.publicKey.toString('base64');
+      print(options.json, { algorithm: 'Ed25519', publicKey, fingerprint: key.fingerprint },
+        `${publicKey}\n(Ed25519, SHA-256 ${key.fingerprint}; verify exports with --collector-key ${publicKey})`);
+    });
+
+  program.command('verify <file>')
+    .description('check an export offline: the collector-signed manifest, the hash chain end to end and every agent signature')
+    .option('--public-key <base64>', "the agent's public key, obtained independently (default: the one in the collector-signed manifest)")
+    .option('--collector-key <base64>', "the collector's evidence key, pinned from `evidence-key` (default: the one in the file, which proves nothing alone)")
+    .option('--events', 'list every event, each field decoded from the signed bytes')
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { publicKey?: string; collectorKey?: string; events?: boolean; json?: boolean }) => {
       let doc: unknown;
       try {
         doc = JSON.parse(readFileSync(file, 'utf8'));
       } catch (error) {
         throw new CollectorError('COLLECTOR_USAGE', `cannot read ${file}: ${(error as Error).message}`);
       }
-      const verdict = verifyEvidence(doc, options.publicKey ? { publicKey: options.publicKey } : {});
-      print(options.json, verdict, [...verdict.problems.map((p) => `FAIL ${p}`), `${verdict.ok ? 'OK' : 'TAMPERED'}: ${verdict.events} events in ${verdict.batches} signed batches`].join('\n'));
+      const verdict = verifyEvidence(doc, {
+        ...(options.publicKey ? { publicKey: options.publicKey } : {}),
+        ...(options.collectorKey ? { collectorKey: options.collectorKey } : {}),
+        listEvents: options.events === true,
+      });
+      print(options.json, verdict, formatVerdict(verdict).join('\n'));
       if (!verdict.ok) process.exitCode = 1;
     });
 

@@ -28,6 +28,8 @@ export interface HttpDeps {
   /** Passed on to feature routes (policies, PCs, alerts stream). */
   policy?: PolicyService;
   hub?: CollectorHub;
+  /** The collector's evidence-signing public key (base64) and its fingerprint, shown so auditors can pin it. */
+  evidenceKey?: { publicKey: string; fingerprint: string };
 }
 
 export const sessionCookie = 'mamori_session';
@@ -110,6 +112,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   const routeDeps = {
     db: deps.db, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void>,
     store: deps.store, now: deps.now, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.hub ? { hub: deps.hub } : {}),
+    ...(deps.evidenceKey ? { evidenceKey: deps.evidenceKey } : {}),
   };
   for (const register of featureRoutes) await register(app, routeDeps);
 

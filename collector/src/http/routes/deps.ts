@@ -15,6 +15,8 @@ export interface RouteDeps {
   policy?: PolicyService;
   /** In-process fan-out of ingested events, integrity findings and connections. Absent in narrow route tests. */
   hub?: CollectorHub;
+  /** The collector's evidence-signing public key (base64) and fingerprint. Absent in narrow route tests. */
+  evidenceKey?: { publicKey: string; fingerprint: string };
   /** The collector's clock. */
   now?: () => number;
 }

@@ -11,6 +11,7 @@ import { accessRequestRoutes } from './access-requests.ts';
 import { uploadRoutes } from './upload.ts';
 import { alertRoutes } from './alerts.ts';
 import { deviceRoutes } from './devices.ts';
+import { evidenceKeyRoutes } from './evidence-key.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -23,4 +24,5 @@ export const featureRoutes: RoutePlugin[] = [
   uploadRoutes,
   alertRoutes,
   deviceRoutes,
+  evidenceKeyRoutes,
 ];
