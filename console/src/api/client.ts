@@ -1,5 +1,5 @@
 import type {
-  AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertSummary, AuditEntry, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
+  AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertSummary, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   PcDetail, PcRow, PolicyProblem, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
 } from './types.ts';
 
@@ -60,6 +60,8 @@ export interface ApiClient {
 
   audit(query: { before?: number; actor?: string; action?: string; limit?: number }): Promise<{ entries: AuditEntry[]; next: number | null }>;
   verifyAudit(): Promise<{ entries: number; ok: boolean; firstBadId: number | null }>;
+  /** The collector's evidence-signing public key, which signs export manifests: auditors pin it. */
+  evidenceKey(): Promise<EvidenceKey>;
 }
 
 type Query = Record<string, string | number | undefined | null>;
@@ -207,5 +209,6 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
 
     audit: (query) => call('GET', `/api/audit${queryString(query)}`),
     verifyAudit: () => call('GET', '/api/audit/verify'),
+    evidenceKey: () => call('GET', '/api/evidence/key'),
   };
 }

@@ -79,6 +79,7 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     rollbackPolicy: async () => 3,
     audit: async () => ({ entries: [], next: null }),
     verifyAudit: async () => ({ entries: 0, ok: true, firstBadId: null }),
+    evidenceKey: async () => ({ algorithm: 'Ed25519', publicKey: 'CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=', fingerprint: 'ab:cd' }),
   };
   const client = Object.fromEntries(Object.entries({ ...base, ...overrides }).map(([name, fn]) => [name, (...args: unknown[]) => {
     calls.push({ method: name, args });

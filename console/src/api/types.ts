@@ -216,3 +216,12 @@ export interface AuditEntry {
   prevHash: string;
   hash: string;
 }
+
+/** The collector's evidence-signing key (GET /api/evidence/key): pass publicKey to the verifier's --collector-key. */
+export interface EvidenceKey {
+  algorithm: 'Ed25519';
+  /** Raw 32-byte public key, base64. */
+  publicKey: string;
+  /** SHA-256 of the raw key, hex pairs. */
+  fingerprint: string;
+}

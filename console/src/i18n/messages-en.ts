@@ -163,6 +163,8 @@ export const en = {
   'audit.entry': 'Entry',
   'audit.chainOk': 'Chain verified: {entries} entries intact',
   'audit.chainBroken': 'Chain broken at entry #{id}',
+  'audit.evidenceKey': 'Evidence key of this collector (signs every export; pin it when verifying: --collector-key)',
+  'audit.evidenceKeyFingerprint': 'SHA-256 fingerprint',
   'dashboard.title': 'Dashboard',
   'dashboard.today': 'Alerts today',
   'dashboard.week': 'Last 7 days',

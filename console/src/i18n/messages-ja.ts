@@ -165,6 +165,8 @@ export const ja: Messages = {
   'audit.entry': '内容',
   'audit.chainOk': 'チェーン検証済み: {entries} 件すべて改ざんなし',
   'audit.chainBroken': 'エントリ #{id} でチェーンが壊れています',
+  'audit.evidenceKey': 'このコレクターの証跡署名鍵（すべてのエクスポートに署名。検証時に --collector-key で固定してください）',
+  'audit.evidenceKeyFingerprint': 'SHA-256 フィンガープリント',
   'dashboard.title': 'ダッシュボード',
   'dashboard.today': '本日のアラート',
   'dashboard.week': '過去 7 日間',

@@ -22,6 +22,14 @@ describe('AuditView', () => {
     await screen.findByText('mail.open');
     expect((await screen.findByTestId('chain')).textContent).toBe('Chain broken at entry #1');
   });
+
+  it("shows the collector's evidence key so auditors can pin it", async () => {
+    const fake = fakeApiClient({ evidenceKey: async () => ({ algorithm: 'Ed25519', publicKey: 'S2V5LW9mLXRoZS1jb2xsZWN0b3I=', fingerprint: '12:34' }) });
+    render(<I18nProvider locale="en"><ApiProvider client={fake.client}><AuditView /></ApiProvider></I18nProvider>);
+    const panel = await screen.findByTestId('evidence-key');
+    expect(panel.textContent).toContain('S2V5LW9mLXRoZS1jb2xsZWN0b3I=');
+    expect(panel.textContent).toContain('12:34');
+  });
 });
 
 describe('DashboardView', () => {

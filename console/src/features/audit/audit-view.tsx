@@ -4,6 +4,7 @@ import type { AuditEntry } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { EvidenceKeyPanel } from './evidence-key-panel.tsx';
 
 /** The append-only audit log (auditors and admins), with the result of re-walking its hash chain. */
 export function AuditView() {
@@ -41,6 +42,7 @@ export function AuditView() {
           </span>
         ) : null}
       </header>
+      <EvidenceKeyPanel />
       <ErrorBanner error={error ?? chain.error} />
       <table className="grid">
         <thead><tr><th>#</th><th>{t('common.time')}</th><th>{t('audit.actor')}</th><th>{t('common.action')}</th><th>{t('audit.entry')}</th></tr></thead>
