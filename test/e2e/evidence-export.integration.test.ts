@@ -197,15 +197,18 @@ describe('the same verifier from the command line', () => {
     const cli = (file: string) => spawnSync(process.execPath, [collectorBin, 'verify', file, ...pinned], { encoding: 'utf8' });
     const standalone = (file: string, ...extra: string[]) => spawnSync(process.execPath, [verifierFile, file, ...pinned, ...extra], { encoding: 'utf8' });
 
-    expect(cli(whole).status).toBe(0);
-    expect(cli(whole).stdout).toMatch(new RegExp(`^OK: ${total} events in \\d+ signed batches, seq 1\\.\\.${total}`, 'm'));
+    const cliWhole = cli(whole);
+    expect(cliWhole.status).toBe(0);
+    expect(cliWhole.stdout).toMatch(new RegExp(`^OK: ${total} events in \\d+ signed batches, seq 1\\.\\.${total}`, 'm'));
     expect(standalone(whole).status).toBe(0);
     const last = doc.batches.at(-2)!.last_seq;
     const reason = `FAIL export ends at seq ${last} but the signed manifest says ${total} (its last events were cut off)`;
-    expect(cli(cut).status).toBe(1);
-    expect(cli(cut).stdout.split('\n')).toContain(reason);
-    expect(standalone(cut).status).toBe(1);
-    expect(standalone(cut).stderr.split('\n')).toContain(reason);
+    const cliCut = cli(cut);
+    expect(cliCut.status).toBe(1);
+    expect(cliCut.stdout.split('\n')).toContain(reason);
+    const standaloneCut = standalone(cut);
+    expect(standaloneCut.status).toBe(1);
+    expect(standaloneCut.stderr.split('\n')).toContain(reason);
     const json = standalone(cut, '--json');
     expect(json.status).toBe(1);
     expect((JSON.parse(json.stdout) as EvidenceVerdict).problems).toContain(reason.slice('FAIL '.length));
@@ -252,5 +255,22 @@ describe('chain segments anchored by the collector', () => {
       segments: [{ start_seq: 4, reason: 'journal_reset', prev_hash: fields.prev_hash, anchor: signSegmentAnchor(forger, fields) }],
     });
     expect(verifyEvidence(forged, { collectorKey }).problems).toEqual(["segment at seq 4: the anchor's signature does not verify with the collector key"]);
+  });
+
+  it("a hole the collector itself never received is declared in the signed manifest: a warning, not a cut", async () => {
+    const raw = new RawAgent(await enrollTestAgent(await c.token()));
+    raw.hello();
+    await raw.welcomed();
+    expect(await raw.send(raw.makeBatch(2))).toBe(2);
+    raw.makeBatch(2); // seq 3..4: journaled on the PC, never sent
+    expect(await raw.send(raw.makeBatch(2))).toBe(6);
+    raw.close();
+    const holed = await exportEvidenceFor(c.app, raw.agentId);
+    expect(holed.manifest.missing).toEqual([{ from_seq: 3, to_seq: 4 }]);
+    const verdict = verifyEvidence(holed, { collectorKey });
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.warnings).toEqual(['seq 3..4 are not in this export: the collector never received them (the signed manifest says so)']);
+    // the same hole made by cutting a batch out of a whole export is still a failure (the manifest declares none)
+    expect(check(withoutBatch(1)).problems.some((p) => p.includes('a batch was removed from the export'))).toBe(true);
   });
 });
