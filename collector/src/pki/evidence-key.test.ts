@@ -1,5 +1,5 @@
 import { sign, verify, createPublicKey } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,5 +29,13 @@ describe('the collector evidence key', () => {
     // the private key signs what the public key verifies
     const signature = sign(null, Buffer.from('manifest'), again.privateKey);
     expect(verify(null, Buffer.from('manifest'), createPublicKey(made.privateKey), signature)).toBe(true);
+  });
+
+  it.runIf(process.getuid?.() === 0)("made by root in a service account's data dir, belongs to that account", () => {
+    const dir = dataDir();
+    chownSync(dir, 4321, 4321);
+    loadOrCreateEvidenceKey(dir);
+    const stat = statSync(join(dir, evidenceKeyFile));
+    expect([stat.uid, stat.gid]).toEqual([4321, 4321]);
   });
 });

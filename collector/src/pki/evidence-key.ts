@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyFingerprint } from '@mamori/proto';
 
@@ -40,6 +40,12 @@ export function loadOrCreateEvidenceKey(dataDir: string): EvidenceSigningKey {
   const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
   writeFileSync(temporary, pem, { mode: 0o600 });
+  // Made lazily by root (e.g. `sudo mamori-collector export` on an upgraded install), the key must still be readable
+  // by the service account that owns the data dir, as the files made at init are.
+  if (process.getuid?.() === 0) {
+    const owner = statSync(dataDir);
+    chownSync(temporary, owner.uid, owner.gid);
+  }
   try {
     linkSync(temporary, path);
   } catch (error) {
