@@ -37,8 +37,8 @@ export interface InitOptions {
 }
 
 /**
- * Creates a data dir: CA, server certificate, evidence-signing key, database, config, and the first admin account. Returns the admin
- * password, which is shown once and never stored in clear.
+ * Creates a data dir: CA, server certificate, evidence-signing key, database, config, and the first admin account.
+ * Returns the admin password, which is shown once and never stored in clear, and the evidence key to publish.
  */
 export async function initDataDir(dataDir: string, options: InitOptions): Promise<{ adminPassword: string; caFingerprint: string; evidenceKey: string }> {
   if (isInitialised(dataDir)) throw new CollectorError('COLLECTOR_ALREADY_INITIALISED', dataDir);

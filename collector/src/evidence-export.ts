@@ -23,7 +23,10 @@ export interface ExportSigner {
 }
 
 export interface ExportOptions {
-  /** Chain segment boundaries the collector anchored inside the range (journal reset, quarantine); none by default. */
+  /**
+   * Chain segment boundaries inside the range (journal reset, quarantine), each with the anchor the collector signed
+   * (signSegmentAnchor with its evidence key) when it recorded the boundary; none by default.
+   */
   segments?: ExportSegment[];
   now?: () => number;
 }
