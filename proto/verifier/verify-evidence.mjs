@@ -557,6 +557,8 @@ export function formatVerdict(verdict) {
   if (s) {
     lines.push(`  agent ${s.agentId}, PC ${s.pcs.join(', ')}; users: ${s.users.join(', ') || '(none)'}`);
     lines.push(`  kinds: ${Object.entries(s.kinds).map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+    const range = s.requestedRange;
+    if (s.exportedAtMs !== null && range) lines.push(`  exported ${iso(s.exportedAtMs)} (collector clock) for ${iso(range.from_ms)} .. ${iso(range.to_ms)}, widened to whole signed batches`);
   }
   if (verdict.collector) lines.push(`  manifest signed by collector key SHA-256 ${verdict.collector.fingerprint} (${verdict.collector.source})`);
   for (const warning of verdict.warnings) lines.push(`WARNING ${warning}`);
