@@ -19,7 +19,7 @@ export const en = {
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
   'signIn.failed': 'Wrong user name or password.',
-  'signIn.throttled': 'Too many failed sign-ins. Wait a minute.',
+  'signIn.throttled': 'Too many failed sign-ins from this address. Try again a little later.',
   'common.loading': 'Loading…',
   'common.error': 'Something went wrong: {message}',
   'common.apply': 'Apply',

@@ -21,7 +21,7 @@ export const ja: Messages = {
   'signIn.password': 'パスワード',
   'signIn.submit': 'サインイン',
   'signIn.failed': 'ユーザー名またはパスワードが違います。',
-  'signIn.throttled': 'サインインの失敗が多すぎます。1 分待ってください。',
+  'signIn.throttled': 'このアドレスからのサインイン失敗が多すぎます。しばらくしてから再試行してください。',
   'common.loading': '読み込み中…',
   'common.error': 'エラーが発生しました: {message}',
   'common.apply': '適用',
