@@ -42,6 +42,13 @@ export function AlertDetail({ id, role, onChanged }: { id: number; role: Role; o
             </div>
           ) : null}
           {acting ? <AlertActions alert={alert} mode={acting} onDone={(e) => { setActing(undefined); setError(e); if (!e) { loaded.reload(); onChanged(); } }} /> : null}
+          {loaded.data?.findings && loaded.data.findings.length > 0 ? (
+            <ul className="compact" data-testid="alert-findings">
+              {loaded.data.findings.map((finding, i) => (
+                <li key={i}>{formatDate(finding.timeMs)} {finding.count > 1 ? <span className="folded">{t('alerts.folded', { count: formatNumber(finding.count) })}</span> : null} {finding.detail}</li>
+              ))}
+            </ul>
+          ) : null}
           {loaded.data && loaded.data.events.length > 0 ? (
             <ul className="compact" data-testid="alert-events">
               {loaded.data.events.map((event) => (

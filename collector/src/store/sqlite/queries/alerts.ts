@@ -141,6 +141,23 @@ export function alertEvents(db: Database.Database, alertId: number, limit = maxL
   return s(db).events.all(alertId, limit) as AlertEventRow[];
 }
 
+export interface AlertFindingRow {
+  agentId: string;
+  timeMs: number;
+  kind: string;
+  detail: string;
+  count: number;
+}
+
+/**
+ * The integrity findings behind an integrity alert (`integrity.<kind>`): that kind on that PC within the alert's
+ * time span, oldest first. An alert opened after an acknowledge starts later, so each finding shows under one alert.
+ */
+export function alertFindings(db: Database.Database, alert: Pick<Alert, 'pc' | 'kind' | 'firstMs' | 'lastMs'>, limit = 200): AlertFindingRow[] {
+  return db.prepare(`SELECT agent_id AS agentId, time_ms AS timeMs, kind, detail, count FROM integrity_findings
+    WHERE pc = ? AND kind = ? AND time_ms BETWEEN ? AND ? ORDER BY id LIMIT ?`).all(alert.pc, alert.kind, alert.firstMs, alert.lastMs, limit) as AlertFindingRow[];
+}
+
 export type LifecycleResult = { ok: true; alert: Alert } | { ok: false; reason: 'not_found' | 'wrong_state'; alert?: Alert };
 
 /** new → acknowledged, with who, when and an optional note. */
