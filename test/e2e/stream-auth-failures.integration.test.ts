@@ -40,8 +40,14 @@ describe('failed stream authentication (real collector over gRPC/TLS)', () => {
 
     for (let i = 0; i < 25; i += 1) expect(await attempt(stateDir, { authKey: forger })).toMatch(/failed to prove possession of its key/);
     for (let i = 0; i < 25; i += 1) expect(await attempt(stateDir, { agentId: `made-up-${i}` })).toMatch(/unknown or retired agent/);
-    // The agent with its own key is not held back by someone failing in its name.
-    expect(await attempt(stateDir, {})).toBe('welcomed');
+    // The agent with its own key is not held back by someone failing in its name: its events arrive, once each.
+    const real = new RawAgent(stateDir);
+    cleanups.push(() => real.close());
+    real.hello();
+    await real.welcomed();
+    expect(await real.send(real.makeBatch(5))).toBe(5);
+    expect(await c.app.store.countEvents(agentId)).toBe(5);
+    real.close();
 
     const findings = await c.app.store.listIntegrityFindings();
     expect(findings.map((f) => [f.agentId, f.pc, f.kind, f.count])).toEqual([
