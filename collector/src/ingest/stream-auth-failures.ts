@@ -22,8 +22,9 @@ export interface StreamAuthFailuresOptions {
   onError?: (error: unknown) => void;
 }
 
-/** "ipv4:10.0.0.5:51234" / "[::1]:51234" / "10.0.0.5:51234" → the address without its port. */
+/** "ipv4:10.0.0.5:51234" / "[::1]:51234" / "10.0.0.5:51234" → the address without its port (a unix socket as is). */
 export function peerHost(peer: string): string {
+  if (peer.startsWith('unix:')) return peer;
   const bare = peer.replace(/^ipv[46]:/, '');
   const bracketed = /^\[([^\]]+)\]/.exec(bare);
   if (bracketed) return bracketed[1]!;
