@@ -7,6 +7,7 @@ import { CollectorHub } from './hub.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createGrpcServer } from './ingest/grpc-server.ts';
 import { SessionRegistry } from './ingest/sessions.ts';
+import { StreamAuthFailures } from './ingest/stream-auth-failures.ts';
 import { PolicyService } from './policy-service.ts';
 import { BatchCryptoPool } from './ingest/batch-crypto-pool.ts';
 import { widenReceiveWindows } from './ingest/flow-control.ts';
@@ -51,8 +52,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Ingest stores evidence and acknowledges; the projector then fills the query tables and feeds the alerts.
   const projector = new Projector(store, hub);
   const crypto = new BatchCryptoPool();
+  const authFailures = new StreamAuthFailures({ store, hub, now });
   const { server: grpcServer, credentials } = createGrpcServer({
-    store, hub, sessions, policy, now, collectorName: config.name, onStored: projector.notify, crypto,
+    store, hub, sessions, policy, now, collectorName: config.name, onStored: projector.notify, crypto, authFailures,
     limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
     tls,
   });
@@ -97,6 +99,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
       await projector.stop();
+      authFailures.close(); // pending counts of failed stream authentications become findings before the store closes
       await crypto.close();
       await alerts.stop();
       await http.close();

@@ -21,7 +21,8 @@ export class RawAgent {
   #hash: Buffer = ZERO_HASH;
   #seq = 0;
 
-  constructor(stateDir: string, options: { agentId?: string } = {}) {
+  /** `authKey` answers the challenge with another key than the agent's (a stream posing as it). */
+  constructor(stateDir: string, options: { agentId?: string; authKey?: KeyObject } = {}) {
     const { identity, privateKeyPem } = readIdentity(stateDir);
     this.agentId = options.agentId ?? identity.agentId;
     this.key = loadPrivateKey(privateKeyPem);
@@ -29,7 +30,7 @@ export class RawAgent {
     this.call = client.Connect();
     this.call.on('data', (m: CollectorMessage__Output) => {
       this.received.push(m);
-      if (m.challenge) this.call.write({ auth: { signature: signAuth(this.key, this.agentId, m.challenge.nonce) } });
+      if (m.challenge) this.call.write({ auth: { signature: signAuth(options.authKey ?? this.key, this.agentId, m.challenge.nonce) } });
     });
     this.call.on('error', (e) => (this.error = e as RawAgent['error']));
     this.call.on('end', () => (this.ended = true));

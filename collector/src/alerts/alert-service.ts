@@ -135,7 +135,7 @@ export class AlertService {
 
 /**
  * Folds candidates of one batch that would fold into the same alert anyway (same rule, PC, user and severity,
- * within the fold window) before they reach the database: a burst that fires on every event — 500 print jobs
+ * within the fold window, or at any distance for candidates that fold while new) before they reach the database: a burst that fires on every event — 500 print jobs
  * over a daily page limit — becomes one fold with 500 events instead of 500 round trips.
  */
 export function mergeCandidates(candidates: AlertCandidate[]): AlertCandidate[] {
@@ -144,7 +144,8 @@ export function mergeCandidates(candidates: AlertCandidate[]): AlertCandidate[] 
   for (const candidate of candidates) {
     const key = JSON.stringify([candidate.ruleId, candidate.pc, candidate.user, candidate.severity]);
     const into = open.get(key);
-    if (into && candidate.firstMs <= into.lastMs + into.foldWindowMs && candidate.lastMs >= into.firstMs - into.foldWindowMs) {
+    const withinWindow = (into: AlertCandidate) => candidate.firstMs <= into.lastMs + into.foldWindowMs && candidate.lastMs >= into.firstMs - into.foldWindowMs;
+    if (into && (candidate.foldWhileNew || withinWindow(into))) {
       into.count += candidate.count;
       for (const id of candidate.eventIds) into.eventIds.push(id);
       into.firstMs = Math.min(into.firstMs, candidate.firstMs);

@@ -38,7 +38,7 @@ export interface CompiledAlertPolicy {
   rulesByKind: Map<string, CompiledRule[]>;
   ruleCount: number;
   offline: { enabled: boolean; afterMs: number; severity: Severity; color: string | undefined };
-  tamper: { color: string | undefined };
+  tamper: { color: string | undefined; severityOf: (findingKind: string) => Severity };
 }
 
 const split = (path: string) => path.split('.');
@@ -67,6 +67,7 @@ function compileRule(rule: AlertRule, policy: PolicySet, allowLists: Map<string,
 /** Turns the policy's alerts section into matchers, calendars and lists, validated already by the schema. */
 export function compileAlertPolicy(policy: PolicySet): CompiledAlertPolicy {
   const alerts = policy.alerts;
+  const tamper = alerts.builtin.tamper;
   const allowLists = new Map<string, (value: string) => boolean>();
   allowLists.set('mail_internal_domains', compileAllowList('domains', [...policy.mail.internal_domains, ...policy.mail.allow_domains]));
   for (const [name, list] of Object.entries(alerts.allow_lists)) allowLists.set(name, compileAllowList(list.type, list.entries));
@@ -93,6 +94,9 @@ export function compileAlertPolicy(policy: PolicySet): CompiledAlertPolicy {
       enabled: alerts.builtin.agent_offline.enabled, afterMs: alerts.builtin.agent_offline.after,
       severity: alerts.builtin.agent_offline.severity, color: alerts.builtin.agent_offline.color,
     },
-    tamper: { color: alerts.builtin.tamper.color },
+    tamper: {
+      color: alerts.builtin.tamper.color,
+      severityOf: (findingKind) => Object.hasOwn(tamper.severity, findingKind) ? tamper.severity[findingKind]! : tamper.default_severity,
+    },
   };
 }

@@ -25,4 +25,14 @@ describe('mergeCandidates', () => {
       ['tanaka', 'medium', 2], ['sato', 'medium', 1], ['tanaka', 'high', 1], ['tanaka', 'medium', 1],
     ]);
   });
+
+  it('folds integrity candidates of one kind at any distance in time, and keeps other kinds apart', () => {
+    const integrity = { ...base, ruleId: 'integrity.chain_break', kind: 'chain_break', user: '', eventIds: [], foldWhileNew: true };
+    const merged = mergeCandidates([
+      integrity, { ...integrity, firstMs: 9_000_000, lastMs: 9_000_000, count: 5 }, { ...integrity, ruleId: 'integrity.fork', kind: 'fork' },
+    ]);
+    expect(merged.map((c) => [c.ruleId, c.count, c.firstMs, c.lastMs])).toEqual([
+      ['integrity.chain_break', 6, 1_000, 9_000_000], ['integrity.fork', 1, 1_000, 1_000],
+    ]);
+  });
 });

@@ -61,13 +61,22 @@ export class RuleEngine {
     return out;
   }
 
-  /** Integrity findings (forged signature, chain break, sequence gap, fork …) are tamper alerts: always critical. */
+  /**
+   * An integrity finding (forged signature, chain break, sequence gap, fork, failed stream authentication …) as an
+   * alert of its own kind: rule `integrity.<kind>` per PC, severity per kind from the policy. It folds only into a
+   * still-new alert of the same kind and PC, however long ago: repeats make a count, not a storm, and nothing
+   * after an acknowledge or resolve can hide in an alert someone has already looked at.
+   */
   integrity(finding: IntegrityFinding): AlertCandidate {
+    const kind = cleanText(finding.kind, 64);
+    const words = kind.replace(/_/g, ' ');
+    const severity = this.#policy.tamper.severityOf(kind);
     return {
-      ruleId: 'tamper', ruleName: 'Evidence tampering', kind: 'tamper', severity: 'critical',
-      color: this.#policy.tamper.color ?? this.#policy.colors.critical, pc: finding.pc, user: '', agentId: finding.agentId,
-      title: cleanText(`Evidence tampering: ${finding.kind.replace(/_/g, ' ')} (${finding.detail})`, 200),
-      firstMs: finding.timeMs, lastMs: finding.timeMs, count: 1, eventIds: [], foldWindowMs: this.#policy.foldWindowMs,
+      ruleId: `integrity.${kind}`, ruleName: `Integrity finding: ${words}`, kind, severity,
+      color: this.#policy.tamper.color ?? this.#policy.colors[severity], pc: finding.pc, user: '', agentId: finding.agentId,
+      title: cleanText(`${words.charAt(0).toUpperCase()}${words.slice(1)}: ${finding.detail}`, 200),
+      firstMs: finding.timeMs, lastMs: finding.timeMs, count: Math.max(1, finding.count ?? 1), eventIds: [],
+      foldWindowMs: this.#policy.foldWindowMs, foldWhileNew: true,
     };
   }
 

@@ -17,7 +17,7 @@ export interface EngineEvent {
 export interface AlertCandidate {
   ruleId: string;
   ruleName: string;
-  /** Event kind (file_copy, mail …) or the built-in's name (agent_offline, tamper). */
+  /** Event kind (file_copy, mail …), agent_offline, or an integrity finding's kind (chain_break …). */
   kind: string;
   severity: Severity;
   color: string;
@@ -29,10 +29,15 @@ export interface AlertCandidate {
   lastMs: number;
   /** Occurrences this candidate adds to the alert. */
   count: number;
-  /** Stored events behind it (empty for offline/tamper). */
+  /** Stored events behind it (empty for offline and integrity findings). */
   eventIds: number[];
   /** Same rule + PC + user within this time folds into one alert. */
   foldWindowMs: number;
+  /**
+   * Folds into the newest alert of the same rule + PC + user that is still `new`, whatever its age, and never into
+   * an acknowledged or resolved one (integrity findings); otherwise folding follows `foldWindowMs`.
+   */
+  foldWhileNew?: boolean;
 }
 
 export type AlertStatus = 'new' | 'acknowledged' | 'resolved';

@@ -9,10 +9,19 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   });
 }
 
-export async function hashPassword(password: string): Promise<string> {
+/** `cost` lowers scrypt's N for tests only; stored hashes carry their own parameters. */
+export async function hashPassword(password: string, cost: { N: number } = params): Promise<string> {
+  const options = { ...params, N: cost.N };
   const salt = randomBytes(16);
-  const key = await derive(password, salt, params);
-  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const key = await derive(password, salt, options);
+  return `scrypt$${options.N}$${options.r}$${options.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+/** A hash of nothing anyone knows: checked against for unknown user names, so they take as long as known ones. */
+let decoyHash: Promise<string> | undefined;
+export function decoyPasswordHash(): Promise<string> {
+  decoyHash ??= hashPassword(randomBytes(16).toString('base64'));
+  return decoyHash;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

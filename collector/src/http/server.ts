@@ -4,14 +4,15 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type Database from 'better-sqlite3';
-import { verifyPassword } from '../auth/passwords.ts';
 import { CollectorError } from '../errors.ts';
 import type { CollectorHub } from '../hub.ts';
 import type { PolicyService } from '../policy-service.ts';
 import type { Store } from '../store/store.ts';
 import type { Role } from '../store/types.ts';
 import { featureRoutes } from './routes/index.ts';
-import { LoginThrottle, SessionStore, roleAllows, type WebSession } from './sessions.ts';
+import type { LoginThrottleOptions } from './login-throttle.ts';
+import { SessionStore, roleAllows, type WebSession } from './sessions.ts';
+import { signInRoute } from './sign-in.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,6 +31,10 @@ export interface HttpDeps {
   hub?: CollectorHub;
   /** The collector's evidence-signing public key (base64) and its fingerprint, shown so auditors can pin it. */
   evidenceKey?: { publicKey: string; fingerprint: string };
+  /** Sign-in back-off settings (defaults: OWASP-style, see login-throttle.ts). */
+  loginThrottle?: Partial<LoginThrottleOptions>;
+  /** Monotonic clock for sign-in throttling (tests pass a fake one). */
+  monotonicNow?: () => number;
 }
 
 export const sessionCookie = 'mamori_session';
@@ -43,7 +48,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     ...(deps.https ? { https: { cert: deps.https.certPem, key: deps.https.keyPem } } : {}),
   }) as unknown as FastifyInstance;
   const sessions = new SessionStore(undefined, deps.now);
-  const throttle = new LoginThrottle(deps.now);
   await app.register(fastifyCookie);
 
   app.setErrorHandler((error, _request, reply) => {
@@ -66,25 +70,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     if (!roleAllows(session.role, role)) throw new CollectorError('COLLECTOR_FORBIDDEN', `needs ${role}, you are ${session.role}`);
   };
 
-  app.post('/api/session', async (request, reply) => {
-    const body = (request.body ?? {}) as { username?: unknown; password?: unknown };
-    if (typeof body.username !== 'string' || typeof body.password !== 'string') {
-      throw new CollectorError('COLLECTOR_LOGIN_FAILED');
-    }
-    const keys = [`user:${body.username}`, `ip:${request.ip}`];
-    if (throttle.blocked(keys)) throw new CollectorError('COLLECTOR_LOGIN_THROTTLED');
-    const user = await deps.store.getUser(body.username);
-    if (!user || !(await verifyPassword(body.password, user.passwordHash))) {
-      throttle.fail(keys);
-      throw new CollectorError('COLLECTOR_LOGIN_FAILED');
-    }
-    throttle.succeed(keys);
-    const session = sessions.create(user.username, user.role);
-    reply.setCookie(sessionCookie, session.id, {
-      httpOnly: true, sameSite: 'strict', secure: Boolean(deps.https), path: '/', maxAge: 12 * 3600,
-    });
-    await deps.store.appendAudit({ timeMs: deps.now(), actor: user.username, action: 'session.sign_in', entry: { ip: request.ip } });
-    return { username: user.username, role: user.role, csrfToken: session.csrfToken };
+  signInRoute(app, {
+    store: deps.store, sessions, now: deps.now, cookieName: sessionCookie, secureCookie: Boolean(deps.https),
+    ...(deps.loginThrottle ? { throttle: deps.loginThrottle } : {}), ...(deps.monotonicNow ? { monotonicNow: deps.monotonicNow } : {}),
   });
 
   app.get('/api/session', { preHandler: requireRole('auditor') }, async (request) => {

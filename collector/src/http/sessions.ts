@@ -51,27 +51,3 @@ export class SessionStore {
     this.#sessions.delete(id);
   }
 }
-
-/** Failed sign-ins per user name and per address; five in a minute locks that key for a minute. */
-export class LoginThrottle {
-  readonly #failures = new Map<string, number[]>();
-  readonly #now: () => number;
-
-  constructor(now: () => number = Date.now) {
-    this.#now = now;
-  }
-
-  blocked(keys: string[]): boolean {
-    const since = this.#now() - 60_000;
-    return keys.some((key) => (this.#failures.get(key) ?? []).filter((t) => t > since).length >= 5);
-  }
-
-  fail(keys: string[]): void {
-    const now = this.#now();
-    for (const key of keys) this.#failures.set(key, [...(this.#failures.get(key) ?? []).filter((t) => t > now - 60_000), now]);
-  }
-
-  succeed(keys: string[]): void {
-    for (const key of keys) this.#failures.delete(key);
-  }
-}

@@ -7,6 +7,7 @@ import type { PolicyService } from '../policy-service.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentRecord } from '../store/types.ts';
 import type { SessionRegistry } from './sessions.ts';
+import type { StreamAuthFailures } from './stream-auth-failures.ts';
 import type { BatchCrypto, BatchCryptoPool } from './batch-crypto-pool.ts';
 import { checkBatchShape, verifyBatch, type BatchLimits } from './verify-batch.ts';
 
@@ -21,6 +22,8 @@ export interface StreamDeps {
   now: () => number;
   /** Called after events were stored (the projector derives query tables and alerts from them). */
   onStored: () => void;
+  /** Records failed authentications (rate-limited findings); absent in narrow tests. */
+  authFailures?: Pick<StreamAuthFailures, 'unknownAgent' | 'badProof'>;
 }
 
 type Call = ServerDuplexStream<AgentMessage__Output, CollectorMessage>;
@@ -66,7 +69,10 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
     if (stage === 'hello') {
       if (!message.hello) return fail(new CollectorError('COLLECTOR_PROTOCOL_VIOLATION', 'the first message must be hello'));
       agent = await deps.store.getAgent(message.hello.agentId);
-      if (!agent || agent.retiredMs !== null) return fail(new CollectorError('COLLECTOR_UNKNOWN_AGENT', message.hello.agentId.slice(0, 80)));
+      if (!agent || agent.retiredMs !== null) {
+        deps.authFailures?.unknownAgent(message.hello.agentId, agent, call.getPeer());
+        return fail(new CollectorError('COLLECTOR_UNKNOWN_AGENT', message.hello.agentId.slice(0, 80)));
+      }
       stage = 'auth';
       call.write({ challenge: { nonce } });
       return;
@@ -80,7 +86,10 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       } catch {
         ok = false;
       }
-      if (!ok) return fail(new CollectorError('COLLECTOR_AUTH_FAILED'));
+      if (!ok) {
+        deps.authFailures?.badProof(agent, call.getPeer());
+        return fail(new CollectorError('COLLECTOR_AUTH_FAILED'));
+      }
       stage = 'ready';
       session.agentId = agent.id;
       session.pc = agent.pc;

@@ -77,6 +77,8 @@ export interface IntegrityFinding {
   /** signature_invalid, chain_mismatch, chain_break, sequence_gap, journal_overflow, fork, out_of_order, re_enrolled … */
   kind: string;
   detail: string;
+  /** Occurrences this record stands for (rate-limited findings summarise many); 1 when absent. */
+  count?: number;
 }
 
 export interface BatchRecord {

@@ -1,5 +1,5 @@
 import type {
-  AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertSummary, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
+  AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertFinding, AlertSummary, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   PcDetail, PcRow, PolicyProblem, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
 } from './types.ts';
 
@@ -25,7 +25,8 @@ export interface ApiClient {
   signOut(): Promise<void>;
 
   alerts(filter: AlertFilter): Promise<Alert[]>;
-  alert(id: number): Promise<{ alert: Alert; events: AlertEvent[] }>;
+  /** `findings` comes with integrity alerts (rule `integrity.<kind>`), which have no events behind them. */
+  alert(id: number): Promise<{ alert: Alert; events: AlertEvent[]; findings?: AlertFinding[] }>;
   acknowledgeAlert(id: number, note: string): Promise<void>;
   resolveAlert(id: number, resolution: Resolution, note: string): Promise<void>;
   alertSummary(days: number): Promise<AlertSummary>;

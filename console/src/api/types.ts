@@ -46,6 +46,15 @@ export interface AlertFilter {
   before?: number;
 }
 
+/** What the collector observed behind an integrity alert (a rate-limited finding stands for `count` occurrences). */
+export interface AlertFinding {
+  agentId: string;
+  timeMs: number;
+  kind: string;
+  detail: string;
+  count: number;
+}
+
 export interface AlertEvent {
   id: number;
   agentId: string;

@@ -12,8 +12,14 @@ const kindColors: Record<string, string> = {
   policy_decision: '#4e342e', lifecycle: '#616161', inventory: '#616161', extension_health: '#616161', access_request: '#2e7d32',
 };
 
+/** Integrity finding kinds (alerts of rule integrity.<kind>); any kind not listed still shows, by its name. */
+const integrityKinds = new Set([
+  'signature_invalid', 'chain_mismatch', 'chain_break', 'fork', 'sequence_gap', 'journal_overflow', 'envelope_mismatch',
+  'malformed_signed_event', 'out_of_order', 're_enrolled', 'stream_auth_failed', 'stream_unknown_agent',
+]);
+
 export function kindColor(kind: string): string {
-  return kindColors[kind] ?? '#616161';
+  return kindColors[kind] ?? (integrityKinds.has(kind) ? '#b71c1c' : '#616161');
 }
 
 /** A colour is only used if it looks like #rrggbb: it goes into a style, and styles are not a place for text. */

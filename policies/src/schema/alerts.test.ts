@@ -57,6 +57,15 @@ describe('alerts and notifications sections', () => {
     ]));
   });
 
+  it('ships a severity per integrity finding kind (tampering critical) and names the line of a bad one', () => {
+    const tamper = loadPolicyDir(defaultPolicyDir).alerts.builtin.tamper;
+    expect(tamper.default_severity).toBe('critical');
+    expect(tamper.severity).toMatchObject({ signature_invalid: 'critical', chain_break: 'critical', fork: 'critical', sequence_gap: 'critical', out_of_order: 'medium', stream_auth_failed: 'high' });
+    const text = 'alerts:\n  builtin:\n    tamper:\n      severity:\n        chain_break: urgent\n';
+    expect(problems('alerts.yaml', text)).toEqual([expect.objectContaining({ line: 5, field: 'alerts.builtin.tamper.severity.chain_break' })]);
+    expect(parsePolicySources([{ name: 'alerts.yaml', text: 'alerts: {}\n' }]).alerts.builtin.tamper).toMatchObject({ default_severity: 'critical', severity: {} });
+  });
+
   it('names the line and field of bad recipients and severities in notifications', () => {
     const text = 'notifications:\n  groups:\n    managers:\n      recipients: [boss]\n      min_severity: urgent\n';
     expect(problems('notifications.yaml', text)).toEqual([

@@ -128,8 +128,17 @@ export const AlertsPolicySchema = z.object({
   builtin: z.object({
     /** No connection from an agent for longer than this. */
     agent_offline: z.object({ enabled: z.boolean().default(true), after: DurationSchema.default(30 * 60_000), severity: SeveritySchema.default('high'), color: color.optional() }).strict().prefault({}),
-    /** Signature failure, chain break, sequence gap, fork: always critical (not configurable). */
-    tamper: z.object({ enabled: z.literal(true).default(true), color: color.optional() }).strict().prefault({}),
+    /**
+     * Integrity findings (signature failure, chain break, sequence gap, fork, failed stream authentication …):
+     * always on. Each finding kind per PC is its own alert; `severity` sets it per kind, and a kind not listed
+     * (including kinds a newer collector adds) takes `default_severity`.
+     */
+    tamper: z.object({
+      enabled: z.literal(true).default(true),
+      color: color.optional(),
+      default_severity: SeveritySchema.default('critical'),
+      severity: z.record(z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'a finding kind like chain_break'), SeveritySchema).default({}),
+    }).strict().prefault({}),
   }).strict().prefault({}),
   rules: z.array(AlertRuleSchema).default([]),
 }).strict().superRefine((policy, ctx) => {

@@ -55,6 +55,27 @@ describe('/api/alerts', () => {
     expect((await server!.app.inject({ url: '/api/alerts/999', headers })).statusCode).toBe(404);
   });
 
+  it('shows an integrity alert with the findings behind it (their counts), each finding under the alert it opened or folded into', async () => {
+    server = await consoleTestServer();
+    const finding = { agentId: 'agent-1', pc: 'PC-ACCT-07', kind: 'stream_auth_failed' };
+    await server.store.recordIntegrityFinding({ ...finding, timeMs: day, detail: 'stream from 10.0.0.66: could not prove the agent\'s key' });
+    await server.store.recordIntegrityFinding({ ...finding, timeMs: day + 60_000, detail: '41 more failed stream authentications in 60 s', count: 41 });
+    await server.store.recordIntegrityFinding({ ...finding, timeMs: day + 7_200_000, detail: 'after the acknowledge' });
+    const integrity = { ruleId: 'integrity.stream_auth_failed', ruleName: 'Integrity finding: stream auth failed', kind: 'stream_auth_failed', user: '', foldWhileNew: true };
+    const first = recordAlert(server.store.db, candidate({ ...integrity, firstMs: day, lastMs: day + 60_000, count: 42 }), day).alert;
+    const headers = await server.as('auditor');
+    const res = (await server.app.inject({ url: `/api/alerts/${first.id}`, headers })).json();
+    expect(res.alert).toMatchObject({ kind: 'stream_auth_failed', count: 42 });
+    expect(res.events).toEqual([]);
+    expect(res.findings.map((f: { detail: string; count: number }) => [f.count, f.detail])).toEqual([
+      [1, 'stream from 10.0.0.66: could not prove the agent\'s key'], [41, '41 more failed stream authentications in 60 s'],
+    ]);
+    // Ordinary alerts keep their shape (no findings field).
+    await ingest(server.store, 'agent-1', [copyEvent(1, '/media/usb/a.xlsx')]);
+    const usb = recordAlert(server.store.db, candidate(), day).alert;
+    expect(Object.keys((await server.app.inject({ url: `/api/alerts/${usb.id}`, headers })).json())).toEqual(['alert', 'events']);
+  });
+
   it('acknowledge then resolve: operators only, with CSRF, who/when/note recorded and audited; wrong order is 409', async () => {
     const { usb } = await seeded();
     const auditor = await server!.as('auditor');

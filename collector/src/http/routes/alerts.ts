@@ -5,7 +5,7 @@ import { localTime } from '../../alerts/calendar.ts';
 import type { Alert } from '../../alerts/types.ts';
 import { CollectorError } from '../../errors.ts';
 import {
-  acknowledgeAlert, alertEvents, alertSummary, getAlert, listAlerts, resolveAlert, type LifecycleResult,
+  acknowledgeAlert, alertEvents, alertFindings, alertSummary, getAlert, listAlerts, resolveAlert, type LifecycleResult,
 } from '../../store/sqlite/queries/alerts.ts';
 import type { RouteDeps } from './deps.ts';
 import { eventView } from './event-view.ts';
@@ -100,7 +100,8 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const view = eventView(row, false);
       return { id: row.id, agentId: row.agentId, seq: row.seq, timeMs: row.timeMs, kind: row.kind, pc: row.pc, user: row.user, payload: view.payload };
     });
-    return { alert, events };
+    // Integrity alerts have no events behind them; what the collector observed is in their findings.
+    return alert.ruleId.startsWith('integrity.') ? { alert, events, findings: alertFindings(deps.db, alert) } : { alert, events };
   });
 
   const lifecycle = (action: 'acknowledge' | 'resolve') => async (request: FastifyRequest, reply: FastifyReply) => {

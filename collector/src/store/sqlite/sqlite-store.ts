@@ -62,9 +62,9 @@ export class SqliteStore implements Store {
       insertBatch: db.prepare(`INSERT INTO batches (agent_id, first_seq, last_seq, prev_hash, last_hash, signature, received_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       moveHead: db.prepare('UPDATE agents SET last_seq = ?, last_hash = ? WHERE id = ? AND last_seq < ?'),
-      insertFinding: db.prepare('INSERT INTO integrity_findings (agent_id, pc, time_ms, kind, detail) VALUES (@agentId, @pc, @timeMs, @kind, @detail)'),
-      findings: db.prepare('SELECT agent_id AS agentId, pc, time_ms AS timeMs, kind, detail FROM integrity_findings ORDER BY id'),
-      findingsFor: db.prepare('SELECT agent_id AS agentId, pc, time_ms AS timeMs, kind, detail FROM integrity_findings WHERE agent_id = ? ORDER BY id'),
+      insertFinding: db.prepare('INSERT INTO integrity_findings (agent_id, pc, time_ms, kind, detail, count) VALUES (@agentId, @pc, @timeMs, @kind, @detail, @count)'),
+      findings: db.prepare('SELECT agent_id AS agentId, pc, time_ms AS timeMs, kind, detail, count FROM integrity_findings ORDER BY id'),
+      findingsFor: db.prepare('SELECT agent_id AS agentId, pc, time_ms AS timeMs, kind, detail, count FROM integrity_findings WHERE agent_id = ? ORDER BY id'),
       countAll: db.prepare('SELECT COUNT(*) AS n FROM events'),
       countFor: db.prepare('SELECT COUNT(*) AS n FROM events WHERE agent_id = ?'),
       bySeq: db.prepare(`SELECT ${eventColumns} FROM events WHERE agent_id = ? AND seq BETWEEN ? AND ? ORDER BY seq`),
@@ -187,7 +187,7 @@ export class SqliteStore implements Store {
             agentId: stored.agentId, pc: stored.pc, timeMs: stored.receivedMs, kind: 'malformed_signed_event',
             detail: `signed event ${stored.seq} carries a ${stored.kind || 'missing'} payload that is not valid mamori.v1`,
           };
-          this.#s.insertFinding.run(finding);
+          this.#s.insertFinding.run({ ...finding, count: 1 });
           pass.findings.push(finding);
           continue;
         }
@@ -202,7 +202,7 @@ export class SqliteStore implements Store {
   }
 
   async recordIntegrityFinding(finding: IntegrityFinding): Promise<void> {
-    this.#s.insertFinding.run(finding);
+    this.#s.insertFinding.run({ ...finding, count: finding.count ?? 1 });
   }
 
   async listIntegrityFindings(agentId?: string): Promise<IntegrityFinding[]> {

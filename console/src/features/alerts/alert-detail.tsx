@@ -29,7 +29,7 @@ export function AlertDetail({ id, role, onChanged }: { id: number; role: Role; o
           <dl className="facts">
             <dt>{t('alerts.alert')}</dt><dd><SeverityBadge severity={alert.severity} color={alert.color} /> {alert.title}<div className="muted">{alert.ruleName}</div></dd>
             <dt>{t('common.kind')}</dt><dd><KindBadge kind={alert.kind} /></dd>
-            <dt>{t('common.pc')}</dt><dd><a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}>{alert.pc}</a></dd>
+            <dt>{t('common.pc')}</dt><dd>{alert.pc ? <a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}>{alert.pc}</a> : '—'}</dd>
             <dt>{t('common.user')}</dt><dd>{alert.user}</dd>
             <dt>{t('common.time')}</dt><dd>{formatDate(alert.firstMs)} – {formatDate(alert.lastMs)}</dd>
             <dt>{t('alerts.count')}</dt><dd>{formatNumber(alert.count)}</dd>
@@ -42,6 +42,13 @@ export function AlertDetail({ id, role, onChanged }: { id: number; role: Role; o
             </div>
           ) : null}
           {acting ? <AlertActions alert={alert} mode={acting} onDone={(e) => { setActing(undefined); setError(e); if (!e) { loaded.reload(); onChanged(); } }} /> : null}
+          {loaded.data?.findings && loaded.data.findings.length > 0 ? (
+            <ul className="compact" data-testid="alert-findings">
+              {loaded.data.findings.map((finding, i) => (
+                <li key={i}>{formatDate(finding.timeMs)} {finding.count > 1 ? <span className="folded">{t('alerts.folded', { count: formatNumber(finding.count) })}</span> : null} {finding.detail}</li>
+              ))}
+            </ul>
+          ) : null}
           {loaded.data && loaded.data.events.length > 0 ? (
             <ul className="compact" data-testid="alert-events">
               {loaded.data.events.map((event) => (

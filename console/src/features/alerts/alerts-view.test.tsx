@@ -28,6 +28,17 @@ describe('AlertsView', () => {
     expect(within(row).getByText('History').getAttribute('href')).toBe('#/pcs/PC-ACCT-07?around=1763770000000');
   });
 
+  it('shows an integrity alert by its labelled kind and count, without a history link when no PC is known', async () => {
+    const alert = sampleAlert({ id: 8, ruleId: 'integrity.stream_unknown_agent', kind: 'stream_unknown_agent', pc: '', user: '', count: 25, title: 'Stream unknown agent: stream from 10.0.0.66' });
+    const fake = fakeApiClient({ alerts: async () => [alert] });
+    const { container } = renderAlerts(fake);
+    await screen.findByText('Stream unknown agent: stream from 10.0.0.66');
+    const row = container.querySelector('tr[data-alert-id="8"]') as HTMLElement;
+    expect(within(row).getByText('Unknown agent')).toBeTruthy();
+    expect(within(row).getByText('×25')).toBeTruthy();
+    expect(within(row).queryByText('History')).toBeNull();
+  });
+
   it('adds an alert pushed over the live stream without a reload, and updates a known one in place', async () => {
     const fake = fakeApiClient({ alerts: async () => [sampleAlert({ id: 1, lastMs: 1000 })] });
     const { container } = renderAlerts(fake);

@@ -88,12 +88,13 @@ export function AlertsView({ role, focus }: { role: Role; focus?: number | undef
                 <td><SeverityBadge severity={alert.severity} color={alert.color} /></td>
                 <td className="title">{alert.title}<div className="muted">{alert.ruleName}</div>{alert.note ? <div className="muted">“{alert.note}”</div> : null}</td>
                 <td><KindBadge kind={alert.kind} /></td>
-                <td><a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}>{alert.pc}</a></td>
+                <td>{alert.pc ? <a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}>{alert.pc}</a> : null}</td>
                 <td>{alert.user}</td>
                 <td className="num">{alert.count > 1 ? <span className="folded">{t('alerts.folded', { count: formatNumber(alert.count) })}</span> : formatNumber(alert.count)}</td>
                 <td>{t(`status.${alert.status}` as MessageKey)}{alert.acknowledgedBy ? <div className="muted">{alert.acknowledgedBy}</div> : null}</td>
                 <td className="actions nowrap">
-                  <a className="button" href={href(['pcs', alert.pc], { around: alert.firstMs })}>{t('alerts.history')}</a>
+                  {/* An unknown agent's failed authentication has no PC to show the history of. */}
+                  {alert.pc ? <a className="button" href={href(['pcs', alert.pc], { around: alert.firstMs })}>{t('alerts.history')}</a> : null}
                   {canAct && alert.status === 'new' ? <button type="button" onClick={() => setActing({ id: alert.id, mode: 'acknowledge' })}>{t('alerts.acknowledge')}</button> : null}
                   {canAct && alert.status !== 'resolved' ? <button type="button" onClick={() => setActing({ id: alert.id, mode: 'resolve' })}>{t('alerts.resolve')}</button> : null}
                 </td>

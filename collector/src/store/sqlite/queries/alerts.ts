@@ -14,6 +14,9 @@ function statements(db: Database.Database) {
   return {
     foldTarget: db.prepare(`SELECT id, severity_rank AS rank, severity, count, linked_count AS linked FROM alerts
       WHERE fold_key = ? AND status != 'resolved' AND last_ms >= ? AND first_ms <= ? ORDER BY id DESC LIMIT 1`),
+    // Integrity findings: only a still-new alert takes more, at any age (alerts_open_fold index).
+    openTarget: db.prepare(`SELECT id, severity_rank AS rank, severity, count, linked_count AS linked FROM alerts
+      WHERE fold_key = ? AND status = 'new' ORDER BY id DESC LIMIT 1`),
     insert: db.prepare(`INSERT INTO alerts (rule_id, rule_name, kind, severity, severity_rank, color, pc, user, agent_id, title, count,
       first_ms, last_ms, fold_key, fold_window_ms, created_ms, updated_ms)
       VALUES (@ruleId, @ruleName, @kind, @severity, @rank, @color, @pc, @user, @agentId, @title, @count, @firstMs, @lastMs, @foldKey, @foldWindowMs, @nowMs, @nowMs)`),
@@ -47,7 +50,7 @@ export function foldKey(candidate: Pick<AlertCandidate, 'ruleId' | 'pc' | 'user'
 
 /**
  * Stores a candidate: folds it into the open alert of the same rule + PC + user whose time span lies within the
- * fold window of it, else opens a new alert. One transaction, so concurrent writers cannot open two.
+ * fold window of it (or, for `foldWhileNew` candidates, into the newest one still new), else opens a new alert. One transaction, so concurrent writers cannot open two.
  */
 export function recordAlert(
   db: Database.Database, candidate: AlertCandidate, nowMs: number,
@@ -56,7 +59,9 @@ export function recordAlert(
   return db.transaction(() => {
     const key = foldKey(candidate);
     const rank = severityRank(candidate.severity);
-    const target = st.foldTarget.get(key, candidate.firstMs - candidate.foldWindowMs, candidate.lastMs + candidate.foldWindowMs) as
+    const target = (candidate.foldWhileNew
+      ? st.openTarget.get(key)
+      : st.foldTarget.get(key, candidate.firstMs - candidate.foldWindowMs, candidate.lastMs + candidate.foldWindowMs)) as
       { id: number; rank: number; count: number; linked: number; severity: Severity } | undefined;
     let id: number;
     if (target) {
@@ -134,6 +139,23 @@ export interface AlertEventRow {
 /** The stored events behind an alert, oldest first. */
 export function alertEvents(db: Database.Database, alertId: number, limit = maxLinkedEvents): AlertEventRow[] {
   return s(db).events.all(alertId, limit) as AlertEventRow[];
+}
+
+export interface AlertFindingRow {
+  agentId: string;
+  timeMs: number;
+  kind: string;
+  detail: string;
+  count: number;
+}
+
+/**
+ * The integrity findings behind an integrity alert (`integrity.<kind>`): that kind on that PC within the alert's
+ * time span, oldest first. An alert opened after an acknowledge starts later, so each finding shows under one alert.
+ */
+export function alertFindings(db: Database.Database, alert: Pick<Alert, 'pc' | 'kind' | 'firstMs' | 'lastMs'>, limit = 200): AlertFindingRow[] {
+  return db.prepare(`SELECT agent_id AS agentId, time_ms AS timeMs, kind, detail, count FROM integrity_findings
+    WHERE pc = ? AND kind = ? AND time_ms BETWEEN ? AND ? ORDER BY id LIMIT ?`).all(alert.pc, alert.kind, alert.firstMs, alert.lastMs, limit) as AlertFindingRow[];
 }
 
 export type LifecycleResult = { ok: true; alert: Alert } | { ok: false; reason: 'not_found' | 'wrong_state'; alert?: Alert };
