@@ -8,6 +8,7 @@ import { categorise, hostOf } from './categorise.ts';
 import type { UploadSensorConfig } from './config.ts';
 import { ExtensionHealthTracker, type KnownProfile } from './extension-health.ts';
 import { firstIssue, HelloSchema, UploadReportSchema, type UploadReport } from './reports.ts';
+import { monotonicMs } from '../../../core/monotonic.ts';
 
 /** Size and SHA-256 of a real local file. Rejects when the path is not a readable regular file. */
 export interface FileHasher {
@@ -71,8 +72,10 @@ export class UploadSensor implements Sensor {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#origins = new Set(options.config.extensionIds.map((id) => `chrome-extension://${id}`));
-    this.#pairLimiter = new RateLimiter({ burst: options.config.pairBurst, perSecond: options.config.pairsPerSecond, now: this.#now });
-    this.#reportLimiter = new RateLimiter({ burst: options.config.reportBurst, perSecond: options.config.reportsPerSecond, now: this.#now });
+    // Rate limits measure durations: monotonic unless a test drives the clock.
+    const elapsed = options.now ?? monotonicMs;
+    this.#pairLimiter = new RateLimiter({ burst: options.config.pairBurst, perSecond: options.config.pairsPerSecond, now: elapsed });
+    this.#reportLimiter = new RateLimiter({ burst: options.config.reportBurst, perSecond: options.config.reportsPerSecond, now: elapsed });
   }
 
   async start(emit: Emit, signal: AbortSignal): Promise<SensorStatus> {
