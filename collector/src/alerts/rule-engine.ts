@@ -3,6 +3,7 @@ import type { IntegrityFinding } from '../store/types.ts';
 import { compileAlertPolicy, type CompiledAlertPolicy, type CompiledRule } from './compile-rules.ts';
 import { cleanText, describeEvent, formatDuration } from './describe-event.ts';
 import { fieldValues } from './field-match.ts';
+import { findingAlerts } from './finding-alerts.ts';
 import { raiseSeverity } from './severity.ts';
 import { SlidingWindow } from './sliding-window.ts';
 import type { AlertCandidate, EngineEvent } from './types.ts';
@@ -63,6 +64,14 @@ export class RuleEngine {
 
   /** Integrity findings (forged signature, chain break, sequence gap, fork …) are tamper alerts: always critical. */
   integrity(finding: IntegrityFinding): AlertCandidate {
+    const own = findingAlerts[finding.kind];
+    if (own) {
+      return {
+        ruleId: finding.kind, ruleName: own.ruleName, kind: 'integrity', severity: own.severity, color: this.#policy.colors[own.severity],
+        pc: finding.pc, user: '', agentId: finding.agentId, title: cleanText(`${own.ruleName}: ${finding.detail}`, 200),
+        firstMs: finding.timeMs, lastMs: finding.timeMs, count: 1, eventIds: [], foldWindowMs: this.#policy.foldWindowMs,
+      };
+    }
     return {
       ruleId: 'tamper', ruleName: 'Evidence tampering', kind: 'tamper', severity: 'critical',
       color: this.#policy.tamper.color ?? this.#policy.colors.critical, pc: finding.pc, user: '', agentId: finding.agentId,

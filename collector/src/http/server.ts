@@ -40,7 +40,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     bodyLimit: 2 * 1024 * 1024,
     ...(deps.https ? { https: { cert: deps.https.certPem, key: deps.https.keyPem } } : {}),
   }) as unknown as FastifyInstance;
-  const sessions = new SessionStore(undefined, deps.now);
+  const sessions = new SessionStore();
   const throttle = new LoginThrottle(deps.now);
   await app.register(fastifyCookie);
 

@@ -127,6 +127,14 @@ export class SqliteStore implements Store {
     this.#s.connected.run(connected ? 1 : 0, timeMs, agentId);
   }
 
+  async noteClockSkew(agentId: string, skewMs: number, timeMs: number): Promise<{ previousSkewMs: number | null }> {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT clock_skew_ms AS skew FROM agents WHERE id = ?').get(agentId) as { skew: number | null } | undefined;
+      this.db.prepare('UPDATE agents SET clock_skew_ms = ?, clock_checked_ms = ? WHERE id = ?').run(skewMs, timeMs, agentId);
+      return { previousSkewMs: row?.skew ?? null };
+    })();
+  }
+
   async createToken(token: { id: string; secretHash: Buffer; createdMs: number; expiresMs: number; maxUses: number; createdBy: string }): Promise<void> {
     this.#s.insertToken.run(token);
   }
