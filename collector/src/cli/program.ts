@@ -8,7 +8,8 @@ import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { defaultDataDir, loadCollectorConfig } from '../config/load.ts';
 import { databasePath, initDataDir, isInitialised, loadTlsMaterial } from '../data-dir.ts';
 import { CollectorError } from '../errors.ts';
-import { exportEvidence, resolveAgent } from '../evidence-export.ts';
+import { exportByAgentOrPc, isEvidenceBundle, verifyBundle } from '../evidence-bundle.ts';
+import { resolveAgent } from '../evidence-export.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createEnrollmentToken, parseDuration } from '../tokens.ts';
 import { createDeviceException, parseUntil } from '../exceptions.ts';
@@ -143,21 +144,23 @@ export function buildCollectorProgram(io: Output): Command {
 
   program.command('export')
     .description("write an agent's events with hashes and signatures, verifiable offline")
-    .requiredOption('--agent <agent-or-pc>', 'agent id or PC name')
+    .requiredOption('--agent <agent-or-pc>', 'agent id, or PC name (every agent that used the name, one verifiable document each)')
     .option('--from <time>', 'start (ISO 8601)', time, 0)
     .option('--to <time>', 'end (ISO 8601)', time, 8.64e15)
     .option('-o, --out <file>', 'output file (default: stdout)')
     .action(async (options: { agent: string; from: number; to: number; out?: string }) => {
       const doc = await withStore(dataDir(), async (store) => {
-        const agent = await resolveAgent(store, options.agent);
-        const exported = await exportEvidence(store, agent, options.from, options.to);
-        await store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'evidence.export', entry: { agent: agent.id, from: options.from, to: options.to } });
+        const exported = await exportByAgentOrPc(store, options.agent, options.from, options.to);
+        const agents = isEvidenceBundle(exported) ? exported.documents.map((d) => d.agent.id) : [exported.agent.id];
+        await store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'evidence.export', entry: { agent: agents.join(','), from: options.from, to: options.to } });
         return exported;
       });
       const text = `${JSON.stringify(doc, null, 1)}\n`;
       if (options.out) {
         writeFileSync(options.out, text);
-        io.err(`exported ${doc.events.length} events in ${doc.batches.length} signed batches to ${options.out}\n`);
+        const docs = isEvidenceBundle(doc) ? doc.documents : [doc];
+        const summary = docs.map((d) => `${d.events.length} events in ${d.batches.length} signed batches of agent ${d.agent.id}`).join('; ');
+        io.err(`exported ${summary} to ${options.out}\n`);
       } else io.out(text);
     });
 
@@ -172,8 +175,13 @@ export function buildCollectorProgram(io: Output): Command {
       } catch (error) {
         throw new CollectorError('COLLECTOR_USAGE', `cannot read ${file}: ${(error as Error).message}`);
       }
-      const verdict = verifyEvidence(doc, options.publicKey ? { publicKey: options.publicKey } : {});
-      print(options.json, verdict, [...verdict.problems.map((p) => `FAIL ${p}`), `${verdict.ok ? 'OK' : 'TAMPERED'}: ${verdict.events} events in ${verdict.batches} signed batches`].join('\n'));
+      if (isEvidenceBundle(doc) && options.publicKey) {
+        throw new CollectorError('COLLECTOR_USAGE', 'a bundle holds several agents, each with its own key: verify its documents one at a time to give a key');
+      }
+      const bundleVerdict = isEvidenceBundle(doc) ? verifyBundle(doc) : undefined;
+      const verdict = bundleVerdict ?? verifyEvidence(doc, options.publicKey ? { publicKey: options.publicKey } : {});
+      const perAgent = bundleVerdict ? bundleVerdict.agents.map((a) => `agent ${a.id}: ${a.verdict.ok ? 'OK' : 'TAMPERED'}, ${a.verdict.events} events in ${a.verdict.batches} signed batches`) : [];
+      print(options.json, verdict, [...verdict.problems.map((p) => `FAIL ${p}`), ...perAgent, `${verdict.ok ? 'OK' : 'TAMPERED'}: ${verdict.events} events in ${verdict.batches} signed batches`].join('\n'));
       if (!verdict.ok) process.exitCode = 1;
     });
 
