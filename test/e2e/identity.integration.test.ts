@@ -94,7 +94,7 @@ describe('identity: the same PC name enrolled with a new hardware id', () => {
     // One agent's document edited: the verdict names that agent.
     const event = bundle.documents[0]!.events[2]!;
     const bytes = Buffer.from(event.bytes, 'base64');
-    bytes[bytes.length - 2] ^= 1;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 2) ^ 1, bytes.length - 2);
     event.bytes = bytes.toString('base64');
     writeFileSync(file, JSON.stringify(bundle));
     const tampered = await cli('verify', file);
