@@ -51,6 +51,8 @@ export interface AlertEvent {
   agentId: string;
   seq: number;
   timeMs: number;
+  /** The collector's clock when it stored the event. */
+  receivedMs?: number;
   kind: string;
   pc: string;
   user: string;
