@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEvent } from '@mamori/proto';
 import type { SqliteStore } from '@mamori/collector';
 import { enrollTestAgent } from '../harness/agent.ts';
@@ -7,6 +7,7 @@ import { ClockAgentProcess, FakeWallClock, ensureLibfaketime } from '../harness/
 
 // Real agent processes whose wall clock libfaketime moves while they run (or between runs); collector in process.
 const library = ensureLibfaketime();
+if (!library) console.warn('clocks e2e skipped: libfaketime is not installed and cannot be here (not root, not CI)');
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -51,10 +52,6 @@ const hour = 3_600_000;
 const day = 24 * hour;
 
 describe.skipIf(!library)('clocks: a PC clock set back', () => {
-  beforeAll(() => {
-    if (!library) console.warn('clocks e2e skipped: libfaketime is not installed and cannot be (not root, not CI)');
-  });
-
   it('2 h back while the agent runs: events keep flowing exactly once, the jump is recorded and alerted high', async () => {
     const c = await collector();
     const pc = 'PC-CLOCK-RUN';
