@@ -36,6 +36,8 @@ describe('LogsView', () => {
       logEvent: async (id) => ({ ...sampleEvent({ id, agentId: id === 4 ? 'ag_new' : 'ag_old', timeMs: at, receivedMs: id === 4 ? at + 2 * 3_600_000 : at + 900 }), pc: 'PC-ACCT-07' }),
     });
     render(<I18nProvider locale="en"><ApiProvider client={fake.client}><LogsView /></ApiProvider></I18nProvider>);
+    // Two agents under one PC name on this page: each row names its agent.
+    await waitFor(() => expect(screen.getAllByTestId('entry-agent').map((el) => el.textContent)).toEqual(['Agent ag_new', 'Agent ag_old']));
     fireEvent.click(await screen.findByRole('button', { name: 'late.xlsx' }));
     await screen.findByRole('dialog');
     expect(screen.getByTestId('event-agent').textContent).toBe('Agent ag_new');

@@ -51,6 +51,9 @@ export function LogsView() {
       setError(e as Error);
     }
   };
+  // PC names whose entries on this page come from several agents (a replaced PC, a takeover): those rows name their agent.
+  const agentsByPc = new Map<string, Set<string>>();
+  for (const e of entries) agentsByPc.set(e.pc, (agentsByPc.get(e.pc) ?? new Set()).add(e.agentId));
   const field = (name: keyof typeof draft) => ({ value: draft[name], onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }) });
 
   return (
@@ -83,7 +86,8 @@ export function LogsView() {
             <tr key={e.eventId} data-event-id={e.eventId}>
               <td className="nowrap">{formatDate(e.timeMs)}</td>
               <td><KindBadge kind={e.kind} /></td>
-              <td><a href={href(['pcs', e.pc], { around: e.timeMs })} title={t('pc.agent', { id: e.agentId })}>{e.pc}</a></td>
+              <td><a href={href(['pcs', e.pc], { around: e.timeMs })} title={t('pc.agent', { id: e.agentId })}>{e.pc}</a>
+                {(agentsByPc.get(e.pc)?.size ?? 0) > 1 ? <div className="muted agent" data-testid="entry-agent">{t('pc.agent', { id: e.agentId })}</div> : null}</td>
               <td>{e.user}</td>
               <td>{e.action}</td>
               <td><button type="button" className="link" onClick={() => void show(e.eventId)}>{e.summary || '—'}</button></td>
