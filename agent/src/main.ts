@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EffectivePolicy } from '@mamori/policies';
 import { loadPrivateKey } from '@mamori/proto';
 import type { AgentConfig } from './config/schema.ts';
-import { watchClock } from './core/clock-watch.ts';
+import { startClockGuard } from './core/clock-guard.ts';
 import { CurrentUser } from './core/current-user.ts';
 import { Journal } from './core/journal.ts';
 import { PolicyHolder } from './core/policy-holder.ts';
@@ -14,6 +14,7 @@ import { createLocalServer, type LocalServer } from './local/local-server.ts';
 import { startTray, unlockThroughSensors, type Tray } from './local/tray/tray-service.ts';
 import { InventorySensor } from './sensors/inventory/common/inventory-sensor.ts';
 import { createSensors } from './sensors/registry.ts';
+import { fileWallClockMark } from './state/wall-clock-mark.ts';
 import { readIdentity, readSavedPolicy, savePolicy, stateFiles, type AgentIdentity } from './state/identity.ts';
 import { createCollectorClient } from './uplink/client.ts';
 import { Uplink } from './uplink/uplink.ts';
@@ -94,18 +95,17 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
     ...(options.lightweight ? [] : [new InventorySensor(await import('./sensors/inventory/node/systeminformation-inventory.ts').then((m) => new m.SystemInformationInventory()))]),
   ];
 
+  const clock = startClockGuard({ mark: fileWallClockMark(config.stateDir), record: recorder.record, agentVersion, ...config.clock });
   const uplink = new Uplink({
     agentId: identity.agentId, privateKey: loadPrivateKey(privateKeyPem),
     client: createCollectorClient(identity.collectorAddress, identity.caPem), journal,
-    ...config.uplink, onPolicy: applyPolicy, log, onCommand: (command) => void tray.onCommand(command),
+    ...config.uplink, onPolicy: applyPolicy, onServerTime: clock.onServerTime, log, onCommand: (command) => void tray.onCommand(command),
     heartbeat: () => ({
       sensors: sensors.map((s) => ({ name: s.name, ...s.status() })), policyVersion: policy.current()?.version ?? 0, user: user.get(),
     }),
   });
   recorder.onRecorded(uplink.notify);
   uplink.start(controller.signal);
-
-  const stopClock = watchClock((jumpMs) => recorder.record({ lifecycle: { kind: 'CLOCK_JUMP', agentVersion, clockJumpMs: jumpMs, detail: `wall clock moved ${jumpMs} ms against the monotonic clock` } }));
 
   const started = Promise.all(sensors.map((sensor) => sensor.start(emit, controller.signal).then(
     (status) => log(`sensor ${sensor.name}: ${status.state} — ${status.detail}`),
@@ -119,7 +119,7 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
     async stop() {
       recorder.record({ lifecycle: { kind: 'STOPPED', agentVersion, detail: 'graceful stop' } });
       await uplink.drained(2_000);
-      stopClock();
+      clock.stop();
       controller.abort();
       tray.stop();
       await local.close();

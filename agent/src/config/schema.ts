@@ -17,6 +17,12 @@ export const AgentConfigSchema = z.object({
     backoffMaxMs: z.number().int().positive().default(60_000),
     heartbeatMs: z.number().int().positive().default(30_000),
   }).strict().prefault({}),
+  /** Clock checks: jumps while running, set back across a stop, skew against the collector (CLOCK_JUMP events). */
+  clock: z.object({
+    tickMs: z.number().int().min(10).default(10_000),
+    jumpThresholdMs: z.number().int().min(1).default(60_000),
+    skewThresholdMs: z.number().int().min(1).default(5 * 60_000),
+  }).strict().prefault({}),
   local: z.object({
     /** Loopback endpoint for the tray page and the browser extension. */
     port: z.number().int().min(0).max(65535).default(7444),

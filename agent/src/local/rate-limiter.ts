@@ -1,7 +1,9 @@
+import { monotonicMs } from '../core/monotonic.ts';
+
 /**
  * Token buckets keyed by caller (extension profile, route): a burst is allowed, then `perSecond`. Everything on
  * the loopback endpoint is untrusted input, so every route that does work per request is rate-limited. The
- * clock is a parameter so tests need no waiting. Keys are bounded: the least recently used key is forgotten.
+ * clock is a parameter so tests need no waiting; it is monotonic by default (a clock set back must not starve a bucket). Keys are bounded: the least recently used key is forgotten.
  */
 export interface RateLimiterOptions {
   burst: number;
@@ -15,7 +17,7 @@ export class RateLimiter {
   readonly #options: Required<RateLimiterOptions>;
 
   constructor(options: RateLimiterOptions) {
-    this.#options = { maxKeys: 10_000, now: Date.now, ...options };
+    this.#options = { maxKeys: 10_000, now: monotonicMs, ...options };
   }
 
   /** Takes one token for `key`; false when the caller is over its rate. */

@@ -5,6 +5,7 @@ import {
 } from '@mamori/proto';
 import type { KeyObject } from 'node:crypto';
 import type { Journal } from '../core/journal.ts';
+import { monotonicMs } from '../core/monotonic.ts';
 import { agentVersion } from '../version.ts';
 import { describeGrpcError } from './client.ts';
 
@@ -26,6 +27,10 @@ export interface UplinkOptions {
   log?: (line: string) => void;
   /** At most this many batches sent and not yet acknowledged. */
   maxInFlight?: number;
+  /** Clock for the drain rate (monotonic by default: setting the wall clock back must not stall delivery). */
+  monotonic?: () => number;
+  /** The collector's wall time from each welcome, to compare with the PC's clock. */
+  onServerTime?: (serverTimeMs: number) => void;
 }
 
 export interface UplinkStatus {
@@ -48,7 +53,8 @@ export class Uplink {
   #inFlight: number[] = [];
   #attempt = 0;
   #tokens: number;
-  #lastRefill = Date.now();
+  #lastRefill: number;
+  readonly #monotonic: () => number;
   #pumpScheduled = false;
   #rateTimer: NodeJS.Timeout | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
@@ -60,6 +66,8 @@ export class Uplink {
   constructor(options: UplinkOptions) {
     this.#o = options;
     this.#tokens = options.drainEventsPerSecond;
+    this.#monotonic = options.monotonic ?? monotonicMs;
+    this.#lastRefill = this.#monotonic();
   }
 
   status(): UplinkStatus {
@@ -110,7 +118,7 @@ export class Uplink {
     call.on('data', (message: CollectorMessage__Output) => this.#onMessage(call, message));
     call.on('error', (error) => this.#onClosed(call, describeGrpcError(error).message));
     call.on('end', () => this.#onClosed(call, 'stream ended by collector'));
-    call.write({ hello: { agentId: this.#o.agentId, agentVersion } });
+    call.write({ hello: { agentId: this.#o.agentId, agentVersion, agentTimeMs: Date.now() } });
   }
 
   #onClosed(call: ClientDuplexStream<AgentMessage, CollectorMessage__Output>, reason: string): void {
@@ -139,6 +147,7 @@ export class Uplink {
       this.#ready = true;
       this.#status.connected = true;
       this.#status.lastError = '';
+      this.#o.onServerTime?.(message.welcome.serverTimeMs);
       // The collector holds everything up to welcome.lastSeq: forget it here, send from the next one.
       const held = message.welcome.lastSeq;
       if (held > 0 && held <= this.#o.journal.lastSeq) this.#acknowledge(held);
@@ -218,7 +227,7 @@ export class Uplink {
   }
 
   #refill(): void {
-    const now = Date.now();
+    const now = this.#monotonic();
     const rate = this.#o.drainEventsPerSecond;
     this.#tokens = Math.min(rate, this.#tokens + ((now - this.#lastRefill) / 1000) * rate);
     this.#lastRefill = now;

@@ -29,14 +29,20 @@ afterEach(async () => {
 
 async function setup() {
   const store = new SqliteStore(':memory:');
-  const clock = { now: t0 };
+  const clock = { now: t0, elapsed: 0 };
   const now = () => clock.now;
+  // The test's wall clock and monotonic clock move together unless a test moves only one of them.
+  let lastWall = t0;
+  const monotonic = () => {
+    if (clock.now !== lastWall) { clock.elapsed += clock.now - lastWall; lastWall = clock.now; }
+    return clock.elapsed;
+  };
   const hub = new CollectorHub();
   const policy = new PolicyService(store, new SessionRegistry(), now);
   await policy.load();
   await store.createAgent({ id: 'agent-1', pc: 'PC-ACCT-07', hardwareId: 'hw', os: 'linux', publicKey: Buffer.alloc(32), unlockKey: Buffer.alloc(32), enrolledMs: t0, previousAgentId: null });
   const transport = new FakeTransport();
-  const service = new AlertService({ db: store.db, store, hub, policy, transport, from: 'mamori@corp.example', now, onError: (e) => { throw e; } });
+  const service = new AlertService({ db: store.db, store, hub, policy, transport, from: 'mamori@corp.example', now, monotonic, onError: (e) => { throw e; } });
   await service.start('https://mamori.corp.example');
   running.push(async () => { await service.stop(); await store.close(); });
   const feed: Alert[] = [];
@@ -162,6 +168,24 @@ describe('AlertService', () => {
     clock.now += 3_600_000;
     service.checkOffline();
     expect(listAlerts(store.db, { limit: 10 })).toHaveLength(1);
+  });
+
+  it('measures an outage on the monotonic clock: the server clock set forward 2 h raises no offline alert', async () => {
+    const { store, hub, clock, service } = await setup();
+    hub.emit('connection', { agentId: 'agent-1', pc: 'PC-ACCT-07', connected: true, timeMs: t0 });
+    hub.emit('connection', { agentId: 'agent-1', pc: 'PC-ACCT-07', connected: false, timeMs: t0 + 60_000 });
+    clock.now = t0 + 2 * 60_000;
+    service.checkOffline();
+    // Someone sets the server's clock 2 h ahead: the wall clock moves, the monotonic one does not.
+    const jumped = t0 + 2 * 60_000 + 2 * 3_600_000;
+    clock.elapsed -= jumped - clock.now;
+    clock.now = jumped;
+    service.checkOffline();
+    expect(listAlerts(store.db, { limit: 10 })).toEqual([]);
+    // 30 real minutes later it is offline long enough.
+    clock.now += 30 * 60_000;
+    service.checkOffline();
+    expect(listAlerts(store.db, { limit: 10 })).toMatchObject([{ ruleId: 'agent_offline', title: 'Agent offline for 31 min' }]);
   });
 
   it('refuses a bad policy with file/line/field and keeps the previous rules in force; a good one takes effect at once', async () => {

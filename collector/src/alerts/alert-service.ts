@@ -6,8 +6,9 @@ import { Notifier, type NotifierOptions } from '../notify/notifier.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrityFinding } from '../store/types.ts';
 import { recordAlert } from '../store/sqlite/queries/alerts.ts';
+import { monotonicMs } from '../monotonic.ts';
 import { alertFeed } from './alert-feed.ts';
-import { OfflineTracker } from './offline-tracker.ts';
+import { OfflineTracker, type TrackerTime } from './offline-tracker.ts';
 import { RuleEngine } from './rule-engine.ts';
 import type { AlertCandidate, EngineEvent } from './types.ts';
 
@@ -21,6 +22,8 @@ export interface AlertServiceDeps {
   /** From address of alert mail. */
   from: string;
   now?: () => number;
+  /** Clock for durations (offline time, mail backoff); monotonic unless a test drives it. */
+  monotonic?: () => number;
   /** How often the offline rule is checked. */
   offlineCheckMs?: number;
   notifier?: Pick<NotifierOptions, 'retry' | 'tickMs' | 'concurrency'>;
@@ -43,6 +46,7 @@ export class AlertService {
   readonly notifier: Notifier;
   readonly #deps: AlertServiceDeps;
   readonly #now: () => number;
+  readonly #monotonic: () => number;
   readonly #offline = new OfflineTracker();
   readonly #unsubscribe: (() => void)[] = [];
   readonly #onError: (error: unknown) => void;
@@ -51,15 +55,16 @@ export class AlertService {
   constructor(deps: AlertServiceDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#monotonic = deps.monotonic ?? monotonicMs;
     this.#onError = deps.onError ?? ((error) => console.error('mamori alerts:', error));
     this.engine = new RuleEngine(deps.policy.current);
     this.notifier = new Notifier(
-      { db: deps.db, transport: deps.transport, from: deps.from, now: this.#now, onError: this.#onError, ...deps.notifier },
+      { db: deps.db, transport: deps.transport, from: deps.from, now: this.#now, monotonic: this.#monotonic, onError: this.#onError, ...deps.notifier },
       deps.policy.current.notifications,
     );
     const onEvents = (events: IngestedEvent[]) => this.handleEvents(events);
     const onIntegrity = (finding: IntegrityFinding) => this.#guard(() => this.#record([this.engine.integrity(finding)]));
-    const onConnection = (change: { agentId: string; pc: string; connected: boolean; timeMs: number }) => this.#offline.connection(change);
+    const onConnection = (change: { agentId: string; pc: string; connected: boolean; timeMs: number }) => this.#offline.connection(change, this.#at(change.timeMs));
     deps.hub.on('events', onEvents);
     deps.hub.on('integrity', onIntegrity);
     deps.hub.on('connection', onConnection);
@@ -76,7 +81,7 @@ export class AlertService {
   async start(publicUrl: string): Promise<void> {
     this.notifier.setPublicUrl(publicUrl);
     const agents = (await this.#deps.store.listAgents()).filter((a) => a.retiredMs === null && !a.connected);
-    this.#offline.seed(agents.map((a) => ({ agentId: a.id, pc: a.pc })), this.#now());
+    this.#offline.seed(agents.map((a) => ({ agentId: a.id, pc: a.pc })), this.#at(this.#now()));
     this.#offlineTimer = setInterval(() => this.checkOffline(), this.#deps.offlineCheckMs ?? 15_000);
     this.#offlineTimer.unref();
     this.notifier.start();
@@ -104,7 +109,7 @@ export class AlertService {
   checkOffline(): void {
     this.#guard(() => {
       const now = this.#now();
-      this.#record(this.#offline.check(now, this.engine.policy));
+      this.#record(this.#offline.check(this.#at(now), this.engine.policy));
       this.engine.sweep(now);
     });
   }
@@ -122,6 +127,11 @@ export class AlertService {
     }))();
     const feed = alertFeed(db);
     for (const alert of alerts) feed.emit('alert', alert);
+  }
+
+  /** A wall time as a moment on both clocks (the monotonic one shifted by how long ago that wall time was). */
+  #at(wallMs: number): TrackerTime {
+    return { wallMs, elapsedMs: this.#monotonic() - (this.#now() - wallMs) };
   }
 
   #guard(work: () => void): void {

@@ -3,25 +3,38 @@ import type { AlertCandidate } from './types.ts';
 
 interface Offline {
   pc: string;
+  /** Wall time the outage began (shown in the alert). */
   sinceMs: number;
+  /** Monotonic time the outage began (measures it: setting the server's clock must not raise or hide alerts). */
+  sinceElapsedMs: number;
   alerted: boolean;
+}
+
+/** A moment on both clocks: wall time for what is shown, monotonic time for measuring durations. */
+export interface TrackerTime {
+  wallMs: number;
+  elapsedMs: number;
 }
 
 /**
  * Built-in rule "agent offline longer than N minutes", fed by the hub's connection events and checked by a timer
- * (check(now) is pure, so tests use a fake clock). An agent that reconnects is forgotten; one alert per outage.
+ * (check is pure, so tests use a fake clock). An agent that reconnects is forgotten; one alert per outage.
  */
 export class OfflineTracker {
   readonly #offline = new Map<string, Offline>();
 
-  /** At startup every known agent counts as offline from `nowMs` until its stream opens (the collector was down). */
-  seed(agents: { agentId: string; pc: string }[], nowMs: number): void {
-    for (const agent of agents) if (!this.#offline.has(agent.agentId)) this.#offline.set(agent.agentId, { pc: agent.pc, sinceMs: nowMs, alerted: false });
+  /** At startup every known agent counts as offline from `at` until its stream opens (the collector was down). */
+  seed(agents: { agentId: string; pc: string }[], at: TrackerTime): void {
+    for (const agent of agents) {
+      if (!this.#offline.has(agent.agentId)) this.#offline.set(agent.agentId, { pc: agent.pc, sinceMs: at.wallMs, sinceElapsedMs: at.elapsedMs, alerted: false });
+    }
   }
 
-  connection(change: { agentId: string; pc: string; connected: boolean; timeMs: number }): void {
+  connection(change: { agentId: string; pc: string; connected: boolean }, at: TrackerTime): void {
     if (change.connected) this.#offline.delete(change.agentId);
-    else if (!this.#offline.has(change.agentId)) this.#offline.set(change.agentId, { pc: change.pc, sinceMs: change.timeMs, alerted: false });
+    else if (!this.#offline.has(change.agentId)) {
+      this.#offline.set(change.agentId, { pc: change.pc, sinceMs: at.wallMs, sinceElapsedMs: at.elapsedMs, alerted: false });
+    }
   }
 
   /** An agent retired by re-enrollment is no longer expected to connect. */
@@ -29,18 +42,19 @@ export class OfflineTracker {
     this.#offline.delete(agentId);
   }
 
-  check(nowMs: number, policy: CompiledAlertPolicy): AlertCandidate[] {
+  check(now: TrackerTime, policy: CompiledAlertPolicy): AlertCandidate[] {
     const { offline } = policy;
     if (!offline.enabled) return [];
     const out: AlertCandidate[] = [];
     for (const [agentId, state] of this.#offline) {
-      if (state.alerted || nowMs - state.sinceMs < offline.afterMs) continue;
+      const offlineMs = now.elapsedMs - state.sinceElapsedMs;
+      if (state.alerted || offlineMs < offline.afterMs) continue;
       state.alerted = true;
-      const minutes = Math.floor((nowMs - state.sinceMs) / 60_000);
+      const minutes = Math.floor(offlineMs / 60_000);
       out.push({
         ruleId: 'agent_offline', ruleName: 'Agent offline', kind: 'agent_offline', severity: offline.severity,
         color: offline.color ?? policy.colors[offline.severity], pc: state.pc, user: '', agentId,
-        title: `Agent offline for ${minutes} min`, firstMs: state.sinceMs, lastMs: nowMs, count: 1, eventIds: [],
+        title: `Agent offline for ${minutes} min`, firstMs: state.sinceMs, lastMs: Math.max(now.wallMs, state.sinceMs), count: 1, eventIds: [],
         foldWindowMs: policy.foldWindowMs,
       });
     }

@@ -8,7 +8,8 @@ import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { defaultDataDir, loadCollectorConfig } from '../config/load.ts';
 import { databasePath, initDataDir, isInitialised, loadTlsMaterial } from '../data-dir.ts';
 import { CollectorError } from '../errors.ts';
-import { exportEvidence, resolveAgent } from '../evidence-export.ts';
+import { exportByAgentOrPc, isEvidenceBundle, verifyBundle } from '../evidence-bundle.ts';
+import { resolveAgent } from '../evidence-export.ts';
 import { loadOrCreateEvidenceKey } from '../pki/evidence-key.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createEnrollmentToken, parseDuration } from '../tokens.ts';
@@ -144,7 +145,7 @@ export function buildCollectorProgram(io: Output): Command {
 
   program.command('export')
     .description("write an agent's events with hashes, the agent's signatures and a manifest signed by this collector")
-    .requiredOption('--agent <agent-or-pc>', 'agent id or PC name')
+    .requiredOption('--agent <agent-or-pc>', 'agent id, or PC name (every agent that used the name, one verifiable document each)')
     .option('--from <time>', 'start (ISO 8601)', time, 0)
     .option('--to <time>', 'end (ISO 8601)', time, 8.64e15)
     .option('-o, --out <file>', 'output file (default: stdout)')
@@ -152,18 +153,20 @@ export function buildCollectorProgram(io: Output): Command {
       const config = loadCollectorConfig(dataDir());
       const signer = { key: loadOrCreateEvidenceKey(dataDir()), collectorName: config.name };
       const doc = await withStore(dataDir(), async (store) => {
-        const agent = await resolveAgent(store, options.agent);
-        const exported = await exportEvidence(store, agent, options.from, options.to, signer);
+        const exported = await exportByAgentOrPc(store, options.agent, options.from, options.to, signer);
+        const docs = isEvidenceBundle(exported) ? exported.documents : [exported];
         await store.appendAudit({
           timeMs: Date.now(), actor: 'cli', action: 'evidence.export',
-          entry: { agent: agent.id, from: options.from, to: options.to, seq: exported.manifest.seq, lastHash: exported.manifest.last_hash },
+          entry: { agents: docs.map((d) => ({ agent: d.agent.id, seq: d.manifest.seq, lastHash: d.manifest.last_hash })), from: options.from, to: options.to },
         });
         return exported;
       });
       const text = `${JSON.stringify(doc, null, 1)}\n`;
       if (options.out) {
         writeFileSync(options.out, text);
-        io.err(`exported ${doc.events.length} events (seq ${doc.manifest.seq.first}..${doc.manifest.seq.last}) in ${doc.batches.length} signed batches to ${options.out}\n`);
+        const docs = isEvidenceBundle(doc) ? doc.documents : [doc];
+        const summary = docs.map((d) => `${d.events.length} events in ${d.batches.length} signed batches of agent ${d.agent.id}`).join('; ');
+        io.err(`exported ${summary} to ${options.out}\n`);
       } else io.out(text);
     });
 
@@ -191,12 +194,23 @@ export function buildCollectorProgram(io: Output): Command {
       } catch (error) {
         throw new CollectorError('COLLECTOR_USAGE', `cannot read ${file}: ${(error as Error).message}`);
       }
-      const verdict = verifyEvidence(doc, {
-        ...(options.publicKey ? { publicKey: options.publicKey } : {}),
-        ...(options.collectorKey ? { collectorKey: options.collectorKey } : {}),
-        listEvents: options.events === true,
+      if (isEvidenceBundle(doc) && options.publicKey) {
+        throw new CollectorError('COLLECTOR_USAGE', 'a bundle holds several agents, each with its own key: verify its documents one at a time to give a key');
+      }
+      const collectorKey = options.collectorKey ? { collectorKey: options.collectorKey } : {};
+      const bundleVerdict = isEvidenceBundle(doc) ? verifyBundle(doc, collectorKey) : undefined;
+      const verdict = bundleVerdict ?? verifyEvidence(doc, {
+        ...(options.publicKey ? { publicKey: options.publicKey } : {}), ...collectorKey, listEvents: options.events === true,
       });
-      print(options.json, verdict, formatVerdict(verdict).join('\n'));
+      const lines = bundleVerdict
+        ? [
+          ...verdict.problems.map((p) => `FAIL ${p}`),
+          ...bundleVerdict.agents.map((a) => `agent ${a.id}: ${a.verdict.ok ? 'OK' : 'TAMPERED'}, ${a.verdict.events} events in ${a.verdict.batches} signed batches`),
+          ...verdict.warnings.map((w) => `WARNING ${w}`), ...verdict.notes.map((n) => `NOTE ${n}`),
+          `${verdict.ok ? 'OK' : 'TAMPERED'}: ${verdict.events} events in ${verdict.batches} signed batches of ${bundleVerdict.agents.length} agents`,
+        ]
+        : formatVerdict(verdict);
+      print(options.json, verdict, lines.join('\n'));
       if (!verdict.ok) process.exitCode = 1;
     });
 

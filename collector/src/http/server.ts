@@ -47,7 +47,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     bodyLimit: 2 * 1024 * 1024,
     ...(deps.https ? { https: { cert: deps.https.certPem, key: deps.https.keyPem } } : {}),
   }) as unknown as FastifyInstance;
-  const sessions = new SessionStore(undefined, deps.now);
+  const sessions = new SessionStore();
   await app.register(fastifyCookie);
 
   app.setErrorHandler((error, _request, reply) => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { monotonicMs } from '../monotonic.ts';
 import type { Role } from '../store/types.ts';
 
 export interface WebSession {
@@ -6,6 +7,7 @@ export interface WebSession {
   username: string;
   role: Role;
   csrfToken: string;
+  /** On the monotonic clock: setting the server's clock neither ends nor prolongs sessions. */
   expiresMs: number;
 }
 
@@ -22,7 +24,7 @@ export class SessionStore {
   readonly #ttlMs: number;
   readonly #now: () => number;
 
-  constructor(ttlMs = 12 * 3_600_000, now: () => number = Date.now) {
+  constructor(ttlMs = 12 * 3_600_000, now: () => number = monotonicMs) {
     this.#ttlMs = ttlMs;
     this.#now = now;
   }

@@ -9,6 +9,7 @@ import type { AgentRecord } from '../store/types.ts';
 import type { SessionRegistry } from './sessions.ts';
 import type { StreamAuthFailures } from './stream-auth-failures.ts';
 import type { BatchCrypto, BatchCryptoPool } from './batch-crypto-pool.ts';
+import { noteAgentClock } from './clock-skew.ts';
 import { checkBatchShape, verifyBatch, type BatchLimits } from './verify-batch.ts';
 
 export interface StreamDeps {
@@ -44,6 +45,8 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   let stage: 'hello' | 'auth' | 'ready' | 'closed' = 'hello';
   let agent: AgentRecord | undefined;
   let agentKey: KeyObject | undefined;
+  /** The agent's clock minus ours when its hello arrived (undefined: an agent that does not say its time). */
+  let clockSkewMs: number | undefined;
   const nonce = randomBytes(32);
   let queue = Promise.resolve();
   const session = {
@@ -74,6 +77,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
         return fail(new CollectorError('COLLECTOR_UNKNOWN_AGENT', message.hello.agentId.slice(0, 80)));
       }
       stage = 'auth';
+      if (message.hello.agentTimeMs > 0) clockSkewMs = message.hello.agentTimeMs - deps.now();
       call.write({ challenge: { nonce } });
       return;
     }
@@ -98,6 +102,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       await deps.store.setConnected(agent.id, true, now);
       deps.hub.emit('connection', { agentId: agent.id, pc: agent.pc, connected: true, timeMs: now });
       call.write({ welcome: { lastSeq: agent.lastSeq, lastHash: agent.lastHash, serverTimeMs: now } });
+      if (clockSkewMs !== undefined) await noteAgentClock(deps, agent, clockSkewMs, now);
       const policy = await deps.policy.effectiveFor(agent.pc);
       call.write({ policy: { version: policy.version, policyJson: JSON.stringify(policy) } });
       return;

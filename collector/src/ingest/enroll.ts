@@ -4,6 +4,7 @@ import { CollectorError } from '../errors.ts';
 import type { CollectorHub } from '../hub.ts';
 import type { PolicyService } from '../policy-service.ts';
 import type { Store } from '../store/store.ts';
+import { noteHostnameTakeover } from './hostname-takeover.ts';
 
 export function hashTokenSecret(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
@@ -38,6 +39,7 @@ export async function enrollAgent(
     id: agentId, pc: hostname, hardwareId: request.hardwareId, os: request.os.slice(0, 200), publicKey: request.publicKey,
     unlockKey, enrolledMs: now, previousAgentId: previous?.id ?? null,
   });
+  await noteHostnameTakeover(deps, { agentId, hostname, hardwareId: request.hardwareId, timeMs: now });
   if (previous) {
     const finding = {
       agentId, pc: hostname, timeMs: now, kind: 're_enrolled',

@@ -29,7 +29,7 @@ function setup(policy: Record<string, unknown>) {
   migrate(db);
   const clock = { now: t0 };
   const transport = new FakeTransport();
-  const notifier = new Notifier({ db, transport, from: 'mamori@corp.example', now: () => clock.now, retry: { initialMs: 1_000, maxMs: 8_000 } },
+  const notifier = new Notifier({ db, transport, from: 'mamori@corp.example', now: () => clock.now, monotonic: () => clock.now, retry: { initialMs: 1_000, maxMs: 8_000 } },
     NotificationsPolicySchema.parse(policy));
   notifier.setPublicUrl('https://mamori.corp.example/');
   let n = 0;

@@ -12,6 +12,7 @@ import {
 import { composeDigest, composeImmediate, composeOverflowSummary, type ComposedMail } from './compose.ts';
 import { isPermanentSmtpError, type MailTransport } from './mail-transport.ts';
 import { routeAlert } from './routing.ts';
+import { monotonicMs } from '../monotonic.ts';
 
 export interface NotifierOptions {
   db: Database.Database;
@@ -19,6 +20,8 @@ export interface NotifierOptions {
   /** The From address; its domain goes into Message-IDs. */
   from: string;
   now?: () => number;
+  /** Clock for the in-memory pause after a failed round (monotonic by default). */
+  monotonic?: () => number;
   /** Backoff between attempts for one mail, doubling from `initialMs` up to `maxMs`. */
   retry?: { initialMs: number; maxMs: number };
   /** How often digests, "N more" summaries and retries are looked at. */
@@ -49,6 +52,7 @@ export class Notifier {
   readonly #db: Database.Database;
   readonly #transport: MailTransport;
   readonly #now: () => number;
+  readonly #monotonic: () => number;
   readonly #retry: { initialMs: number; maxMs: number };
   readonly #tickMs: number;
   readonly #concurrency: number;
@@ -67,6 +71,7 @@ export class Notifier {
     this.#db = options.db;
     this.#transport = options.transport;
     this.#now = options.now ?? Date.now;
+    this.#monotonic = options.monotonic ?? monotonicMs;
     this.#retry = options.retry ?? { initialMs: 1_000, maxMs: 60_000 };
     this.#tickMs = options.tickMs ?? 500;
     this.#concurrency = options.concurrency ?? 8;
@@ -197,7 +202,7 @@ export class Notifier {
     const batch = this.#concurrency * 8;
     do {
       this.#again = false;
-      if (this.#now() < this.#pausedUntil) return;
+      if (this.#monotonic() < this.#pausedUntil) return;
       const due = dueOutbox(this.#db, this.#now(), batch);
       let next = 0;
       let failed = false;
@@ -214,7 +219,7 @@ export class Notifier {
       if (failed) {
         // The server is down or busy: pause the whole outbox (doubling per failed round), don't hammer it.
         this.#failedRounds += 1;
-        this.#pausedUntil = this.#now() + Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(20, this.#failedRounds - 1));
+        this.#pausedUntil = this.#monotonic() + Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(20, this.#failedRounds - 1));
         return;
       }
       if (sent && this.#failedRounds > 0) {

@@ -19,6 +19,8 @@ export interface Store {
   listAgents(): Promise<AgentRecord[]>;
   recordHeartbeat(agentId: string, update: HeartbeatUpdate): Promise<void>;
   setConnected(agentId: string, connected: boolean, timeMs: number): Promise<void>;
+  /** Saves the agent's clock skew measured at connect; returns the one saved before (null when never measured). */
+  noteClockSkew(agentId: string, skewMs: number, timeMs: number): Promise<{ previousSkewMs: number | null }>;
 
   createToken(token: { id: string; secretHash: Buffer; createdMs: number; expiresMs: number; maxUses: number; createdBy: string }): Promise<void>;
   /** Atomically checks and spends one use of a token. */

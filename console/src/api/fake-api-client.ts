@@ -29,7 +29,7 @@ export function samplePc(i: number, over: Partial<PcRow> = {}): PcRow {
 }
 
 export function sampleEvent(over: Partial<TimelineEvent> = {}): TimelineEvent {
-  return { id: 1, agentId: 'agent-1', seq: 1, timeMs: Date.UTC(2026, 10, 22, 1), kind: 'file_copy', user: 'tanaka', action: 'created', summary: '/media/usb/a.xlsx', detail: 'removable', payload: {}, ...over };
+  return { id: 1, agentId: 'agent-1', seq: 1, timeMs: Date.UTC(2026, 10, 22, 1), receivedMs: Date.UTC(2026, 10, 22, 1) + 800, kind: 'file_copy', user: 'tanaka', action: 'created', summary: '/media/usb/a.xlsx', detail: 'removable', payload: {}, ...over };
 }
 
 export const samplePolicy: PolicyVersion = {

@@ -60,6 +60,8 @@ export interface AlertEvent {
   agentId: string;
   seq: number;
   timeMs: number;
+  /** The collector's clock when it stored the event. */
+  receivedMs?: number;
   kind: string;
   pc: string;
   user: string;
@@ -141,7 +143,10 @@ export interface TimelineEvent {
   id: number;
   agentId: string;
   seq: number;
+  /** The PC's clock when it happened. */
   timeMs: number;
+  /** The collector's clock when it was stored. */
+  receivedMs: number;
   kind: string;
   user: string;
   action: string;
@@ -171,6 +176,8 @@ export interface LogEntry {
   eventId: number;
   timeMs: number;
   pc: string;
+  /** The agent that recorded it (a PC name may have had several). */
+  agentId: string;
   user: string;
   kind: string;
   action: string;

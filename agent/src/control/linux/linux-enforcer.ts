@@ -15,6 +15,7 @@ import type { MountInfo, UsbDeviceInfo } from '../../sensors/usb/common/types.ts
 import { execCommand, type CommandRunner } from '../common/command-runner.ts';
 import type { DeviceEnforcer, EnforcementResult } from '../common/enforcer.ts';
 import { parseUsbguardDevices } from './usbguard.ts';
+import { monotonicMs } from '../../core/monotonic.ts';
 
 export interface LinuxEnforcerOptions {
   sysRoot?: string;
@@ -42,7 +43,7 @@ export class LinuxDeviceEnforcer implements DeviceEnforcer {
   /** Checks (at most once a minute) whether USBGuard's daemon answers. */
   async detect(): Promise<string> {
     if (this.#prefer === 'sysfs') return 'sysfs';
-    const now = Date.now();
+    const now = monotonicMs();
     if (!this.#usbguard || now - this.#usbguard.checkedMs > 60_000) {
       const result = await this.#run('usbguard', ['list-devices']);
       this.#usbguard = { available: result.code === 0, checkedMs: now };

@@ -98,7 +98,7 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!alert) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `alert ${parsed.data.id}`));
     const events = alertEvents(deps.db, alert.id).map((row) => {
       const view = eventView(row, false);
-      return { id: row.id, agentId: row.agentId, seq: row.seq, timeMs: row.timeMs, kind: row.kind, pc: row.pc, user: row.user, payload: view.payload };
+      return { id: row.id, agentId: row.agentId, seq: row.seq, timeMs: row.timeMs, receivedMs: row.receivedMs, kind: row.kind, pc: row.pc, user: row.user, payload: view.payload };
     });
     // Integrity alerts have no events behind them; what the collector observed is in their findings.
     return alert.ruleId.startsWith('integrity.') ? { alert, events, findings: alertFindings(deps.db, alert) } : { alert, events };

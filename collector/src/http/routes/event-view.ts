@@ -6,7 +6,10 @@ export interface EventView {
   id: number;
   agentId: string;
   seq: number;
+  /** The PC's clock when the event happened. */
   timeMs: number;
+  /** The collector's clock when it stored the event; the console shows the difference where it is large. */
+  receivedMs: number;
   kind: string;
   user: string;
   action: string;
@@ -19,7 +22,9 @@ export interface EventView {
  * Decodes stored bytes for display. `withMailBody: false` drops the mail body excerpt: reading mail content is an
  * audited act, done through the log detail route, not as a side effect of scrolling a timeline.
  */
-export function eventView(row: { id: number; agentId: string; seq: number; timeMs: number; kind: string; user: string; bytes: Buffer }, withMailBody: boolean): EventView {
+export function eventView(
+  row: { id: number; agentId: string; seq: number; timeMs: number; receivedMs: number; kind: string; user: string; bytes: Buffer }, withMailBody: boolean,
+): EventView {
   let payload: Record<string, unknown> | null = null;
   let line: ReturnType<typeof summariseEvent>;
   try {
@@ -32,7 +37,7 @@ export function eventView(row: { id: number; agentId: string; seq: number; timeM
   } catch {
     line = { action: 'undecodable', summary: '', detail: '', sizeBytes: 0 };
   }
-  return { id: row.id, agentId: row.agentId, seq: row.seq, timeMs: row.timeMs, kind: row.kind, user: row.user, action: line.action, summary: line.summary, detail: line.detail, payload };
+  return { id: row.id, agentId: row.agentId, seq: row.seq, timeMs: row.timeMs, receivedMs: row.receivedMs, kind: row.kind, user: row.user, action: line.action, summary: line.summary, detail: line.detail, payload };
 }
 
 function lifecycleLine(event: ReturnType<typeof decodeEvent>): NonNullable<ReturnType<typeof summariseEvent>> {

@@ -40,7 +40,7 @@ export function csvCell(value: string | number): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-const csvColumns: (keyof LogEntryRow)[] = ['eventId', 'timeMs', 'pc', 'user', 'kind', 'action', 'summary', 'detail', 'sizeBytes'];
+const csvColumns: (keyof LogEntryRow)[] = ['eventId', 'timeMs', 'pc', 'agentId', 'user', 'kind', 'action', 'summary', 'detail', 'sizeBytes'];
 
 export function logsToCsv(rows: LogEntryRow[]): string {
   const lines = [[...csvColumns, 'timeIso'].join(',')];

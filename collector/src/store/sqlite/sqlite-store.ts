@@ -50,6 +50,8 @@ export class SqliteStore implements Store {
       heartbeat: db.prepare(`UPDATE agents SET last_seen_ms = @timeMs, agent_version = @agentVersion, policy_version = @policyVersion,
         current_user = @currentUser, sensors_json = @sensorsJson, journal_backlog = @journalBacklog WHERE id = @agentId`),
       connected: db.prepare('UPDATE agents SET connected = ?, last_seen_ms = ? WHERE id = ?'),
+      clockSkew: db.prepare('SELECT clock_skew_ms AS skew FROM agents WHERE id = ?'),
+      setClockSkew: db.prepare('UPDATE agents SET clock_skew_ms = ?, clock_checked_ms = ? WHERE id = ?'),
       insertToken: db.prepare(`INSERT INTO enrollment_tokens (id, secret_hash, created_ms, expires_ms, max_uses, created_by)
         VALUES (@id, @secretHash, @createdMs, @expiresMs, @maxUses, @createdBy)`),
       tokenBySecret: db.prepare('SELECT * FROM enrollment_tokens WHERE secret_hash = ?'),
@@ -125,6 +127,14 @@ export class SqliteStore implements Store {
 
   async setConnected(agentId: string, connected: boolean, timeMs: number): Promise<void> {
     this.#s.connected.run(connected ? 1 : 0, timeMs, agentId);
+  }
+
+  async noteClockSkew(agentId: string, skewMs: number, timeMs: number): Promise<{ previousSkewMs: number | null }> {
+    return this.db.transaction(() => {
+      const row = this.#s.clockSkew.get(agentId) as { skew: number | null } | undefined;
+      this.#s.setClockSkew.run(skewMs, timeMs, agentId);
+      return { previousSkewMs: row?.skew ?? null };
+    })();
   }
 
   async createToken(token: { id: string; secretHash: Buffer; createdMs: number; expiresMs: number; maxUses: number; createdBy: string }): Promise<void> {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
 import type { LogEntry, LogFilter, TimelineEvent } from '../../api/types.ts';
 import { ErrorBanner, KindBadge } from '../../components/badges.tsx';
+import { ClockSkewBadge } from '../../components/clock-skew-badge.tsx';
 import { fromLocalInput } from '../../components/time-input.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
@@ -50,6 +51,9 @@ export function LogsView() {
       setError(e as Error);
     }
   };
+  // PC names whose entries on this page come from several agents (a replaced PC, a takeover): those rows name their agent.
+  const agentsByPc = new Map<string, Set<string>>();
+  for (const e of entries) agentsByPc.set(e.pc, (agentsByPc.get(e.pc) ?? new Set()).add(e.agentId));
   const field = (name: keyof typeof draft) => ({ value: draft[name], onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }) });
 
   return (
@@ -82,7 +86,8 @@ export function LogsView() {
             <tr key={e.eventId} data-event-id={e.eventId}>
               <td className="nowrap">{formatDate(e.timeMs)}</td>
               <td><KindBadge kind={e.kind} /></td>
-              <td><a href={href(['pcs', e.pc], { around: e.timeMs })}>{e.pc}</a></td>
+              <td><a href={href(['pcs', e.pc], { around: e.timeMs })} title={t('pc.agent', { id: e.agentId })}>{e.pc}</a>
+                {(agentsByPc.get(e.pc)?.size ?? 0) > 1 ? <div className="muted agent" data-testid="entry-agent">{t('pc.agent', { id: e.agentId })}</div> : null}</td>
               <td>{e.user}</td>
               <td>{e.action}</td>
               <td><button type="button" className="link" onClick={() => void show(e.eventId)}>{e.summary || '—'}</button></td>
@@ -97,6 +102,8 @@ export function LogsView() {
       {open ? (
         <div className="drawer" role="dialog" aria-label={t('logs.event', { id: open.id })}>
           <header className="view-header"><h3>{t('logs.event', { id: open.id })} · <KindBadge kind={open.kind} /> · {open.pc} · {formatDate(open.timeMs)}</h3>
+            <span className="muted" data-testid="event-agent">{t('pc.agent', { id: open.agentId })}</span>
+            <ClockSkewBadge timeMs={open.timeMs} receivedMs={open.receivedMs} />
             <button type="button" onClick={() => setOpen(undefined)}>{t('common.close')}</button></header>
           <pre className="payload">{JSON.stringify(open.payload, null, 2)}</pre>
         </div>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
 import type { TimelineEvent } from '../../api/types.ts';
 import { ErrorBanner, KindBadge, kindColor } from '../../components/badges.tsx';
+import { ClockSkewBadge } from '../../components/clock-skew-badge.tsx';
 import { fromLocalInput, toLocalInput } from '../../components/time-input.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
@@ -51,6 +52,8 @@ export function HistoryTimeline({ pc, around, at }: { pc: string; around?: numbe
   const focus = around ?? at;
   const focusId = focus === undefined || events.length === 0 ? undefined
     : events.reduce((best, e) => (Math.abs(e.timeMs - focus) < Math.abs(best.timeMs - focus) ? e : best), events[0]!).id;
+  // A PC name that several agents used (a replaced PC, a takeover): say so, and mark each event with its agent.
+  const agentCount = new Set(events.map((e) => e.agentId)).size;
 
   return (
     <div className="panel history">
@@ -69,11 +72,14 @@ export function HistoryTimeline({ pc, around, at }: { pc: string; around?: numbe
       </form>
       {windowRange ? <p className="muted" data-testid="window">{t('pc.window', { from: formatDate(windowRange.fromMs), to: formatDate(windowRange.toMs) })}</p> : null}
       <ErrorBanner error={error} />
+      {agentCount > 1 ? <p className="warning" data-testid="several-agents">{t('pc.agents', { count: agentCount })}</p> : null}
       <ol className="timeline">
         {events.map((e) => (
           <li key={e.id} className={e.id === focusId ? 'focus' : undefined} style={{ borderLeftColor: kindColor(e.kind) }} data-event-id={e.id}>
             <span className="nowrap time">{formatDate(e.timeMs)}</span>
+            <ClockSkewBadge timeMs={e.timeMs} receivedMs={e.receivedMs} />
             <KindBadge kind={e.kind} />
+            {agentCount > 1 ? <span className="muted agent" data-testid="event-agent" title={e.agentId}>{t('pc.agent', { id: e.agentId })}</span> : null}
             <span className="action">{e.action}</span>
             <span className="summary">{e.summary}</span>
             <span className="muted detail">{e.detail}</span>

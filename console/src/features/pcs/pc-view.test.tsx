@@ -35,6 +35,25 @@ describe('PcView', () => {
     expect(screen.getByTestId('window').textContent).toMatch(/^Events from/);
   });
 
+  it('marks events far from their receive time, and each event with its agent when the PC name had several', async () => {
+    const at = Date.UTC(2026, 10, 22, 1);
+    const fake = fakeApiClient({
+      history: async () => ({ mode: 'page', next: null, events: [
+        sampleEvent({ id: 3, agentId: 'ag_new', timeMs: at + 3 * 3_600_000, receivedMs: at + 3_600_000, summary: 'ahead.xlsx' }),
+        sampleEvent({ id: 2, agentId: 'ag_new', timeMs: at, receivedMs: at + 1_000, summary: 'fine.xlsx' }),
+        sampleEvent({ id: 1, agentId: 'ag_old', timeMs: at - 1_000, receivedMs: at, summary: 'old-agent.xlsx' }),
+      ] }),
+    });
+    const { container } = renderPc(fake);
+    await screen.findByText('ahead.xlsx');
+    const row = (id: number) => container.querySelector(`li[data-event-id="${id}"]`)!;
+    expect(row(3).querySelector('[data-testid="clock-skew"]')!.textContent).toBe('PC clock 2.0 h ahead');
+    expect(row(2).querySelector('[data-testid="clock-skew"]')).toBeNull();
+    expect(screen.getByTestId('several-agents').textContent).toContain('2 agents');
+    expect(row(1).querySelector('[data-testid="event-agent"]')!.textContent).toBe('Agent ag_old');
+    expect(row(2).querySelector('[data-testid="event-agent"]')!.textContent).toBe('Agent ag_new');
+  });
+
   it('loads older pages with the cursor the server gave', async () => {
     const queries: HistoryQuery[] = [];
     const fake = fakeApiClient({

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from './hash.ts';
+import { monotonicMs } from '../../../core/monotonic.ts';
 
 interface Candidate {
   path: string;
@@ -14,6 +15,7 @@ export interface SourceIndexOptions {
   folders: () => string[];
   refreshMs: number;
   maxFiles: number;
+  /** Clock for the index's age (monotonic by default). */
   now?: () => number;
 }
 
@@ -31,7 +33,7 @@ export class SourceIndex {
 
   constructor(options: SourceIndexOptions) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? monotonicMs;
   }
 
   /** The path of a file in the source folders with this content, or '' when there is none. */

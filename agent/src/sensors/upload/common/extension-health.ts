@@ -1,4 +1,5 @@
 import type { ExtensionHealthEvent } from '@mamori/proto';
+import { monotonicMs } from '../../../core/monotonic.ts';
 
 export interface KnownProfile {
   browser: string;
@@ -19,10 +20,14 @@ export class ExtensionHealthTracker {
   readonly #profiles = new Map<string, KnownProfile>();
   readonly #emit: (health: ExtensionHealthEvent) => void;
   readonly #staleMs: number;
+  /** When each profile was last seen on the monotonic clock: silence is a duration, a clock set back must not hide it. */
+  readonly #seenAt = new Map<string, number>();
+  readonly #elapsed: () => number;
 
-  constructor(emit: (health: ExtensionHealthEvent) => void, staleMs: number) {
+  constructor(emit: (health: ExtensionHealthEvent) => void, staleMs: number, elapsed: () => number = monotonicMs) {
     this.#emit = emit;
     this.#staleMs = staleMs;
+    this.#elapsed = elapsed;
   }
 
   /** Profiles remembered from before a restart; they count as alive until they miss the stale window. */
@@ -30,6 +35,7 @@ export class ExtensionHealthTracker {
     for (const profile of profiles) {
       // Give each restored profile a full window from now: the agent was down, not the extension.
       this.#profiles.set(key(profile.browser, profile.profileId), { ...profile, lastSeenMs: Math.max(profile.lastSeenMs, now) });
+      this.#seenAt.set(key(profile.browser, profile.profileId), this.#elapsed());
     }
   }
 
@@ -44,6 +50,7 @@ export class ExtensionHealthTracker {
     const changed = !known || !known.alive || !known.installed || known.extensionVersion !== extensionVersion;
     const profile = { browser, profileId, extensionVersion, lastSeenMs: now, alive: true, installed: true };
     this.#profiles.set(id, profile);
+    this.#seenAt.set(id, this.#elapsed());
     if (changed) this.#report(profile);
   }
 
@@ -57,10 +64,11 @@ export class ExtensionHealthTracker {
     this.#report(profile);
   }
 
-  /** Marks profiles silent for longer than the stale window as not alive; call periodically. */
-  check(now: number): void {
+  /** Marks profiles silent for longer than the stale window (on the monotonic clock) as not alive; call periodically. */
+  check(): void {
+    const now = this.#elapsed();
     for (const [id, profile] of this.#profiles) {
-      if (profile.alive && now - profile.lastSeenMs > this.#staleMs) {
+      if (profile.alive && now - (this.#seenAt.get(id) ?? now) > this.#staleMs) {
         const dead = { ...profile, alive: false };
         this.#profiles.set(id, dead);
         this.#report(dead);

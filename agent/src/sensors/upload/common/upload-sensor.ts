@@ -8,6 +8,7 @@ import { categorise, hostOf } from './categorise.ts';
 import type { UploadSensorConfig } from './config.ts';
 import { ExtensionHealthTracker, type KnownProfile } from './extension-health.ts';
 import { firstIssue, HelloSchema, UploadReportSchema, type UploadReport } from './reports.ts';
+import { monotonicMs } from '../../../core/monotonic.ts';
 
 /** Size and SHA-256 of a real local file. Rejects when the path is not a readable regular file. */
 export interface FileHasher {
@@ -58,6 +59,7 @@ export class UploadSensor implements Sensor {
   readonly name = 'upload' as const;
   readonly #options: UploadSensorOptions;
   readonly #now: () => number;
+  readonly #elapsed: () => number;
   readonly #origins: Set<string>;
   readonly #pairings = new Map<string, Pairing>();
   readonly #seenReports = new Map<string, true>();
@@ -71,8 +73,10 @@ export class UploadSensor implements Sensor {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#origins = new Set(options.config.extensionIds.map((id) => `chrome-extension://${id}`));
-    this.#pairLimiter = new RateLimiter({ burst: options.config.pairBurst, perSecond: options.config.pairsPerSecond, now: this.#now });
-    this.#reportLimiter = new RateLimiter({ burst: options.config.reportBurst, perSecond: options.config.reportsPerSecond, now: this.#now });
+    // Rate limits and the extension's silence are durations: monotonic unless a test drives the clock.
+    this.#elapsed = options.now ?? monotonicMs;
+    this.#pairLimiter = new RateLimiter({ burst: options.config.pairBurst, perSecond: options.config.pairsPerSecond, now: this.#elapsed });
+    this.#reportLimiter = new RateLimiter({ burst: options.config.reportBurst, perSecond: options.config.reportsPerSecond, now: this.#elapsed });
   }
 
   async start(emit: Emit, signal: AbortSignal): Promise<SensorStatus> {
@@ -84,7 +88,7 @@ export class UploadSensor implements Sensor {
     const tracker = new ExtensionHealthTracker((extensionHealth) => {
       emit({ user: this.#options.currentUser(), extensionHealth });
       this.#saveProfiles();
-    }, config.heartbeatStaleMs);
+    }, config.heartbeatStaleMs, this.#elapsed);
     this.#tracker = tracker;
     try {
       tracker.restore(this.#options.profiles?.load() ?? [], this.#now());
@@ -98,7 +102,7 @@ export class UploadSensor implements Sensor {
       routes.route({ method: 'GET', path: extensionRoutes.uninstalled, handler: (r) => this.#uninstalled(r.query) }),
     ];
     const every = this.#options.checkEveryMs ?? Math.min(30_000, Math.max(250, Math.floor(config.heartbeatStaleMs / 4)));
-    const timer = setInterval(() => tracker.check(this.#now()), every);
+    const timer = setInterval(() => tracker.check(), every);
     timer.unref();
     signal.addEventListener('abort', () => {
       clearInterval(timer);
@@ -121,7 +125,7 @@ export class UploadSensor implements Sensor {
 
   /** Runs the stale-profile check now (tests, and the periodic timer). */
   checkHealth(): void {
-    this.#tracker?.check(this.#now());
+    this.#tracker?.check();
   }
 
   #refuse(status: number, message: string): LocalResponse {

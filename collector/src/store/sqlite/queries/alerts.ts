@@ -32,7 +32,7 @@ function statements(db: Database.Database) {
       note = CASE WHEN @note IS NULL THEN note ELSE @note END, updated_ms = @nowMs WHERE id = @id AND status = 'new'`),
     resolve: db.prepare(`UPDATE alerts SET status = 'resolved', resolution = @resolution, resolved_by = @by, resolved_ms = @nowMs,
       note = CASE WHEN @note IS NULL THEN note ELSE @note END, updated_ms = @nowMs WHERE id = @id AND status != 'resolved'`),
-    events: db.prepare(`SELECT e.id, e.agent_id AS agentId, e.seq, e.time_ms AS timeMs, e.kind, e.pc, e.user, e.bytes
+    events: db.prepare(`SELECT e.id, e.agent_id AS agentId, e.seq, e.time_ms AS timeMs, e.received_ms AS receivedMs, e.kind, e.pc, e.user, e.bytes
       FROM alert_events ae JOIN events e ON e.id = ae.event_id WHERE ae.alert_id = ? ORDER BY e.time_ms, e.id LIMIT ?`),
   };
 }
@@ -130,6 +130,7 @@ export interface AlertEventRow {
   agentId: string;
   seq: number;
   timeMs: number;
+  receivedMs: number;
   kind: string;
   pc: string;
   user: string;

@@ -4,6 +4,8 @@ export interface LogEntryRow {
   eventId: number;
   timeMs: number;
   pc: string;
+  /** The agent that recorded it: a PC name may have had several (a replaced or re-enrolled PC). */
+  agentId: string;
   user: string;
   kind: string;
   action: string;
@@ -27,7 +29,8 @@ export interface LogSearch {
   limit: number;
 }
 
-const columns = `le.event_id AS eventId, le.time_ms AS timeMs, le.pc, le.user, le.kind, le.action, le.summary, le.detail,
+const columns = `le.event_id AS eventId, le.time_ms AS timeMs, le.pc,
+  (SELECT e.agent_id FROM events e WHERE e.id = le.event_id) AS agentId, le.user, le.kind, le.action, le.summary, le.detail,
   le.size_bytes AS sizeBytes`;
 
 /** Turns typed words into an FTS5 trigram query (each word quoted, so no FTS syntax reaches SQLite), or LIKE terms. */
@@ -82,7 +85,7 @@ export function searchLogs(db: Database.Database, search: LogSearch): LogEntryRo
 }
 
 /** One log entry's event: kind and bytes, for the detail view (decoded by the caller). */
-export function logEvent(db: Database.Database, eventId: number): { id: number; agentId: string; seq: number; pc: string; timeMs: number; kind: string; user: string; bytes: Buffer } | undefined {
-  return db.prepare('SELECT id, agent_id AS agentId, seq, pc, time_ms AS timeMs, kind, user, bytes FROM events WHERE id = ?').get(eventId) as
+export function logEvent(db: Database.Database, eventId: number): { id: number; agentId: string; seq: number; pc: string; timeMs: number; receivedMs: number; kind: string; user: string; bytes: Buffer } | undefined {
+  return db.prepare('SELECT id, agent_id AS agentId, seq, pc, time_ms AS timeMs, received_ms AS receivedMs, kind, user, bytes FROM events WHERE id = ?').get(eventId) as
     ReturnType<typeof logEvent>;
 }

@@ -20,6 +20,8 @@ export interface HistoryRow {
   agentId: string;
   seq: number;
   timeMs: number;
+  /** When the collector stored it (its own clock): far from timeMs means a wrong PC clock or a late backlog. */
+  receivedMs: number;
   kind: string;
   user: string;
   bytes: Buffer;
@@ -65,7 +67,7 @@ export interface HistoryCursor {
   id: number;
 }
 
-const historyColumns = 'id, agent_id AS agentId, seq, time_ms AS timeMs, kind, user, bytes';
+const historyColumns = 'id, agent_id AS agentId, seq, time_ms AS timeMs, received_ms AS receivedMs, kind, user, bytes';
 
 /** A page of a PC's history, newest first, strictly before the cursor (or from the newest event). */
 export function historyPage(db: Database.Database, pc: string, options: { before?: HistoryCursor; kinds?: string[]; limit: number }): HistoryRow[] {

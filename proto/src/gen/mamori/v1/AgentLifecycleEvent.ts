@@ -5,6 +5,27 @@ import type { Long } from '@grpc/proto-loader';
 
 // Original file: mamori/v1/events.proto
 
+export const _mamori_v1_AgentLifecycleEvent_ClockCheck = {
+  CLOCK_CHECK_UNSPECIFIED: 'CLOCK_CHECK_UNSPECIFIED',
+  WHILE_RUNNING: 'WHILE_RUNNING',
+  ACROSS_STOP: 'ACROSS_STOP',
+  AGAINST_COLLECTOR: 'AGAINST_COLLECTOR',
+} as const;
+
+export type _mamori_v1_AgentLifecycleEvent_ClockCheck =
+  | 'CLOCK_CHECK_UNSPECIFIED'
+  | 0
+  | 'WHILE_RUNNING'
+  | 1
+  | 'ACROSS_STOP'
+  | 2
+  | 'AGAINST_COLLECTOR'
+  | 3
+
+export type _mamori_v1_AgentLifecycleEvent_ClockCheck__Output = typeof _mamori_v1_AgentLifecycleEvent_ClockCheck[keyof typeof _mamori_v1_AgentLifecycleEvent_ClockCheck]
+
+// Original file: mamori/v1/events.proto
+
 export const _mamori_v1_AgentLifecycleEvent_Kind = {
   KIND_UNSPECIFIED: 'KIND_UNSPECIFIED',
   STARTED: 'STARTED',
@@ -50,6 +71,8 @@ export interface AgentLifecycleEvent {
   'clockJumpMs'?: (number | string | Long);
   'droppedFromSeq'?: (number | string | Long);
   'droppedToSeq'?: (number | string | Long);
+  'clockCheck'?: (_mamori_v1_AgentLifecycleEvent_ClockCheck);
+  'clockReferenceMs'?: (number | string | Long);
 }
 
 export interface AgentLifecycleEvent__Output {
@@ -60,4 +83,6 @@ export interface AgentLifecycleEvent__Output {
   'clockJumpMs': (number);
   'droppedFromSeq': (number);
   'droppedToSeq': (number);
+  'clockCheck': (_mamori_v1_AgentLifecycleEvent_ClockCheck__Output);
+  'clockReferenceMs': (number);
 }
