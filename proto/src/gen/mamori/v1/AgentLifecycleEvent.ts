@@ -16,6 +16,7 @@ export const _mamori_v1_AgentLifecycleEvent_Kind = {
   JOURNAL_FULL: 'JOURNAL_FULL',
   ENROLLED: 'ENROLLED',
   UNINSTALLED: 'UNINSTALLED',
+  JOURNAL_RESET: 'JOURNAL_RESET',
 } as const;
 
 export type _mamori_v1_AgentLifecycleEvent_Kind =
@@ -39,6 +40,8 @@ export type _mamori_v1_AgentLifecycleEvent_Kind =
   | 8
   | 'UNINSTALLED'
   | 9
+  | 'JOURNAL_RESET'
+  | 20
 
 export type _mamori_v1_AgentLifecycleEvent_Kind__Output = typeof _mamori_v1_AgentLifecycleEvent_Kind[keyof typeof _mamori_v1_AgentLifecycleEvent_Kind]
 
@@ -50,6 +53,11 @@ export interface AgentLifecycleEvent {
   'clockJumpMs'?: (number | string | Long);
   'droppedFromSeq'?: (number | string | Long);
   'droppedToSeq'?: (number | string | Long);
+  'resetCollectorSeq'?: (number | string | Long);
+  'resetJournalSeq'?: (number | string | Long);
+  'renumberedFromSeq'?: (number | string | Long);
+  'renumberedToSeq'?: (number | string | Long);
+  'resetJournalHash'?: (Buffer | Uint8Array | string);
 }
 
 export interface AgentLifecycleEvent__Output {
@@ -60,4 +68,9 @@ export interface AgentLifecycleEvent__Output {
   'clockJumpMs': (number);
   'droppedFromSeq': (number);
   'droppedToSeq': (number);
+  'resetCollectorSeq': (number);
+  'resetJournalSeq': (number);
+  'renumberedFromSeq': (number);
+  'renumberedToSeq': (number);
+  'resetJournalHash': (Buffer);
 }
