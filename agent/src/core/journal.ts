@@ -34,6 +34,7 @@ export class Journal {
   #bytes: number;
   /** Everything up to here was acknowledged or already declared dropped; a drop declares from here on. */
   #settledThrough: number;
+  #segmentTableReady = false;
 
   constructor(path: string, options: JournalOptions) {
     this.#options = options;
@@ -111,6 +112,79 @@ export class Journal {
 
   close(): void {
     this.#db.close();
+  }
+
+  // ── Segments (issue 13: journal resets and quarantine). Kept apart from the append path on purpose. ──
+
+  /**
+   * Whether a collector has ever confirmed where this journal file stands against its copy of the chain. A
+   * journal created after the old one was deleted has not: its rows were numbered before the agent knew the
+   * collector's head. Kept in the file itself so a restored copy carries its own answer.
+   */
+  get anchored(): boolean {
+    this.#ensureSegmentTable();
+    return (this.#db.prepare('SELECT anchored FROM journal_anchor WHERE id = 1').get() as { anchored: number } | undefined)?.anchored === 1;
+  }
+
+  markAnchored(): void {
+    this.#ensureSegmentTable();
+    this.#db.prepare('INSERT INTO journal_anchor (id, anchored) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET anchored = 1').run();
+  }
+
+  /** The chain hash this journal holds at `seq` (head, a row, or the row after's prev hash), if it knows it. */
+  hashAt(seq: number): Buffer | undefined {
+    if (seq === this.#lastSeq) return this.#lastHash;
+    const row = this.#db.prepare('SELECT seq, prev_hash AS prevHash, hash FROM journal WHERE seq IN (?, ?) ORDER BY seq').all(seq, seq + 1) as
+      { seq: number; prevHash: Buffer; hash: Buffer }[];
+    const at = row.find((r) => r.seq === seq);
+    if (at) return at.hash;
+    return row.find((r) => r.seq === seq + 1)?.prevHash;
+  }
+
+  /**
+   * Moves the chain head to the collector's (seq, hash) and appends `entries` after it, all in one transaction,
+   * after deleting the rows in `replacing` (rows re-journaled among `entries`): a crash leaves either the old
+   * journal or the new one, never a half. Returns the seqs given to the entries.
+   */
+  rebase(head: { seq: number; hash: Buffer }, replacing: number[], entries: { timeMs: number; encode: (seq: number) => Buffer }[]): number[] {
+    const seqs: number[] = [];
+    let lastSeq = head.seq;
+    let lastHash = head.hash;
+    const remove = this.#db.prepare('DELETE FROM journal WHERE seq = ?');
+    this.#db.transaction(() => {
+      for (const seq of replacing) remove.run(seq);
+      for (const entry of entries) {
+        const seq = lastSeq + 1;
+        const bytes = entry.encode(seq);
+        const hash = chainHash(lastHash, bytes);
+        this.#statements.insert.run(seq, entry.timeMs, lastHash, hash, bytes);
+        seqs.push(seq);
+        lastSeq = seq;
+        lastHash = hash;
+      }
+      this.#statements.head.run(lastSeq, lastHash);
+      this.markAnchored();
+    })();
+    this.#lastSeq = lastSeq;
+    this.#lastHash = lastHash;
+    const counts = this.#statements.count.get() as { bytes: number; first: number | null };
+    this.#bytes = counts.bytes;
+    this.#settledThrough = Math.max(this.#settledThrough, (counts.first ?? lastSeq + 1) - 1, head.seq);
+    return seqs;
+  }
+
+  /** Deletes rows `fromSeq..toSeq` the collector answered were quarantined (it holds their bytes as evidence). */
+  discard(fromSeq: number, toSeq: number): void {
+    this.#db.prepare('DELETE FROM journal WHERE seq BETWEEN ? AND ?').run(fromSeq, toSeq);
+    const counts = this.#statements.count.get() as { bytes: number; first: number | null };
+    this.#bytes = counts.bytes;
+    if (counts.first === null || counts.first > toSeq) this.#settledThrough = Math.max(this.#settledThrough, toSeq);
+  }
+
+  #ensureSegmentTable(): void {
+    if (this.#segmentTableReady) return;
+    this.#segmentTableReady = true;
+    this.#db.exec('CREATE TABLE IF NOT EXISTS journal_anchor (id INTEGER PRIMARY KEY CHECK (id = 1), anchored INTEGER NOT NULL)');
   }
 
   /** Drops the oldest tenth of the journal (never the newest event) to get back under the cap. */
