@@ -121,6 +121,7 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
     async stop() {
       recorder.record({ lifecycle: { kind: 'STOPPED', agentVersion, detail: 'graceful stop' } });
       await uplink.drained(2_000);
+      journal.confirmOnStop();
       stopClock();
       controller.abort();
       tray.stop();

@@ -19,31 +19,33 @@ export type Reconciliation =
  * agent must neither skip nor delete anything new: it journals a JOURNAL_RESET and continues after the
  * collector's last seq, anchored on the collector's hash, so numbers are never reused and the segment chains on.
  *
- * Unsent rows are handled by where they came from:
- * - A journal never confirmed by a collector (created after the old one vanished) numbered its rows from 1 while
- *   the collector already held other events under those numbers. Those rows never left the PC and no one else
- *   holds their numbering, so they are re-journaled after the reset with new numbers, content unchanged (the
- *   reset event names their old range). Sending them under their old numbers would only collide with stored
- *   events and end in quarantine, i.e. real events shown as suspect.
- * - A journal a collector has confirmed before (a restored older copy) holds rows on the collector's own
- *   numbering, most of them already delivered by the newer journal: they are sent as they are, so the collector
- *   acknowledges the identical ones without storing twice and quarantines any that differ. Renumbering them
- *   would deliver the same events twice.
+ * Unsent rows are handled by where they came from (see Journal.confirmedThrough):
+ * - Rows journaled before the agent last learnt the collector's head (all rows of a journal created after the
+ *   old one vanished; rows added to a restored copy) were numbered on a chain the collector does not hold, and
+ *   it already holds other events under many of those numbers. They never left the PC and nobody else holds
+ *   their numbering, so they are re-journaled after the reset with new numbers, content unchanged (the reset
+ *   event names their old range). Sent under their old numbers they would collide with stored events and end
+ *   in quarantine — real events shown as suspect.
+ * - Rows a collector had confirmed (the older part of a restored copy) are on the collector's own numbering and
+ *   most were delivered by the newer journal: they are sent as they are, so the collector acknowledges the
+ *   identical ones without storing twice and quarantines any that differ. Renumbering them would deliver the
+ *   same events twice.
  */
 export function reconcileWithCollector(journal: Journal, recorder: Recorder, collector: CollectorHead, agentVersion: string): Reconciliation {
   const head = { seq: journal.lastSeq, hash: journal.lastHash };
   if (collector.lastSeq === 0 || (collector.lastSeq <= head.seq && (journal.hashAt(collector.lastSeq)?.equals(collector.lastHash) ?? true))) {
-    journal.markAnchored();
+    journal.confirmThrough(head.seq, true);
     return { kind: 'in_step' };
   }
-  const anchored = journal.anchored;
+  const confirmed = journal.confirmedThrough;
   const unsent = journal.read(0, Number.MAX_SAFE_INTEGER);
-  const renumber = anchored ? [] : unsent;
-  // A confirmed journal that is ahead of the collector keeps its own head; its later rows are still unsent.
-  const resumeOn = anchored && head.seq > collector.lastSeq ? head : { seq: collector.lastSeq, hash: collector.lastHash };
-  const reason = !anchored ? 'deleted' : head.seq < collector.lastSeq ? 'rolled_back' : 'diverged';
+  const renumber = unsent.filter((row) => row.seq > (confirmed ?? 0));
+  const keptHead = unsent.filter((row) => row.seq <= (confirmed ?? 0)).at(-1);
+  // Confirmed rows beyond the collector's head stay where they are; the new segment starts after them.
+  const resumeOn = keptHead && keptHead.seq > collector.lastSeq ? { seq: keptHead.seq, hash: keptHead.hash } : { seq: collector.lastSeq, hash: collector.lastHash };
+  const reason = confirmed === undefined ? 'deleted' : head.seq < collector.lastSeq ? 'rolled_back' : 'diverged';
   const words = {
-    deleted: `journal started afresh at seq 1 (deleted or replaced) while the collector holds seq ${collector.lastSeq}`,
+    deleted: `journal started afresh (deleted or replaced) while the collector holds seq ${collector.lastSeq}`,
     rolled_back: `journal rolled back to seq ${head.seq} while the collector holds seq ${collector.lastSeq}`,
     diverged: `journal's chain differs from the collector's at seq ${collector.lastSeq}`,
   }[reason];

@@ -35,6 +35,7 @@ export class Journal {
   /** Everything up to here was acknowledged or already declared dropped; a drop declares from here on. */
   #settledThrough: number;
   #segmentTableReady = false;
+  #inStep = false;
 
   constructor(path: string, options: JournalOptions) {
     this.#options = options;
@@ -117,34 +118,42 @@ export class Journal {
   // ── Segments (issue 13: journal resets and quarantine). Kept apart from the append path on purpose. ──
 
   /**
-   * Whether a collector has ever confirmed where this journal file stands against its copy of the chain. A
-   * journal created after the old one was deleted has not: its rows were numbered before the agent knew the
-   * collector's head. Kept in the file itself so a restored copy carries its own answer.
+   * The journal's seq up to which its rows are known to lie on the collector's chain: set when a Welcome finds
+   * the journal in step, moved by acknowledgements and at a graceful stop. Rows above it were journaled before
+   * the agent last learnt the collector's head. Undefined for a journal no collector ever confirmed (one created
+   * after the old file was deleted). Kept in the file itself, so a restored copy carries its own answer.
    */
-  get anchored(): boolean {
+  get confirmedThrough(): number | undefined {
     this.#ensureSegmentTable();
-    return (this.#db.prepare('SELECT anchored FROM journal_anchor WHERE id = 1').get() as { anchored: number } | undefined)?.anchored === 1;
+    return (this.#db.prepare('SELECT confirmed_seq AS seq FROM journal_anchor WHERE id = 1').get() as { seq: number } | undefined)?.seq;
   }
 
-  markAnchored(): void {
+  /** Records that everything journaled up to `seq` is on the collector's chain; `inStep` keeps later appends so. */
+  confirmThrough(seq: number, inStep = false): void {
     this.#ensureSegmentTable();
-    this.#db.prepare('INSERT INTO journal_anchor (id, anchored) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET anchored = 1').run();
+    if (inStep) this.#inStep = true;
+    this.#db.prepare(`INSERT INTO journal_anchor (id, confirmed_seq) VALUES (1, ?)
+      ON CONFLICT (id) DO UPDATE SET confirmed_seq = MAX(confirmed_seq, excluded.confirmed_seq)`).run(seq);
+  }
+
+  /** At a graceful stop: when this process was in step with the collector, every row it journaled is too. */
+  confirmOnStop(): void {
+    if (this.#inStep) this.confirmThrough(this.#lastSeq);
   }
 
   /** The chain hash this journal holds at `seq` (head, a row, or the row after's prev hash), if it knows it. */
   hashAt(seq: number): Buffer | undefined {
     if (seq === this.#lastSeq) return this.#lastHash;
-    const row = this.#db.prepare('SELECT seq, prev_hash AS prevHash, hash FROM journal WHERE seq IN (?, ?) ORDER BY seq').all(seq, seq + 1) as
+    const rows = this.#db.prepare('SELECT seq, prev_hash AS prevHash, hash FROM journal WHERE seq IN (?, ?) ORDER BY seq').all(seq, seq + 1) as
       { seq: number; prevHash: Buffer; hash: Buffer }[];
-    const at = row.find((r) => r.seq === seq);
-    if (at) return at.hash;
-    return row.find((r) => r.seq === seq + 1)?.prevHash;
+    return rows.find((r) => r.seq === seq)?.hash ?? rows.find((r) => r.seq === seq + 1)?.prevHash;
   }
 
   /**
-   * Moves the chain head to the collector's (seq, hash) and appends `entries` after it, all in one transaction,
-   * after deleting the rows in `replacing` (rows re-journaled among `entries`): a crash leaves either the old
-   * journal or the new one, never a half. Returns the seqs given to the entries.
+   * Moves the chain head to `head` and appends `entries` after it, after deleting the rows in `replacing` (rows
+   * re-journaled among `entries`), all in one transaction: a crash leaves either the old journal or the new one,
+   * never a half. Everything is then confirmed (the new segment starts on the collector's head). Returns the seqs
+   * given to the entries.
    */
   rebase(head: { seq: number; hash: Buffer }, replacing: number[], entries: { timeMs: number; encode: (seq: number) => Buffer }[]): number[] {
     const seqs: number[] = [];
@@ -163,13 +172,13 @@ export class Journal {
         lastHash = hash;
       }
       this.#statements.head.run(lastSeq, lastHash);
-      this.markAnchored();
+      this.confirmThrough(lastSeq, true);
     })();
     this.#lastSeq = lastSeq;
     this.#lastHash = lastHash;
     const counts = this.#statements.count.get() as { bytes: number; first: number | null };
     this.#bytes = counts.bytes;
-    this.#settledThrough = Math.max(this.#settledThrough, (counts.first ?? lastSeq + 1) - 1, head.seq);
+    this.#settledThrough = Math.max(this.#settledThrough, (counts.first ?? lastSeq + 1) - 1);
     return seqs;
   }
 
@@ -184,7 +193,7 @@ export class Journal {
   #ensureSegmentTable(): void {
     if (this.#segmentTableReady) return;
     this.#segmentTableReady = true;
-    this.#db.exec('CREATE TABLE IF NOT EXISTS journal_anchor (id INTEGER PRIMARY KEY CHECK (id = 1), anchored INTEGER NOT NULL)');
+    this.#db.exec('CREATE TABLE IF NOT EXISTS journal_anchor (id INTEGER PRIMARY KEY CHECK (id = 1), confirmed_seq INTEGER NOT NULL)');
   }
 
   /** Drops the oldest tenth of the journal (never the newest event) to get back under the cap. */

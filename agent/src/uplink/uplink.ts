@@ -202,6 +202,7 @@ export class Uplink {
 
   #acknowledge(seq: number): void {
     this.#o.journal.acknowledge(seq);
+    this.#o.journal.confirmThrough(seq);
     this.#status.ackedSeq = Math.max(this.#status.ackedSeq, seq);
     this.#wakeIfDrained();
   }
