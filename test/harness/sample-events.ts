@@ -7,5 +7,5 @@ export function sampleEvent(i: number) {
 
 /** A print-job draft whose document name (`TAG-i`) lets a test find each event again on the collector. */
 export function taggedPrintEvent(tag: string, i: number) {
-  return { user: 'tanaka', printJob: { jobId: i, documentName: `${tag}-${i}`, printer: 'PDF', pages: 1, copies: 1, state: 'completed' } };
+  return { user: 'tanaka', printJob: { jobId: i, documentName: `${tag}-${i}`, printer: 'PDF', pages: 1, copies: 1, state: 'completed', submittedMs: Date.now() + i } };
 }

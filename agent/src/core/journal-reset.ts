@@ -43,15 +43,17 @@ export function reconcileWithCollector(journal: Journal, recorder: Recorder, col
   const keptHead = unsent.filter((row) => row.seq <= (confirmed ?? 0)).at(-1);
   // Confirmed rows beyond the collector's head stay where they are; the new segment starts after them.
   const resumeOn = keptHead && keptHead.seq > collector.lastSeq ? { seq: keptHead.seq, hash: keptHead.hash } : { seq: collector.lastSeq, hash: collector.lastHash };
-  const reason = confirmed === undefined ? 'deleted' : head.seq < collector.lastSeq ? 'rolled_back' : 'diverged';
+  // Where the journal itself stood before rows were added on a chain the collector does not hold.
+  const journalSeq = confirmed === undefined ? head.seq : Math.min(head.seq, confirmed);
+  const reason = confirmed === undefined ? 'deleted' : journalSeq < collector.lastSeq ? 'rolled_back' : 'diverged';
   const words = {
     deleted: `journal started afresh (deleted or replaced) while the collector holds seq ${collector.lastSeq}`,
-    rolled_back: `journal rolled back to seq ${head.seq} while the collector holds seq ${collector.lastSeq}`,
+    rolled_back: `journal rolled back to seq ${journalSeq} while the collector holds seq ${collector.lastSeq}`,
     diverged: `journal's chain differs from the collector's at seq ${collector.lastSeq}`,
   }[reason];
   const resetSeq = recorder.recordJournalReset(resumeOn, {
     lifecycle: {
-      kind: 'JOURNAL_RESET', agentVersion, resetCollectorSeq: collector.lastSeq, resetJournalSeq: head.seq, resetJournalHash: head.hash,
+      kind: 'JOURNAL_RESET', agentVersion, resetCollectorSeq: collector.lastSeq, resetJournalSeq: journalSeq, resetJournalHash: journal.hashAt(journalSeq) ?? head.hash,
       renumberedFromSeq: renumber[0]?.seq ?? 0, renumberedToSeq: renumber.at(-1)?.seq ?? 0,
       detail: `${words}; continuing at seq ${resumeOn.seq + 1}${renumber.length ? `; ${renumber.length} unsent event(s) re-journaled after it` : ''}`,
     },

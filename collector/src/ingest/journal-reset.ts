@@ -29,7 +29,8 @@ export function journalResetsIn(batch: AcceptedBatch): JournalResetNotice[] {
 function describeReset(reset: AgentLifecycleEvent__Output, seq: number): string {
   const held = reset.resetCollectorSeq;
   const journal = reset.resetJournalSeq;
-  const cause = reset.renumberedFromSeq > 0 || journal === 0
+  // A journal whose unconfirmed rows start at seq 1 was started afresh; one that merely ends short was restored.
+  const cause = reset.renumberedFromSeq === 1 || journal === 0
     ? `the journal was deleted or replaced (it had restarted at seq 1 and reached seq ${journal})`
     : journal < held
       ? `the journal was rolled back to seq ${journal} (the collector holds through seq ${held})`
