@@ -33,11 +33,15 @@ export type Reconciliation =
  */
 export function reconcileWithCollector(journal: Journal, recorder: Recorder, collector: CollectorHead, agentVersion: string): Reconciliation {
   const head = { seq: journal.lastSeq, hash: journal.lastHash };
-  if (collector.lastSeq === 0 || (collector.lastSeq <= head.seq && (journal.hashAt(collector.lastSeq)?.equals(collector.lastHash) ?? true))) {
+  const confirmed = journal.confirmedThrough;
+  // Where the journal no longer knows its hash at the collector's head (rows dropped at the size cap), a journal
+  // a collector confirmed before is taken at its word; a never-confirmed one cannot be on the collector's chain.
+  const hashThere = collector.lastSeq <= head.seq ? journal.hashAt(collector.lastSeq) : undefined;
+  const onChain = hashThere ? hashThere.equals(collector.lastHash) : collector.lastSeq <= head.seq && confirmed !== undefined;
+  if (collector.lastSeq === 0 || onChain) {
     journal.confirmThrough(head.seq, true);
     return { kind: 'in_step' };
   }
-  const confirmed = journal.confirmedThrough;
   const unsent = journal.read(0, Number.MAX_SAFE_INTEGER);
   const renumber = unsent.filter((row) => row.seq > (confirmed ?? 0));
   const keptHead = unsent.filter((row) => row.seq <= (confirmed ?? 0)).at(-1);

@@ -152,6 +152,9 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
     const outcome = await deps.store.quarantineBatch({
       agentId: current.id, pc: current.pc, firstSeq: batch.firstSeq, prevHash: batch.prevHash, lastHash: batch.lastHash,
       signature: batch.signature, events: batch.events, code: error.code, finding, timeMs: finding.timeMs,
+    }).catch((cause: unknown) => {
+      // Not kept, so not answered as quarantined: the stream ends and the agent sends the batch again later.
+      throw new CollectorError('COLLECTOR_QUARANTINE_UNAVAILABLE', (cause as Error).message, { cause });
     });
     if (outcome.firstTime) deps.hub.emit('integrity', finding);
     if (outcome.head.seq > current.lastSeq) {
