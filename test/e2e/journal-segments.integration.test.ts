@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { decodeEvent } from '@mamori/proto';
 import { enrollTestAgent } from '../harness/agent.ts';
 import { startTestCollector, tempDir, type TestCollector } from '../harness/collector.ts';
-import { ScriptedAgent } from '../harness/scripted-agent.ts';
+import { InProcessAgent, ScriptedAgent } from '../harness/scripted-agent.ts';
 
 // Issue 13, items 2 and 3, with real agent processes: a journal deleted or
 // rolled back is declared and never costs a new event; a tampered row is quarantined and never blocks the PC.
@@ -36,9 +36,16 @@ async function setup() {
       await collector?.close();
       collector = undefined;
     },
+    /** The agent as a real process: used for every run after the attack. */
     async startAgent() {
       const agent = await ScriptedAgent.start(stateDir);
       cleanups.push(() => agent.kill());
+      return agent;
+    },
+    /** The agent in this process: used to set the scene before the attack. */
+    async startAgentInProcess() {
+      const agent = await InProcessAgent.start(stateDir);
+      cleanups.push(() => agent.stop());
       return agent;
     },
     /** The collector's chain head for this agent. */
@@ -79,16 +86,16 @@ describe('journal loss is never silent', () => {
   it('journal deleted while stopped, agent restarted offline then reconnected: journal_reset, every later event exactly once', async () => {
     const w = await setup();
     await w.startCollector();
-    let agent = await w.startAgent();
-    await agent.ask('record before 5');
-    expect(await agent.ask('drain')).toBe('drained true');
-    await agent.stop();
+    const before = await w.startAgentInProcess();
+    await before.ask('record before 5');
+    expect(await before.ask('drain')).toBe('drained true');
+    await before.stop();
     const held = w.head();
     expect(held).toBeGreaterThan(5);
 
     for (const file of journalFiles) rmSync(join(w.stateDir, file), { force: true });
     await w.stopCollector();
-    agent = await w.startAgent();
+    const agent = await w.startAgent();
     await agent.ask('record offline 4'); // numbered 2..5 by a fresh journal, before the agent can learn the head
     await w.startCollector();
     await agent.ask('wait-connected');
@@ -111,24 +118,24 @@ describe('journal loss is never silent', () => {
   it('an older journal copy restored (rollback): detected, already delivered events not stored twice, later events exactly once', async () => {
     const w = await setup();
     await w.startCollector();
-    let agent = await w.startAgent();
-    await agent.ask('record early 3');
-    expect(await agent.ask('drain')).toBe('drained true');
-    await agent.stop();
+    const first = await w.startAgentInProcess();
+    await first.ask('record early 3');
+    expect(await first.ask('drain')).toBe('drained true');
+    await first.stop();
     const backup = tempDir('journal-copy');
     for (const file of journalFiles) if (existsSync(join(w.stateDir, file))) copyFileSync(join(w.stateDir, file), join(backup, file));
     const copyHead = w.head();
 
-    agent = await w.startAgent();
-    await agent.ask('record middle 4');
-    expect(await agent.ask('drain')).toBe('drained true');
-    await agent.stop();
+    const second = await w.startAgentInProcess();
+    await second.ask('record middle 4');
+    expect(await second.ask('drain')).toBe('drained true');
+    await second.stop();
     const held = w.head();
     expect(held).toBeGreaterThan(copyHead + 4);
 
     for (const file of journalFiles) rmSync(join(w.stateDir, file), { force: true });
     for (const file of journalFiles) if (existsSync(join(backup, file))) copyFileSync(join(backup, file), join(w.stateDir, file));
-    agent = await w.startAgent();
+    const agent = await w.startAgent();
     await agent.ask('wait-connected');
     await agent.ask('record after 3');
     expect(await agent.ask('drain')).toBe('drained true');
@@ -151,12 +158,12 @@ describe('a bad batch never blocks a PC', () => {
   it('an event edited in the journal without recomputing hashes: one finding, the batch quarantined as evidence, later events exactly once', async () => {
     const w = await setup();
     await w.startCollector();
-    let agent = await w.startAgent();
-    await agent.ask('record before 2');
-    expect(await agent.ask('drain')).toBe('drained true');
+    const before = await w.startAgentInProcess();
+    await before.ask('record before 2');
+    expect(await before.ask('drain')).toBe('drained true');
     await w.stopCollector();
-    await agent.ask('record victim 3');
-    await agent.stop();
+    await before.ask('record victim 3');
+    await before.stop();
     const held = w.head();
 
     // The attacker rewrites one queued event's bytes in place (same length) and leaves the hashes alone.
@@ -168,7 +175,7 @@ describe('a bad batch never blocks a PC', () => {
     journal.close();
 
     await w.startCollector();
-    agent = await w.startAgent();
+    const agent = await w.startAgent();
     await agent.ask('wait-connected');
     const deadline = Date.now() + 10_000;
     while ((await agent.status()).uplink.quarantined < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

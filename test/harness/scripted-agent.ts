@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { RunningAgent } from '@mamori/agent';
+import { runTestAgent } from './agent.ts';
+import { runAgentCommand } from './agent-script.ts';
 import { killHard } from './collector.ts';
 
 const script = fileURLToPath(new URL('./scripted-agent-child.ts', import.meta.url));
@@ -74,5 +77,32 @@ export class ScriptedAgent {
       this.#onExit = (reason) => { clearTimeout(timer); reject(new Error(reason)); };
       this.#waiting = (line) => { clearTimeout(timer); resolve(line); };
     });
+  }
+}
+
+/**
+ * The same commands answered by an agent running in this process: for the set-up phases of a test, where what
+ * matters is only what ends up in the journal and on the collector (it starts in a fraction of a process's time).
+ */
+export class InProcessAgent {
+  readonly #agent: RunningAgent;
+  #stopped = false;
+
+  private constructor(agent: RunningAgent) {
+    this.#agent = agent;
+  }
+
+  static async start(stateDir: string): Promise<InProcessAgent> {
+    return new InProcessAgent(await runTestAgent(stateDir));
+  }
+
+  async ask(command: string): Promise<string> {
+    return runAgentCommand(this.#agent, command);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#agent.stop();
   }
 }
