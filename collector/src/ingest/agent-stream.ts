@@ -130,6 +130,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
         agentId: current.id, startSeq: reset.startSeq, anchorHash: reset.anchorHash, reason: 'journal_reset', detail: reset.finding.detail,
         quarantineId: null, timeMs: now,
       });
+      await auditSegment(now, { agentId: current.id, reason: 'journal_reset', startSeq: reset.startSeq, anchorHash: reset.anchorHash.toString('hex') });
     }
     if (verdict.batch.lastSeq > current.lastSeq) {
       current.lastSeq = verdict.batch.lastSeq;
@@ -142,6 +143,10 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
     // 8 batches in flight then sat idle waiting for them instead of sending more.
     await new Promise((resolve) => setImmediate(resolve));
   };
+
+  /** Segment boundaries also go into the collector's own hash-chained audit log, so the record of them is tamper-evident. */
+  const auditSegment = (timeMs: number, entry: Record<string, unknown>) =>
+    deps.store.appendAudit({ timeMs, actor: 'collector', action: 'evidence.segment', entry }).then(() => undefined);
 
   /**
    * An integrity refusal must not block the PC: the batch's exact bytes are kept as quarantined evidence with one
@@ -156,12 +161,18 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       // Not kept, so not answered as quarantined: the stream ends and the agent sends the batch again later.
       throw new CollectorError('COLLECTOR_QUARANTINE_UNAVAILABLE', (cause as Error).message, { cause });
     });
-    if (outcome.firstTime) deps.hub.emit('integrity', finding);
+    const lastSeq = batch.firstSeq + batch.events.length - 1;
+    if (outcome.firstTime) {
+      deps.hub.emit('integrity', finding);
+      await auditSegment(finding.timeMs, {
+        agentId: current.id, reason: 'quarantine', quarantineId: outcome.id, firstSeq: batch.firstSeq, lastSeq, code: error.code,
+        startSeq: lastSeq + 1, anchorHash: batch.lastHash.toString('hex'),
+      });
+    }
     if (outcome.head.seq > current.lastSeq) {
       current.lastSeq = outcome.head.seq;
       current.lastHash = outcome.head.hash;
     }
-    const lastSeq = batch.firstSeq + batch.events.length - 1;
     // Behind the head (a rewritten old batch) the chain the agent resumes on is the stored one at lastSeq.
     const anchorHash = lastSeq >= current.lastSeq ? current.lastHash : (await deps.store.eventHash(current.id, lastSeq)) ?? current.lastHash;
     call.write({
