@@ -109,6 +109,7 @@ describe('journal loss is never silent', () => {
     const reset = stored.find((e) => e.seq === held + 1)!;
     expect(reset.lifecycle).toBe('JOURNAL_RESET');
     expect(reset.event.lifecycle).toMatchObject({ resetCollectorSeq: held, renumberedFromSeq: 1 });
+    expect(w.db.prepare('SELECT start_seq AS startSeq, reason FROM chain_segments WHERE agent_id = ?').all(w.agentId)).toEqual([{ startSeq: held + 1, reason: 'journal_reset' }]);
     const findings = w.findings();
     expect(findings.map((f) => f.kind)).toEqual(['journal_reset']);
     expect(findings[0]!.detail).toMatch(new RegExp(`deleted or replaced.*after seq ${held} .*can no longer arrive`));
@@ -203,6 +204,9 @@ describe('a bad batch never blocks a PC', () => {
     expect(w.findings().map((f) => f.kind)).toEqual(['chain_mismatch']);
     const segments = w.db.prepare('SELECT start_seq AS startSeq, reason FROM chain_segments WHERE agent_id = ?').all(w.agentId);
     expect(segments).toEqual([{ startSeq: q!.lastSeq + 1, reason: 'quarantine' }]);
+    const audited = (w.db.prepare("SELECT entry_json AS entry FROM audit_log WHERE action = 'evidence.segment'").all() as { entry: string }[])
+      .map((row) => JSON.parse(row.entry) as { agentId: string; reason: string; startSeq: number });
+    expect(audited.filter((e) => e.agentId === w.agentId)).toEqual([expect.objectContaining({ reason: 'quarantine', startSeq: q!.lastSeq + 1 })]);
     expect((await agent.status()).backlog.events).toBe(0);
   });
 });
