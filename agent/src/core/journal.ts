@@ -36,6 +36,7 @@ export class Journal {
   #settledThrough: number;
   #segmentTableReady = false;
   #inStep = false;
+  #confirm: Database.Statement | undefined;
 
   constructor(path: string, options: JournalOptions) {
     this.#options = options;
@@ -132,8 +133,10 @@ export class Journal {
   confirmThrough(seq: number, inStep = false): void {
     this.#ensureSegmentTable();
     if (inStep) this.#inStep = true;
-    this.#db.prepare(`INSERT INTO journal_anchor (id, confirmed_seq) VALUES (1, ?)
-      ON CONFLICT (id) DO UPDATE SET confirmed_seq = MAX(confirmed_seq, excluded.confirmed_seq)`).run(seq);
+    // Called on every acknowledgement: the statement is prepared once.
+    this.#confirm ??= this.#db.prepare(`INSERT INTO journal_anchor (id, confirmed_seq) VALUES (1, ?)
+      ON CONFLICT (id) DO UPDATE SET confirmed_seq = MAX(confirmed_seq, excluded.confirmed_seq)`);
+    this.#confirm.run(seq);
   }
 
   /** At a graceful stop: when this process was in step with the collector, every row it journaled is too. */
@@ -153,7 +156,8 @@ export class Journal {
    * Moves the chain head to `head` and appends `entries` after it, after deleting the rows in `replacing` (rows
    * re-journaled among `entries`), all in one transaction: a crash leaves either the old journal or the new one,
    * never a half. Everything is then confirmed (the new segment starts on the collector's head). Returns the seqs
-   * given to the entries.
+   * given to the entries. Rows are written as `append` writes them: whatever append adds to a row (e.g. a seal)
+   * must be added here too.
    */
   rebase(head: { seq: number; hash: Buffer }, replacing: number[], entries: { timeMs: number; encode: (seq: number) => Buffer }[]): number[] {
     const seqs: number[] = [];
