@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Journal } from '../core/journal.ts';
 import type { CollectorHead, Reconciliation } from '../core/journal-reset.ts';
 import { agentVersion } from '../version.ts';
+import { cutAtAlteredRow } from './batch-cut.ts';
 import { describeGrpcError } from './client.ts';
 
 export interface UplinkOptions {
@@ -234,7 +235,7 @@ export class Uplink {
       const first = rows[0]!;
       const last = rows.at(-1)!;
       const count = last.seq - first.seq + 1;
-      const batchRows = count === rows.length ? rows : rows.filter((row, i) => row.seq === first.seq + i);
+      const batchRows = cutAtAlteredRow(count === rows.length ? rows : rows.filter((row, i) => row.seq === first.seq + i));
       const end = batchRows.at(-1)!;
       const signature = signBatch(this.#o.privateKey, this.#o.agentId, first.seq, batchRows.length, first.prevHash, end.hash);
       this.#tokens -= batchRows.length;
