@@ -6,6 +6,7 @@ import { decodeEvent } from '@mamori/proto';
 import { enrollTestAgent } from '../harness/agent.ts';
 import { startTestCollector, tempDir, type TestCollector } from '../harness/collector.ts';
 import { InProcessAgent, ScriptedAgent } from '../harness/scripted-agent.ts';
+import { RawAgent } from '../harness/raw-agent.ts';
 
 // Issue 13, items 2 and 3, with real agent processes: a journal deleted or
 // rolled back is declared and never costs a new event; a tampered row is quarantined and never blocks the PC.
@@ -211,5 +212,24 @@ describe('a bad batch never blocks a PC', () => {
       .map((row) => JSON.parse(row.entry) as { agentId: string; reason: string; startSeq: number });
     expect(audited.filter((e) => e.agentId === w.agentId)).toEqual([expect.objectContaining({ reason: 'quarantine', startSeq: q!.lastSeq + 1 })]);
     expect((await agent.status()).backlog.events).toBe(0);
+  });
+
+  it('the same refused batch sent again and again: answered each time, one finding, counted, nothing stored as genuine', async () => {
+    const w = await setup();
+    const raw = new RawAgent(w.stateDir);
+    cleanups.push(() => raw.close());
+    raw.hello();
+    await raw.welcomed();
+    expect(await raw.send(raw.makeBatch(2))).toBe(2);
+    const good = raw.makeBatch(3);
+    const bad = { ...good, events: good.events.map((e, i) => (i === 1 ? Buffer.concat([e, Buffer.from([0x28, 0x01])]) : e)) };
+    for (let i = 0; i < 5; i += 1) expect(String(await raw.send(bad))).toMatch(/rejected:COLLECTOR_CHAIN_MISMATCH:.*:quarantined:resume 6/);
+    expect(w.findings().map((f) => f.kind)).toEqual(['chain_mismatch']);
+    expect(w.db.prepare('SELECT first_seq AS firstSeq, last_seq AS lastSeq, attempts FROM quarantined_batches WHERE agent_id = ?').all(w.agentId))
+      .toEqual([{ firstSeq: 3, lastSeq: 5, attempts: 5 }]);
+    expect(w.stored().map((e) => e.seq)).toEqual([1, 2]);
+    // the stream stayed open and the next segment continues from the refused batch's signed last hash
+    expect(await raw.send(raw.makeBatch(2))).toBe(7);
+    expect(w.findings().map((f) => f.kind)).toEqual(['chain_mismatch']);
   });
 });

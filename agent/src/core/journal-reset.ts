@@ -30,6 +30,8 @@ export type Reconciliation =
  *   most were delivered by the newer journal: they are sent as they are, so the collector acknowledges the
  *   identical ones without storing twice and quarantines any that differ. Renumbering them would deliver the
  *   same events twice.
+ * Limit: a copy taken while the agent ran holds rows journaled after the last acknowledgement as unconfirmed;
+ * restored, those are re-journaled and may arrive a second time under new numbers (never lost).
  */
 export function reconcileWithCollector(journal: Journal, recorder: Recorder, collector: CollectorHead, agentVersion: string): Reconciliation {
   const head = { seq: journal.lastSeq, hash: journal.lastHash };
