@@ -9,6 +9,7 @@ import { CurrentUser } from './core/current-user.ts';
 import { Journal } from './core/journal.ts';
 import { PolicyHolder } from './core/policy-holder.ts';
 import { Recorder } from './core/recorder.ts';
+import { reconcileWithCollector } from './core/journal-reset.ts';
 import type { Sensor } from './sensors/common/sensor.ts';
 import { createLocalServer, type LocalServer } from './local/local-server.ts';
 import { startTray, unlockThroughSensors, type Tray } from './local/tray/tray-service.ts';
@@ -100,6 +101,7 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
     agentId: identity.agentId, privateKey: loadPrivateKey(privateKeyPem),
     client: createCollectorClient(identity.collectorAddress, identity.caPem), journal,
     ...config.uplink, onPolicy: applyPolicy, onServerTime: clock.onServerTime, log, onCommand: (command) => void tray.onCommand(command),
+    reconcile: (collector) => reconcileWithCollector(journal, recorder, collector, agentVersion),
     heartbeat: () => ({
       sensors: sensors.map((s) => ({ name: s.name, ...s.status() })), policyVersion: policy.current()?.version ?? 0, user: user.get(),
     }),
@@ -119,6 +121,7 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
     async stop() {
       recorder.record({ lifecycle: { kind: 'STOPPED', agentVersion, detail: 'graceful stop' } });
       await uplink.drained(2_000);
+      journal.confirmOnStop();
       clock.stop();
       controller.abort();
       tray.stop();

@@ -35,6 +35,8 @@ export const collectorErrors = {
   COLLECTOR_QUERY_INVALID: { message: 'the request parameters are invalid', http: 400, grpc: status.INVALID_ARGUMENT },
   COLLECTOR_ALERT_STATE: { message: 'the alert is not in a state that allows this', http: 409, grpc: status.FAILED_PRECONDITION },
   COLLECTOR_CONFLICT: { message: 'the request conflicts with the current state', http: 409, grpc: status.FAILED_PRECONDITION },
+  // Quarantine (issue 13): a store failure while keeping a refused batch is transient — the agent keeps the rows and retries.
+  COLLECTOR_QUARANTINE_UNAVAILABLE: { message: 'the refused batch could not be quarantined now; send it again', http: 503, grpc: status.UNAVAILABLE },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;

@@ -71,13 +71,15 @@ export class RawAgent {
     return { ...batch, signature: signBatch(this.key, this.agentId, batch.firstSeq, batch.events.length, batch.prevHash, batch.lastHash) };
   }
 
-  /** Sends a batch and waits for its ack (returns the acked seq) or the stream's error. */
+  /** Sends a batch and waits for its ack (returns the acked seq), its rejection or the stream's error. */
   async send(batch: ReturnType<RawAgent['makeBatch']>): Promise<number | Error> {
     const before = this.received.length;
     this.call.write({ batch });
-    await until(() => this.received.slice(before).some((m) => m.ack) || this.error !== undefined || this.ended);
+    await until(() => this.received.slice(before).some((m) => m.ack || m.rejected) || this.error !== undefined || this.ended);
     const ack = this.received.slice(before).find((m) => m.ack);
     if (ack) return ack.ack!.lastSeq;
+    const rejected = this.received.slice(before).find((m) => m.rejected)?.rejected;
+    if (rejected) return new Error(`rejected:${rejected.code}:${rejected.reason}${rejected.quarantined ? `:quarantined:resume ${rejected.resumeFromSeq}` : ''}`);
     return new Error(`${this.error?.code}:${String(this.error?.metadata?.get('mamori-error-code')[0])}:${this.error?.details}`);
   }
 

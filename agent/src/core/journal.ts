@@ -34,6 +34,9 @@ export class Journal {
   #bytes: number;
   /** Everything up to here was acknowledged or already declared dropped; a drop declares from here on. */
   #settledThrough: number;
+  #segmentTableReady = false;
+  #inStep = false;
+  #confirm: Database.Statement | undefined;
 
   constructor(path: string, options: JournalOptions) {
     this.#options = options;
@@ -111,6 +114,90 @@ export class Journal {
 
   close(): void {
     this.#db.close();
+  }
+
+  // ── Segments (issue 13: journal resets and quarantine). Kept apart from the append path on purpose. ──
+
+  /**
+   * The journal's seq up to which its rows are known to lie on the collector's chain: set when a Welcome finds
+   * the journal in step, moved by acknowledgements and at a graceful stop. Rows above it were journaled before
+   * the agent last learnt the collector's head. Undefined for a journal no collector ever confirmed (one created
+   * after the old file was deleted). Kept in the file itself, so a restored copy carries its own answer.
+   */
+  get confirmedThrough(): number | undefined {
+    this.#ensureSegmentTable();
+    return (this.#db.prepare('SELECT confirmed_seq AS seq FROM journal_anchor WHERE id = 1').get() as { seq: number } | undefined)?.seq;
+  }
+
+  /** Records that everything journaled up to `seq` is on the collector's chain; `inStep` keeps later appends so. */
+  confirmThrough(seq: number, inStep = false): void {
+    this.#ensureSegmentTable();
+    if (inStep) this.#inStep = true;
+    // Called on every acknowledgement: the statement is prepared once.
+    this.#confirm ??= this.#db.prepare(`INSERT INTO journal_anchor (id, confirmed_seq) VALUES (1, ?)
+      ON CONFLICT (id) DO UPDATE SET confirmed_seq = MAX(confirmed_seq, excluded.confirmed_seq)`);
+    this.#confirm.run(seq);
+  }
+
+  /** At a graceful stop: when this process was in step with the collector, every row it journaled is too. */
+  confirmOnStop(): void {
+    if (this.#inStep) this.confirmThrough(this.#lastSeq);
+  }
+
+  /** The chain hash this journal holds at `seq` (head, a row, or the row after's prev hash), if it knows it. */
+  hashAt(seq: number): Buffer | undefined {
+    if (seq === this.#lastSeq) return this.#lastHash;
+    const rows = this.#db.prepare('SELECT seq, prev_hash AS prevHash, hash FROM journal WHERE seq IN (?, ?) ORDER BY seq').all(seq, seq + 1) as
+      { seq: number; prevHash: Buffer; hash: Buffer }[];
+    return rows.find((r) => r.seq === seq)?.hash ?? rows.find((r) => r.seq === seq + 1)?.prevHash;
+  }
+
+  /**
+   * Moves the chain head to `head` and appends `entries` after it, after deleting the rows in `replacing` (rows
+   * re-journaled among `entries`), all in one transaction: a crash leaves either the old journal or the new one,
+   * never a half. Everything is then confirmed (the new segment starts on the collector's head). Returns the seqs
+   * given to the entries. Rows are written as `append` writes them: whatever append adds to a row (e.g. a seal)
+   * must be added here too.
+   */
+  rebase(head: { seq: number; hash: Buffer }, replacing: number[], entries: { timeMs: number; encode: (seq: number) => Buffer }[]): number[] {
+    const seqs: number[] = [];
+    let lastSeq = head.seq;
+    let lastHash = head.hash;
+    const remove = this.#db.prepare('DELETE FROM journal WHERE seq = ?');
+    this.#db.transaction(() => {
+      for (const seq of replacing) remove.run(seq);
+      for (const entry of entries) {
+        const seq = lastSeq + 1;
+        const bytes = entry.encode(seq);
+        const hash = chainHash(lastHash, bytes);
+        this.#statements.insert.run(seq, entry.timeMs, lastHash, hash, bytes);
+        seqs.push(seq);
+        lastSeq = seq;
+        lastHash = hash;
+      }
+      this.#statements.head.run(lastSeq, lastHash);
+      this.confirmThrough(lastSeq, true);
+    })();
+    this.#lastSeq = lastSeq;
+    this.#lastHash = lastHash;
+    const counts = this.#statements.count.get() as { bytes: number; first: number | null };
+    this.#bytes = counts.bytes;
+    this.#settledThrough = Math.max(this.#settledThrough, (counts.first ?? lastSeq + 1) - 1);
+    return seqs;
+  }
+
+  /** Deletes rows `fromSeq..toSeq` the collector answered were quarantined (it holds their bytes as evidence). */
+  discard(fromSeq: number, toSeq: number): void {
+    this.#db.prepare('DELETE FROM journal WHERE seq BETWEEN ? AND ?').run(fromSeq, toSeq);
+    const counts = this.#statements.count.get() as { bytes: number; first: number | null };
+    this.#bytes = counts.bytes;
+    if (counts.first === null || counts.first > toSeq) this.#settledThrough = Math.max(this.#settledThrough, toSeq);
+  }
+
+  #ensureSegmentTable(): void {
+    if (this.#segmentTableReady) return;
+    this.#segmentTableReady = true;
+    this.#db.exec('CREATE TABLE IF NOT EXISTS journal_anchor (id INTEGER PRIMARY KEY CHECK (id = 1), confirmed_seq INTEGER NOT NULL)');
   }
 
   /** Drops the oldest tenth of the journal (never the newest event) to get back under the cap. */

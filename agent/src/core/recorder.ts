@@ -1,4 +1,4 @@
-import { encodeEvent, type Event } from '@mamori/proto';
+import { decodeEvent, encodeEvent, type Event } from '@mamori/proto';
 import type { EventDraft } from './event-draft.ts';
 import type { Journal } from './journal.ts';
 
@@ -41,6 +41,23 @@ export class Recorder {
     for (const listener of this.#listeners) listener(seq);
     return seq;
   };
+
+  /**
+   * Starts a new segment on the collector's chain head: moves the journal head there, journals `reset` (the
+   * JOURNAL_RESET declaration) right after it, then re-journals `renumber` rows (unsent rows numbered before the
+   * agent knew the collector's head) after that with new numbers, in one transaction. Their content is kept; only
+   * seq changes, because the collector already holds other events under their old numbers.
+   */
+  recordJournalReset(head: { seq: number; hash: Buffer }, reset: EventDraft, renumber: { seq: number; timeMs: number; bytes: Buffer }[]): number {
+    const timeMs = reset.timeMs ?? this.#now();
+    const entries = [
+      { timeMs, encode: (n: number) => encodeEvent(this.#stamp(reset, n, timeMs)) },
+      ...renumber.map((row) => ({ timeMs: row.timeMs, encode: (n: number) => encodeEvent({ ...decodeEvent(row.bytes), seq: n } as Event) })),
+    ];
+    const seqs = this.#journal.rebase(head, renumber.map((row) => row.seq), entries);
+    for (const listener of this.#listeners) listener(seqs.at(-1)!);
+    return seqs[0]!;
+  }
 
   /** Called after every append (the uplink uses it to wake up). */
   onRecorded(listener: (seq: number) => void): () => void {

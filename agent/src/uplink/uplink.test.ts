@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AgentMessage, AgentServiceClient } from '@mamori/proto';
+import { reconcileWithCollector } from '../core/journal-reset.ts';
 import { Journal } from '../core/journal.ts';
 import { Recorder } from '../core/recorder.ts';
 import { Uplink } from './uplink.ts';
@@ -44,7 +45,8 @@ function uplinkWith(client: AgentServiceClient, extra: Partial<ConstructorParame
   const uplink = new Uplink({
     agentId: 'ag_1', privateKey: generateKeyPairSync('ed25519').privateKey, client, journal, batchSize: 50,
     drainEventsPerSecond: 2_000, backoffInitialMs: 10, backoffMaxMs: 100, heartbeatMs: 60_000,
-    onPolicy: () => undefined, heartbeat: () => ({ sensors: [], policyVersion: 0, user: '' }), ...extra,
+    onPolicy: () => undefined, heartbeat: () => ({ sensors: [], policyVersion: 0, user: '' }),
+    reconcile: (head) => reconcileWithCollector(journal, recorder, head, 'test'), ...extra,
   });
   recorder.onRecorded(uplink.notify);
   return { journal, recorder, uplink };

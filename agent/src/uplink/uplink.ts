@@ -6,7 +6,9 @@ import {
 import type { KeyObject } from 'node:crypto';
 import type { Journal } from '../core/journal.ts';
 import { monotonicMs } from '../core/monotonic.ts';
+import type { CollectorHead, Reconciliation } from '../core/journal-reset.ts';
 import { agentVersion } from '../version.ts';
+import { cutAtAlteredRow } from './batch-cut.ts';
 import { describeGrpcError } from './client.ts';
 
 export interface UplinkOptions {
@@ -24,6 +26,8 @@ export interface UplinkOptions {
   /** Sensor statuses and the current user for heartbeats. */
   heartbeat: () => { sensors: SensorStatus[]; policyVersion: number; user: string };
   onCommand?: (command: { id: string; name: string; argsJson: string }) => void;
+  /** Compares the journal with the collector's chain head from each Welcome (journal resets, see core/journal-reset.ts). */
+  reconcile: (collector: CollectorHead) => Reconciliation;
   log?: (line: string) => void;
   /** At most this many batches sent and not yet acknowledged. */
   maxInFlight?: number;
@@ -38,6 +42,8 @@ export interface UplinkStatus {
   lastError: string;
   ackedSeq: number;
   reconnects: number;
+  /** Batches the collector quarantined (their rows were dropped here once it said it holds them). */
+  quarantined: number;
 }
 
 /**
@@ -60,7 +66,7 @@ export class Uplink {
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #stopped = false;
-  readonly #status: UplinkStatus = { connected: false, lastError: '', ackedSeq: 0, reconnects: 0 };
+  readonly #status: UplinkStatus = { connected: false, lastError: '', ackedSeq: 0, reconnects: 0, quarantined: 0 };
   #waiters: (() => void)[] = [];
 
   constructor(options: UplinkOptions) {
@@ -148,10 +154,18 @@ export class Uplink {
       this.#status.connected = true;
       this.#status.lastError = '';
       this.#o.onServerTime?.(message.welcome.serverTimeMs);
-      // The collector holds everything up to welcome.lastSeq: forget it here, send from the next one.
+      // The collector holds everything up to welcome.lastSeq. On our chain: forget it here, send from the next
+      // one. Not on our chain (journal deleted or rolled back): a reset starts a new segment after it, and every
+      // unsent row is sent — nothing new is skipped or deleted on the collector's word alone.
       const held = message.welcome.lastSeq;
-      if (held > 0 && held <= this.#o.journal.lastSeq) this.#acknowledge(held);
-      this.#cursor = Math.max(held + 1, this.#o.journal.backlog().firstSeq ?? held + 1);
+      const outcome = this.#o.reconcile({ lastSeq: held, lastHash: message.welcome.lastHash });
+      if (outcome.kind === 'reset') {
+        this.#o.log?.(`uplink: journal reset (${outcome.reason}) against the collector's seq ${held}: new segment at seq ${outcome.resetSeq}, ${outcome.renumbered} unsent event(s) renumbered`);
+        this.#cursor = this.#o.journal.backlog().firstSeq ?? this.#o.journal.lastSeq + 1;
+      } else {
+        if (held > 0 && held <= this.#o.journal.lastSeq) this.#acknowledge(held);
+        this.#cursor = Math.max(held + 1, this.#o.journal.backlog().firstSeq ?? held + 1);
+      }
       this.#sendHeartbeat();
       this.#heartbeatTimer = setInterval(() => this.#sendHeartbeat(), this.#o.heartbeatMs);
       this.#heartbeatTimer.unref();
@@ -169,18 +183,38 @@ export class Uplink {
     } else if (message.command) {
       this.#o.onCommand?.(message.command);
     } else if (message.rejected) {
-      this.#o.log?.(`uplink: batch ${message.rejected.firstSeq} rejected: ${message.rejected.code} ${message.rejected.reason}`);
+      this.#onRejected(message.rejected);
     }
   }
 
-  #acknowledge(seq: number): void {
-    this.#o.journal.acknowledge(seq);
-    this.#status.ackedSeq = Math.max(this.#status.ackedSeq, seq);
+  /**
+   * A quarantined batch is held by the collector as evidence and its chain segment closed: drop exactly those
+   * rows and go on (the batches behind it are already on their way). Any other refusal ends the stream and is
+   * retried after a reconnect, as a transient failure would be.
+   */
+  #onRejected(rejected: NonNullable<CollectorMessage__Output['rejected']>): void {
+    this.#o.log?.(`uplink: batch ${rejected.firstSeq} rejected: ${rejected.code} ${rejected.reason}${rejected.quarantined ? ` (quarantined as #${rejected.quarantineId}; going on from seq ${rejected.resumeFromSeq})` : ''}`);
+    if (!rejected.quarantined || rejected.lastSeq < rejected.firstSeq) return;
+    this.#inFlight = this.#inFlight.filter((last) => last !== rejected.lastSeq);
+    this.#o.journal.discard(rejected.firstSeq, rejected.lastSeq);
+    this.#status.quarantined += 1;
+    this.#wakeIfDrained();
+    this.#pump();
+  }
+
+  #wakeIfDrained(): void {
     if (this.#o.journal.backlog().events === 0) {
       const waiters = this.#waiters;
       this.#waiters = [];
       for (const wake of waiters) wake();
     }
+  }
+
+  #acknowledge(seq: number): void {
+    this.#o.journal.acknowledge(seq);
+    this.#o.journal.confirmThrough(seq);
+    this.#status.ackedSeq = Math.max(this.#status.ackedSeq, seq);
+    this.#wakeIfDrained();
   }
 
   #sendHeartbeat(): void {
@@ -210,7 +244,7 @@ export class Uplink {
       const first = rows[0]!;
       const last = rows.at(-1)!;
       const count = last.seq - first.seq + 1;
-      const batchRows = count === rows.length ? rows : rows.filter((row, i) => row.seq === first.seq + i);
+      const batchRows = cutAtAlteredRow(count === rows.length ? rows : rows.filter((row, i) => row.seq === first.seq + i));
       const end = batchRows.at(-1)!;
       const signature = signBatch(this.#o.privateKey, this.#o.agentId, first.seq, batchRows.length, first.prevHash, end.hash);
       this.#tokens -= batchRows.length;

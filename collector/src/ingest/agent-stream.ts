@@ -5,7 +5,7 @@ import { CollectorError } from '../errors.ts';
 import type { CollectorHub } from '../hub.ts';
 import type { PolicyService } from '../policy-service.ts';
 import type { Store } from '../store/store.ts';
-import type { AgentRecord } from '../store/types.ts';
+import type { AgentRecord, IntegrityFinding } from '../store/types.ts';
 import type { SessionRegistry } from './sessions.ts';
 import type { StreamAuthFailures } from './stream-auth-failures.ts';
 import type { BatchCrypto, BatchCryptoPool } from './batch-crypto-pool.ts';
@@ -126,12 +126,8 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
     const verdict = await verifyBatch(current, batch, deps.store, deps.limits, () => early ?? checkCrypto(current, agentKey!, batch));
     const now = deps.now();
     if (verdict.action === 'reject') {
-      if (verdict.finding) {
-        const finding = { ...verdict.finding, agentId: current.id, pc: current.pc, timeMs: now };
-        await deps.store.recordIntegrityFinding(finding);
-        deps.hub.emit('integrity', finding);
-      }
-      return fail(verdict.error);
+      if (!verdict.finding) return fail(verdict.error);
+      return quarantine(current, batch, verdict.error, { ...verdict.finding, agentId: current.id, pc: current.pc, timeMs: now });
     }
     if (verdict.action === 'duplicate') {
       call.write({ ack: { lastSeq: Math.max(verdict.lastSeq, current.lastSeq) } });
@@ -143,6 +139,13 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       await deps.store.recordIntegrityFinding(finding);
       deps.hub.emit('integrity', finding);
     }
+    for (const reset of verdict.resets) {
+      await deps.store.recordChainSegment({
+        agentId: current.id, startSeq: reset.startSeq, anchorHash: reset.anchorHash, reason: 'journal_reset', detail: reset.finding.detail,
+        quarantineId: null, timeMs: now,
+      });
+      await auditSegment(now, { agentId: current.id, reason: 'journal_reset', startSeq: reset.startSeq, anchorHash: reset.anchorHash.toString('hex') });
+    }
     if (verdict.batch.lastSeq > current.lastSeq) {
       current.lastSeq = verdict.batch.lastSeq;
       current.lastHash = verdict.batch.lastHash;
@@ -153,6 +156,45 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
     // promises, so without this a stream's acks all left together after its whole backlog, and an agent with
     // 8 batches in flight then sat idle waiting for them instead of sending more.
     await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  /** Segment boundaries also go into the collector's own hash-chained audit log, so the record of them is tamper-evident. */
+  const auditSegment = (timeMs: number, entry: Record<string, unknown>) =>
+    deps.store.appendAudit({ timeMs, actor: 'collector', action: 'evidence.segment', entry }).then(() => undefined);
+
+  /**
+   * An integrity refusal must not block the PC: the batch's exact bytes are kept as quarantined evidence with one
+   * finding (an identical resend only counts up), the chain head moves past it as a new segment, and the agent
+   * is told to drop those rows and go on. The stream stays open, so batches already in flight behind it follow.
+   */
+  const quarantine = async (current: AgentRecord, batch: Batch, error: CollectorError, finding: IntegrityFinding): Promise<void> => {
+    const outcome = await deps.store.quarantineBatch({
+      agentId: current.id, pc: current.pc, firstSeq: batch.firstSeq, prevHash: batch.prevHash, lastHash: batch.lastHash,
+      signature: batch.signature, events: batch.events, code: error.code, finding, timeMs: finding.timeMs,
+    }).catch((cause: unknown) => {
+      // Not kept, so not answered as quarantined: the stream ends and the agent sends the batch again later.
+      throw new CollectorError('COLLECTOR_QUARANTINE_UNAVAILABLE', (cause as Error).message, { cause });
+    });
+    const lastSeq = batch.firstSeq + batch.events.length - 1;
+    if (outcome.firstTime) {
+      deps.hub.emit('integrity', finding);
+      await auditSegment(finding.timeMs, {
+        agentId: current.id, reason: 'quarantine', quarantineId: outcome.id, firstSeq: batch.firstSeq, lastSeq, code: error.code,
+        startSeq: lastSeq + 1, anchorHash: batch.lastHash.toString('hex'),
+      });
+    }
+    if (outcome.head.seq > current.lastSeq) {
+      current.lastSeq = outcome.head.seq;
+      current.lastHash = outcome.head.hash;
+    }
+    // Behind the head (a rewritten old batch) the chain the agent resumes on is the stored one at lastSeq.
+    const anchorHash = lastSeq >= current.lastSeq ? current.lastHash : (await deps.store.eventHash(current.id, lastSeq)) ?? current.lastHash;
+    call.write({
+      rejected: {
+        firstSeq: batch.firstSeq, code: error.code, reason: error.message, quarantined: true, lastSeq, resumeFromSeq: lastSeq + 1,
+        anchorHash, quarantineId: outcome.id,
+      },
+    });
   };
 
   call.on('data', (message: AgentMessage__Output) => {

@@ -3,6 +3,7 @@ import { CollectorError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AcceptedBatch, AgentRecord, IntegrityFinding } from '../store/types.ts';
 import type { BatchCrypto } from './batch-crypto-pool.ts';
+import { journalResetsIn, type JournalResetNotice } from './journal-reset.ts';
 
 export interface IncomingBatch {
   firstSeq: number;
@@ -19,10 +20,14 @@ export interface BatchLimits {
 
 export type BatchVerdict =
   /** Store these events (some may already be stored: the store skips them); findings are recorded too. */
-  | { action: 'store'; batch: AcceptedBatch; findings: Omit<IntegrityFinding, 'agentId' | 'pc' | 'timeMs'>[] }
+  | { action: 'store'; batch: AcceptedBatch; findings: Omit<IntegrityFinding, 'agentId' | 'pc' | 'timeMs'>[]; resets: JournalResetNotice[] }
   /** Everything in it is already stored with the same hashes: acknowledge, store nothing. */
   | { action: 'duplicate'; lastSeq: number }
-  /** Refuse it; nothing is stored. A finding is recorded when the refusal points at tampering. */
+  /**
+   * Refuse it; nothing is stored as genuine. A refusal that points at tampering carries a finding: the stream
+   * then quarantines the batch's bytes and tells the agent where to go on (see agent-stream.ts); one without a
+   * finding (shape, size) is a protocol error that ends the stream.
+   */
   | { action: 'reject'; error: CollectorError; finding?: Omit<IntegrityFinding, 'agentId' | 'pc' | 'timeMs'> };
 
 /** The checks that need nothing but the batch itself (size, numbering, hash lengths); undefined when it passes. */
@@ -98,7 +103,7 @@ export async function verifyBatch(
       });
     }
     findings.push({ kind: 'out_of_order', detail: `batch ${incoming.firstSeq}..${lastSeq} arrived after later events (fills a gap)` });
-    return { action: 'store', batch, findings };
+    return { action: 'store', batch, findings, resets: [] };
   }
 
   if (incoming.firstSeq <= head) {
@@ -109,7 +114,9 @@ export async function verifyBatch(
         kind: 'fork', detail: `batch ${incoming.firstSeq}..${lastSeq} disagrees with stored event ${head}`,
       });
     }
-    return { action: 'store', batch, findings };
+    const resets = journalResetsIn(batch).filter((reset) => reset.startSeq > head);
+    findings.push(...resets.map((reset) => reset.finding));
+    return { action: 'store', batch, findings, resets };
   }
 
   if (incoming.firstSeq > head + 1) {
@@ -124,7 +131,9 @@ export async function verifyBatch(
   } else if (!incoming.prevHash.equals(agent.lastHash)) {
     findings.push({ kind: 'chain_break', detail: `batch ${incoming.firstSeq}..${lastSeq} does not continue the chain ending at seq ${head}` });
   }
-  return { action: 'store', batch, findings };
+  const resets = journalResetsIn(batch);
+  findings.push(...resets.map((reset) => reset.finding));
+  return { action: 'store', batch, findings, resets };
 }
 
 /** The lifecycle payload of a lifecycle event; undefined when it does not decode (the projector reports that). */

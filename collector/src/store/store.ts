@@ -1,6 +1,7 @@
 import type {
   AcceptedBatch, AgentRecord, AuditEntry, BatchRecord, DeviceExceptionRecord, HeartbeatUpdate, IntegrityFinding,
   NewAgent, PolicyVersionRecord, ProjectionPass, Role, StoredEvent, TokenRecord, TokenUse,
+  ChainSegment, QuarantineInput, QuarantineOutcome, QuarantinedBatch,
 } from './types.ts';
 
 /**
@@ -40,6 +41,19 @@ export interface Store {
   projectPending(limit: number): Promise<ProjectionPass>;
   recordIntegrityFinding(finding: IntegrityFinding): Promise<void>;
   listIntegrityFindings(agentId?: string): Promise<IntegrityFinding[]>;
+
+  /**
+   * Keeps a batch refused for integrity reasons as quarantined evidence, atomically with its one finding and, when
+   * it reached past the chain head, the head moved to its signed last hash plus a segment boundary. An identical
+   * resend only counts up (no second finding).
+   */
+  quarantineBatch(input: QuarantineInput): Promise<QuarantineOutcome>;
+  /** Quarantined batches of an agent with their exact event bytes, in seq order (for export and review). */
+  listQuarantinedBatches(agentId: string): Promise<QuarantinedBatch[]>;
+  /** Records where an agent's chain starts a new segment (e.g. a journal reset the agent declared). */
+  recordChainSegment(segment: ChainSegment): Promise<void>;
+  /** An agent's segment boundaries in seq order. */
+  listChainSegments(agentId: string): Promise<ChainSegment[]>;
 
   countEvents(agentId?: string): Promise<number>;
   /** Events of one agent in seq order, optionally a seq range. */

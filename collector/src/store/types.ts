@@ -74,7 +74,7 @@ export interface IntegrityFinding {
   agentId: string;
   pc: string;
   timeMs: number;
-  /** signature_invalid, chain_mismatch, chain_break, sequence_gap, journal_overflow, fork, out_of_order, re_enrolled … */
+  /** signature_invalid, chain_mismatch, chain_break, sequence_gap, journal_overflow, journal_reset, fork, out_of_order, re_enrolled … */
   kind: string;
   detail: string;
   /** Occurrences this record stands for (rate-limited findings summarise many); 1 when absent. */
@@ -138,4 +138,61 @@ export interface ProjectedEvent {
 export interface ProjectionPass {
   events: ProjectedEvent[];
   findings: IntegrityFinding[];
+}
+
+/** A batch refused for integrity reasons, as the store keeps it (exact bytes; never projected as genuine). */
+export interface QuarantineInput {
+  agentId: string;
+  pc: string;
+  firstSeq: number;
+  prevHash: Buffer;
+  lastHash: Buffer;
+  signature: Buffer;
+  events: Buffer[];
+  /** COLLECTOR_… code of the refusal. */
+  code: string;
+  /** The finding recorded the first time this exact batch is seen (never again for an identical resend). */
+  finding: IntegrityFinding;
+  timeMs: number;
+}
+
+export interface QuarantineOutcome {
+  id: number;
+  /** False when this exact batch was already quarantined: only its count went up, no new finding. */
+  firstTime: boolean;
+  attempts: number;
+  /** The agent's chain head after the quarantine (moved past the batch when it was ahead of the head). */
+  head: { seq: number; hash: Buffer };
+}
+
+export interface QuarantinedBatch {
+  id: number;
+  agentId: string;
+  pc: string;
+  firstSeq: number;
+  lastSeq: number;
+  prevHash: Buffer;
+  lastHash: Buffer;
+  signature: Buffer;
+  code: string;
+  findingKind: string;
+  detail: string;
+  firstMs: number;
+  lastMs: number;
+  attempts: number;
+  events: Buffer[];
+}
+
+/** Where an agent's chain starts a new segment instead of continuing hash by hash, and why. */
+export interface ChainSegment {
+  agentId: string;
+  /** First seq of the new segment. */
+  startSeq: number;
+  /** The hash the segment's first event chains from (the collector's head when the segment opened). */
+  anchorHash: Buffer;
+  /** quarantine | journal_reset */
+  reason: string;
+  detail: string;
+  quarantineId: number | null;
+  timeMs: number;
 }

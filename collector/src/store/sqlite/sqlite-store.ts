@@ -5,7 +5,9 @@ import type { Store } from '../store.ts';
 import type {
   AcceptedBatch, AgentRecord, AuditEntry, BatchRecord, DeviceExceptionRecord, HeartbeatUpdate, IntegrityFinding,
   NewAgent, PolicyVersionRecord, ProjectionPass, Role, StoredEvent, TokenRecord, TokenUse,
+  ChainSegment, QuarantineInput, QuarantineOutcome, QuarantinedBatch,
 } from '../types.ts';
+import { SqliteSegments } from './segments.ts';
 import { eventIndexers } from './indexers/index.ts';
 import type { StoredEventRef } from './indexer.ts';
 import { migrate } from './migrate.ts';
@@ -31,6 +33,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly #s;
   readonly #indexers: Map<string, ((ref: StoredEventRef, event: Event__Output) => void)[]>;
+  readonly #segments: SqliteSegments;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -91,6 +94,7 @@ export class SqliteStore implements Store {
       setProjectedThrough: db.prepare("INSERT INTO meta (key, value) VALUES ('projected_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
       exceptionsAfter: db.prepare('SELECT rowid AS cursor, pc FROM device_exceptions WHERE rowid > ? ORDER BY rowid'),
     };
+    this.#segments = new SqliteSegments(db);
     this.#indexers = new Map();
     for (const indexer of eventIndexers) {
       const list = this.#indexers.get(indexer.kind) ?? [];
@@ -217,6 +221,22 @@ export class SqliteStore implements Store {
 
   async listIntegrityFindings(agentId?: string): Promise<IntegrityFinding[]> {
     return (agentId ? this.#s.findingsFor.all(agentId) : this.#s.findings.all()) as IntegrityFinding[];
+  }
+
+  async quarantineBatch(input: QuarantineInput): Promise<QuarantineOutcome> {
+    return this.#segments.quarantine(input);
+  }
+
+  async listQuarantinedBatches(agentId: string): Promise<QuarantinedBatch[]> {
+    return this.#segments.quarantined(agentId);
+  }
+
+  async recordChainSegment(segment: ChainSegment): Promise<void> {
+    this.#segments.recordSegment(segment);
+  }
+
+  async listChainSegments(agentId: string): Promise<ChainSegment[]> {
+    return this.#segments.segments(agentId);
   }
 
   async countEvents(agentId?: string): Promise<number> {

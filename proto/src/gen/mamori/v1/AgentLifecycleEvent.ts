@@ -37,6 +37,7 @@ export const _mamori_v1_AgentLifecycleEvent_Kind = {
   JOURNAL_FULL: 'JOURNAL_FULL',
   ENROLLED: 'ENROLLED',
   UNINSTALLED: 'UNINSTALLED',
+  JOURNAL_RESET: 'JOURNAL_RESET',
 } as const;
 
 export type _mamori_v1_AgentLifecycleEvent_Kind =
@@ -60,6 +61,8 @@ export type _mamori_v1_AgentLifecycleEvent_Kind =
   | 8
   | 'UNINSTALLED'
   | 9
+  | 'JOURNAL_RESET'
+  | 20
 
 export type _mamori_v1_AgentLifecycleEvent_Kind__Output = typeof _mamori_v1_AgentLifecycleEvent_Kind[keyof typeof _mamori_v1_AgentLifecycleEvent_Kind]
 
@@ -71,6 +74,11 @@ export interface AgentLifecycleEvent {
   'clockJumpMs'?: (number | string | Long);
   'droppedFromSeq'?: (number | string | Long);
   'droppedToSeq'?: (number | string | Long);
+  'resetCollectorSeq'?: (number | string | Long);
+  'resetJournalSeq'?: (number | string | Long);
+  'renumberedFromSeq'?: (number | string | Long);
+  'renumberedToSeq'?: (number | string | Long);
+  'resetJournalHash'?: (Buffer | Uint8Array | string);
   'clockCheck'?: (_mamori_v1_AgentLifecycleEvent_ClockCheck);
   'clockReferenceMs'?: (number | string | Long);
 }
@@ -83,6 +91,11 @@ export interface AgentLifecycleEvent__Output {
   'clockJumpMs': (number);
   'droppedFromSeq': (number);
   'droppedToSeq': (number);
+  'resetCollectorSeq': (number);
+  'resetJournalSeq': (number);
+  'renumberedFromSeq': (number);
+  'renumberedToSeq': (number);
+  'resetJournalHash': (Buffer);
   'clockCheck': (_mamori_v1_AgentLifecycleEvent_ClockCheck__Output);
   'clockReferenceMs': (number);
 }

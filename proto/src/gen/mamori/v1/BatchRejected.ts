@@ -7,10 +7,20 @@ export interface BatchRejected {
   'firstSeq'?: (number | string | Long);
   'code'?: (string);
   'reason'?: (string);
+  'quarantined'?: (boolean);
+  'lastSeq'?: (number | string | Long);
+  'resumeFromSeq'?: (number | string | Long);
+  'anchorHash'?: (Buffer | Uint8Array | string);
+  'quarantineId'?: (number | string | Long);
 }
 
 export interface BatchRejected__Output {
   'firstSeq': (number);
   'code': (string);
   'reason': (string);
+  'quarantined': (boolean);
+  'lastSeq': (number);
+  'resumeFromSeq': (number);
+  'anchorHash': (Buffer);
+  'quarantineId': (number);
 }
