@@ -74,7 +74,7 @@ export interface IntegrityFinding {
   agentId: string;
   pc: string;
   timeMs: number;
-  /** signature_invalid, chain_mismatch, chain_break, sequence_gap, journal_overflow, fork, out_of_order, re_enrolled … */
+  /** signature_invalid, chain_mismatch, chain_break, sequence_gap, journal_overflow, unsent_discarded, fork, out_of_order, re_enrolled … */
   kind: string;
   detail: string;
 }
