@@ -141,14 +141,15 @@ export function buildAgentProgram(io: Output): Command {
     .option('--detail <text>', 'what removed it (installer name, user)', 'package removed')
     .option('--discard-unsent', 'delete what cannot be delivered in time (needs the uninstall code in MAMORI_UNINSTALL_CODE); the discard is itself recorded')
     .option('--uninstall-code-file <file>', 'SHA-256 of the uninstall code (default: <state-dir>/uninstall-code.sha256)')
+    .option('--uninstall-code <code>', 'the code, for installers that cannot set MAMORI_UNINSTALL_CODE (MSI custom actions); process listings show it')
     .option('--json', 'print JSON')
-    .action(async (options: { timeout: string; detail: string; discardUnsent?: boolean; uninstallCodeFile?: string; json?: boolean }) => {
+    .action(async (options: { timeout: string; detail: string; discardUnsent?: boolean; uninstallCodeFile?: string; uninstallCode?: string; json?: boolean }) => {
       const timeoutMs = parseDurationMs(options.timeout, '--timeout');
       const settings = config();
       const result = await recordUninstall(settings, {
         timeoutMs, detail: options.detail, onProgress: progressPrinter(io), progressEveryMs: 2_000,
         ...(options.discardUnsent ? {
-          discardUnsent: { code: uninstallCodeFromEnvironment(), codeHashFile: options.uninstallCodeFile ?? join(settings.stateDir, 'uninstall-code.sha256') },
+          discardUnsent: { code: options.uninstallCode ?? uninstallCodeFromEnvironment(), codeHashFile: options.uninstallCodeFile ?? join(settings.stateDir, 'uninstall-code.sha256') },
         } : {}),
       });
       print(options.json, result, describeUninstall(result));
