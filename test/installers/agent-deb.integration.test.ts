@@ -90,7 +90,7 @@ describe.skipIf(!haveTools)('agent .deb', () => {
     built = await buildDeb('agent', outDir);
     collector = await startTestCollector();
     collectorUp = true;
-  }, 240_000);
+  }, 600_000);
 
   afterAll(async () => {
     if (collectorUp) await collector?.close();
