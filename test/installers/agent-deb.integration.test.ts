@@ -200,6 +200,7 @@ describe.skipIf(!haveTools)('agent .deb', () => {
     expect(existsSync(join(root, 'etc/mamori'))).toBe(false);
   });
   it('removed and purged while the collector is down: the journal is kept (identity and key too) and both steps say so', { timeout: 180_000 }, async () => {
+    mkdirSync(join(root, 'etc/mamori'), { recursive: true });
     writeFileSync(join(root, 'etc/mamori/enroll-token'), `${await collector.token()}\n`, { mode: 0o600 });
     writeFileSync(join(root, 'etc/mamori/uninstall-code.sha256'), `${createHash('sha256').update(code).digest('hex')}  -\n`);
     await dpkg(root, ['-i', built.deb]);
