@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Journal } from '@mamori/agent';
+import Database from 'better-sqlite3';
 import { decodeEvent } from '@mamori/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeb, type DebBuild } from '../../installers/linux/build-deb.ts';
@@ -26,16 +26,16 @@ function dpkg(root: string, args: string[], env: Record<string, string> = {}) {
   return run('dpkg', [`--root=${root}`, '--force-script-chrootless', '--force-depends', ...args], { env: { ...process.env, ...env } });
 }
 
-/** What the journal in a state folder still holds (seq and kind of each unsent event). */
+/** What the journal in a state folder still holds (seq and kind of each unsent event); read-only, the agent may run. */
 function journalRows(state: string): { seq: number; kind: string }[] {
-  const journal = new Journal(join(state, 'journal.db'), { maxBytes: Number.MAX_SAFE_INTEGER });
+  const db = new Database(join(state, 'journal.db'), { readonly: true, fileMustExist: true });
   try {
-    return journal.read(0, 1_000_000).map((row) => {
+    return (db.prepare('SELECT seq, bytes FROM journal ORDER BY seq').all() as { seq: number; bytes: Buffer }[]).map((row) => {
       const event = decodeEvent(row.bytes);
       return { seq: row.seq, kind: event.lifecycle?.kind ?? event.payload ?? '' };
     });
   } finally {
-    journal.close();
+    db.close();
   }
 }
 
