@@ -28,8 +28,12 @@ function pick<T>(items: [T, number][]): T {
 }
 
 /** Runs until `signal` aborts; resolves with how many times each action ran. */
-export async function runChaos(targets: ChaosTargets, signal: AbortSignal, gapMs: [number, number] = [3_000, 12_000]): Promise<Record<ChaosAction, number>> {
+export async function runChaos(
+  targets: ChaosTargets, signal: AbortSignal, options: { gapMs?: [number, number]; only?: ChaosAction[] } = {},
+): Promise<Record<ChaosAction, number>> {
   const counts: Record<ChaosAction, number> = { kill_collector: 0, kill_agent: 0, clock_jump: 0, cut_connections: 0, partition: 0 };
+  const gapMs = options.gapMs ?? [3_000, 12_000];
+  const choices = options.only?.length ? weights.filter(([action]) => options.only!.includes(action)) : weights;
   while (!signal.aborted) {
     const gap = gapMs[0] + Math.random() * (gapMs[1] - gapMs[0]);
     await new Promise<void>((resolve) => {
@@ -37,7 +41,7 @@ export async function runChaos(targets: ChaosTargets, signal: AbortSignal, gapMs
       signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
     });
     if (signal.aborted) break;
-    const action = pick(weights);
+    const action = pick(choices);
     counts[action] += 1;
     if (action === 'kill_collector') {
       targets.log('chaos: SIGKILL collector');

@@ -6,7 +6,8 @@
 // backlog, and the evidence is compared: the agent's journal head (every event it ever journaled) against what the
 // collector stored — no duplicates, no gaps (or only declared ones) — and the collector's export of the whole
 // chain is checked by the standalone verifier. Prints a table and ends with one JSON line; exits 1 if anything
-// failed. SOAK_RATE (events/s, default 200), SOAK_DRAIN_SECONDS (default 300), SOAK_DIR (work folder) tune it.
+// failed. SOAK_RATE (events/s, default 200), SOAK_DRAIN_SECONDS (default 300), SOAK_DIR (work folder), SOAK_ACTIONS
+// (comma-separated chaos actions to limit it to) tune it.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,7 +18,7 @@ import Database from 'better-sqlite3';
 import { readJournalBacklog } from '../../agent/src/core/journal-backlog.ts';
 import { agentBin, collectorBin, killHard, spawnCollector, tempDir } from '../harness/collector.ts';
 import { ensureDebianPackages } from '../harness/system-packages.ts';
-import { runChaos } from './chaos.ts';
+import { runChaos, type ChaosAction } from './chaos.ts';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,6 +26,8 @@ const minutes = Number(process.env.SOAK_MINUTES ?? 30);
 const rate = Number(process.env.SOAK_RATE ?? 200);
 const drainSeconds = Number(process.env.SOAK_DRAIN_SECONDS ?? 300);
 const work = process.env.SOAK_DIR ?? tempDir('soak');
+// SOAK_ACTIONS=clock_jump,cut_connections limits the chaos to those actions (to look at one kind of trouble alone).
+const onlyActions = (process.env.SOAK_ACTIONS ?? '').split(',').filter(Boolean) as ChaosAction[];
 mkdirSync(work, { recursive: true });
 const logFile = createWriteStream(join(work, 'soak.log'));
 const startedAt = performance.now();
@@ -56,8 +59,12 @@ async function spawnTsx(script: string, args: string[], readyWord: string, env: 
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args], {
     cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Each line stamped with the soak's own timeline, so a child's log lines up with the chaos actions.
   const sink = createWriteStream(join(work, `${logName}.log`), { flags: 'a' });
-  child.stderr!.pipe(sink);
+  child.stderr!.on('data', (chunk: Buffer) => {
+    const stamp = `[${((performance.now() - startedAt) / 1000).toFixed(1).padStart(7)} s]`;
+    sink.write(chunk.toString().split('\n').filter(Boolean).map((line) => `${stamp} ${line}\n`).join(''));
+  });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     const onData = (chunk: Buffer) => {
@@ -127,7 +134,7 @@ const chaos = runChaos({
   setClockOffset: (offset) => writeFileSync(clockFile, `${offset}\n`),
   signalProxy: (signal) => proxy.kill(signal),
   log,
-}, chaosStop.signal);
+}, chaosStop.signal, { only: onlyActions });
 
 await sleep(minutes * 60_000);
 chaosStop.abort();
