@@ -73,6 +73,8 @@ describe.skipIf(!haveTools)('agent .deb', () => {
     await collector.close();
     collectorUp = false;
   };
+  /** Integrity findings about an agent's evidence; re_enrolled only says this test root enrolled the same PC before. */
+  const evidenceFindings = async (agentId: string) => (await collector.app.store.listIntegrityFindings(agentId)).map((f) => f.kind).filter((k) => k !== 're_enrolled');
   const storedSeqs = (agentId: string) => (collector.app.store.db.prepare('SELECT seq FROM events WHERE agent_id = ? ORDER BY seq').all(agentId) as { seq: number }[])
     .map((r) => r.seq);
   /** Runs the installed agent (the unit's command) until it journaled its inventory, then stops it (STOPPED). */
@@ -236,7 +238,7 @@ describe.skipIf(!haveTools)('agent .deb', () => {
     expect(decodeEvent(last.bytes).lifecycle?.kind).toBe('UNINSTALLED');
     expect(journalRows(state)).toEqual([]);
     expect(existsSync(join(state, 'uninstall-outcome'))).toBe(false);
-    expect((await collector.app.store.listIntegrityFindings(agentId)).map((f) => f.kind)).toEqual([]);
+    expect(await evidenceFindings(agentId)).toEqual([]);
   });
 
   it('--discard-unsent with the uninstall code deletes what is unsent and records the discard at the collector', { timeout: 180_000 }, async () => {
@@ -264,7 +266,7 @@ describe.skipIf(!haveTools)('agent .deb', () => {
     expect(storedSeqs(agentId)).toEqual([...Array.from({ length: before }, (_, i) => i + 1), uninstalledSeq + 1]);
     const record = collector.app.store.db.prepare('SELECT bytes FROM events WHERE agent_id = ? AND seq = ?').get(agentId, uninstalledSeq + 1) as { bytes: Buffer };
     expect(decodeEvent(record.bytes).lifecycle).toMatchObject({ kind: 'UNSENT_DISCARDED', droppedFromSeq: before + 1, droppedToSeq: uninstalledSeq });
-    expect((await collector.app.store.listIntegrityFindings(agentId)).map((f) => f.kind)).toEqual(['unsent_discarded']);
+    expect(await evidenceFindings(agentId)).toEqual(['unsent_discarded']);
     const login = await collector.app.http.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin', password: collector.adminPassword } });
     const cookie = `mamori_session=${login.cookies.find((c) => c.name === 'mamori_session')!.value}`;
     await waitFor(async () => ((await collector.app.http.inject({ method: 'GET', url: '/api/alerts?limit=100', headers: { cookie } })).json() as { alerts: { ruleId: string }[] })
