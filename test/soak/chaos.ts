@@ -37,8 +37,15 @@ export async function runChaos(
   while (!signal.aborted) {
     const gap = gapMs[0] + Math.random() * (gapMs[1] - gapMs[0]);
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, gap);
-      signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, gap);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
     if (signal.aborted) break;
     const action = pick(choices);

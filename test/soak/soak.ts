@@ -110,11 +110,19 @@ const storedCount = () => (collectorDb.prepare('SELECT COUNT(*) AS n FROM events
 const journalState = () => readJournalBacklog(join(stateDir, 'journal.db')) ?? { events: 0, firstSeq: null, lastSeq: 0 };
 
 // Progress every 10 s: how far the collector is behind the agent, the figure a stall shows up in.
+// A stall: the collector's count stands still while the agent has unsent events (outage, backoff, or a bug).
 let maxBacklog = 0;
+let lastStored = -1;
+let stillSince = performance.now();
+let longestStallS = 0;
 const sampler = setInterval(() => {
   const journal = journalState();
+  const stored = storedCount();
   maxBacklog = Math.max(maxBacklog, journal.events);
-  log(`journaled ${journal.lastSeq}, unsent ${journal.events}, collector stored ${storedCount()}`);
+  if (stored !== lastStored || journal.events === 0) stillSince = performance.now();
+  lastStored = stored;
+  longestStallS = Math.max(longestStallS, (performance.now() - stillSince) / 1000);
+  log(`journaled ${journal.lastSeq}, unsent ${journal.events}, collector stored ${stored}`);
 }, 10_000);
 
 const chaosStop = new AbortController();
@@ -203,6 +211,7 @@ console.log(`declared gaps (findings)       ${String(declaredGaps).padStart(8)}`
 console.log(`left in the journal            ${String(journal.events).padStart(8)}   (drain: ${drain.drained ? 'ok' : `FAILED ${'error' in drain ? drain.error : ''}`})`);
 console.log(`drain after the chaos (s)      ${caughtUpAfterS === null ? '  failed' : caughtUpAfterS.toFixed(1).padStart(8)}`);
 console.log(`largest backlog seen           ${String(maxBacklog).padStart(8)}`);
+console.log(`longest delivery stall (s)     ${longestStallS.toFixed(0).padStart(8)}   (collector count still while events were unsent; sampled every 10 s)`);
 console.log(`chaos                          ${JSON.stringify(chaosCounts)}; proxy ${proxyCounts}`);
 console.log(`integrity findings             ${JSON.stringify(findingKinds)}`);
 for (const f of findings.slice(0, 10)) console.log(`  ${f.kind}: ${f.detail}`);
@@ -211,7 +220,7 @@ console.log(`logs                           ${work}`);
 console.log(JSON.stringify({
   bench: 'soak', minutes, rate_per_s: rate, events_journaled: journal.lastSeq, events_stored: seqs.length, duplicates, missing: missingCount,
   missing_ranges: missing.slice(0, 20), declared_gaps: declaredGaps, unsent_left: journal.events, drained: drain.drained,
-  drain_s: caughtUpAfterS, max_backlog: maxBacklog, chaos: chaosCounts, proxy: JSON.parse(proxyCounts) as unknown,
+  drain_s: caughtUpAfterS, max_backlog: maxBacklog, longest_stall_s: Math.round(longestStallS), chaos: chaosCounts, proxy: JSON.parse(proxyCounts) as unknown,
   findings: findingKinds, chain_verified: verifier.ok, ok,
 }));
 logFile.end();
