@@ -30,6 +30,8 @@ function dpkg(root: string, args: string[], env: Record<string, string> = {}) {
 function journalRows(state: string): { seq: number; kind: string }[] {
   const db = new Database(join(state, 'journal.db'), { readonly: true, fileMustExist: true });
   try {
+    // The agent creates the table just after the file: until then there is nothing journaled.
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'").get()) return [];
     return (db.prepare('SELECT seq, bytes FROM journal ORDER BY seq').all() as { seq: number; bytes: Buffer }[]).map((row) => {
       const event = decodeEvent(row.bytes);
       return { seq: row.seq, kind: event.lifecycle?.kind ?? event.payload ?? '' };
