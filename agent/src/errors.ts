@@ -12,6 +12,10 @@ export const agentErrors = {
   AGENT_UNLOCK_CODE_USED: 'the unlock code was already used',
   AGENT_LOCAL_REQUEST_INVALID: 'a local request (tray or browser extension) was refused',
   AGENT_USAGE: 'wrong command-line usage',
+  // drain and uninstall (the journal is never deleted with unsent events without an explicit, recorded choice)
+  AGENT_DRAIN_INCOMPLETE: 'the journal still holds events the collector has not acknowledged',
+  AGENT_ALREADY_RUNNING: 'the agent is already running on this state folder',
+  AGENT_UNINSTALL_CODE_REQUIRED: "discarding unsent events needs the administrator's uninstall code",
 } as const;
 
 export type AgentErrorCode = keyof typeof agentErrors;

@@ -44,6 +44,11 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Skip the systeminformation-based inventory and user lookup (benchmarks measuring the core). */
   lightweight?: boolean;
+  /**
+   * Journal STARTED and STOPPED (default true). Off for short maintenance sessions (`drain`, `record-uninstall`)
+   * that only deliver the journal: they are not the agent running, and a STOPPED they add would be left unsent.
+   */
+  recordLifecycle?: boolean;
 }
 
 /** The composition root: reads identity and config, opens the journal, picks adapters, starts everything. */
@@ -63,7 +68,8 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   const recorder = new Recorder(journal, { agentId: identity.agentId, pc: () => identity.pc || hostname(), user: user.get });
   const policy = new PolicyHolder(readSavedPolicy(config.stateDir));
 
-  recorder.record({ lifecycle: { kind: 'STARTED', agentVersion, policyVersion: policy.current()?.version ?? 0, detail: `pid ${process.pid}` } });
+  const recordLifecycle = options.recordLifecycle ?? true;
+  if (recordLifecycle) recorder.record({ lifecycle: { kind: 'STARTED', agentVersion, policyVersion: policy.current()?.version ?? 0, detail: `pid ${process.pid}` } });
 
   const applyPolicy = (next: EffectivePolicy) => {
     const previous = policy.current();
@@ -119,8 +125,10 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   return {
     identity, journal, recorder, policy, uplink, sensors, tray, localPort, started,
     async stop() {
-      recorder.record({ lifecycle: { kind: 'STOPPED', agentVersion, detail: 'graceful stop' } });
-      await uplink.drained(2_000);
+      if (recordLifecycle) {
+        recorder.record({ lifecycle: { kind: 'STOPPED', agentVersion, detail: 'graceful stop' } });
+        await uplink.drained(2_000);
+      }
       journal.confirmOnStop();
       clock.stop();
       controller.abort();

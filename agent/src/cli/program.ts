@@ -1,13 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { loadAgentConfig } from '../config/load.ts';
-import { Journal } from '../core/journal.ts';
+import { loadAgentConfig, uninstallCodeFromEnvironment } from '../config/load.ts';
+import { drainJournal } from '../drain/drain-journal.ts';
+import type { DeliveryProgress } from '../drain/wait-for-delivery.ts';
+import { readJournalBacklog } from '../core/journal-backlog.ts';
 import { AgentError } from '../errors.ts';
 import { runAgent } from '../main.ts';
+import { runningAgentPid } from '../state/agent-process.ts';
 import { readIdentity, readSavedPolicy, stateFiles } from '../state/identity.ts';
 import { enroll } from '../uplink/enroll.ts';
-import { recordUninstall } from './record-uninstall.ts';
+import { parseDurationMs } from './duration.ts';
+import { recordUninstall, type UninstallResult } from './record-uninstall.ts';
 
 /** POSTs JSON to the running agent's loopback endpoint (the same route the tray page uses). */
 async function postLocal(port: number, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
@@ -22,15 +25,25 @@ async function postLocal(port: number, path: string, body: unknown): Promise<{ s
 
 type Output = { out: (text: string) => void; err: (text: string) => void };
 
-function processAlive(pidFile: string): number | undefined {
-  if (!existsSync(pidFile)) return undefined;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
+/** Progress for a person watching an uninstall or a drain: one line per report, on stderr (stdout may be JSON). */
+function progressPrinter(io: Output): (progress: DeliveryProgress) => void {
+  return ({ eventsLeft, connected }) => {
+    const link = connected === undefined ? 'the running agent is sending' : connected ? 'connected' : 'collector not reachable yet';
+    io.err(`mamori-agent: delivering the journal: ${eventsLeft} events left (${link})\n`);
+  };
+}
+
+/** What an uninstall did with the evidence, said plainly: the admin must know whether anything stayed behind. */
+function describeUninstall(result: UninstallResult): string {
+  const head = `recorded UNINSTALLED as event ${result.seq}`;
+  if (result.outcome === 'drained') return `${head}; delivered: the collector has every event of this PC`;
+  const range = `${result.eventsLeft} events (seq ${result.unsentFromSeq}..${result.unsentToSeq})`;
+  if (result.outcome === 'discarded') {
+    return `${head}; DISCARDED ${range} that were not delivered (${result.reason}), by the admin's choice (--discard-unsent with the uninstall code); `
+      + `the discard is recorded as event ${result.discard!.seq}, ${result.discard!.delivered ? 'delivered to the collector' : 'not delivered (the collector was not reachable)'}`;
   }
+  return `${head}; NOT DELIVERED: ${range}: ${result.reason}. They are KEPT in ${result.journal} with this agent's identity and key: `
+    + 'reinstalling the agent, or running `mamori-agent drain`, delivers them. Deleting them needs --discard-unsent with the uninstall code';
 }
 
 /** `mamori-agent`: every command has --help, exits non-zero with a one-line reason, --json where it prints data. */
@@ -92,11 +105,10 @@ export function buildAgentProgram(io: Output): Command {
       const { stateDir } = config();
       const { identity } = readIdentity(stateDir);
       const policy = readSavedPolicy(stateDir);
-      const journal = new Journal(join(stateDir, stateFiles.journal), { maxBytes: Number.MAX_SAFE_INTEGER });
-      const backlog = journal.backlog();
-      const lastSeq = journal.lastSeq;
-      journal.close();
-      const pid = processAlive(join(stateDir, stateFiles.pid));
+      // Read-only: the running agent is the journal's one writer.
+      const backlog = readJournalBacklog(join(stateDir, stateFiles.journal)) ?? { events: 0, lastSeq: 0 };
+      const lastSeq = backlog.lastSeq;
+      const pid = runningAgentPid(stateDir);
       const status = {
         agentId: identity.agentId, pc: identity.pc, collector: identity.collectorAddress, running: pid !== undefined, pid: pid ?? null,
         lastSeq, unsentEvents: backlog.events, policyVersion: policy?.version ?? 0, deviceMode: policy?.device.mode ?? 'unknown',
@@ -109,16 +121,38 @@ export function buildAgentProgram(io: Output): Command {
       ].join('\n'));
     });
 
-  program.command('record-uninstall')
-    .description('record that the agent is being uninstalled and send it to the collector (run by uninstallers)')
-    .option('--timeout <seconds>', 'how long to try to deliver it', '15')
-    .option('--detail <text>', 'what removed it (installer name, user)', 'package removed')
+  program.command('drain')
+    .description('send everything in the journal to the collector and wait for its acknowledgement (works with or without the service running)')
+    .option('--timeout <duration>', 'how long to wait (60s, 2m, 500ms)', '60s')
     .option('--json', 'print JSON')
-    .action(async (options: { timeout: string; detail: string; json?: boolean }) => {
-      const seconds = Number(options.timeout);
-      if (!Number.isFinite(seconds) || seconds < 0) throw new AgentError('AGENT_USAGE', '--timeout must be a number of seconds');
-      const result = await recordUninstall(config(), { timeoutMs: seconds * 1000, detail: options.detail });
-      print(options.json, result, `recorded UNINSTALLED as event ${result.seq}; ${result.delivered ? 'delivered to the collector' : 'not delivered yet (the collector was not reachable)'}`);
+    .action(async (options: { timeout: string; json?: boolean }) => {
+      const timeoutMs = parseDurationMs(options.timeout, '--timeout');
+      const result = await drainJournal(config(), { timeoutMs, onProgress: progressPrinter(io), progressEveryMs: 2_000 });
+      if (options.json) io.out(`${JSON.stringify(result)}\n`);
+      if (!result.drained) {
+        throw new AgentError('AGENT_DRAIN_INCOMPLETE', `${result.eventsLeft} events (seq ${result.firstUnsentSeq}..${result.lastSeq}) left in ${result.journal}: ${result.reason}`);
+      }
+      if (!options.json) io.out(`drained: the collector has every event up to seq ${result.lastSeq}\n`);
+    });
+
+  program.command('record-uninstall')
+    .description('record that the agent is being uninstalled and drain the journal to the collector (run by uninstallers, after stopping the service)')
+    .option('--timeout <duration>', 'how long to try to deliver the journal (60s, 2m; a bare number is seconds)', '60s')
+    .option('--detail <text>', 'what removed it (installer name, user)', 'package removed')
+    .option('--discard-unsent', 'delete what cannot be delivered in time (needs the uninstall code in MAMORI_UNINSTALL_CODE); the discard is itself recorded')
+    .option('--uninstall-code-file <file>', 'SHA-256 of the uninstall code (default: <state-dir>/uninstall-code.sha256)')
+    .option('--uninstall-code <code>', 'the code, for installers that cannot set MAMORI_UNINSTALL_CODE (MSI custom actions); process listings show it')
+    .option('--json', 'print JSON')
+    .action(async (options: { timeout: string; detail: string; discardUnsent?: boolean; uninstallCodeFile?: string; uninstallCode?: string; json?: boolean }) => {
+      const timeoutMs = parseDurationMs(options.timeout, '--timeout');
+      const settings = config();
+      const result = await recordUninstall(settings, {
+        timeoutMs, detail: options.detail, onProgress: progressPrinter(io), progressEveryMs: 2_000,
+        ...(options.discardUnsent ? {
+          discardUnsent: { code: options.uninstallCode ?? uninstallCodeFromEnvironment(), codeHashFile: options.uninstallCodeFile ?? join(settings.stateDir, 'uninstall-code.sha256') },
+        } : {}),
+      });
+      print(options.json, result, describeUninstall(result));
     });
 
   return program;

@@ -42,3 +42,11 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * The administrator's uninstall code as an uninstaller passes it: in the environment, never on a command line (where
+ * any local user's `ps` would show it).
+ */
+export function uninstallCodeFromEnvironment(): string | undefined {
+  return process.env.MAMORI_UNINSTALL_CODE || undefined;
+}

@@ -120,14 +120,16 @@ export async function verifyBatch(
   }
 
   if (incoming.firstSeq > head + 1) {
-    const declared = events.some((e) => {
-      if (e.envelope.kind !== 'lifecycle') return false;
-      const lifecycle = decodeLifecycle(e.bytes);
-      return lifecycle?.kind === 'JOURNAL_FULL' && lifecycle.droppedFromSeq <= head + 1 && lifecycle.droppedToSeq >= incoming.firstSeq - 1;
-    });
-    findings.push(declared
-      ? { kind: 'journal_overflow', detail: `agent dropped events ${head + 1}..${incoming.firstSeq - 1} at its journal size cap (declared)` }
-      : { kind: 'sequence_gap', detail: `events ${head + 1}..${incoming.firstSeq - 1} never arrived` });
+    const declaration = events.map((e) => (e.envelope.kind === 'lifecycle' ? decodeLifecycle(e.bytes) : undefined)).find((lifecycle) =>
+      (lifecycle?.kind === 'JOURNAL_FULL' || lifecycle?.kind === 'UNSENT_DISCARDED')
+      && lifecycle.droppedFromSeq <= head + 1 && lifecycle.droppedToSeq >= incoming.firstSeq - 1);
+    const range = `${head + 1}..${incoming.firstSeq - 1}`;
+    findings.push(declaration?.kind === 'JOURNAL_FULL'
+      ? { kind: 'journal_overflow', detail: `agent dropped events ${range} at its journal size cap (declared)` }
+      // The admin's explicit choice at uninstall (--discard-unsent with the uninstall code): declared, still a finding.
+      : declaration?.kind === 'UNSENT_DISCARDED'
+        ? { kind: 'unsent_discarded', detail: `agent's unsent events ${range} were discarded at uninstall (declared: ${declaration.detail})` }
+        : { kind: 'sequence_gap', detail: `events ${range} never arrived` });
   } else if (!incoming.prevHash.equals(agent.lastHash)) {
     findings.push({ kind: 'chain_break', detail: `batch ${incoming.firstSeq}..${lastSeq} does not continue the chain ending at seq ${head}` });
   }

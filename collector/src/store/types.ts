@@ -74,7 +74,7 @@ export interface IntegrityFinding {
   agentId: string;
   pc: string;
   timeMs: number;
-  /** signature_invalid, chain_mismatch, chain_break, sequence_gap, journal_overflow, journal_reset, fork, out_of_order, re_enrolled … */
+  /** signature_invalid, chain_mismatch, chain_break, sequence_gap, journal_overflow, journal_reset, unsent_discarded, fork, out_of_order, re_enrolled … */
   kind: string;
   detail: string;
   /** Occurrences this record stands for (rate-limited findings summarise many); 1 when absent. */

@@ -38,6 +38,7 @@ export const _mamori_v1_AgentLifecycleEvent_Kind = {
   ENROLLED: 'ENROLLED',
   UNINSTALLED: 'UNINSTALLED',
   JOURNAL_RESET: 'JOURNAL_RESET',
+  UNSENT_DISCARDED: 'UNSENT_DISCARDED',
 } as const;
 
 export type _mamori_v1_AgentLifecycleEvent_Kind =
@@ -63,6 +64,8 @@ export type _mamori_v1_AgentLifecycleEvent_Kind =
   | 9
   | 'JOURNAL_RESET'
   | 20
+  | 'UNSENT_DISCARDED'
+  | 30
 
 export type _mamori_v1_AgentLifecycleEvent_Kind__Output = typeof _mamori_v1_AgentLifecycleEvent_Kind[keyof typeof _mamori_v1_AgentLifecycleEvent_Kind]
 
