@@ -72,6 +72,10 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     }).catch(() => undefined);
   }, 200);
   exceptionWatcher.unref();
+  // Events stored by another process (`import-log` from the CLI) or by an API import reach the query tables and
+  // the SIEM sinks without waiting for the next agent batch.
+  const projectionPoll = setInterval(() => projector.notify(), 500);
+  projectionPoll.unref();
   const stopAccessOutcomes = startAccessOutcomePusher({ db: store.db, sessions, hub, now });
   const useHttps = !isLoopback(config.http.host);
   const { app: http } = await buildHttpServer({
@@ -106,6 +110,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     },
     async close() {
       clearInterval(exceptionWatcher);
+      clearInterval(projectionPoll);
       stopAccessOutcomes();
       for (const session of sessions.all()) session.close();
       await new Promise<void>((resolve) => {

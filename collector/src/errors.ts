@@ -34,6 +34,8 @@ export const collectorErrors = {
   COLLECTOR_QUERY_INVALID: { message: 'the request parameters are invalid', http: 400, grpc: status.INVALID_ARGUMENT },
   COLLECTOR_ALERT_STATE: { message: 'the alert is not in a state that allows this', http: 409, grpc: status.FAILED_PRECONDITION },
   COLLECTOR_CONFLICT: { message: 'the request conflicts with the current state', http: 409, grpc: status.FAILED_PRECONDITION },
+  COLLECTOR_IMPORT_MAPPING_UNKNOWN: { message: 'no log import mapping of that name in the current policy (log_imports.mappings)', http: 404, grpc: status.NOT_FOUND },
+  COLLECTOR_IMPORT_INVALID: { message: 'the CSV log does not fit its mapping; nothing was imported', http: 400, grpc: status.INVALID_ARGUMENT },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;
