@@ -39,6 +39,7 @@ export const ecsFieldsUsed: Readonly<Record<string, EcsFieldType>> = {
   'file.hash.sha256': 'keyword',
   'device.id': 'keyword',
   'device.serial_number': 'keyword',
+  'device.type': 'keyword',
   'device.vendor.id': 'keyword',
   'device.vendor.name': 'keyword',
   'device.product.id': 'keyword',
