@@ -19,6 +19,8 @@ export interface MetricsSources {
 export function createOperationsRegistry(sources: MetricsSources): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mamori_collector_' });
+  // prom-client names these gauges *_total, which Prometheus' naming rules (promtool check metrics) reserve for counters.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(`mamori_collector_${name}`);
   let snapshot = sources.operations.snapshot(sources.now());
   let siem = sources.siem();
   // Every collect() below reads the snapshot taken by the first metric collected in this scrape.
