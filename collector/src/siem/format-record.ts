@@ -1,27 +1,41 @@
 import type { Event__Output } from '@mamori/proto';
+import { summariseEvent } from '../store/sqlite/indexers/log-entry.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { syslogFacilities, type SiemConfig, type SiemSinkConfig, type Severity } from './config.ts';
 import { toEcsDocument } from './ecs-document.ts';
-import { formatSyslog5424, octetCountedFrame, sdName } from './syslog-5424.ts';
-import { syslogSeverityCode } from './severity.ts';
+import { formatSyslog5424, octetCountedFrame } from './syslog-5424.ts';
+import { recordsABlock, syslogSeverityCode } from './severity.ts';
+
+/** The line a person reads: what happened, to what, where (the console's log line). */
+function summaryOf(stored: StoredEvent, event: Event__Output | undefined): { action: string; text: string } {
+  const line = event ? summariseEvent(event) : undefined;
+  if (line) return { action: line.action, text: [line.action, line.summary, line.detail].filter(Boolean).join(' · ') };
+  const record = event?.importedRecord;
+  if (record) return { action: record.action, text: [record.action, record.target, record.source].filter(Boolean).join(' · ') };
+  return { action: '', text: `${stored.kind || 'unknown'} event` };
+}
 
 /**
- * One stored event in a sink's wire format. Syslog: RFC 5424 with the ECS document as MSG and the evidence
- * coordinates (agent, seq, chain hash, PC, user) as structured data, octet-counted. ECS JSON: one line.
+ * One stored event in a sink's wire format.
+ * - syslog: RFC 5424, octet-counted (RFC 6587). MSGID is the event kind, MSG the log line a person reads, and the
+ *   structured data element `mamori@<enterprise number>` carries the evidence coordinates and the fields a SIEM
+ *   filters on: event_id ("agent:seq", stable across re-sends), agent, seq, pc, user, action, outcome, severity,
+ *   hash (the event's chain hash). Syslog keeps to key=value pairs: the full document is what ecs_json is for.
+ * - ecs_json: the Elastic Common Schema document, one per line.
  */
 export function formatRecord(
   sink: Pick<SiemSinkConfig, 'format' | 'facility'>, siem: Pick<SiemConfig, 'enterprise_number'>,
   stored: StoredEvent, event: Event__Output | undefined, severity: Severity,
 ): Buffer {
-  const document = JSON.stringify(toEcsDocument(stored, event, severity));
-  if (sink.format === 'ecs_json') return Buffer.from(`${document}\n`, 'utf8');
+  if (sink.format === 'ecs_json') return Buffer.from(`${JSON.stringify(toEcsDocument(stored, event, severity))}\n`, 'utf8');
+  const summary = summaryOf(stored, event);
   return octetCountedFrame(formatSyslog5424({
     facility: syslogFacilities[sink.facility], severity: syslogSeverityCode[severity], timeMs: stored.timeMs,
     hostname: stored.pc, appName: 'mamori', msgId: stored.kind || 'unknown',
-    structuredData: [[`${sdName('mamori')}@${siem.enterprise_number}`, {
+    structuredData: [[`mamori@${siem.enterprise_number}`, {
       event_id: `${stored.agentId}:${stored.seq}`, agent: stored.agentId, seq: String(stored.seq), pc: stored.pc, user: stored.user,
-      hash: stored.hash.toString('hex'), severity,
+      action: summary.action, outcome: recordsABlock(event) ? 'blocked' : 'done', severity, hash: stored.hash.toString('hex'),
     }]],
-    message: document,
+    message: summary.text,
   }));
 }

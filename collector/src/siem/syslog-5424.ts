@@ -34,8 +34,9 @@ export function sdName(name: string): string {
 }
 
 /** PARAM-VALUE escaping (RFC 5424 §6.3.3): '"', '\' and ']' are escaped with a backslash. */
+const NEEDS_ESCAPE = /["\\\]]/;
 export function escapeParamValue(value: string): string {
-  return value.replace(/["\\\]]/g, (c) => `\\${c}`);
+  return NEEDS_ESCAPE.test(value) ? value.replace(/["\\\]]/g, (c) => `\\${c}`) : value;
 }
 
 /** RFC 5424 TIMESTAMP: RFC 3339 in UTC with milliseconds (TIME-SECFRAC at most 6 digits). */
