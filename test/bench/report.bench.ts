@@ -115,7 +115,7 @@ try {
   const exportRate = EVENTS / syslog.seconds;
   const rows: [string, string, string][] = [
     ['ceiling: stored bytes → socket, no formatting', `${Math.round(ceilingRate).toLocaleString()} events/s`, `${(raw.bytes / 1e6).toFixed(1)} MB`],
-    ['export: syslog RFC 5424 + ECS MSG, octet-counted', `${Math.round(exportRate).toLocaleString()} events/s`, `${(syslogBytes / 1e6).toFixed(1)} MB`],
+    ['export: syslog RFC 5424 + structured data, octet-counted', `${Math.round(exportRate).toLocaleString()} events/s`, `${(syslogBytes / 1e6).toFixed(1)} MB`],
     ['export: ECS JSON lines (same socket)', `${Math.round(EVENTS / ecs.seconds).toLocaleString()} events/s`, ''],
   ];
   for (const [what, rate, size] of rows) process.stdout.write(`${what.padEnd(52)} ${rate.padStart(20)} ${size.padStart(10)}\n`);
