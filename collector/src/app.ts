@@ -72,10 +72,6 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     }).catch(() => undefined);
   }, 200);
   exceptionWatcher.unref();
-  // Events stored by another process (`import-log` from the CLI) or by an API import reach the query tables and
-  // the SIEM sinks without waiting for the next agent batch.
-  const projectionPoll = setInterval(() => projector.notify(), 500);
-  projectionPoll.unref();
   const stopAccessOutcomes = startAccessOutcomePusher({ db: store.db, sessions, hub, now });
   const useHttps = !isLoopback(config.http.host);
   const { app: http } = await buildHttpServer({
@@ -85,6 +81,16 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().
   let siem: SiemExport | undefined;
   const operations = new OperationsQueries(store.db);
+  // Events stored by another process (`import-log` from the CLI) or by an API import reach the query tables and
+  // the SIEM sinks without waiting for the next agent batch. Only a pending event wakes the projector.
+  const projectionPoll = setInterval(() => {
+    try {
+      if (operations.hasUnprojected()) projector.notify();
+    } catch {
+      // the database is closing; close() stops this timer
+    }
+  }, 500);
+  projectionPoll.unref();
   const registry = createOperationsRegistry({
     operations, now, connectedHere: () => sessions.all().length,
     siem: () => ({ statuses: siem?.statuses() ?? [], lastEventId: siem?.lastEventId() ?? 0 }),

@@ -78,8 +78,13 @@ export class SinkExporter {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.notify();
-    await this.#running;
+    // A receiver that stopped reading leaves a write pending for ever: give the loop a moment, then close the
+    // sink under it (the pending write fails, its events stay after the cursor for the next start).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#running, new Promise((resolve) => { timer = setTimeout(resolve, 2_000); })]);
+    clearTimeout(timer);
     await this.#sink.close();
+    await this.#running;
   }
 
   async #run(): Promise<void> {

@@ -54,6 +54,7 @@ export class SocketSink implements SiemSink {
     raw.setKeepAlive(true, 30_000);
     // A receiver that closes or resets the connection: the next write fails and the exporter reconnects.
     socket.on('error', (error) => { this.#broken = error; });
+    if (socket !== raw) raw.on('error', (error) => { this.#broken ??= error; });
     socket.on('close', () => { this.#broken ??= new Error('connection closed by the receiver'); });
     // Syslog receivers send nothing back; reading keeps a half-closed connection from going unnoticed.
     socket.on('data', () => undefined);
@@ -92,11 +93,12 @@ export class SocketSink implements SiemSink {
 
   async close(): Promise<void> {
     const socket = this.#socket;
+    const raw = this.#raw;
     this.#socket = undefined;
     this.#raw = undefined;
     if (!socket || socket.destroyed) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { socket.destroy(); resolve(); }, 2_000);
+      const timer = setTimeout(() => { socket.destroy(); raw?.destroy(); resolve(); }, 2_000);
       socket.end(() => { clearTimeout(timer); resolve(); });
     });
   }

@@ -33,6 +33,8 @@ export class OperationsQueries {
       outbox: db.prepare('SELECT COUNT(*) AS n FROM notify_outbox WHERE sent_ms IS NULL AND failed_ms IS NULL'),
       findings: db.prepare('SELECT kind, COUNT(*) AS count FROM integrity_findings GROUP BY kind ORDER BY kind'),
       ping: db.prepare('SELECT 1 AS ok'),
+      unprojected: db.prepare(`SELECT EXISTS (SELECT 1 FROM events WHERE id > COALESCE((SELECT CAST(value AS INTEGER) FROM meta
+        WHERE key = 'projected_through'), 0)) AS pending`),
     };
   }
 
@@ -54,6 +56,11 @@ export class OperationsQueries {
       outboxPending: (s.outbox.get() as { n: number }).n,
       integrityFindings: s.findings.all() as { kind: string; count: number }[],
     };
+  }
+
+  /** True when some stored event is not yet projected (e.g. stored by another process). One index probe. */
+  hasUnprojected(): boolean {
+    return (this.#statements.unprojected.get() as { pending: number }).pending === 1;
   }
 
   /** Throws when the database cannot answer (health checks). */
