@@ -7,7 +7,7 @@ import type { SiemSink } from './sink.ts';
 
 /** Events read per pass, and the most bytes handed to a sink at once. */
 const READ_LIMIT = 1_000;
-const CHUNK_BYTES = 512 * 1024;
+const CHUNK_CHARS = 256 * 1024;
 /** How often a quiet exporter looks for events another process stored (CLI imports) without a notify. */
 const POLL_MS = 500;
 const BACKOFF_MS = [250, 1_000, 5_000, 15_000, 30_000];
@@ -126,8 +126,8 @@ export class SinkExporter {
         await this.#sleep(POLL_MS);
         continue;
       }
-      let parts: Buffer[] = [];
-      let bytes = 0;
+      let parts: string[] = [];
+      let length = 0;
       let included = 0;
       for (const [index, stored] of rows.entries()) {
         if (!this.#kinds || this.#kinds.has(stored.kind)) {
@@ -141,15 +141,16 @@ export class SinkExporter {
           if (severityRank(severity) >= severityRank(this.#config.min_severity)) {
             const frame = formatRecord(this.#config, this.#siem, stored, event, severity);
             parts.push(frame);
-            bytes += frame.length;
+            length += frame.length;
             included += 1;
           }
         }
         const last = index === rows.length - 1;
-        if (bytes >= CHUNK_BYTES || last) {
-          await this.#deliver(Buffer.concat(parts, bytes), stored.id, included);
+        // Characters, not bytes: a bound on memory is all this needs; the bytes are made once per chunk.
+        if (length >= CHUNK_CHARS || last) {
+          await this.#deliver(Buffer.from(parts.join(''), 'utf8'), stored.id, included);
           parts = [];
-          bytes = 0;
+          length = 0;
           included = 0;
           if (this.#stopped) return;
         }

@@ -3,7 +3,7 @@ import { summariseEvent } from '../store/sqlite/indexers/log-entry.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { syslogFacilities, type SiemConfig, type SiemSinkConfig, type Severity } from './config.ts';
 import { toEcsDocument } from './ecs-document.ts';
-import { formatSyslog5424, octetCountedFrame } from './syslog-5424.ts';
+import { formatSyslog5424, octetCountedText } from './syslog-5424.ts';
 import { recordsABlock, syslogSeverityCode } from './severity.ts';
 
 /** The line a person reads: what happened, to what, where (the console's log line). */
@@ -22,14 +22,15 @@ function summaryOf(stored: StoredEvent, event: Event__Output | undefined): { act
  *   filters on: event_id ("agent:seq", stable across re-sends), agent, seq, pc, user, action, outcome, severity,
  *   hash (the event's chain hash). Syslog keeps to key=value pairs: the full document is what ecs_json is for.
  * - ecs_json: the Elastic Common Schema document, one per line.
+ * Returned as text: the exporter turns a whole chunk into bytes at once.
  */
 export function formatRecord(
   sink: Pick<SiemSinkConfig, 'format' | 'facility'>, siem: Pick<SiemConfig, 'enterprise_number'>,
   stored: StoredEvent, event: Event__Output | undefined, severity: Severity,
-): Buffer {
-  if (sink.format === 'ecs_json') return Buffer.from(`${JSON.stringify(toEcsDocument(stored, event, severity))}\n`, 'utf8');
+): string {
+  if (sink.format === 'ecs_json') return `${JSON.stringify(toEcsDocument(stored, event, severity))}\n`;
   const summary = summaryOf(stored, event);
-  return octetCountedFrame(formatSyslog5424({
+  return octetCountedText(formatSyslog5424({
     facility: syslogFacilities[sink.facility], severity: syslogSeverityCode[severity], timeMs: stored.timeMs,
     hostname: stored.pc, appName: 'mamori', msgId: stored.kind || 'unknown',
     structuredData: [[`mamori@${siem.enterprise_number}`, {

@@ -28,7 +28,9 @@ export function headerField(value: string | undefined, maxLength: number): strin
 }
 
 /** SD-NAME: printable ASCII except '=', ' ', ']', '"', at most 32 characters. */
+const PLAIN_SD_NAME = /^[a-z_]{1,32}$/;
 export function sdName(name: string): string {
+  if (PLAIN_SD_NAME.test(name)) return name;
   const cleaned = name.replace(/[^\x21-\x7e]|[= \]"]/g, '_').slice(0, 32);
   return cleaned || '_';
 }
@@ -55,8 +57,12 @@ export function formatSyslog5424(message: SyslogMessage): string {
   return `<${pri}>1 ${syslogTimestamp(message.timeMs)} ${headerField(message.hostname, 255)} ${headerField(message.appName, 48)} ${headerField(message.procId, 128)} ${headerField(message.msgId, 32)} ${sd} ${BOM}${message.message}`;
 }
 
-/** RFC 6587 §3.4.1 octet counting: MSG-LEN (in octets, not characters) SP SYSLOG-MSG. */
+/** RFC 6587 §3.4.1 octet counting: MSG-LEN (in octets, not characters) SP SYSLOG-MSG, as text to send as UTF-8. */
+export function octetCountedText(message: string): string {
+  return `${Buffer.byteLength(message, 'utf8')} ${message}`;
+}
+
+/** The same frame as bytes. */
 export function octetCountedFrame(message: string): Buffer {
-  const body = Buffer.from(message, 'utf8');
-  return Buffer.concat([Buffer.from(`${body.length} `, 'ascii'), body]);
+  return Buffer.from(octetCountedText(message), 'utf8');
 }
