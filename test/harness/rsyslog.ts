@@ -4,8 +4,8 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { ensureDebianPackages } from './system-packages.ts';
 
-/** rsyslog's GnuTLS network stream driver, from Debian's rsyslog-gnutls. */
-const gtlsDriver = '/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so';
+/** rsyslog's GnuTLS network stream driver, from Debian's rsyslog-gnutls (multiarch path). */
+const gtlsDriver = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/rsyslog/lmnsd_gtls.so`;
 
 /** Installs rsyslog + rsyslog-gnutls + openssl when missing (see system-packages.ts). */
 export function ensureRsyslog(): boolean {
