@@ -15,6 +15,10 @@ import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence-key.ts';
+import { startSiemExport, type SiemExport } from './siem/index.ts';
+import { createOperationsRegistry } from './metrics/operations-metrics.ts';
+import { operationsRoutes } from './metrics/operations-routes.ts';
+import { OperationsQueries } from './store/sqlite/queries/operations.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -29,6 +33,8 @@ export interface CollectorApp {
   projector: Projector;
   http: FastifyInstance;
   grpc: grpc.Server;
+  /** SIEM export (started by listen(); undefined before). */
+  siem(): SiemExport | undefined;
   /** Binds both servers; returns the actual ports (0 in config = any free port). */
   listen(): Promise<{ grpcPort: number; httpUrl: string }>;
   close(): Promise<void>;
@@ -74,9 +80,28 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     store, db: store.db, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
+  // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().
+  let siem: SiemExport | undefined;
+  const operations = new OperationsQueries(store.db);
+  // Events stored by another process (`import-log` from the CLI) or by an API import reach the query tables and
+  // the SIEM sinks without waiting for the next agent batch. Only a pending event wakes the projector.
+  const projectionPoll = setInterval(() => {
+    try {
+      if (operations.hasUnprojected()) projector.notify();
+    } catch {
+      // the database is closing; close() stops this timer
+    }
+  }, 500);
+  projectionPoll.unref();
+  const registry = createOperationsRegistry({
+    operations, now, connectedHere: () => sessions.all().length,
+    siem: () => ({ statuses: siem?.statuses() ?? [], lastEventId: siem?.lastEventId() ?? 0 }),
+  });
+  operationsRoutes(http, { registry, operations, startedMs: now(), now });
 
   return {
     config, tls, evidenceKey, store, hub, sessions, policy, projector, http, grpc: grpcServer,
+    siem: () => siem,
     async listen() {
       const grpcPort = await new Promise<number>((resolve, reject) => {
         grpcServer.bindAsync(`${config.grpc.host}:${config.grpc.port}`, credentials, (error, port) => (error ? reject(error) : resolve(port)));
@@ -88,10 +113,12 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
       await alerts.start(config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`);
       projector.notify(); // catch up on anything stored but not yet projected before a crash or restart
+      siem = startSiemExport({ siem: config.siem, db: store.db, hub, now });
       return { grpcPort, httpUrl: `${useHttps ? 'https' : 'http'}://${host}:${port}/` };
     },
     async close() {
       clearInterval(exceptionWatcher);
+      clearInterval(projectionPoll);
       stopAccessOutcomes();
       for (const session of sessions.all()) session.close();
       await new Promise<void>((resolve) => {
@@ -100,6 +127,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       });
       await projector.stop();
       authFailures.close(); // pending counts of failed stream authentications become findings before the store closes
+      await siem?.stop();
       await crypto.close();
       await alerts.stop();
       await http.close();

@@ -20,8 +20,11 @@ function loadRoot(): protobuf.Root {
   return root;
 }
 
+let cachedEventType: protobuf.Type | undefined;
+/** Looked up once: lookupType walks the namespace by name, which showed up in decode-heavy paths (SIEM export). */
 function eventType(): protobuf.Type {
-  return loadRoot().lookupType('mamori.v1.Event');
+  cachedEventType ??= loadRoot().lookupType('mamori.v1.Event');
+  return cachedEventType;
 }
 
 /** Encodes an event once; these exact bytes are what gets hashed, signed, shipped and stored. */

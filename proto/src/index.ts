@@ -15,6 +15,7 @@ export type { PolicyDecisionEvent, PolicyDecisionEvent__Output } from './gen/mam
 export type { AgentLifecycleEvent, AgentLifecycleEvent__Output } from './gen/mamori/v1/AgentLifecycleEvent.ts';
 export type { InventorySnapshot, InventorySnapshot__Output } from './gen/mamori/v1/InventorySnapshot.ts';
 export type { ExtensionHealthEvent, ExtensionHealthEvent__Output } from './gen/mamori/v1/ExtensionHealthEvent.ts';
+export type { ImportedRecord, ImportedRecord__Output } from './gen/mamori/v1/ImportedRecord.ts';
 export type { AgentMessage, AgentMessage__Output } from './gen/mamori/v1/AgentMessage.ts';
 export type { CollectorMessage, CollectorMessage__Output } from './gen/mamori/v1/CollectorMessage.ts';
 export type { EventBatch, EventBatch__Output } from './gen/mamori/v1/EventBatch.ts';

@@ -103,6 +103,7 @@ export function keyFingerprint(raw) {
 export const EVENT_PAYLOAD_KINDS = new Map([
   [10, 'device'], [11, 'file_copy'], [12, 'print_job'], [13, 'mail'], [14, 'upload'], [15, 'policy_decision'],
   [16, 'lifecycle'], [17, 'inventory'], [18, 'extension_health'], [19, 'access_request'],
+  [40, 'imported_record'],
 ]);
 
 /**

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** True when every named command is on PATH. */
 export function haveCommands(commands: string[]): boolean {
@@ -6,12 +7,13 @@ export function haveCommands(commands: string[]): boolean {
 }
 
 /**
- * Makes sure Debian packages are installed for an integration suite. Under CI=true a missing package is
+ * Makes sure Debian packages are installed for an integration suite (their commands, and any files named, exist). Under CI=true a missing package is
  * installed (apt-get) or the suite fails — it never skips. Outside CI it installs when running as root and
  * otherwise reports false so the suite can skip with a reason.
  */
-export function ensureDebianPackages(packages: string[], commands: string[]): boolean {
-  if (haveCommands(commands)) return true;
+export function ensureDebianPackages(packages: string[], commands: string[], files: string[] = []): boolean {
+  const present = () => haveCommands(commands) && files.every((file) => existsSync(file));
+  if (present()) return true;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot && process.env.CI !== 'true') return false;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -21,6 +23,6 @@ export function ensureDebianPackages(packages: string[], commands: string[]): bo
     execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'pipe' });
     execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, stdio: 'pipe' });
   }
-  if (!haveCommands(commands)) throw new Error(`installed ${packages.join(' ')} but ${commands.join(', ')} still missing`);
+  if (!present()) throw new Error(`installed ${packages.join(' ')} but ${[...commands, ...files].join(', ')} still missing`);
   return true;
 }

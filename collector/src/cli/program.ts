@@ -14,6 +14,7 @@ import { loadOrCreateEvidenceKey } from '../pki/evidence-key.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createEnrollmentToken, parseDuration } from '../tokens.ts';
 import { createDeviceException, parseUntil } from '../exceptions.ts';
+import { describeImport, importLogFile } from '../imports/import-log-file.ts';
 
 type Output = { out: (text: string) => void; err: (text: string) => void };
 
@@ -95,6 +96,16 @@ export function buildCollectorProgram(io: Output): Command {
         process.once('SIGTERM', stop);
       });
       await app.close();
+    });
+
+  program.command('import-log <file>')
+    .description("import another system's CSV log as events, under a mapping from the policy's log_imports")
+    .requiredOption('--mapping <name>', 'the mapping (policy log_imports.mappings) that says which column is what')
+    .option('--skip-invalid', 'import the rows that fit and list the others (default: any bad row refuses the file)')
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { mapping: string; skipInvalid?: boolean; json?: boolean }) => {
+      const summary = await withStore(dataDir(), (store) => importLogFile(store, { mapping: options.mapping, file, skipInvalid: options.skipInvalid ?? false, actor: 'cli' }));
+      print(options.json, summary, describeImport(summary));
     });
 
   const token = program.command('token').description('enrollment tokens');

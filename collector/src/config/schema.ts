@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SiemConfigSchema } from '../siem/config.ts';
 
 /** The collector's configuration (<dataDir>/collector.yaml plus CLI flags), validated once and frozen. */
 export const CollectorConfigSchema = z.object({
@@ -27,6 +28,8 @@ export const CollectorConfigSchema = z.object({
     user: z.string().optional(),
     password: z.string().optional(),
   }).strict().prefault({}),
+  /** SIEM export: syslog (RFC 5424, TCP/TLS) and ECS JSON lines (socket or rotating file); see siem/config.ts. */
+  siem: SiemConfigSchema.prefault({}),
 }).strict();
 
 export type CollectorConfig = Readonly<z.infer<typeof CollectorConfigSchema>>;

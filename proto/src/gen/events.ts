@@ -8,6 +8,7 @@ import type { DeviceEvent as _mamori_v1_DeviceEvent, DeviceEvent__Output as _mam
 import type { Event as _mamori_v1_Event, Event__Output as _mamori_v1_Event__Output } from './mamori/v1/Event.ts';
 import type { ExtensionHealthEvent as _mamori_v1_ExtensionHealthEvent, ExtensionHealthEvent__Output as _mamori_v1_ExtensionHealthEvent__Output } from './mamori/v1/ExtensionHealthEvent.ts';
 import type { FileCopyEvent as _mamori_v1_FileCopyEvent, FileCopyEvent__Output as _mamori_v1_FileCopyEvent__Output } from './mamori/v1/FileCopyEvent.ts';
+import type { ImportedRecord as _mamori_v1_ImportedRecord, ImportedRecord__Output as _mamori_v1_ImportedRecord__Output } from './mamori/v1/ImportedRecord.ts';
 import type { InventorySnapshot as _mamori_v1_InventorySnapshot, InventorySnapshot__Output as _mamori_v1_InventorySnapshot__Output } from './mamori/v1/InventorySnapshot.ts';
 import type { MailAttachment as _mamori_v1_MailAttachment, MailAttachment__Output as _mamori_v1_MailAttachment__Output } from './mamori/v1/MailAttachment.ts';
 import type { MailEvent as _mamori_v1_MailEvent, MailEvent__Output as _mamori_v1_MailEvent__Output } from './mamori/v1/MailEvent.ts';
@@ -29,6 +30,7 @@ export interface ProtoGrpcType {
       Event: MessageTypeDefinition<_mamori_v1_Event, _mamori_v1_Event__Output>
       ExtensionHealthEvent: MessageTypeDefinition<_mamori_v1_ExtensionHealthEvent, _mamori_v1_ExtensionHealthEvent__Output>
       FileCopyEvent: MessageTypeDefinition<_mamori_v1_FileCopyEvent, _mamori_v1_FileCopyEvent__Output>
+      ImportedRecord: MessageTypeDefinition<_mamori_v1_ImportedRecord, _mamori_v1_ImportedRecord__Output>
       InventorySnapshot: MessageTypeDefinition<_mamori_v1_InventorySnapshot, _mamori_v1_InventorySnapshot__Output>
       MailAttachment: MessageTypeDefinition<_mamori_v1_MailAttachment, _mamori_v1_MailAttachment__Output>
       MailEvent: MessageTypeDefinition<_mamori_v1_MailEvent, _mamori_v1_MailEvent__Output>

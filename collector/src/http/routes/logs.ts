@@ -9,8 +9,9 @@ import { actorOf, parseCursor, sendError, sendInvalid } from './request-context.
 
 const LogsQuery = z.object({
   q: z.string().max(500).optional(),
-  kind: z.string().max(200).optional().refine((k) => !k || k.split(',').every((x) => (loggedKinds as readonly string[]).includes(x)), {
-    message: `each kind must be one of ${loggedKinds.join(', ')}`,
+  // Kinds of imported logs (policy log_imports) are checked against the current policy in the route.
+  kind: z.string().max(200).optional().refine((k) => !k || k.split(',').every((x) => /^[a-z][a-z0-9_]{0,47}$/.test(x)), {
+    message: `each kind must be one of ${loggedKinds.join(', ')}, or an imported log's kind`,
   }),
   pc: z.string().max(300).optional(),
   user: z.string().max(300).optional(),
@@ -21,6 +22,14 @@ const LogsQuery = z.object({
   order: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(100_000).default(100),
 }).strict();
+
+/** The first requested kind that is neither a logged agent kind nor an imported log's kind in the current policy. */
+function unknownKinds(kinds: string | undefined, deps: RouteDeps): string | undefined {
+  if (!kinds) return undefined;
+  const imported = new Set(Object.values(deps.policy?.current.log_imports.mappings ?? {}).map((m) => m.event_kind));
+  const bad = kinds.split(',').find((k) => !(loggedKinds as readonly string[]).includes(k) && !imported.has(k));
+  return bad ? `"${bad}" must be one of ${[...loggedKinds, ...imported].join(', ')}` : undefined;
+}
 
 const EventParams = z.object({ id: z.coerce.number().int().min(1) }).strict();
 
@@ -59,6 +68,8 @@ export function logRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/logs', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = LogsQuery.safeParse(request.query);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
+    const unknownKind = unknownKinds(parsed.data.kind, deps);
+    if (unknownKind) return sendError(reply, new CollectorError('COLLECTOR_QUERY_INVALID', `kind: ${unknownKind}`));
     const limit = Math.min(parsed.data.limit, 1_000);
     const entries = searchLogs(deps.db, toSearch(parsed.data, limit));
     const last = entries.at(-1);

@@ -5,6 +5,7 @@ import { mailIndexer } from './mail.ts';
 import { accessRequestIndexer } from './access-request.ts';
 import { uploadIndexers } from './upload.ts';
 import { deviceIndexers } from './device.ts';
+import { importedRecordIndexer } from './imported-record.ts';
 
 /** Every per-kind indexer; features add theirs here, one line each. */
 export const eventIndexers: EventIndexer[] = [
@@ -14,4 +15,5 @@ export const eventIndexers: EventIndexer[] = [
   accessRequestIndexer,
   ...uploadIndexers,
   ...deviceIndexers,
+  importedRecordIndexer,
 ];

@@ -11,6 +11,7 @@ import type { AgentLifecycleEvent as _mamori_v1_AgentLifecycleEvent, AgentLifecy
 import type { InventorySnapshot as _mamori_v1_InventorySnapshot, InventorySnapshot__Output as _mamori_v1_InventorySnapshot__Output } from '../../mamori/v1/InventorySnapshot.ts';
 import type { ExtensionHealthEvent as _mamori_v1_ExtensionHealthEvent, ExtensionHealthEvent__Output as _mamori_v1_ExtensionHealthEvent__Output } from '../../mamori/v1/ExtensionHealthEvent.ts';
 import type { AccessRequestEvent as _mamori_v1_AccessRequestEvent, AccessRequestEvent__Output as _mamori_v1_AccessRequestEvent__Output } from '../../mamori/v1/AccessRequestEvent.ts';
+import type { ImportedRecord as _mamori_v1_ImportedRecord, ImportedRecord__Output as _mamori_v1_ImportedRecord__Output } from '../../mamori/v1/ImportedRecord.ts';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Event {
@@ -29,7 +30,8 @@ export interface Event {
   'inventory'?: (_mamori_v1_InventorySnapshot | null);
   'extensionHealth'?: (_mamori_v1_ExtensionHealthEvent | null);
   'accessRequest'?: (_mamori_v1_AccessRequestEvent | null);
-  'payload'?: "device"|"fileCopy"|"printJob"|"mail"|"upload"|"policyDecision"|"lifecycle"|"inventory"|"extensionHealth"|"accessRequest";
+  'importedRecord'?: (_mamori_v1_ImportedRecord | null);
+  'payload'?: "device"|"fileCopy"|"printJob"|"mail"|"upload"|"policyDecision"|"lifecycle"|"inventory"|"extensionHealth"|"accessRequest"|"importedRecord";
 }
 
 export interface Event__Output {
@@ -48,5 +50,6 @@ export interface Event__Output {
   'inventory'?: (_mamori_v1_InventorySnapshot__Output | null);
   'extensionHealth'?: (_mamori_v1_ExtensionHealthEvent__Output | null);
   'accessRequest'?: (_mamori_v1_AccessRequestEvent__Output | null);
-  'payload'?: "device"|"fileCopy"|"printJob"|"mail"|"upload"|"policyDecision"|"lifecycle"|"inventory"|"extensionHealth"|"accessRequest";
+  'importedRecord'?: (_mamori_v1_ImportedRecord__Output | null);
+  'payload'?: "device"|"fileCopy"|"printJob"|"mail"|"upload"|"policyDecision"|"lifecycle"|"inventory"|"extensionHealth"|"accessRequest"|"importedRecord";
 }

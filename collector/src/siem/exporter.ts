@@ -1,0 +1,178 @@
+import { decodeEvent, type Event__Output } from '@mamori/proto';
+import type { SiemQueries } from '../store/sqlite/queries/siem.ts';
+import type { SiemConfig, SiemSinkConfig } from './config.ts';
+import { formatRecord } from './format-record.ts';
+import { eventSeverity, severityRank } from './severity.ts';
+import type { SiemSink } from './sink.ts';
+
+/** Events read per pass, and the most bytes handed to a sink at once. */
+const READ_LIMIT = 1_000;
+const CHUNK_CHARS = 256 * 1024;
+/** How often a quiet exporter looks for events another process stored (CLI imports) without a notify. */
+const POLL_MS = 500;
+const BACKOFF_MS = [250, 1_000, 5_000, 15_000, 30_000];
+
+export interface SinkStatus {
+  name: string;
+  format: SiemSinkConfig['format'];
+  connected: boolean;
+  /** Events delivered since the sink was first configured (persisted). */
+  exported: number;
+  /** Id of the last event delivered. */
+  cursor: number;
+  lastError: string | undefined;
+}
+
+/**
+ * Sends every stored event, oldest first, to one sink, exactly once: a persisted cursor (siem_cursors) moves with
+ * each chunk the OS has taken (see SiemSink), events the sink's filter skips move it too, and after a restart or a
+ * lost connection the export resumes right after the cursor. A slow receiver slows the export (one chunk at a time).
+ */
+export class SinkExporter {
+  readonly #config: SiemSinkConfig;
+  readonly #siem: SiemConfig;
+  readonly #queries: SiemQueries;
+  readonly #sink: SiemSink;
+  readonly #now: () => number;
+  readonly #kinds: Set<string> | undefined;
+  #cursor = 0;
+  #exported = 0;
+  #stopped = false;
+  #wake: (() => void) | undefined;
+  #running: Promise<void> | undefined;
+  #lastError: string | undefined;
+
+  constructor(options: { config: SiemSinkConfig; siem: SiemConfig; queries: SiemQueries; sink: SiemSink; now?: () => number }) {
+    this.#config = options.config;
+    this.#siem = options.siem;
+    this.#queries = options.queries;
+    this.#sink = options.sink;
+    this.#now = options.now ?? Date.now;
+    this.#kinds = options.config.kinds.length ? new Set(options.config.kinds) : undefined;
+  }
+
+  get status(): SinkStatus {
+    return { name: this.#config.name, format: this.#config.format, connected: this.#sink.isOpen, exported: this.#exported, cursor: this.#cursor, lastError: this.#lastError };
+  }
+
+  start(): void {
+    const saved = this.#queries.cursor(this.#config.name);
+    if (saved) {
+      this.#cursor = saved.eventId;
+      this.#exported = saved.exported;
+    } else {
+      // Fix a new sink's starting point at once, so "end" means the moment it was added, not the next restart.
+      this.#cursor = this.#config.start === 'end' ? this.#queries.lastEventId() : 0;
+      this.#queries.advance(this.#config.name, this.#cursor, 0, this.#now());
+    }
+    this.#running = this.#run();
+  }
+
+  /** New events were stored: look now rather than at the next poll. */
+  notify = (): void => {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  };
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.notify();
+    // A receiver that stopped reading leaves a write pending for ever: give the loop a moment, then close the
+    // sink under it (the pending write fails, its events stay after the cursor for the next start).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#running, new Promise((resolve) => { timer = setTimeout(resolve, 2_000); })]);
+    clearTimeout(timer);
+    await this.#sink.close();
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (!this.#stopped) {
+      try {
+        await this.#sink.open();
+        this.#resumeFromSink();
+        failures = 0;
+        this.#lastError = undefined;
+        await this.#pump();
+      } catch (error) {
+        this.#lastError = (error as Error).message;
+        await this.#sink.close().catch(() => undefined);
+        // Whatever was not delivered is resent from the persisted cursor.
+        this.#cursor = this.#queries.cursor(this.#config.name)?.eventId ?? this.#cursor;
+        await this.#sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]!);
+        failures += 1;
+      }
+    }
+  }
+
+  /** A file that already holds events past the cursor (killed between write and cursor update) wins. */
+  #resumeFromSink(): void {
+    const last = this.#sink.lastDelivered?.();
+    const match = last ? /^(.*):(\d+)$/.exec(last) : null;
+    if (!match) return;
+    const id = this.#queries.eventIdOf(match[1]!, Number(match[2]));
+    if (id !== undefined && id > this.#cursor) {
+      this.#queries.advance(this.#config.name, id, 0, this.#now());
+      this.#cursor = id;
+    }
+  }
+
+  async #pump(): Promise<void> {
+    while (!this.#stopped) {
+      const rows = this.#queries.eventsAfter(this.#cursor, READ_LIMIT);
+      if (rows.length === 0) {
+        await this.#sleep(POLL_MS);
+        continue;
+      }
+      let parts: string[] = [];
+      let length = 0;
+      let included = 0;
+      for (const [index, stored] of rows.entries()) {
+        if (!this.#kinds || this.#kinds.has(stored.kind)) {
+          let event: Event__Output | undefined;
+          try {
+            event = decodeEvent(stored.bytes);
+          } catch {
+            event = undefined; // a payload that does not decode is still exported, with its envelope
+          }
+          const severity = eventSeverity(stored.kind, event, this.#siem);
+          if (severityRank(severity) >= severityRank(this.#config.min_severity)) {
+            const frame = formatRecord(this.#config, this.#siem, stored, event, severity);
+            parts.push(frame);
+            length += frame.length;
+            included += 1;
+          }
+        }
+        const last = index === rows.length - 1;
+        // Characters, not bytes: a bound on memory is all this needs; the bytes are made once per chunk.
+        if (length >= CHUNK_CHARS || last) {
+          await this.#deliver(Buffer.from(parts.join(''), 'utf8'), stored.id, included);
+          parts = [];
+          length = 0;
+          included = 0;
+          if (this.#stopped) return;
+        }
+      }
+    }
+  }
+
+  async #deliver(chunk: Buffer, throughId: number, count: number): Promise<void> {
+    const advance = (): void => {
+      this.#queries.advance(this.#config.name, throughId, count, this.#now());
+      this.#cursor = throughId;
+      this.#exported += count;
+    };
+    if (chunk.length === 0) advance();
+    else await this.#sink.write(chunk, advance);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.#wake = undefined; resolve(); }, ms);
+      this.#wake = () => { clearTimeout(timer); resolve(); };
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import type Database from 'better-sqlite3';
+import type { CollectorHub } from '../hub.ts';
+import { SiemQueries } from '../store/sqlite/queries/siem.ts';
+import type { SiemConfig, SiemSinkConfig } from './config.ts';
+import { SinkExporter, type SinkStatus } from './exporter.ts';
+import { RotatingFileSink } from './file-sink.ts';
+import type { SiemSink } from './sink.ts';
+import { SocketSink } from './socket-sink.ts';
+
+export interface SiemExport {
+  /** Each sink's connection state, cursor and delivered count (for /metrics and health). */
+  statuses(): SinkStatus[];
+  /** The id of the newest stored event, to tell how far behind each sink is. */
+  lastEventId(): number;
+  stop(): Promise<void>;
+}
+
+function sinkFor(config: SiemSinkConfig): SiemSink {
+  if (config.socket) return new SocketSink(config.socket);
+  return new RotatingFileSink(config.file!);
+}
+
+/** Starts one exporter per configured sink; each wakes when the projector reports new events. */
+export function startSiemExport(options: { siem: SiemConfig; db: Database.Database; hub: CollectorHub; now?: () => number }): SiemExport {
+  const queries = new SiemQueries(options.db);
+  const exporters = options.siem.sinks.map((config) => new SinkExporter({
+    config, siem: options.siem, queries, sink: sinkFor(config), ...(options.now ? { now: options.now } : {}),
+  }));
+  const wake = (): void => { for (const exporter of exporters) exporter.notify(); };
+  options.hub.on('events', wake);
+  for (const exporter of exporters) exporter.start();
+  return {
+    statuses: () => exporters.map((e) => e.status),
+    lastEventId: () => queries.lastEventId(),
+    async stop() {
+      options.hub.off('events', wake);
+      await Promise.all(exporters.map((e) => e.stop()));
+    },
+  };
+}
