@@ -43,15 +43,16 @@ export async function recordedSegments(
 }
 
 /**
- * The agent's quarantined batches that belong in an export: those whose seqs overlap its range or that the
- * collector received within the requested time range. Each keeps the agent's signed header, the exact bytes the PC
+ * The agent's quarantined batches that belong in an export: those whose seqs overlap its range (or end just before
+ * it: the refused batch a segment at the export's first seq is anchored on) or that the collector received within
+ * the requested time range. Each keeps the agent's signed header, the exact bytes the PC
  * sent, why it was refused and when it arrived; the manifest signs their count, a digest of each and of the section.
  */
 export async function quarantinedSection(
   store: Store, agentId: string, range: SeqRange, time: { fromMs: number; toMs: number },
 ): Promise<{ batches: QuarantinedExport[]; summary: NonNullable<ExportManifest['quarantined']> } | undefined> {
   const chosen = (await store.listQuarantinedBatches(agentId))
-    .filter((q) => (q.firstSeq <= range.last && q.lastSeq >= range.first) || (q.firstMs >= time.fromMs && q.firstMs <= time.toMs));
+    .filter((q) => (q.firstSeq <= range.last && q.lastSeq >= range.first - 1) || (q.firstMs >= time.fromMs && q.firstMs <= time.toMs));
   if (chosen.length === 0) return undefined;
   const batches = chosen.map(toExport);
   return {

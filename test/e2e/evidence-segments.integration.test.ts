@@ -3,10 +3,14 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { signExportManifest, verifyEvidence, type EvidenceDocument, type EvidenceVerdict } from '@mamori/proto';
+import {
+  chainHash, encodeEvent, signBatch, signExportManifest, verifyEvidence, type EvidenceDocument, type EvidenceVerdict, type Event,
+} from '@mamori/proto';
+import { exportEvidence, resolveAgent } from '../../collector/src/evidence-export.ts';
 import { enrollTestAgent } from '../harness/agent.ts';
 import { startTestCollector, tempDir, type TestCollector } from '../harness/collector.ts';
 import { exportEvidenceFor } from '../harness/evidence.ts';
+import { RawAgent } from '../harness/raw-agent.ts';
 import { InProcessAgent, ScriptedAgent } from '../harness/scripted-agent.ts';
 
 // Issue 13: the signed evidence export meets journal resets and quarantine. One agent (real processes after the
@@ -180,10 +184,64 @@ describe('an export across a journal reset and a quarantine', () => {
     expect(check(gone).problems[0]).toBe('quarantined section missing: the signed manifest lists 1 quarantined batch(es) (the section was removed)');
   });
 
+  it('an export of part of the range carries only the boundaries and refused batches that belong to it', async () => {
+    const app = collector!.app;
+    const agent = await resolveAgent(app.store, agentId);
+    const signer = { key: app.evidenceKey, collectorName: app.config.name };
+    const resumed = doc.events.find((e) => e.seq === refused.lastSeq + 1)!;
+    const tail = await exportEvidence(app.store, agent, resumed.time_ms, 8.64e15, signer);
+    expect(check(tail).problems).toEqual([]);
+    expect(tail.manifest.segments?.every((s) => s.start_seq >= tail.manifest.seq.first)).toBe(true);
+    expect(tail.quarantined?.map((q) => q.first_seq)).toEqual([refused.firstSeq]); // the batch the first boundary is anchored on
+
+    const before = doc.events.filter((e) => e.seq < resetSeq).at(-1)!;
+    const head = await exportEvidence(app.store, agent, 0, before.time_ms, signer);
+    expect(head.manifest.seq.last).toBeLessThan(resetSeq);
+    expect(check(head).problems).toEqual([]);
+    expect(head.manifest.segments).toBeUndefined();
+    expect(head.quarantined).toBeUndefined();
+  });
+
   it('a segment row edited in the database is refused at export, not vouched for', async () => {
     const db = new Database(join(dataDir, 'collector.db'));
     cleanups.push(() => db.close());
     db.prepare("UPDATE chain_segments SET anchor_hash = zeroblob(32) WHERE agent_id = ? AND reason = 'journal_reset'").run(agentId);
     await expect(exportEvidenceFor(collector!.app, agentId)).rejects.toThrow(`segment at seq ${resetSeq} of ${agentId}: its stored anchor does not match the recorded boundary`);
+  });
+});
+
+describe('a journal reset declared inside a batch', () => {
+  it('verifies with a note where the chain restarts inside the signed batch; dropping its segment fails', async () => {
+    const raw = new RawAgent(await enrollTestAgent(await collector!.token()));
+    cleanups.push(() => raw.close());
+    raw.hello();
+    await raw.welcomed();
+    const opening = raw.makeBatch(2);
+    expect(await raw.send(opening)).toBe(2);
+    // seq 3 an ordinary event, seq 4 the agent's JOURNAL_RESET, seq 5 after it: one signed batch
+    const events = [3, 4, 5].map((seq): Buffer => {
+      const lifecycle: Event['lifecycle'] = seq === 4
+        ? { kind: 'JOURNAL_RESET', detail: 'journal replaced', resetCollectorSeq: 3, resetJournalSeq: 0 }
+        : { kind: 'STARTED', detail: `raw ${seq}` };
+      return encodeEvent({ seq, timeMs: Date.now(), agentId: raw.agentId, pc: 'RAW', user: 'u', lifecycle });
+    });
+    let hash = opening.lastHash;
+    for (const bytes of events) hash = chainHash(hash, bytes);
+    const batch = { firstSeq: 3, events, prevHash: opening.lastHash, lastHash: hash, signature: signBatch(raw.key, raw.agentId, 3, 3, opening.lastHash, hash) };
+    expect(await raw.send(batch)).toBe(5);
+
+    const inside = await exportEvidenceFor(collector!.app, raw.agentId);
+    expect(inside.batches.map((b) => b.first_seq)).toEqual([1, 3]);
+    expect(inside.manifest.segments?.map((s) => [s.start_seq, s.reason])).toEqual([[4, 'journal_reset']]);
+    const verdict = check(inside);
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.notes).toContain('seq 4 starts a new chain segment (journal_reset) inside a signed batch, anchored by the collector');
+
+    const dropped = structuredClone(inside);
+    delete dropped.manifest.segments;
+    dropped.manifest_signature = signExportManifest(collector!.app.evidenceKey.privateKey, dropped.manifest);
+    expect(check(dropped).problems).toEqual([
+      'seq 4: the agent declared a journal reset here, but the signed manifest lists no segment boundary at seq 4 (its segment entry was removed)',
+    ]);
   });
 });
