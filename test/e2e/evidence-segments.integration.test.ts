@@ -202,9 +202,16 @@ describe('an export across a journal reset and a quarantine', () => {
     expect(head.quarantined).toBeUndefined();
   });
 
-  it('a segment row edited in the database is refused at export, not vouched for', async () => {
+  it('a boundary recorded without a stored anchor is signed at export and says so; a segment row edited in the database is refused', async () => {
     const db = new Database(join(dataDir, 'collector.db'));
     cleanups.push(() => db.close());
+    db.prepare("UPDATE chain_segments SET anchor_json = NULL WHERE agent_id = ? AND reason = 'quarantine'").run(agentId);
+    const late = await exportEvidenceFor(collector!.app, agentId);
+    expect(late.manifest.segments?.map((s) => s.anchor.signed_at)).toEqual(['boundary', 'export']);
+    const verdict = check(late);
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.notes).toContain(`seq ${refused.lastSeq + 1} starts a new chain segment (quarantine), anchored by the collector at export time (the boundary was recorded before anchors were kept)`);
+
     db.prepare("UPDATE chain_segments SET anchor_hash = zeroblob(32) WHERE agent_id = ? AND reason = 'journal_reset'").run(agentId);
     await expect(exportEvidenceFor(collector!.app, agentId)).rejects.toThrow(`segment at seq ${resetSeq} of ${agentId}: its stored anchor does not match the recorded boundary`);
   });
