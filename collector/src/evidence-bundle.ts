@@ -73,5 +73,6 @@ export function verifyBundle(
     warnings: agents.flatMap((a) => a.verdict.warnings.map((w) => `agent ${a.id}: ${w}`)),
     notes: agents.flatMap((a) => a.verdict.notes.map((n) => `agent ${a.id}: ${n}`)),
     events: agents.reduce((sum, a) => sum + a.verdict.events, 0), batches: agents.reduce((sum, a) => sum + a.verdict.batches, 0),
+    quarantined: agents.flatMap((a) => a.verdict.quarantined ?? []),
   };
 }

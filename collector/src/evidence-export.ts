@@ -3,6 +3,7 @@ import {
   type EvidenceDocument, type ExportManifest, type ExportSegment, type SignedBatchHeader,
 } from '@mamori/proto';
 import { CollectorError } from './errors.ts';
+import { quarantinedSection, recordedSegments } from './evidence-segments.ts';
 import type { EvidenceSigningKey } from './pki/evidence-key.ts';
 import type { Store } from './store/store.ts';
 import type { AgentRecord, BatchRecord } from './store/types.ts';
@@ -24,8 +25,8 @@ export interface ExportSigner {
 
 export interface ExportOptions {
   /**
-   * Chain segment boundaries inside the range (journal reset, quarantine), each with the anchor the collector signed
-   * (signSegmentAnchor with its evidence key) when it recorded the boundary; none by default.
+   * Chain segment boundaries inside the range (journal reset, quarantine), each with its collector-signed anchor.
+   * By default the boundaries the collector recorded, with the anchors it signed when it recorded them.
    */
   segments?: ExportSegment[];
   now?: () => number;
@@ -70,6 +71,11 @@ export async function exportEvidence(
     throw new CollectorError('COLLECTOR_EXPORT_INCONSISTENT', `${agent.id}: batches cover seq ${firstBatch.firstSeq}..${covered}, stored events ${firstEvent?.seq}..${lastEvent?.seq}`);
   }
   const exportedAtMs = (options.now ?? Date.now)();
+  const seq = { first: firstBatch.firstSeq, last: covered };
+  const { segments, missing: unexplained } = options.segments
+    ? { segments: options.segments, missing }
+    : await recordedSegments(store, agent.id, seq, signer.key, missing);
+  const quarantined = await quarantinedSection(store, agent.id, seq, { fromMs, toMs });
   const publicKey = agent.publicKey.toString('base64');
   const manifest: ExportManifest = {
     format: MANIFEST_FORMAT,
@@ -77,7 +83,7 @@ export async function exportEvidence(
     exported_at_ms: exportedAtMs,
     requested_range: { from_ms: fromMs, to_ms: toMs },
     agent: { id: agent.id, pc: agent.pc, public_key: publicKey },
-    seq: { first: firstBatch.firstSeq, last: covered },
+    seq,
     event_count: events.length,
     batch_count: chosen.length,
     start_prev_hash: firstBatch.prevHash.toString('hex'),
@@ -85,8 +91,9 @@ export async function exportEvidence(
     last_hash: lastEvent.hash.toString('hex'),
     heads: { first: header(firstBatch), last: header(lastBatch) },
     payload_kinds: Object.fromEntries([...eventPayloadKinds()].map(([field, kind]) => [String(field), kind])),
-    ...(missing.length ? { missing } : {}),
-    ...(options.segments?.length ? { segments: options.segments } : {}),
+    ...(unexplained.length ? { missing: unexplained } : {}),
+    ...(segments.length ? { segments } : {}),
+    ...(quarantined ? { quarantined: quarantined.summary } : {}),
   };
   return {
     format: EXPORT_FORMAT,
@@ -99,5 +106,7 @@ export async function exportEvidence(
     events: events.map((e) => ({
       seq: e.seq, time_ms: e.timeMs, kind: e.kind, pc: e.pc, user: e.user, hash: e.hash.toString('hex'), bytes: e.bytes.toString('base64'),
     })),
+    // Refused batches, apart from the genuine events above: what the PC sent, kept as evidence, never counted as events.
+    ...(quarantined ? { quarantined: quarantined.batches } : {}),
   };
 }

@@ -7,9 +7,11 @@ import {
 export {
   EXPORT_FORMAT, MANIFEST_FORMAT, ZERO_HASH, EVENT_PAYLOAD_KINDS, batchSigningPayload, chainHash, ed25519PublicKey,
   verifyBatchSignature, verifyEvidence, formatVerdict, keyFingerprint, manifestSigningPayload, segmentAnchorSigningPayload,
+  quarantinedBatchDigest, quarantinedSectionDigest, lifecycleKind,
 } from '../verifier/verify-evidence.mjs';
 export type {
   EvidenceDocument, EvidenceVerdict, EvidenceSummary, ExportManifest, ExportSegment, SegmentAnchor, SignedBatchHeader,
+  QuarantinedExport, QuarantinedVerdict,
 } from '../verifier/verify-evidence.mjs';
 
 export interface Ed25519KeyPair {

@@ -17,6 +17,10 @@ export declare function canonicalJson(value: unknown): string;
 export declare function manifestSigningPayload(manifest: ExportManifest): Buffer;
 export declare function segmentAnchorSigningPayload(anchor: SegmentAnchor): Buffer;
 export declare function keyFingerprint(raw: Uint8Array): string;
+export declare function quarantinedBatchDigest(entry: QuarantinedExport): string;
+export declare function quarantinedSectionDigest(entries: QuarantinedExport[]): string;
+/** The lifecycle kind number in an event's bytes (20 = JOURNAL_RESET), 0 when none. */
+export declare function lifecycleKind(bytes: Uint8Array): number;
 
 export interface EventEnvelope {
   seq: number;
@@ -71,6 +75,40 @@ export interface ExportManifest {
   /** Seq ranges inside the export that the collector never received (a hole it knows of, not a cut). */
   missing?: { from_seq: number; to_seq: number }[];
   segments?: ExportSegment[];
+  /** The quarantined section as signed: how many batches, a digest of each and of the whole section. */
+  quarantined?: { count: number; sha256: string; batches: { first_seq: number; last_seq: number; sha256: string }[] };
+}
+
+/** A batch the collector refused for integrity reasons, exactly as the agent sent it, with why and when. */
+export interface QuarantinedExport {
+  first_seq: number;
+  last_seq: number;
+  prev_hash: string;
+  last_hash: string;
+  /** The agent's signature (base64) over the header, as received. */
+  signature: string;
+  /** Each event's exact bytes (base64), in batch order. */
+  events: string[];
+  reason: { code: string; finding: string; detail: string };
+  /** Collector clock: first and last time this exact batch arrived, and how often. */
+  received_ms: number;
+  last_received_ms: number;
+  attempts: number;
+}
+
+export interface QuarantinedVerdict {
+  firstSeq: number;
+  lastSeq: number;
+  lastHash: string;
+  events: number;
+  signatureValid: boolean;
+  chains: boolean;
+  code: string | null;
+  finding: string | null;
+  receivedMs: number | null;
+  /** Events whose bytes are not a well-formed event. */
+  unreadable: number;
+  eventList?: EventEnvelope[];
 }
 
 export interface EvidenceDocument {
@@ -83,6 +121,8 @@ export interface EvidenceDocument {
   manifest_signature: string;
   batches: SignedBatchHeader[];
   events: { seq: number; time_ms: number; kind: string; pc?: string; user?: string; hash: string; bytes: string }[];
+  /** Refused batches, apart from the genuine events; covered by manifest.quarantined. */
+  quarantined?: QuarantinedExport[];
 }
 
 export interface EvidenceSummary {
@@ -111,6 +151,8 @@ export interface EvidenceVerdict {
   collector?: { source: 'pinned' | 'embedded'; fingerprint: string; publicKey?: string } | null;
   agentKey?: { source: 'pinned' | 'manifest'; fingerprint: string } | null;
   eventList?: EventEnvelope[];
+  /** The quarantined section's batches, checked (never counted in `events`). */
+  quarantined?: QuarantinedVerdict[];
 }
 export declare function verifyEvidence(
   doc: unknown, options?: { publicKey?: string; collectorKey?: string; listEvents?: boolean },

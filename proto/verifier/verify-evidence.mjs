@@ -12,7 +12,11 @@
 //     the agent's key, and that no batch is missing between the ends;
 //   - that the export's ends, counts and hashes are the ones the manifest signed (so cutting either end fails);
 //   - every field it shows (seq, time, kind, agent, PC, user) is decoded from the hashed bytes themselves; the
-//     readable copies in the JSON are only compared against them, never trusted.
+//     readable copies in the JSON are only compared against them, never trusted;
+//   - where the chain restarts (a journal reset, a batch the collector quarantined), a segment the collector signed
+//     must say so: a declared boundary is a NOTE, an unexplained break or a journal reset without one a failure;
+//   - quarantined batches (refused by the collector, kept as evidence) sit in their own section, each listed by
+//     digest in the signed manifest: reported with their agent signature checked, never counted as events.
 // Exit 0 = intact, 1 = a problem (one line per problem), 2 = usage or unreadable file.
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -80,6 +84,16 @@ export function manifestSigningPayload(manifest) {
 export function segmentAnchorSigningPayload(anchor) {
   const { signature: _signature, ...fields } = anchor;
   return Buffer.from(`mamori.v1.segment-anchor\0${canonicalJson(fields)}`, 'utf8');
+}
+
+/** Digest of one quarantined batch as exported (hex): the signed manifest lists one per batch. */
+export function quarantinedBatchDigest(entry) {
+  return createHash('sha256').update(`mamori.v1.quarantined-batch\0${canonicalJson(entry)}`).digest('hex');
+}
+
+/** Digest of the whole quarantined section (hex), in its order: the signed manifest holds it. */
+export function quarantinedSectionDigest(entries) {
+  return createHash('sha256').update(`mamori.v1.quarantined-section\0${canonicalJson(entries)}`).digest('hex');
 }
 
 function verifyEd25519(key, payload, signatureBase64) {
@@ -199,6 +213,34 @@ export function readEnvelope(bytes, kinds) {
     }
   }
   return envelope;
+}
+
+/** Field 16 of mamori.v1.Event is its AgentLifecycleEvent; its field 1 is the kind, 20 = JOURNAL_RESET. */
+const LIFECYCLE_FIELD = 16;
+const JOURNAL_RESET = 20;
+
+/** The lifecycle kind number of an event's bytes (0 when it has none or they do not parse). */
+export function lifecycleKind(bytes) {
+  try {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const [tag, next] = readVarint(bytes, offset);
+      if (Math.floor(tag / 8) === LIFECYCLE_FIELD && tag % 8 === 2) {
+        const [length, start] = readVarint(bytes, next);
+        const inner = bytes.subarray(start, start + length);
+        for (let at = 0; at < inner.length;) {
+          const [innerTag, value] = readVarint(inner, at);
+          if (innerTag === 8) return readVarint(inner, value)[0];
+          at = skipField(inner, value, innerTag % 8);
+        }
+        return 0;
+      }
+      offset = skipField(bytes, next, tag % 8);
+    }
+  } catch {
+    return 0;
+  }
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -384,6 +426,9 @@ export function verifyEvidence(doc, options = {}) {
   const kinds = payloadKinds(manifest, out);
   const segments = readSegments(manifest, agentId, collector, out);
   const holes = new Map((Array.isArray(manifest.missing) ? manifest.missing : []).map((r) => [r?.from_seq, { ...r, seen: false }]));
+  const quarantine = checkQuarantined(doc, manifest, { agentKey, agentId, kinds, listEvents: options.listEvents }, out);
+  checkSegmentQuarantines(segments, quarantine, out);
+  const resetsDeclared = [];
 
   const bySeq = new Map();
   for (const event of Array.isArray(doc.events) ? doc.events : []) {
@@ -417,7 +462,7 @@ export function verifyEvidence(doc, options = {}) {
     if (segment) {
       segment.seen = true;
       if (segment.prev_hash !== batch.prev_hash) out.problems.push(`segment at seq ${first}: the batch chains from ${batch.prev_hash}, the collector's anchor says ${segment.prev_hash}`);
-      else out.notes.push(`seq ${first} starts a new chain segment (${segment.reason ?? 'no reason given'}), anchored by the collector`);
+      else out.notes.push(`seq ${first} starts a new chain segment (${segment.reason ?? 'no reason given'}), anchored by the collector${anchoredWhen(segment)}`);
     }
     if (previousLast !== undefined) {
       if (first > previousLast + 1) {
@@ -426,7 +471,11 @@ export function verifyEvidence(doc, options = {}) {
         if (hole && hole.to_seq === first - 1) {
           hole.seen = true;
           out.warnings.push(`seq ${hole.from_seq}..${hole.to_seq} are not in this export: the collector never received them (the signed manifest says so)`);
-        } else if (gap && gap.from_seq === previousLast + 1 && gap.to_seq === first - 1) out.notes.push(`seq ${gap.from_seq}..${gap.to_seq} cannot be in this export: the collector recorded them as lost at the segment boundary (${segment.reason ?? 'no reason given'})`);
+        } else if (gap && gap.from_seq === previousLast + 1 && gap.to_seq === first - 1) {
+          out.notes.push(quarantine.covers(gap.from_seq, gap.to_seq)
+            ? `seq ${gap.from_seq}..${gap.to_seq} are not genuine events: the collector refused them and kept them in the quarantined section; the chain goes on at seq ${first} (${segment.reason ?? 'no reason given'})`
+            : `seq ${gap.from_seq}..${gap.to_seq} cannot be in this export: the collector recorded them as lost at the segment boundary (${segment.reason ?? 'no reason given'})`);
+        }
         else out.problems.push(`seq ${previousLast + 1}..${first - 1} missing: no signed batch between seq ${previousLast} and ${first} (a batch was removed from the export)`);
       } else if (first <= previousLast && last <= previousLast) {
         out.problems.push(`${batchLabel(batch)}: lies wholly inside an earlier batch or out of order`);
@@ -458,6 +507,7 @@ export function verifyEvidence(doc, options = {}) {
         continue;
       }
       decoded.set(seq, envelope);
+      if (envelope.kind === 'lifecycle' && lifecycleKind(bytes) === JOURNAL_RESET) resetsDeclared.push(seq);
       if (envelope.seq !== seq) out.problems.push(`seq ${seq}: the signed bytes say seq ${envelope.seq}`);
       if (envelope.agentId !== agentId) out.problems.push(`seq ${seq}: the signed bytes say agent ${show(envelope.agentId)}, the manifest says ${show(agentId)}`);
       // A payload number neither this file nor the signed manifest knows: show it by number, leave the copy unchecked.
@@ -475,16 +525,144 @@ export function verifyEvidence(doc, options = {}) {
   }
   for (const seq of bySeq.keys()) if (!computed.has(seq)) out.problems.push(`seq ${seq}: event not covered by any signed batch`);
   for (const hole of holes.values()) if (!hole.seen) out.problems.push(`signed manifest says seq ${hole.from_seq}..${hole.to_seq} were never received, but the export does not have that hole`);
-  for (const segment of segments.values()) if (!segment.seen) out.problems.push(`signed manifest declares a segment at seq ${segment.start_seq}, but no batch in the export starts there`);
+  for (const segment of segments.values()) if (!segment.seen) checkSegmentInsideBatch(segment, manifest, computed, out);
+  for (const seq of resetsDeclared) {
+    if (!segments.has(seq)) out.problems.push(`seq ${seq}: the agent declared a journal reset here, but the signed manifest lists no segment boundary at seq ${seq} (its segment entry was removed)`);
+  }
   if (batches.length === 0) out.problems.push('export holds no signed batches');
 
   checkAgainstManifest(manifest, { firstBatch, lastBatch, batchCount: batches.length, eventCount: computed.size, computed, agentKey, agentId }, out);
   const summary = summarise(manifest, decoded);
   return {
-    ok: out.problems.length === 0, events: computed.size, batches: batches.length, ...out, summary,
+    ok: out.problems.length === 0, events: computed.size, batches: batches.length, ...out, summary, quarantined: quarantine.list,
     collector: collector ? { source: collector.source, fingerprint: collector.fingerprint, publicKey: collector.publicKey } : null,
     agentKey: agentKey ? { source: agentKey.source, fingerprint: keyFingerprint(agentKey.raw) } : null,
     ...(options.listEvents ? { eventList: [...decoded.entries()].filter(([, e]) => e).sort(([a], [b]) => a - b).map(([, e]) => ({ ...e })) } : {}),
+  };
+}
+
+function anchoredWhen(segment) {
+  return segment.anchor?.signed_at === 'export' ? ' at export time (the boundary was recorded before anchors were kept)' : '';
+}
+
+/**
+ * A declared boundary that no batch starts at: a journal reset the agent journaled in the middle of a batch. The
+ * chain runs on through it hash by hash inside the signed batch; it must do so from the anchored hash.
+ */
+function checkSegmentInsideBatch(segment, manifest, computed, out) {
+  const at = segment.start_seq;
+  const before = at === manifest.seq?.first ? manifest.start_prev_hash : computed.get(at - 1)?.toString('hex');
+  if (!computed.has(at) || before === undefined) {
+    out.problems.push(`signed manifest declares a segment at seq ${at}, but the export does not hold seq ${at} and the event before it`);
+  } else if (before !== segment.prev_hash) {
+    out.problems.push(`segment at seq ${at}: the chain there continues from ${before}, the collector's anchor says ${segment.prev_hash}`);
+  } else {
+    out.notes.push(`seq ${at} starts a new chain segment (${segment.reason ?? 'no reason given'}) inside a signed batch, anchored by the collector${anchoredWhen(segment)}`);
+  }
+}
+
+/** A boundary anchored on a refused batch must have that batch in the quarantined section, ending on the anchor. */
+function checkSegmentQuarantines(segments, quarantine, out) {
+  for (const segment of segments.values()) {
+    const refused = segment.anchor?.quarantined;
+    if (!isObject(refused)) continue;
+    const held = quarantine.list.find((q) => q.firstSeq === refused.first_seq && q.lastSeq === refused.last_seq && q.lastHash === refused.last_hash);
+    if (!held) out.problems.push(`segment at seq ${segment.start_seq}: the collector anchored it on quarantined batch ${refused.first_seq}..${refused.last_seq}, which the quarantined section does not hold`);
+    else if (refused.last_hash !== segment.prev_hash) out.problems.push(`segment at seq ${segment.start_seq}: the anchor's quarantined batch ends on ${refused.last_hash}, the segment chains from ${segment.prev_hash}`);
+  }
+}
+
+/**
+ * The quarantined section: batches the collector refused for integrity reasons, kept byte for byte as evidence and
+ * never counted as genuine events. The signed manifest lists each by digest, so cutting or editing one fails; each
+ * batch's agent signature and chain are checked and reported, so a reader sees what the PC sent and why it was
+ * refused.
+ */
+function checkQuarantined(doc, manifest, context, out) {
+  const list = [];
+  const result = { list, covers: (from, to) => list.some((q) => q.firstSeq <= from && q.lastSeq >= to) };
+  const signed = manifest.quarantined;
+  const inFile = doc.quarantined;
+  if (signed === undefined) {
+    if (inFile !== undefined && !(Array.isArray(inFile) && inFile.length === 0)) out.problems.push('the file holds a quarantined section that the signed manifest does not list (added after export)');
+    return result;
+  }
+  if (!isObject(signed) || !Array.isArray(signed.batches)) {
+    out.problems.push("signed manifest: 'quarantined' needs count, sha256 and batches");
+    return result;
+  }
+  if (!Array.isArray(inFile)) {
+    out.problems.push(`quarantined section missing: the signed manifest lists ${show(signed.count)} quarantined batch(es) (the section was removed)`);
+    return result;
+  }
+  const label = (entry) => `quarantined batch ${entry?.first_seq}..${entry?.last_seq}`;
+  const unmatched = new Set(inFile);
+  for (const listed of signed.batches) {
+    const entry = inFile.find((q) => unmatched.has(q) && isObject(q) && q.first_seq === listed?.first_seq && q.last_seq === listed?.last_seq);
+    if (!entry) {
+      out.problems.push(`${label(listed)}: listed in the signed manifest but not in the quarantined section (it was removed)`);
+      continue;
+    }
+    unmatched.delete(entry);
+    let digest;
+    try {
+      digest = quarantinedBatchDigest(entry);
+    } catch (error) {
+      digest = `unreadable (${error.message})`;
+    }
+    if (digest !== listed.sha256) out.problems.push(`${label(entry)}: its content differs from what the signed manifest lists (the quarantined section was edited)`);
+  }
+  for (const entry of unmatched) out.problems.push(`${label(entry)}: in the quarantined section but not in the signed manifest (it was added)`);
+  if (inFile.length !== signed.count) out.problems.push(`quarantined section holds ${inFile.length} batch(es), the signed manifest says ${show(signed.count)}`);
+  let sectionDigest;
+  try {
+    sectionDigest = quarantinedSectionDigest(inFile);
+  } catch {
+    sectionDigest = undefined;
+  }
+  if (sectionDigest !== signed.sha256 && !out.problems.some((p) => p.startsWith('quarantined'))) {
+    out.problems.push('quarantined section: its digest differs from the signed manifest (batches reordered or edited)');
+  }
+  for (const entry of inFile) {
+    const checked = checkQuarantinedBatch(entry, context, out);
+    if (checked) list.push(checked);
+  }
+  return result;
+}
+
+/** One quarantined batch: the agent's signature, whether its events chain, what its bytes say. Reported, not failed. */
+function checkQuarantinedBatch(entry, { agentKey, agentId, kinds, listEvents }, out) {
+  const valid = isObject(entry) && isSeq(entry.first_seq) && isSeq(entry.last_seq) && entry.last_seq >= entry.first_seq
+    && HEX32.test(String(entry.prev_hash)) && HEX32.test(String(entry.last_hash)) && typeof entry.signature === 'string'
+    && Array.isArray(entry.events) && entry.events.every((e) => typeof e === 'string');
+  if (!valid) {
+    out.problems.push(`a quarantined batch is malformed: ${JSON.stringify(entry).slice(0, 120)}`);
+    return undefined;
+  }
+  const events = entry.events.map((e) => Buffer.from(e, 'base64'));
+  const count = entry.last_seq - entry.first_seq + 1;
+  const signatureValid = count === events.length && agentKey !== undefined && verifyBatchSignature(
+    agentKey.key, agentId, entry.first_seq, count, Buffer.from(entry.prev_hash, 'hex'), Buffer.from(entry.last_hash, 'hex'), Buffer.from(entry.signature, 'base64'),
+  );
+  let hash = Buffer.from(entry.prev_hash, 'hex');
+  for (const bytes of events) hash = chainHash(hash, bytes);
+  const chains = hash.toString('hex') === entry.last_hash;
+  const envelopes = events.map((bytes) => {
+    try {
+      return readEnvelope(bytes, kinds);
+    } catch {
+      return null;
+    }
+  });
+  const reason = isObject(entry.reason) ? entry.reason : {};
+  const what = `quarantined batch ${entry.first_seq}..${entry.last_seq} (${events.length} event(s), received ${iso(entry.received_ms)}, refused ${reason.code ?? '?'}: ${reason.detail ?? ''})`;
+  out.notes.push(`${what}: agent signature ${signatureValid ? 'valid' : 'INVALID'}; its events ${chains ? 'chain' : 'do not chain'} to the signed last hash; kept apart as evidence, not counted as genuine events`);
+  if (!signatureValid) out.warnings.push(`${what}: the agent's signature does not verify: the agent did not send these bytes as they are`);
+  return {
+    firstSeq: entry.first_seq, lastSeq: entry.last_seq, lastHash: entry.last_hash, events: events.length, signatureValid, chains,
+    code: reason.code ?? null, finding: reason.finding ?? null, receivedMs: Number.isFinite(entry.received_ms) ? entry.received_ms : null,
+    unreadable: envelopes.filter((e) => e === null).length,
+    ...(listEvents ? { eventList: envelopes.filter(Boolean).map((e) => ({ ...e })) } : {}),
   };
 }
 
@@ -562,6 +740,9 @@ export function formatVerdict(verdict) {
     if (s.exportedAtMs !== null && range) lines.push(`  exported ${iso(s.exportedAtMs)} (collector clock) for ${iso(range.from_ms)} .. ${iso(range.to_ms)}, widened to whole signed batches`);
   }
   if (verdict.collector) lines.push(`  manifest signed by collector key SHA-256 ${verdict.collector.fingerprint} (${verdict.collector.source})`);
+  for (const q of verdict.quarantined ?? []) {
+    lines.push(`QUARANTINED seq ${q.firstSeq}..${q.lastSeq}: ${q.events} event(s) refused (${q.code ?? '?'}), agent signature ${q.signatureValid ? 'valid' : 'INVALID'}, ${q.chains ? 'chained' : 'chain broken'}; not genuine events`);
+  }
   for (const warning of verdict.warnings) lines.push(`WARNING ${warning}`);
   for (const note of verdict.notes) lines.push(`NOTE ${note}`);
   for (const event of verdict.eventList ?? []) {

@@ -10,6 +10,8 @@ import type { SessionRegistry } from './sessions.ts';
 import type { StreamAuthFailures } from './stream-auth-failures.ts';
 import type { BatchCrypto, BatchCryptoPool } from './batch-crypto-pool.ts';
 import { noteAgentClock } from './clock-skew.ts';
+import { anchorSegment } from '../evidence-anchor.ts';
+import type { EvidenceSigningKey } from '../pki/evidence-key.ts';
 import { checkBatchShape, verifyBatch, type BatchLimits } from './verify-batch.ts';
 
 export interface StreamDeps {
@@ -25,6 +27,8 @@ export interface StreamDeps {
   onStored: () => void;
   /** Records failed authentications (rate-limited findings); absent in narrow tests. */
   authFailures?: Pick<StreamAuthFailures, 'unknownAgent' | 'badProof'>;
+  /** Signs segment anchors when a boundary is recorded; absent in narrow tests (an export then signs them). */
+  evidenceKey?: EvidenceSigningKey;
 }
 
 type Call = ServerDuplexStream<AgentMessage__Output, CollectorMessage>;
@@ -140,9 +144,12 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       deps.hub.emit('integrity', finding);
     }
     for (const reset of verdict.resets) {
+      const anchor = deps.evidenceKey && anchorSegment(deps.evidenceKey, {
+        agentId: current.id, startSeq: reset.startSeq, prevHash: reset.anchorHash, reason: 'journal_reset', recordedMs: now,
+      });
       await deps.store.recordChainSegment({
         agentId: current.id, startSeq: reset.startSeq, anchorHash: reset.anchorHash, reason: 'journal_reset', detail: reset.finding.detail,
-        quarantineId: null, timeMs: now,
+        quarantineId: null, timeMs: now, anchorJson: anchor ? JSON.stringify(anchor) : null,
       });
       await auditSegment(now, { agentId: current.id, reason: 'journal_reset', startSeq: reset.startSeq, anchorHash: reset.anchorHash.toString('hex') });
     }
@@ -168,14 +175,20 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
    * is told to drop those rows and go on. The stream stays open, so batches already in flight behind it follow.
    */
   const quarantine = async (current: AgentRecord, batch: Batch, error: CollectorError, finding: IntegrityFinding): Promise<void> => {
+    const lastSeq = batch.firstSeq + batch.events.length - 1;
+    // Signed now for the segment the store opens after this batch if it reaches past the head (unused otherwise).
+    const anchor = deps.evidenceKey && anchorSegment(deps.evidenceKey, {
+      agentId: current.id, startSeq: lastSeq + 1, prevHash: batch.lastHash, reason: 'quarantine', recordedMs: finding.timeMs,
+      quarantined: { firstSeq: batch.firstSeq, lastSeq, lastHash: batch.lastHash, code: error.code },
+    });
     const outcome = await deps.store.quarantineBatch({
       agentId: current.id, pc: current.pc, firstSeq: batch.firstSeq, prevHash: batch.prevHash, lastHash: batch.lastHash,
       signature: batch.signature, events: batch.events, code: error.code, finding, timeMs: finding.timeMs,
+      ...(anchor ? { segmentAnchorJson: JSON.stringify(anchor) } : {}),
     }).catch((cause: unknown) => {
       // Not kept, so not answered as quarantined: the stream ends and the agent sends the batch again later.
       throw new CollectorError('COLLECTOR_QUARANTINE_UNAVAILABLE', (cause as Error).message, { cause });
     });
-    const lastSeq = batch.firstSeq + batch.events.length - 1;
     if (outcome.firstTime) {
       deps.hub.emit('integrity', finding);
       await auditSegment(finding.timeMs, {

@@ -154,6 +154,11 @@ export interface QuarantineInput {
   /** The finding recorded the first time this exact batch is seen (never again for an identical resend). */
   finding: IntegrityFinding;
   timeMs: number;
+  /**
+   * The collector-signed anchor (JSON) of the segment that starts after this batch (seq lastSeq + 1, from its signed
+   * last hash); stored only if the quarantine opens that segment.
+   */
+  segmentAnchorJson?: string;
 }
 
 export interface QuarantineOutcome {
@@ -195,4 +200,6 @@ export interface ChainSegment {
   detail: string;
   quarantineId: number | null;
   timeMs: number;
+  /** The anchor the collector signed when it recorded the boundary (JSON of a SegmentAnchor); null if none was. */
+  anchorJson?: string | null;
 }

@@ -16,6 +16,7 @@ const kindColors: Record<string, string> = {
 const integrityKinds = new Set([
   'signature_invalid', 'chain_mismatch', 'chain_break', 'fork', 'sequence_gap', 'journal_overflow', 'envelope_mismatch',
   'malformed_signed_event', 'out_of_order', 're_enrolled', 'stream_auth_failed', 'stream_unknown_agent',
+  'journal_reset', 'seal_invalid', 'seal_reset', 'clock_behind', 'clock_ahead', 'hostname_takeover',
 ]);
 
 export function kindColor(kind: string): string {

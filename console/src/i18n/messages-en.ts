@@ -131,6 +131,13 @@ export const en = {
   'kind.re_enrolled': 'Re-enrolled',
   'kind.stream_auth_failed': 'Failed agent authentication',
   'kind.stream_unknown_agent': 'Unknown agent',
+  // Issue 13 findings: journal loss, seals, clocks, identity.
+  'kind.journal_reset': 'Journal reset',
+  'kind.seal_invalid': 'Invalid seal',
+  'kind.seal_reset': 'Seal key reset',
+  'kind.clock_behind': 'Clock behind',
+  'kind.clock_ahead': 'Clock ahead',
+  'kind.hostname_takeover': 'Hostname takeover',
   'requests.title': 'Access requests',
   'requests.pending': 'Pending',
   'requests.approved': 'Approved',

@@ -26,10 +26,10 @@ export class SqliteSegments {
       insertFinding: db.prepare('INSERT INTO integrity_findings (agent_id, pc, time_ms, kind, detail) VALUES (@agentId, @pc, @timeMs, @kind, @detail)'),
       head: db.prepare('SELECT last_seq AS seq, last_hash AS hash FROM agents WHERE id = ?'),
       moveHead: db.prepare('UPDATE agents SET last_seq = ?, last_hash = ? WHERE id = ? AND last_seq < ?'),
-      insertSegment: db.prepare(`INSERT INTO chain_segments (agent_id, start_seq, anchor_hash, reason, detail, quarantine_id, time_ms)
-        VALUES (@agentId, @startSeq, @anchorHash, @reason, @detail, @quarantineId, @timeMs)`),
+      insertSegment: db.prepare(`INSERT INTO chain_segments (agent_id, start_seq, anchor_hash, reason, detail, quarantine_id, time_ms, anchor_json)
+        VALUES (@agentId, @startSeq, @anchorHash, @reason, @detail, @quarantineId, @timeMs, @anchorJson)`),
       segments: db.prepare(`SELECT agent_id AS agentId, start_seq AS startSeq, anchor_hash AS anchorHash, reason, detail,
-        quarantine_id AS quarantineId, time_ms AS timeMs FROM chain_segments WHERE agent_id = ? ORDER BY start_seq, id`),
+        quarantine_id AS quarantineId, time_ms AS timeMs, anchor_json AS anchorJson FROM chain_segments WHERE agent_id = ? ORDER BY start_seq, id`),
       quarantined: db.prepare('SELECT * FROM quarantined_batches WHERE agent_id = ? ORDER BY first_seq, id'),
       quarantinedEvents: db.prepare('SELECT bytes FROM quarantined_events WHERE quarantine_id = ? ORDER BY position'),
     };
@@ -53,6 +53,7 @@ export class SqliteSegments {
       if (this.#s.moveHead.run(lastSeq, input.lastHash, input.agentId, lastSeq).changes > 0) {
         this.#s.insertSegment.run({
           agentId: input.agentId, startSeq: lastSeq + 1, anchorHash: input.lastHash, reason: 'quarantine', quarantineId: id, timeMs: input.timeMs,
+          anchorJson: input.segmentAnchorJson ?? null,
           detail: `events ${input.firstSeq}..${lastSeq} quarantined (${input.code}); the chain goes on from the batch's signed last hash`,
         });
       }
@@ -61,7 +62,7 @@ export class SqliteSegments {
   }
 
   recordSegment(segment: ChainSegment): void {
-    this.#s.insertSegment.run(segment);
+    this.#s.insertSegment.run({ ...segment, anchorJson: segment.anchorJson ?? null });
   }
 
   segments(agentId: string): ChainSegment[] {
