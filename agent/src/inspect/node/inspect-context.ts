@@ -1,23 +1,9 @@
+import type { InspectedItemShape } from '../common/result-shape.ts';
 import type { ContentLimits } from '@mamori/policies';
 import type { CompiledContentRules } from '../common/content-rules.ts';
 import { ContentScanner } from '../common/content-scanner.ts';
-import type { ContentFormat } from '../common/sniff.ts';
 
-/** One file inside what was inspected (an archive entry, a mail's attachment), listed with its place in the tree. */
-export interface InspectedItem {
-  /** Names from the outermost container down, e.g. ["forwarded.eml", "見積.zip", "list.csv"]. */
-  path: string[];
-  format: ContentFormat;
-  /** The type the bytes show. */
-  detectedType: string;
-  /** The type the container declared (a mail part's Content-Type), when it declared one. */
-  declaredType: string;
-  sizeBytes: number;
-  /** SHA-256 of the entry's bytes when it was read whole (mail attachments, archive entries); else empty. */
-  sha256: string;
-  /** Why this entry was not read, or empty. */
-  notInspected: string;
-}
+export type InspectedItem = InspectedItemShape;
 
 /** Thrown when the per-file time budget runs out; caught once, at the top. */
 export class BudgetExceeded extends Error {}

@@ -8,7 +8,8 @@
  * OS interface: reads files with Node's fs. Privileges: read access to the file (the agent's own).
  */
 import { open } from 'node:fs/promises';
-import type { CompiledContentRules, ContentFinding } from '../common/content-rules.ts';
+import type { CompiledContentRules } from '../common/content-rules.ts';
+import type { InspectResultShape } from '../common/result-shape.ts';
 import { ooxmlTypes, sniff, type ContentFormat } from '../common/sniff.ts';
 import { detectTextEncoding } from '../common/text-encoding.ts';
 import { readMail } from './formats/mail.ts';
@@ -29,20 +30,7 @@ export interface InspectSource {
   declaredType?: string;
 }
 
-export interface InspectResult {
-  /** inspected: every part was read; not_inspected: some or all of it could not be (see `reason`). */
-  status: 'inspected' | 'not_inspected';
-  /** Why (parts of) the file were not read, e.g. "encrypted" or "inner.zip: nested deeper than 3". */
-  reason: string;
-  format: ContentFormat;
-  detectedType: string;
-  /** Rules whose thresholds were reached, over everything that could be read (findings stand even when status is not_inspected). */
-  findings: ContentFinding[];
-  /** Files found inside (archive entries, attachments, forwarded mails' attachments), with their place in the tree. */
-  items: InspectedItem[];
-  textChars: number;
-  elapsedMs: number;
-}
+export type InspectResult = InspectResultShape;
 
 const headBytes = 4096;
 

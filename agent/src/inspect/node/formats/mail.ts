@@ -21,7 +21,8 @@ interface HeldAttachment {
 
 export async function readMail(context: InspectContext, node: ContentNode, inspectChild: InspectChild): Promise<void> {
   const { MailParser } = await import('mailparser');
-  const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: false });
+  // ignoreEmbedded (passed on to mailsplit): an attached mail stays an attachment, inspected one level deeper.
+  const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true, ignoreEmbedded: true } as ConstructorParameters<typeof MailParser>[0]);
   const held: HeldAttachment[] = [];
   const input = node.bytes ? Readable.from([Buffer.from(node.bytes)]) : createReadStream(node.file!);
   await new Promise<void>((resolve, reject) => {
@@ -47,9 +48,11 @@ export async function readMail(context: InspectContext, node: ContentNode, inspe
         if (size <= context.limits.max_file_bytes) chunks.push(chunk);
       });
       data.content.on('end', () => {
+        // The type as declared in the part's header (mailparser's contentType may be guessed from the name).
+        const declared = data.headers?.get('content-type') as { value?: string } | string | undefined;
         held.push({
           name: data.filename ?? (data.contentType === 'message/rfc822' ? 'message.eml' : 'attachment'),
-          contentType: data.contentType, sizeBytes: size, sha256: hash.digest('hex'),
+          contentType: (typeof declared === 'string' ? declared : declared?.value ?? '').toLowerCase(), sizeBytes: size, sha256: hash.digest('hex'),
           bytes: size <= context.limits.max_file_bytes ? Buffer.concat(chunks) : undefined,
         });
         data.release?.();
