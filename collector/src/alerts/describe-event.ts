@@ -16,8 +16,22 @@ function baseName(path: unknown): string {
   return text.split(/[\\/]/).filter(Boolean).at(-1) ?? text;
 }
 
-/** A few words saying what one event was, for an alert's title. */
+/** What content inspection found, named by its labels ("a personal-data list (10 or more My Numbers)"). */
+function findingsOf(kind: string, payload: Record<string, unknown>): string {
+  const findings = (kind === 'mail' ? payload.contentFindings : (payload.content as { findings?: unknown } | undefined)?.findings);
+  if (!Array.isArray(findings) || findings.length === 0) return '';
+  const labels = [...new Set(findings.map((f) => String((f as { label?: unknown }).label ?? '')).filter(Boolean))];
+  return labels.length > 0 ? ` — ${labels.join(', ')}` : '';
+}
+
+/** A few words saying what one event was, for an alert's title (with content findings, when there are any). */
 export function describeEvent(kind: string, payload: Record<string, unknown>): string {
+  const what = describeEventBody(kind, payload);
+  const found = findingsOf(kind, payload);
+  return found ? cleanText(`${what}${found}`, 200) : what;
+}
+
+function describeEventBody(kind: string, payload: Record<string, unknown>): string {
   const p = payload as Record<string, unknown> & { device?: Record<string, unknown>; to?: unknown[]; attachments?: unknown[] };
   switch (kind) {
     case 'file_copy':
