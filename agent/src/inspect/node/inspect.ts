@@ -7,6 +7,7 @@
  *
  * OS interface: reads files with Node's fs. Privileges: read access to the file (the agent's own).
  */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { CompiledContentRules } from '../common/content-rules.ts';
 import type { InspectResultShape } from '../common/result-shape.ts';
@@ -102,9 +103,12 @@ export async function inspect(source: InspectSource, rules: CompiledContentRules
   const context = new InspectContext(rules);
   let sizeBytes = source.bytes?.length ?? 0;
   if (!source.bytes && source.file) {
-    const handle = await open(source.file, 'r');
+    // Paths can come from reports (uploads): never follow a link, never block on a FIFO or device, regular files only.
+    const handle = await open(source.file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
     try {
-      sizeBytes = (await handle.stat()).size;
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw new Error('not a regular file');
+      sizeBytes = stats.size;
     } finally {
       await handle.close();
     }
