@@ -5,6 +5,7 @@ import { ErrorBanner, KindBadge, kindColor } from '../../components/badges.tsx';
 import { fromLocalInput, toLocalInput } from '../../components/time-input.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
+import { PcText } from '../../components/pc-text.tsx';
 
 const kinds = ['file_copy', 'print_job', 'mail', 'upload', 'device', 'policy_decision', 'lifecycle', 'inventory'];
 
@@ -75,9 +76,9 @@ export function HistoryTimeline({ pc, around, at }: { pc: string; around?: numbe
             <span className="nowrap time">{formatDate(e.timeMs)}</span>
             <KindBadge kind={e.kind} />
             <span className="action">{e.action}</span>
-            <span className="summary">{e.summary}</span>
-            <span className="muted detail">{e.detail}</span>
-            <span className="muted">{e.user}</span>
+            <span className="summary"><PcText value={e.summary} name={e.kind === 'file_copy' || e.kind === 'upload' || e.kind === 'print_job'} /></span>
+            <span className="muted detail"><PcText value={e.detail} /></span>
+            <span className="muted"><PcText value={e.user} /></span>
           </li>
         ))}
       </ol>
