@@ -12,6 +12,7 @@ export const agentErrors = {
   AGENT_UNLOCK_CODE_USED: 'the unlock code was already used',
   AGENT_LOCAL_REQUEST_INVALID: 'a local request (tray or browser extension) was refused',
   AGENT_USAGE: 'wrong command-line usage',
+  AGENT_DOCUMENT_UNREADABLE: 'the document cannot be registered',
 } as const;
 
 export type AgentErrorCode = keyof typeof agentErrors;

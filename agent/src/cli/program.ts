@@ -7,6 +7,7 @@ import { AgentError } from '../errors.ts';
 import { runAgent } from '../main.ts';
 import { readIdentity, readSavedPolicy, stateFiles } from '../state/identity.ts';
 import { enroll } from '../uplink/enroll.ts';
+import { fingerprintDocument, fingerprintYaml } from './fingerprint-document.ts';
 import { recordUninstall } from './record-uninstall.ts';
 
 /** POSTs JSON to the running agent's loopback endpoint (the same route the tray page uses). */
@@ -119,6 +120,17 @@ export function buildAgentProgram(io: Output): Command {
       if (!Number.isFinite(seconds) || seconds < 0) throw new AgentError('AGENT_USAGE', '--timeout must be a number of seconds');
       const result = await recordUninstall(config(), { timeoutMs: seconds * 1000, detail: options.detail });
       print(options.json, result, `recorded UNINSTALLED as event ${result.seq}; ${result.delivered ? 'delivered to the collector' : 'not delivered yet (the collector was not reachable)'}`);
+    });
+
+  program.command('fingerprint <file>')
+    .description('register a sensitive document: print its entry for policy content.fingerprints (any format content inspection reads)')
+    .requiredOption('--name <name>', 'name of the document in policy (lower-case, digits, _)')
+    .option('--label-en <text>', 'what alerts and refusals call it in English')
+    .option('--label-ja <text>', 'what alerts and refusals call it in Japanese')
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { name: string; labelEn?: string; labelJa?: string; json?: boolean }) => {
+      const entry = await fingerprintDocument(file, options.name, { en: options.labelEn, ja: options.labelJa });
+      print(options.json, entry, fingerprintYaml(entry));
     });
 
   return program;

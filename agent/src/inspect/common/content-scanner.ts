@@ -1,7 +1,7 @@
 import type { ContentDetector } from '@mamori/policies';
 import { ruleLabel, type CompiledContentRules, type ContentFinding } from './content-rules.ts';
 import { ShingleHasher } from './fingerprint.ts';
-import { shapeDetectors } from './shape-detectors.ts';
+import { scanNumbers, type NumberSinks } from './number-scanner.ts';
 
 /** Scanned text is held back this long at each piece's end, so a number split across pieces is seen whole. */
 const carry = 256;
@@ -22,6 +22,7 @@ const needsFolding = /[\uff01-\uff5e\uff61-\uff9f]/;
 export class ContentScanner {
   readonly #rules: CompiledContentRules;
   readonly #distinct = new Map<ContentDetector, Set<string>>();
+  readonly #sinks: NumberSinks = {};
   readonly #occurrences = new Map<string, number>();
   readonly #shingles: { hasher: ShingleHasher; seen: Set<number>; wanted: Set<number> }[] = [];
   #pending = '';
@@ -29,9 +30,17 @@ export class ContentScanner {
   #scannedPrefix = 0;
   #chars = 0;
 
-  constructor(rules: CompiledContentRules) {
+  readonly #onText: ((text: string) => void) | undefined;
+
+  /** `onText` sees every piece of text as scanned (registering a document fingerprints exactly what inspection reads). */
+  constructor(rules: CompiledContentRules, onText?: (text: string) => void) {
     this.#rules = rules;
-    for (const detector of rules.detectors) this.#distinct.set(detector, new Set());
+    this.#onText = onText;
+    for (const detector of rules.detectors) {
+      const values = new Set<string>();
+      this.#distinct.set(detector, values);
+      this.#sinks[detector] = (value) => { if (values.size < maxDistinct) values.add(value); };
+    }
     for (const print of rules.fingerprints) {
       const wanted = new Set(print.hashes);
       const seen = new Set<number>();
@@ -48,6 +57,7 @@ export class ContentScanner {
     if (piece.length === 0) return;
     const text = needsFolding.test(piece) ? piece.normalize('NFKC') : piece;
     this.#chars += text.length;
+    this.#onText?.(text);
     for (const { hasher } of this.#shingles) hasher.push(text);
     this.#pending += text;
     if (this.#pending.length - this.#scannedPrefix >= windowChars) this.#scan(false);
@@ -94,17 +104,7 @@ export class ContentScanner {
     const from = this.#scannedPrefix;
     const until = final ? text.length : text.length - carry;
     if (until <= from) return;
-    for (const detector of this.#rules.detectors) {
-      const { pattern, accept } = shapeDetectors[detector];
-      const values = this.#distinct.get(detector)!;
-      pattern.lastIndex = 0;
-      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-        if (m.index >= until) break;
-        if (m.index < from) continue;
-        const value = accept(m);
-        if (value !== undefined && values.size < maxDistinct) values.add(value);
-      }
-    }
+    if (this.#rules.detectors.length > 0) scanNumbers(text, from, until, this.#sinks);
     if (this.#rules.keywords.length > 0) {
       const lower = text.toLowerCase();
       for (const { rule, words } of this.#rules.keywords) {

@@ -10,27 +10,6 @@ const base = 0x01000193;
 /** One hash in eight is kept; documents of a few hundred characters still give dozens. */
 const sampleMask = 7;
 
-/** murmur3's finaliser: spreads the polynomial hash so its low bits are fit for sampling. */
-function mix(value: number): number {
-  let h = value;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** The character kept for shingling, or -1: ASCII letters folded to lower case, digits, and letters past Latin-1. */
-function keep(code: number): number {
-  if (code >= 48 && code <= 57) return code;
-  if (code >= 97 && code <= 122) return code;
-  if (code >= 65 && code <= 90) return code + 32;
-  // Latin letters with accents, Greek, Cyrillic … and the CJK/kana blocks; skip the ideographic space and punctuation.
-  if (code >= 0xc0 && code !== 0xd7 && code !== 0xf7 && !(code >= 0x2000 && code <= 0x303f) && !(code >= 0xff00 && code <= 0xff0f)) return code;
-  return -1;
-}
-
 /** Rolling shingle hasher; feed text in pieces of any size, the shingles run across pieces. */
 export class ShingleHasher {
   readonly #size: number;
@@ -51,25 +30,37 @@ export class ShingleHasher {
   }
 
   push(text: string): void {
+    // Hot loop (every character of every inspected file when documents are registered): locals only, keep() inlined.
     const size = this.#size;
     const window = this.#window;
+    const power = this.#power;
+    const onHash = this.#onHash;
     let hash = this.#hash;
     let filled = this.#filled;
     let at = this.#at;
-    for (let i = 0; i < text.length; i += 1) {
-      const code = keep(text.charCodeAt(i));
-      if (code < 0) continue;
-      if (filled === size) {
-        hash = (hash - Math.imul(window[at]!, this.#power)) | 0;
-      } else {
-        filled += 1;
+    const length = text.length;
+    for (let i = 0; i < length; i += 1) {
+      let code = text.charCodeAt(i);
+      if (code < 0xc0) {
+        if (code >= 65 && code <= 90) code += 32;
+        else if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 122))) continue;
+      } else if (code === 0xd7 || code === 0xf7 || (code >= 0x2000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xff0f)) {
+        continue;
       }
+      if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
+      else filled += 1;
       hash = (Math.imul(hash, base) + code) | 0;
       window[at] = code;
-      at = at + 1 === size ? 0 : at + 1;
+      at += 1;
+      if (at === size) at = 0;
       if (filled === size) {
-        const mixed = mix(hash);
-        if ((mixed & sampleMask) === 0) this.#onHash(mixed);
+        // murmur3's finaliser, inlined: spreads the polynomial hash so its low bits are fit for sampling.
+        let h = hash ^ (hash >>> 16);
+        h = Math.imul(h, 0x85ebca6b);
+        h ^= h >>> 13;
+        h = Math.imul(h, 0xc2b2ae35);
+        h ^= h >>> 16;
+        if ((h & sampleMask) === 0) onHash(h >>> 0);
       }
     }
     this.#hash = hash;

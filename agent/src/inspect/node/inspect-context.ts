@@ -19,8 +19,8 @@ export class InspectContext {
   readonly #now: () => number;
   unpackedBytes = 0;
 
-  constructor(rules: CompiledContentRules, now: () => number = performance.now.bind(performance)) {
-    this.scanner = new ContentScanner(rules);
+  constructor(rules: CompiledContentRules, onText?: (text: string) => void, now: () => number = performance.now.bind(performance)) {
+    this.scanner = new ContentScanner(rules, onText);
     this.limits = rules.limits;
     this.#now = now;
     this.#deadline = now() + rules.limits.time_budget_ms;

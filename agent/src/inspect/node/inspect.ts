@@ -98,9 +98,9 @@ async function inspectNode(context: InspectContext, node: ContentNode): Promise<
 }
 
 /** Result of the top-level node: the format seen there is the file's. */
-export async function inspect(source: InspectSource, rules: CompiledContentRules): Promise<InspectResult> {
+export async function inspect(source: InspectSource, rules: CompiledContentRules, options: { onText?: (text: string) => void } = {}): Promise<InspectResult> {
   const started = performance.now();
-  const context = new InspectContext(rules);
+  const context = new InspectContext(rules, options.onText);
   let sizeBytes = source.bytes?.length ?? 0;
   if (!source.bytes && source.file) {
     // Paths can come from reports (uploads): never follow a link, never block on a FIFO or device, regular files only.
