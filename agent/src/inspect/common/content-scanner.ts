@@ -1,6 +1,7 @@
 import type { ContentDetector } from '@mamori/policies';
 import { ruleLabel, type CompiledContentRules, type ContentFinding } from './content-rules.ts';
 import { ShingleHasher } from './fingerprint.ts';
+import { NumberSet } from './number-set.ts';
 import { scanNumbers, type NumberSinks } from './number-scanner.ts';
 
 /** Scanned text is held back this long at each piece's end, so a number split across pieces is seen whole. */
@@ -21,7 +22,7 @@ const needsFolding = /[\uff01-\uff5e\uff61-\uff9f]/;
  */
 export class ContentScanner {
   readonly #rules: CompiledContentRules;
-  readonly #distinct = new Map<ContentDetector, Set<string>>();
+  readonly #distinct = new Map<ContentDetector, { size: number }>();
   readonly #sinks: NumberSinks = {};
   readonly #occurrences = new Map<string, number>();
   readonly #shingles: { hasher: ShingleHasher; seen: Set<number>; wanted: Set<number> }[] = [];
@@ -37,9 +38,17 @@ export class ContentScanner {
     this.#rules = rules;
     this.#onText = onText;
     for (const detector of rules.detectors) {
-      const values = new Set<string>();
-      this.#distinct.set(detector, values);
-      this.#sinks[detector] = (value) => { if (values.size < maxDistinct) values.add(value); };
+      // Up to 15 digits are kept as numbers (exact below 2^53) in a NumberSet; card numbers (up to 19 digits) and
+      // account numbers (rare) in a Set of strings.
+      if (detector === 'credit_card' || detector === 'bank_account') {
+        const values = new Set<string>();
+        this.#distinct.set(detector, values);
+        this.#sinks[detector] = (value) => { if (values.size < maxDistinct) values.add(value); };
+      } else {
+        const values = new NumberSet();
+        this.#distinct.set(detector, values);
+        this.#sinks[detector] = (value) => { if (values.size < maxDistinct) values.add(Number(value)); };
+      }
     }
     for (const print of rules.fingerprints) {
       const wanted = new Set(print.hashes);

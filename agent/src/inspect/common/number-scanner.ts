@@ -68,7 +68,7 @@ export function scanNumbers(text: string, from: number, until: number, sinks: Nu
       && g0 >= 2 && g0 <= 5 && g1 >= 1 && g1 <= 4 && g2 >= 3 && g2 <= 4) {
       phone(value);
     }
-    if (postal && groupCount === 2 && hyphens === 1 && g0 === 3 && g1 === 4) postal(raw);
+    if (postal && groupCount === 2 && hyphens === 1 && g0 === 3 && g1 === 4) postal(value);
     if (account) {
       if (groupCount === 1 && digitCount === 7 && accountWords.test(text.slice(Math.max(0, start - 12), start))) account(raw);
       else if (groupCount === 3 && hyphens === 2 && g0 === 4 && g1 === 3 && g2 === 7) account(raw);
