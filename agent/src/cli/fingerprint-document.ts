@@ -3,7 +3,6 @@ import { ContentPolicySchema } from '@mamori/policies';
 import { stringify } from 'yaml';
 import { compileContentRules } from '../inspect/common/content-rules.ts';
 import { encodeHashes, fingerprintText } from '../inspect/common/fingerprint.ts';
-import { inspect } from '../inspect/node/inspect.ts';
 import { AgentError } from '../errors.ts';
 
 export interface FingerprintEntry {
@@ -23,6 +22,7 @@ export async function fingerprintDocument(file: string, name: string, label?: { 
   if (!/^[a-z][a-z0-9_]{0,63}$/.test(name)) throw new AgentError('AGENT_USAGE', '--name must be lower-case letters, digits and _ (starting with a letter)');
   const pieces: string[] = [];
   const rules = compileContentRules(ContentPolicySchema.parse({ limits: { time_budget_ms: 600_000 } }));
+  const { inspect } = await import('../inspect/node/inspect.ts');
   const result = await inspect({ name: basename(file), file }, rules, { onText: (text) => pieces.push(text) });
   if (result.status !== 'inspected') throw new AgentError('AGENT_DOCUMENT_UNREADABLE', `cannot read all of ${file}: ${result.reason}`);
   const text = pieces.join('');

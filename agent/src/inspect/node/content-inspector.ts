@@ -1,6 +1,6 @@
 import type { ContentPolicy } from '@mamori/policies';
 import { compileContentRules, type CompiledContentRules } from '../common/content-rules.ts';
-import { inspect, type InspectResult, type InspectSource } from './inspect.ts';
+import type { InspectResult, InspectSource } from './inspect.ts';
 
 /**
  * The engine as the sensors use it: rules compiled once per policy version, and never a rejection — a file that
@@ -28,6 +28,8 @@ export class ContentInspector {
     if (!rules) return undefined;
     const started = performance.now();
     try {
+      // Loaded on first use: the engine and its format libraries are a file of their own in the single executable.
+      const { inspect } = await import('./inspect.ts');
       return await inspect(source, rules);
     } catch (error) {
       return {
