@@ -25,6 +25,8 @@ const FILES = Number(process.env.BENCH_FILES ?? 5_000);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 1_024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WATCHER = process.env.BENCH_WATCHER === 'chokidar' ? 'chokidar' : 'native';
+/** low (default): hashing on a nice-19 worker thread; normal: on the main thread (BENCH_HASH_PRIORITY=normal). */
+const HASH_PRIORITY = process.env.BENCH_HASH_PRIORITY === 'normal' ? 'normal' : 'low';
 
 function run(command: string, args: string[]): Promise<number> {
   const started = performance.now();
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
       const mounts = new MountHub();
       const usb = new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false }), enforcer: new RecordingEnforcer(), policy, mounts, user: () => 'bench' });
       const fileCopy = new ChokidarFileCopySensor({
-        config: FileCopySensorConfigSchema.parse({ watcher: WATCHER }), policy, mounts, user: () => 'bench', home: () => work,
+        config: FileCopySensorConfigSchema.parse({ watcher: WATCHER, hashPriority: HASH_PRIORITY }), policy, mounts, user: () => 'bench', home: () => work,
         inspector: new ContentInspector(() => policy.current()?.content),
       });
       await usb.start(emit, stop.signal);
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
     }
 
     const result = {
-      bench: 'usb-copy', watcher: WATCHER, inspection: content.length > 0, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
+      bench: 'usb-copy', watcher: WATCHER, inspection: content.length > 0, hash_priority: HASH_PRIORITY, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
       unwatched_ms: Math.round(median(times.unwatched)), watched_ms: Math.round(median(times.watched)),
       overhead_ratio: Number((median(times.watched) / median(times.unwatched)).toFixed(3)),
       big_unwatched_ms: Math.round(median(times.bigUnwatched)), big_watched_ms: Math.round(median(times.bigWatched)),

@@ -21,6 +21,7 @@ import type { FileCopySensorConfig } from '../common/config.ts';
 import { compileIgnore, expandHome } from '../common/glob.ts';
 import { ExitWatcher, type LandedFile } from './exit-watcher.ts';
 import { Limiter } from './hash.ts';
+import { lowPriorityHasher } from './low-priority-hasher.ts';
 import { SourceIndex } from './source-index.ts';
 
 export type DestinationKind = 'removable' | 'cloud_sync' | 'network_share';
@@ -155,6 +156,7 @@ export class ChokidarFileCopySensor implements Sensor {
       root, sinceMs, settleMs: this.#options.config.settleMs, reconcileQuietMs: this.#options.config.reconcileQuietMs,
       maxDepth: this.#options.config.maxDepth, ignored: compileIgnore(this.#policy().ignore), hashing: this.#hashing,
       watcher: this.#options.config.watcher,
+      ...(this.#options.config.hashPriority === 'low' ? { hashFile: (path: string) => lowPriorityHasher().hash(path) } : {}),
       onFile: (file) => this.#landed(root, kind, device, file),
       onError: () => { this.#errors += 1; },
     });
