@@ -16,6 +16,7 @@ export const agentErrors = {
   AGENT_DRAIN_INCOMPLETE: 'the journal still holds events the collector has not acknowledged',
   AGENT_ALREADY_RUNNING: 'the agent is already running on this state folder',
   AGENT_UNINSTALL_CODE_REQUIRED: "discarding unsent events needs the administrator's uninstall code",
+  AGENT_DOCUMENT_UNREADABLE: 'the document cannot be registered',
 } as const;
 
 export type AgentErrorCode = keyof typeof agentErrors;

@@ -143,7 +143,13 @@ export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
     name: 'mamori-agent', entry: join(here, 'agent-entry.ts'), resources: [],
     // The SMTP relay runs only where a mail upstream is configured; its libraries (smtp-server, nodemailer,
     // mailparser, libmime with iconv-lite's code pages: about half of the agent's code) load from here when it starts.
-    sideBundles: [{ module: 'agent/src/sensors/mail/node/smtp-relay.ts', file: 'lib/mail-relay.cjs' }],
+    sideBundles: [
+      { module: 'agent/src/sensors/mail/node/smtp-relay.ts', file: 'lib/mail-relay.cjs' },
+      // Content inspection (zip, Office XML, mail parsing) loads when the first file is inspected; pdf.js (1.7 MB)
+      // only when the first PDF is.
+      { module: 'agent/src/inspect/node/inspect.ts', file: 'lib/inspect.cjs' },
+      { module: 'agent/src/inspect/node/formats/pdf-text.ts', file: 'lib/inspect-pdf.cjs' },
+    ],
     plugins: [zodEnglishOnly],
     addons: () => [
       ['better_sqlite3.node', join(dirname(requireFromAgent.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')],
@@ -189,7 +195,9 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
   const sideFiles: string[] = [];
   for (const side of spec.sideBundles ?? []) {
     const file = join(outDir, side.file);
-    await build({ ...options, entryPoints: [join(repo, side.module)], outfile: file, plugins: [...(spec.plugins ?? []), nativeAddons, appRelativeUrls] });
+    // A side bundle may load another lazily (inspection → pdf.js): the others stay files of their own.
+    const others = (spec.sideBundles ?? []).filter((other) => other !== side);
+    await build({ ...options, entryPoints: [join(repo, side.module)], outfile: file, plugins: [...(spec.plugins ?? []), nativeAddons, appRelativeUrls, sideBundles(others)] });
     sideFiles.push(file);
   }
 

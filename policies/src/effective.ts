@@ -32,6 +32,8 @@ export interface EffectivePolicy {
   mail: PolicySet['mail'];
   upload: PolicySet['upload'];
   categories: PolicySet['categories'];
+  /** Content inspection rules (absent in policies pushed before content inspection existed). */
+  content?: PolicySet['content'];
 }
 
 /** Resolves the organisation's policy for one PC: PC override, else its first group, else the default. */
@@ -60,5 +62,6 @@ export function effectivePolicyFor(
     version, pc, purpose: set.purpose,
     device: { mode, message, rule, allow, exceptions },
     file_copy: set.file_copy, print: set.print, mail: set.mail, upload: set.upload, categories: set.categories,
+    content: set.content,
   };
 }

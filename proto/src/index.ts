@@ -24,4 +24,7 @@ export type { SensorStatus, SensorStatus__Output } from './gen/mamori/v1/SensorS
 export type { EnrollRequest, EnrollRequest__Output } from './gen/mamori/v1/EnrollRequest.ts';
 export type { EnrollResponse, EnrollResponse__Output } from './gen/mamori/v1/EnrollResponse.ts';
 export type { AgentServiceClient, AgentServiceHandlers } from './gen/mamori/v1/AgentService.ts';
+export type { ContentInspection, ContentInspection__Output } from './gen/mamori/v1/ContentInspection.ts';
+export type { ContentFinding, ContentFinding__Output } from './gen/mamori/v1/ContentFinding.ts';
+export type { ContentItem, ContentItem__Output } from './gen/mamori/v1/ContentItem.ts';
 export * from './unlock-code.ts';

@@ -48,12 +48,14 @@ function makeMail(i: number): MailEvent__Output {
   const attachments = random() < 0.3 ? Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
     fileName: `${pick(jaWords)}_${pick(enWords)}_${Math.floor(random() * 1000)}.${pick(extensions)}`,
     contentType: 'application/octet-stream', sizeBytes: Math.floor(random() * 5_000_000), sha256: (i * 7919).toString(16).padStart(64, '0'), inline: false,
+    declaredType: 'application/octet-stream', detectedType: '', partPath: [], content: null,
   })) : [];
   return {
     messageId: `<${i}@example.co.jp>`, from: `${sender}@example.co.jp`, to, cc: random() < 0.2 ? [`${pick(people)}@example.co.jp`] : [], bcc: [],
     subject: sentence(2 + Math.floor(random() * 3)), sizeBytes: 4000 + Math.floor(random() * 100_000),
     bodyExcerpt: `${pick(bodies)}${sentence(8)}${pick(bodies)}${sentence(10)}`.slice(0, 300),
     attachments, verdict: random() < 0.95 ? 'relayed' : 'warned', rule: '', malformed: false, upstreamResponse: '250 2.0.0 Ok',
+    userSource: '', contentFindings: [], structureProblems: [],
   };
 }
 

@@ -2,14 +2,16 @@
 // (fake sysfs entry + a real tmpfs mount) is attached; `cp -r` of BENCH_FILES (default 5,000) small files and
 // `cp` of one BENCH_BIG_MB (default 1,024) MB file are timed with the agent's usb + file-copy sensors running in
 // this process (watching, hashing, tracing sources) and with nothing watching — the ceiling, measured in the same
-// run. Rounds alternate watched/unwatched; medians are compared. Needs root (mount).
+// run. Rounds alternate watched/unwatched; medians are compared. Content inspection runs with the shipped rules
+// (BENCH_INSPECT=0 turns it off). Needs root (mount).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { effectivePolicyFor, parsePolicySources } from '@mamori/policies';
+import { defaultPolicyDir, effectivePolicyFor, parsePolicySources, readPolicyDir } from '@mamori/policies';
 import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
+import { ContentInspector } from '../../agent/src/inspect/node/content-inspector.ts';
 import type { EventDraft } from '../../agent/src/core/event-draft.ts';
 import { RecordingEnforcer } from '../../agent/src/control/common/enforcer.ts';
 import { MountHub } from '../../agent/src/sensors/usb/common/mount-hub.ts';
@@ -23,6 +25,8 @@ const FILES = Number(process.env.BENCH_FILES ?? 5_000);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 1_024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WATCHER = process.env.BENCH_WATCHER === 'chokidar' ? 'chokidar' : 'native';
+/** low (default): hashing on a nice-19 worker thread; normal: on the main thread (BENCH_HASH_PRIORITY=normal). */
+const HASH_PRIORITY = process.env.BENCH_HASH_PRIORITY === 'normal' ? 'normal' : 'low';
 
 function run(command: string, args: string[]): Promise<number> {
   const started = performance.now();
@@ -65,7 +69,9 @@ async function main(): Promise<void> {
     });
 
     const stick = lab.stick({ busPath: '3-1', serial: 'BENCH', filesystem: 'tmpfs', sizeMb: BIG_MB * 3 + 512 }).attach().mount();
-    const set = parsePolicySources([{ name: 'p.yaml', text: `device: { default: { mode: allow } }\nfile_copy: { source_folders: [${work}], exits: [], network_shares: false }\n` }]);
+    // Content inspection on (the shipped content rules) unless BENCH_INSPECT=0.
+    const content = process.env.BENCH_INSPECT === '0' ? [] : readPolicyDir(defaultPolicyDir).filter((s) => s.name === 'content.yaml');
+    const set = parsePolicySources([{ name: 'p.yaml', text: `device: { default: { mode: allow } }\nfile_copy: { source_folders: [${work}], exits: [], network_shares: false }\n` }, ...content]);
     const policy = new PolicyHolder(effectivePolicyFor(set, 'BENCH-PC', 1));
     let recorded = 0;
     const emit = (event: EventDraft) => {
@@ -88,7 +94,10 @@ async function main(): Promise<void> {
       const stop = new AbortController();
       const mounts = new MountHub();
       const usb = new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false }), enforcer: new RecordingEnforcer(), policy, mounts, user: () => 'bench' });
-      const fileCopy = new ChokidarFileCopySensor({ config: FileCopySensorConfigSchema.parse({ watcher: WATCHER }), policy, mounts, user: () => 'bench', home: () => work });
+      const fileCopy = new ChokidarFileCopySensor({
+        config: FileCopySensorConfigSchema.parse({ watcher: WATCHER, hashPriority: HASH_PRIORITY }), policy, mounts, user: () => 'bench', home: () => work,
+        inspector: new ContentInspector(() => policy.current()?.content),
+      });
       await usb.start(emit, stop.signal);
       await fileCopy.start(emit, stop.signal);
       while (!fileCopy.roots().length) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -115,7 +124,7 @@ async function main(): Promise<void> {
     }
 
     const result = {
-      bench: 'usb-copy', watcher: WATCHER, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
+      bench: 'usb-copy', watcher: WATCHER, inspection: content.length > 0, hash_priority: HASH_PRIORITY, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
       unwatched_ms: Math.round(median(times.unwatched)), watched_ms: Math.round(median(times.watched)),
       overhead_ratio: Number((median(times.watched) / median(times.unwatched)).toFixed(3)),
       big_unwatched_ms: Math.round(median(times.bigUnwatched)), big_watched_ms: Math.round(median(times.bigWatched)),

@@ -140,6 +140,30 @@ describe.skipIf(!haveChromium)('console e2e in Chromium', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('shows a file name holding U+202E with the control visible and its real extension marked', async () => {
+    const spoof = 'report\u202Egpj.exe';
+    agent.recorder.record({
+      user: 'tanaka',
+      fileCopy: { destinationPath: `/media/usb/${spoof}`, destinationKind: 'removable', destinationRoot: '/media/usb', sizeBytes: 2048, sha256: 'ef'.repeat(32), operation: 'created' },
+    });
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    const row = page.locator('tr[data-alert-id]', { hasText: 'report⟨U+202E⟩gpj.exe' }).first();
+    await row.waitFor({ timeout: 20_000 });
+    // What a person sees (innerText, after layout): the token, never the override itself nor "reportexe.jpg".
+    const seen = await row.evaluate((el) => (el as HTMLElement).innerText);
+    expect(seen).toContain('report⟨U+202E⟩gpj.exe');
+    expect(seen).not.toContain('\u202E');
+    expect(seen).not.toContain('reportexe.jpg');
+    await page.getByRole('link', { name: 'Logs' }).click();
+    const cell = page.locator('table.logs td', { hasText: 'report⟨U+202E⟩gpj.exe' }).first();
+    await cell.waitFor();
+    const logged = await cell.evaluate((el) => (el as HTMLElement).innerText);
+    expect(logged).toContain('/media/usb/report⟨U+202E⟩gpj.exe');
+    expect(logged).toContain('⚠ real extension .exe');
+    expect(await cell.locator('.pc-control').getAttribute('title')).toBe('Invisible or direction-changing character U+202E in text from a PC');
+    await shot('pc-text-rtl-override');
+  });
+
   it('switches to Japanese, with dates in the Japanese format', async () => {
     await page.getByRole('link', { name: 'Alerts' }).click();
     await page.locator('tr[data-alert-id]').first().waitFor();

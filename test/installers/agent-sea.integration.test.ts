@@ -8,6 +8,7 @@ import { decodeEvent } from '@mamori/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAgentSea, type SeaBuild } from '../../installers/sea/build-sea.ts';
 import { SmtpPeer } from '../../agent/src/sensors/mail/node/testing/smtp-peer.ts';
+import { people, textPdf } from '../../agent/src/inspect/testing/corpus-writers.ts';
 import { startTestCollector, tempDir, waitFor, type TestCollector } from '../harness/collector.ts';
 
 const run = promisify(execFile);
@@ -47,7 +48,7 @@ describe('single-executable agent', () => {
     const { stdout } = await run(sea.executable, ['--help'], { env, cwd: stateDir });
     expect(stdout).toContain('Usage: mamori-agent');
     expect(sea.addons.map((a) => a.split('/').pop())).toEqual(['better_sqlite3.node', 'usb.node']);
-    expect(sea.sideBundles.map((b) => b.split('/').slice(-2).join('/'))).toEqual(['lib/mail-relay.cjs']);
+    expect(sea.sideBundles.map((b) => b.split('/').slice(-2).join('/'))).toEqual(['lib/mail-relay.cjs', 'lib/inspect.cjs', 'lib/inspect-pdf.cjs']);
   });
 
   it('enrolls, runs, sends events and records its stop', { timeout: 150_000 }, async () => {
@@ -109,6 +110,11 @@ describe('single-executable agent', () => {
       await transport.sendMail({ from: 'alice@example.co.jp', to: 'bob@example.co.jp', subject: 'quarterly figures', text: 'hello' });
       expect(peer.received).toHaveLength(1);
       await waitFor(() => events(agentId).some((e) => e.event.mail?.verdict === 'relayed'), 20_000, `mail event from the SEA agent (stderr: ${stderr})`);
+      // Content inspection and pdf.js load from lib/inspect.cjs and lib/inspect-pdf.cjs: a PDF listing residents is refused.
+      const pdf = await textPdf(people(12).map((p) => `Resident ${p.myNumber}`));
+      await expect(transport.sendMail({ from: 'alice@example.co.jp', to: 'bob@example.co.jp', subject: 'list', text: 'see attached', attachments: [{ filename: 'list.pdf', content: pdf }] }))
+        .rejects.toMatchObject({ responseCode: 550, response: expect.stringContaining('a personal-data list (10 or more My Numbers)') });
+      expect(peer.received).toHaveLength(1);
     } finally {
       transport.close();
       if (relayChild && relayChild.exitCode === null) {

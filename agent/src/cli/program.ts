@@ -11,6 +11,7 @@ import { readIdentity, readSavedPolicy, stateFiles } from '../state/identity.ts'
 import { enroll } from '../uplink/enroll.ts';
 import { parseDurationMs } from './duration.ts';
 import { recordUninstall, type UninstallResult } from './record-uninstall.ts';
+import { fingerprintDocument, fingerprintYaml } from './fingerprint-document.ts';
 
 /** POSTs JSON to the running agent's loopback endpoint (the same route the tray page uses). */
 async function postLocal(port: number, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
@@ -153,6 +154,17 @@ export function buildAgentProgram(io: Output): Command {
         } : {}),
       });
       print(options.json, result, describeUninstall(result));
+    });
+
+  program.command('fingerprint <file>')
+    .description('register a sensitive document: print its entry for policy content.fingerprints (any format content inspection reads)')
+    .requiredOption('--name <name>', 'name of the document in policy (lower-case, digits, _)')
+    .option('--label-en <text>', 'what alerts and refusals call it in English')
+    .option('--label-ja <text>', 'what alerts and refusals call it in Japanese')
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { name: string; labelEn?: string; labelJa?: string; json?: boolean }) => {
+      const entry = await fingerprintDocument(file, options.name, { en: options.labelEn, ja: options.labelJa });
+      print(options.json, entry, fingerprintYaml(entry));
     });
 
   return program;

@@ -22,6 +22,8 @@ export interface LocalRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON body, or undefined when the request had none. */
   body: unknown;
+  /** The TCP connection (this end and the caller's), so a route can ask the OS who the caller is. */
+  peer?: { localAddress: string; localPort: number; remoteAddress: string; remotePort: number };
 }
 
 export interface LocalResponse {
@@ -123,7 +125,9 @@ export function createLocalServer(options: LocalServerOptions): LocalServer {
       }
     }
     try {
-      const result = await route.handler({ method: request.method ?? '', path: url.pathname, query: url.searchParams, headers: request.headers, body });
+      const { socket } = request;
+      const peer = { localAddress: socket.localAddress ?? '', localPort: socket.localPort ?? 0, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0 };
+      const result = await route.handler({ method: request.method ?? '', path: url.pathname, query: url.searchParams, headers: request.headers, body, peer });
       if (result.status >= 400) {
         const reason = (result.body as { message?: unknown } | undefined)?.message;
         try {

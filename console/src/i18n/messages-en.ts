@@ -195,6 +195,9 @@ export const en = {
   'dashboard.topPcs': 'Top PCs by alerts',
   'dashboard.topUsers': 'Top users by alerts',
   'dashboard.agents': 'Agents',
+  'pcText.control': 'Invisible or direction-changing character {code} in text from a PC',
+  'pcText.spoof': 'real extension {real}',
+  'pcText.spoofTitle': 'This name looks like “{visible}” but the file is really a {real} file',
 } as const;
 
 export type MessageKey = keyof typeof en;

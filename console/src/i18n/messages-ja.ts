@@ -196,4 +196,7 @@ export const ja: Messages = {
   'dashboard.topPcs': 'アラートの多い PC',
   'dashboard.topUsers': 'アラートの多いユーザー',
   'dashboard.agents': 'エージェント',
+  'pcText.control': 'PC から届いた文字列に含まれる不可視文字・表示方向を変える文字 {code}',
+  'pcText.spoof': '本当の拡張子 {real}',
+  'pcText.spoofTitle': '「{visible}」に見えますが、実際は {real} ファイルです',
 };

@@ -3,6 +3,7 @@ import { DevicePolicySchema } from './device.ts';
 import { PurposeSchema } from './general.ts';
 import { AlertsPolicySchema } from './alerts.ts';
 import { CategoriesSchema } from './categories.ts';
+import { ContentPolicySchema } from './content.ts';
 import { FileCopyPolicySchema } from './file-copy.ts';
 import { MailPolicySchema } from './mail.ts';
 import { NotificationsPolicySchema } from './notifications.ts';
@@ -18,6 +19,7 @@ export const PolicyFileSchema = z.object({
   print: PrintPolicySchema.optional(),
   mail: MailPolicySchema.optional(),
   upload: UploadPolicySchema.optional(),
+  content: ContentPolicySchema.optional(),
   categories: CategoriesSchema.optional(),
   alerts: AlertsPolicySchema.optional(),
   notifications: NotificationsPolicySchema.optional(),
@@ -32,6 +34,7 @@ export const PolicySetSchema = z.object({
   print: PrintPolicySchema,
   mail: MailPolicySchema,
   upload: UploadPolicySchema,
+  content: ContentPolicySchema,
   categories: CategoriesSchema,
   alerts: AlertsPolicySchema,
   notifications: NotificationsPolicySchema,
@@ -44,6 +47,7 @@ export * from './device.ts';
 export * from './general.ts';
 export * from './alerts.ts';
 export * from './categories.ts';
+export * from './content.ts';
 export * from './file-copy.ts';
 export * from './mail.ts';
 export * from './notifications.ts';

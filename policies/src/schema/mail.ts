@@ -40,6 +40,8 @@ export const MailPolicySchema = z.object({
   allow_domains: z.array(domain).default([]),
   /** First line of every refusal, so the user knows it was company policy and not a mail server fault. */
   block_message: z.string().min(1).default('Mamori: this mail was not sent because of company policy.'),
+  /** The same first line for users whose language is Japanese. */
+  block_message_ja: z.string().min(1).default('Mamori: 会社のポリシーにより、このメールは送信されませんでした。'),
   /** Mails with attachments to any external recipient. */
   external_attachments: z.object({
     action: MailActionSchema.default('warn'),

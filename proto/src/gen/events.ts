@@ -4,6 +4,9 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AccessRequestEvent as _mamori_v1_AccessRequestEvent, AccessRequestEvent__Output as _mamori_v1_AccessRequestEvent__Output } from './mamori/v1/AccessRequestEvent.ts';
 import type { AgentLifecycleEvent as _mamori_v1_AgentLifecycleEvent, AgentLifecycleEvent__Output as _mamori_v1_AgentLifecycleEvent__Output } from './mamori/v1/AgentLifecycleEvent.ts';
+import type { ContentFinding as _mamori_v1_ContentFinding, ContentFinding__Output as _mamori_v1_ContentFinding__Output } from './mamori/v1/ContentFinding.ts';
+import type { ContentInspection as _mamori_v1_ContentInspection, ContentInspection__Output as _mamori_v1_ContentInspection__Output } from './mamori/v1/ContentInspection.ts';
+import type { ContentItem as _mamori_v1_ContentItem, ContentItem__Output as _mamori_v1_ContentItem__Output } from './mamori/v1/ContentItem.ts';
 import type { DeviceEvent as _mamori_v1_DeviceEvent, DeviceEvent__Output as _mamori_v1_DeviceEvent__Output } from './mamori/v1/DeviceEvent.ts';
 import type { Event as _mamori_v1_Event, Event__Output as _mamori_v1_Event__Output } from './mamori/v1/Event.ts';
 import type { ExtensionHealthEvent as _mamori_v1_ExtensionHealthEvent, ExtensionHealthEvent__Output as _mamori_v1_ExtensionHealthEvent__Output } from './mamori/v1/ExtensionHealthEvent.ts';
@@ -26,6 +29,9 @@ export interface ProtoGrpcType {
     v1: {
       AccessRequestEvent: MessageTypeDefinition<_mamori_v1_AccessRequestEvent, _mamori_v1_AccessRequestEvent__Output>
       AgentLifecycleEvent: MessageTypeDefinition<_mamori_v1_AgentLifecycleEvent, _mamori_v1_AgentLifecycleEvent__Output>
+      ContentFinding: MessageTypeDefinition<_mamori_v1_ContentFinding, _mamori_v1_ContentFinding__Output>
+      ContentInspection: MessageTypeDefinition<_mamori_v1_ContentInspection, _mamori_v1_ContentInspection__Output>
+      ContentItem: MessageTypeDefinition<_mamori_v1_ContentItem, _mamori_v1_ContentItem__Output>
       DeviceEvent: MessageTypeDefinition<_mamori_v1_DeviceEvent, _mamori_v1_DeviceEvent__Output>
       Event: MessageTypeDefinition<_mamori_v1_Event, _mamori_v1_Event__Output>
       ExtensionHealthEvent: MessageTypeDefinition<_mamori_v1_ExtensionHealthEvent, _mamori_v1_ExtensionHealthEvent__Output>

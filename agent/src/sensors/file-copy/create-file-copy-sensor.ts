@@ -23,8 +23,10 @@ export async function createFileCopySensor(context: SensorContext): Promise<Sens
   const networkShares = process.platform === 'linux'
     ? await import('./node/network-shares.ts').then((m) => () => m.networkShareMounts())
     : undefined;
+  const { ContentInspector } = await import('../../inspect/node/content-inspector.ts');
   return new ChokidarFileCopySensor({
     config, policy: context.policy, mounts: removableMounts, user: context.currentUser, networkShares,
+    inspector: new ContentInspector(() => context.policy.current()?.content),
     home: () => homeOf(context.currentUser()),
   });
 }

@@ -18,12 +18,16 @@ export async function createUploadSensor(context: SensorContext): Promise<Sensor
   const config = parsed.data;
   const { NodeFileHasher } = await import('./node/file-hasher.ts');
   const { JsonProfileStore } = await import('./node/profile-store.ts');
+  const { ContentInspector } = await import('../../inspect/node/content-inspector.ts');
+  const { createConnectionOwnerLookup } = await import('../../platform/connection-owner/connection-owner.ts');
   return new UploadSensor({
     routes: context.local,
     config,
     policy: context.policy,
     currentUser: context.currentUser,
     hasher: new NodeFileHasher(),
+    inspector: new ContentInspector(() => context.policy.current()?.content),
+    connectionOwner: await createConnectionOwnerLookup(),
     profiles: new JsonProfileStore(config.profilesFile ?? join(context.config.stateDir, 'upload-extension-profiles.json')),
   });
 }

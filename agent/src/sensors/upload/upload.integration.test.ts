@@ -8,11 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPolicyDir, effectivePolicyFor, loadPolicyDir } from '@mamori/policies';
+import { userInfo } from 'node:os';
+import { ContentPolicySchema, defaultPolicyDir, effectivePolicyFor, loadPolicyDir } from '@mamori/policies';
 import { ensureDebianPackages } from '../../../../test/harness/system-packages.ts';
 import type { EventDraft } from '../../core/event-draft.ts';
 import { PolicyHolder } from '../../core/policy-holder.ts';
+import { encodeHashes, fingerprintText } from '../../inspect/common/fingerprint.ts';
+import { ContentInspector } from '../../inspect/node/content-inspector.ts';
+import { people, peopleCsv, textDocx } from '../../inspect/testing/corpus-writers.ts';
 import { createLocalServer, type LocalServer } from '../../local/local-server.ts';
+import { ProcNetTcpOwnerLookup } from '../../platform/connection-owner/linux-proc-net-tcp.ts';
 import { UploadSensorConfigSchema } from './common/config.ts';
 import { UploadSensor } from './common/upload-sensor.ts';
 import { NodeFileHasher } from './node/file-hasher.ts';
@@ -44,6 +49,16 @@ const cases: Case[] = [
   { page: 'form', host: 'intranet.example.co.jp', file: 'minutes-form.docx', category: 'organisation', method: 'input+form' },
 ];
 
+const spec = [
+  '新製品「みまもりカメラ」設計仕様書 第3版', '筐体寸法は幅82mm、高さ54mm、奥行き31mmとする。',
+  '画像センサーは1/2.8型、夜間は赤外線照明で10メートル先まで撮影できること。',
+  '量産開始は2027年4月、初回ロットは12,000台を予定する。価格は税込19,800円。',
+];
+const contentCases: Case[] = [
+  { page: 'input', host: 'drive.google.com', file: 'residents.csv', category: 'personal_cloud', method: 'input+formdata' },
+  { page: 'input', host: 'drive.google.com', file: 'renamed-notes.docx', category: 'personal_cloud', method: 'input+formdata' },
+];
+
 describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the extension loaded', () => {
   let work: string;
   let agent: LocalServer;
@@ -62,11 +77,15 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     // The agent: its loopback endpoint and the upload sensor with the shipped policy.
     agent = createLocalServer({ port: 0, onRefused: (reason) => refused.push(reason) });
     const agentPort = await agent.listen();
-    const set = loadPolicyDir(defaultPolicyDir);
+    // The shipped policy, plus one document IT registered as sensitive.
+    const shipped = loadPolicyDir(defaultPolicyDir);
+    const set = { ...shipped, content: ContentPolicySchema.parse({ ...shipped.content, fingerprints: [{ name: 'camera_spec', label: { en: 'camera design spec', ja: 'カメラ設計仕様書' }, hashes: encodeHashes(fingerprintText(spec.join('\n'))) }] }) };
+    const policy = new PolicyHolder(effectivePolicyFor(set, 'PC-TEST', 1));
     sensor = new UploadSensor({
       routes: agent, config: UploadSensorConfigSchema.parse({ heartbeatStaleMs: 60_000 }),
-      policy: new PolicyHolder(effectivePolicyFor(set, 'PC-TEST', 1)), currentUser: () => 'alice',
+      policy, currentUser: () => 'alice',
       hasher: new NodeFileHasher(), now: () => Date.now() + clockOffset, checkEveryMs: 3_600_000,
+      inspector: new ContentInspector(() => policy.current()?.content), connectionOwner: new ProcNetTcpOwnerLookup(),
     });
     await sensor.start((draft) => { events.push(draft); return events.length; }, abort.signal);
 
@@ -98,6 +117,8 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     cpSync(extensionSource, extension, { recursive: true });
     writeFileSync(join(extension, 'agent.json'), JSON.stringify({ endpoint: `http://127.0.0.1:${agentPort}` }));
     for (const c of cases) writeFileSync(join(work, c.file), `${c.page} ${'confidential,'.repeat(50 + c.page.length)}\n`);
+    writeFileSync(join(work, contentCases[0]!.file), peopleCsv(people(12)));
+    writeFileSync(join(work, contentCases[1]!.file), await textDocx(spec));
 
     context = await chromium.launchPersistentContext(join(work, 'profile'), {
       executablePath: '/usr/bin/chromium',
@@ -174,6 +195,17 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     // Alerts follow the shipped policy: personal cloud, file transfer and generative AI.
     const alerts = events.filter((e) => e.policyDecision).map((e) => e.policyDecision!.rule).sort();
     expect(alerts).toEqual(['upload.alert_categories.file_transfer', 'upload.alert_categories.generative_ai', 'upload.alert_categories.personal_cloud']);
+  });
+
+  it('reads what was uploaded: a personal-data list and a registered document, named to the OS user owning the browser', async () => {
+    for (const c of contentCases) await upload(c);
+    const [residents, notes] = contentCases.map((c) => uploads().find((u) => u.fileName === c.file));
+    expect(residents?.content).toMatchObject({ status: 'inspected', format: 'csv', severity: 'high' });
+    expect(residents?.content?.findings?.map((f) => f.rule).sort()).toEqual(['my_number', 'personal_data_list']);
+    expect(notes?.content?.findings?.map((f) => [f.rule, f.label])).toEqual([['registered_document', 'a registered sensitive document: camera design spec']]);
+    // Chromium runs as this test's user; the console's logged-in user ("alice") is not who uploaded.
+    const drafts = events.filter((e) => e.upload && contentCases.some((c) => c.file === e.upload!.fileName));
+    expect(drafts.map((e) => [e.user, e.upload!.userSource])).toEqual(contentCases.map(() => [userInfo().username, 'connection_owner']));
   });
 
   it('records nothing for a page that posts fake reports to the agent or fakes the extension’s inputs', async () => {

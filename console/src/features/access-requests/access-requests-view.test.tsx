@@ -33,7 +33,7 @@ describe('AccessRequestsView', () => {
     const { container } = renderView(fake);
     await screen.findByText('Visitor slides for the 14:00 meeting');
     const row = container.querySelector('tr[data-request-id="4"]') as HTMLElement;
-    expect(within(row).getByText('PC-ACCT-07').getAttribute('href')).toBe(`#/pcs/PC-ACCT-07?around=${Date.UTC(2026, 10, 22, 1)}`);
+    expect(within(row).getByText('PC-ACCT-07').closest('a')?.getAttribute('href')).toBe(`#/pcs/PC-ACCT-07?around=${Date.UTC(2026, 10, 22, 1)}`);
     expect(within(row).getByText('tanaka')).toBeTruthy();
     expect(within(row).getByText('SanDisk Ultra (0781:5581, SN123)')).toBeTruthy();
     expect(within(row).getByText(asShown(Date.UTC(2026, 10, 22, 1)))).toBeTruthy();

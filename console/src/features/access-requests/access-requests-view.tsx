@@ -7,6 +7,7 @@ import { AccessRequestDecision } from './access-request-decision.tsx';
 import { AccessRequestStatus } from './access-request-status.tsx';
 import { deviceLabel } from './device-label.ts';
 import { useAccessRequestList } from './use-access-request-list.ts';
+import { PcText } from '../../components/pc-text.tsx';
 
 /** Employees' requests to use a blocked device: pending first by default; operators and admins decide. */
 export function AccessRequestsView({ role, pc = '', now }: { role: Role; pc?: string; now?: () => number }) {
@@ -43,10 +44,10 @@ export function AccessRequestsView({ role, pc = '', now }: { role: Role; pc?: st
             <Fragment key={request.id}>
               <tr data-request-id={request.id}>
                 <td className="nowrap">{formatDate(request.timeMs)}</td>
-                <td><a href={href(['pcs', request.pc], { around: request.timeMs })}>{request.pc}</a></td>
-                <td>{request.user}</td>
+                <td><a href={href(['pcs', request.pc], { around: request.timeMs })}><PcText value={request.pc} /></a></td>
+                <td><PcText value={request.user} /></td>
                 <td>{deviceLabel(request.device)}</td>
-                <td className="title">{request.reason}{request.blockedRule ? <div className="muted">{request.blockedRule}</div> : null}</td>
+                <td className="title"><PcText value={request.reason} />{request.blockedRule ? <div className="muted">{request.blockedRule}</div> : null}</td>
                 <td><AccessRequestStatus request={request} /></td>
                 <td className="actions nowrap">
                   {canAct && request.status === 'pending' ? (

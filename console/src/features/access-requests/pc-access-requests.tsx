@@ -5,6 +5,7 @@ import { href } from '../../router.ts';
 import { AccessRequestDecision } from './access-request-decision.tsx';
 import { deviceLabel } from './device-label.ts';
 import { useAccessRequestList } from './use-access-request-list.ts';
+import { PcText } from '../../components/pc-text.tsx';
 
 /** The PC page's pending requests, next to its device control; an approval shows up there as an exception. */
 export function PcAccessRequests({ pc, role, onDecided, now }: { pc: string; role: Role; onDecided(): void; now?: () => number }) {
@@ -22,7 +23,7 @@ export function PcAccessRequests({ pc, role, onDecided, now }: { pc: string; rol
           <li key={request.id} data-request-id={request.id}>
             <div>{formatDate(request.timeMs)} · {request.user}</div>
             <div>{deviceLabel(request.device)}</div>
-            <div className="muted">{request.reason}</div>
+            <div className="muted"><PcText value={request.reason} /></div>
             {canAct && list.acting?.id !== request.id ? (
               <div className="row">
                 <button type="button" onClick={() => list.start(request.id, 'approve')}>{t('requests.approve')}</button>

@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
 import { AlertActions } from './alert-actions.tsx';
+import { PcText } from '../../components/pc-text.tsx';
 
 /** One alert opened by link (`#/alerts/<id>`, where alert mails point): what, where, its events, and the actions. */
 export function AlertDetail({ id, role, onChanged }: { id: number; role: Role; onChanged(): void }) {
@@ -28,10 +29,10 @@ export function AlertDetail({ id, role, onChanged }: { id: number; role: Role; o
       {alert ? (
         <>
           <dl className="facts">
-            <dt>{t('alerts.alert')}</dt><dd><SeverityBadge severity={alert.severity} color={alert.color} /> {alert.title}<div className="muted">{alert.ruleName}</div></dd>
+            <dt>{t('alerts.alert')}</dt><dd><SeverityBadge severity={alert.severity} color={alert.color} /> <PcText value={alert.title} /><div className="muted">{alert.ruleName}</div></dd>
             <dt>{t('common.kind')}</dt><dd><KindBadge kind={alert.kind} /></dd>
-            <dt>{t('common.pc')}</dt><dd>{alert.pc ? <a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}>{alert.pc}</a> : '—'}</dd>
-            <dt>{t('common.user')}</dt><dd>{alert.user}</dd>
+            <dt>{t('common.pc')}</dt><dd>{alert.pc ? <a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}><PcText value={alert.pc} /></a> : '—'}</dd>
+            <dt>{t('common.user')}</dt><dd><PcText value={alert.user} /></dd>
             <dt>{t('common.time')}</dt><dd>{formatDate(alert.firstMs)} – {formatDate(alert.lastMs)}</dd>
             <dt>{t('alerts.count')}</dt><dd>{formatNumber(alert.count)}</dd>
             <dt>{t('alerts.status')}</dt><dd>{t(`status.${alert.status}` as MessageKey)}{alert.note ? <div className="muted">“{alert.note}”</div> : null}</dd>
@@ -53,7 +54,7 @@ export function AlertDetail({ id, role, onChanged }: { id: number; role: Role; o
           {loaded.data && loaded.data.events.length > 0 ? (
             <ul className="compact" data-testid="alert-events">
               {loaded.data.events.map((event) => (
-                <li key={event.id}>{formatDate(event.timeMs)} <ClockSkewBadge timeMs={event.timeMs} receivedMs={event.receivedMs} /> <KindBadge kind={event.kind} /> {event.user}</li>
+                <li key={event.id}>{formatDate(event.timeMs)} <ClockSkewBadge timeMs={event.timeMs} receivedMs={event.receivedMs} /> <KindBadge kind={event.kind} /> <PcText value={event.user} /></li>
               ))}
             </ul>
           ) : null}

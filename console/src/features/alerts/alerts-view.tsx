@@ -9,6 +9,7 @@ import { href } from '../../router.ts';
 import { AlertActions } from './alert-actions.tsx';
 import { AlertDetail } from './alert-detail.tsx';
 import { mergeAlert } from './alert-filter.ts';
+import { PcText } from '../../components/pc-text.tsx';
 
 const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const statuses = ['new', 'acknowledged', 'resolved'] as const;
@@ -86,10 +87,10 @@ export function AlertsView({ role, focus }: { role: Role; focus?: number | undef
                 style={{ borderLeftColor: safeColor(alert.color, severityColors[alert.severity] ?? '#757575') }}>
                 <td className="nowrap">{formatDate(alert.lastMs)}</td>
                 <td><SeverityBadge severity={alert.severity} color={alert.color} /></td>
-                <td className="title">{alert.title}<div className="muted">{alert.ruleName}</div>{alert.note ? <div className="muted">“{alert.note}”</div> : null}</td>
+                <td className="title"><PcText value={alert.title} /><div className="muted">{alert.ruleName}</div>{alert.note ? <div className="muted">“{alert.note}”</div> : null}</td>
                 <td><KindBadge kind={alert.kind} /></td>
-                <td>{alert.pc ? <a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}>{alert.pc}</a> : null}</td>
-                <td>{alert.user}</td>
+                <td>{alert.pc ? <a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}><PcText value={alert.pc} /></a> : null}</td>
+                <td><PcText value={alert.user} /></td>
                 <td className="num">{alert.count > 1 ? <span className="folded">{t('alerts.folded', { count: formatNumber(alert.count) })}</span> : formatNumber(alert.count)}</td>
                 <td>{t(`status.${alert.status}` as MessageKey)}{alert.acknowledgedBy ? <div className="muted">{alert.acknowledgedBy}</div> : null}</td>
                 <td className="actions nowrap">

@@ -5,6 +5,7 @@ import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
+import { PcText } from '../../components/pc-text.tsx';
 
 const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -61,11 +62,11 @@ export function DashboardView() {
       <div className="cards">
         <div className="panel">
           <h3>{t('dashboard.topPcs')}</h3>
-          <ol className="compact">{(s?.topPcs ?? []).map((p) => <li key={p.pc}><a href={href(['pcs', p.pc])}>{p.pc}</a> — {formatNumber(p.count)}</li>)}</ol>
+          <ol className="compact">{(s?.topPcs ?? []).map((p) => <li key={p.pc}><a href={href(['pcs', p.pc])}><PcText value={p.pc} /></a> — {formatNumber(p.count)}</li>)}</ol>
         </div>
         <div className="panel">
           <h3>{t('dashboard.topUsers')}</h3>
-          <ol className="compact">{(s?.topUsers ?? []).map((u) => <li key={u.user}>{u.user} — {formatNumber(u.count)}</li>)}</ol>
+          <ol className="compact">{(s?.topUsers ?? []).map((u) => <li key={u.user}><PcText value={u.user} /> — {formatNumber(u.count)}</li>)}</ol>
         </div>
       </div>
     </section>

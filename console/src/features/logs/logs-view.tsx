@@ -7,6 +7,7 @@ import { fromLocalInput } from '../../components/time-input.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
+import { PcText } from '../../components/pc-text.tsx';
 
 const kinds = ['file_copy', 'print_job', 'mail', 'upload', 'device', 'policy_decision'];
 
@@ -86,12 +87,12 @@ export function LogsView() {
             <tr key={e.eventId} data-event-id={e.eventId}>
               <td className="nowrap">{formatDate(e.timeMs)}</td>
               <td><KindBadge kind={e.kind} /></td>
-              <td><a href={href(['pcs', e.pc], { around: e.timeMs })} title={t('pc.agent', { id: e.agentId })}>{e.pc}</a>
+              <td><a href={href(['pcs', e.pc], { around: e.timeMs })} title={t('pc.agent', { id: e.agentId })}><PcText value={e.pc} /></a>
                 {(agentsByPc.get(e.pc)?.size ?? 0) > 1 ? <div className="muted agent" data-testid="entry-agent">{t('pc.agent', { id: e.agentId })}</div> : null}</td>
-              <td>{e.user}</td>
+              <td><PcText value={e.user} /></td>
               <td>{e.action}</td>
-              <td><button type="button" className="link" onClick={() => void show(e.eventId)}>{e.summary || '—'}</button></td>
-              <td className="muted">{e.detail}</td>
+              <td><button type="button" className="link" onClick={() => void show(e.eventId)}>{e.summary ? <PcText value={e.summary} name={e.kind === 'file_copy' || e.kind === 'upload' || e.kind === 'print_job'} /> : '—'}</button></td>
+              <td className="muted"><PcText value={e.detail} /></td>
               <td className="num">{e.sizeBytes ? formatBytes(e.sizeBytes) : ''}</td>
             </tr>
           ))}
@@ -101,11 +102,11 @@ export function LogsView() {
       {next ? <button type="button" onClick={() => void more()}>{t('common.loadMore')}</button> : null}
       {open ? (
         <div className="drawer" role="dialog" aria-label={t('logs.event', { id: open.id })}>
-          <header className="view-header"><h3>{t('logs.event', { id: open.id })} · <KindBadge kind={open.kind} /> · {open.pc} · {formatDate(open.timeMs)}</h3>
+          <header className="view-header"><h3>{t('logs.event', { id: open.id })} · <KindBadge kind={open.kind} /> · <PcText value={open.pc} /> · {formatDate(open.timeMs)}</h3>
             <span className="muted" data-testid="event-agent">{t('pc.agent', { id: open.agentId })}</span>
             <ClockSkewBadge timeMs={open.timeMs} receivedMs={open.receivedMs} />
             <button type="button" onClick={() => setOpen(undefined)}>{t('common.close')}</button></header>
-          <pre className="payload">{JSON.stringify(open.payload, null, 2)}</pre>
+          <pre className="payload"><PcText value={JSON.stringify(open.payload, null, 2)} multiline /></pre>
         </div>
       ) : null}
     </section>

@@ -6,6 +6,7 @@ import { ClockSkewBadge } from '../../components/clock-skew-badge.tsx';
 import { fromLocalInput, toLocalInput } from '../../components/time-input.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
+import { PcText } from '../../components/pc-text.tsx';
 
 const kinds = ['file_copy', 'print_job', 'mail', 'upload', 'device', 'policy_decision', 'lifecycle', 'inventory'];
 
@@ -81,9 +82,9 @@ export function HistoryTimeline({ pc, around, at }: { pc: string; around?: numbe
             <KindBadge kind={e.kind} />
             {agentCount > 1 ? <span className="muted agent" data-testid="event-agent" title={e.agentId}>{t('pc.agent', { id: e.agentId })}</span> : null}
             <span className="action">{e.action}</span>
-            <span className="summary">{e.summary}</span>
-            <span className="muted detail">{e.detail}</span>
-            <span className="muted">{e.user}</span>
+            <span className="summary"><PcText value={e.summary} name={e.kind === 'file_copy' || e.kind === 'upload' || e.kind === 'print_job'} /></span>
+            <span className="muted detail"><PcText value={e.detail} /></span>
+            <span className="muted"><PcText value={e.user} /></span>
           </li>
         ))}
       </ol>

@@ -1,5 +1,6 @@
 import type { PcDetail } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { PcText } from '../../components/pc-text.tsx';
 
 const fields = ['hostname', 'osPlatform', 'osDistro', 'osRelease', 'osArch', 'manufacturer', 'model', 'serial', 'cpu'] as const;
 
@@ -16,13 +17,13 @@ export function InventoryPanel({ inventory }: { inventory: PcDetail['inventory']
         {fields.filter((f) => snapshot[f]).map((f) => <FactRow key={f} label={f} value={String(snapshot[f])} />)}
         {snapshot.memoryBytes ? <FactRow label="memory" value={formatBytes(Number(snapshot.memoryBytes))} /> : null}
       </dl>
-      {list('disks').length > 0 ? <ul className="compact">{list('disks').map((d, i) => <li key={i}>{String(d.name)} {String(d.type ?? '')} {formatBytes(Number(d.sizeBytes ?? 0))} {d.removable ? '⏏' : ''}</li>)}</ul> : null}
-      {list('networkInterfaces').length > 0 ? <ul className="compact">{list('networkInterfaces').map((n, i) => <li key={i}>{String(n.name)} {String(n.ipv4 ?? '')} {String(n.mac ?? '')}</li>)}</ul> : null}
-      {list('software').length > 0 ? <details><summary>software ({list('software').length})</summary><ul className="compact">{list('software').slice(0, 500).map((s, i) => <li key={i}>{String(s.name ?? '')} {String(s.version ?? '')}</li>)}</ul></details> : null}
+      {list('disks').length > 0 ? <ul className="compact">{list('disks').map((d, i) => <li key={i}><PcText value={`${String(d.name)} ${String(d.type ?? '')}`} /> {formatBytes(Number(d.sizeBytes ?? 0))} {d.removable ? '⏏' : ''}</li>)}</ul> : null}
+      {list('networkInterfaces').length > 0 ? <ul className="compact">{list('networkInterfaces').map((n, i) => <li key={i}><PcText value={`${String(n.name)} ${String(n.ipv4 ?? '')} ${String(n.mac ?? '')}`} /></li>)}</ul> : null}
+      {list('software').length > 0 ? <details><summary>software ({list('software').length})</summary><ul className="compact">{list('software').slice(0, 500).map((s, i) => <li key={i}><PcText value={`${String(s.name ?? '')} ${String(s.version ?? '')}`} /></li>)}</ul></details> : null}
     </div>
   );
 }
 
 function FactRow({ label, value }: { label: string; value: string }) {
-  return <><dt>{label}</dt><dd>{value}</dd></>;
+  return <><dt>{label}</dt><dd><PcText value={value} /></dd></>;
 }

@@ -7,6 +7,7 @@ import { PcAccessRequests } from '../access-requests/pc-access-requests.tsx';
 import { DevicePanel } from './device-panel.tsx';
 import { HistoryTimeline } from './history-timeline.tsx';
 import { InventoryPanel } from './inventory-panel.tsx';
+import { PcText } from '../../components/pc-text.tsx';
 
 /** One PC: status, device control, inventory and its history timeline. */
 export function PcView({ pc, role, around, at }: { pc: string; role: Role; around?: number | undefined; at?: number | undefined }) {
@@ -17,7 +18,7 @@ export function PcView({ pc, role, around, at }: { pc: string; role: Role; aroun
   return (
     <section>
       <header className="view-header">
-        <h2>{pc}</h2>
+        <h2><PcText value={pc} /></h2>
         {info ? <span className="muted"><OnlineDot online={info.connected} /> · {info.os} · {info.currentUser} · {t('pcs.lastSeen')} {formatDate(info.lastSeenMs)}</span> : null}
       </header>
       <ErrorBanner error={detail.error} />

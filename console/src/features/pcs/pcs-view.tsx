@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
 import { pcTablePage, type PcSortKey } from './pc-table-model.ts';
+import { PcText } from '../../components/pc-text.tsx';
 
 const pageSize = 100;
 
@@ -51,9 +52,9 @@ export function PcsView() {
           {view.rows.map((row) => (
             <tr key={row.agentId} data-pc={row.pc}>
               <td><OnlineDot online={row.connected} /></td>
-              <td><a href={href(['pcs', row.pc])}>{row.pc}</a></td>
-              <td>{row.os}</td>
-              <td>{row.currentUser}</td>
+              <td><a href={href(['pcs', row.pc])}><PcText value={row.pc} /></a></td>
+              <td><PcText value={row.os} /></td>
+              <td><PcText value={row.currentUser} /></td>
               <td className="nowrap">{formatDate(row.lastSeenMs)}</td>
               <td>{t(`mode.${row.deviceMode}` as MessageKey)}{row.exceptionActive ? <span className="tag">{t('pcs.exception')}</span> : null}</td>
               <td className={row.openAlerts > 0 ? 'num hot' : 'num'}>{formatNumber(row.openAlerts)}</td>

@@ -5,6 +5,11 @@ export const FileCopySensorConfigSchema = z.object({
   enabled: z.boolean().default(true),
   /** Files hashed at once; 2 keeps a 2-core PC responsive while a user copies. */
   hashConcurrency: z.number().int().min(1).max(16).default(2),
+  /**
+   * low: files are hashed on a worker thread at nice 19 (its reads get low I/O priority too, on Linux), so hashing a
+   * big file never slows the user's next copy; normal: streamed on the main thread.
+   */
+  hashPriority: z.enum(['low', 'normal']).default('low'),
   /** A file is hashed once it has not changed for this long (a big copy is hashed once, at its end). */
   settleMs: z.number().int().min(0).max(60_000).default(300),
   /** Rescan of a watched root after a quiet period, catching anything the OS watcher dropped under a burst. */

@@ -26,6 +26,8 @@ export interface ExitWatcherOptions {
   /** "native" (fs.watch; default) or "chokidar". */
   watcher?: 'native' | 'chokidar';
   onFile: (file: LandedFile) => void;
+  /** How a settled file is hashed (default: a streamed read on the main thread). */
+  hashFile?: (path: string) => Promise<string>;
   onError: (error: Error) => void;
 }
 
@@ -157,7 +159,7 @@ export class ExitWatcher {
         const before = await stat(path);
         const known = this.#known.get(path);
         if (known?.reported && known.size === before.size && known.mtimeMs === before.mtimeMs) return;
-        const sha256 = await sha256File(path);
+        const sha256 = await (this.#options.hashFile ?? sha256File)(path);
         const after = await stat(path);
         if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
           this.#settle(path); // changed while hashing: hash the final version

@@ -9,8 +9,11 @@
  *   (list them as exits in policy); inotify watches cost one per directory on a large share.
  */
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { FileCopyPolicy } from '@mamori/policies';
 import type { PolicyHolder } from '../../../core/policy-holder.ts';
+import { toContentInspection } from '../../../inspect/common/to-event.ts';
+import type { ContentInspector } from '../../../inspect/node/content-inspector.ts';
 import type { Emit, Sensor, SensorStatus } from '../../common/sensor.ts';
 import type { MountHub } from '../../usb/common/mount-hub.ts';
 import type { UsbDeviceInfo } from '../../usb/common/types.ts';
@@ -18,6 +21,7 @@ import type { FileCopySensorConfig } from '../common/config.ts';
 import { compileIgnore, expandHome } from '../common/glob.ts';
 import { ExitWatcher, type LandedFile } from './exit-watcher.ts';
 import { Limiter } from './hash.ts';
+import { lowPriorityHasher } from './low-priority-hasher.ts';
 import { SourceIndex } from './source-index.ts';
 
 export type DestinationKind = 'removable' | 'cloud_sync' | 'network_share';
@@ -29,6 +33,8 @@ export interface FileCopySensorOptions {
   user: () => string;
   /** The logged-in user's home, for "~" in policy paths. */
   home: () => string;
+  /** Reads what landed for content rules (absent: no content inspection). */
+  inspector?: ContentInspector;
   /** Lists mounted network shares (Linux); absent elsewhere. */
   networkShares?: () => Promise<string[]>;
   now?: () => number;
@@ -52,6 +58,8 @@ export class ChokidarFileCopySensor implements Sensor {
   #status: SensorStatus = { state: 'stopped', detail: 'not started' };
   #emit: Emit | undefined;
   #hashing: Limiter;
+  /** One file inspected at a time: a burst of copies must not take both cores from the user. */
+  readonly #inspecting = new Limiter(1);
   #sources: SourceIndex;
   #errors = 0;
 
@@ -148,6 +156,7 @@ export class ChokidarFileCopySensor implements Sensor {
       root, sinceMs, settleMs: this.#options.config.settleMs, reconcileQuietMs: this.#options.config.reconcileQuietMs,
       maxDepth: this.#options.config.maxDepth, ignored: compileIgnore(this.#policy().ignore), hashing: this.#hashing,
       watcher: this.#options.config.watcher,
+      ...(this.#options.config.hashPriority === 'low' ? { hashFile: (path: string) => lowPriorityHasher().hash(path) } : {}),
       onFile: (file) => this.#landed(root, kind, device, file),
       onError: () => { this.#errors += 1; },
     });
@@ -164,12 +173,18 @@ export class ChokidarFileCopySensor implements Sensor {
   }
 
   #landed(root: string, kind: DestinationKind, device: UsbDeviceInfo | undefined, file: LandedFile): void {
-    const lookup = this.#sources.lookup(file.sizeBytes, file.sha256).catch(() => '').then((sourcePath) => {
+    const inspector = this.#options.inspector;
+    // A file that vanished before it could be hashed cannot be read either.
+    const inspection = inspector?.rules() && file.sha256
+      ? this.#inspecting.run(() => inspector.inspect({ name: basename(file.path), file: file.path }))
+      : Promise.resolve(undefined);
+    const lookup = Promise.all([this.#sources.lookup(file.sizeBytes, file.sha256).catch(() => ''), inspection]).then(([sourcePath, content]) => {
       this.#emit?.({
         user: this.#options.user(),
         fileCopy: {
           destinationPath: file.path, destinationKind: kind, destinationRoot: root, sizeBytes: file.sizeBytes,
           sha256: file.sha256, sourcePath, operation: file.operation, ...(device ? { device } : {}),
+          ...(content ? { content: toContentInspection(content) } : {}),
         },
       });
     });

@@ -39,6 +39,8 @@ export const MailSensorConfigSchema = z.object({
   spoolDir: z.string().optional(),
   /** Larger messages are refused at SIZE/DATA with a permanent error. */
   maxMessageBytes: z.number().int().positive().default(50 * 1024 * 1024),
+  /** Language of refusals shown in the mail client: auto follows the PC's locale (ja on a Japanese PC). */
+  language: z.enum(['auto', 'ja', 'en']).default('auto'),
   /** The name the relay gives in its greeting. */
   hostname: z.string().default('mamori-relay.localhost'),
 }).strict();

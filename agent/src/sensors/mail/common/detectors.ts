@@ -3,35 +3,9 @@
  * NFKC-normalised first: Japanese users often type full-width digits (１２３４) and hyphens (－).
  */
 
-/** Japan's individual number (My Number): 12 digits whose last is a check digit over the first 11. */
-export function isValidMyNumber(digits: string): boolean {
-  if (!/^\d{12}$/.test(digits)) return false;
-  let sum = 0;
-  // P_n is the n-th digit counted from the right of the first 11; Q_n = n+1 for n ≤ 6, n−5 for n ≥ 7.
-  for (let n = 1; n <= 11; n += 1) {
-    const p = Number(digits[11 - n]);
-    const q = n <= 6 ? n + 1 : n - 5;
-    sum += p * q;
-  }
-  const remainder = sum % 11;
-  const check = remainder <= 1 ? 0 : 11 - remainder;
-  return check === Number(digits[11]);
-}
+import { isValidMyNumber, passesLuhn } from '../../../inspect/common/check-digits.ts';
 
-/** Luhn (mod 10) check used by every card network. */
-export function passesLuhn(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+export { isValidMyNumber, passesLuhn };
 
 /**
  * Digits grouped 4-4-4 with optional space or hyphen, not part of a longer digit group (so the last twelve

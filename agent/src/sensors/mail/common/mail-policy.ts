@@ -1,4 +1,5 @@
 import type { MailAction, MailPattern, MailPolicy } from '@mamori/policies';
+import type { ContentFinding } from '../../../inspect/common/content-rules.ts';
 import { findCardNumbers, findMyNumbers, normalizeForScan } from './detectors.ts';
 import { domainOf, inDomains } from './recipients.ts';
 
@@ -9,7 +10,12 @@ export interface MailFacts {
   subject: string;
   bodyText: string;
   malformed: boolean;
+  /** What content inspection found in each attachment (absent: inspection off). */
+  contentFindings?: readonly { fileName: string; finding: ContentFinding }[];
 }
+
+/** The language the user reads refusals in. */
+export type UserLanguage = 'ja' | 'en';
 
 export interface MailRuleHit {
   /** Dotted rule name as shown in the log and console, e.g. "mail.patterns.my_number". */
@@ -29,7 +35,7 @@ export interface MailDecision {
 }
 
 /** Decides one outgoing mail. Pure: the relay calls it after the message is spooled and parsed. */
-export function evaluateMail(policy: MailPolicy, facts: MailFacts): MailDecision {
+export function evaluateMail(policy: MailPolicy, facts: MailFacts, language: UserLanguage = 'en'): MailDecision {
   const hits: MailRuleHit[] = [];
   const external = facts.recipients.filter((address) => {
     const domain = domainOf(address);
@@ -71,6 +77,17 @@ export function evaluateMail(policy: MailPolicy, facts: MailFacts): MailDecision
     }
   }
 
+  for (const { fileName, finding } of facts.contentFindings ?? []) {
+    if (finding.mailAction === 'off') continue;
+    hits.push({
+      rule: `content.${finding.rule}`, action: finding.mailAction,
+      detail: `${fileName}: ${finding.label.en} (${finding.detector} ${finding.count})`,
+      message: language === 'ja'
+        ? `添付ファイル「${fileName}」に${finding.label.ja}が含まれています。`
+        : `The attachment ${fileName} contains ${finding.label.en}.`,
+    });
+  }
+
   if (facts.malformed && policy.malformed === 'refuse') {
     hits.push({
       rule: 'mail.malformed', action: 'block', detail: 'the MIME structure of the message is broken',
@@ -80,7 +97,8 @@ export function evaluateMail(policy: MailPolicy, facts: MailFacts): MailDecision
 
   const blocking = hits.filter((h) => h.action === 'block');
   const action = blocking.length > 0 ? 'block' : hits.length > 0 ? 'warn' : 'allow';
-  const userMessage = blocking.length > 0 ? [policy.block_message, ...blocking.map((h) => h.message)].join(' ') : '';
+  const first = language === 'ja' ? policy.block_message_ja : policy.block_message;
+  const userMessage = blocking.length > 0 ? [first, ...blocking.map((h) => h.message)].join(' ') : '';
   return { action, hits, userMessage };
 }
 

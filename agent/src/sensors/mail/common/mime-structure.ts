@@ -25,6 +25,8 @@ export function checkStructure(input: Readable, keepChars: number): Promise<Stru
   return new Promise((resolve) => {
     const problems: string[] = [];
     const children = new Map<SplitterNode, number>();
+    // Boundaries whose closing delimiter line (--boundary--) was seen.
+    const closed = new Set<string>();
     const raw: Buffer[] = [];
     let rawLength = 0;
     let settled = false;
@@ -35,6 +37,7 @@ export function checkStructure(input: Readable, keepChars: number): Promise<Stru
       for (const [node, count] of children) {
         if (!node._boundary) problems.push(`multipart/${node.multipart} without a boundary parameter`);
         else if (count === 0) problems.push(`multipart/${node.multipart} boundary "${node._boundary.toString()}" never appears in the body`);
+        else if (!closed.has(node._boundary.toString('latin1'))) problems.push(`multipart/${node.multipart} boundary "${node._boundary.toString()}" is never closed (the final --${node._boundary.toString()}-- line is missing: the message may be cut off)`);
       }
       resolve({ problems, rawBodyText: Buffer.concat(raw).toString('utf8').slice(0, keepChars) });
     };
@@ -44,7 +47,14 @@ export function checkStructure(input: Readable, keepChars: number): Promise<Stru
         if (node.multipart) children.set(node, 0);
         const parent = node.parentNode;
         if (parent && children.has(parent)) children.set(parent, (children.get(parent) ?? 0) + 1);
-      } else if (chunk.value && rawLength < keepChars * 4) {
+      } else if (chunk.type === 'data' && chunk.value && chunk.value.length < 65_536) {
+        // Delimiter lines come in 'data' chunks (with the line break before them, sometimes several lines).
+        for (const raw of chunk.value.toString('latin1').split('\n')) {
+          const line = raw.trimEnd();
+          if (line.startsWith('--') && line.endsWith('--') && line.length > 4) closed.add(line.slice(2, -2).trimEnd());
+        }
+      }
+      if (chunk.type !== 'node' && chunk.value && rawLength < keepChars * 4) {
         raw.push(chunk.value);
         rawLength += chunk.value.length;
       }

@@ -23,6 +23,7 @@ describe('summarizeMime on the MIME corpus', () => {
     expect(s.subject).toBe('名簿');
     expect(s.bodyText).toContain('名簿を送ります');
     expect(s.attachments).toEqual([{
+      declaredType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       fileName: '顧客名簿.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       sizeBytes: 50, sha256: sha('PK\x03\x04 fake spreadsheet bytes for hashing 0123456789'), inline: false,
     }]);
@@ -52,6 +53,15 @@ describe('summarizeMime on the MIME corpus', () => {
     expect(s.problems.join('\n')).toMatch(/boundary "declared-boundary" never appears/);
     expect(s.subject).toBe('broken boundary');
     expect(s.bodyText).toContain('never declared');
+  });
+
+  it('reports a multipart whose closing boundary never comes as malformed, and still lists its attachment', async () => {
+    const s = await summarizeMime(fixture('unclosed-boundary.eml'));
+    expect(s.problems).toEqual(['multipart/mixed boundary "outer-b" is never closed (the final --outer-b-- line is missing: the message may be cut off)']);
+    expect(s.malformed).toBe(true);
+    expect(s.attachments.map((a) => a.fileName)).toEqual(['list.csv']);
+    const sound = await summarizeMime(fixture('nested-alternative.eml'));
+    expect(sound.problems).toEqual([]);
   });
 
   it('decodes quoted-printable UTF-8 text', async () => {

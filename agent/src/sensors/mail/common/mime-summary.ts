@@ -9,6 +9,10 @@ export interface AttachmentSummary {
   sha256: string;
   /** Shown inside the body (cid images, inline disposition) rather than offered as a file. */
   inline: boolean;
+  /** The part's Content-Type header as sent ('' without one); `contentType` may be guessed from the name. */
+  declaredType: string;
+  /** The decoded bytes, for content inspection, when the caller asked for them and the part is within the limit. */
+  content?: Buffer;
 }
 
 /** What the log and the policy need from one message; never the attachment content. */
@@ -31,6 +35,8 @@ export interface MimeSummary {
 export interface SummarizeOptions {
   /** Body text kept for scanning; the rest is dropped so a huge text body cannot exhaust memory. */
   maxTextChars?: number;
+  /** Attachments up to this size are kept whole in `content` for inspection (0: none are kept). */
+  holdAttachmentBytes?: number;
 }
 
 /**
@@ -40,7 +46,7 @@ export interface SummarizeOptions {
  */
 export async function summarizeMime(open: () => Readable, options: SummarizeOptions = {}): Promise<MimeSummary> {
   const maxTextChars = options.maxTextChars ?? 200_000;
-  const [structure, content] = await Promise.all([checkStructure(open(), maxTextChars), parseContent(open(), maxTextChars)]);
+  const [structure, content] = await Promise.all([checkStructure(open(), maxTextChars), parseContent(open(), maxTextChars, options.holdAttachmentBytes ?? 0)]);
   const problems = [...structure.problems, ...content.problems];
   let bodyText = content.bodyText;
   // A broken multipart hides its text from the parser; scan the raw body instead so policy still applies.
@@ -54,13 +60,15 @@ interface ContentResult {
   problems: string[];
 }
 
-function parseContent(input: Readable, maxTextChars: number): Promise<ContentResult> {
+function parseContent(input: Readable, maxTextChars: number, holdBytes: number): Promise<ContentResult> {
   return new Promise((resolve) => {
     const summary: ContentResult['summary'] = { messageId: '', from: '', to: [], cc: [], bcc: [], subject: '', attachments: [] };
     const problems: string[] = [];
     let bodyText = '';
     let settled = false;
-    const parser = new MailParser({ checksumAlgo: 'sha256', skipTextToHtml: true, skipImageLinks: true });
+    // ignoreEmbedded (a mailsplit option mailparser passes on): an attached message/rfc822 stays one attachment,
+    // so it is logged as the forwarded mail it is and content inspection lists its own attachments beneath it.
+    const parser = new MailParser({ checksumAlgo: 'sha256', skipTextToHtml: true, skipImageLinks: true, ignoreEmbedded: true } as ConstructorParameters<typeof MailParser>[0]);
     const finish = () => {
       if (settled) return;
       settled = true;
@@ -84,8 +92,19 @@ function parseContent(input: Readable, maxTextChars: number): Promise<ContentRes
         return;
       }
       const attachment = data;
+      const held: Buffer[] = [];
+      let heldBytes = 0;
+      if (holdBytes > 0) {
+        attachment.content.on('data', (chunk: Buffer) => {
+          heldBytes += chunk.length;
+          if (heldBytes <= holdBytes) held.push(chunk);
+        });
+      }
       attachment.content.on('end', () => {
+        const declared = attachment.headers?.get('content-type') as { value?: string } | string | undefined;
         summary.attachments.push({
+          declaredType: (typeof declared === 'string' ? declared : declared?.value ?? '').toLowerCase(),
+          ...(holdBytes > 0 && heldBytes <= holdBytes ? { content: Buffer.concat(held) } : {}),
           fileName: attachment.filename ?? '',
           contentType: attachment.contentType,
           sizeBytes: attachment.size ?? 0,
@@ -94,7 +113,7 @@ function parseContent(input: Readable, maxTextChars: number): Promise<ContentRes
         });
         attachment.release?.();
       });
-      attachment.content.resume();
+      if (holdBytes === 0) attachment.content.resume();
     });
     parser.on('error', (error: Error) => {
       problems.push(`parse error: ${error.message}`);

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { effectivePolicyFor, parsePolicySources } from '@mamori/policies';
@@ -63,7 +64,9 @@ describe('mail sensor', () => {
     policies.apply(effectivePolicyFor(blockAll, 'PC-1', 2));
     await expect(transport.sendMail(mail)).rejects.toMatchObject({ responseCode: 550 });
     expect(peer.received).toHaveLength(1);
-    expect(events.flatMap((e) => (e.mail ? [[e.user, e.mail.verdict]] : []))).toEqual([['alice', 'relayed'], ['alice', 'blocked']]);
+    // The mail client here is this test process: the relay names the OS user owning its connection (not the console's "alice").
+    const me = userInfo().username;
+    expect(events.flatMap((e) => (e.mail ? [[e.user, e.mail.verdict, e.mail.userSource]] : []))).toEqual([[me, 'relayed', 'connection_owner'], [me, 'blocked', 'connection_owner']]);
     abort.abort();
     expect(sensor.status().state).toBe('stopped');
   });

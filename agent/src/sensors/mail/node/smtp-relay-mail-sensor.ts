@@ -33,10 +33,18 @@ export class SmtpRelayMailSensor implements Sensor {
     }
     // Loaded only when the relay runs: smtp-server, nodemailer and mailparser cost ~20 MB of an idle agent's memory.
     const { SmtpRelay } = await import('./smtp-relay.ts');
+    const { ContentInspector } = await import('../../../inspect/node/content-inspector.ts');
+    const { createConnectionOwnerLookup } = await import('../../../platform/connection-owner/connection-owner.ts');
+    const language = this.#config.language === 'auto'
+      ? (new Intl.DateTimeFormat().resolvedOptions().locale.startsWith('ja') ? 'ja' : 'en')
+      : this.#config.language;
     const relay = new SmtpRelay({
       config: this.#config, upstream, emit,
       policy: () => this.#policy.current()?.mail,
       currentUser: this.#currentUser,
+      inspector: new ContentInspector(() => this.#policy.current()?.content),
+      connectionOwner: await createConnectionOwnerLookup(),
+      language,
       log: (line) => process.stderr.write(`${line}\n`),
     });
     try {

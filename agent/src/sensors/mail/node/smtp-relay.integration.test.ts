@@ -168,6 +168,7 @@ describe('SmtpRelay with a real client and a real upstream', () => {
     expect(sha256(peer.received[0]!.raw)).toBe(sha256(readFileSync(path)));
     expect(h.mails()[0]?.attachments).toEqual([{
       fileName: 'design.cad', contentType: 'application/octet-stream', sizeBytes: content.length, sha256: sha256(content), inline: false,
+      declaredType: 'application/octet-stream', detectedType: '', partPath: ['design.cad'],
     }]);
     expect(h.mails()[0]?.sizeBytes).toBe((await stat(path)).size);
   });

@@ -22,10 +22,13 @@ import { pipeline } from 'node:stream/promises';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { MailPolicySchema, type MailPolicy } from '@mamori/policies';
 import type { Emit } from '../../common/sensor.ts';
+import type { ContentInspector } from '../../../inspect/node/content-inspector.ts';
+import type { InspectResultShape } from '../../../inspect/common/result-shape.ts';
+import type { ConnectionOwnerLookup } from '../../../platform/connection-owner/connection-owner.ts';
 import type { MailSensorConfig, UpstreamConfig } from '../common/config.ts';
-import { toMailEvent, type MailVerdict } from '../common/mail-event.ts';
-import { evaluateMail, type MailDecision } from '../common/mail-policy.ts';
-import { summarizeMime } from '../common/mime-summary.ts';
+import { toMailEvent, type MailVerdict, type UserSource } from '../common/mail-event.ts';
+import { evaluateMail, type MailDecision, type UserLanguage } from '../common/mail-policy.ts';
+import { summarizeMime, type MimeSummary } from '../common/mime-summary.ts';
 import { deliverUpstream, verifyUpstreamLogin, type UpstreamCredentials } from './upstream.ts';
 
 export interface SmtpRelayOptions {
@@ -34,8 +37,14 @@ export interface SmtpRelayOptions {
   emit: Emit;
   /** The mail policy in force right now (re-read for every message). */
   policy: () => MailPolicy | undefined;
-  /** The logged-in user, when the client did not authenticate. */
+  /** The logged-in user, when the client did not authenticate and its connection's owner is unknown. */
   currentUser: () => string;
+  /** Reads attachments before the mail is accepted (absent: no content inspection). */
+  inspector?: ContentInspector;
+  /** Tells which OS user owns a mail client's connection (absent: not looked up). */
+  connectionOwner?: ConnectionOwnerLookup;
+  /** The language refusals are written in (default English). */
+  language?: UserLanguage;
   /** Where problems go that are not events (a spool file that could not be removed …). */
   log?: (line: string) => void;
 }
@@ -150,15 +159,18 @@ export class SmtpRelay {
     const policy = this.#options.policy() ?? MailPolicySchema.parse({});
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const recipients = session.envelope.rcptTo.map((r) => r.address);
-    const summary = await summarizeMime(() => createReadStream(path));
-    const decision = evaluateMail(policy, { ...summary, recipients });
-    const user = session.user ?? this.#options.currentUser();
+    const rules = this.#options.inspector?.rules();
+    const summary = await summarizeMime(() => createReadStream(path), { holdAttachmentBytes: rules ? rules.limits.max_file_bytes : 0 });
+    const inspections = await this.#inspectAttachments(summary);
+    const contentFindings = summary.attachments.flatMap((a, index) => (inspections[index]?.findings ?? []).map((finding) => ({ fileName: a.fileName || 'attachment', finding })));
+    const decision = evaluateMail(policy, { ...summary, recipients, contentFindings }, this.#options.language ?? 'en');
+    const { user, userSource } = await this.#userOf(session);
     const record = (verdict: MailVerdict, upstreamResponse: string) => {
       this.#options.emit({
         user,
         mail: toMailEvent({
           summary, envelope: { mailFrom, recipients }, sizeBytes, decision, verdict, upstreamResponse,
-          excerptChars: policy.body_excerpt_chars,
+          excerptChars: policy.body_excerpt_chars, inspections, userSource,
         }),
       });
       if (decision.hits.length > 0) this.#recordDecision(user, decision, summary.messageId);
@@ -180,6 +192,38 @@ export class SmtpRelay {
     record('failed', outcome.response);
     if (outcome.status === 'refused') throw smtpError(outcome.code, `The mail server refused the message: ${outcome.response}`);
     throw smtpError(451, `Mamori relay: the mail server is not reachable right now; your mail program will retry (${outcome.response})`);
+  }
+
+  /** Each attachment through the inspection engine (in order), before anything is sent on. */
+  async #inspectAttachments(summary: MimeSummary): Promise<(InspectResultShape | undefined)[]> {
+    const inspector = this.#options.inspector;
+    const rules = inspector?.rules();
+    if (!inspector || !rules) return [];
+    const results: (InspectResultShape | undefined)[] = [];
+    for (const attachment of summary.attachments) {
+      const name = attachment.fileName || 'attachment';
+      if (!attachment.content) {
+        results.push({
+          status: 'not_inspected', reason: `${attachment.sizeBytes} bytes, over the per-file limit of ${rules.limits.max_file_bytes}`,
+          format: 'unsupported', detectedType: '', findings: [], items: [], textChars: 0, elapsedMs: 0,
+        });
+        continue;
+      }
+      results.push(await inspector.inspect({ name, bytes: attachment.content, declaredType: attachment.declaredType }));
+      // The bytes were needed only for inspection; the log keeps names, types, sizes and hashes.
+      delete attachment.content;
+    }
+    return results;
+  }
+
+  /** The client's SMTP login, else the OS user owning its connection, else the logged-in user. */
+  async #userOf(session: SMTPServerSession): Promise<{ user: string; userSource: UserSource }> {
+    if (session.user) return { user: String(session.user), userSource: 'smtp_auth' };
+    const owner = await this.#options.connectionOwner?.owner({
+      localAddress: session.localAddress, localPort: session.localPort, remoteAddress: session.remoteAddress, remotePort: session.remotePort,
+    }).catch(() => undefined);
+    if (owner) return { user: owner.user, userSource: 'connection_owner' };
+    return { user: this.#options.currentUser(), userSource: 'logged_in' };
   }
 
   #recordDecision(user: string, decision: MailDecision, messageId: string): void {

@@ -77,7 +77,7 @@ describe('UploadSensor', () => {
     expect(uploads[0]).toEqual({ user: 'alice', upload: {
       pageUrl: 'https://www.dropbox.com/home', destinationHost: 'content.dropbox.com', destinationUrl: 'https://content.dropbox.com/upload',
       fileName: 'sales.csv', sizeBytes: 1234, sha256: SHA, method: 'input+formdata', category: 'personal_cloud',
-      browser: 'chromium', browserProfile: 'profile-0001', localPath: '/home/alice/sales.csv',
+      browser: 'chromium', browserProfile: 'profile-0001', localPath: '/home/alice/sales.csv', userSource: 'logged_in',
     } });
     expect(s.hashed).toEqual(['/home/alice/sales.csv']);
     expect(s.events.find((e) => e.policyDecision)?.policyDecision).toMatchObject({ subject: 'upload', decision: 'alert', rule: 'upload.alert_categories.personal_cloud' });

@@ -1,6 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PolicyHolder } from '../../../core/policy-holder.ts';
+import type { InspectResultShape } from '../../../inspect/common/result-shape.ts';
+import { toContentInspection } from '../../../inspect/common/to-event.ts';
+import type { ConnectionOwnerLookup, TcpConnection } from '../../../platform/connection-owner/connection-owner.ts';
 import type { LocalResponse, LocalRoutes } from '../../../local/local-server.ts';
 import { RateLimiter } from '../../../local/rate-limiter.ts';
 import type { Emit, Sensor, SensorStatus } from '../../common/sensor.ts';
@@ -16,6 +19,14 @@ export interface FileHasher {
   hash(path: string, maxBytes: number): Promise<{ size: number; sha256: string }>;
 }
 
+/** The content inspection engine as the upload sensor needs it (agent/src/inspect ContentInspector). */
+export interface UploadContentReader {
+  /** Undefined when content inspection is off. */
+  rules(): unknown;
+  /** What the engine made of the file; undefined when inspection is off. */
+  inspect(source: { name: string; file: string }): Promise<InspectResultShape | undefined>;
+}
+
 /** Remembers known browser profiles across agent restarts. */
 export interface ProfileStore {
   load(): KnownProfile[];
@@ -29,6 +40,10 @@ export interface UploadSensorOptions {
   policy: PolicyHolder;
   currentUser: () => string;
   hasher: FileHasher;
+  /** Reads uploaded files for content rules (absent: no content inspection). */
+  inspector?: UploadContentReader;
+  /** Tells which OS user owns the browser's connection to the agent (absent: the logged-in user is named). */
+  connectionOwner?: ConnectionOwnerLookup;
   profiles?: ProfileStore;
   now?: () => number;
   /** How often silent profiles are checked (default: a quarter of the stale window, at most 30 s). */
@@ -98,7 +113,7 @@ export class UploadSensor implements Sensor {
     const removers = [
       routes.route({ method: 'POST', path: extensionRoutes.pair, maxBodyBytes: 4096, handler: (r) => this.#pair(r.headers, r.body) }),
       routes.route({ method: 'POST', path: extensionRoutes.heartbeat, maxBodyBytes: 4096, handler: (r) => this.#heartbeat(r.headers, r.body) }),
-      routes.route({ method: 'POST', path: extensionRoutes.uploads, maxBodyBytes: 256 * 1024, handler: (r) => this.#uploads(emit, r.headers, r.body) }),
+      routes.route({ method: 'POST', path: extensionRoutes.uploads, maxBodyBytes: 256 * 1024, handler: (r) => this.#uploads(emit, r.headers, r.body, r.peer) }),
       routes.route({ method: 'GET', path: extensionRoutes.uninstalled, handler: (r) => this.#uninstalled(r.query) }),
     ];
     const every = this.#options.checkEveryMs ?? Math.min(30_000, Math.max(250, Math.floor(config.heartbeatStaleMs / 4)));
@@ -173,7 +188,7 @@ export class UploadSensor implements Sensor {
     return { status: 200, body: { ok: true } };
   }
 
-  async #uploads(emit: Emit, headers: IncomingHttpHeaders, body: unknown): Promise<LocalResponse> {
+  async #uploads(emit: Emit, headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {
     if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
     const pairing = this.#pairingFor(headers);
     if (!pairing) return this.#refuse(401, 'unknown token: pair first');
@@ -188,16 +203,19 @@ export class UploadSensor implements Sensor {
     if (this.#seenReports.size > 10_000) this.#seenReports.delete(this.#seenReports.keys().next().value!);
     const policy = this.#options.policy.current();
     if (policy && !policy.upload.enabled) return { status: 200, body: { recorded: 0 } };
-    const recorded = await this.#record(emit, pairing, report);
+    const recorded = await this.#record(emit, pairing, report, peer);
     return { status: 200, body: { recorded } };
   }
 
-  async #record(emit: Emit, pairing: Pairing, report: UploadReport): Promise<number> {
+  async #record(emit: Emit, pairing: Pairing, report: UploadReport, peer?: TcpConnection): Promise<number> {
     const policy = this.#options.policy.current();
     const uploadPolicy = policy?.upload;
     const destinationHost = hostOf(report.destinationUrl);
     const category = categorise(destinationHost, policy?.categories ?? {}, uploadPolicy?.uncategorised ?? 'uncategorised');
-    const user = this.#options.currentUser();
+    // The browser's own connection names its user (several people may be signed in; the console user may be another).
+    const owner = peer ? await this.#options.connectionOwner?.owner(peer).catch(() => undefined) : undefined;
+    const user = owner?.user ?? this.#options.currentUser();
+    const userSource = owner ? 'connection_owner' : 'logged_in';
     let recorded = 0;
     for (const file of report.files) {
       let size = file.size ?? 0;
@@ -211,12 +229,16 @@ export class UploadSensor implements Sensor {
           sha256 = '';
         }
       }
+      const content = file.path !== undefined && sha256 && this.#options.inspector?.rules()
+        ? await this.#options.inspector.inspect({ name: file.name, file: file.path })
+        : undefined;
       emit({
         user,
         upload: {
           pageUrl: report.pageUrl, destinationHost, destinationUrl: report.destinationUrl, fileName: file.name,
           sizeBytes: size, sha256, method: `${file.selectedBy}+${report.transport}`, category,
           browser: pairing.browser, browserProfile: pairing.profileId, localPath: file.path ?? '',
+          userSource, ...(content ? { content: toContentInspection(content) } : {}),
         },
       });
       recorded += 1;

@@ -2,6 +2,7 @@
 // Original file: mamori/v1/events.proto
 
 import type { UsbDevice as _mamori_v1_UsbDevice, UsbDevice__Output as _mamori_v1_UsbDevice__Output } from '../../mamori/v1/UsbDevice.ts';
+import type { ContentInspection as _mamori_v1_ContentInspection, ContentInspection__Output as _mamori_v1_ContentInspection__Output } from '../../mamori/v1/ContentInspection.ts';
 import type { Long } from '@grpc/proto-loader';
 
 export interface FileCopyEvent {
@@ -13,6 +14,7 @@ export interface FileCopyEvent {
   'sourcePath'?: (string);
   'device'?: (_mamori_v1_UsbDevice | null);
   'operation'?: (string);
+  'content'?: (_mamori_v1_ContentInspection | null);
 }
 
 export interface FileCopyEvent__Output {
@@ -24,4 +26,5 @@ export interface FileCopyEvent__Output {
   'sourcePath': (string);
   'device': (_mamori_v1_UsbDevice__Output | null);
   'operation': (string);
+  'content': (_mamori_v1_ContentInspection__Output | null);
 }

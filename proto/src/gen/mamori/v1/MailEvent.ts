@@ -2,6 +2,7 @@
 // Original file: mamori/v1/events.proto
 
 import type { MailAttachment as _mamori_v1_MailAttachment, MailAttachment__Output as _mamori_v1_MailAttachment__Output } from '../../mamori/v1/MailAttachment.ts';
+import type { ContentFinding as _mamori_v1_ContentFinding, ContentFinding__Output as _mamori_v1_ContentFinding__Output } from '../../mamori/v1/ContentFinding.ts';
 import type { Long } from '@grpc/proto-loader';
 
 export interface MailEvent {
@@ -18,6 +19,9 @@ export interface MailEvent {
   'rule'?: (string);
   'malformed'?: (boolean);
   'upstreamResponse'?: (string);
+  'userSource'?: (string);
+  'contentFindings'?: (_mamori_v1_ContentFinding)[];
+  'structureProblems'?: (string)[];
 }
 
 export interface MailEvent__Output {
@@ -34,4 +38,7 @@ export interface MailEvent__Output {
   'rule': (string);
   'malformed': (boolean);
   'upstreamResponse': (string);
+  'userSource': (string);
+  'contentFindings': (_mamori_v1_ContentFinding__Output)[];
+  'structureProblems': (string)[];
 }
