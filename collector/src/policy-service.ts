@@ -70,8 +70,8 @@ export class PolicyService {
     try {
       set = parsePolicySources(record.sources);
     } catch (error) {
-      // Whoever stored it validated it with the same schema, so this means a newer collector stored it:
-      // keep serving the version in hand rather than nothing.
+      // Whoever stored it validated it first, most likely with a newer build's wider schema: keep serving the
+      // version in hand rather than nothing.
       this.#unusableVersion = record.version;
       throw error;
     }
