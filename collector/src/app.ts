@@ -82,17 +82,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   });
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().
   let siem: SiemExport | undefined;
+  let stopPolicyWatch: (() => void) | undefined;
   const operations = new OperationsQueries(store.db);
-  // Events stored by another process (`import-log` from the CLI) or by an API import reach the query tables and
-  // the SIEM sinks without waiting for the next agent batch. Only a pending event wakes the projector.
-  const projectionPoll = setInterval(() => {
-    try {
-      if (operations.hasUnprojected()) projector.notify();
-    } catch {
-      // the database is closing; close() stops this timer
-    }
-  }, 500);
-  projectionPoll.unref();
+  let projectionPoll: NodeJS.Timeout | undefined;
   const registry = createOperationsRegistry({
     operations, now, connectedHere: () => sessions.all().length,
     siem: () => ({ statuses: siem?.statuses() ?? [], lastEventId: siem?.lastEventId() ?? 0 }),
@@ -112,13 +104,29 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const port = typeof address === 'object' && address ? address.port : config.http.port;
       const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
       await alerts.start(config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`);
+      // Policy versions stored by another process (`policy-publish` from the CLI) reach connected agents too:
+      // polling the newest version number is one indexed read, and 250 ms keeps "on the PC within a second".
+      stopPolicyWatch = policy.watch(250, (error) => process.stderr.write(`mamori-collector: policy version not taken up: ${(error as Error).message}\n`));
       projector.notify(); // catch up on anything stored but not yet projected before a crash or restart
+      // Events stored by another process (`import-log` from the CLI) or by an API import reach the query tables
+      // and the SIEM sinks without waiting for the next agent batch. Only a pending event wakes the projector.
+      // Started here, not in buildApp: a CLI command that builds the app to publish a policy never listens, and
+      // must not take projection chunks (and their alerts) away from the running collector.
+      projectionPoll = setInterval(() => {
+        try {
+          if (operations.hasUnprojected()) projector.notify();
+        } catch {
+          // the database is closing; close() stops this timer
+        }
+      }, 500);
+      projectionPoll.unref();
       siem = startSiemExport({ siem: config.siem, db: store.db, hub, now });
       return { grpcPort, httpUrl: `${useHttps ? 'https' : 'http'}://${host}:${port}/` };
     },
     async close() {
       clearInterval(exceptionWatcher);
       clearInterval(projectionPoll);
+      stopPolicyWatch?.();
       stopAccessOutcomes();
       for (const session of sessions.all()) session.close();
       await new Promise<void>((resolve) => {

@@ -8,7 +8,9 @@ import type { DeviceExceptionRecord } from './store/types.ts';
 
 /**
  * Holds the organisation's policy versions and turns them into each PC's effective policy (exceptions
- * included), pushing changes down connected agents' streams at once.
+ * included), pushing changes down connected agents' streams at once. The newest stored version is the current
+ * one, whoever stored it: `refresh()` (polled by `watch()`) takes up versions another process stored, such as
+ * `mamori-collector policy-publish` run beside a running collector.
  */
 export class PolicyService {
   readonly #store: Store;
@@ -16,6 +18,10 @@ export class PolicyService {
   readonly #now: () => number;
   #set: PolicySet | undefined;
   #version = 0;
+  /** A stored version that does not parse under today's schema: reported once, not retried on every poll. */
+  #unusableVersion = 0;
+  /** One refresh at a time, so a slow one and the next poll do not both apply and push the same version. */
+  #refreshing: Promise<boolean> | undefined;
   readonly #listeners = new Set<(set: PolicySet, version: number) => void>();
 
   constructor(store: Store, sessions: SessionRegistry, now: () => number = Date.now) {
@@ -35,6 +41,52 @@ export class PolicyService {
     this.#version = latest.version;
   }
 
+  /**
+   * Takes up a newer version stored by someone else (another process, another code path) and pushes it to the
+   * connected agents. Costs one indexed read when nothing changed. Resolves true when the version changed.
+   */
+  refresh(): Promise<boolean> {
+    this.#refreshing ??= this.#refreshOnce().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  /** Polls for versions other processes store; returns the function that stops polling. */
+  watch(intervalMs: number, onError: (error: unknown) => void): () => void {
+    const timer = setInterval(() => {
+      this.refresh().catch(onError);
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  async #refreshOnce(): Promise<boolean> {
+    const newest = await this.#store.latestPolicyVersionNumber();
+    if (newest <= this.#version || newest === this.#unusableVersion) return false;
+    const record = await this.#store.latestPolicyVersion();
+    if (!record || record.version <= this.#version) return false;
+    let set: PolicySet;
+    try {
+      set = parsePolicySources(record.sources);
+    } catch (error) {
+      // Whoever stored it validated it first, most likely with a newer build's wider schema: keep serving the
+      // version in hand rather than nothing.
+      this.#unusableVersion = record.version;
+      throw error;
+    }
+    this.#apply(set, record.version);
+    await this.pushAll();
+    return true;
+  }
+
+  #apply(set: PolicySet, version: number): void {
+    if (version <= this.#version) return;
+    this.#set = set;
+    this.#version = version;
+    for (const listener of this.#listeners) listener(set, version);
+  }
+
   get version(): number {
     return this.#version;
   }
@@ -48,9 +100,7 @@ export class PolicyService {
   async publish(sources: PolicySource[], actor: string, comment = ''): Promise<number> {
     const set = parsePolicySources(sources);
     const version = await this.#store.savePolicyVersion({ createdMs: this.#now(), createdBy: actor, sources, comment });
-    this.#set = set;
-    this.#version = version;
-    for (const listener of this.#listeners) listener(set, version);
+    this.#apply(set, version); // unless a refresh already took up this version or a newer one
     await this.pushAll();
     return version;
   }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEvent, type Event } from '@mamori/proto';
 import { CollectorHub, type IngestedEvent } from '../hub.ts';
@@ -110,6 +111,70 @@ describe('Projector', () => {
     await projector.idle();
     expect(count).toBe(500);
     expect(printJobRows(store)).toBe(500);
+    await store.close();
+  });
+});
+
+describe('Projector under a locked database and at stop', () => {
+  it('retries a busy database with back-off and catches up without any new batch arriving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-projector-'));
+    dirs.push(dir);
+    const path = join(dir, 'c.db');
+    const store = await openStore(path);
+    store.db.pragma('busy_timeout = 0'); // fail at once instead of waiting 5 s for the lock
+    await ingest(store, 1, Array.from({ length: 30 }, (_, i) => encodeEvent(printJob(i + 1))));
+    // Another connection (as the CLI or a second process would) holds the write lock.
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    const errors: string[] = [];
+    const projector = new Projector(store, new CollectorHub(), {
+      chunk: 10,
+      onError: (error) => {
+        errors.push(String((error as { code?: string }).code));
+        if (errors.length === 2) other.exec('COMMIT'); // the lock clears after two failed passes
+      },
+    });
+    projector.notify(); // the only notify: the retries must not wait for new input
+    await projector.idle();
+    expect(errors).toEqual(['SQLITE_BUSY', 'SQLITE_BUSY']);
+    expect(printJobRows(store)).toBe(30);
+    other.close();
+    await store.close();
+  });
+
+  it('stops after the chunk in hand, leaving the backlog to the next projector, which projects it exactly once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-projector-'));
+    dirs.push(dir);
+    const path = join(dir, 'c.db');
+    let store = await openStore(path);
+    const total = 2_000;
+    for (let first = 1; first <= total; first += 500) {
+      await ingest(store, first, Array.from({ length: 500 }, (_, i) => encodeEvent(printJob(first + i))));
+    }
+    const seen: number[] = [];
+    const hub = new CollectorHub();
+    const projector = new Projector(store, hub, { chunk: 20 });
+    let stopping: Promise<void> | undefined;
+    hub.on('events', (events: IngestedEvent[]) => {
+      seen.push(...events.map((e) => e.stored.seq));
+      stopping ??= projector.stop(); // SIGTERM arrives while the first chunk is being handed on
+    });
+    projector.notify();
+    await projector.idle();
+    await stopping;
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(printJobRows(store)).toBe(20);
+    projector.notify(); // a stopped projector takes no more work
+    await projector.idle();
+    expect(printJobRows(store)).toBe(20);
+    await store.close();
+
+    store = await openStore(path);
+    const resumed = new Projector(store, hub, { chunk: 200 });
+    resumed.notify();
+    await resumed.idle();
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(printJobRows(store)).toBe(total);
     await store.close();
   });
 });

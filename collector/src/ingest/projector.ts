@@ -1,10 +1,14 @@
 import type { CollectorHub } from '../hub.ts';
 import type { Store } from '../store/store.ts';
+import { isTransientStoreError } from '../store/transient-error.ts';
 
 /** Ingest counts as busy when a batch was stored this recently. */
 const INGEST_QUIET_MS = 50;
 /** A pause never exceeds this, so alerts keep flowing during a flood. */
 const MAX_PAUSE_MS = 100;
+/** Back-off after a failed pass: a busy database clears in moments, anything else is retried slowly. */
+const TRANSIENT_RETRY = { firstMs: 20, maxMs: 1_000 };
+const OTHER_RETRY = { firstMs: 1_000, maxMs: 30_000 };
 
 /**
  * Turns stored evidence into everything derived from it — the per-kind query tables (through the store's
@@ -16,6 +20,10 @@ const MAX_PAUSE_MS = 100;
  * of the thread (it pauses after each chunk in proportion to the chunk's cost) and the rest goes to ingest; as
  * soon as ingest is quiet it runs flat out. At ordinary loads that is no delay at all; during a flood, query
  * tables and alerts lag behind the evidence and catch up when it ends.
+ *
+ * A failed pass (the database is locked by another connection, …) is retried after a growing pause, without
+ * waiting for new input: nothing is projected twice, since a pass commits its rows and the cursor together or
+ * not at all. stop() ends projection after the chunk in hand; the backlog resumes from the cursor at next start.
  */
 export class Projector {
   readonly #store: Store;
@@ -27,6 +35,8 @@ export class Projector {
   #again = false;
   #lastStoredAt = -Infinity;
   #stopped = false;
+  /** Cuts a back-off pause short when stop() is called. */
+  #wake: (() => void) | undefined;
 
   constructor(store: Store, hub: CollectorHub, options: { chunk?: number; busyShare?: number; onError?: (error: unknown) => void } = {}) {
     this.#store = store;
@@ -35,7 +45,7 @@ export class Projector {
     // agents' HTTP/2 flow-control windows; with 500-event chunks one stream could only send ~1 batch per chunk.
     this.#chunk = options.chunk ?? 100;
     this.#busyShare = options.busyShare ?? 0.05;
-    this.#onError = options.onError ?? ((error) => process.stderr.write(`projector: ${(error as Error).message}\n`));
+    this.#onError = options.onError ?? ((error) => process.stderr.write(`projector: ${(error as Error).message} (will retry)\n`));
   }
 
   /** New events were stored: project them soon (coalesces many calls into one pass). */
@@ -60,9 +70,11 @@ export class Projector {
     while (this.#running) await this.#running;
   }
 
+  /** Stops after the chunk in hand (not after the whole backlog); what is left is projected at next start. */
   async stop(): Promise<void> {
-    await this.idle();
     this.#stopped = true;
+    this.#wake?.();
+    await this.idle();
   }
 
   /** Lets the sockets be read between chunks; while ingest is busy, also leaves it (1 − busyShare) of the time. */
@@ -74,16 +86,29 @@ export class Projector {
     else await new Promise((resolve) => setImmediate(resolve));
   }
 
+  /** Waits `ms` (setTimeout runs on the monotonic clock, so a wall-clock jump neither stretches nor skips it). */
+  async #pause(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.#wake = undefined; resolve(); }, ms);
+      this.#wake = () => { clearTimeout(timer); this.#wake = undefined; resolve(); };
+    });
+  }
+
   async #run(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
-    for (;;) {
+    let failures = 0;
+    while (!this.#stopped) {
       const started = performance.now();
       let pass;
       try {
         pass = await this.#store.projectPending(this.#chunk);
+        failures = 0;
       } catch (error) {
         this.#onError(error);
-        return;
+        const retry = isTransientStoreError(error) ? TRANSIENT_RETRY : OTHER_RETRY;
+        await this.#pause(Math.min(retry.firstMs * 2 ** failures, retry.maxMs));
+        failures += 1;
+        continue;
       }
       if (pass.events.length === 0 && pass.findings.length === 0) return;
       try {

@@ -73,6 +73,8 @@ export interface Store {
 
   savePolicyVersion(version: Omit<PolicyVersionRecord, 'version'>): Promise<number>;
   latestPolicyVersion(): Promise<PolicyVersionRecord | undefined>;
+  /** The newest stored version number (0 when none): cheap enough to poll for versions other processes store. */
+  latestPolicyVersionNumber(): Promise<number>;
 
   createDeviceException(exception: DeviceExceptionRecord): Promise<void>;
   /** Exceptions for a PC that have not expired or been revoked at `nowMs`. */

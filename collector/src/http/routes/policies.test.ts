@@ -49,6 +49,18 @@ describe('/api/policies', () => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['policy.publish', 'policy.rollback']));
   });
 
+  it('shows a version stored behind its back (as policy-publish from the CLI does) as current, not as one to roll back to', async () => {
+    server = await consoleTestServer();
+    const admin = await server.as('admin');
+    const { sources } = (await server.app.inject({ url: '/api/policies', headers: admin })).json().current;
+    // Written straight to the store, as another process would: this collector's policy service is not told.
+    await server.store.savePolicyVersion({ createdMs: Date.now(), createdBy: 'cli', sources, comment: 'from the CLI' });
+    const versions = (await server.app.inject({ url: '/api/policies/versions', headers: admin })).json();
+    expect(versions.currentVersion).toBe(2);
+    expect((await server.app.inject({ url: '/api/policies', headers: admin })).json().current).toMatchObject({ version: 2, createdBy: 'cli' });
+    expect(server.policy.version).toBe(2);
+  });
+
   it('refuses a mutation without the CSRF token', async () => {
     server = await consoleTestServer();
     const admin = await server.as('admin');

@@ -31,7 +31,12 @@ export function policyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const store = required(deps.store, 'store');
   const now = deps.now ?? Date.now;
 
+  // The newest stored version is the current one even if another process stored it a moment ago: take it up
+  // before answering, so the console never shows a newer version as an old one to roll back to.
+  const refreshed = () => policy.refresh().catch(() => false);
+
   app.get('/api/policies', { preHandler: deps.requireRole('auditor') }, async (_request, reply) => {
+    await refreshed();
     const current = getPolicyVersion(deps.db, policy.version);
     if (!current) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', 'no policy version stored'));
     return { current };
@@ -40,6 +45,7 @@ export function policyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/policies/versions', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = VersionsQuery.safeParse(request.query);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
+    await refreshed();
     return { currentVersion: policy.version, versions: listPolicyVersions(deps.db, parsed.data.limit) };
   });
 

@@ -85,6 +85,7 @@ export class SqliteStore implements Store {
       audit: db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
       insertPolicy: db.prepare('INSERT INTO policy_versions (created_ms, created_by, sources_json, comment) VALUES (?, ?, ?, ?)'),
       latestPolicy: db.prepare('SELECT * FROM policy_versions ORDER BY version DESC LIMIT 1'),
+      latestPolicyNumber: db.prepare('SELECT COALESCE(MAX(version), 0) AS version FROM policy_versions'),
       insertException: db.prepare(`INSERT INTO device_exceptions (id, pc, serial, mode, until_ms, reason, created_by, created_ms)
         VALUES (@id, @pc, @serial, @mode, @untilMs, @reason, @createdBy, @createdMs)`),
       activeExceptions: db.prepare(`SELECT id, pc, serial, mode, until_ms AS untilMs, reason, created_by AS createdBy,
@@ -297,6 +298,10 @@ export class SqliteStore implements Store {
       version: row.version as number, createdMs: row.created_ms as number, createdBy: row.created_by as string,
       sources: JSON.parse(row.sources_json as string) as PolicyVersionRecord['sources'], comment: row.comment as string,
     };
+  }
+
+  async latestPolicyVersionNumber(): Promise<number> {
+    return (this.#s.latestPolicyNumber.get() as { version: number }).version;
   }
 
   async createDeviceException(exception: DeviceExceptionRecord): Promise<void> {
