@@ -8,6 +8,7 @@ import { MailPolicySchema } from './mail.ts';
 import { NotificationsPolicySchema } from './notifications.ts';
 import { PrintPolicySchema } from './print.ts';
 import { UploadPolicySchema } from './upload.ts';
+import { ReportsPolicySchema } from './reports.ts';
 
 /** One policy file: any subset of the sections below. Files in a policy folder are merged section by section. */
 export const PolicyFileSchema = z.object({
@@ -20,6 +21,7 @@ export const PolicyFileSchema = z.object({
   categories: CategoriesSchema.optional(),
   alerts: AlertsPolicySchema.optional(),
   notifications: NotificationsPolicySchema.optional(),
+  reports: ReportsPolicySchema.optional(),
 }).strict();
 
 /** The whole organisation's policy, every section present with defaults applied. */
@@ -33,6 +35,7 @@ export const PolicySetSchema = z.object({
   categories: CategoriesSchema,
   alerts: AlertsPolicySchema,
   notifications: NotificationsPolicySchema,
+  reports: ReportsPolicySchema,
 }).strict();
 
 export type PolicySet = z.infer<typeof PolicySetSchema>;
@@ -46,3 +49,4 @@ export * from './mail.ts';
 export * from './notifications.ts';
 export * from './print.ts';
 export * from './upload.ts';
+export * from './reports.ts';
