@@ -15,6 +15,8 @@ import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence-key.ts';
+import type { ReportContext } from './reports/generate.ts';
+import { ReportScheduler } from './reports/scheduler.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -70,7 +72,16 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   exceptionWatcher.unref();
   const stopAccessOutcomes = startAccessOutcomePusher({ db: store.db, sessions, hub, now });
   const useHttps = !isLoopback(config.http.host);
+  // Inspection reports: on demand (API, CLI) and on their weekly/monthly schedules, checked once a minute.
+  let publicUrl = config.http.publicUrl ?? `http://localhost:${config.http.port}`;
+  const reports: ReportContext = {
+    db: store.db, store, policy: () => policy.current, now, fontPath: config.reports.font, mail: { from: config.smtp.from, publicUrl: () => publicUrl },
+  };
+  const reportScheduler = new ReportScheduler(reports, {
+    tickMs: config.reports.checkEveryMs, onError: (error) => process.stderr.write(`mamori-collector: scheduled report failed: ${(error as Error).message}\n`),
+  });
   const { app: http } = await buildHttpServer({
+    reports,
     store, db: store.db, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
@@ -86,7 +97,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
       const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
-      await alerts.start(config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`);
+      publicUrl = config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`;
+      await alerts.start(publicUrl);
+      reportScheduler.start();
       projector.notify(); // catch up on anything stored but not yet projected before a crash or restart
       return { grpcPort, httpUrl: `${useHttps ? 'https' : 'http'}://${host}:${port}/` };
     },
@@ -99,6 +112,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
       await projector.stop();
+      await reportScheduler.stop();
       authFailures.close(); // pending counts of failed stream authentications become findings before the store closes
       await crypto.close();
       await alerts.stop();

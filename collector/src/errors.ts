@@ -35,6 +35,12 @@ export const collectorErrors = {
   COLLECTOR_QUERY_INVALID: { message: 'the request parameters are invalid', http: 400, grpc: status.INVALID_ARGUMENT },
   COLLECTOR_ALERT_STATE: { message: 'the alert is not in a state that allows this', http: 409, grpc: status.FAILED_PRECONDITION },
   COLLECTOR_CONFLICT: { message: 'the request conflicts with the current state', http: 409, grpc: status.FAILED_PRECONDITION },
+  // Inspection reports
+  COLLECTOR_REPORT_TEMPLATE: { message: 'no such report template in the policy', http: 404, grpc: status.NOT_FOUND },
+  COLLECTOR_REPORT_SCOPE: { message: "the report template's scope names something the policy does not define", http: 400, grpc: status.INVALID_ARGUMENT },
+  COLLECTOR_REPORT_FONT: { message: 'no Japanese font for PDF reports', http: 500, grpc: status.FAILED_PRECONDITION },
+  COLLECTOR_REPORT_SELF_REVIEW: { message: 'this report lists your own administrative actions; someone else must review it', http: 403, grpc: status.PERMISSION_DENIED },
+  COLLECTOR_REPORT_REVIEWED: { message: 'the report has already been reviewed', http: 409, grpc: status.ALREADY_EXISTS },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;

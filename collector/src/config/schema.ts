@@ -27,6 +27,11 @@ export const CollectorConfigSchema = z.object({
     user: z.string().optional(),
     password: z.string().optional(),
   }).strict().prefault({}),
+  /** Inspection reports: the Japanese font for PDFs (default: Debian's IPAex/IPA Gothic) and how often schedules are checked. */
+  reports: z.object({
+    font: z.string().min(1).optional(),
+    checkEveryMs: z.number().int().min(1_000).default(60_000),
+  }).strict().prefault({}),
 }).strict();
 
 export type CollectorConfig = Readonly<z.infer<typeof CollectorConfigSchema>>;

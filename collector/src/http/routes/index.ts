@@ -12,6 +12,7 @@ import { uploadRoutes } from './upload.ts';
 import { alertRoutes } from './alerts.ts';
 import { deviceRoutes } from './devices.ts';
 import { evidenceKeyRoutes } from './evidence-key.ts';
+import { reportRoutes } from './reports.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -25,4 +26,5 @@ export const featureRoutes: RoutePlugin[] = [
   alertRoutes,
   deviceRoutes,
   evidenceKeyRoutes,
+  reportRoutes,
 ];

@@ -1,0 +1,86 @@
+import type Database from 'better-sqlite3';
+import type { PolicySet, ReportItem, ReportTemplate } from '@mamori/policies';
+import { compileAllowList } from '../alerts/allow-list.ts';
+import {
+  adminActions, blockedAttempts, contentFindings, externalMailWithAttachments, knownPcs, largePrints, offHoursActivity,
+  personalStorageUploads, prepareReportScope, reportBucketMs, tamperAndStops, usbUse, type ItemQueryResult, type ReportRow,
+} from '../store/sqlite/queries/reports.ts';
+import { localDays } from './periods.ts';
+import { resolveScope, workingIntervals } from './scope.ts';
+
+/** One inspection item's result. `available: false` means Mamori has no data of that kind (risk scores). */
+export interface ItemResult {
+  item: ReportItem;
+  available: boolean;
+  total: number | null;
+  rows: ReportRow[];
+  /** Per local day of the period, the item's events (for the charts). */
+  daily: number[];
+}
+
+/** Everything a report shows, before it is rendered as PDF and CSV. */
+export interface ReportData {
+  template: string;
+  title: string;
+  fromMs: number;
+  toMs: number;
+  timezone: string;
+  scope: { description: string; pcCount: number | null };
+  days: string[];
+  items: ItemResult[];
+  /** Audit actors whose actions the report lists (empty unless it has admin_actions). */
+  coveredActors: string[];
+  largePrintPages: number;
+  generatedMs: number;
+}
+
+/**
+ * Computes a report's items over [fromMs, toMs) for the template's PCs. Synchronous on purpose: the scope lives
+ * in per-connection temp tables, so nothing else may run on this connection in between.
+ */
+export function computeReport(
+  db: Database.Database, policy: PolicySet, name: string, template: ReportTemplate, range: { fromMs: number; toMs: number }, generatedMs: number,
+): ReportData {
+  const scope = resolveScope(template.scope, policy, knownPcs(db));
+  prepareReportScope(db, scope.pcs, workingIntervals(policy, range.fromMs, range.toMs));
+  const days = localDays(range.fromMs, range.toMs, template.timezone);
+  // Without a template threshold or a print policy one, 50 pages: the shipped per-job threshold.
+  const largePrintPages = template.large_print_pages ?? policy.print.per_job?.pages ?? 50;
+  const internal = compileAllowList('domains', policy.mail.internal_domains);
+  const anyExternal = (json: string) => (JSON.parse(json) as string[]).some((address) => !internal(address));
+  const run = (item: ReportItem): ItemQueryResult | undefined => {
+    switch (item) {
+      case 'usb_use': return usbUse(db, range, scope.pcs);
+      case 'blocked_attempts': return blockedAttempts(db, range, scope.pcs);
+      case 'off_hours': return offHoursActivity(db, range, scope.pcs);
+      case 'external_mail_attachments': return externalMailWithAttachments(db, range, scope.pcs, (to, cc, bcc) => anyExternal(to) || anyExternal(cc) || anyExternal(bcc));
+      case 'personal_storage_uploads': return personalStorageUploads(db, range, scope.pcs);
+      case 'large_prints': return largePrints(db, range, scope.pcs, largePrintPages);
+      case 'content_findings': return contentFindings(db, range, scope.pcs);
+      case 'risk_scores': return undefined;
+      case 'tamper_and_stops': return tamperAndStops(db, range, scope.pcs);
+      case 'admin_actions': return adminActions(db, range);
+    }
+  };
+  const items = template.items.map((item): ItemResult => {
+    const result = run(item);
+    if (!result) return { item, available: false, total: null, rows: [], daily: days.map(() => 0) };
+    return { item, available: true, total: result.total, rows: result.rows, daily: perDay(result.buckets, days) };
+  });
+  const admin = items.find((i) => i.item === 'admin_actions');
+  return {
+    template: name, title: template.title, fromMs: range.fromMs, toMs: range.toMs, timezone: template.timezone,
+    scope: { description: scope.description, pcCount: scope.pcCount }, days: days.map((d) => d.date), items,
+    coveredActors: admin ? [...new Set(admin.rows.map((r) => r.user))].sort() : [], largePrintPages, generatedMs,
+  };
+}
+
+function perDay(buckets: Map<number, number>, days: { fromMs: number; toMs: number }[]): number[] {
+  const counts = days.map(() => 0);
+  for (const [bucket, n] of buckets) {
+    const at = bucket * reportBucketMs;
+    const i = days.findIndex((d) => at >= d.fromMs && at < d.toMs);
+    if (i >= 0) counts[i]! += n;
+  }
+  return counts;
+}
