@@ -149,7 +149,7 @@ function dailyChart(doc: Doc, days: string[], counts: number[]): void {
 function table(doc: Doc, data: ReportData, item: ItemResult, top: number): void {
   const c = itemLabels[item.item].columns;
   const columns: { head: string; width: number; value: (r: ItemResult['rows'][number]) => string; align?: 'right' }[] = [];
-  if (c.time) columns.push({ head: '日時', width: 80, value: (r) => (r.timeMs === null ? '' : formatTimestamp(r.timeMs, data.timezone)) });
+  if (c.time) columns.push({ head: '日時', width: 88, value: (r) => (r.timeMs === null ? '' : formatTimestamp(r.timeMs, data.timezone)) });
   columns.push({ head: item.item === 'admin_actions' ? '操作者' : 'PC', width: 85, value: (r) => (item.item === 'admin_actions' ? r.user : r.pc) });
   if (item.item !== 'admin_actions') columns.push({ head: '利用者', width: 70, value: (r) => r.user });
   if (c.category) columns.push({ head: c.category, width: 90, value: (r) => r.category });

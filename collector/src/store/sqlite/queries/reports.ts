@@ -197,7 +197,7 @@ export function tamperAndStops(db: Database.Database, range: ReportRange, pcs: R
   const stops = new Map<string, ReportRow>();
   const lifecycle = db.prepare(`SELECT t.pc, t.user, t.time_ms, t.bytes FROM events t ${scopeJoin(pcs)}
     WHERE t.kind = 'lifecycle' AND t.time_ms >= @from AND t.time_ms < @to`).raw().iterate(p) as Iterable<[string, string, number, Buffer]>;
-  for (const [pc, user, timeMs, bytes] of lifecycle) {
+  for (const [pc, , timeMs, bytes] of lifecycle) {
     let kind: string;
     try {
       kind = String(decodeEvent(bytes).lifecycle?.kind ?? '');
@@ -206,7 +206,7 @@ export function tamperAndStops(db: Database.Database, range: ReportRange, pcs: R
     }
     if (!stopKinds.has(kind)) continue;
     const key = `${pc}\u0000${kind}`;
-    const row = stops.get(key) ?? { pc, user, category: kind.toLowerCase(), detail: 'agent', count: 0, bytes: 0, timeMs: null };
+    const row = stops.get(key) ?? { pc, user: '', category: kind.toLowerCase(), detail: 'agent', count: 0, bytes: 0, timeMs: null };
     row.count += 1;
     stops.set(key, row);
     const bucket = Math.floor(timeMs / bucketMs);
