@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { defaultPolicyDir, readPolicyDir } from '@mamori/policies';
 import { hashPassword } from '../auth/passwords.ts';
@@ -65,6 +64,3 @@ export async function reportTestServer(
     },
   };
 }
-
-/** Reads a file's bytes (for comparing downloaded reports). */
-export const readBytes = (file: string): Buffer => readFileSync(file);
