@@ -6,7 +6,7 @@ import {
   personalStorageUploads, prepareReportScope, reportBucketMs, tamperAndStops, usbUse, type ItemQueryResult, type ReportRow,
 } from '../store/sqlite/queries/reports.ts';
 import { localDays } from './periods.ts';
-import { resolveScope, workingIntervals } from './scope.ts';
+import { offHoursIntervals, resolveScope } from './scope.ts';
 
 /** One inspection item's result. `available: false` means Mamori has no data of that kind (risk scores). */
 export interface ItemResult {
@@ -32,6 +32,8 @@ export interface ReportData {
   coveredActors: string[];
   largePrintPages: number;
   generatedMs: number;
+  /** Milliseconds each item's queries took (for the benchmark and slow-report diagnosis). */
+  timings: Record<string, number>;
 }
 
 /**
@@ -42,8 +44,8 @@ export function computeReport(
   db: Database.Database, policy: PolicySet, name: string, template: ReportTemplate, range: { fromMs: number; toMs: number }, generatedMs: number,
 ): ReportData {
   const scope = resolveScope(template.scope, policy, knownPcs(db));
-  prepareReportScope(db, scope.pcs, workingIntervals(policy, range.fromMs, range.toMs));
   const days = localDays(range.fromMs, range.toMs, template.timezone);
+  prepareReportScope(db, scope.pcs, offHoursIntervals(policy, days));
   // Without a template threshold or a print policy one, 50 pages: the shipped per-job threshold.
   const largePrintPages = template.large_print_pages ?? policy.print.per_job?.pages ?? 50;
   const internal = compileAllowList('domains', policy.mail.internal_domains);
@@ -52,7 +54,7 @@ export function computeReport(
     switch (item) {
       case 'usb_use': return usbUse(db, range, scope.pcs);
       case 'blocked_attempts': return blockedAttempts(db, range, scope.pcs);
-      case 'off_hours': return offHoursActivity(db, range, scope.pcs);
+      case 'off_hours': return offHoursActivity(db, range, scope.pcs, days.length);
       case 'external_mail_attachments': return externalMailWithAttachments(db, range, scope.pcs, (to, cc, bcc) => anyExternal(to) || anyExternal(cc) || anyExternal(bcc));
       case 'personal_storage_uploads': return personalStorageUploads(db, range, scope.pcs);
       case 'large_prints': return largePrints(db, range, scope.pcs, largePrintPages);
@@ -62,16 +64,20 @@ export function computeReport(
       case 'admin_actions': return adminActions(db, range);
     }
   };
+  const timings: Record<string, number> = {};
   const items = template.items.map((item): ItemResult => {
+    const started = performance.now();
     const result = run(item);
+    timings[item] = Math.round(performance.now() - started);
     if (!result) return { item, available: false, total: null, rows: [], daily: days.map(() => 0) };
-    return { item, available: true, total: result.total, rows: result.rows, daily: perDay(result.buckets, days) };
+    const daily = 'daily' in result && Array.isArray(result.daily) ? result.daily as number[] : perDay(result.buckets, days);
+    return { item, available: true, total: result.total, rows: result.rows, daily };
   });
   const admin = items.find((i) => i.item === 'admin_actions');
   return {
     template: name, title: template.title, fromMs: range.fromMs, toMs: range.toMs, timezone: template.timezone,
     scope: { description: scope.description, pcCount: scope.pcCount }, days: days.map((d) => d.date), items,
-    coveredActors: admin ? [...new Set(admin.rows.map((r) => r.user))].sort() : [], largePrintPages, generatedMs,
+    coveredActors: admin ? [...new Set(admin.rows.map((r) => r.user))].sort() : [], largePrintPages, generatedMs, timings,
   };
 }
 

@@ -29,6 +29,8 @@ export interface GenerateRequest {
   actor: string;
   /** For scheduled runs: the template's next period start, stored with the report in one transaction. */
   nextFromMs?: number;
+  /** Told how long each item's queries took (ms), e.g. by the benchmark. */
+  onTimings?: (timings: Record<string, number>) => void;
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -48,6 +50,7 @@ export async function generateReport(context: ReportContext, request: GenerateRe
   const fontPath = findJapaneseFont(context.fontPath);
   const generatedMs = context.now();
   const data = computeReport(context.db, policy, request.template, template, request, generatedMs);
+  request.onTimings?.(data.timings);
   const pdf = await renderReportPdf(data, fontPath, template.top);
   const csv = renderReportCsv(data);
   const hashes = { pdfSha256: sha256(pdf), csvSha256: sha256(csv) };

@@ -1,7 +1,7 @@
 import type { PolicySet, ReportScope } from '@mamori/policies';
 import { wildcardMatcher } from '../alerts/wildcard.ts';
 import { CollectorError } from '../errors.ts';
-import type { ReportPcs, WorkingIntervals } from '../store/sqlite/queries/reports.ts';
+import type { OffHoursIntervals, ReportPcs } from '../store/sqlite/queries/reports.ts';
 import { localDays, localWeekday, localYmd, zonedTime } from './periods.ts';
 
 /** The PCs a report covers, how the report describes them, and which working calendar applies to each. */
@@ -68,8 +68,8 @@ type WorkingCalendarSpec = PolicySet['alerts']['calendar'];
  * (listed weekday, not a holiday) start–end is working time; a night shift (start after end) is working from
  * start to midnight and from midnight to end of that same day. Days one either side are included.
  */
-export function workingIntervals(policy: PolicySet, fromMs: number, toMs: number): WorkingIntervals {
-  const out: WorkingIntervals = [];
+export function workingIntervals(policy: PolicySet, fromMs: number, toMs: number): { calendar: number; startMs: number; endMs: number }[] {
+  const out: { calendar: number; startMs: number; endMs: number }[] = [];
   siteIndex(policy).calendars.forEach((calendar, index) => {
     const minutes = (clock: string) => {
       const [h, m] = clock.split(':').map(Number);
@@ -86,5 +86,28 @@ export function workingIntervals(policy: PolicySet, fromMs: number, toMs: number
       for (const [a, b] of spans) if (b! > a!) out.push({ calendar: index, startMs: at(a!), endMs: at(b!) });
     }
   });
+  return out;
+}
+
+/**
+ * The complement of working time per calendar, cut at the report's day boundaries (`days`, the template's local
+ * days) so each piece belongs to one report day.
+ */
+export function offHoursIntervals(policy: PolicySet, days: { fromMs: number; toMs: number }[]): OffHoursIntervals {
+  if (days.length === 0) return [];
+  const working = workingIntervals(policy, days[0]!.fromMs, days.at(-1)!.toMs);
+  const out: OffHoursIntervals = [];
+  for (let calendar = 0; calendar <= Object.keys(policy.alerts.sites).length; calendar += 1) {
+    const mine = working.filter((w) => w.calendar === calendar).sort((a, b) => a.startMs - b.startMs);
+    days.forEach((day, index) => {
+      let cursor = day.fromMs;
+      for (const w of mine) {
+        if (w.endMs <= cursor || w.startMs >= day.toMs) continue;
+        if (w.startMs > cursor) out.push({ calendar, day: index, startMs: cursor, endMs: w.startMs });
+        cursor = Math.max(cursor, w.endMs);
+      }
+      if (cursor < day.toMs) out.push({ calendar, day: index, startMs: cursor, endMs: day.toMs });
+    });
+  }
   return out;
 }

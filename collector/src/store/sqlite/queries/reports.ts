@@ -30,8 +30,11 @@ export interface ReportRange {
   toMs: number;
 }
 
-/** Working intervals per calendar index, [startMs, endMs): anything outside is off-hours. */
-export type WorkingIntervals = { calendar: number; startMs: number; endMs: number }[];
+/**
+ * Off-hours per calendar index as [startMs, endMs) pieces, each within one local day of the report (`day` = its
+ * index), so off-hours rows are found by index range scans and counted per day in the same pass.
+ */
+export type OffHoursIntervals = { calendar: number; day: number; startMs: number; endMs: number }[];
 
 const bucketMs = 900_000; // 15 minutes: every real zone's offset is a multiple of it, so buckets fall into local days whole
 
@@ -39,16 +42,16 @@ const bucketMs = 900_000; // 15 minutes: every real zone's offset is a multiple 
  * Prepares the temp tables one report's queries use. Call before the item queries, on the same connection, with
  * no await in between (the tables are per connection).
  */
-export function prepareReportScope(db: Database.Database, pcs: ReportPcs, working: WorkingIntervals): void {
+export function prepareReportScope(db: Database.Database, pcs: ReportPcs, offHours: OffHoursIntervals): void {
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS report_pcs (pc TEXT PRIMARY KEY COLLATE NOCASE, calendar INTEGER NOT NULL) WITHOUT ROWID;
-    CREATE TEMP TABLE IF NOT EXISTS report_work (calendar INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
+    CREATE TEMP TABLE IF NOT EXISTS report_off (calendar INTEGER NOT NULL, day INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
       PRIMARY KEY (calendar, start_ms)) WITHOUT ROWID;
-    DELETE FROM temp.report_pcs; DELETE FROM temp.report_work;`);
+    DELETE FROM temp.report_pcs; DELETE FROM temp.report_off;`);
   const insertPc = db.prepare('INSERT OR IGNORE INTO temp.report_pcs (pc, calendar) VALUES (?, ?)');
-  const insertWork = db.prepare('INSERT OR IGNORE INTO temp.report_work (calendar, start_ms, end_ms) VALUES (?, ?, ?)');
+  const insertOff = db.prepare('INSERT OR IGNORE INTO temp.report_off (calendar, day, start_ms, end_ms) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     for (const [pc, calendar] of pcs.pcs) insertPc.run(pc, calendar);
-    for (const w of working) insertWork.run(w.calendar, w.startMs, w.endMs);
+    for (const w of offHours) insertOff.run(w.calendar, w.day, w.startMs, w.endMs);
   })();
 }
 
@@ -104,15 +107,22 @@ export function blockedAttempts(db: Database.Database, range: ReportRange, pcs: 
   return { rows: list, total: list.reduce((n, r) => n + r.count, 0), buckets: series };
 }
 
-/** Logged activity (copies, prints, mails, uploads, device events, policy decisions) outside working time. */
-export function offHoursActivity(db: Database.Database, range: ReportRange, pcs: ReportPcs): ItemQueryResult {
-  const p = { from: range.fromMs, to: range.toMs, bucket: bucketMs };
-  const offHours = `SELECT t.time_ms, t.pc, t.user, t.kind FROM log_entries t ${scopeJoin(pcs)}
-    WHERE t.time_ms >= @from AND t.time_ms < @to AND NOT EXISTS (SELECT 1 FROM temp.report_work w
-      WHERE w.calendar = COALESCE(s.calendar, 0) AND w.start_ms <= t.time_ms AND w.end_ms > t.time_ms)`;
-  const list = rows(db, `SELECT pc, user, kind AS category, '' AS detail, COUNT(*) AS count, 0 AS bytes FROM (${offHours}) GROUP BY pc, user, kind`, p);
-  const series = buckets(db, `SELECT time_ms / @bucket, COUNT(*) FROM (${offHours}) GROUP BY 1`, p);
-  return { rows: list, total: list.reduce((n, r) => n + r.count, 0), buckets: series };
+/**
+ * Logged activity (copies, prints, mails, uploads, device events, policy decisions) outside working time: each
+ * off-hours piece is range-scanned on the log's time index (CROSS JOIN keeps the pieces as the outer loop), so
+ * rows in working time are never touched. `daily` is counted per report day in a second pass over the same rows.
+ */
+export function offHoursActivity(db: Database.Database, range: ReportRange, pcs: ReportPcs, days: number): ItemQueryResult & { daily: number[] } {
+  const p = { from: range.fromMs, to: range.toMs };
+  const calendarMatch = pcs.restricted ? 'JOIN temp.report_pcs s ON s.pc = t.pc AND s.calendar = w.calendar'
+    : 'LEFT JOIN temp.report_pcs s ON s.pc = t.pc WHERE COALESCE(s.calendar, 0) = w.calendar';
+  const offHours = `FROM temp.report_off w CROSS JOIN log_entries t ON t.time_ms >= MAX(w.start_ms, @from) AND t.time_ms < MIN(w.end_ms, @to) ${calendarMatch}`;
+  const list = rows(db, `SELECT t.pc, t.user, t.kind AS category, '' AS detail, COUNT(*) AS count, 0 AS bytes ${offHours} GROUP BY t.pc, t.user, t.kind`, p);
+  const daily = Array.from({ length: days }, () => 0);
+  for (const [day, n] of db.prepare(`SELECT w.day, COUNT(*) ${offHours} GROUP BY w.day`).raw().iterate(p) as Iterable<[number, number]>) {
+    if (day >= 0 && day < days) daily[day] = n;
+  }
+  return { rows: list, total: list.reduce((n, r) => n + r.count, 0), buckets: new Map(), daily };
 }
 
 /**
