@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { PolicySet } from '@mamori/policies';
 import { CollectorError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
-import { getReport, insertReport, type ReportRecord } from '../store/sqlite/queries/reports.ts';
+import { getReport, insertReport, setReportAudit, type ReportRecord } from '../store/sqlite/queries/reports.ts';
 import { computeReport } from './compute.ts';
 import { findJapaneseFont } from './fonts.ts';
 import { queueReportMail } from './mail.ts';
@@ -36,8 +36,9 @@ export interface GenerateRequest {
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * Makes one report: computes its items, renders PDF and CSV, writes their SHA-256 to the audit chain, stores the
- * report and queues its mail. Returns undefined when a scheduled report for that period already exists.
+ * Makes one report: computes its items, renders PDF and CSV, stores the report, writes its SHA-256 to the audit
+ * chain and queues its mail. Returns undefined when a scheduled report for that period already exists (then
+ * nothing is audited or mailed).
  */
 export async function generateReport(context: ReportContext, request: GenerateRequest): Promise<ReportRecord | undefined> {
   const policy = context.policy();
@@ -55,19 +56,20 @@ export async function generateReport(context: ReportContext, request: GenerateRe
   const csv = renderReportCsv(data);
   const hashes = { pdfSha256: sha256(pdf), csvSha256: sha256(csv) };
   const totals = Object.fromEntries(data.items.map((i) => [i.item, i.total]));
-  const audit = await context.store.appendAudit({
-    timeMs: generatedMs, actor: request.actor, action: 'report.generate',
-    entry: {
-      template: request.template, periodKind: request.periodKind, fromMs: request.fromMs, toMs: request.toMs, scope: data.scope.description,
-      ...hashes, totals,
-    },
-  });
   const id = insertReport(context.db, {
     template: request.template, title: template.title, periodKind: request.periodKind, fromMs: request.fromMs, toMs: request.toMs,
     timezone: template.timezone, scope: data.scope, items: template.items, totals, coveredActors: data.coveredActors, generatedMs,
     generatedBy: request.actor, ...hashes,
-  }, { pdf, csv }, audit.id, request.nextFromMs);
+  }, { pdf, csv }, request.nextFromMs);
   if (id === undefined) return undefined;
+  const audit = await context.store.appendAudit({
+    timeMs: generatedMs, actor: request.actor, action: 'report.generate',
+    entry: {
+      reportId: id, template: request.template, periodKind: request.periodKind, fromMs: request.fromMs, toMs: request.toMs, scope: data.scope.description,
+      ...hashes, totals,
+    },
+  });
+  setReportAudit(context.db, id, audit.id);
   const report = getReport(context.db, id)!;
   queueReportMail(context.db, report, { pdf, csv }, template.recipients, { from: context.mail.from, publicUrl: context.mail.publicUrl(), nowMs: generatedMs });
   return report;

@@ -78,10 +78,15 @@ describe('scheduled reports', () => {
     expect(weeks.at(-1)).toBe('2026-12-28..2027-01-03');
     expect(weeks).toHaveLength(12);
 
-    // Two collectors on one database (another process, same check): still one report per period.
+    // Two collectors on one database checking at the same moment when a period ends: one report, one audit entry.
     const other = await start(tokyo(2027, 1, 10, 9));
     expect(await other.scheduler.runDue()).toEqual([]);
-    expect(await third.scheduler.runDue()).toEqual([]);
+    third.server.clock.now = other.server.clock.now = tokyo(2027, 2, 1, 0) + 1_000;
+    const [a, b] = await Promise.all([third.scheduler.runDue(), other.scheduler.runDue()]);
+    expect([...a, ...b].filter((r) => r.template === 'monthly').map((r) => r.fromMs)).toEqual([tokyo(2027, 1, 1)]);
+    expect(periods(third.server, 'monthly')).toHaveLength(4);
+    const generatedEntries = (await third.server.store.listAudit(1_000)).filter((e) => e.action === 'report.generate');
+    expect(generatedEntries).toHaveLength(listReports(third.server.store.db, { limit: 100 }).length);
 
     // Every scheduled report's hash is in the audit chain, written by the scheduler.
     const audit = await third.server.store.listAudit(1_000);

@@ -305,13 +305,15 @@ export function scheduledReportExists(db: Database.Database, template: string, p
 }
 
 /**
- * Stores a report and its files, with the id of the audit entry that carries its hashes; for a scheduled report
- * also moves the template's cursor past its period, in the same transaction. Returns undefined when a scheduled
- * report for that period is already stored (another collector, or an earlier run, made it).
+ * Stores a report and its files; for a scheduled report also moves the template's cursor past its period, in the
+ * same transaction. Returns undefined when a scheduled report for that period is already stored (another
+ * collector, or an overlapping run, made it). The audit entry is written next and linked with setReportAudit
+ * (audit_id 0 until then: a crash in between leaves a report that visibly has no audit entry, never the reverse).
  */
 export function insertReport(
-  db: Database.Database, report: NewReport, files: { pdf: Buffer; csv: Buffer }, auditId: number, nextFromMs?: number,
+  db: Database.Database, report: NewReport, files: { pdf: Buffer; csv: Buffer }, nextFromMs?: number,
 ): number | undefined {
+  const auditId = 0;
   return db.transaction(() => {
     const result = db.prepare(`INSERT OR IGNORE INTO reports (template, title, period_kind, from_ms, to_ms, timezone, scope_json, items_json,
       totals_json, covered_actors_json, generated_ms, generated_by, pdf_sha256, csv_sha256, audit_id)
@@ -328,6 +330,11 @@ export function insertReport(
     insertFile.run(id, 'csv', files.csv);
     return id;
   }).immediate();
+}
+
+/** Links a stored report with the audit entry that carries its hashes. */
+export function setReportAudit(db: Database.Database, id: number, auditId: number): void {
+  db.prepare('UPDATE reports SET audit_id = ? WHERE id = ?').run(auditId, id);
 }
 
 export function getReport(db: Database.Database, id: number): ReportRecord | undefined {
