@@ -50,12 +50,23 @@ export function computeReport(
   const largePrintPages = template.large_print_pages ?? policy.print.per_job?.pages ?? 50;
   const internal = compileAllowList('domains', policy.mail.internal_domains);
   const anyExternal = (json: string) => (JSON.parse(json) as string[]).some((address) => !internal(address));
+  // People mail the same recipients again and again: remember each recipient list's answer (bounded).
+  const seen = new Map<string, boolean>();
+  const isExternal = (to: string, cc: string, bcc: string) => {
+    const key = `${to}\u0000${cc}\u0000${bcc}`;
+    let answer = seen.get(key);
+    if (answer === undefined) {
+      answer = anyExternal(to) || anyExternal(cc) || anyExternal(bcc);
+      if (seen.size < 100_000) seen.set(key, answer);
+    }
+    return answer;
+  };
   const run = (item: ReportItem): ItemQueryResult | undefined => {
     switch (item) {
       case 'usb_use': return usbUse(db, range, scope.pcs);
       case 'blocked_attempts': return blockedAttempts(db, range, scope.pcs);
       case 'off_hours': return offHoursActivity(db, range, scope.pcs, days.length);
-      case 'external_mail_attachments': return externalMailWithAttachments(db, range, scope.pcs, (to, cc, bcc) => anyExternal(to) || anyExternal(cc) || anyExternal(bcc));
+      case 'external_mail_attachments': return externalMailWithAttachments(db, range, scope.pcs, isExternal);
       case 'personal_storage_uploads': return personalStorageUploads(db, range, scope.pcs);
       case 'large_prints': return largePrints(db, range, scope.pcs, largePrintPages);
       case 'content_findings': return contentFindings(db, range, scope.pcs);

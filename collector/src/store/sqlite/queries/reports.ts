@@ -79,50 +79,82 @@ export interface ItemQueryResult {
   buckets: Map<number, number>;
 }
 
+type RawEvent = [timeMs: number, pc: string, user: string, category: string, bytes: number, extra: string | number | null];
+
+/**
+ * One pass over an item's matching rows, aggregated here rather than by SQL GROUP BY: the rows stream from the
+ * time index in order, so counting them into a map costs less than SQLite sorting them into groups, and the
+ * per-row pass yields the rows and the daily series at once. `extra` is summed (numbers) or counted as
+ * distinct values (strings) into the row's detail, with `unit` appended.
+ */
+function aggregate(events: Iterable<RawEvent>, unit = ''): ItemQueryResult {
+  const byKey = new Map<string, ReportRow & { distinct?: Set<string>; sum?: number }>();
+  const series = new Map<number, number>();
+  let total = 0;
+  for (const [timeMs, pc, user, category, bytes, extra] of events) {
+    total += 1;
+    const bucket = Math.floor(timeMs / bucketMs);
+    series.set(bucket, (series.get(bucket) ?? 0) + 1);
+    const key = `${pc}\u0000${user}\u0000${category}`;
+    let row = byKey.get(key);
+    if (!row) byKey.set(key, (row = { pc, user, category, detail: '', count: 0, bytes: 0, timeMs: null }));
+    row.count += 1;
+    row.bytes += bytes;
+    if (typeof extra === 'number') row.sum = (row.sum ?? 0) + extra;
+    else if (typeof extra === 'string' && extra !== '') (row.distinct ??= new Set()).add(extra);
+  }
+  const list = [...byKey.values()].map(({ distinct, sum, ...row }) => ({
+    ...row, detail: distinct ? `${distinct.size}${unit}` : sum !== undefined ? `${sum}${unit}` : '',
+  }));
+  return { rows: list, total, buckets: series };
+}
+
+const iterate = (db: Database.Database, sql: string, params: Record<string, unknown>) => db.prepare(sql).raw().iterate(params) as Iterable<RawEvent>;
+
 /** USB use per PC and user: files copied to removable media (category "copy") and mounts (category "mount"). */
 export function usbUse(db: Database.Database, range: ReportRange, pcs: ReportPcs): ItemQueryResult {
-  const p = { from: range.fromMs, to: range.toMs, bucket: bucketMs };
-  const copies = rows(db, `SELECT t.pc, t.user, 'copy' AS category, COUNT(DISTINCT t.serial) || ' device(s)' AS detail, COUNT(*) AS count,
-    SUM(t.size_bytes) AS bytes FROM file_copies t ${scopeJoin(pcs)}
-    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.destination_kind = 'removable' GROUP BY t.pc, t.user`, p);
-  const mounts = rows(db, `SELECT t.pc, t.user, 'mount' AS category, COUNT(DISTINCT t.serial) || ' device(s)' AS detail, COUNT(*) AS count,
-    0 AS bytes FROM device_events t ${scopeJoin(pcs)}
-    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.action = 'MOUNTED' GROUP BY t.pc, t.user`, p);
-  const series = buckets(db, `SELECT t.time_ms / @bucket, COUNT(*) FROM file_copies t ${scopeJoin(pcs)}
-    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.destination_kind = 'removable' GROUP BY 1`, p);
-  return { rows: [...copies, ...mounts], total: copies.reduce((n, r) => n + r.count, 0), buckets: series };
+  const p = { from: range.fromMs, to: range.toMs };
+  const copies = aggregate(iterate(db, `SELECT t.time_ms, t.pc, t.user, 'copy', t.size_bytes, t.serial FROM file_copies t ${scopeJoin(pcs)}
+    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.destination_kind = 'removable'`, p), ' device(s)');
+  const mounts = aggregate(iterate(db, `SELECT t.time_ms, t.pc, t.user, 'mount', 0, t.serial FROM device_events t ${scopeJoin(pcs)}
+    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.action = 'MOUNTED'`, p), ' device(s)');
+  return { rows: [...copies.rows, ...mounts.rows], total: copies.total, buckets: copies.buckets };
 }
 
 /** Attempts policy stopped: USB devices blocked, mails blocked, print jobs cancelled or held by policy. */
 export function blockedAttempts(db: Database.Database, range: ReportRange, pcs: ReportPcs): ItemQueryResult {
-  const p = { from: range.fromMs, to: range.toMs, bucket: bucketMs };
-  const union = `SELECT t.time_ms, t.pc, t.user, 'usb' AS category FROM device_events t ${scopeJoin(pcs)}
+  const p = { from: range.fromMs, to: range.toMs };
+  return aggregate(iterate(db, `SELECT t.time_ms, t.pc, t.user, 'usb', 0, NULL FROM device_events t ${scopeJoin(pcs)}
       WHERE t.time_ms >= @from AND t.time_ms < @to AND t.action = 'BLOCKED'
-    UNION ALL SELECT t.time_ms, t.pc, t.user, 'mail' FROM mails t ${scopeJoin(pcs)}
+    UNION ALL SELECT t.time_ms, t.pc, t.user, 'mail', 0, NULL FROM mails t ${scopeJoin(pcs)}
       WHERE t.time_ms >= @from AND t.time_ms < @to AND t.verdict = 'blocked'
-    UNION ALL SELECT t.time_ms, t.pc, t.job_user, 'print' FROM print_jobs t ${scopeJoin(pcs)}
-      WHERE t.time_ms >= @from AND t.time_ms < @to AND t.action IN ('cancelled', 'held')`;
-  const list = rows(db, `SELECT pc, user, category, '' AS detail, COUNT(*) AS count, 0 AS bytes FROM (${union}) GROUP BY pc, user, category`, p);
-  const series = buckets(db, `SELECT time_ms / @bucket, COUNT(*) FROM (${union}) GROUP BY 1`, p);
-  return { rows: list, total: list.reduce((n, r) => n + r.count, 0), buckets: series };
+    UNION ALL SELECT t.time_ms, t.pc, t.job_user, 'print', 0, NULL FROM print_jobs t ${scopeJoin(pcs)}
+      WHERE t.time_ms >= @from AND t.time_ms < @to AND t.action IN ('cancelled', 'held')`, p));
 }
 
 /**
  * Logged activity (copies, prints, mails, uploads, device events, policy decisions) outside working time: each
  * off-hours piece is range-scanned on the log's time index (CROSS JOIN keeps the pieces as the outer loop), so
- * rows in working time are never touched. `daily` is counted per report day in a second pass over the same rows.
+ * rows in working time are never touched; each piece belongs to one report day, which gives the daily series.
  */
 export function offHoursActivity(db: Database.Database, range: ReportRange, pcs: ReportPcs, days: number): ItemQueryResult & { daily: number[] } {
   const p = { from: range.fromMs, to: range.toMs };
   const calendarMatch = pcs.restricted ? 'JOIN temp.report_pcs s ON s.pc = t.pc AND s.calendar = w.calendar'
     : 'LEFT JOIN temp.report_pcs s ON s.pc = t.pc WHERE COALESCE(s.calendar, 0) = w.calendar';
-  const offHours = `FROM temp.report_off w CROSS JOIN log_entries t ON t.time_ms >= MAX(w.start_ms, @from) AND t.time_ms < MIN(w.end_ms, @to) ${calendarMatch}`;
-  const list = rows(db, `SELECT t.pc, t.user, t.kind AS category, '' AS detail, COUNT(*) AS count, 0 AS bytes ${offHours} GROUP BY t.pc, t.user, t.kind`, p);
   const daily = Array.from({ length: days }, () => 0);
-  for (const [day, n] of db.prepare(`SELECT w.day, COUNT(*) ${offHours} GROUP BY w.day`).raw().iterate(p) as Iterable<[number, number]>) {
-    if (day >= 0 && day < days) daily[day] = n;
+  const counts = new Map<string, ReportRow>();
+  let total = 0;
+  const matching = db.prepare(`SELECT w.day, t.pc, t.user, t.kind FROM temp.report_off w CROSS JOIN log_entries t
+    ON t.time_ms >= MAX(w.start_ms, @from) AND t.time_ms < MIN(w.end_ms, @to) ${calendarMatch}`).raw().iterate(p) as Iterable<[number, string, string, string]>;
+  for (const [day, pc, user, kind] of matching) {
+    total += 1;
+    if (day >= 0 && day < days) daily[day]! += 1;
+    const key = `${pc}\u0000${user}\u0000${kind}`;
+    const row = counts.get(key);
+    if (row) row.count += 1;
+    else counts.set(key, { pc, user, category: kind, detail: '', count: 1, bytes: 0, timeMs: null });
   }
-  return { rows: list, total: list.reduce((n, r) => n + r.count, 0), buckets: new Map(), daily };
+  return { rows: [...counts.values()], total, buckets: new Map(), daily };
 }
 
 /**
@@ -132,28 +164,24 @@ export function offHoursActivity(db: Database.Database, range: ReportRange, pcs:
 export function externalMailWithAttachments(
   db: Database.Database, range: ReportRange, pcs: ReportPcs, isExternal: (to: string, cc: string, bcc: string) => boolean,
 ): ItemQueryResult {
-  db.function('report_external_recipient', { deterministic: true }, (to, cc, bcc) => (isExternal(String(to), String(cc), String(bcc)) ? 1 : 0));
-  const p = { from: range.fromMs, to: range.toMs, bucket: bucketMs };
-  const matching = `SELECT t.time_ms, t.pc, t.user, t.size_bytes,
+  const p = { from: range.fromMs, to: range.toMs };
+  const candidates = db.prepare(`SELECT t.time_ms, t.pc, t.user, t.size_bytes, t.to_json, t.cc_json, t.bcc_json,
       (SELECT COUNT(*) FROM mail_attachments a WHERE a.mail_id = t.id AND a.inline = 0) AS files
     FROM mails t ${scopeJoin(pcs)}
-    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.verdict IN ('relayed', 'warned') AND t.attachment_count > 0
-      AND EXISTS (SELECT 1 FROM mail_attachments a WHERE a.mail_id = t.id AND a.inline = 0)
-      AND report_external_recipient(t.to_json, t.cc_json, t.bcc_json) = 1`;
-  const list = rows(db, `SELECT pc, user, '' AS category, SUM(files) || ' file(s)' AS detail, COUNT(*) AS count, SUM(size_bytes) AS bytes
-    FROM (${matching}) GROUP BY pc, user`, p);
-  const series = buckets(db, `SELECT time_ms / @bucket, COUNT(*) FROM (${matching}) GROUP BY 1`, p);
-  return { rows: list, total: list.reduce((n, r) => n + r.count, 0), buckets: series };
+    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.verdict IN ('relayed', 'warned') AND t.attachment_count > 0`)
+    .raw().iterate(p) as Iterable<[number, string, string, number, string, string, string, number]>;
+  function* matching(): Iterable<RawEvent> {
+    for (const [timeMs, pc, user, bytes, to, cc, bcc, files] of candidates) {
+      if (files > 0 && isExternal(to, cc, bcc)) yield [timeMs, pc, user, '', bytes, files];
+    }
+  }
+  return aggregate(matching(), ' file(s)');
 }
 
 /** Files uploaded to destinations categorised as personal cloud storage, per PC, user and host. */
 export function personalStorageUploads(db: Database.Database, range: ReportRange, pcs: ReportPcs): ItemQueryResult {
-  const p = { from: range.fromMs, to: range.toMs, bucket: bucketMs };
-  const where = `FROM uploads t ${scopeJoin(pcs)} WHERE t.time_ms >= @from AND t.time_ms < @to AND t.category = 'personal_cloud'`;
-  const list = rows(db, `SELECT t.pc, t.user, t.destination_host AS category, '' AS detail, COUNT(*) AS count, SUM(t.size_bytes) AS bytes
-    ${where} GROUP BY t.pc, t.user, t.destination_host`, p);
-  const series = buckets(db, `SELECT t.time_ms / @bucket, COUNT(*) ${where} GROUP BY 1`, p);
-  return { rows: list, total: list.reduce((n, r) => n + r.count, 0), buckets: series };
+  return aggregate(iterate(db, `SELECT t.time_ms, t.pc, t.user, t.destination_host, t.size_bytes, NULL FROM uploads t ${scopeJoin(pcs)}
+    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.category = 'personal_cloud'`, { from: range.fromMs, to: range.toMs }));
 }
 
 /** Print jobs of more than `pages` pages, one row per job (count = its pages). */
