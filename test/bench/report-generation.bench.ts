@@ -76,14 +76,17 @@ function generate(path: string): { seconds: number; events: number } {
   let id = 0;
   let mailId = 0;
   for (let day = 0; day < DAYS; day += 1) {
+    // Rows go in in time order, as ingest stores them (events arrive roughly when they happen), so the time index
+    // and the table's row order agree the way they do in a real store.
+    const slots: { p: number; t: number }[] = [];
+    for (let p = 0; p < PCS; p += 1) for (let i = 0; i < PER_PC_DAY; i += 1) slots.push({ p, t: eventTime(day) });
+    slots.sort((a, b) => a.t - b.t);
     db.transaction(() => {
-      for (let p = 0; p < PCS; p += 1) {
-        const pc = `PC-${String(p).padStart(4, '0')}`;
-        const agent = `agent-${p}`;
-        const user = users[p % users.length]!;
-        for (let i = 0; i < PER_PC_DAY; i += 1) {
+      for (const { p, t } of slots) {
+          const pc = `PC-${String(p).padStart(4, '0')}`;
+          const agent = `agent-${p}`;
+          const user = users[p % users.length]!;
           id += 1;
-          const t = eventTime(day);
           const r = random();
           const name = `${pick(words)}-${id}.xlsx`;
           if (r < 0.25) {
@@ -120,9 +123,8 @@ function generate(path: string): { seconds: number; events: number } {
             const kind = random() < 0.5 ? 'STARTED' : 'STOPPED';
             s.event.run(id, agent, id, pc, t, t, user, lifecycleBytes[kind]);
           }
-        }
-        if (random() < 0.01) s.finding.run(agent, pc, eventTime(day), 'chain_break', 1);
       }
+      for (let p = 0; p < PCS; p += 1) if (random() < 0.01) s.finding.run(`agent-${p}`, `PC-${String(p).padStart(4, '0')}`, eventTime(day), 'chain_break', 1);
     })();
     process.stderr.write(`\r  generated day ${day + 1}/${DAYS} (${id.toLocaleString()} events, ${Math.round((Date.now() - started) / 1000)} s)`);
   }
