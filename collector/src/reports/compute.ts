@@ -36,29 +36,43 @@ export interface ReportData {
   timings: Record<string, number>;
 }
 
+// One report at a time per connection: the scope lives in that connection's temp tables.
+const running = new WeakMap<Database.Database, Promise<unknown>>();
+
 /**
- * Computes a report's items over [fromMs, toMs) for the template's PCs. Synchronous on purpose: the scope lives
- * in per-connection temp tables, so nothing else may run on this connection in between.
+ * Computes a report's items over [fromMs, toMs) for the template's PCs. Items run one after another with a turn of
+ * the event loop between them, so ingest and the API are held up for one item's queries at a time, not the whole
+ * report; reports on the same connection wait for each other (the scope is in per-connection temp tables, which
+ * nothing else uses).
  */
 export function computeReport(
   db: Database.Database, policy: PolicySet, name: string, template: ReportTemplate, range: { fromMs: number; toMs: number }, generatedMs: number,
-): ReportData {
+): Promise<ReportData> {
+  const previous = running.get(db) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(() => computeNow(db, policy, name, template, range, generatedMs));
+  running.set(db, mine);
+  return mine;
+}
+
+async function computeNow(
+  db: Database.Database, policy: PolicySet, name: string, template: ReportTemplate, range: { fromMs: number; toMs: number }, generatedMs: number,
+): Promise<ReportData> {
   const scope = resolveScope(template.scope, policy, knownPcs(db));
   // A month of a large site's rows is read once per item: a bigger page cache for this run spares re-reading
   // pages from the OS (restored afterwards; the collector's other work keeps SQLite's default).
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   db.pragma('cache_size = -131072');
   try {
-    return computeWithScope(db, policy, name, template, range, generatedMs, scope);
+    return await computeWithScope(db, policy, name, template, range, generatedMs, scope);
   } finally {
     db.pragma(`cache_size = ${cacheSize}`);
   }
 }
 
-function computeWithScope(
+async function computeWithScope(
   db: Database.Database, policy: PolicySet, name: string, template: ReportTemplate, range: { fromMs: number; toMs: number }, generatedMs: number,
   scope: ReturnType<typeof resolveScope>,
-): ReportData {
+): Promise<ReportData> {
   const days = localDays(range.fromMs, range.toMs, template.timezone);
   prepareReportScope(db, scope.pcs, offHoursIntervals(policy, days));
   // Without a template threshold or a print policy one, 50 pages: the shipped per-job threshold.
@@ -91,14 +105,19 @@ function computeWithScope(
     }
   };
   const timings: Record<string, number> = {};
-  const items = template.items.map((item): ItemResult => {
+  const items: ItemResult[] = [];
+  for (const item of template.items) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const started = performance.now();
     const result = run(item);
     timings[item] = Math.round(performance.now() - started);
-    if (!result) return { item, available: false, total: null, rows: [], daily: days.map(() => 0) };
+    if (!result) {
+      items.push({ item, available: false, total: null, rows: [], daily: days.map(() => 0) });
+      continue;
+    }
     const daily = 'daily' in result && Array.isArray(result.daily) ? result.daily as number[] : perDay(result.buckets, days);
-    return { item, available: true, total: result.total, rows: result.rows, daily };
-  });
+    items.push({ item, available: true, total: result.total, rows: result.rows, daily });
+  }
   const admin = items.find((i) => i.item === 'admin_actions');
   return {
     template: name, title: template.title, fromMs: range.fromMs, toMs: range.toMs, timezone: template.timezone,

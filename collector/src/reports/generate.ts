@@ -50,7 +50,7 @@ export async function generateReport(context: ReportContext, request: GenerateRe
   if (!(request.toMs > request.fromMs)) throw new CollectorError('COLLECTOR_QUERY_INVALID', 'the report period must end after it starts');
   const fontPath = findJapaneseFont(context.fontPath);
   const generatedMs = context.now();
-  const data = computeReport(context.db, policy, request.template, template, request, generatedMs);
+  const data = await computeReport(context.db, policy, request.template, template, request, generatedMs);
   request.onTimings?.(data.timings);
   const pdf = await renderReportPdf(data, fontPath, template.top);
   const csv = renderReportCsv(data);
