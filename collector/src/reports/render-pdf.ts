@@ -104,7 +104,7 @@ function tableOfContents(doc: Doc, tocPage: number, sections: { title: string; p
 function section(doc: Doc, data: ReportData, item: ItemResult, title: string, top: number): void {
   const labels = itemLabels[item.item];
   doc.fontSize(15).text(title, page.left, page.top + 10);
-  doc.fontSize(9).fillColor(colors.muted).text(labels.en).fillColor(colors.text);
+  doc.moveDown(0.3).fontSize(9).fillColor(colors.muted).text(labels.en).fillColor(colors.text);
   doc.moveDown(0.6).fontSize(11);
   if (!item.available) {
     doc.text(riskScoresUnavailable.ja).fontSize(9).fillColor(colors.muted).text(riskScoresUnavailable.en).fillColor(colors.text);
