@@ -19,6 +19,8 @@ import { startSiemExport, type SiemExport } from './siem/index.ts';
 import { createOperationsRegistry } from './metrics/operations-metrics.ts';
 import { operationsRoutes } from './metrics/operations-routes.ts';
 import { OperationsQueries } from './store/sqlite/queries/operations.ts';
+import type { ReportContext } from './reports/generate.ts';
+import { ReportScheduler } from './reports/scheduler.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -76,7 +78,16 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   exceptionWatcher.unref();
   const stopAccessOutcomes = startAccessOutcomePusher({ db: store.db, sessions, hub, now });
   const useHttps = !isLoopback(config.http.host);
+  // Inspection reports: on demand (API, CLI) and on their weekly/monthly schedules, checked once a minute.
+  let publicUrl = config.http.publicUrl ?? `http://localhost:${config.http.port}`;
+  const reports: ReportContext = {
+    db: store.db, store, policy: () => policy.current, now, fontPath: config.reports.font, mail: { from: config.smtp.from, publicUrl: () => publicUrl },
+  };
+  const reportScheduler = new ReportScheduler(reports, {
+    tickMs: config.reports.checkEveryMs, onError: (error) => process.stderr.write(`mamori-collector: scheduled report failed: ${(error as Error).message}\n`),
+  });
   const { app: http } = await buildHttpServer({
+    reports,
     store, db: store.db, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
@@ -103,7 +114,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
       const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
-      await alerts.start(config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`);
+      publicUrl = config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`;
+      await alerts.start(publicUrl);
+      reportScheduler.start();
       // Policy versions stored by another process (`policy-publish` from the CLI) reach connected agents too:
       // polling the newest version number is one indexed read, and 250 ms keeps "on the PC within a second".
       stopPolicyWatch = policy.watch(250, (error) => process.stderr.write(`mamori-collector: policy version not taken up: ${(error as Error).message}\n`));
@@ -134,6 +147,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
       await projector.stop();
+      await reportScheduler.stop();
       authFailures.close(); // pending counts of failed stream authentications become findings before the store closes
       await siem?.stop();
       await crypto.close();

@@ -39,6 +39,12 @@ export const collectorErrors = {
   COLLECTOR_QUARANTINE_UNAVAILABLE: { message: 'the refused batch could not be quarantined now; send it again', http: 503, grpc: status.UNAVAILABLE },
   COLLECTOR_IMPORT_MAPPING_UNKNOWN: { message: 'no log import mapping of that name in the current policy (log_imports.mappings)', http: 404, grpc: status.NOT_FOUND },
   COLLECTOR_IMPORT_INVALID: { message: 'the CSV log does not fit its mapping; nothing was imported', http: 400, grpc: status.INVALID_ARGUMENT },
+  // Inspection reports
+  COLLECTOR_REPORT_TEMPLATE: { message: 'no such report template in the policy', http: 404, grpc: status.NOT_FOUND },
+  COLLECTOR_REPORT_SCOPE: { message: "the report template's scope names something the policy does not define", http: 400, grpc: status.INVALID_ARGUMENT },
+  COLLECTOR_REPORT_FONT: { message: 'no Japanese font for PDF reports', http: 500, grpc: status.FAILED_PRECONDITION },
+  COLLECTOR_REPORT_SELF_REVIEW: { message: 'this report lists your own administrative actions; someone else must review it', http: 403, grpc: status.PERMISSION_DENIED },
+  COLLECTOR_REPORT_REVIEWED: { message: 'the report has already been reviewed', http: 409, grpc: status.ALREADY_EXISTS },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;

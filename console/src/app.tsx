@@ -10,6 +10,7 @@ import { LogsView } from './features/logs/logs-view.tsx';
 import { PcView } from './features/pcs/pc-view.tsx';
 import { PcsView } from './features/pcs/pcs-view.tsx';
 import { PoliciesView } from './features/policies/policies-view.tsx';
+import { ReportsView } from './features/reports/reports-view.tsx';
 import { SignInView } from './features/sign-in/sign-in-view.tsx';
 import { I18nProvider, useI18n, type Locale } from './i18n/i18n.tsx';
 import type { MessageKey } from './i18n/messages-en.ts';
@@ -23,6 +24,7 @@ const sections: { id: string; label: MessageKey; roles: Role[] }[] = [
   { id: 'logs', label: 'nav.logs', roles: ['admin', 'operator', 'auditor'] },
   { id: 'policies', label: 'nav.policies', roles: ['admin', 'operator', 'auditor'] },
   { id: 'audit', label: 'nav.audit', roles: ['admin', 'auditor'] },
+  { id: 'reports', label: 'nav.reports', roles: ['admin', 'auditor'] },
 ];
 
 function numberParam(route: Route, name: string): number | undefined {
@@ -45,6 +47,7 @@ function CurrentView({ route, session }: { route: Route; session: Session }) {
     case 'logs': return <LogsView />;
     case 'policies': return <PoliciesView role={session.role} />;
     case 'audit': return <AuditView />;
+    case 'reports': return <ReportsView session={session} />;
     default: return <AlertsView role={session.role} />;
   }
 }

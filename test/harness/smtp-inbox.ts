@@ -13,6 +13,8 @@ export interface InboxMail {
   subject: string;
   text: string;
   acceptedMs: number;
+  /** Attached files as received (inspection reports carry their PDF and CSV). */
+  attachments: { fileName: string; content: Buffer }[];
 }
 
 export class SmtpInbox {
@@ -42,6 +44,7 @@ export class SmtpInbox {
             const mail = {
               to: session.envelope.rcptTo.map((r) => r.address), messageId: parsed.messageId ?? '', subject: parsed.subject ?? '',
               text: parsed.text ?? '', acceptedMs,
+              attachments: parsed.attachments.map((a) => ({ fileName: a.filename ?? '', content: a.content })),
             };
             this.mails.push(mail);
             this.onMail?.(mail);

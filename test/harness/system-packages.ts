@@ -26,3 +26,20 @@ export function ensureDebianPackages(packages: string[], commands: string[], fil
   if (!present()) throw new Error(`installed ${packages.join(' ')} but ${[...commands, ...files].join(', ')} still missing`);
   return true;
 }
+
+/** Like ensureDebianPackages, for packages that install files rather than commands (fonts). */
+export function ensureDebianFiles(packages: string[], files: string[]): boolean {
+  if (files.every((file) => existsSync(file))) return true;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot && process.env.CI !== 'true') return false;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, stdio: 'pipe' });
+  } catch {
+    execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'pipe' });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, stdio: 'pipe' });
+  }
+  const missing = files.filter((file) => !existsSync(file));
+  if (missing.length > 0) throw new Error(`installed ${packages.join(' ')} but ${missing.join(', ')} still missing`);
+  return true;
+}

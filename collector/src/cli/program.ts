@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { readPolicyDir, PolicyValidationError } from '@mamori/policies';
@@ -15,6 +16,11 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createEnrollmentToken, parseDuration } from '../tokens.ts';
 import { createDeviceException, parseUntil } from '../exceptions.ts';
 import { describeImport, importLogFile } from '../imports/import-log-file.ts';
+import { SessionRegistry } from '../ingest/sessions.ts';
+import { PolicyService } from '../policy-service.ts';
+import { generateReport } from '../reports/generate.ts';
+import { parsePeriodInput } from '../reports/period-input.ts';
+import { listReports, reportFile } from '../store/sqlite/queries/reports.ts';
 
 type Output = { out: (text: string) => void; err: (text: string) => void };
 
@@ -275,6 +281,49 @@ export function buildCollectorProgram(io: Output): Command {
       });
       print(options.json, { pc: options.pc, serial: options.serial ?? null, code, validUntil: new Date(untilMs).toISOString() },
         `${code}   (PC ${options.pc}${options.serial ? `, stick ${options.serial}` : ', any removable device'}, until ${new Date(untilMs).toLocaleString()}; one use)`);
+    });
+
+  const report = program.command('report').description('inspection reports (templates in the policy: reports.templates)');
+  report.command('generate')
+    .description('make a report now: PDF + CSV, SHA-256 into the audit chain, mail queued for the recipients')
+    .requiredOption('--template <name>', 'report template (policy reports.templates.<name>)')
+    .requiredOption('--from <time>', "start: YYYY-MM-DD (the template's time zone), ISO 8601 or Unix ms")
+    .requiredOption('--to <time>', 'end: YYYY-MM-DD (that whole day), ISO 8601 or Unix ms (exclusive)')
+    .option('-o, --out <dir>', 'also write the PDF and CSV into this folder')
+    .option('--json', 'print JSON')
+    .action(async (options: { template: string; from: string; to: string; out?: string; json?: boolean }) => {
+      const config = loadCollectorConfig(dataDir());
+      const made = await withStore(dataDir(), async (store) => {
+        const policy = new PolicyService(store, new SessionRegistry());
+        await policy.load();
+        const template = policy.current.reports.templates[options.template];
+        if (!template) throw new CollectorError('COLLECTOR_REPORT_TEMPLATE', `"${options.template}" (templates: ${Object.keys(policy.current.reports.templates).join(', ') || 'none'})`);
+        const range = parsePeriodInput(options.from, options.to, template.timezone);
+        const created = await generateReport({
+          db: store.db, store, policy: () => policy.current, now: Date.now, fontPath: config.reports.font,
+          mail: { from: config.smtp.from, publicUrl: () => config.http.publicUrl ?? `http://localhost:${config.http.port}` },
+        }, { template: options.template, ...range, periodKind: 'on_demand', actor: 'cli' });
+        const files = { pdf: reportFile(store.db, created!.id, 'pdf')!, csv: reportFile(store.db, created!.id, 'csv')! };
+        return { report: created!, files };
+      });
+      const written: string[] = [];
+      if (options.out) {
+        mkdirSync(options.out, { recursive: true });
+        for (const format of ['pdf', 'csv'] as const) {
+          const path = join(options.out, `report-${made.report.id}-${made.report.template}.${format}`);
+          writeFileSync(path, made.files[format]);
+          written.push(path);
+        }
+      }
+      const r = made.report;
+      print(options.json, { ...r, files: written },
+        [`report ${r.id} (${r.template}) ${new Date(r.fromMs).toISOString()} – ${new Date(r.toMs).toISOString()}, ${r.scope.description}`,
+          `PDF SHA-256 ${r.pdfSha256}`, `CSV SHA-256 ${r.csvSha256}`, `audit entry #${r.auditId}`, ...written.map((w) => `wrote ${w}`)].join('\n'));
+    });
+  report.command('list').description('list generated reports, newest first').option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const reports = await withStore(dataDir(), async (store) => listReports(store.db, { limit: 100 }));
+      print(options.json, reports, reports.map((r) => `${r.id}  ${r.template}  ${new Date(r.fromMs).toISOString()} – ${new Date(r.toMs).toISOString()}  ${r.review ? `reviewed by ${r.review.reviewer}` : 'not reviewed'}  ${r.pdfSha256}`).join('\n') || '(no reports)');
     });
 
   return program;

@@ -30,6 +30,11 @@ export const CollectorConfigSchema = z.object({
   }).strict().prefault({}),
   /** SIEM export: syslog (RFC 5424, TCP/TLS) and ECS JSON lines (socket or rotating file); see siem/config.ts. */
   siem: SiemConfigSchema.prefault({}),
+  /** Inspection reports: the Japanese font for PDFs (default: Debian's IPAex/IPA Gothic) and how often schedules are checked. */
+  reports: z.object({
+    font: z.string().min(1).optional(),
+    checkEveryMs: z.number().int().min(1_000).default(60_000),
+  }).strict().prefault({}),
 }).strict();
 
 export type CollectorConfig = Readonly<z.infer<typeof CollectorConfigSchema>>;

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { Role } from '../store/types.ts';
 import { featureRoutes } from './routes/index.ts';
 import type { LoginThrottleOptions } from './login-throttle.ts';
+import type { ReportContext } from '../reports/generate.ts';
 import { SessionStore, roleAllows, type WebSession } from './sessions.ts';
 import { signInRoute } from './sign-in.ts';
 
@@ -35,6 +36,8 @@ export interface HttpDeps {
   loginThrottle?: Partial<LoginThrottleOptions>;
   /** Monotonic clock for sign-in throttling (tests pass a fake one). */
   monotonicNow?: () => number;
+  /** Inspection reports (on-demand generation, reviews). */
+  reports?: ReportContext;
 }
 
 export const sessionCookie = 'mamori_session';
@@ -100,7 +103,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   const routeDeps = {
     db: deps.db, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void>,
     store: deps.store, now: deps.now, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.hub ? { hub: deps.hub } : {}),
-    ...(deps.evidenceKey ? { evidenceKey: deps.evidenceKey } : {}),
+    ...(deps.evidenceKey ? { evidenceKey: deps.evidenceKey } : {}), ...(deps.reports ? { reports: deps.reports } : {}),
   };
   for (const register of featureRoutes) await register(app, routeDeps);
 

@@ -7,6 +7,8 @@ export interface OutgoingMail {
   text: string;
   /** Fixed per outbox row, so a retried mail is recognisably the same message. */
   messageId: string;
+  /** Files to attach (inspection reports); alert mails have none. */
+  attachments?: { fileName: string; contentType: string; content: Buffer }[];
 }
 
 /** Sends mail; resolves only once the server accepted the message, rejects otherwise. */
@@ -71,6 +73,7 @@ export class SmtpMailTransport implements MailTransport {
       const info = await Promise.race([stuck, transport.sendMail({
         from: this.#settings.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId,
         headers: { 'Auto-Submitted': 'auto-generated' },
+        ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.fileName, contentType: a.contentType, content: a.content })) } : {}),
       })]);
       if ((info.rejected ?? []).length > 0) throw Object.assign(new Error(`recipient refused: ${info.response}`), { responseCode: 550 });
       return { response: info.response ?? '' };

@@ -13,6 +13,7 @@ import { composeDigest, composeImmediate, composeOverflowSummary, type ComposedM
 import { isPermanentSmtpError, type MailTransport } from './mail-transport.ts';
 import { routeAlert } from './routing.ts';
 import { monotonicMs } from '../monotonic.ts';
+import { outboxAttachments } from '../store/sqlite/queries/reports.ts';
 
 export interface NotifierOptions {
   db: Database.Database;
@@ -233,7 +234,10 @@ export class Notifier {
 
   async #sendOne(mail: OutboxMail): Promise<'sent' | 'failed' | 'retry'> {
     try {
-      const { response } = await this.#transport.send({ to: mail.recipient, subject: mail.subject, text: mail.body, messageId: mail.messageId });
+      const attachments = outboxAttachments(this.#db, mail.id);
+      const { response } = await this.#transport.send({
+        to: mail.recipient, subject: mail.subject, text: mail.body, messageId: mail.messageId, ...(attachments.length > 0 ? { attachments } : {}),
+      });
       markOutboxSent(this.#db, mail.id, this.#now(), response);
       return 'sent';
     } catch (error) {

@@ -1,6 +1,6 @@
 import type {
   AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertFinding, AlertSummary, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
-  PcDetail, PcRow, PolicyProblem, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
+  InspectionReport, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
 } from './types.ts';
 
 /** An API failure with the collector's error code (COLLECTOR_…) and, for policies, the inline problems. */
@@ -63,6 +63,16 @@ export interface ApiClient {
   verifyAudit(): Promise<{ entries: number; ok: boolean; firstBadId: number | null }>;
   /** The collector's evidence-signing public key, which signs export manifests: auditors pin it. */
   evidenceKey(): Promise<EvidenceKey>;
+
+  /** Inspection reports, newest first. */
+  reports(): Promise<InspectionReport[]>;
+  reportTemplates(): Promise<ReportTemplateSummary[]>;
+  /** Makes a report now; `from`/`to` are dates (YYYY-MM-DD, `to` inclusive) in the template's zone. */
+  generateReport(input: { template: string; from: string; to: string }): Promise<InspectionReport>;
+  /** ApiError 403 COLLECTOR_REPORT_SELF_REVIEW when the report lists your own admin actions. */
+  reviewReport(id: number, note: string): Promise<InspectionReport>;
+  /** Where the browser downloads a report's PDF or CSV (a plain link: the session cookie goes with it). */
+  reportFileUrl(id: number, format: 'pdf' | 'csv'): string;
 }
 
 type Query = Record<string, string | number | undefined | null>;
@@ -211,5 +221,19 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     audit: (query) => call('GET', `/api/audit${queryString(query)}`),
     verifyAudit: () => call('GET', '/api/audit/verify'),
     evidenceKey: () => call('GET', '/api/evidence/key'),
+
+    async reports() {
+      return (await call<{ reports: InspectionReport[] }>('GET', '/api/reports')).reports;
+    },
+    async reportTemplates() {
+      return (await call<{ templates: ReportTemplateSummary[] }>('GET', '/api/reports/templates')).templates;
+    },
+    async generateReport(input) {
+      return (await call<{ report: InspectionReport }>('POST', '/api/reports', input)).report;
+    },
+    async reviewReport(id, note) {
+      return (await call<{ report: InspectionReport }>('POST', `/api/reports/${id}/review`, { note })).report;
+    },
+    reportFileUrl: (id, format) => `${base}/api/reports/${id}/${format}`,
   };
 }

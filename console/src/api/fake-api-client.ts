@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.ts';
-import type { AccessRequest, Alert, PcRow, PolicyVersion, Session, TimelineEvent } from './types.ts';
+import type { AccessRequest, Alert, InspectionReport, PcRow, PolicyVersion, Session, TimelineEvent } from './types.ts';
 
 // A scriptable ApiClient for component tests: canned answers, recorded calls, and a push() for live alerts.
 
@@ -36,6 +36,15 @@ export const samplePolicy: PolicyVersion = {
   version: 2, createdMs: Date.UTC(2026, 10, 22), createdBy: 'admin', comment: '',
   sources: [{ name: 'device.yaml', text: 'default:\n  mode: block\n' }, { name: 'print.yaml', text: 'thresholds: {}\n' }],
 };
+
+export function sampleReport(over: Partial<InspectionReport> = {}): InspectionReport {
+  return {
+    id: 1, template: 'monthly_inspection', title: '月次ログ点検報告書', periodKind: 'monthly', fromMs: Date.UTC(2026, 8, 30, 15), toMs: Date.UTC(2026, 9, 31, 15),
+    timezone: 'Asia/Tokyo', scope: { description: '全PC', pcCount: null }, items: ['usb_use', 'risk_scores', 'admin_actions'],
+    totals: { usb_use: 42, risk_scores: null, admin_actions: 3 }, coveredActors: ['alice'], generatedMs: Date.UTC(2026, 10, 1), generatedBy: 'system:scheduler',
+    pdfSha256: 'ab'.repeat(32), csvSha256: 'cd'.repeat(32), auditId: 7, review: null, ...over,
+  };
+}
 
 type Calls = { method: string; args: unknown[] }[];
 
@@ -80,6 +89,11 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     audit: async () => ({ entries: [], next: null }),
     verifyAudit: async () => ({ entries: 0, ok: true, firstBadId: null }),
     evidenceKey: async () => ({ algorithm: 'Ed25519', publicKey: 'CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=', fingerprint: 'ab:cd' }),
+    reports: async () => [],
+    reportTemplates: async () => [],
+    generateReport: async (input) => sampleReport({ template: input.template }),
+    reviewReport: async (id, note) => sampleReport({ id, review: { reviewer: 'admin', reviewerRole: 'admin', note, reviewedMs: 0, auditId: 9 } }),
+    reportFileUrl: (id, format) => `/api/reports/${id}/${format}`,
   };
   const client = Object.fromEntries(Object.entries({ ...base, ...overrides }).map(([name, fn]) => [name, (...args: unknown[]) => {
     calls.push({ method: name, args });

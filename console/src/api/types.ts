@@ -241,3 +241,33 @@ export interface EvidenceKey {
   /** SHA-256 of the raw key, hex pairs. */
   fingerprint: string;
 }
+
+/** An inspection report as listed (its PDF/CSV are downloaded by URL). */
+export interface InspectionReport {
+  id: number;
+  template: string;
+  title: string;
+  periodKind: 'weekly' | 'monthly' | 'on_demand';
+  fromMs: number;
+  toMs: number;
+  timezone: string;
+  scope: { description: string; pcCount: number | null };
+  items: string[];
+  totals: Record<string, number | null>;
+  coveredActors: string[];
+  generatedMs: number;
+  generatedBy: string;
+  pdfSha256: string;
+  csvSha256: string;
+  auditId: number;
+  review: { reviewer: string; reviewerRole: string; note: string; reviewedMs: number; auditId: number } | null;
+}
+
+export interface ReportTemplateSummary {
+  name: string;
+  title: string;
+  schedule: 'weekly' | 'monthly' | 'none';
+  timezone: string;
+  items: string[];
+  recipients: number;
+}

@@ -10,6 +10,7 @@ import { NotificationsPolicySchema } from './notifications.ts';
 import { PrintPolicySchema } from './print.ts';
 import { UploadPolicySchema } from './upload.ts';
 import { LogImportsPolicySchema } from './log-imports.ts';
+import { ReportsPolicySchema } from './reports.ts';
 
 /** One policy file: any subset of the sections below. Files in a policy folder are merged section by section. */
 export const PolicyFileSchema = z.object({
@@ -24,6 +25,7 @@ export const PolicyFileSchema = z.object({
   alerts: AlertsPolicySchema.optional(),
   notifications: NotificationsPolicySchema.optional(),
   log_imports: LogImportsPolicySchema.optional(),
+  reports: ReportsPolicySchema.optional(),
 }).strict();
 
 /** The whole organisation's policy, every section present with defaults applied. */
@@ -39,6 +41,7 @@ export const PolicySetSchema = z.object({
   alerts: AlertsPolicySchema,
   notifications: NotificationsPolicySchema,
   log_imports: LogImportsPolicySchema,
+  reports: ReportsPolicySchema,
 }).strict();
 
 export type PolicySet = z.infer<typeof PolicySetSchema>;
@@ -54,3 +57,4 @@ export * from './notifications.ts';
 export * from './print.ts';
 export * from './upload.ts';
 export * from './log-imports.ts';
+export * from './reports.ts';

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CollectorHub } from '../../hub.ts';
 import type { PolicyService } from '../../policy-service.ts';
+import type { ReportContext } from '../../reports/generate.ts';
 import type { Store } from '../../store/store.ts';
 
 /** What route plugins get: the store's read-only query handle and the auth guard. */
@@ -17,6 +18,8 @@ export interface RouteDeps {
   hub?: CollectorHub;
   /** The collector's evidence-signing public key (base64) and fingerprint. Absent in narrow route tests. */
   evidenceKey?: { publicKey: string; fingerprint: string };
+  /** Inspection reports: what generating one needs (font, mail settings). Absent in narrow route tests. */
+  reports?: ReportContext;
   /** The collector's clock. */
   now?: () => number;
 }

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { PolicySet } from '@mamori/policies';
+import { CollectorError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import { getReport, insertReport, setReportAudit, type ReportRecord } from '../store/sqlite/queries/reports.ts';
+import { computeReport } from './compute.ts';
+import { findJapaneseFont } from './fonts.ts';
+import { queueReportMail } from './mail.ts';
+import { renderReportCsv } from './render-csv.ts';
+import { renderReportPdf } from './render-pdf.ts';
+
+export interface ReportContext {
+  db: Database.Database;
+  store: Store;
+  policy: () => PolicySet;
+  now: () => number;
+  /** A Japanese TrueType font; the Debian IPAex/IPA Gothic fonts are found on their own. */
+  fontPath?: string | undefined;
+  mail: { from: string; publicUrl: () => string };
+}
+
+export interface GenerateRequest {
+  template: string;
+  fromMs: number;
+  toMs: number;
+  periodKind: 'weekly' | 'monthly' | 'on_demand';
+  /** Who asked: a user name, "cli" or "system:scheduler". */
+  actor: string;
+  /** For scheduled runs: the template's next period start, stored with the report in one transaction. */
+  nextFromMs?: number;
+  /** Told how long each item's queries took (ms), e.g. by the benchmark. */
+  onTimings?: (timings: Record<string, number>) => void;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Makes one report: computes its items, renders PDF and CSV, stores the report, writes its SHA-256 to the audit
+ * chain and queues its mail. Returns undefined when a scheduled report for that period already exists (then
+ * nothing is audited or mailed).
+ */
+export async function generateReport(context: ReportContext, request: GenerateRequest): Promise<ReportRecord | undefined> {
+  const policy = context.policy();
+  const template = policy.reports.templates[request.template];
+  if (!template) {
+    const known = Object.keys(policy.reports.templates);
+    throw new CollectorError('COLLECTOR_REPORT_TEMPLATE', `"${request.template}" (templates: ${known.join(', ') || 'none'})`);
+  }
+  if (!(request.toMs > request.fromMs)) throw new CollectorError('COLLECTOR_QUERY_INVALID', 'the report period must end after it starts');
+  const fontPath = findJapaneseFont(context.fontPath);
+  const generatedMs = context.now();
+  const data = await computeReport(context.db, policy, request.template, template, request, generatedMs);
+  request.onTimings?.(data.timings);
+  const pdf = await renderReportPdf(data, fontPath, template.top);
+  const csv = renderReportCsv(data);
+  const hashes = { pdfSha256: sha256(pdf), csvSha256: sha256(csv) };
+  const totals = Object.fromEntries(data.items.map((i) => [i.item, i.total]));
+  const id = insertReport(context.db, {
+    template: request.template, title: template.title, periodKind: request.periodKind, fromMs: request.fromMs, toMs: request.toMs,
+    timezone: template.timezone, scope: data.scope, items: template.items, totals, coveredActors: data.coveredActors, generatedMs,
+    generatedBy: request.actor, ...hashes,
+  }, { pdf, csv }, request.nextFromMs);
+  if (id === undefined) return undefined;
+  const audit = await context.store.appendAudit({
+    timeMs: generatedMs, actor: request.actor, action: 'report.generate',
+    entry: {
+      reportId: id, template: request.template, periodKind: request.periodKind, fromMs: request.fromMs, toMs: request.toMs, scope: data.scope.description,
+      ...hashes, totals,
+    },
+  });
+  setReportAudit(context.db, id, audit.id);
+  const report = getReport(context.db, id)!;
+  queueReportMail(context.db, report, { pdf, csv }, template.recipients, { from: context.mail.from, publicUrl: context.mail.publicUrl(), nowMs: generatedMs });
+  return report;
+}

@@ -1,0 +1,424 @@
+import type Database from 'better-sqlite3';
+import { decodeEvent } from '@mamori/proto';
+
+// Inspection reports: the per-item queries over the query tables (and, for agent stops, the evidence itself),
+// and the reports, their files, reviews and schedule cursors. Every query is bounded by [fromMs, toMs) on an
+// indexed time column and restricted to the report's PCs through temp.report_pcs, filled per report.
+
+/** One row of a report item, in the shape the PDF tables and the CSV share. */
+export interface ReportRow {
+  pc: string;
+  user: string;
+  /** The item's breakdown: channel, event kind, host, pattern, finding kind, audit action … */
+  category: string;
+  detail: string;
+  count: number;
+  bytes: number;
+  timeMs: number | null;
+}
+
+/** Which PCs a report covers, and which working calendar applies to each. */
+export interface ReportPcs {
+  /** false: every PC (rows listed in temp.report_pcs only carry a non-default calendar). */
+  restricted: boolean;
+  /** PC name → calendar index (0 = the organisation's calendar). */
+  pcs: Map<string, number>;
+}
+
+export interface ReportRange {
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Off-hours per calendar index as [startMs, endMs) pieces, each within one local day of the report (`day` = its
+ * index), so off-hours rows are found by index range scans and counted per day in the same pass.
+ */
+export type OffHoursIntervals = { calendar: number; day: number; startMs: number; endMs: number }[];
+
+const bucketMs = 900_000; // 15 minutes: every real zone's offset is a multiple of it, so buckets fall into local days whole
+
+/**
+ * Prepares the temp tables one report's queries use. Call before the item queries, on the same connection, with
+ * no await in between (the tables are per connection).
+ */
+export function prepareReportScope(db: Database.Database, pcs: ReportPcs, offHours: OffHoursIntervals): void {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS report_pcs (pc TEXT PRIMARY KEY COLLATE NOCASE, calendar INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS report_off (calendar INTEGER NOT NULL, day INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
+      PRIMARY KEY (calendar, start_ms)) WITHOUT ROWID;
+    DELETE FROM temp.report_pcs; DELETE FROM temp.report_off;`);
+  const insertPc = db.prepare('INSERT OR IGNORE INTO temp.report_pcs (pc, calendar) VALUES (?, ?)');
+  const insertOff = db.prepare('INSERT OR IGNORE INTO temp.report_off (calendar, day, start_ms, end_ms) VALUES (?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const [pc, calendar] of pcs.pcs) insertPc.run(pc, calendar);
+    for (const w of offHours) insertOff.run(w.calendar, w.day, w.startMs, w.endMs);
+  })();
+}
+
+/** The join that restricts a table aliased `t` to the report's PCs (or only looks up calendars when unrestricted). */
+const scopeJoin = (pcs: ReportPcs) => (pcs.restricted ? 'JOIN temp.report_pcs s ON s.pc = t.pc' : 'LEFT JOIN temp.report_pcs s ON s.pc = t.pc');
+
+function rows(db: Database.Database, sql: string, params: Record<string, unknown>): ReportRow[] {
+  return (db.prepare(sql).all(params) as ReportRow[]).map((r) => ({
+    pc: r.pc ?? '', user: r.user ?? '', category: r.category ?? '', detail: r.detail ?? '', count: Number(r.count ?? 0),
+    bytes: Number(r.bytes ?? 0), timeMs: r.timeMs ?? null,
+  }));
+}
+
+/** Counts per 15-minute bucket (bucket index = floor(time / 15 min)), for the daily charts. */
+function buckets(db: Database.Database, sql: string, params: Record<string, unknown>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const row of db.prepare(sql).raw().iterate(params) as Iterable<[number, number]>) out.set(row[0], row[1]);
+  return out;
+}
+
+export interface ItemQueryResult {
+  rows: ReportRow[];
+  /** The item's headline number (defined per item; see the report items' descriptions). */
+  total: number;
+  buckets: Map<number, number>;
+}
+
+type RawEvent = [timeMs: number, pc: string, user: string, category: string, bytes: number, extra: string | number | null];
+
+/**
+ * One pass over an item's matching rows, aggregated here rather than by SQL GROUP BY: the rows stream from the
+ * time index in order, so counting them into a map costs less than SQLite sorting them into groups, and the
+ * per-row pass yields the rows and the daily series at once. `extra` is summed (numbers) or counted as
+ * distinct values (strings) into the row's detail, with `unit` appended.
+ */
+function aggregate(events: Iterable<RawEvent>, unit = ''): ItemQueryResult {
+  const byKey = new Map<string, ReportRow & { distinct?: Set<string>; sum?: number }>();
+  const series = new Map<number, number>();
+  let total = 0;
+  for (const [timeMs, pc, user, category, bytes, extra] of events) {
+    total += 1;
+    const bucket = Math.floor(timeMs / bucketMs);
+    series.set(bucket, (series.get(bucket) ?? 0) + 1);
+    const key = `${pc}\u0000${user}\u0000${category}`;
+    let row = byKey.get(key);
+    if (!row) byKey.set(key, (row = { pc, user, category, detail: '', count: 0, bytes: 0, timeMs: null }));
+    row.count += 1;
+    row.bytes += bytes;
+    if (typeof extra === 'number') row.sum = (row.sum ?? 0) + extra;
+    else if (typeof extra === 'string' && extra !== '') (row.distinct ??= new Set()).add(extra);
+  }
+  const list = [...byKey.values()].map(({ distinct, sum, ...row }) => ({
+    ...row, detail: distinct ? `${distinct.size}${unit}` : sum !== undefined ? `${sum}${unit}` : '',
+  }));
+  return { rows: list, total, buckets: series };
+}
+
+const iterate = (db: Database.Database, sql: string, params: Record<string, unknown>) => db.prepare(sql).raw().iterate(params) as Iterable<RawEvent>;
+
+/** USB use per PC and user: files copied to removable media (category "copy") and mounts (category "mount"). */
+export function usbUse(db: Database.Database, range: ReportRange, pcs: ReportPcs): ItemQueryResult {
+  const p = { from: range.fromMs, to: range.toMs };
+  const copies = aggregate(iterate(db, `SELECT t.time_ms, t.pc, t.user, 'copy', t.size_bytes, t.serial FROM file_copies t ${scopeJoin(pcs)}
+    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.destination_kind = 'removable'`, p), ' device(s)');
+  const mounts = aggregate(iterate(db, `SELECT t.time_ms, t.pc, t.user, 'mount', 0, t.serial FROM device_events t ${scopeJoin(pcs)}
+    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.action = 'MOUNTED'`, p), ' device(s)');
+  return { rows: [...copies.rows, ...mounts.rows], total: copies.total, buckets: copies.buckets };
+}
+
+/** Attempts policy stopped: USB devices blocked, mails blocked, print jobs cancelled or held by policy. */
+export function blockedAttempts(db: Database.Database, range: ReportRange, pcs: ReportPcs): ItemQueryResult {
+  const p = { from: range.fromMs, to: range.toMs };
+  return aggregate(iterate(db, `SELECT t.time_ms, t.pc, t.user, 'usb', 0, NULL FROM device_events t ${scopeJoin(pcs)}
+      WHERE t.time_ms >= @from AND t.time_ms < @to AND t.action = 'BLOCKED'
+    UNION ALL SELECT t.time_ms, t.pc, t.user, 'mail', 0, NULL FROM mails t ${scopeJoin(pcs)}
+      WHERE t.time_ms >= @from AND t.time_ms < @to AND t.verdict = 'blocked'
+    UNION ALL SELECT t.time_ms, t.pc, t.job_user, 'print', 0, NULL FROM print_jobs t ${scopeJoin(pcs)}
+      WHERE t.time_ms >= @from AND t.time_ms < @to AND t.action IN ('cancelled', 'held')`, p));
+}
+
+/**
+ * Logged activity (copies, prints, mails, uploads, device events, policy decisions) outside working time: each
+ * off-hours piece is range-scanned on the log's time index (CROSS JOIN keeps the pieces as the outer loop), so
+ * rows in working time are never touched; each piece belongs to one report day, which gives the daily series.
+ */
+export function offHoursActivity(db: Database.Database, range: ReportRange, pcs: ReportPcs, days: number): ItemQueryResult & { daily: number[] } {
+  const p = { from: range.fromMs, to: range.toMs };
+  const calendarMatch = pcs.restricted ? 'JOIN temp.report_pcs s ON s.pc = t.pc AND s.calendar = w.calendar'
+    : 'LEFT JOIN temp.report_pcs s ON s.pc = t.pc WHERE COALESCE(s.calendar, 0) = w.calendar';
+  const daily = Array.from({ length: days }, () => 0);
+  const counts = new Map<string, ReportRow>();
+  let total = 0;
+  const matching = db.prepare(`SELECT w.day, t.pc, t.user, t.kind FROM temp.report_off w CROSS JOIN log_entries t
+    ON t.time_ms >= MAX(w.start_ms, @from) AND t.time_ms < MIN(w.end_ms, @to) ${calendarMatch}`).raw().iterate(p) as Iterable<[number, string, string, string]>;
+  for (const [day, pc, user, kind] of matching) {
+    total += 1;
+    if (day >= 0 && day < days) daily[day]! += 1;
+    const key = `${pc}\u0000${user}\u0000${kind}`;
+    const row = counts.get(key);
+    if (row) row.count += 1;
+    else counts.set(key, { pc, user, category: kind, detail: '', count: 1, bytes: 0, timeMs: null });
+  }
+  return { rows: [...counts.values()], total, buckets: new Map(), daily };
+}
+
+/**
+ * Mails sent (relayed or warned) with at least one non-inline attachment to at least one recipient outside the
+ * organisation; `isExternal(toJson, ccJson, bccJson)` decides by the policy's internal domains.
+ */
+export function externalMailWithAttachments(
+  db: Database.Database, range: ReportRange, pcs: ReportPcs, isExternal: (to: string, cc: string, bcc: string) => boolean,
+): ItemQueryResult {
+  const p = { from: range.fromMs, to: range.toMs };
+  const candidates = db.prepare(`SELECT t.time_ms, t.pc, t.user, t.size_bytes, t.to_json, t.cc_json, t.bcc_json,
+      (SELECT COUNT(*) FROM mail_attachments a WHERE a.mail_id = t.id AND a.inline = 0) AS files
+    FROM mails t ${scopeJoin(pcs)}
+    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.verdict IN ('relayed', 'warned') AND t.attachment_count > 0`)
+    .raw().iterate(p) as Iterable<[number, string, string, number, string, string, string, number]>;
+  function* matching(): Iterable<RawEvent> {
+    for (const [timeMs, pc, user, bytes, to, cc, bcc, files] of candidates) {
+      if (files > 0 && isExternal(to, cc, bcc)) yield [timeMs, pc, user, '', bytes, files];
+    }
+  }
+  return aggregate(matching(), ' file(s)');
+}
+
+/** Files uploaded to destinations categorised as personal cloud storage, per PC, user and host. */
+export function personalStorageUploads(db: Database.Database, range: ReportRange, pcs: ReportPcs): ItemQueryResult {
+  return aggregate(iterate(db, `SELECT t.time_ms, t.pc, t.user, t.destination_host, t.size_bytes, NULL FROM uploads t ${scopeJoin(pcs)}
+    WHERE t.time_ms >= @from AND t.time_ms < @to AND t.category = 'personal_cloud'`, { from: range.fromMs, to: range.toMs }));
+}
+
+/** Print jobs of more than `pages` pages, one row per job (count = its pages). */
+export function largePrints(db: Database.Database, range: ReportRange, pcs: ReportPcs, pages: number): ItemQueryResult {
+  const p = { from: range.fromMs, to: range.toMs, bucket: bucketMs, pages };
+  const where = `FROM print_jobs t ${scopeJoin(pcs)} WHERE t.time_ms >= @from AND t.time_ms < @to AND t.pages > @pages`;
+  const list = rows(db, `SELECT t.pc, t.job_user AS user, t.printer AS category, t.document_name AS detail, t.pages AS count,
+    t.size_bytes AS bytes, t.time_ms AS timeMs ${where} ORDER BY t.pages DESC, t.time_ms`, p);
+  const series = buckets(db, `SELECT t.time_ms / @bucket, COUNT(*) ${where} GROUP BY 1`, p);
+  return { rows: list, total: list.length, buckets: series };
+}
+
+/**
+ * Mails in which the relay's content patterns (mail.patterns.*: My Number, card numbers, keywords) matched, per
+ * pattern, verdict, PC and user. The total counts mails; a mail matching two patterns is in two rows.
+ */
+export function contentFindings(db: Database.Database, range: ReportRange, pcs: ReportPcs): ItemQueryResult {
+  const p = { from: range.fromMs, to: range.toMs, bucket: bucketMs };
+  const where = `FROM mails t ${scopeJoin(pcs)} WHERE t.time_ms >= @from AND t.time_ms < @to AND t.rule LIKE '%mail.patterns.%'`;
+  const grouped = db.prepare(`SELECT t.pc, t.user, t.verdict, t.rule, COUNT(*) AS n ${where} GROUP BY t.pc, t.user, t.verdict, t.rule`)
+    .all(p) as { pc: string; user: string; verdict: string; rule: string; n: number }[];
+  const byKey = new Map<string, ReportRow>();
+  let total = 0;
+  for (const g of grouped) {
+    total += g.n;
+    for (const rule of g.rule.split(',').map((r) => r.trim()).filter((r) => r.startsWith('mail.patterns.'))) {
+      const category = rule.slice('mail.patterns.'.length);
+      const key = JSON.stringify([g.pc, g.user, category, g.verdict]);
+      const row = byKey.get(key) ?? { pc: g.pc, user: g.user, category, detail: g.verdict, count: 0, bytes: 0, timeMs: null };
+      row.count += g.n;
+      byKey.set(key, row);
+    }
+  }
+  const series = buckets(db, `SELECT t.time_ms / @bucket, COUNT(*) ${where} GROUP BY 1`, p);
+  return { rows: [...byKey.values()], total, buckets: series };
+}
+
+const stopKinds = new Set(['STOPPED', 'UNINSTALLED', 'JOURNAL_GAP', 'JOURNAL_FULL', 'CLOCK_JUMP']);
+
+/**
+ * Integrity findings (tampering, chain breaks, failed stream authentication …) and agents that stopped, were
+ * uninstalled, lost journal events or saw their clock jump. Findings count with their folded counts; lifecycle
+ * events are read from the evidence (they have no query table) and decoded here.
+ */
+export function tamperAndStops(db: Database.Database, range: ReportRange, pcs: ReportPcs): ItemQueryResult {
+  const p = { from: range.fromMs, to: range.toMs, bucket: bucketMs };
+  const findings = rows(db, `SELECT t.pc, '' AS user, t.kind AS category, 'integrity finding' AS detail, SUM(t.count) AS count, 0 AS bytes
+    FROM integrity_findings t ${scopeJoin(pcs)} WHERE t.time_ms >= @from AND t.time_ms < @to GROUP BY t.pc, t.kind`, p);
+  const series = buckets(db, `SELECT t.time_ms / @bucket, SUM(t.count) FROM integrity_findings t ${scopeJoin(pcs)}
+    WHERE t.time_ms >= @from AND t.time_ms < @to GROUP BY 1`, p);
+  const stops = new Map<string, ReportRow>();
+  const lifecycle = db.prepare(`SELECT t.pc, t.user, t.time_ms, t.bytes FROM events t ${scopeJoin(pcs)}
+    WHERE t.kind = 'lifecycle' AND t.time_ms >= @from AND t.time_ms < @to`).raw().iterate(p) as Iterable<[string, string, number, Buffer]>;
+  for (const [pc, , timeMs, bytes] of lifecycle) {
+    let kind: string;
+    try {
+      kind = String(decodeEvent(bytes).lifecycle?.kind ?? '');
+    } catch {
+      continue; // an undecodable payload is already a malformed_signed_event finding
+    }
+    if (!stopKinds.has(kind)) continue;
+    const key = `${pc}\u0000${kind}`;
+    const row = stops.get(key) ?? { pc, user: '', category: kind.toLowerCase(), detail: 'agent', count: 0, bytes: 0, timeMs: null };
+    row.count += 1;
+    stops.set(key, row);
+    const bucket = Math.floor(timeMs / bucketMs);
+    series.set(bucket, (series.get(bucket) ?? 0) + 1);
+  }
+  const list = [...findings, ...stops.values()];
+  return { rows: list, total: list.reduce((n, r) => n + r.count, 0), buckets: series };
+}
+
+/**
+ * Every entry of the collector's audit chain in the period (actor = user, category = action). Not restricted to
+ * the report's PCs: administrators' actions are organisation-wide.
+ */
+export function adminActions(db: Database.Database, range: ReportRange): ItemQueryResult {
+  const p = { from: range.fromMs, to: range.toMs, bucket: bucketMs };
+  const list = (db.prepare('SELECT id, time_ms, actor, action, entry_json FROM audit_log WHERE time_ms >= @from AND time_ms < @to ORDER BY id')
+    .all(p) as { id: number; time_ms: number; actor: string; action: string; entry_json: string }[])
+    .map((r): ReportRow => {
+      const entry = JSON.parse(r.entry_json) as Record<string, unknown>;
+      return {
+        pc: typeof entry.pc === 'string' ? entry.pc : '', user: r.actor, category: r.action, detail: `#${r.id} ${r.entry_json.slice(0, 200)}`,
+        count: 1, bytes: 0, timeMs: r.time_ms,
+      };
+    });
+  const series = buckets(db, 'SELECT time_ms / @bucket, COUNT(*) FROM audit_log WHERE time_ms >= @from AND time_ms < @to GROUP BY 1', p);
+  return { rows: list, total: list.length, buckets: series };
+}
+
+export { bucketMs as reportBucketMs };
+
+// ---- reports, files, reviews, schedule ----
+
+export interface ReportRecord {
+  id: number;
+  template: string;
+  title: string;
+  periodKind: 'weekly' | 'monthly' | 'on_demand';
+  fromMs: number;
+  toMs: number;
+  timezone: string;
+  scope: { description: string; pcCount: number | null };
+  items: string[];
+  totals: Record<string, number | null>;
+  coveredActors: string[];
+  generatedMs: number;
+  generatedBy: string;
+  pdfSha256: string;
+  csvSha256: string;
+  auditId: number;
+  review: ReportReview | null;
+}
+
+export interface ReportReview {
+  reviewer: string;
+  reviewerRole: string;
+  note: string;
+  reviewedMs: number;
+  auditId: number;
+}
+
+export type NewReport = Omit<ReportRecord, 'id' | 'review' | 'auditId'>;
+
+type ReportRowRaw = Record<string, unknown>;
+
+function reportFromRow(row: ReportRowRaw): ReportRecord {
+  return {
+    id: row.id as number, template: row.template as string, title: row.title as string, periodKind: row.period_kind as ReportRecord['periodKind'],
+    fromMs: row.from_ms as number, toMs: row.to_ms as number, timezone: row.timezone as string,
+    scope: JSON.parse(row.scope_json as string) as ReportRecord['scope'], items: JSON.parse(row.items_json as string) as string[],
+    totals: JSON.parse(row.totals_json as string) as ReportRecord['totals'], coveredActors: JSON.parse(row.covered_actors_json as string) as string[],
+    generatedMs: row.generated_ms as number, generatedBy: row.generated_by as string, pdfSha256: row.pdf_sha256 as string,
+    csvSha256: row.csv_sha256 as string, auditId: row.audit_id as number,
+    review: row.reviewer ? {
+      reviewer: row.reviewer as string, reviewerRole: row.reviewer_role as string, note: row.note as string,
+      reviewedMs: row.reviewed_ms as number, auditId: row.review_audit_id as number,
+    } : null,
+  };
+}
+
+const reportSelect = `SELECT r.*, v.reviewer, v.reviewer_role, v.note, v.reviewed_ms, v.audit_id AS review_audit_id
+  FROM reports r LEFT JOIN report_reviews v ON v.report_id = r.id`;
+
+/** Whether a scheduled report for this template and period exists already. */
+export function scheduledReportExists(db: Database.Database, template: string, periodKind: string, fromMs: number): boolean {
+  return db.prepare('SELECT 1 FROM reports WHERE template = ? AND period_kind = ? AND from_ms = ?').get(template, periodKind, fromMs) !== undefined;
+}
+
+/**
+ * Stores a report and its files; for a scheduled report also moves the template's cursor past its period, in the
+ * same transaction. Returns undefined when a scheduled report for that period is already stored (another
+ * collector, or an overlapping run, made it). The audit entry is written next and linked with setReportAudit
+ * (audit_id 0 until then: a crash in between leaves a report that visibly has no audit entry, never the reverse).
+ */
+export function insertReport(
+  db: Database.Database, report: NewReport, files: { pdf: Buffer; csv: Buffer }, nextFromMs?: number,
+): number | undefined {
+  const auditId = 0;
+  return db.transaction(() => {
+    const result = db.prepare(`INSERT OR IGNORE INTO reports (template, title, period_kind, from_ms, to_ms, timezone, scope_json, items_json,
+      totals_json, covered_actors_json, generated_ms, generated_by, pdf_sha256, csv_sha256, audit_id)
+      VALUES (@template, @title, @periodKind, @fromMs, @toMs, @timezone, @scope, @items, @totals, @covered, @generatedMs, @generatedBy,
+      @pdfSha256, @csvSha256, @auditId)`).run({
+      ...report, scope: JSON.stringify(report.scope), items: JSON.stringify(report.items), totals: JSON.stringify(report.totals),
+      covered: JSON.stringify(report.coveredActors), auditId,
+    });
+    if (nextFromMs !== undefined) setScheduleCursor(db, report.template, report.periodKind, nextFromMs);
+    if (result.changes === 0) return undefined;
+    const id = Number(result.lastInsertRowid);
+    const insertFile = db.prepare('INSERT INTO report_files (report_id, format, content) VALUES (?, ?, ?)');
+    insertFile.run(id, 'pdf', files.pdf);
+    insertFile.run(id, 'csv', files.csv);
+    return id;
+  }).immediate();
+}
+
+/** Links a stored report with the audit entry that carries its hashes. */
+export function setReportAudit(db: Database.Database, id: number, auditId: number): void {
+  db.prepare('UPDATE reports SET audit_id = ? WHERE id = ?').run(auditId, id);
+}
+
+export function getReport(db: Database.Database, id: number): ReportRecord | undefined {
+  const row = db.prepare(`${reportSelect} WHERE r.id = ?`).get(id) as ReportRowRaw | undefined;
+  return row ? reportFromRow(row) : undefined;
+}
+
+/** Newest first. */
+export function listReports(db: Database.Database, options: { template?: string; beforeId?: number; limit: number }): ReportRecord[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (options.template) { where.push('r.template = ?'); params.push(options.template); }
+  if (options.beforeId !== undefined) { where.push('r.id < ?'); params.push(options.beforeId); }
+  params.push(options.limit);
+  return (db.prepare(`${reportSelect} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT ?`).all(...params) as ReportRowRaw[])
+    .map(reportFromRow);
+}
+
+export function reportFile(db: Database.Database, id: number, format: 'pdf' | 'csv'): Buffer | undefined {
+  return (db.prepare('SELECT content FROM report_files WHERE report_id = ? AND format = ?').get(id, format) as { content: Buffer } | undefined)?.content;
+}
+
+/** Records a review; false when the report already has one. */
+export function insertReview(db: Database.Database, reportId: number, review: ReportReview): boolean {
+  return db.prepare(`INSERT OR IGNORE INTO report_reviews (report_id, reviewer, reviewer_role, note, reviewed_ms, audit_id)
+    VALUES (?, ?, ?, ?, ?, ?)`).run(reportId, review.reviewer, review.reviewerRole, review.note, review.reviewedMs, review.auditId).changes > 0;
+}
+
+export function scheduleCursor(db: Database.Database, template: string): { periodKind: string; nextFromMs: number } | undefined {
+  return db.prepare('SELECT period_kind AS periodKind, next_from_ms AS nextFromMs FROM report_schedule WHERE template = ?').get(template) as
+    { periodKind: string; nextFromMs: number } | undefined;
+}
+
+/** Sets a template's cursor (never moves it back: a late duplicate run cannot re-open a period). */
+export function setScheduleCursor(db: Database.Database, template: string, periodKind: string, nextFromMs: number): void {
+  db.prepare(`INSERT INTO report_schedule (template, period_kind, next_from_ms) VALUES (?, ?, ?)
+    ON CONFLICT (template) DO UPDATE SET period_kind = excluded.period_kind,
+      next_from_ms = CASE WHEN report_schedule.period_kind = excluded.period_kind THEN MAX(report_schedule.next_from_ms, excluded.next_from_ms)
+        ELSE excluded.next_from_ms END`).run(template, periodKind, nextFromMs);
+}
+
+/** PC names known to the collector (every agent, retired ones too: their history is still in the period). */
+export function knownPcs(db: Database.Database): string[] {
+  return (db.prepare('SELECT DISTINCT pc FROM agents ORDER BY pc').all() as { pc: string }[]).map((r) => r.pc);
+}
+
+/** Attaches files to an outbox mail (inspection reports), in one transaction. */
+export function addOutboxAttachments(
+  db: Database.Database, outboxId: number, files: { fileName: string; contentType: string; content: Buffer }[],
+): void {
+  const insert = db.prepare('INSERT INTO notify_outbox_attachments (outbox_id, ordinal, file_name, content_type, content) VALUES (?, ?, ?, ?, ?)');
+  db.transaction(() => files.forEach((f, i) => insert.run(outboxId, i, f.fileName, f.contentType, f.content)))();
+}
+
+/** Files attached to an outbox mail, in order (none for alert mails). */
+export function outboxAttachments(db: Database.Database, outboxId: number): { fileName: string; contentType: string; content: Buffer }[] {
+  return db.prepare(`SELECT file_name AS fileName, content_type AS contentType, content FROM notify_outbox_attachments
+    WHERE outbox_id = ? ORDER BY ordinal`).all(outboxId) as { fileName: string; contentType: string; content: Buffer }[];
+}
