@@ -12,6 +12,8 @@ export const agentErrors = {
   AGENT_UNLOCK_CODE_USED: 'the unlock code was already used',
   AGENT_LOCAL_REQUEST_INVALID: 'a local request (tray or browser extension) was refused',
   AGENT_USAGE: 'wrong command-line usage',
+  AGENT_SEAL_STATE_LOST: 'the seal state was missing or unreadable; a new seal chain starts',
+  AGENT_SEAL_UNAVAILABLE: 'forward-secure sealing could not start; events are journaled unsealed',
 } as const;
 
 export type AgentErrorCode = keyof typeof agentErrors;

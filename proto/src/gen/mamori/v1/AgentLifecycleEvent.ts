@@ -16,6 +16,7 @@ export const _mamori_v1_AgentLifecycleEvent_Kind = {
   JOURNAL_FULL: 'JOURNAL_FULL',
   ENROLLED: 'ENROLLED',
   UNINSTALLED: 'UNINSTALLED',
+  SEAL_RESET: 'SEAL_RESET',
 } as const;
 
 export type _mamori_v1_AgentLifecycleEvent_Kind =
@@ -39,6 +40,8 @@ export type _mamori_v1_AgentLifecycleEvent_Kind =
   | 8
   | 'UNINSTALLED'
   | 9
+  | 'SEAL_RESET'
+  | 20
 
 export type _mamori_v1_AgentLifecycleEvent_Kind__Output = typeof _mamori_v1_AgentLifecycleEvent_Kind[keyof typeof _mamori_v1_AgentLifecycleEvent_Kind]
 
