@@ -3,7 +3,7 @@ import type { IntegrityFinding } from '../store/types.ts';
 import { compileAlertPolicy, type CompiledAlertPolicy, type CompiledRule } from './compile-rules.ts';
 import { cleanText, describeEvent, formatDuration } from './describe-event.ts';
 import { fieldValues } from './field-match.ts';
-import { raiseSeverity } from './severity.ts';
+import { integritySeverity, raiseSeverity } from './severity.ts';
 import { SlidingWindow } from './sliding-window.ts';
 import type { AlertCandidate, EngineEvent } from './types.ts';
 
@@ -61,11 +61,12 @@ export class RuleEngine {
     return out;
   }
 
-  /** Integrity findings (forged signature, chain break, sequence gap, fork …) are tamper alerts: always critical. */
+  /** Integrity findings (forged signature, chain break, sequence gap, fork …) are tamper alerts: critical but for a seal reset. */
   integrity(finding: IntegrityFinding): AlertCandidate {
+    const severity = integritySeverity(finding.kind);
     return {
-      ruleId: 'tamper', ruleName: 'Evidence tampering', kind: 'tamper', severity: 'critical',
-      color: this.#policy.tamper.color ?? this.#policy.colors.critical, pc: finding.pc, user: '', agentId: finding.agentId,
+      ruleId: 'tamper', ruleName: 'Evidence tampering', kind: 'tamper', severity,
+      color: severity === 'critical' ? (this.#policy.tamper.color ?? this.#policy.colors.critical) : this.#policy.colors[severity], pc: finding.pc, user: '', agentId: finding.agentId,
       title: cleanText(`Evidence tampering: ${finding.kind.replace(/_/g, ' ')} (${finding.detail})`, 200),
       firstMs: finding.timeMs, lastMs: finding.timeMs, count: 1, eventIds: [], foldWindowMs: this.#policy.foldWindowMs,
     };

@@ -19,3 +19,11 @@ export function higherSeverity(a: Severity, b: Severity): Severity {
 export function isSeverity(value: string): value is Severity {
   return (severityLevels as readonly string[]).includes(value);
 }
+
+/**
+ * How severe an integrity finding is: tampering is critical; a seal chain that restarted (its state lost on the
+ * PC, nothing proven altered) is high.
+ */
+export function integritySeverity(kind: string): Severity {
+  return kind === 'seal_reset' ? 'high' : 'critical';
+}

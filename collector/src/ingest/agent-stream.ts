@@ -5,7 +5,9 @@ import { CollectorError } from '../errors.ts';
 import type { CollectorHub } from '../hub.ts';
 import type { PolicyService } from '../policy-service.ts';
 import type { Store } from '../store/store.ts';
-import type { AgentRecord } from '../store/types.ts';
+import type { AgentRecord, SealSeedRecord } from '../store/types.ts';
+import { acceptSealSeed } from './seal-seeds.ts';
+import { sealCheckInput } from './verify-seals.ts';
 import type { SessionRegistry } from './sessions.ts';
 import type { BatchCrypto, BatchCryptoPool } from './batch-crypto-pool.ts';
 import { checkBatchShape, verifyBatch, type BatchLimits } from './verify-batch.ts';
@@ -41,6 +43,8 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   let stage: 'hello' | 'auth' | 'ready' | 'closed' = 'hello';
   let agent: AgentRecord | undefined;
   let agentKey: KeyObject | undefined;
+  let announcedSeed: NonNullable<AgentMessage__Output['hello']>['sealSeed'] = null;
+  let seeds: SealSeedRecord[] = [];
   const nonce = randomBytes(32);
   let queue = Promise.resolve();
   const session = {
@@ -58,7 +62,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   type Batch = NonNullable<AgentMessage__Output['batch']>;
   const checkCrypto = (current: AgentRecord, key: KeyObject, batch: Batch): Promise<BatchCrypto> => deps.crypto.check({
     agentId: current.id, publicKey: current.publicKey, key, firstSeq: batch.firstSeq, events: batch.events,
-    prevHash: batch.prevHash, lastHash: batch.lastHash, signature: batch.signature,
+    prevHash: batch.prevHash, lastHash: batch.lastHash, signature: batch.signature, seal: sealCheckInput(seeds, batch),
   });
 
   const handle = async (message: AgentMessage__Output, early?: Promise<BatchCrypto>): Promise<void> => {
@@ -67,6 +71,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       if (!message.hello) return fail(new CollectorError('COLLECTOR_PROTOCOL_VIOLATION', 'the first message must be hello'));
       agent = await deps.store.getAgent(message.hello.agentId);
       if (!agent || agent.retiredMs !== null) return fail(new CollectorError('COLLECTOR_UNKNOWN_AGENT', message.hello.agentId.slice(0, 80)));
+      announcedSeed = message.hello.sealSeed; // taken only once the agent has proved who it is
       stage = 'auth';
       call.write({ challenge: { nonce } });
       return;
@@ -81,6 +86,18 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
         ok = false;
       }
       if (!ok) return fail(new CollectorError('COLLECTOR_AUTH_FAILED'));
+      // A new seal chain is stored before the Welcome, which is what tells the agent it may erase the seed.
+      if (announcedSeed) {
+        const accepted = await acceptSealSeed(agent, announcedSeed, deps.store, deps.now());
+        seeds = accepted.seeds;
+        if (accepted.finding) {
+          const finding = { ...accepted.finding, agentId: agent.id, pc: agent.pc, timeMs: deps.now() };
+          await deps.store.recordIntegrityFinding(finding);
+          deps.hub.emit('integrity', finding);
+        }
+      } else {
+        seeds = await deps.store.sealSeeds(agent.id);
+      }
       stage = 'ready';
       session.agentId = agent.id;
       session.pc = agent.pc;
@@ -109,7 +126,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   };
 
   const handleBatch = async (current: AgentRecord, batch: Batch, early?: Promise<BatchCrypto>): Promise<void> => {
-    const verdict = await verifyBatch(current, batch, deps.store, deps.limits, () => early ?? checkCrypto(current, agentKey!, batch));
+    const verdict = await verifyBatch(current, batch, deps.store, deps.limits, () => early ?? checkCrypto(current, agentKey!, batch), seeds);
     const now = deps.now();
     if (verdict.action === 'reject') {
       if (verdict.finding) {

@@ -25,6 +25,10 @@ export async function enrollAgent(
   if (!request.hardwareId || request.hardwareId.length > 256) throw new CollectorError('COLLECTOR_ENROLL_INVALID', 'hardware id missing or too long');
   if (request.publicKey.length !== 32) throw new CollectorError('COLLECTOR_ENROLL_INVALID', 'public key must be a raw 32-byte Ed25519 key');
   if (!request.tokenSecret) throw new CollectorError('COLLECTOR_TOKEN_UNKNOWN');
+  // No seed: an agent from before sealing (its events are stored unsealed); a seed must be whole.
+  if (request.sealSeed.length > 0 && (request.sealSeed.length !== 32 || request.sealChain === 0)) {
+    throw new CollectorError('COLLECTOR_SEAL_SEED_INVALID', 'a seal seed is 32 bytes with a non-zero chain id');
+  }
 
   const now = deps.now();
   const use = await deps.store.useToken(hashTokenSecret(request.tokenSecret), now);
@@ -38,6 +42,9 @@ export async function enrollAgent(
     id: agentId, pc: hostname, hardwareId: request.hardwareId, os: request.os.slice(0, 200), publicKey: request.publicKey,
     unlockKey, enrolledMs: now, previousAgentId: previous?.id ?? null,
   });
+  if (request.sealSeed.length === 32) {
+    await deps.store.addSealSeed(agentId, { chain: request.sealChain, seed: request.sealSeed, fromSeq: 1, reason: 'enrollment', receivedMs: now });
+  }
   if (previous) {
     const finding = {
       agentId, pc: hostname, timeMs: now, kind: 're_enrolled',
