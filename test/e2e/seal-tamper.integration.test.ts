@@ -8,6 +8,7 @@ import { SealKeyFile } from '../../agent/src/core/seal-key-file.ts';
 import { readIdentity, stateFiles } from '../../agent/src/state/identity.ts';
 import { enrollTestAgent } from '../harness/agent.ts';
 import { killHard, startTestCollector, waitFor, type TestCollector } from '../harness/collector.ts';
+import { rmSync } from 'node:fs';
 
 // Root on the PC, with the collector unreachable: stops the agent, edits one byte of a queued event journaled in
 // an earlier seal epoch, recomputes the chain hashes after it (no key needed) — and, the stronger variant, also
@@ -95,5 +96,28 @@ describe('forward-secure sealing against root on the PC', () => {
     await expectRefused(agentId, seq, edited);
     const detail = (await c.app.store.listIntegrityFindings(agentId)).find((f) => f.kind === 'seal_invalid')!.detail;
     expect(detail).toMatch(/no close record|does not match the chain hash|closed there/);
+  });
+});
+
+describe('lost seal state', () => {
+  it('starts a new seal chain through the authenticated stream; the collector records a seal reset (high) and keeps receiving', async () => {
+    const stateDir = await enrollTestAgent(await c.token());
+    const { agentId } = readIdentity(stateDir).identity;
+    await killHard(await runAgentProcess(stateDir, 4));
+    const firstChain = (await c.app.store.sealSeeds(agentId)).map((s) => s.chain);
+    expect(firstChain).toHaveLength(1);
+    const before = await c.app.store.countEvents(agentId);
+    rmSync(join(stateDir, stateFiles.sealKey));
+    await runAgentProcess(stateDir, 4);
+    await waitFor(async () => (await c.app.store.listIntegrityFindings(agentId)).some((f) => f.kind === 'seal_reset'), 30_000, 'a seal reset finding');
+    const seeds = await c.app.store.sealSeeds(agentId);
+    expect(seeds).toHaveLength(2);
+    const alert = c.app.store.db.prepare("SELECT severity FROM alerts WHERE agent_id = ? AND kind = 'tamper'").get(agentId) as { severity: string } | undefined;
+    expect(alert?.severity).toBe('high');
+    // everything after the reset arrives, sealed in the new chain (SEAL_RESET, STARTED and the 4 events at least)
+    await waitFor(async () => (await c.app.store.countEvents(agentId)) >= before + 6, 30_000, 'events after the reset');
+    const lastSeq = (await c.app.store.getAgent(agentId))!.lastSeq;
+    expect((await c.app.store.eventSeal(agentId, lastSeq))?.chain).toBe(seeds[1]!.chain);
+    expect((await c.app.store.listIntegrityFindings(agentId)).map((f) => f.kind)).toEqual(['seal_reset']);
   });
 });
