@@ -12,6 +12,8 @@ export interface SealCloseRecord {
 export declare function sealEpochZeroKey(seed: Uint8Array): Buffer;
 export declare function evolveSealKey(key: Uint8Array): Buffer;
 export declare function sealEvent(key: Uint8Array, seq: number, epoch: number, hash: Uint8Array): Buffer;
+/** sealEvent(key, …) for many events under one key, faster (same result). */
+export declare function eventSealer(key: Uint8Array): (seq: number, epoch: number, hash: Uint8Array) => Buffer;
 export declare function sealClose(key: Uint8Array, epoch: number, lastSeq: number, lastHash: Uint8Array): Buffer;
 
 export declare class SealKeyCursor {

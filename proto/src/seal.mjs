@@ -3,7 +3,11 @@
 // the old one; the collector, which alone keeps the seed, derives any epoch's key and checks. Plain JavaScript
 // importing only Node built-ins, so the agent, the collector and its batch-check worker threads share it.
 import { Buffer } from 'node:buffer';
+import * as nodeCrypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/** crypto.hash (one-shot, no Hash object per call: about twice as fast on small inputs) where Node has it (≥ 20.12). */
+const oneShotHash = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined;
 
 export const SEAL_KEY_BYTES = 32;
 /** A claimed epoch this far beyond the last one derived is refused rather than derived (a forward walk costs CPU). */
@@ -24,11 +28,17 @@ export function evolveSealKey(key) {
   return createHash('sha256').update(evolveLabel).update(key).digest();
 }
 
+/** Writes a safe integer as a big-endian u64 (two u32 halves: no BigInt per event on the collector's hot path). */
+function writeU64(buffer, value, offset) {
+  buffer.writeUInt32BE(Math.floor(value / 0x1_0000_0000), offset);
+  buffer.writeUInt32BE(value >>> 0, offset + 4);
+}
+
 function twoNumbers(label, a, b, hash) {
   const buffer = Buffer.allocUnsafe(label.length + 16 + 32);
   label.copy(buffer, 0);
-  buffer.writeBigUInt64BE(BigInt(a), label.length);
-  buffer.writeBigUInt64BE(BigInt(b), label.length + 8);
+  writeU64(buffer, a, label.length);
+  writeU64(buffer, b, label.length + 8);
   buffer.set(hash, label.length + 16);
   return buffer;
 }
@@ -36,6 +46,30 @@ function twoNumbers(label, a, b, hash) {
 /** An event's seal: HMAC(k_epoch, "mamori.seal.v1 event" ‖ seq ‖ epoch ‖ chain hash), numbers as big-endian u64. */
 export function sealEvent(key, seq, epoch, hash) {
   return createHmac('sha256', key).update(twoNumbers(eventLabel, seq, epoch, hash)).digest();
+}
+
+/**
+ * sealEvent for many events under one key, as the collector checks them: the same HMAC-SHA256, computed as
+ * SHA-256((K ⊕ opad) ‖ SHA-256((K ⊕ ipad) ‖ message)) with one-shot hashes into buffers prepared once per key.
+ */
+export function eventSealer(key) {
+  if (!oneShotHash || key.length > 64) return (seq, epoch, hash) => sealEvent(key, seq, epoch, hash);
+  const at = 64 + eventLabel.length;
+  const inner = Buffer.alloc(at + 48);
+  const outer = Buffer.alloc(96);
+  for (let i = 0; i < 64; i += 1) {
+    const byte = i < key.length ? key[i] : 0;
+    inner[i] = byte ^ 0x36;
+    outer[i] = byte ^ 0x5c;
+  }
+  eventLabel.copy(inner, 64);
+  return (seq, epoch, hash) => {
+    writeU64(inner, seq, at);
+    writeU64(inner, epoch, at + 8);
+    inner.set(hash, at + 16);
+    outer.set(oneShotHash('sha256', inner, 'buffer'), 64);
+    return oneShotHash('sha256', outer, 'buffer');
+  };
 }
 
 /** An epoch-close record's MAC: HMAC(k_epoch, "mamori.seal.v1 close" ‖ epoch ‖ last_seq ‖ last_hash). */
@@ -101,6 +135,8 @@ export function checkBatchSeals(cursor, firstSeq, prevHash, hashes, epochs, seal
   const derived = cursor.keysFor([...needed].sort((a, b) => a - b));
   if (derived.error) return fail(derived.error);
   const { keys } = derived;
+  const sealers = new Map();
+  for (const [epoch, key] of keys) sealers.set(epoch, eventSealer(key));
 
   const closeByEpoch = new Map();
   for (const close of closes) {
@@ -124,7 +160,7 @@ export function checkBatchSeals(cursor, firstSeq, prevHash, hashes, epochs, seal
     const seq = firstSeq + i;
     const epoch = epochs[i];
     if (i > 0 && epoch < epochs[i - 1]) return fail(`seq ${seq} claims epoch ${epoch} after epoch ${epochs[i - 1]}`);
-    if (!sameMac(seals.subarray(i * 32, i * 32 + 32), sealEvent(keys.get(epoch), seq, epoch, hashAt(seq)))) {
+    if (!sameMac(seals.subarray(i * 32, i * 32 + 32), sealers.get(epoch)(seq, epoch, hashAt(seq)))) {
       return fail(`seq ${seq} is not sealed with the key of its epoch ${epoch}`);
     }
     if (i > 0) {

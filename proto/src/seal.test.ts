@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ZERO_HASH, chainHash } from '../verifier/verify-evidence.mjs';
 import {
-  MAX_SEAL_EPOCH_STEP, SealKeyCursor, checkBatchSeals, evolveSealKey, sealClose, sealEpochZeroKey, sealEvent, type SealCloseRecord,
+  MAX_SEAL_EPOCH_STEP, SealKeyCursor, checkBatchSeals, eventSealer, evolveSealKey, sealClose, sealEpochZeroKey, sealEvent, type SealCloseRecord,
 } from './seal.mjs';
 
 /** A sealing agent in miniature: events and epoch closes in the order given, as core/sealer.ts makes them. */
@@ -53,6 +53,18 @@ describe('seal keys', () => {
     expect(keys!.get(5)!.equals(k)).toBe(true);
     // asked for an older epoch after a newer one, the cursor starts again from the seed
     expect(cursor.keysFor([1]).keys!.get(1)!.equals(k1)).toBe(true);
+  });
+
+  it('computes the same event seal on the fast path the collector uses', () => {
+    const key = randomBytes(32);
+    const hash = randomBytes(32);
+    const fast = eventSealer(key);
+    for (const [seq, epoch] of [[1, 0], [2 ** 40 + 5, 7], [Number.MAX_SAFE_INTEGER, 2 ** 33]] as const) {
+      expect(fast(seq, epoch, hash).equals(sealEvent(key, seq, epoch, hash))).toBe(true);
+    }
+    expect(sealEvent(key, 1, 0, hash).equals(createHmac('sha256', key).update(Buffer.concat([
+      Buffer.from('mamori.seal.v1 event'), Buffer.from('00000000000000010000000000000000', 'hex'), hash,
+    ])).digest())).toBe(true);
   });
 
   it('refuses to walk implausibly far ahead (a claimed epoch must not cost the collector unbounded CPU)', () => {
