@@ -90,7 +90,7 @@ try {
   console.log(`agent idle (${windowS} s)    ${idle.rssMb.toFixed(1).padStart(8)} ${idle.cpuPct.toFixed(2).padStart(7)}   RSS < 80 MB, CPU < 1 %`);
   console.log(`agent 1,000 events/s   ${busy.rssMb.toFixed(1).padStart(8)} ${busy.cpuPct.toFixed(2).padStart(7)}   sealed (as shipped)`);
   console.log(`  same, unsealed       ${plain.rssMb.toFixed(1).padStart(8)} ${plain.cpuPct.toFixed(2).padStart(7)}   sealing off (for this measurement only)`);
-  console.log(`collector stored ${sealedStored} events, ${sealedRows.n} of them with verified seals`);
+  console.log(`collector had stored ${sealedStored} events by then, ${sealedRows.n} of them with verified seals`);
   console.log(JSON.stringify({
     bench: 'agent', idle_rss_mb: Number(idle.rssMb.toFixed(1)), idle_cpu_pct: Number(idle.cpuPct.toFixed(2)),
     startup_peak_rss_mb: Number(startupPeakMb.toFixed(1)), busy_cpu_pct: Number(busy.cpuPct.toFixed(2)), busy_rss_mb: Number(busy.rssMb.toFixed(1)),
