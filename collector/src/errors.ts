@@ -20,8 +20,6 @@ export const collectorErrors = {
   COLLECTOR_BATCH_TOO_LARGE: { message: 'event batch is too large', http: 413, grpc: status.RESOURCE_EXHAUSTED },
   COLLECTOR_BAD_SIGNATURE: { message: "batch signature does not verify with the agent's key", http: 400, grpc: status.PERMISSION_DENIED },
   COLLECTOR_CHAIN_MISMATCH: { message: 'batch events do not chain to the signed hash', http: 400, grpc: status.DATA_LOSS },
-  COLLECTOR_SEAL_INVALID: { message: "batch seals do not verify with the agent's forward-secure seal chain", http: 400, grpc: status.DATA_LOSS },
-  COLLECTOR_SEAL_SEED_INVALID: { message: 'seal seed is invalid', http: 400, grpc: status.INVALID_ARGUMENT },
   COLLECTOR_FORK: { message: 'batch conflicts with events already stored for these sequence numbers', http: 409, grpc: status.ALREADY_EXISTS },
   COLLECTOR_EXPORT_EMPTY: { message: 'no events for that agent and time range', http: 404, grpc: status.NOT_FOUND },
   COLLECTOR_NOT_FOUND: { message: 'not found', http: 404, grpc: status.NOT_FOUND },
@@ -35,6 +33,9 @@ export const collectorErrors = {
   COLLECTOR_QUERY_INVALID: { message: 'the request parameters are invalid', http: 400, grpc: status.INVALID_ARGUMENT },
   COLLECTOR_ALERT_STATE: { message: 'the alert is not in a state that allows this', http: 409, grpc: status.FAILED_PRECONDITION },
   COLLECTOR_CONFLICT: { message: 'the request conflicts with the current state', http: 409, grpc: status.FAILED_PRECONDITION },
+  // Forward-secure sealing
+  COLLECTOR_SEAL_INVALID: { message: "batch seals do not verify with the agent's forward-secure seal chain", http: 400, grpc: status.DATA_LOSS },
+  COLLECTOR_SEAL_SEED_INVALID: { message: 'seal seed is invalid', http: 400, grpc: status.INVALID_ARGUMENT },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;
