@@ -45,6 +45,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   let agentKey: KeyObject | undefined;
   let announcedSeed: NonNullable<AgentMessage__Output['hello']>['sealSeed'] = null;
   let seeds: SealSeedRecord[] = [];
+  let sealsKnown = false;
   const nonce = randomBytes(32);
   let queue = Promise.resolve();
   const session = {
@@ -69,9 +70,9 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
     if (stage === 'closed') return;
     if (stage === 'hello') {
       if (!message.hello) return fail(new CollectorError('COLLECTOR_PROTOCOL_VIOLATION', 'the first message must be hello'));
+      announcedSeed = message.hello.sealSeed; // stored only once the agent has proved who it is
       agent = await deps.store.getAgent(message.hello.agentId);
       if (!agent || agent.retiredMs !== null) return fail(new CollectorError('COLLECTOR_UNKNOWN_AGENT', message.hello.agentId.slice(0, 80)));
-      announcedSeed = message.hello.sealSeed; // taken only once the agent has proved who it is
       stage = 'auth';
       call.write({ challenge: { nonce } });
       return;
@@ -86,6 +87,13 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
         ok = false;
       }
       if (!ok) return fail(new CollectorError('COLLECTOR_AUTH_FAILED'));
+      stage = 'ready';
+      session.agentId = agent.id;
+      session.pc = agent.pc;
+      deps.sessions.add(session);
+      const now = deps.now();
+      await deps.store.setConnected(agent.id, true, now);
+      deps.hub.emit('connection', { agentId: agent.id, pc: agent.pc, connected: true, timeMs: now });
       // A new seal chain is stored before the Welcome, which is what tells the agent it may erase the seed.
       if (announcedSeed) {
         const accepted = await acceptSealSeed(agent, announcedSeed, deps.store, deps.now());
@@ -98,13 +106,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       } else {
         seeds = await deps.store.sealSeeds(agent.id);
       }
-      stage = 'ready';
-      session.agentId = agent.id;
-      session.pc = agent.pc;
-      deps.sessions.add(session);
-      const now = deps.now();
-      await deps.store.setConnected(agent.id, true, now);
-      deps.hub.emit('connection', { agentId: agent.id, pc: agent.pc, connected: true, timeMs: now });
+      sealsKnown = true;
       call.write({ welcome: { lastSeq: agent.lastSeq, lastHash: agent.lastHash, serverTimeMs: now } });
       const policy = await deps.policy.effectiveFor(agent.pc);
       call.write({ policy: { version: policy.version, policyJson: JSON.stringify(policy) } });
@@ -161,7 +163,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   call.on('data', (message: AgentMessage__Output) => {
     // An authenticated stream's batch goes to a check thread now, not when its turn in the queue comes.
     let early: Promise<BatchCrypto> | undefined;
-    if (message.batch && stage === 'ready' && agent && agentKey && !checkBatchShape(message.batch, deps.limits)) {
+    if (message.batch && stage === 'ready' && sealsKnown && agent && agentKey && !checkBatchShape(message.batch, deps.limits)) {
       early = checkCrypto(agent, agentKey, message.batch);
       early.catch(() => undefined); // awaited in turn; this only keeps an early failure from being "unhandled"
     }
