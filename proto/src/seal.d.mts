@@ -27,4 +27,6 @@ export declare function checkBatchSeals(
   cursor: SealKeyCursor, firstSeq: number, prevHash: Buffer, hashes: Buffer, epochs: ArrayLike<number>, seals: Buffer,
   closes: SealCloseRecord[],
 ): BatchSealCheck;
+export declare function epochRuns(epochs: ArrayLike<number>): number[];
+export declare function expandEpochRuns(runs: readonly number[], count: number): number[] | undefined;
 export declare function missingCloses(closeByEpoch: ReadonlyMap<number, { lastSeq: number }>, from: number, to: number, seq: number): number | undefined;

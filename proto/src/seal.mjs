@@ -171,6 +171,28 @@ export function checkBatchSeals(cursor, firstSeq, prevHash, hashes, epochs, seal
   return { ok: true, firstEpoch: count > 0 ? epochs[0] : 0 };
 }
 
+/** Per-event epochs as (epoch, count) pairs, the form a batch carries them in. */
+export function epochRuns(epochs) {
+  const runs = [];
+  for (const epoch of epochs) {
+    if (runs.length > 0 && runs[runs.length - 2] === epoch) runs[runs.length - 1] += 1;
+    else runs.push(epoch, 1);
+  }
+  return runs;
+}
+
+/** Per-event epochs from (epoch, count) pairs, or undefined unless they describe exactly `count` events. */
+export function expandEpochRuns(runs, count) {
+  if (runs.length % 2 !== 0) return undefined;
+  const epochs = [];
+  for (let i = 0; i < runs.length; i += 2) {
+    const [epoch, n] = [runs[i], runs[i + 1]];
+    if (!Number.isSafeInteger(epoch) || !Number.isSafeInteger(n) || n < 1 || epochs.length + n > count) return undefined;
+    for (let j = 0; j < n; j += 1) epochs.push(epoch);
+  }
+  return epochs.length === count ? epochs : undefined;
+}
+
 /** The first epoch in [from, to) without a close record at `seq`, or undefined when all are there. */
 export function missingCloses(closeByEpoch, from, to, seq) {
   for (let epoch = from; epoch < to; epoch += 1) {

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ZERO_HASH, chainHash } from '../verifier/verify-evidence.mjs';
 import {
-  MAX_SEAL_EPOCH_STEP, SealKeyCursor, checkBatchSeals, eventSealer, evolveSealKey, sealClose, sealEpochZeroKey, sealEvent, type SealCloseRecord,
+  MAX_SEAL_EPOCH_STEP, SealKeyCursor, checkBatchSeals, epochRuns, eventSealer, evolveSealKey, expandEpochRuns, sealClose, sealEpochZeroKey, sealEvent, type SealCloseRecord,
 } from './seal.mjs';
 
 /** A sealing agent in miniature: events and epoch closes in the order given, as core/sealer.ts makes them. */
@@ -65,6 +65,15 @@ describe('seal keys', () => {
     expect(sealEvent(key, 1, 0, hash).equals(createHmac('sha256', key).update(Buffer.concat([
       Buffer.from('mamori.seal.v1 event'), Buffer.from('00000000000000010000000000000000', 'hex'), hash,
     ])).digest())).toBe(true);
+  });
+
+  it('carries epochs as (epoch, count) runs and refuses runs that do not describe the batch', () => {
+    expect(epochRuns([3, 3, 3, 4, 7, 7])).toEqual([3, 3, 4, 1, 7, 2]);
+    expect(expandEpochRuns([3, 3, 4, 1, 7, 2], 6)).toEqual([3, 3, 3, 4, 7, 7]);
+    expect(expandEpochRuns([3, 3, 4, 1], 6)).toBeUndefined();
+    expect(expandEpochRuns([3, 7], 6)).toBeUndefined();
+    expect(expandEpochRuns([3, 0, 4, 6], 6)).toBeUndefined();
+    expect(expandEpochRuns([3], 1)).toBeUndefined();
   });
 
   it('refuses to walk implausibly far ahead (a claimed epoch must not cost the collector unbounded CPU)', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import {
-  ZERO_HASH, chainHash, decodeEnvelope, encodeEvent, evolveSealKey, generateEd25519KeyPair, loadPrivateKey, sealClose, sealEvent,
+  ZERO_HASH, chainHash, decodeEnvelope, encodeEvent, epochRuns, evolveSealKey, generateEd25519KeyPair, loadPrivateKey, sealClose, sealEvent,
   signAuth, signBatch, type AgentMessage, type CollectorMessage__Output, type SealCloseRecord,
 } from '@mamori/proto';
 import { newSealChain } from '../../agent/src/core/sealer.ts';
@@ -30,7 +30,9 @@ interface SimAgent {
   key: ReturnType<typeof loadPrivateKey>;
   batches: {
     firstSeq: number; events: Buffer[]; prevHash: Buffer; lastHash: Buffer; signature: Buffer;
-    sealChain: number; sealEpochs: number[]; seals: Buffer; sealCloses: SealCloseRecord[];
+    sealChain: number; sealEpochRuns: number[]; seals: Buffer; sealCloses: SealCloseRecord[];
+    /** Per-event epochs for the ceiling's rows (not a wire field: the wire carries runs). */
+    sealEpochs: number[];
   }[];
 }
 
@@ -65,7 +67,7 @@ function makeBatches(agentId: string, key: SimAgent['key'], seal: { chain: numbe
     }
     batches.push({
       firstSeq: seq, events, prevHash, lastHash: hash, signature: signBatch(key, agentId, seq, events.length, prevHash, hash),
-      sealChain: seal.chain, sealEpochs: epochs, seals: Buffer.concat(seals), sealCloses: batchCloses,
+      sealChain: seal.chain, sealEpochs: epochs, sealEpochRuns: epochRuns(epochs), seals: Buffer.concat(seals), sealCloses: batchCloses,
     });
   }
   return batches;

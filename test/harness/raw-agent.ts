@@ -79,7 +79,7 @@ export class RawAgent {
       hash = chainHash(hash, bytes);
       seals.push(sealEvent(this.seal!.key, batch.firstSeq + i, this.seal!.epoch, hash));
     });
-    return { ...batch, sealChain: this.seal.chain, sealEpochs: batch.events.map(() => this.seal!.epoch), seals: Buffer.concat(seals), sealCloses: [] };
+    return { ...batch, sealChain: this.seal.chain, sealEpochRuns: [this.seal.epoch, batch.events.length], seals: Buffer.concat(seals), sealCloses: [] };
   }
 
   /** Re-signs (and re-seals) a (modified) batch with this agent's keys. */
@@ -109,7 +109,7 @@ export interface RawBatch {
   lastHash: Buffer;
   signature: Buffer;
   sealChain?: number;
-  sealEpochs?: number[];
+  sealEpochRuns?: number[];
   seals?: Buffer;
   sealCloses?: { epoch: number; lastSeq: number; lastHash: Buffer; mac: Buffer }[];
 }

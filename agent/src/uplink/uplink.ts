@@ -1,7 +1,7 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { EffectivePolicy } from '@mamori/policies';
 import {
-  signAuth, signBatch, type AgentMessage, type AgentServiceClient, type CollectorMessage__Output, type EventBatch, type SealSeed,
+  epochRuns, signAuth, signBatch, type AgentMessage, type AgentServiceClient, type CollectorMessage__Output, type EventBatch, type SealSeed,
   type SensorStatus,
 } from '@mamori/proto';
 import type { KeyObject } from 'node:crypto';
@@ -237,7 +237,7 @@ export class Uplink {
     if (chain === null) return {};
     const closes = this.#o.journal.closesCovering(chain, rows[0]!.seq - 1, rows.at(-1)!.seq);
     return {
-      sealChain: chain, sealEpochs: rows.map((r) => r.sealEpoch!), seals: Buffer.concat(rows.map((r) => r.seal!)),
+      sealChain: chain, sealEpochRuns: epochRuns(rows.map((r) => r.sealEpoch!)), seals: Buffer.concat(rows.map((r) => r.seal!)),
       sealCloses: closes.map((c) => ({ epoch: c.epoch, lastSeq: c.lastSeq, lastHash: c.lastHash, mac: c.mac })),
     };
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  ZERO_HASH, chainHash, encodeEvent, evolveSealKey, generateEd25519KeyPair, loadPrivateKey, publicKeyFromRaw, sealClose,
+  ZERO_HASH, chainHash, encodeEvent, epochRuns, evolveSealKey, generateEd25519KeyPair, loadPrivateKey, publicKeyFromRaw, sealClose,
   sealEpochZeroKey, sealEvent, signBatch, type SealCloseRecord,
 } from '@mamori/proto';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -62,7 +62,7 @@ async function sealedAgent(store: SqliteStore, options: { sealed?: boolean } = {
       const base = { firstSeq, events: rows.map((r) => r.bytes), prevHash, lastHash, signature: signBatch(key, id, firstSeq, rows.length, prevHash, lastHash) };
       if (options.sealed === false) return base;
       return {
-        ...base, sealChain: chain, sealEpochs: rows.map((r) => r.epoch), seals: Buffer.concat(rows.map((r) => r.seal)),
+        ...base, sealChain: chain, sealEpochRuns: epochRuns(rows.map((r) => r.epoch)), seals: Buffer.concat(rows.map((r) => r.seal)),
         sealCloses: closes.filter((c) => c.lastSeq >= firstSeq - 1 && c.lastSeq <= rows.at(-1)!.seq),
       };
     },
@@ -119,12 +119,12 @@ describe.each(pools.map((pool) => [pool.threads ? 'on a check thread' : 'on the 
     // root at epoch 2: re-seals all events as epoch 2 with the key it holds (chain hashes unchanged)
     const now = agent.epoch();
     const resealed = {
-      ...batch, sealEpochs: batch.sealEpochs!.map(() => now),
+      ...batch, sealEpochRuns: [now, batch.events.length],
       seals: Buffer.concat(batch.events.map((_, i) => sealEvent(agent.keyOf(), i + 1, now, hashAt(batch, i)))),
       sealCloses: [],
     };
     expect(await ingest(store, pool, agent.id, resealed)).toMatchObject({ action: 'reject', finding: { kind: 'seal_invalid' } });
-    const { sealChain: _chain, sealEpochs: _epochs, seals: _seals, sealCloses: _closes, ...unsealed } = batch;
+    const { sealChain: _chain, sealEpochRuns: _epochs, seals: _seals, sealCloses: _closes, ...unsealed } = batch;
     expect(await ingest(store, pool, agent.id, unsealed)).toMatchObject({
       action: 'reject', finding: { kind: 'seal_invalid', detail: 'batch 1..5: unsealed, but this agent seals every event from seq 1' },
     });

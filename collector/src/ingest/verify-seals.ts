@@ -1,4 +1,4 @@
-import { missingCloses, type SealCloseRecord } from '@mamori/proto';
+import { expandEpochRuns, missingCloses, type SealCloseRecord } from '@mamori/proto';
 import type { Store } from '../store/store.ts';
 import type { AcceptedBatch, AgentRecord, SealSeedRecord } from '../store/types.ts';
 import type { BatchCrypto } from './batch-crypto-pool.ts';
@@ -10,7 +10,8 @@ export interface IncomingSeals {
   events: Buffer[];
   prevHash: Buffer;
   sealChain?: number;
-  sealEpochs?: number[];
+  /** (epoch, count) pairs in seq order. */
+  sealEpochRuns?: number[];
   seals?: Buffer;
   sealCloses?: SealCloseRecord[];
 }
@@ -21,8 +22,9 @@ export type SealVerdict = { ok: true; seal?: AcceptedBatch['seal'] } | { ok: fal
 export function sealCheckInput(seeds: readonly SealSeedRecord[], incoming: IncomingSeals): BatchSealInput | undefined {
   if (!incoming.sealChain) return undefined;
   const seed = seeds.find((s) => s.chain === incoming.sealChain);
-  if (!seed) return undefined;
-  return { chain: seed.chain, seed: seed.seed, epochs: incoming.sealEpochs ?? [], seals: incoming.seals ?? Buffer.alloc(0), closes: incoming.sealCloses ?? [] };
+  const epochs = expandEpochRuns(incoming.sealEpochRuns ?? [], incoming.events.length);
+  if (!seed || !epochs) return undefined;
+  return { chain: seed.chain, seed: seed.seed, epochs, seals: incoming.seals ?? Buffer.alloc(0), closes: incoming.sealCloses ?? [] };
 }
 
 /**
@@ -49,8 +51,8 @@ export async function checkSeals(
   if (!seed) return fail(`sealed with chain ${chain}, which this agent never started`);
   const next = Math.min(...seeds.filter((s) => s.fromSeq > seed.fromSeq).map((s) => s.fromSeq));
   if (firstSeq < seed.fromSeq || lastSeq >= next) return fail(`seal chain ${chain} covers seqs ${seed.fromSeq}..${Number.isFinite(next) ? next - 1 : ''} only`);
-  const epochs = incoming.sealEpochs ?? [];
-  if (epochs.length !== incoming.events.length) return fail(`${epochs.length} seal epochs for ${incoming.events.length} events`);
+  const epochs = expandEpochRuns(incoming.sealEpochRuns ?? [], incoming.events.length);
+  if (!epochs) return fail(`its seal epoch runs do not describe its ${incoming.events.length} events`);
   if (!crypto.seal) return fail('seals were not checked');
   if (!crypto.seal.ok) return fail(crypto.seal.detail);
 

@@ -10,7 +10,7 @@ export interface EventBatch {
   'prevHash'?: (Buffer | Uint8Array | string);
   'lastHash'?: (Buffer | Uint8Array | string);
   'signature'?: (Buffer | Uint8Array | string);
-  'sealEpochs'?: (number | string | Long)[];
+  'sealEpochRuns'?: (number | string | Long)[];
   'seals'?: (Buffer | Uint8Array | string);
   'sealCloses'?: (_mamori_v1_SealClose)[];
   'sealChain'?: (number);
@@ -22,7 +22,7 @@ export interface EventBatch__Output {
   'prevHash': (Buffer);
   'lastHash': (Buffer);
   'signature': (Buffer);
-  'sealEpochs': (number)[];
+  'sealEpochRuns': (number)[];
   'seals': (Buffer);
   'sealCloses': (_mamori_v1_SealClose__Output)[];
   'sealChain': (number);
