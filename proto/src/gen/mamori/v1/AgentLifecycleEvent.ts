@@ -41,7 +41,7 @@ export type _mamori_v1_AgentLifecycleEvent_Kind =
   | 'UNINSTALLED'
   | 9
   | 'SEAL_RESET'
-  | 20
+  | 40
 
 export type _mamori_v1_AgentLifecycleEvent_Kind__Output = typeof _mamori_v1_AgentLifecycleEvent_Kind[keyof typeof _mamori_v1_AgentLifecycleEvent_Kind]
 
