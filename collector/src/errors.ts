@@ -39,6 +39,9 @@ export const collectorErrors = {
   COLLECTOR_QUARANTINE_UNAVAILABLE: { message: 'the refused batch could not be quarantined now; send it again', http: 503, grpc: status.UNAVAILABLE },
   COLLECTOR_IMPORT_MAPPING_UNKNOWN: { message: 'no log import mapping of that name in the current policy (log_imports.mappings)', http: 404, grpc: status.NOT_FOUND },
   COLLECTOR_IMPORT_INVALID: { message: 'the CSV log does not fit its mapping; nothing was imported', http: 400, grpc: status.INVALID_ARGUMENT },
+  // Forward-secure sealing
+  COLLECTOR_SEAL_INVALID: { message: "batch seals do not verify with the agent's forward-secure seal chain", http: 400, grpc: status.DATA_LOSS },
+  COLLECTOR_SEAL_SEED_INVALID: { message: 'seal seed is invalid', http: 400, grpc: status.INVALID_ARGUMENT },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;

@@ -25,3 +25,8 @@ export type { EnrollRequest, EnrollRequest__Output } from './gen/mamori/v1/Enrol
 export type { EnrollResponse, EnrollResponse__Output } from './gen/mamori/v1/EnrollResponse.ts';
 export type { AgentServiceClient, AgentServiceHandlers } from './gen/mamori/v1/AgentService.ts';
 export * from './unlock-code.ts';
+export {
+  MAX_SEAL_EPOCH_STEP, SEAL_KEY_BYTES, SealKeyCursor, checkBatchSeals, epochRuns, eventSealer, expandEpochRuns, evolveSealKey, missingCloses, sealClose, sealEpochZeroKey, sealEvent,
+} from './seal.mjs';
+export type { BatchSealCheck, SealCloseRecord } from './seal.mjs';
+export type { SealSeed, SealSeed__Output } from './gen/mamori/v1/SealSeed.ts';
