@@ -220,21 +220,27 @@ export class Journal {
    * Moves the chain head to `head` and appends `entries` after it, after deleting the rows in `replacing` (rows
    * re-journaled among `entries`), all in one transaction: a crash leaves either the old journal or the new one,
    * never a half. Everything is then confirmed (the new segment starts on the collector's head). Returns the seqs
-   * given to the entries. Rows are written as `append` writes them: whatever append adds to a row (e.g. a seal)
-   * must be added here too.
+   * given to the entries. Rows are written as `append` writes them: each is sealed in the sealer's current epoch
+   * (the collector skips the epoch-close check at a JOURNAL_RESET boundary: the close records died with the
+   * journal).
    */
   rebase(head: { seq: number; hash: Buffer }, replacing: number[], entries: { timeMs: number; encode: (seq: number) => Buffer }[]): number[] {
     const seqs: number[] = [];
     let lastSeq = head.seq;
     let lastHash = head.hash;
     const remove = this.#db.prepare('DELETE FROM journal WHERE seq = ?');
+    // Close records pointing at a row that is replaced, or past the new head, name a head this journal no longer has.
+    const dropCloses = this.#db.prepare('DELETE FROM seal_closes WHERE last_seq >= ? OR last_seq > ?');
     this.#db.transaction(() => {
       for (const seq of replacing) remove.run(seq);
+      dropCloses.run(replacing.length ? Math.min(...replacing) : Number.MAX_SAFE_INTEGER, head.seq);
       for (const entry of entries) {
         const seq = lastSeq + 1;
         const bytes = entry.encode(seq);
         const hash = chainHash(lastHash, bytes);
-        this.#statements.insert.run(seq, entry.timeMs, lastHash, hash, bytes);
+        // Sealed in the current epoch, as append seals: the re-journaled rows are new rows (new seq, new hash).
+        const seal = this.#sealer?.sealEvent(seq, hash);
+        this.#statements.insert.run(seq, entry.timeMs, lastHash, hash, bytes, seal?.chain ?? null, seal?.epoch ?? null, seal?.mac ?? null);
         seqs.push(seq);
         lastSeq = seq;
         lastHash = hash;

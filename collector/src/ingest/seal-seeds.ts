@@ -23,14 +23,18 @@ export async function acceptSealSeed(
     return { seeds: known };
   }
   const reason = announced.reason.slice(0, 200);
-  await store.addSealSeed(agent.id, { chain: announced.chain, seed: announced.seed, fromSeq: announced.fromSeq, reason, receivedMs: nowMs });
+  // A chain started on a journal behind the collector (journal deleted or rolled back with its seal state) seals
+  // only what comes after the collector's head: the agent re-journals its rows there (JOURNAL_RESET). Stored as
+  // such, the older chain cannot cover seqs past the head, and the new one no seq the collector already holds.
+  const fromSeq = Math.max(announced.fromSeq, agent.lastSeq + 1);
+  await store.addSealSeed(agent.id, { chain: announced.chain, seed: announced.seed, fromSeq, reason, receivedMs: nowMs });
   const seeds = await store.sealSeeds(agent.id);
   if (known.length === 0) return { seeds };
   return {
     seeds,
     finding: {
       kind: 'seal_reset',
-      detail: `agent started seal chain ${announced.chain} from seq ${announced.fromSeq} (${reason || 'no reason given'}); events it seals were exposed to whoever could read its seal state before the collector received the seed`,
+      detail: `agent started seal chain ${announced.chain} from seq ${fromSeq} (${reason || 'no reason given'}); events it seals were exposed to whoever could read its seal state before the collector received the seed`,
     },
   };
 }

@@ -90,7 +90,10 @@ export async function verifyBatch(
     events.push({ seq, bytes: incoming.events[i]!, hash: hashes[i]!, envelope });
   }
 
-  const sealing = await checkSeals(agent, incoming, checked, seeds, store);
+  // A batch opening with the agent's JOURNAL_RESET starts a collector-anchored segment (see verify-seals.ts).
+  const startsReset = journalResetsIn({ agentId: agent.id, firstSeq: incoming.firstSeq, lastSeq, prevHash: incoming.prevHash, lastHash: incoming.lastHash,
+    signature: incoming.signature, events: events.slice(0, 1) }).length > 0;
+  const sealing = await checkSeals(agent, incoming, checked, seeds, store, startsReset);
   if (!sealing.ok) return reject('COLLECTOR_SEAL_INVALID', sealing.detail, { kind: 'seal_invalid', detail: sealing.detail });
 
   const batch: AcceptedBatch = {

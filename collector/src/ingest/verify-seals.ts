@@ -36,6 +36,7 @@ export function sealCheckInput(seeds: readonly SealSeedRecord[], incoming: Incom
  */
 export async function checkSeals(
   agent: AgentRecord, incoming: IncomingSeals, crypto: BatchCrypto, seeds: readonly SealSeedRecord[], store: Store,
+  startsJournalReset = false,
 ): Promise<SealVerdict> {
   const firstSeq = incoming.firstSeq;
   const lastSeq = firstSeq + incoming.events.length - 1;
@@ -58,16 +59,30 @@ export async function checkSeals(
 
   const closes = incoming.sealCloses ?? [];
   if (firstSeq === agent.lastSeq + 1 && incoming.prevHash.equals(agent.lastHash)) {
+    const firstEpoch = crypto.seal.firstEpoch;
+    const previous = firstSeq - 1 >= seed.fromSeq ? await store.eventSeal(agent.id, firstSeq - 1) : undefined;
+    // A segment the collector anchored (journal_reset / quarantine findings already report the boundary): the
+    // closes that would bridge it died with the agent's journal, or point into refused events. Only an epoch
+    // that goes backwards within one chain is still refused there.
+    if (startsJournalReset || (previous === undefined && await startsQuarantineSegment(agent.id, firstSeq, store))) {
+      return previous?.chain === chain && firstEpoch < previous.epoch
+        ? fail(`seq ${firstSeq} claims epoch ${firstEpoch} after stored epoch ${previous.epoch}`)
+        : { ok: true, seal: { chain, epochs, seals: incoming.seals!, closes } };
+    }
     let previousEpoch = 0;
     if (firstSeq - 1 >= seed.fromSeq) {
-      const previous = await store.eventSeal(agent.id, firstSeq - 1);
       if (previous?.chain !== chain) return fail(`stored seq ${firstSeq - 1} is not sealed in chain ${chain}`);
       previousEpoch = previous.epoch;
     }
-    const firstEpoch = crypto.seal.firstEpoch;
     if (firstEpoch < previousEpoch) return fail(`seq ${firstSeq} claims epoch ${firstEpoch} after stored epoch ${previousEpoch}`);
     const missing = missingCloses(new Map(closes.map((c) => [c.epoch, c])), previousEpoch, firstEpoch, firstSeq - 1);
     if (missing !== undefined) return fail(`seq ${firstSeq} claims epoch ${firstEpoch} but epoch ${missing} has no close record at seq ${firstSeq - 1}`);
   }
   return { ok: true, seal: { chain, epochs, seals: incoming.seals!, closes } };
+}
+
+/** Whether the collector opened a quarantine segment at `seq` (the batch before it was refused and kept apart). */
+async function startsQuarantineSegment(agentId: string, seq: number, store: Store): Promise<boolean> {
+  // Asked only when no sealed event is stored just before `seq` (rare): a list of boundaries is cheap then.
+  return (await store.listChainSegments(agentId)).some((s) => s.startSeq === seq && s.reason === 'quarantine');
 }
