@@ -17,6 +17,8 @@ export const agentErrors = {
   AGENT_ALREADY_RUNNING: 'the agent is already running on this state folder',
   AGENT_UNINSTALL_CODE_REQUIRED: "discarding unsent events needs the administrator's uninstall code",
   AGENT_DOCUMENT_UNREADABLE: 'the document cannot be registered',
+  AGENT_SEAL_STATE_LOST: 'the seal state was missing or unreadable; a new seal chain starts',
+  AGENT_SEAL_UNAVAILABLE: 'forward-secure sealing could not start; events are journaled unsealed',
 } as const;
 
 export type AgentErrorCode = keyof typeof agentErrors;

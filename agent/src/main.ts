@@ -10,6 +10,9 @@ import { Journal } from './core/journal.ts';
 import { PolicyHolder } from './core/policy-holder.ts';
 import { Recorder } from './core/recorder.ts';
 import { reconcileWithCollector } from './core/journal-reset.ts';
+import { SealKeyFile } from './core/seal-key-file.ts';
+import { Sealer } from './core/sealer.ts';
+import { AgentError } from './errors.ts';
 import type { Sensor } from './sensors/common/sensor.ts';
 import { createLocalServer, type LocalServer } from './local/local-server.ts';
 import { startTray, unlockThroughSensors, type Tray } from './local/tray/tray-service.ts';
@@ -68,6 +71,13 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   const recorder = new Recorder(journal, { agentId: identity.agentId, pc: () => identity.pc || hostname(), user: user.get });
   const policy = new PolicyHolder(readSavedPolicy(config.stateDir));
 
+  const sealing = config.seal.enabled ? openSealer(config, identity, journal, log) : undefined;
+  if (sealing) {
+    journal.sealWith(sealing.sealer);
+    sealing.sealer.start(controller.signal);
+    if (sealing.reset) recorder.record({ lifecycle: { kind: 'SEAL_RESET', agentVersion, detail: sealing.reset } });
+  }
+
   const recordLifecycle = options.recordLifecycle ?? true;
   if (recordLifecycle) recorder.record({ lifecycle: { kind: 'STARTED', agentVersion, policyVersion: policy.current()?.version ?? 0, detail: `pid ${process.pid}` } });
 
@@ -106,7 +116,7 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   const uplink = new Uplink({
     agentId: identity.agentId, privateKey: loadPrivateKey(privateKeyPem),
     client: createCollectorClient(identity.collectorAddress, identity.caPem), journal,
-    ...config.uplink, onPolicy: applyPolicy, onServerTime: clock.onServerTime, log, onCommand: (command) => void tray.onCommand(command),
+    ...config.uplink, onPolicy: applyPolicy, onServerTime: clock.onServerTime, log, sealing: sealing?.sealer, onCommand: (command) => void tray.onCommand(command),
     reconcile: (collector) => reconcileWithCollector(journal, recorder, collector, agentVersion),
     heartbeat: () => ({
       sensors: sensors.map((s) => ({ name: s.name, ...s.status() })), policyVersion: policy.current()?.version ?? 0, user: user.get(),
@@ -131,6 +141,7 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
       }
       journal.confirmOnStop();
       clock.stop();
+      sealing?.sealer.stop();
       controller.abort();
       tray.stop();
       await local.close();
@@ -138,4 +149,22 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
       rmSync(join(config.stateDir, stateFiles.pid), { force: true });
     },
   };
+}
+
+/**
+ * The seal chain this agent continues, or a new one when its state is gone. Never fatal: without sealing the
+ * agent still journals (and the collector, expecting seals, flags the batches).
+ */
+function openSealer(config: AgentConfig, identity: AgentIdentity, journal: Journal, log: (line: string) => void): { sealer: Sealer; reset?: string } | undefined {
+  const file = new SealKeyFile(join(config.stateDir, stateFiles.sealKey));
+  const missing = identity.sealChain === undefined ? 'first seal chain (agent enrolled before sealing)' : 'seal state missing or unreadable';
+  try {
+    const { sealer, started } = Sealer.open(file, journal, config.seal, missing);
+    if (!started) return { sealer };
+    log(`${new AgentError('AGENT_SEAL_STATE_LOST', `${started}; chain ${sealer.chain} from seq ${journal.lastSeq + 1}`).message}`);
+    return identity.sealChain === undefined ? { sealer } : { sealer, reset: `${started}: new seal chain ${sealer.chain} from seq ${journal.lastSeq + 1}` };
+  } catch (error) {
+    log(new AgentError('AGENT_SEAL_UNAVAILABLE', (error as Error).message).message);
+    return undefined;
+  }
 }

@@ -45,6 +45,9 @@ export const collectorErrors = {
   COLLECTOR_REPORT_FONT: { message: 'no Japanese font for PDF reports', http: 500, grpc: status.FAILED_PRECONDITION },
   COLLECTOR_REPORT_SELF_REVIEW: { message: 'this report lists your own administrative actions; someone else must review it', http: 403, grpc: status.PERMISSION_DENIED },
   COLLECTOR_REPORT_REVIEWED: { message: 'the report has already been reviewed', http: 409, grpc: status.ALREADY_EXISTS },
+  // Forward-secure sealing
+  COLLECTOR_SEAL_INVALID: { message: "batch seals do not verify with the agent's forward-secure seal chain", http: 400, grpc: status.DATA_LOSS },
+  COLLECTOR_SEAL_SEED_INVALID: { message: 'seal seed is invalid', http: 400, grpc: status.INVALID_ARGUMENT },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;

@@ -159,7 +159,7 @@ export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
   collector: {
     name: 'mamori-collector', entry: join(here, 'collector-entry.ts'),
     // The batch-check worker thread runs from files beside the executable (plain JS, no packages).
-    resources: ['collector/src/store/sqlite/migrations', 'policies/default', 'collector/src/ingest/batch-crypto.mjs', 'proto/verifier/verify-evidence.mjs', 'proto/src/envelope.mjs'],
+    resources: ['collector/src/store/sqlite/migrations', 'policies/default', 'collector/src/ingest/batch-crypto.mjs', 'proto/verifier/verify-evidence.mjs', 'proto/src/envelope.mjs', 'proto/src/seal.mjs'],
     optionalResources: ['console/dist'],
     addons: () => [
       ['better_sqlite3.node', join(dirname(requireFromAgent.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')],

@@ -28,3 +28,8 @@ export type { ContentInspection, ContentInspection__Output } from './gen/mamori/
 export type { ContentFinding, ContentFinding__Output } from './gen/mamori/v1/ContentFinding.ts';
 export type { ContentItem, ContentItem__Output } from './gen/mamori/v1/ContentItem.ts';
 export * from './unlock-code.ts';
+export {
+  MAX_SEAL_EPOCH_STEP, SEAL_KEY_BYTES, SealKeyCursor, checkBatchSeals, epochRuns, eventSealer, expandEpochRuns, evolveSealKey, missingCloses, sealClose, sealEpochZeroKey, sealEvent,
+} from './seal.mjs';
+export type { BatchSealCheck, SealCloseRecord } from './seal.mjs';
+export type { SealSeed, SealSeed__Output } from './gen/mamori/v1/SealSeed.ts';

@@ -1,9 +1,10 @@
 // bench:agent — the agent's idle RSS and CPU over a window (60 s by default), and its CPU while journaling 1,000
-// events/s. Measured from /proc/<pid> of a real agent process (real sensors for this OS, enrolled to a local
+// events/s, sealed (as shipped) and, in the same run, unsealed (an agent enrolled without a seal chain, sealing
+// switched off in its agent.yaml) to show what forward-secure sealing costs. Measured from /proc/<pid> of a real agent process (real sensors for this OS, enrolled to a local
 // collector). The comparison in the same run: an idle bare `node` process (the runtime's own floor).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { enrollTestAgent } from '../harness/agent.ts';
 import { startTestCollector } from '../harness/collector.ts';
@@ -74,14 +75,26 @@ try {
   const busy = await measure(busyAgent.pid!, busyS);
   busyAgent.kill('SIGTERM');
 
+  const plainDir = await enrollTestAgent(await collector.token(), { hostname: 'PC-BENCH-UNSEALED', unsealed: true });
+  writeFileSync(join(plainDir, 'agent.yaml'), 'seal:\n  enabled: false\n');
+  const plainAgent = await startChild([plainDir, '1000'], child, agentEnv);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const plain = await measure(plainAgent.pid!, busyS);
+  plainAgent.kill('SIGTERM');
+  const sealedStored = await collector.app.store.countEvents();
+  const sealedRows = collector.app.store.db.prepare('SELECT COUNT(*) AS n FROM events WHERE seal IS NOT NULL').get() as { n: number };
+
   console.log('phase                     RSS MB   CPU %   ceiling');
   console.log(`bare node (floor)      ${floor.rssMb.toFixed(1).padStart(8)} ${floor.cpuPct.toFixed(2).padStart(7)}`);
   console.log(`agent start-up (peak)  ${startupPeakMb.toFixed(1).padStart(8)}       -`);
   console.log(`agent idle (${windowS} s)    ${idle.rssMb.toFixed(1).padStart(8)} ${idle.cpuPct.toFixed(2).padStart(7)}   RSS < 80 MB, CPU < 1 %`);
-  console.log(`agent 1,000 events/s   ${busy.rssMb.toFixed(1).padStart(8)} ${busy.cpuPct.toFixed(2).padStart(7)}`);
+  console.log(`agent 1,000 events/s   ${busy.rssMb.toFixed(1).padStart(8)} ${busy.cpuPct.toFixed(2).padStart(7)}   sealed (as shipped)`);
+  console.log(`  same, unsealed       ${plain.rssMb.toFixed(1).padStart(8)} ${plain.cpuPct.toFixed(2).padStart(7)}   sealing off (for this measurement only)`);
+  console.log(`collector had stored ${sealedStored} events by then, ${sealedRows.n} of them with verified seals`);
   console.log(JSON.stringify({
     bench: 'agent', idle_rss_mb: Number(idle.rssMb.toFixed(1)), idle_cpu_pct: Number(idle.cpuPct.toFixed(2)),
     startup_peak_rss_mb: Number(startupPeakMb.toFixed(1)), busy_cpu_pct: Number(busy.cpuPct.toFixed(2)), busy_rss_mb: Number(busy.rssMb.toFixed(1)),
+    busy_unsealed_cpu_pct: Number(plain.cpuPct.toFixed(2)), busy_unsealed_rss_mb: Number(plain.rssMb.toFixed(1)), stored_events: sealedStored, stored_sealed_events: sealedRows.n,
     floor_node_rss_mb: Number(floor.rssMb.toFixed(1)), service_env: serviceEnv, ceiling_idle_rss_mb: 80, ceiling_idle_cpu_pct: 1, window_s: windowS,
   }));
 } finally {

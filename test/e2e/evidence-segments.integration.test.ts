@@ -234,7 +234,8 @@ describe('a journal reset declared inside a batch', () => {
     });
     let hash = opening.lastHash;
     for (const bytes of events) hash = chainHash(hash, bytes);
-    const batch = { firstSeq: 3, events, prevHash: opening.lastHash, lastHash: hash, signature: signBatch(raw.key, raw.agentId, 3, 3, opening.lastHash, hash) };
+    // sealed as the agent seals every batch (its seal chain started at enrollment)
+    const batch = raw.reseal({ firstSeq: 3, events, prevHash: opening.lastHash, lastHash: hash, signature: signBatch(raw.key, raw.agentId, 3, 3, opening.lastHash, hash) });
     expect(await raw.send(batch)).toBe(5);
 
     const inside = await exportEvidenceFor(collector!.app, raw.agentId);

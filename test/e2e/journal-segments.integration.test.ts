@@ -117,6 +117,43 @@ describe('journal loss is never silent', () => {
     expect((await agent.status()).head).toBe(stored.at(-1)!.seq);
   });
 
+  it('journal and seal key deleted together: journal_reset + seal_reset, every later event exactly once, sealed in the new chain', async () => {
+    const w = await setup();
+    await w.startCollector();
+    const before = await w.startAgentInProcess();
+    await before.ask('record before 5');
+    expect(await before.ask('drain')).toBe('drained true');
+    await before.stop();
+    const held = w.head();
+    const firstChain = w.db.prepare('SELECT chain FROM seal_seeds WHERE agent_id = ?').all(w.agentId) as { chain: number }[];
+    expect(firstChain).toHaveLength(1);
+
+    for (const file of [...journalFiles, 'seal.key']) rmSync(join(w.stateDir, file), { force: true });
+    await w.stopCollector();
+    const agent = await w.startAgent();
+    await agent.ask('record offline 4'); // sealed in a new chain, numbered from 1, before the agent can learn the head
+    await w.startCollector();
+    await agent.ask('wait-connected');
+    await agent.ask('record online 3');
+    expect(await agent.ask('drain')).toBe('drained true');
+
+    const stored = w.stored();
+    expectContiguous(stored);
+    expectExactlyOnce(stored, tags('before', 5), 0);
+    expectExactlyOnce(stored, [...tags('offline', 4), ...tags('online', 3)], held + 1);
+    expect(stored.find((e) => e.seq === held + 1)!.lifecycle).toBe('JOURNAL_RESET');
+    expect(stored.filter((e) => e.lifecycle === 'SEAL_RESET').map((e) => e.seq)).toEqual([held + 2]);
+    // the new chain is stored as starting after the collector's head, and seals everything from there
+    const seeds = w.db.prepare('SELECT chain, from_seq AS fromSeq FROM seal_seeds WHERE agent_id = ? ORDER BY from_seq').all(w.agentId) as { chain: number; fromSeq: number }[];
+    expect(seeds.map((s) => s.fromSeq)).toEqual([1, held + 1]);
+    const chains = w.db.prepare('SELECT seq, seal_chain AS chain FROM events WHERE agent_id = ? ORDER BY seq').all(w.agentId) as { seq: number; chain: number | null }[];
+    expect(chains.filter((e) => e.seq > held).every((e) => e.chain === seeds[1]!.chain)).toBe(true);
+    expect(chains.filter((e) => e.seq <= held).every((e) => e.chain === firstChain[0]!.chain)).toBe(true);
+    expect(w.findings().map((f) => f.kind).sort()).toEqual(['journal_reset', 'seal_reset']);
+    expect(w.db.prepare('SELECT COUNT(*) AS n FROM quarantined_batches WHERE agent_id = ?').get(w.agentId)).toEqual({ n: 0 });
+    expect((await agent.status()).head).toBe(stored.at(-1)!.seq);
+  });
+
   it('an older journal copy restored (rollback): detected, already delivered events not stored twice, later events exactly once', async () => {
     const w = await setup();
     await w.startCollector();

@@ -8,11 +8,13 @@ export function testAgentConfig(stateDir: string, uplink: Record<string, number>
   }));
 }
 
-export async function enrollTestAgent(token: string, options: { stateDir?: string; hostname?: string; hardwareId?: string } = {}): Promise<string> {
+export async function enrollTestAgent(
+  token: string, options: { stateDir?: string; hostname?: string; hardwareId?: string; unsealed?: boolean } = {},
+): Promise<string> {
   const stateDir = options.stateDir ?? tempDir('agent');
   await enroll({
     stateDir, token, hostname: options.hostname ?? `PC-TEST-${Math.random().toString(36).slice(2, 8)}`,
-    hardwareId: options.hardwareId ?? `hw-${Math.random().toString(36).slice(2)}`,
+    hardwareId: options.hardwareId ?? `hw-${Math.random().toString(36).slice(2)}`, unsealed: options.unsealed,
   });
   return stateDir;
 }

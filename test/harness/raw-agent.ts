@@ -1,10 +1,12 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
+import { join } from 'node:path';
 import {
-  ZERO_HASH, chainHash, encodeEvent, loadPrivateKey, signAuth, signBatch, type AgentMessage, type CollectorMessage__Output,
+  ZERO_HASH, chainHash, encodeEvent, loadPrivateKey, sealEvent, signAuth, signBatch, type AgentMessage, type CollectorMessage__Output,
   type Event,
 } from '@mamori/proto';
+import { SealKeyFile, type SealKeyState } from '../../agent/src/core/seal-key-file.ts';
 import { createCollectorClient } from '../../agent/src/uplink/client.ts';
-import { readIdentity } from '../../agent/src/state/identity.ts';
+import { readIdentity, stateFiles } from '../../agent/src/state/identity.ts';
 import type { KeyObject } from 'node:crypto';
 
 /**
@@ -18,6 +20,8 @@ export class RawAgent {
   readonly received: CollectorMessage__Output[] = [];
   error: { code?: number; details?: string; metadata?: { get(k: string): unknown[] } } | undefined;
   ended = false;
+  /** The enrolled agent's seal key (epoch 0 after enrollment; a raw agent never evolves it), if it has one. */
+  readonly seal: SealKeyState | undefined;
   #hash: Buffer = ZERO_HASH;
   #seq = 0;
 
@@ -26,6 +30,7 @@ export class RawAgent {
     const { identity, privateKeyPem } = readIdentity(stateDir);
     this.agentId = options.agentId ?? identity.agentId;
     this.key = loadPrivateKey(privateKeyPem);
+    this.seal = new SealKeyFile(join(stateDir, stateFiles.sealKey)).read();
     const client = createCollectorClient(identity.collectorAddress, identity.caPem);
     this.call = client.Connect();
     this.call.on('data', (m: CollectorMessage__Output) => {
@@ -48,8 +53,8 @@ export class RawAgent {
     this.#hash = welcome.lastHash.length === 32 ? welcome.lastHash : ZERO_HASH;
   }
 
-  /** Builds the next `count` events with correct seq and chain (without sending). */
-  makeBatch(count: number, options: { key?: KeyObject; agentIdInEvents?: string } = {}): { firstSeq: number; events: Buffer[]; prevHash: Buffer; lastHash: Buffer; signature: Buffer } {
+  /** Builds the next `count` events with correct seq, chain and seals (without sending). */
+  makeBatch(count: number, options: { key?: KeyObject; agentIdInEvents?: string } = {}): RawBatch {
     const firstSeq = this.#seq + 1;
     const prevHash = this.#hash;
     const events: Buffer[] = [];
@@ -63,12 +68,24 @@ export class RawAgent {
     this.#seq += count;
     this.#hash = hash;
     const signature = signBatch(options.key ?? this.key, this.agentId, firstSeq, count, prevHash, hash);
-    return { firstSeq, events, prevHash, lastHash: hash, signature };
+    return this.reseal({ firstSeq, events, prevHash, lastHash: hash, signature });
   }
 
-  /** Re-signs a (modified) batch with this agent's key. */
-  resign(batch: ReturnType<RawAgent['makeBatch']>): ReturnType<RawAgent['makeBatch']> {
-    return { ...batch, signature: signBatch(this.key, this.agentId, batch.firstSeq, batch.events.length, batch.prevHash, batch.lastHash) };
+  /** Seals a batch's events with the current (epoch 0) key, as the holder of that key can: no-op when unsealed. */
+  reseal(batch: RawBatch): RawBatch {
+    if (!this.seal) return batch;
+    const seals: Buffer[] = [];
+    let hash = batch.prevHash;
+    batch.events.forEach((bytes, i) => {
+      hash = chainHash(hash, bytes);
+      seals.push(sealEvent(this.seal!.key, batch.firstSeq + i, this.seal!.epoch, hash));
+    });
+    return { ...batch, sealChain: this.seal.chain, sealEpochRuns: [this.seal.epoch, batch.events.length], seals: Buffer.concat(seals), sealCloses: [] };
+  }
+
+  /** Re-signs (and re-seals) a (modified) batch with this agent's keys. */
+  resign(batch: RawBatch): RawBatch {
+    return this.reseal({ ...batch, signature: signBatch(this.key, this.agentId, batch.firstSeq, batch.events.length, batch.prevHash, batch.lastHash) });
   }
 
   /** Sends a batch and waits for its ack (returns the acked seq), its rejection or the stream's error. */
@@ -86,6 +103,18 @@ export class RawAgent {
   close(): void {
     this.call.cancel();
   }
+}
+
+export interface RawBatch {
+  firstSeq: number;
+  events: Buffer[];
+  prevHash: Buffer;
+  lastHash: Buffer;
+  signature: Buffer;
+  sealChain?: number;
+  sealEpochRuns?: number[];
+  seals?: Buffer;
+  sealCloses?: { epoch: number; lastSeq: number; lastHash: Buffer; mac: Buffer }[];
 }
 
 export async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -27,6 +27,15 @@ export const AgentConfigSchema = z.object({
     /** Loopback endpoint for the tray page and the browser extension. */
     port: z.number().int().min(0).max(65535).default(7444),
   }).strict().prefault({}),
+  /** Forward-secure sealing of the journal (core/sealer.ts). */
+  seal: z.object({
+    /** Off only to measure what sealing costs: events then go unsealed, and a collector holding this agent's seed rejects them. */
+    enabled: z.boolean().default(true),
+    /** An epoch ends after this long on the monotonic clock (and at every agent start)… */
+    epochMs: z.number().int().min(50).default(300_000),
+    /** …or after this many events. */
+    epochEvents: z.number().int().min(1).default(10_000),
+  }).strict().prefault({}),
   sensors: z.object({}).passthrough().default({}),
 }).strict();
 

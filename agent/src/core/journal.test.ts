@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ZERO_HASH, chainHash, decodeEvent } from '@mamori/proto';
 import { Journal } from './journal.ts';
@@ -58,5 +59,19 @@ describe('journal', () => {
     expect(journal.backlog().bytes).toBeLessThanOrEqual(4_000 + 200);
     // the newest event is never the one dropped
     expect(rows.at(-1)!.seq).toBe(journal.lastSeq);
+  });
+
+  it('opens a journal written before sealing: its rows read back unsealed, new rows get the seal columns', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-journal-'));
+    const old = new Database(join(dir, 'j.db'));
+    old.exec(`CREATE TABLE journal (seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL, bytes BLOB NOT NULL);
+      CREATE TABLE chain_head (id INTEGER PRIMARY KEY CHECK (id = 1), last_seq INTEGER NOT NULL, last_hash BLOB NOT NULL);`);
+    const bytes = Buffer.from('old event');
+    old.prepare('INSERT INTO journal VALUES (1, 1, zeroblob(32), ?, ?)').run(chainHash(ZERO_HASH, bytes), bytes);
+    old.prepare('INSERT INTO chain_head VALUES (1, 1, ?)').run(chainHash(ZERO_HASH, bytes));
+    old.close();
+    const journal = new Journal(join(dir, 'j.db'), { maxBytes: 1e9 });
+    new Recorder(journal, identity).record({ lifecycle: { kind: 'STARTED' } });
+    expect(journal.read(1, 10).map((r) => [r.seq, r.sealChain, r.seal])).toEqual([[1, null, null], [2, null, null]]);
   });
 });

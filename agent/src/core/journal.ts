@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { ZERO_HASH, chainHash } from '@mamori/proto';
+import { ZERO_HASH, chainHash, type SealCloseRecord } from '@mamori/proto';
 
 export interface JournalRow {
   seq: number;
@@ -7,6 +7,23 @@ export interface JournalRow {
   prevHash: Buffer;
   hash: Buffer;
   bytes: Buffer;
+  /** The seal chain, epoch and seal of the event; null for an event journaled unsealed. */
+  sealChain: number | null;
+  sealEpoch: number | null;
+  seal: Buffer | null;
+}
+
+/** Seals each event as it is appended (the forward-secure layer, core/sealer.ts). */
+export interface EventSealer {
+  /** The seal of the event about to be stored at `seq` with chain hash `hash`. */
+  sealEvent(seq: number, hash: Buffer): { chain: number; epoch: number; mac: Buffer };
+  /** Called after each append is committed (an epoch may end after N events). */
+  afterAppend(): void;
+}
+
+/** An epoch-close record of one seal chain, as kept until the collector acknowledged what follows it. */
+export interface JournalSealClose extends SealCloseRecord {
+  chain: number;
 }
 
 export interface JournalOptions {
@@ -37,6 +54,7 @@ export class Journal {
   #segmentTableReady = false;
   #inStep = false;
   #confirm: Database.Statement | undefined;
+  #sealer: EventSealer | undefined;
 
   constructor(path: string, options: JournalOptions) {
     this.#options = options;
@@ -49,11 +67,25 @@ export class Journal {
       );
       CREATE TABLE IF NOT EXISTS chain_head (id INTEGER PRIMARY KEY CHECK (id = 1), last_seq INTEGER NOT NULL, last_hash BLOB NOT NULL);
       INSERT OR IGNORE INTO chain_head (id, last_seq, last_hash) VALUES (1, 0, zeroblob(32));
+      CREATE TABLE IF NOT EXISTS seal_closes (
+        chain INTEGER NOT NULL, epoch INTEGER NOT NULL, last_seq INTEGER NOT NULL, last_hash BLOB NOT NULL, mac BLOB NOT NULL,
+        PRIMARY KEY (chain, epoch)
+      );
+      CREATE INDEX IF NOT EXISTS seal_closes_last_seq ON seal_closes (last_seq);
     `);
+    // Journals from before sealing get the seal columns (their old rows stay unsealed: null).
+    const columns = new Set((this.#db.prepare('PRAGMA table_info(journal)').all() as { name: string }[]).map((c) => c.name));
+    if (!columns.has('seal')) this.#db.exec('ALTER TABLE journal ADD COLUMN seal_chain INTEGER; ALTER TABLE journal ADD COLUMN seal_epoch INTEGER; ALTER TABLE journal ADD COLUMN seal BLOB;');
     this.#statements = {
-      insert: this.#db.prepare('INSERT INTO journal (seq, time_ms, prev_hash, hash, bytes) VALUES (?, ?, ?, ?, ?)'),
+      insert: this.#db.prepare('INSERT INTO journal (seq, time_ms, prev_hash, hash, bytes, seal_chain, seal_epoch, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       head: this.#db.prepare('UPDATE chain_head SET last_seq = ?, last_hash = ? WHERE id = 1'),
-      read: this.#db.prepare('SELECT seq, time_ms AS timeMs, prev_hash AS prevHash, hash, bytes FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?'),
+      read: this.#db.prepare(`SELECT seq, time_ms AS timeMs, prev_hash AS prevHash, hash, bytes, seal_chain AS sealChain, seal_epoch AS sealEpoch, seal
+        FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?`),
+      insertClose: this.#db.prepare('INSERT OR IGNORE INTO seal_closes (chain, epoch, last_seq, last_hash, mac) VALUES (?, ?, ?, ?, ?)'),
+      hasClose: this.#db.prepare('SELECT 1 FROM seal_closes WHERE chain = ? AND epoch = ?'),
+      closes: this.#db.prepare(`SELECT chain, epoch, last_seq AS lastSeq, last_hash AS lastHash, mac FROM seal_closes
+        WHERE chain = ? AND last_seq BETWEEN ? AND ? ORDER BY epoch`),
+      deleteClosesBefore: this.#db.prepare('DELETE FROM seal_closes WHERE last_seq < ?'),
       deleteThrough: this.#db.prepare('DELETE FROM journal WHERE seq <= ?'),
       count: this.#db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(bytes)), 0) AS bytes, MIN(seq) AS first FROM journal'),
       oldest: this.#db.prepare('SELECT seq, LENGTH(bytes) AS size FROM journal ORDER BY seq LIMIT ?'),
@@ -84,15 +116,44 @@ export class Journal {
     const bytes = encode(seq);
     const hash = chainHash(this.#lastHash, bytes);
     const prevHash = this.#lastHash;
+    const seal = this.#sealer?.sealEvent(seq, hash);
     this.#db.transaction(() => {
-      this.#statements.insert.run(seq, timeMs, prevHash, hash, bytes);
+      this.#statements.insert.run(seq, timeMs, prevHash, hash, bytes, seal?.chain ?? null, seal?.epoch ?? null, seal?.mac ?? null);
       this.#statements.head.run(seq, hash);
     })();
     this.#lastSeq = seq;
     this.#lastHash = hash;
+    this.#sealer?.afterAppend();
     this.#bytes += bytes.length;
     const dropped = this.#bytes > this.#options.maxBytes ? this.#dropOldest() : undefined;
     return dropped ? { seq, dropped } : { seq };
+  }
+
+  /** From now on every appended event is sealed by `sealer`. */
+  sealWith(sealer: EventSealer): void {
+    this.#sealer = sealer;
+  }
+
+  /**
+   * Stores an epoch-close record, synced to disk (synchronous=FULL for this one commit) because the key it was
+   * made with is erased right after: a close lost to a power cut could never be made again.
+   */
+  addClose(close: JournalSealClose): void {
+    this.#db.pragma('synchronous = FULL');
+    try {
+      this.#statements.insertClose.run(close.chain, close.epoch, close.lastSeq, close.lastHash, close.mac);
+    } finally {
+      this.#db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  hasClose(chain: number, epoch: number): boolean {
+    return this.#statements.hasClose.get(chain, epoch) !== undefined;
+  }
+
+  /** Close records of `chain` pointing at a seq in [fromSeq, toSeq], by epoch: the ones a batch of those events carries. */
+  closesCovering(chain: number, fromSeq: number, toSeq: number): JournalSealClose[] {
+    return this.#statements.closes.all(chain, fromSeq, toSeq) as JournalSealClose[];
   }
 
   /** Events from `fromSeq` on, in order, at most `limit`. */
@@ -103,6 +164,9 @@ export class Journal {
   /** Forgets everything up to and including `seq`: called only once the collector acknowledged it. */
   acknowledge(seq: number): void {
     this.#statements.deleteThrough.run(seq);
+    // A close pointing before an acknowledged event was made before that event, so it went with that event's
+    // batch; one pointing at `seq` itself may be newer than the batch and goes with the next.
+    this.#statements.deleteClosesBefore.run(seq);
     this.#bytes = (this.#statements.count.get() as { bytes: number }).bytes;
     this.#settledThrough = Math.max(this.#settledThrough, seq);
   }
@@ -156,21 +220,27 @@ export class Journal {
    * Moves the chain head to `head` and appends `entries` after it, after deleting the rows in `replacing` (rows
    * re-journaled among `entries`), all in one transaction: a crash leaves either the old journal or the new one,
    * never a half. Everything is then confirmed (the new segment starts on the collector's head). Returns the seqs
-   * given to the entries. Rows are written as `append` writes them: whatever append adds to a row (e.g. a seal)
-   * must be added here too.
+   * given to the entries. Rows are written as `append` writes them: each is sealed in the sealer's current epoch
+   * (the collector skips the epoch-close check at a JOURNAL_RESET boundary: the close records died with the
+   * journal).
    */
   rebase(head: { seq: number; hash: Buffer }, replacing: number[], entries: { timeMs: number; encode: (seq: number) => Buffer }[]): number[] {
     const seqs: number[] = [];
     let lastSeq = head.seq;
     let lastHash = head.hash;
     const remove = this.#db.prepare('DELETE FROM journal WHERE seq = ?');
+    // Close records pointing at a row that is replaced, or past the new head, name a head this journal no longer has.
+    const dropCloses = this.#db.prepare('DELETE FROM seal_closes WHERE last_seq >= ? OR last_seq > ?');
     this.#db.transaction(() => {
       for (const seq of replacing) remove.run(seq);
+      dropCloses.run(replacing.length ? Math.min(...replacing) : Number.MAX_SAFE_INTEGER, head.seq);
       for (const entry of entries) {
         const seq = lastSeq + 1;
         const bytes = entry.encode(seq);
         const hash = chainHash(lastHash, bytes);
-        this.#statements.insert.run(seq, entry.timeMs, lastHash, hash, bytes);
+        // Sealed in the current epoch, as append seals: the re-journaled rows are new rows (new seq, new hash).
+        const seal = this.#sealer?.sealEvent(seq, hash);
+        this.#statements.insert.run(seq, entry.timeMs, lastHash, hash, bytes, seal?.chain ?? null, seal?.epoch ?? null, seal?.mac ?? null);
         seqs.push(seq);
         lastSeq = seq;
         lastHash = hash;

@@ -16,10 +16,13 @@ export interface AgentIdentity {
   unlockKey: string;
   collectorName: string;
   enrolledMs: number;
+  /** The seal chain started at enrollment (absent for agents enrolled before sealing, or enrolled unsealed). */
+  sealChain?: number;
 }
 
 export const stateFiles = {
   identity: 'identity.json', privateKey: 'agent.key', journal: 'journal.db', policy: 'policy.json', pid: 'agent.pid',
+  sealKey: 'seal.key',
 } as const;
 
 /** Writes a file atomically (temp + rename) so a crash never leaves half a key or half a policy. */

@@ -1,7 +1,10 @@
 import { hostname as osHostname, platform, release } from 'node:os';
 import { decodeEnrollmentToken, generateEd25519KeyPair, MalformedTokenError, type EnrollResponse__Output } from '@mamori/proto';
 import { AgentError } from '../errors.ts';
-import { isEnrolled, savePolicy, writeIdentity, type AgentIdentity } from '../state/identity.ts';
+import { join } from 'node:path';
+import { SealKeyFile } from '../core/seal-key-file.ts';
+import { newSealChain } from '../core/sealer.ts';
+import { isEnrolled, savePolicy, stateFiles, writeIdentity, type AgentIdentity } from '../state/identity.ts';
 import { agentVersion } from '../version.ts';
 import { createCollectorClient, toAgentError } from './client.ts';
 import { fetchPinnedCa } from './pin.ts';
@@ -13,6 +16,8 @@ export interface EnrollOptions {
   /** Overrides for tests that play several PCs on one machine. */
   hostname?: string;
   hardwareId?: string;
+  /** Enroll without a seal chain, like an agent from before sealing (benchmarks measuring sealing's cost). */
+  unsealed?: boolean;
 }
 
 /** Stable per-machine id: /etc/machine-id, Windows MachineGuid, macOS IOPlatformUUID (via systeminformation). */
@@ -36,25 +41,33 @@ export async function enroll(options: EnrollOptions): Promise<AgentIdentity> {
   const keys = generateEd25519KeyPair();
   const pc = options.hostname ?? osHostname();
   const hardwareId = options.hardwareId ?? await machineHardwareId();
+  // The seal seed travels only here, over TLS to the pinned CA; once the collector has it the agent keeps k_0 only.
+  const seal = options.unsealed ? undefined : newSealChain();
   const client = createCollectorClient(token.address, caPem);
   let response: EnrollResponse__Output;
   try {
     response = await new Promise<EnrollResponse__Output>((resolve, reject) => {
       client.Enroll({
         tokenSecret: token.secret, hostname: pc, os: `${platform()} ${release()}`, hardwareId, publicKey: keys.publicKey, agentVersion,
+        ...(seal ? { sealSeed: seal.seed, sealChain: seal.chain } : {}),
       }, { deadline: Date.now() + 15_000 }, (error, value) => (error || !value ? reject(error) : resolve(value)));
     });
   } catch (error) {
     throw toAgentError(error);
   } finally {
     client.close();
+    seal?.seed.fill(0);
   }
   const identity: AgentIdentity = {
     agentId: response.agentId, pc, hardwareId, collectorAddress: token.address, caFingerprint: token.caFingerprint, caPem,
     publicKey: keys.publicKey.toString('base64'), unlockKey: response.unlockKey.toString('base64'),
-    collectorName: response.collectorName, enrolledMs: Date.now(),
+    collectorName: response.collectorName, enrolledMs: Date.now(), ...(seal ? { sealChain: seal.chain } : {}),
   };
   writeIdentity(options.stateDir, identity, keys.privateKeyPem);
+  // A re-enrollment (--force) starts over: the previous chain's key goes with the previous agent.
+  const sealFile = new SealKeyFile(join(options.stateDir, stateFiles.sealKey));
+  if (seal) sealFile.write({ chain: seal.chain, epoch: 0, key: seal.key });
+  else sealFile.erase();
   if (response.policyJson) savePolicy(options.stateDir, JSON.parse(response.policyJson));
   return identity;
 }

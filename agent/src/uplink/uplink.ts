@@ -1,10 +1,11 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { EffectivePolicy } from '@mamori/policies';
 import {
-  signAuth, signBatch, type AgentMessage, type AgentServiceClient, type CollectorMessage__Output, type SensorStatus,
+  epochRuns, signAuth, signBatch, type AgentMessage, type AgentServiceClient, type CollectorMessage__Output, type EventBatch, type SealSeed,
+  type SensorStatus,
 } from '@mamori/proto';
 import type { KeyObject } from 'node:crypto';
-import type { Journal } from '../core/journal.ts';
+import type { Journal, JournalRow } from '../core/journal.ts';
 import { monotonicMs } from '../core/monotonic.ts';
 import type { CollectorHead, Reconciliation } from '../core/journal-reset.ts';
 import { agentVersion } from '../version.ts';
@@ -35,6 +36,8 @@ export interface UplinkOptions {
   monotonic?: () => number;
   /** The collector's wall time from each welcome, to compare with the PC's clock. */
   onServerTime?: (serverTimeMs: number) => void;
+  /** The forward-secure seal: a new chain's seed rides in Hello until a Welcome acknowledges it. */
+  sealing?: { pendingSeed(): SealSeed | undefined; acknowledgeSeed(seed: Uint8Array): void };
 }
 
 export interface UplinkStatus {
@@ -68,6 +71,7 @@ export class Uplink {
   #stopped = false;
   readonly #status: UplinkStatus = { connected: false, lastError: '', ackedSeq: 0, reconnects: 0, quarantined: 0 };
   #waiters: (() => void)[] = [];
+  #seedSent: SealSeed | undefined;
 
   constructor(options: UplinkOptions) {
     this.#o = options;
@@ -124,7 +128,8 @@ export class Uplink {
     call.on('data', (message: CollectorMessage__Output) => this.#onMessage(call, message));
     call.on('error', (error) => this.#onClosed(call, describeGrpcError(error).message));
     call.on('end', () => this.#onClosed(call, 'stream ended by collector'));
-    call.write({ hello: { agentId: this.#o.agentId, agentVersion, agentTimeMs: Date.now() } });
+    this.#seedSent = this.#o.sealing?.pendingSeed();
+    call.write({ hello: { agentId: this.#o.agentId, agentVersion, agentTimeMs: Date.now(), ...(this.#seedSent ? { sealSeed: this.#seedSent } : {}) } });
   }
 
   #onClosed(call: ClientDuplexStream<AgentMessage, CollectorMessage__Output>, reason: string): void {
@@ -149,6 +154,9 @@ export class Uplink {
     if (message.challenge) {
       call.write({ auth: { signature: signAuth(this.#o.privateKey, this.#o.agentId, message.challenge.nonce) } });
     } else if (message.welcome) {
+      // The collector stores a seed from Hello before it welcomes: the seed can go now.
+      if (this.#seedSent?.seed) this.#o.sealing?.acknowledgeSeed(this.#seedSent.seed as Uint8Array);
+      this.#seedSent = undefined;
       this.#attempt = 0;
       this.#ready = true;
       this.#status.connected = true;
@@ -244,20 +252,37 @@ export class Uplink {
       const first = rows[0]!;
       const last = rows.at(-1)!;
       const count = last.seq - first.seq + 1;
-      const batchRows = cutAtAlteredRow(count === rows.length ? rows : rows.filter((row, i) => row.seq === first.seq + i));
+      const consecutive = count === rows.length ? rows : rows.filter((row, i) => row.seq === first.seq + i);
+      // One batch, one seal chain: a batch ends where a new chain (or sealing itself) begins.
+      const chainEnds = consecutive.findIndex((row) => row.sealChain !== first.sealChain);
+      const batchRows = cutAtAlteredRow(chainEnds < 0 ? consecutive : consecutive.slice(0, chainEnds));
       const end = batchRows.at(-1)!;
       const signature = signBatch(this.#o.privateKey, this.#o.agentId, first.seq, batchRows.length, first.prevHash, end.hash);
       this.#tokens -= batchRows.length;
       this.#inFlight.push(end.seq);
       this.#cursor = end.seq + 1;
       const flushed = call.write({
-        batch: { firstSeq: first.seq, events: batchRows.map((r) => r.bytes), prevHash: first.prevHash, lastHash: end.hash, signature },
+        batch: {
+          firstSeq: first.seq, events: batchRows.map((r) => r.bytes), prevHash: first.prevHash, lastHash: end.hash, signature,
+          ...this.#seals(batchRows),
+        },
       });
       if (!flushed) {
         call.once('drain', () => this.#pump());
         return;
       }
     }
+  }
+
+  /** The rows' seals and the close records a verifier needs with them: those pointing at [first seq - 1, last seq]. */
+  #seals(rows: JournalRow[]): Partial<EventBatch> {
+    const chain = rows[0]!.sealChain;
+    if (chain === null) return {};
+    const closes = this.#o.journal.closesCovering(chain, rows[0]!.seq - 1, rows.at(-1)!.seq);
+    return {
+      sealChain: chain, sealEpochRuns: epochRuns(rows.map((r) => r.sealEpoch!)), seals: Buffer.concat(rows.map((r) => r.seal!)),
+      sealCloses: closes.map((c) => ({ epoch: c.epoch, lastSeq: c.lastSeq, lastHash: c.lastHash, mac: c.mac })),
+    };
   }
 
   #refill(): void {

@@ -5,7 +5,9 @@ import { CollectorError } from '../errors.ts';
 import type { CollectorHub } from '../hub.ts';
 import type { PolicyService } from '../policy-service.ts';
 import type { Store } from '../store/store.ts';
-import type { AgentRecord, IntegrityFinding } from '../store/types.ts';
+import type { AgentRecord, IntegrityFinding, SealSeedRecord } from '../store/types.ts';
+import { acceptSealSeed } from './seal-seeds.ts';
+import { sealCheckInput } from './verify-seals.ts';
 import type { SessionRegistry } from './sessions.ts';
 import type { StreamAuthFailures } from './stream-auth-failures.ts';
 import type { BatchCrypto, BatchCryptoPool } from './batch-crypto-pool.ts';
@@ -51,6 +53,9 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   let agentKey: KeyObject | undefined;
   /** The agent's clock minus ours when its hello arrived (undefined: an agent that does not say its time). */
   let clockSkewMs: number | undefined;
+  let announcedSeed: NonNullable<AgentMessage__Output['hello']>['sealSeed'] = null;
+  let seeds: SealSeedRecord[] = [];
+  let sealsKnown = false;
   const nonce = randomBytes(32);
   let queue = Promise.resolve();
   const session = {
@@ -68,13 +73,14 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   type Batch = NonNullable<AgentMessage__Output['batch']>;
   const checkCrypto = (current: AgentRecord, key: KeyObject, batch: Batch): Promise<BatchCrypto> => deps.crypto.check({
     agentId: current.id, publicKey: current.publicKey, key, firstSeq: batch.firstSeq, events: batch.events,
-    prevHash: batch.prevHash, lastHash: batch.lastHash, signature: batch.signature,
+    prevHash: batch.prevHash, lastHash: batch.lastHash, signature: batch.signature, seal: sealCheckInput(seeds, batch),
   });
 
   const handle = async (message: AgentMessage__Output, early?: Promise<BatchCrypto>): Promise<void> => {
     if (stage === 'closed') return;
     if (stage === 'hello') {
       if (!message.hello) return fail(new CollectorError('COLLECTOR_PROTOCOL_VIOLATION', 'the first message must be hello'));
+      announcedSeed = message.hello.sealSeed; // stored only once the agent has proved who it is
       agent = await deps.store.getAgent(message.hello.agentId);
       if (!agent || agent.retiredMs !== null) {
         deps.authFailures?.unknownAgent(message.hello.agentId, agent, call.getPeer());
@@ -105,6 +111,19 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
       const now = deps.now();
       await deps.store.setConnected(agent.id, true, now);
       deps.hub.emit('connection', { agentId: agent.id, pc: agent.pc, connected: true, timeMs: now });
+      // A new seal chain is stored before the Welcome, which is what tells the agent it may erase the seed.
+      if (announcedSeed) {
+        const accepted = await acceptSealSeed(agent, announcedSeed, deps.store, deps.now());
+        seeds = accepted.seeds;
+        if (accepted.finding) {
+          const finding = { ...accepted.finding, agentId: agent.id, pc: agent.pc, timeMs: deps.now() };
+          await deps.store.recordIntegrityFinding(finding);
+          deps.hub.emit('integrity', finding);
+        }
+      } else {
+        seeds = await deps.store.sealSeeds(agent.id);
+      }
+      sealsKnown = true;
       call.write({ welcome: { lastSeq: agent.lastSeq, lastHash: agent.lastHash, serverTimeMs: now } });
       if (clockSkewMs !== undefined) await noteAgentClock(deps, agent, clockSkewMs, now);
       const policy = await deps.policy.effectiveFor(agent.pc);
@@ -127,7 +146,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   };
 
   const handleBatch = async (current: AgentRecord, batch: Batch, early?: Promise<BatchCrypto>): Promise<void> => {
-    const verdict = await verifyBatch(current, batch, deps.store, deps.limits, () => early ?? checkCrypto(current, agentKey!, batch));
+    const verdict = await verifyBatch(current, batch, deps.store, deps.limits, () => early ?? checkCrypto(current, agentKey!, batch), seeds);
     const now = deps.now();
     if (verdict.action === 'reject') {
       if (!verdict.finding) return fail(verdict.error);
@@ -213,7 +232,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
   call.on('data', (message: AgentMessage__Output) => {
     // An authenticated stream's batch goes to a check thread now, not when its turn in the queue comes.
     let early: Promise<BatchCrypto> | undefined;
-    if (message.batch && stage === 'ready' && agent && agentKey && !checkBatchShape(message.batch, deps.limits)) {
+    if (message.batch && stage === 'ready' && sealsKnown && agent && agentKey && !checkBatchShape(message.batch, deps.limits)) {
       early = checkCrypto(agent, agentKey, message.batch);
       early.catch(() => undefined); // awaited in turn; this only keeps an early failure from being "unhandled"
     }

@@ -1,18 +1,20 @@
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { eventPayloadKinds, type EventEnvelope } from '@mamori/proto';
-import { checkBatchCrypto, unpackEnvelopes, type PackedEnvelopes } from './batch-crypto.mjs';
+import { eventPayloadKinds, type BatchSealCheck, type EventEnvelope } from '@mamori/proto';
+import { checkBatchCrypto, unpackEnvelopes, type BatchSealInput, type PackedEnvelopes } from './batch-crypto.mjs';
 
 /**
  * A batch's signature verdict, the chain hash after each of its events (32 bytes each, in order), and each
- * event's envelope — or, when one does not parse, which one and why.
+ * event's envelope — or, when one does not parse, which one and why — and, for a sealed batch, its seals' verdict.
  */
 export interface BatchCrypto {
   signed: boolean;
   hashes: Buffer[];
   envelopes: EventEnvelope[] | undefined;
   malformed: { index: number; message: string } | undefined;
+  /** Undefined when the job had no seals (or the signature failed). */
+  seal: BatchSealCheck | undefined;
 }
 
 export interface BatchCryptoJob {
@@ -25,6 +27,8 @@ export interface BatchCryptoJob {
   prevHash: Buffer;
   lastHash: Buffer;
   signature: Buffer;
+  /** The batch's seals and its chain's seed, for a sealed batch. */
+  seal?: BatchSealInput;
 }
 
 interface Reply {
@@ -33,6 +37,7 @@ interface Reply {
   hashes?: Uint8Array;
   envelopes?: PackedEnvelopes;
   malformed?: { index: number; message: string };
+  seal?: BatchSealCheck;
   error?: string;
 }
 
@@ -51,6 +56,8 @@ export class BatchCryptoPool {
   readonly #pending = new Map<number, { job: BatchCryptoJob; resolve: (value: BatchCrypto) => void; reject: (error: Error) => void; worker: Worker }>();
   #nextId = 1;
   #turn = 0;
+  /** Seal key cursors for checks done on this thread (each worker keeps its own). */
+  readonly #cursors = new Map<string, unknown>();
   #onWarning: (message: string) => void;
 
   constructor(options: { threads?: number; onWarning?: (message: string) => void } = {}) {
@@ -95,6 +102,7 @@ export class BatchCryptoPool {
       worker.postMessage({
         id, agentId: job.agentId, publicKey: job.publicKey, firstSeq: job.firstSeq, data, ends,
         prevHash: job.prevHash, lastHash: job.lastHash, signature: job.signature,
+        seal: job.seal && { ...job.seal, epochs: Float64Array.from(job.seal.epochs) },
       }, [data.buffer, ends.buffer]);
     });
   }
@@ -107,10 +115,10 @@ export class BatchCryptoPool {
   }
 
   #checkHere(job: BatchCryptoJob): BatchCrypto {
-    const { signed, hashes, envelopes, malformed } = checkBatchCrypto(
-      job.key, job.agentId, job.firstSeq, job.events, job.prevHash, job.lastHash, job.signature, eventPayloadKinds(),
+    const { signed, hashes, envelopes, malformed, seal } = checkBatchCrypto(
+      job.key, job.agentId, job.firstSeq, job.events, job.prevHash, job.lastHash, job.signature, eventPayloadKinds(), job.seal, this.#cursors,
     );
-    return { signed, hashes: splitHashes(hashes), envelopes, malformed };
+    return { signed, hashes: splitHashes(hashes), envelopes, malformed, seal };
   }
 
   #settle(reply: Reply): void {
@@ -121,7 +129,7 @@ export class BatchCryptoPool {
     else {
       pending.resolve({
         signed: reply.signed === true, hashes: splitHashes(Buffer.from(reply.hashes.buffer, reply.hashes.byteOffset, reply.hashes.byteLength)),
-        envelopes: reply.envelopes ? unpackEnvelopes(reply.envelopes) : undefined, malformed: reply.malformed,
+        envelopes: reply.envelopes ? unpackEnvelopes(reply.envelopes) : undefined, malformed: reply.malformed, seal: reply.seal,
       });
     }
   }

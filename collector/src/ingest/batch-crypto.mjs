@@ -1,35 +1,70 @@
-// The CPU-heavy part of checking one batch — its Ed25519 signature, the hash chain over its events and each
-// event's envelope — written so it can run on a worker thread: plain JavaScript whose only imports are the
+// The CPU-heavy part of checking one batch — its Ed25519 signature, the hash chain over its events, each
+// event's envelope and its forward-secure seals — written so it can run on a worker thread: plain JavaScript whose only imports are the
 // standalone evidence verifier and the envelope reader, so the same file runs under tsx, in tests, and beside the
 // collector's single executable (copied there).
 import { Buffer } from 'node:buffer';
+import * as nodeCrypto from 'node:crypto';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { chainHash, ed25519PublicKey, verifyBatchSignature } from '../../../proto/verifier/verify-evidence.mjs';
 import { readEnvelope } from '../../../proto/src/envelope.mjs';
+import { SealKeyCursor, checkBatchSeals } from '../../../proto/src/seal.mjs';
+
+/** crypto.hash where Node has it (≥ 20.12): one native call, no Hash object per event. */
+const oneShotHash = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined;
+let scratch = Buffer.alloc(64 * 1024);
+
+/** chainHash(previous, bytes) — SHA-256(previous ‖ bytes) — as one one-shot hash over a reused buffer. */
+function chainHashFast(previous, bytes) {
+  if (!oneShotHash) return chainHash(previous, bytes);
+  const length = previous.length + bytes.length;
+  if (length > scratch.length) scratch = Buffer.alloc(length * 2);
+  scratch.set(previous, 0);
+  scratch.set(bytes, previous.length);
+  return oneShotHash('sha256', scratch.subarray(0, length), 'buffer');
+}
+
+/**
+ * The key cursor of one agent's seal chain from `cache` (agent/chain → cursor), made from the seed when new: a
+ * stream's batches then derive each epoch key once, walking forward.
+ */
+export function sealCursor(cache, agentId, chain, seed) {
+  const id = `${agentId}/${chain}`;
+  let entry = cache.get(id);
+  if (!entry || !entry.seed.equals(seed)) {
+    if (cache.size >= 10_000) cache.clear();
+    entry = { seed: Buffer.from(seed), cursor: new SealKeyCursor(seed) };
+    cache.set(id, entry);
+  }
+  return entry.cursor;
+}
 
 /**
  * Whether the batch is signed by `publicKey` (a KeyObject or the raw 32 bytes); the chain hash after each of its
  * events, starting from prevHash (hashes[i*32 .. i*32+32] is h(firstSeq + i)); and each event's envelope, or
- * where the first one that does not parse is (`kinds`: payload field number → kind name).
+ * where the first one that does not parse is (`kinds`: payload field number → kind name). With `seal` (chain,
+ * seed, epochs, seals, closes) and a cursor cache, also the seals' verdict (checkBatchSeals in proto/src/seal.mjs).
  */
-export function checkBatchCrypto(publicKey, agentId, firstSeq, events, prevHash, lastHash, signature, kinds) {
+export function checkBatchCrypto(publicKey, agentId, firstSeq, events, prevHash, lastHash, signature, kinds, seal, cursors) {
   const signed = verifyBatchSignature(publicKey, agentId, firstSeq, events.length, prevHash, lastHash, signature);
   // Its own ArrayBuffer (not a slice of Node's pool), so a worker can transfer it instead of copying.
   const hashes = Buffer.from(new ArrayBuffer(events.length * 32));
   let hash = prevHash;
   for (let i = 0; i < events.length; i += 1) {
-    hash = chainHash(hash, events[i]);
+    hash = chainHashFast(hash, events[i]);
     hash.copy(hashes, i * 32);
   }
+  const sealCheck = seal && signed
+    ? checkBatchSeals(sealCursor(cursors, agentId, seal.chain, seal.seed), firstSeq, prevHash, hashes, seal.epochs, seal.seals, seal.closes)
+    : undefined;
   const envelopes = [];
   for (let i = 0; i < events.length; i += 1) {
     try {
       envelopes.push(readEnvelope(events[i], kinds));
     } catch (error) {
-      return { signed, hashes, envelopes: undefined, malformed: { index: i, message: String(error?.message ?? error) } };
+      return { signed, hashes, envelopes: undefined, malformed: { index: i, message: String(error?.message ?? error) }, seal: sealCheck };
     }
   }
-  return { signed, hashes, envelopes, malformed: undefined };
+  return { signed, hashes, envelopes, malformed: undefined, seal: sealCheck };
 }
 
 /** Envelopes as columns (typed arrays + one table of distinct strings): cheap to pass between threads. */
@@ -75,6 +110,7 @@ const asBuffer = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.by
 /** Worker side: one job = one batch, its events packed into one buffer with their end offsets. */
 function serve(port, kinds) {
   const keys = new Map(); // agent id → { raw, key }: one import per agent, not per batch
+  const cursors = new Map(); // agent/chain → seal key cursor
   port.on('message', (job) => {
     try {
       const raw = asBuffer(job.publicKey);
@@ -91,12 +127,16 @@ function serve(port, kinds) {
         events.push(data.subarray(start, end));
         start = end;
       }
-      const { signed, hashes, envelopes, malformed } = checkBatchCrypto(
-        entry.key, job.agentId, job.firstSeq, events, asBuffer(job.prevHash), asBuffer(job.lastHash), asBuffer(job.signature), kinds,
+      const seal = job.seal && {
+        chain: job.seal.chain, seed: asBuffer(job.seal.seed), epochs: job.seal.epochs, seals: asBuffer(job.seal.seals),
+        closes: job.seal.closes.map((c) => ({ epoch: c.epoch, lastSeq: c.lastSeq, lastHash: asBuffer(c.lastHash), mac: asBuffer(c.mac) })),
+      };
+      const { signed, hashes, envelopes, malformed, seal: sealCheck } = checkBatchCrypto(
+        entry.key, job.agentId, job.firstSeq, events, asBuffer(job.prevHash), asBuffer(job.lastHash), asBuffer(job.signature), kinds, seal, cursors,
       );
       const packed = envelopes ? packEnvelopes(envelopes) : undefined;
       const transfer = packed ? [hashes.buffer, packed.numbers.buffer, packed.refs.buffer] : [hashes.buffer];
-      port.postMessage({ id: job.id, signed, hashes, envelopes: packed, malformed }, transfer);
+      port.postMessage({ id: job.id, signed, hashes, envelopes: packed, malformed, seal: sealCheck }, transfer);
     } catch (error) {
       port.postMessage({ id: job.id, error: String(error?.message ?? error) });
     }

@@ -26,6 +26,10 @@ export async function enrollAgent(
   if (!request.hardwareId || request.hardwareId.length > 256) throw new CollectorError('COLLECTOR_ENROLL_INVALID', 'hardware id missing or too long');
   if (request.publicKey.length !== 32) throw new CollectorError('COLLECTOR_ENROLL_INVALID', 'public key must be a raw 32-byte Ed25519 key');
   if (!request.tokenSecret) throw new CollectorError('COLLECTOR_TOKEN_UNKNOWN');
+  // No seed: an agent from before sealing (its events are stored unsealed); a seed must be whole.
+  if (request.sealSeed.length > 0 && (request.sealSeed.length !== 32 || request.sealChain === 0)) {
+    throw new CollectorError('COLLECTOR_SEAL_SEED_INVALID', 'a seal seed is 32 bytes with a non-zero chain id');
+  }
 
   const now = deps.now();
   const use = await deps.store.useToken(hashTokenSecret(request.tokenSecret), now);
@@ -40,6 +44,9 @@ export async function enrollAgent(
     unlockKey, enrolledMs: now, previousAgentId: previous?.id ?? null,
   });
   await noteHostnameTakeover(deps, { agentId, hostname, hardwareId: request.hardwareId, timeMs: now });
+  if (request.sealSeed.length === 32) {
+    await deps.store.addSealSeed(agentId, { chain: request.sealChain, seed: request.sealSeed, fromSeq: 1, reason: 'enrollment', receivedMs: now });
+  }
   if (previous) {
     const finding = {
       agentId, pc: hostname, timeMs: now, kind: 're_enrolled',

@@ -22,7 +22,7 @@ function batchOf(firstSeq: number, prevHash: Buffer, events: Omit<Event, 'seq' |
 
 /** The worker's answer for a batch whose signature verified: real chain hashes and envelopes. */
 const checked = (batch: ReturnType<typeof batchOf>) => async (): Promise<BatchCrypto> => ({
-  signed: true, hashes: batch.hashes, envelopes: batch.events.map((b) => decodeEnvelope(b)), malformed: undefined,
+  signed: true, hashes: batch.hashes, envelopes: batch.events.map((b) => decodeEnvelope(b)), malformed: undefined, seal: undefined,
 });
 
 const print = (name: string) => ({ printJob: { jobId: 1, documentName: name, printer: 'PDF', pages: 1, copies: 1, state: 'completed' } });

@@ -1,11 +1,12 @@
 import { decodeEvent } from '@mamori/proto';
 import { CollectorError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
-import type { AcceptedBatch, AgentRecord, IntegrityFinding } from '../store/types.ts';
+import type { AcceptedBatch, AgentRecord, IntegrityFinding, SealSeedRecord } from '../store/types.ts';
 import type { BatchCrypto } from './batch-crypto-pool.ts';
 import { journalResetsIn, type JournalResetNotice } from './journal-reset.ts';
+import { checkSeals, type IncomingSeals } from './verify-seals.ts';
 
-export interface IncomingBatch {
+export interface IncomingBatch extends IncomingSeals {
   firstSeq: number;
   events: Buffer[];
   prevHash: Buffer;
@@ -46,16 +47,19 @@ export function checkBatchShape(incoming: IncomingBatch, limits: BatchLimits): C
  * Decides what to do with one batch from an authenticated agent: shape, signature (with that agent's key) and
  * chain (events → signed last hash) from `crypto` — computed by a BatchCryptoPool, possibly while the previous
  * batch was being stored — then the event envelopes (seq and agent inside the signed bytes), then continuity
- * with what is already stored (replays, forks, gaps, breaks). Pure apart from reading the store.
+ * with what is already stored (replays, forks, gaps, breaks), and the forward-secure seals against the agent's seal
+ * chains `seeds` (verify-seals.ts). Pure apart from reading the store.
  */
 export async function verifyBatch(
   agent: AgentRecord, incoming: IncomingBatch, store: Store, limits: BatchLimits, crypto: () => Promise<BatchCrypto>,
+  seeds: readonly SealSeedRecord[] = [],
 ): Promise<BatchVerdict> {
   const malformed = checkBatchShape(incoming, limits);
   if (malformed) return { action: 'reject', error: malformed };
   const count = incoming.events.length;
   const lastSeq = incoming.firstSeq + count - 1;
-  const { signed, hashes, envelopes, malformed: unreadable } = await crypto();
+  const checked = await crypto();
+  const { signed, hashes, envelopes, malformed: unreadable } = checked;
   if (!signed) {
     return reject('COLLECTOR_BAD_SIGNATURE', `batch ${incoming.firstSeq}..${lastSeq}`, {
       kind: 'signature_invalid', detail: `batch ${incoming.firstSeq}..${lastSeq} is not signed by this agent's key`,
@@ -86,9 +90,15 @@ export async function verifyBatch(
     events.push({ seq, bytes: incoming.events[i]!, hash: hashes[i]!, envelope });
   }
 
+  // A batch opening with the agent's JOURNAL_RESET starts a collector-anchored segment (see verify-seals.ts).
+  const startsReset = journalResetsIn({ agentId: agent.id, firstSeq: incoming.firstSeq, lastSeq, prevHash: incoming.prevHash, lastHash: incoming.lastHash,
+    signature: incoming.signature, events: events.slice(0, 1) }).length > 0;
+  const sealing = await checkSeals(agent, incoming, checked, seeds, store, startsReset);
+  if (!sealing.ok) return reject('COLLECTOR_SEAL_INVALID', sealing.detail, { kind: 'seal_invalid', detail: sealing.detail });
+
   const batch: AcceptedBatch = {
     agentId: agent.id, firstSeq: incoming.firstSeq, lastSeq, prevHash: incoming.prevHash, lastHash: incoming.lastHash,
-    signature: incoming.signature, events,
+    signature: incoming.signature, events, ...(sealing.seal ? { seal: sealing.seal } : {}),
   };
   const findings: Omit<IntegrityFinding, 'agentId' | 'pc' | 'timeMs'>[] = [];
   const head = agent.lastSeq;

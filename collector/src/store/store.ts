@@ -1,6 +1,6 @@
 import type {
   AcceptedBatch, AgentRecord, AuditEntry, BatchRecord, DeviceExceptionRecord, HeartbeatUpdate, IntegrityFinding,
-  NewAgent, PolicyVersionRecord, ProjectionPass, Role, StoredEvent, TokenRecord, TokenUse,
+  NewAgent, PolicyVersionRecord, ProjectionPass, Role, SealSeedRecord, StoredEvent, TokenRecord, TokenUse,
   ChainSegment, QuarantineInput, QuarantineOutcome, QuarantinedBatch,
 } from './types.ts';
 
@@ -29,6 +29,12 @@ export interface Store {
   revokeToken(id: string, nowMs: number): Promise<boolean>;
   listTokens(): Promise<TokenRecord[]>;
 
+  /** Stores the seed of a new seal chain of an agent (idempotent on agent and chain). */
+  addSealSeed(agentId: string, seed: SealSeedRecord): Promise<void>;
+  /** An agent's seal chains, oldest first (empty: the agent is unsealed). */
+  sealSeeds(agentId: string): Promise<SealSeedRecord[]>;
+  /** The seal chain and epoch a stored event was sealed in (undefined: not stored, or stored unsealed). */
+  eventSeal(agentId: string, seq: number): Promise<{ chain: number; epoch: number; seal: Buffer } | undefined>;
   /** The stored event's hash at a sequence number (for duplicate/fork detection). */
   eventHash(agentId: string, seq: number): Promise<Buffer | undefined>;
   /** Stores a verified batch and moves the chain head; events already stored are skipped. Returns how many were new. */

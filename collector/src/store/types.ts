@@ -1,4 +1,4 @@
-import type { EventEnvelope, Event__Output } from '@mamori/proto';
+import type { EventEnvelope, Event__Output, SealCloseRecord } from '@mamori/proto';
 
 export type Role = 'admin' | 'operator' | 'auditor';
 
@@ -55,6 +55,18 @@ export interface AcceptedBatch {
   signature: Buffer;
   /** Each event's signed bytes, its chain hash and its envelope (the payload is decoded later, when projected). */
   events: { seq: number; bytes: Buffer; hash: Buffer; envelope: EventEnvelope }[];
+  /** The verified forward-secure seals (absent: stored unsealed): events[i] has epochs[i] and seals[i*32..]. */
+  seal?: { chain: number; epochs: number[]; seals: Buffer; closes: SealCloseRecord[] };
+}
+
+/** The start of one of an agent's seal chains (the seed only the collector keeps). */
+export interface SealSeedRecord {
+  chain: number;
+  seed: Buffer;
+  /** First seq sealed with this chain. */
+  fromSeq: number;
+  reason: string;
+  receivedMs: number;
 }
 
 export interface StoredEvent {

@@ -17,6 +17,8 @@ import type { EventBatch as _mamori_v1_EventBatch, EventBatch__Output as _mamori
 import type { Heartbeat as _mamori_v1_Heartbeat, Heartbeat__Output as _mamori_v1_Heartbeat__Output } from './mamori/v1/Heartbeat.ts';
 import type { Hello as _mamori_v1_Hello, Hello__Output as _mamori_v1_Hello__Output } from './mamori/v1/Hello.ts';
 import type { PolicyUpdate as _mamori_v1_PolicyUpdate, PolicyUpdate__Output as _mamori_v1_PolicyUpdate__Output } from './mamori/v1/PolicyUpdate.ts';
+import type { SealClose as _mamori_v1_SealClose, SealClose__Output as _mamori_v1_SealClose__Output } from './mamori/v1/SealClose.ts';
+import type { SealSeed as _mamori_v1_SealSeed, SealSeed__Output as _mamori_v1_SealSeed__Output } from './mamori/v1/SealSeed.ts';
 import type { SensorStatus as _mamori_v1_SensorStatus, SensorStatus__Output as _mamori_v1_SensorStatus__Output } from './mamori/v1/SensorStatus.ts';
 import type { Welcome as _mamori_v1_Welcome, Welcome__Output as _mamori_v1_Welcome__Output } from './mamori/v1/Welcome.ts';
 
@@ -42,6 +44,8 @@ export interface ProtoGrpcType {
       Heartbeat: MessageTypeDefinition<_mamori_v1_Heartbeat, _mamori_v1_Heartbeat__Output>
       Hello: MessageTypeDefinition<_mamori_v1_Hello, _mamori_v1_Hello__Output>
       PolicyUpdate: MessageTypeDefinition<_mamori_v1_PolicyUpdate, _mamori_v1_PolicyUpdate__Output>
+      SealClose: MessageTypeDefinition<_mamori_v1_SealClose, _mamori_v1_SealClose__Output>
+      SealSeed: MessageTypeDefinition<_mamori_v1_SealSeed, _mamori_v1_SealSeed__Output>
       SensorStatus: MessageTypeDefinition<_mamori_v1_SensorStatus, _mamori_v1_SensorStatus__Output>
       Welcome: MessageTypeDefinition<_mamori_v1_Welcome, _mamori_v1_Welcome__Output>
     }

@@ -4,7 +4,7 @@ import { ZERO_HASH, decodeEvent, type Event__Output } from '@mamori/proto';
 import type { Store } from '../store.ts';
 import type {
   AcceptedBatch, AgentRecord, AuditEntry, BatchRecord, DeviceExceptionRecord, HeartbeatUpdate, IntegrityFinding,
-  NewAgent, PolicyVersionRecord, ProjectionPass, Role, StoredEvent, TokenRecord, TokenUse,
+  NewAgent, PolicyVersionRecord, ProjectionPass, Role, SealSeedRecord, StoredEvent, TokenRecord, TokenUse,
   ChainSegment, QuarantineInput, QuarantineOutcome, QuarantinedBatch,
 } from '../types.ts';
 import { SqliteSegments } from './segments.ts';
@@ -62,8 +62,15 @@ export class SqliteStore implements Store {
       revokeToken: db.prepare('UPDATE enrollment_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL'),
       tokens: db.prepare('SELECT * FROM enrollment_tokens ORDER BY created_ms'),
       eventHash: db.prepare('SELECT hash FROM events WHERE agent_id = ? AND seq = ?'),
-      insertEvent: db.prepare(`INSERT OR IGNORE INTO events (agent_id, seq, pc, time_ms, received_ms, kind, user, hash, bytes)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertEvent: db.prepare(`INSERT OR IGNORE INTO events (agent_id, seq, pc, time_ms, received_ms, kind, user, hash, bytes, seal_chain, seal_epoch, seal)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertSealSeed: db.prepare(`INSERT OR IGNORE INTO seal_seeds (agent_id, chain, seed, from_seq, reason, received_ms)
+        VALUES (?, ?, ?, ?, ?, ?)`),
+      sealSeeds: db.prepare(`SELECT chain, seed, from_seq AS fromSeq, reason, received_ms AS receivedMs FROM seal_seeds
+        WHERE agent_id = ? ORDER BY from_seq, received_ms`),
+      eventSeal: db.prepare('SELECT seal_chain AS chain, seal_epoch AS epoch, seal FROM events WHERE agent_id = ? AND seq = ? AND seal_chain IS NOT NULL'),
+      insertSealClose: db.prepare(`INSERT OR IGNORE INTO seal_closes (agent_id, chain, epoch, last_seq, last_hash, mac, received_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
       insertBatch: db.prepare(`INSERT INTO batches (agent_id, first_seq, last_seq, prev_hash, last_hash, signature, received_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       moveHead: db.prepare('UPDATE agents SET last_seq = ?, last_hash = ? WHERE id = ? AND last_seq < ?'),
@@ -167,6 +174,18 @@ export class SqliteStore implements Store {
     return (this.#s.tokens.all() as Row[]).map(tokenFromRow);
   }
 
+  async addSealSeed(agentId: string, seed: SealSeedRecord): Promise<void> {
+    this.#s.insertSealSeed.run(agentId, seed.chain, seed.seed, seed.fromSeq, seed.reason, seed.receivedMs);
+  }
+
+  async sealSeeds(agentId: string): Promise<SealSeedRecord[]> {
+    return this.#s.sealSeeds.all(agentId) as SealSeedRecord[];
+  }
+
+  async eventSeal(agentId: string, seq: number): Promise<{ chain: number; epoch: number; seal: Buffer } | undefined> {
+    return this.#s.eventSeal.get(agentId, seq) as { chain: number; epoch: number; seal: Buffer } | undefined;
+  }
+
   async eventHash(agentId: string, seq: number): Promise<Buffer | undefined> {
     return (this.#s.eventHash.get(agentId, seq) as { hash: Buffer } | undefined)?.hash;
   }
@@ -174,12 +193,18 @@ export class SqliteStore implements Store {
   async appendBatch(batch: AcceptedBatch, receivedMs: number): Promise<{ inserted: number }> {
     return this.db.transaction(() => {
       let inserted = 0;
-      for (const item of batch.events) {
+      const { seal } = batch;
+      for (let i = 0; i < batch.events.length; i += 1) {
+        const item = batch.events[i]!;
         const { envelope } = item;
         const result = this.#s.insertEvent.run(
           batch.agentId, item.seq, envelope.pc, envelope.timeMs, receivedMs, envelope.kind, envelope.user, item.hash, item.bytes,
+          seal?.chain ?? null, seal?.epochs[i] ?? null, seal ? seal.seals.subarray(i * 32, i * 32 + 32) : null,
         );
         inserted += result.changes;
+      }
+      for (const close of seal?.closes ?? []) {
+        this.#s.insertSealClose.run(batch.agentId, seal!.chain, close.epoch, close.lastSeq, close.lastHash, close.mac, receivedMs);
       }
       this.#s.insertBatch.run(batch.agentId, batch.firstSeq, batch.lastSeq, batch.prevHash, batch.lastHash, batch.signature, receivedMs);
       this.#s.moveHead.run(batch.lastSeq, batch.lastHash, batch.agentId, batch.lastSeq);

@@ -39,6 +39,7 @@ export const _mamori_v1_AgentLifecycleEvent_Kind = {
   UNINSTALLED: 'UNINSTALLED',
   JOURNAL_RESET: 'JOURNAL_RESET',
   UNSENT_DISCARDED: 'UNSENT_DISCARDED',
+  SEAL_RESET: 'SEAL_RESET',
 } as const;
 
 export type _mamori_v1_AgentLifecycleEvent_Kind =
@@ -66,6 +67,8 @@ export type _mamori_v1_AgentLifecycleEvent_Kind =
   | 20
   | 'UNSENT_DISCARDED'
   | 30
+  | 'SEAL_RESET'
+  | 40
 
 export type _mamori_v1_AgentLifecycleEvent_Kind__Output = typeof _mamori_v1_AgentLifecycleEvent_Kind[keyof typeof _mamori_v1_AgentLifecycleEvent_Kind]
 

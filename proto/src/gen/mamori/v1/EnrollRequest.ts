@@ -9,6 +9,8 @@ export interface EnrollRequest {
   'hardwareId'?: (string);
   'publicKey'?: (Buffer | Uint8Array | string);
   'agentVersion'?: (string);
+  'sealSeed'?: (Buffer | Uint8Array | string);
+  'sealChain'?: (number);
 }
 
 export interface EnrollRequest__Output {
@@ -18,4 +20,6 @@ export interface EnrollRequest__Output {
   'hardwareId': (string);
   'publicKey': (Buffer);
   'agentVersion': (string);
+  'sealSeed': (Buffer);
+  'sealChain': (number);
 }
