@@ -70,18 +70,32 @@ export class WorkingCalendar {
   }
 }
 
+/** Name of the site of PCs no site's patterns match (they follow the organisation's calendar). */
+export const defaultSiteName = 'default';
+
+/** A site and its calendar. */
+export interface Site {
+  name: string;
+  calendar: WorkingCalendar;
+}
+
 /** Picks the calendar of the PC's site (first site whose PC patterns match), else the organisation's. */
 export class SiteCalendars {
   readonly #default: WorkingCalendar;
-  readonly #sites: { matches: (pc: string) => boolean; calendar: WorkingCalendar }[];
+  readonly #sites: (Site & { matches: (pc: string) => boolean })[];
 
   constructor(defaultCalendar: Calendar, sites: Record<string, Calendar & { pcs: string[] }>) {
     this.#default = new WorkingCalendar(defaultCalendar);
-    this.#sites = Object.values(sites).map((site) => ({ matches: wildcardMatcher(site.pcs), calendar: new WorkingCalendar(site) }));
+    this.#sites = Object.entries(sites).map(([name, site]) => ({ name, matches: wildcardMatcher(site.pcs), calendar: new WorkingCalendar(site) }));
   }
 
   forPc(pc: string): WorkingCalendar {
-    return this.#sites.find((site) => site.matches(pc))?.calendar ?? this.#default;
+    return this.siteOf(pc).calendar;
+  }
+
+  /** The PC's site: until a directory import exists, PC-name patterns in the policy decide it. */
+  siteOf(pc: string): Site {
+    return this.#sites.find((site) => site.matches(pc)) ?? { name: defaultSiteName, calendar: this.#default };
   }
 
   get default(): WorkingCalendar {
