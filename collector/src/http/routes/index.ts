@@ -13,6 +13,7 @@ import { alertRoutes } from './alerts.ts';
 import { deviceRoutes } from './devices.ts';
 import { evidenceKeyRoutes } from './evidence-key.ts';
 import { logImportRoutes } from './log-imports.ts';
+import { offlineRoutes } from './offline.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -27,4 +28,5 @@ export const featureRoutes: RoutePlugin[] = [
   deviceRoutes,
   evidenceKeyRoutes,
   logImportRoutes,
+  offlineRoutes,
 ];
