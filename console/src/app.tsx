@@ -7,6 +7,7 @@ import { AlertsView } from './features/alerts/alerts-view.tsx';
 import { AuditView } from './features/audit/audit-view.tsx';
 import { DashboardView } from './features/dashboard/dashboard-view.tsx';
 import { LogsView } from './features/logs/logs-view.tsx';
+import { NotReportingView } from './features/not-reporting/not-reporting-view.tsx';
 import { PcView } from './features/pcs/pc-view.tsx';
 import { PcsView } from './features/pcs/pcs-view.tsx';
 import { PoliciesView } from './features/policies/policies-view.tsx';
@@ -19,6 +20,7 @@ const sections: { id: string; label: MessageKey; roles: Role[] }[] = [
   { id: 'dashboard', label: 'nav.dashboard', roles: ['admin', 'operator', 'auditor'] },
   { id: 'alerts', label: 'nav.alerts', roles: ['admin', 'operator', 'auditor'] },
   { id: 'pcs', label: 'nav.pcs', roles: ['admin', 'operator', 'auditor'] },
+  { id: 'not-reporting', label: 'dashboard.notReporting', roles: ['admin', 'operator', 'auditor'] },
   { id: 'requests', label: 'nav.requests', roles: ['admin', 'operator', 'auditor'] },
   { id: 'logs', label: 'nav.logs', roles: ['admin', 'operator', 'auditor'] },
   { id: 'policies', label: 'nav.policies', roles: ['admin', 'operator', 'auditor'] },
@@ -43,6 +45,7 @@ function CurrentView({ route, session }: { route: Route; session: Session }) {
       return <AccessRequestsView key={pc} role={session.role} pc={pc} />;
     }
     case 'logs': return <LogsView />;
+    case 'not-reporting': return <NotReportingView />;
     case 'policies': return <PoliciesView role={session.role} />;
     case 'audit': return <AuditView />;
     default: return <AlertsView role={session.role} />;

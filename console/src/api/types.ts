@@ -241,3 +241,22 @@ export interface EvidenceKey {
   /** SHA-256 of the raw key, hex pairs. */
   fingerprint: string;
 }
+
+/** A PC whose agent has not reported for longer than the policy's `not_reporting_after` (GET /api/not-reporting). */
+export interface NotReportingPc {
+  pc: string;
+  agentId: string;
+  /** Its site per the policy's PC-name patterns ("default" when none matches). */
+  site: string;
+  /** Null when it never connected after enrolling. */
+  lastSeenMs: number | null;
+  enrolledMs: number;
+  silentDays: number;
+}
+
+/** A PC behind an "N PCs offline" alert. */
+export interface OfflinePc {
+  agentId: string;
+  pc: string;
+  sinceMs: number;
+}

@@ -188,6 +188,15 @@ export const en = {
   'dashboard.topPcs': 'Top PCs by alerts',
   'dashboard.topUsers': 'Top users by alerts',
   'dashboard.agents': 'Agents',
+  'dashboard.notReporting': 'Not reporting',
+  'notReporting.title': 'PCs not reporting',
+  'notReporting.intro': 'PCs whose agent has not reported for {days} days or more. They raise no daily alert; check them here.',
+  'notReporting.count': '{count} PCs not reporting',
+  'notReporting.site': 'Site',
+  'notReporting.lastSeen': 'Last reported',
+  'notReporting.never': 'never (enrolled {date})',
+  'notReporting.silentDays': 'Days silent',
+  'notReporting.none': 'Every PC has reported recently.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -190,4 +190,13 @@ export const ja: Messages = {
   'dashboard.topPcs': 'アラートの多い PC',
   'dashboard.topUsers': 'アラートの多いユーザー',
   'dashboard.agents': 'エージェント',
+  'dashboard.notReporting': '報告なし',
+  'notReporting.title': '報告のない PC',
+  'notReporting.intro': 'エージェントから {days} 日以上報告のない PC です。毎日のアラートは出さず、ここで確認します。',
+  'notReporting.count': '報告のない PC {count} 台',
+  'notReporting.site': '拠点',
+  'notReporting.lastSeen': '最終報告',
+  'notReporting.never': 'なし（登録 {date}）',
+  'notReporting.silentDays': '報告なしの日数',
+  'notReporting.none': 'すべての PC が最近報告しています。',
 };
