@@ -197,6 +197,8 @@ export const en = {
   'notReporting.never': 'never (enrolled {date})',
   'notReporting.silentDays': 'Days silent',
   'notReporting.none': 'Every PC has reported recently.',
+  'offlinePcs.title': 'PCs offline',
+  'offlinePcs.since': 'since {time}',
 } as const;
 
 export type MessageKey = keyof typeof en;

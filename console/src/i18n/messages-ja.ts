@@ -199,4 +199,6 @@ export const ja: Messages = {
   'notReporting.never': 'なし（登録 {date}）',
   'notReporting.silentDays': '報告なしの日数',
   'notReporting.none': 'すべての PC が最近報告しています。',
+  'offlinePcs.title': 'オフラインの PC',
+  'offlinePcs.since': '{time} から',
 };

@@ -2,9 +2,10 @@
 import { cleanup, render, screen, configure } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context.tsx';
-import { fakeApiClient } from '../../api/fake-api-client.ts';
+import { fakeApiClient, sampleAlert } from '../../api/fake-api-client.ts';
 import type { NotReportingPc } from '../../api/types.ts';
 import { I18nProvider } from '../../i18n/i18n.tsx';
+import { AlertDetail } from '../alerts/alert-detail.tsx';
 import { DashboardView } from '../dashboard/dashboard-view.tsx';
 import { NotReportingView } from './not-reporting-view.tsx';
 
@@ -45,5 +46,25 @@ describe('NotReportingView', () => {
     await screen.findByText('2');
     expect(count.textContent).toBe('2');
     expect(count.getAttribute('href')).toContain('not-reporting');
+  });
+});
+
+describe('OfflinePcsPanel in an alert', () => {
+  it('an "N PCs offline" alert lists its PCs; other alerts do not ask', async () => {
+    const offline = sampleAlert({ id: 7, ruleId: 'agent_offline', kind: 'agent_offline', pc: '', user: '', title: '2 PCs offline at site tokyo (2026-11-24)', count: 2 });
+    const fake = fakeApiClient({
+      alert: async () => ({ alert: offline, events: [] }),
+      offlinePcs: async () => [{ agentId: 'a1', pc: 'TKY-1', sinceMs: nowMs }, { agentId: 'a2', pc: 'TKY-2', sinceMs: nowMs + 60_000 }],
+    });
+    const { container } = render(<I18nProvider locale="en"><ApiProvider client={fake.client}><AlertDetail id={7} role="auditor" onChanged={() => undefined} /></ApiProvider></I18nProvider>);
+    await screen.findByText('TKY-2');
+    expect([...container.querySelectorAll('[data-testid="alert-offline-pcs"] li')].map((li) => li.getAttribute('data-pc'))).toEqual(['TKY-1', 'TKY-2']);
+    expect(fake.calls.filter((c) => c.method === 'offlinePcs').map((c) => c.args)).toEqual([[7]]);
+    cleanup();
+
+    const usb = fakeApiClient({ alert: async () => ({ alert: sampleAlert({ id: 8 }), events: [] }) });
+    render(<I18nProvider locale="en"><ApiProvider client={usb.client}><AlertDetail id={8} role="auditor" onChanged={() => undefined} /></ApiProvider></I18nProvider>);
+    await screen.findByText('Copied 3 files to USB');
+    expect(usb.calls.some((c) => c.method === 'offlinePcs')).toBe(false);
   });
 });
