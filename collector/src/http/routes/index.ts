@@ -14,6 +14,7 @@ import { deviceRoutes } from './devices.ts';
 import { evidenceKeyRoutes } from './evidence-key.ts';
 import { logImportRoutes } from './log-imports.ts';
 import { offlineRoutes } from './offline.ts';
+import { directoryRoutes } from './directory.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -29,4 +30,5 @@ export const featureRoutes: RoutePlugin[] = [
   evidenceKeyRoutes,
   logImportRoutes,
   offlineRoutes,
+  directoryRoutes,
 ];
