@@ -24,7 +24,8 @@ export function samplePc(i: number, over: Partial<PcRow> = {}): PcRow {
   return {
     pc: `PC-${String(i).padStart(4, '0')}`, agentId: `agent-${i}`, os: i % 2 ? 'linux' : 'win32', connected: i % 3 !== 0,
     lastSeenMs: Date.UTC(2026, 10, 22) - i * 1000, currentUser: `user${i}`, agentVersion: '1', policyVersion: 1, journalBacklog: 0,
-    openAlerts: i % 7, deviceMode: 'block', deviceRule: 'device.default', exceptionActive: false, ...over,
+    openAlerts: i % 7, deviceMode: 'block', deviceRule: 'device.default', exceptionActive: false,
+    department: ['経理部', '営業部', '総務部'][i % 3]!, site: i % 2 ? 'Tokyo' : 'Osaka', ...over,
   };
 }
 

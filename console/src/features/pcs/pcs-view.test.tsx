@@ -47,4 +47,19 @@ describe('pcTablePage', () => {
     expect(pcTablePage(rows, { search: 'pc-01', sort: 'pc', descending: false, page: 9, pageSize: 1 })).toMatchObject({ total: 1, pages: 1 });
     expect(pcTablePage(rows, { search: '', sort: 'lastSeenMs', descending: true, page: 1, pageSize: 10 }).rows[0]!.pc).toBe('PC-0009');
   });
+
+  it('filters by department and site from the directory import, together with the search', async () => {
+    const fake = fakeApiClient({ pcs: async () => ({ pcs: many, nowMs: 0 }) });
+    const { container } = render(<I18nProvider locale="en"><ApiProvider client={fake.client}><PcsView /></ApiProvider></I18nProvider>);
+    await screen.findByText('PC-0001');
+    // samplePc: department by i % 3 (経理部, 営業部, 総務部), site Tokyo for odd i, Osaka for even.
+    fireEvent.change(screen.getByLabelText('Department'), { target: { value: '経理部' } });
+    expect(screen.getByText('1,000 rows')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Site'), { target: { value: 'Tokyo' } });
+    expect(screen.getByText('500 rows')).toBeTruthy();
+    const pcs = [...container.querySelectorAll('tbody tr')].map((r) => Number(r.getAttribute('data-pc')!.slice(3)));
+    expect(pcs.every((i) => i % 3 === 0 && i % 2 === 1)).toBe(true);
+    fireEvent.change(screen.getByLabelText('Search PC, user or OS'), { target: { value: 'PC-000' } });
+    expect([...container.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-pc'))).toEqual(['PC-0003', 'PC-0009']);
+  });
 });
