@@ -6,6 +6,7 @@ import { Notifier, type NotifierOptions } from '../notify/notifier.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrityFinding } from '../store/types.ts';
 import { recordAlert } from '../store/sqlite/queries/alerts.ts';
+import { directoryByPc } from '../store/sqlite/queries/directory.ts';
 import { addOfflinePcs } from '../store/sqlite/queries/offline-pcs.ts';
 import { monotonicMs } from '../monotonic.ts';
 import { alertFeed } from './alert-feed.ts';
@@ -110,7 +111,9 @@ export class AlertService {
   checkOffline(): void {
     this.#guard(() => {
       const now = this.#now();
-      this.#record(this.#offline.check(this.#at(now), this.engine.policy));
+      // The directory is read per check (one small table scan every 15 s) so an import takes effect without a restart.
+      const directory = directoryByPc(this.#deps.db);
+      this.#record(this.#offline.check(this.#at(now), this.engine.policy, (pc) => directory.get(pc)?.site ?? ''));
       this.engine.sweep(now);
     });
   }

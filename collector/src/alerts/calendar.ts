@@ -93,9 +93,13 @@ export class SiteCalendars {
     return this.siteOf(pc).calendar;
   }
 
-  /** The PC's site: until a directory import exists, PC-name patterns in the policy decide it. */
-  siteOf(pc: string): Site {
-    return this.#sites.find((site) => site.matches(pc)) ?? { name: defaultSiteName, calendar: this.#default };
+  /**
+   * The PC's site: the directory's site for it when that names a site of the policy (case-insensitive), else the
+   * first site whose PC-name patterns match, else the organisation's calendar.
+   */
+  siteOf(pc: string, directorySite = ''): Site {
+    const named = directorySite ? this.#sites.find((site) => site.name.toLowerCase() === directorySite.toLowerCase()) : undefined;
+    return named ?? this.#sites.find((site) => site.matches(pc)) ?? { name: defaultSiteName, calendar: this.#default };
   }
 
   get default(): WorkingCalendar {

@@ -5,6 +5,7 @@ import { SessionRegistry } from '../ingest/sessions.ts';
 import type { MailTransport } from '../notify/mail-transport.ts';
 import { PolicyService } from '../policy-service.ts';
 import { listAlerts } from '../store/sqlite/queries/alerts.ts';
+import { replaceDirectory } from '../store/sqlite/queries/directory.ts';
 import { offlinePcsOf } from '../store/sqlite/queries/offline-pcs.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { AlertService } from './alert-service.ts';
@@ -114,6 +115,18 @@ describe('offline alerts follow the working calendar per site', () => {
       ['20 PCs offline at site tokyo (2026-03-04)', 20],
       ['10 PCs offline at site tokyo (2026-03-03)', 10],
     ]);
+  });
+
+  it('a site named by the directory import overrides the PC-name patterns (its calendar and its alert)', async () => {
+    // FUK-PC-0002 … matches the fukuoka pattern, but the directory says these ten sit in Osaka, whose day ended at 17:30.
+    const fukuoka = pcs.filter((p) => p.pc.startsWith('FUK-')).slice(0, 20);
+    const { store, clock, service, goOffline, offlineAlerts } = await setup(workingDay + 8 * hour, [], fukuoka);
+    replaceDirectory(store.db, fukuoka.slice(0, 10).map((p) => ({ pc: p.pc, department: '営業部', site: 'Osaka' })), workingDay);
+    goOffline(fukuoka, workingDay + 18 * hour);
+    clock.now = workingDay + 19 * hour;
+    service.checkOffline();
+    expect(offlineAlerts().map((a) => [a.title, a.count])).toEqual([['10 PCs offline at site fukuoka (2026-03-03)', 10]]);
+    expect(offlinePcsOf(store.db, offlineAlerts()[0]!.id).map((p) => p.pc)).toEqual(fukuoka.slice(10).map((p) => p.pc).sort());
   });
 
   it('a PC silent for 10 days raises no alert at startup nor on the following days', async () => {

@@ -53,7 +53,8 @@ export class OfflineTracker {
     this.#offline.delete(agentId);
   }
 
-  check(now: TrackerTime, policy: CompiledAlertPolicy): AlertCandidate[] {
+  /** `directorySiteOf` gives the site the directory import names for a PC ('' when none). */
+  check(now: TrackerTime, policy: CompiledAlertPolicy, directorySiteOf: (pc: string) => string = () => ''): AlertCandidate[] {
     const { offline } = policy;
     if (!offline.enabled) return [];
     const groups = new Map<string, AlertCandidate & { offlinePcs: OfflinePc[] }>();
@@ -61,7 +62,7 @@ export class OfflineTracker {
       const offlineMs = now.elapsedMs - state.sinceElapsedMs;
       if (state.settled || offlineMs < offline.afterMs) continue;
       state.settled = true;
-      const site = policy.calendars.siteOf(state.pc);
+      const site = policy.calendars.siteOf(state.pc, directorySiteOf(state.pc));
       if (offlineMs >= offline.notReportingAfterMs || site.calendar.isOffHours(state.sinceMs)) continue;
       const period = localTime(state.sinceMs, site.calendar.timeZone).date;
       const foldGroup = `${site.name} ${period}`;

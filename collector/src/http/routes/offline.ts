@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SiteCalendars } from '../../alerts/calendar.ts';
 import { CollectorError } from '../../errors.ts';
 import { getAlert } from '../../store/sqlite/queries/alerts.ts';
+import { directoryByPc, type DirectoryEntry } from '../../store/sqlite/queries/directory.ts';
 import { notReportingPcs, offlinePcsOf } from '../../store/sqlite/queries/offline-pcs.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { sendError, sendInvalid } from './request-context.ts';
@@ -22,18 +23,20 @@ export function offlineRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const policy = required(deps.policy, 'policy');
   const now = deps.now ?? Date.now;
   let sites: { version: number; calendars: SiteCalendars } | undefined;
+  let directory = new Map<string, DirectoryEntry>();
   const siteOf = (pc: string) => {
     if (sites?.version !== policy.version) {
       const alerts = policy.current.alerts;
       sites = { version: policy.version, calendars: new SiteCalendars(alerts.calendar, alerts.sites) };
     }
-    return sites.calendars.siteOf(pc).name;
+    return sites.calendars.siteOf(pc, directory.get(pc)?.site ?? '').name;
   };
 
   app.get('/api/not-reporting', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const query = NotReportingQuery.safeParse(request.query);
     if (!query.success) return sendInvalid(reply, query.error);
     const nowMs = now();
+    directory = directoryByPc(deps.db);
     const afterMs = query.data.days !== undefined ? query.data.days * day : policy.current.alerts.builtin.agent_offline.not_reporting_after;
     const pcs = notReportingPcs(deps.db, nowMs - afterMs).map((row) => {
       const silentSinceMs = row.lastSeenMs ?? row.enrolledMs;
