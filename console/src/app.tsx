@@ -39,7 +39,7 @@ function CurrentView({ route, session }: { route: Route; session: Session }) {
   switch (section) {
     case 'dashboard': return <DashboardView />;
     case 'alerts': return <AlertsView role={session.role} focus={second && /^\d+$/.test(second) ? Number(second) : undefined} />;
-    case 'pcs': return second ? <PcView key={second} pc={second} role={session.role} around={numberParam(route, 'around')} at={numberParam(route, 'at')} /> : <PcsView />;
+    case 'pcs': return second ? <PcView key={second} pc={second} role={session.role} around={numberParam(route, 'around')} at={numberParam(route, 'at')} /> : <PcsView role={session.role} />;
     case 'requests': {
       const pc = route.params.get('pc') ?? '';
       return <AccessRequestsView key={pc} role={session.role} pc={pc} />;

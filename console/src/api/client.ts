@@ -39,6 +39,8 @@ export interface ApiClient {
   notReporting(days?: number): Promise<{ pcs: NotReportingPc[]; count: number; afterMs: number; nowMs: number }>;
   /** The PCs behind an "N PCs offline" alert. */
   offlinePcs(alertId: number): Promise<OfflinePc[]>;
+  /** Replaces the PC directory (admins); ApiError with `problems` (line, message) when a line is bad. */
+  importDirectory(csv: string): Promise<{ imported: number }>;
   history(pc: string, query: HistoryQuery): Promise<HistoryPage>;
   exceptions(pc: string): Promise<DeviceException[]>;
   grantException(input: { pc: string; mode: 'allow' | 'read_only' | 'audit'; untilMs: number; serial?: string; reason: string }): Promise<DeviceException>;
@@ -171,6 +173,7 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     pcs: () => call('GET', '/api/pcs'),
     pc: (name) => call('GET', `/api/pcs/${encodeURIComponent(name)}`),
     notReporting: (days) => call('GET', `/api/not-reporting${queryString({ days })}`),
+    importDirectory: (csv) => call('POST', '/api/directory', { csv }),
     async offlinePcs(alertId) {
       return (await call<{ pcs: OfflinePc[] }>('GET', `/api/alerts/${alertId}/offline-pcs`)).pcs;
     },

@@ -65,6 +65,7 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     history: async () => ({ mode: 'page', events: [], next: null }),
     notReporting: async () => ({ pcs: [], count: 0, afterMs: 3 * 86_400_000, nowMs: Date.UTC(2026, 10, 22) }),
     offlinePcs: async () => [],
+    importDirectory: async () => ({ imported: 0 }),
     exceptions: async () => [],
     grantException: async (input) => ({ id: 'exc_1', pc: input.pc, serial: input.serial ?? null, mode: input.mode, untilMs: input.untilMs, reason: input.reason, createdBy: 'admin', createdMs: 0 }),
     unlockCode: async (input) => ({ code: 'ABCD-EFGH-JKMN-PQRS', untilMs: input.untilMs }),

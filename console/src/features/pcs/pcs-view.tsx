@@ -6,15 +6,17 @@ import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
+import type { Role } from '../../api/types.ts';
+import { DirectoryImport } from './directory-import.tsx';
 import { directoryChoices, pcTablePage, type PcSortKey } from './pc-table-model.ts';
 
 const pageSize = 100;
 
 /** Every PC, searchable and sortable; 3,000 rows are paged 100 at a time so the DOM stays small. */
-export function PcsView() {
+export function PcsView({ role }: { role?: Role } = {}) {
   const api = useApi();
   const { t, formatDate, formatNumber } = useI18n();
-  const { data, error } = useAsync(() => api.pcs(), [api]);
+  const { data, error, reload } = useAsync(() => api.pcs(), [api]);
   const [search, setSearch] = useState('');
   const [department, setDepartment] = useState('');
   const [site, setSite] = useState('');
@@ -52,6 +54,7 @@ export function PcsView() {
         </select>
         <span className="muted">{t('common.rows', { count: formatNumber(view.total) })}</span>
       </div>
+      {role === 'admin' ? <DirectoryImport onImported={reload} /> : null}
       <ErrorBanner error={error} />
       <table className="grid pcs">
         <thead>
