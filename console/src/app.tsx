@@ -7,6 +7,7 @@ import { AlertsView } from './features/alerts/alerts-view.tsx';
 import { AuditView } from './features/audit/audit-view.tsx';
 import { DashboardView } from './features/dashboard/dashboard-view.tsx';
 import { LogsView } from './features/logs/logs-view.tsx';
+import { NotReportingView } from './features/not-reporting/not-reporting-view.tsx';
 import { PcView } from './features/pcs/pc-view.tsx';
 import { PcsView } from './features/pcs/pcs-view.tsx';
 import { PoliciesView } from './features/policies/policies-view.tsx';
@@ -20,6 +21,7 @@ const sections: { id: string; label: MessageKey; roles: Role[] }[] = [
   { id: 'dashboard', label: 'nav.dashboard', roles: ['admin', 'operator', 'auditor'] },
   { id: 'alerts', label: 'nav.alerts', roles: ['admin', 'operator', 'auditor'] },
   { id: 'pcs', label: 'nav.pcs', roles: ['admin', 'operator', 'auditor'] },
+  { id: 'not-reporting', label: 'dashboard.notReporting', roles: ['admin', 'operator', 'auditor'] },
   { id: 'requests', label: 'nav.requests', roles: ['admin', 'operator', 'auditor'] },
   { id: 'logs', label: 'nav.logs', roles: ['admin', 'operator', 'auditor'] },
   { id: 'policies', label: 'nav.policies', roles: ['admin', 'operator', 'auditor'] },
@@ -39,12 +41,13 @@ function CurrentView({ route, session }: { route: Route; session: Session }) {
   switch (section) {
     case 'dashboard': return <DashboardView />;
     case 'alerts': return <AlertsView role={session.role} focus={second && /^\d+$/.test(second) ? Number(second) : undefined} />;
-    case 'pcs': return second ? <PcView key={second} pc={second} role={session.role} around={numberParam(route, 'around')} at={numberParam(route, 'at')} /> : <PcsView />;
+    case 'pcs': return second ? <PcView key={second} pc={second} role={session.role} around={numberParam(route, 'around')} at={numberParam(route, 'at')} /> : <PcsView role={session.role} />;
     case 'requests': {
       const pc = route.params.get('pc') ?? '';
       return <AccessRequestsView key={pc} role={session.role} pc={pc} />;
     }
     case 'logs': return <LogsView />;
+    case 'not-reporting': return <NotReportingView />;
     case 'policies': return <PoliciesView role={session.role} />;
     case 'audit': return <AuditView />;
     case 'reports': return <ReportsView session={session} />;

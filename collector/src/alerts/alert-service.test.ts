@@ -6,6 +6,7 @@ import { SessionRegistry } from '../ingest/sessions.ts';
 import type { MailTransport, OutgoingMail } from '../notify/mail-transport.ts';
 import { PolicyService } from '../policy-service.ts';
 import { acknowledgeAlert, getAlert, listAlerts, resolveAlert } from '../store/sqlite/queries/alerts.ts';
+import { offlinePcsOf } from '../store/sqlite/queries/offline-pcs.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { alertFeed } from './alert-feed.ts';
 import { AlertService } from './alert-service.ts';
@@ -151,7 +152,7 @@ describe('AlertService', () => {
     });
   });
 
-  it('alerts once when an agent stays offline longer than the policy allows (fake clock)', async () => {
+  it('alerts once when an agent goes offline in working time and stays away longer than the policy allows (fake clock)', async () => {
     const { store, hub, clock, service } = await setup();
     // At start the known agent counts as offline; it connects, then drops.
     hub.emit('connection', { agentId: 'agent-1', pc: 'PC-ACCT-07', connected: true, timeMs: t0 });
@@ -162,7 +163,10 @@ describe('AlertService', () => {
     clock.now = t0 + 31 * 60_000 + 1;
     service.checkOffline();
     service.checkOffline();
-    expect(listAlerts(store.db, { limit: 10 })).toMatchObject([{ ruleId: 'agent_offline', severity: 'high', pc: 'PC-ACCT-07', title: 'Agent offline for 30 min', count: 1 }]);
+    // The alert is the site's for the day (PC-ACCT-07 matches no site: the organisation's calendar), listing the PC.
+    const [alert] = listAlerts(store.db, { limit: 10 });
+    expect(alert).toMatchObject({ ruleId: 'agent_offline', severity: 'high', pc: '', title: '1 PC offline at site default (2026-03-03)', count: 1, firstMs: t0 + 60_000 });
+    expect(offlinePcsOf(store.db, alert!.id)).toEqual([{ agentId: 'agent-1', pc: 'PC-ACCT-07', sinceMs: t0 + 60_000 }]);
     // Back online: no alert however long we wait.
     hub.emit('connection', { agentId: 'agent-1', pc: 'PC-ACCT-07', connected: true, timeMs: clock.now });
     clock.now += 3_600_000;
@@ -185,7 +189,7 @@ describe('AlertService', () => {
     // 30 real minutes later it is offline long enough.
     clock.now += 30 * 60_000;
     service.checkOffline();
-    expect(listAlerts(store.db, { limit: 10 })).toMatchObject([{ ruleId: 'agent_offline', title: 'Agent offline for 31 min' }]);
+    expect(listAlerts(store.db, { limit: 10 })).toMatchObject([{ ruleId: 'agent_offline', title: '1 PC offline at site default (2026-03-03)', count: 1 }]);
   });
 
   it('refuses a bad policy with file/line/field and keeps the previous rules in force; a good one takes effect at once', async () => {

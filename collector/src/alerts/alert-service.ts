@@ -6,6 +6,8 @@ import { Notifier, type NotifierOptions } from '../notify/notifier.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrityFinding } from '../store/types.ts';
 import { recordAlert } from '../store/sqlite/queries/alerts.ts';
+import { directoryByPc } from '../store/sqlite/queries/directory.ts';
+import { addOfflinePcs } from '../store/sqlite/queries/offline-pcs.ts';
 import { monotonicMs } from '../monotonic.ts';
 import { alertFeed } from './alert-feed.ts';
 import { OfflineTracker, type TrackerTime } from './offline-tracker.ts';
@@ -81,7 +83,7 @@ export class AlertService {
   async start(publicUrl: string): Promise<void> {
     this.notifier.setPublicUrl(publicUrl);
     const agents = (await this.#deps.store.listAgents()).filter((a) => a.retiredMs === null && !a.connected);
-    this.#offline.seed(agents.map((a) => ({ agentId: a.id, pc: a.pc })), this.#at(this.#now()));
+    this.#offline.seed(agents.map((a) => ({ agentId: a.id, pc: a.pc, lastSeen: a.lastSeenMs === null ? null : this.#at(a.lastSeenMs) })), this.#at(this.#now()));
     this.#offlineTimer = setInterval(() => this.checkOffline(), this.#deps.offlineCheckMs ?? 15_000);
     this.#offlineTimer.unref();
     this.notifier.start();
@@ -109,7 +111,9 @@ export class AlertService {
   checkOffline(): void {
     this.#guard(() => {
       const now = this.#now();
-      this.#record(this.#offline.check(this.#at(now), this.engine.policy));
+      // The directory is read per check (one small table scan every 15 s) so an import takes effect without a restart.
+      const directory = directoryByPc(this.#deps.db);
+      this.#record(this.#offline.check(this.#at(now), this.engine.policy, (pc) => directory.get(pc)?.site ?? ''));
       this.engine.sweep(now);
     });
   }
@@ -120,7 +124,10 @@ export class AlertService {
     // One transaction per ingested batch: a burst that fires on every event costs one commit, not one each; and
     // an alert and its queued mails commit together, so a crash cannot keep one and lose the other.
     const alerts = db.transaction(() => mergeCandidates(candidates).map((candidate) => {
-      const { alert, created, escalatedFrom } = recordAlert(db, candidate, this.#now());
+      const recorded = recordAlert(db, candidate, this.#now());
+      const { created, escalatedFrom } = recorded;
+      // Offline alerts count distinct PCs (a PC seen again after a restart is not counted twice).
+      const alert = candidate.offlinePcs ? addOfflinePcs(db, recorded.alert.id, candidate.offlinePcs) : recorded.alert;
       if (created) this.notifier.alertCreated(alert);
       else if (escalatedFrom) this.notifier.alertEscalated(alert, escalatedFrom);
       return alert;
@@ -152,18 +159,19 @@ export function mergeCandidates(candidates: AlertCandidate[]): AlertCandidate[] 
   const merged: AlertCandidate[] = [];
   const open = new Map<string, AlertCandidate>();
   for (const candidate of candidates) {
-    const key = JSON.stringify([candidate.ruleId, candidate.pc, candidate.user, candidate.severity]);
+    const key = JSON.stringify([candidate.ruleId, candidate.pc, candidate.user, candidate.severity, candidate.foldGroup ?? null]);
     const into = open.get(key);
     const withinWindow = (into: AlertCandidate) => candidate.firstMs <= into.lastMs + into.foldWindowMs && candidate.lastMs >= into.firstMs - into.foldWindowMs;
     if (into && (candidate.foldWhileNew || withinWindow(into))) {
       into.count += candidate.count;
       for (const id of candidate.eventIds) into.eventIds.push(id);
+      if (candidate.offlinePcs) into.offlinePcs = [...(into.offlinePcs ?? []), ...candidate.offlinePcs];
       into.firstMs = Math.min(into.firstMs, candidate.firstMs);
       into.lastMs = Math.max(into.lastMs, candidate.lastMs);
       into.title = candidate.title;
       continue;
     }
-    const copy = { ...candidate, eventIds: [...candidate.eventIds] };
+    const copy = { ...candidate, eventIds: [...candidate.eventIds], ...(candidate.offlinePcs ? { offlinePcs: [...candidate.offlinePcs] } : {}) };
     open.set(key, copy);
     merged.push(copy);
   }

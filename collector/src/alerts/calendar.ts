@@ -70,18 +70,36 @@ export class WorkingCalendar {
   }
 }
 
+/** Name of the site of PCs no site's patterns match (they follow the organisation's calendar). */
+export const defaultSiteName = 'default';
+
+/** A site and its calendar. */
+export interface Site {
+  name: string;
+  calendar: WorkingCalendar;
+}
+
 /** Picks the calendar of the PC's site (first site whose PC patterns match), else the organisation's. */
 export class SiteCalendars {
   readonly #default: WorkingCalendar;
-  readonly #sites: { matches: (pc: string) => boolean; calendar: WorkingCalendar }[];
+  readonly #sites: (Site & { matches: (pc: string) => boolean })[];
 
   constructor(defaultCalendar: Calendar, sites: Record<string, Calendar & { pcs: string[] }>) {
     this.#default = new WorkingCalendar(defaultCalendar);
-    this.#sites = Object.values(sites).map((site) => ({ matches: wildcardMatcher(site.pcs), calendar: new WorkingCalendar(site) }));
+    this.#sites = Object.entries(sites).map(([name, site]) => ({ name, matches: wildcardMatcher(site.pcs), calendar: new WorkingCalendar(site) }));
   }
 
   forPc(pc: string): WorkingCalendar {
-    return this.#sites.find((site) => site.matches(pc))?.calendar ?? this.#default;
+    return this.siteOf(pc).calendar;
+  }
+
+  /**
+   * The PC's site: the directory's site for it when that names a site of the policy (case-insensitive), else the
+   * first site whose PC-name patterns match, else the organisation's calendar.
+   */
+  siteOf(pc: string, directorySite = ''): Site {
+    const named = directorySite ? this.#sites.find((site) => site.name.toLowerCase() === directorySite.toLowerCase()) : undefined;
+    return named ?? this.#sites.find((site) => site.matches(pc)) ?? { name: defaultSiteName, calendar: this.#default };
   }
 
   get default(): WorkingCalendar {

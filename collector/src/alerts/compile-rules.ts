@@ -37,7 +37,7 @@ export interface CompiledAlertPolicy {
   watchLists: CompiledWatchList[];
   rulesByKind: Map<string, CompiledRule[]>;
   ruleCount: number;
-  offline: { enabled: boolean; afterMs: number; severity: Severity; color: string | undefined };
+  offline: { enabled: boolean; afterMs: number; notReportingAfterMs: number; severity: Severity; color: string | undefined };
   tamper: { color: string | undefined; severityOf: (findingKind: string) => Severity };
 }
 
@@ -92,6 +92,7 @@ export function compileAlertPolicy(policy: PolicySet): CompiledAlertPolicy {
     colors: alerts.colors, foldWindowMs: alerts.fold_window, calendars, watchLists, rulesByKind, ruleCount,
     offline: {
       enabled: alerts.builtin.agent_offline.enabled, afterMs: alerts.builtin.agent_offline.after,
+      notReportingAfterMs: alerts.builtin.agent_offline.not_reporting_after,
       severity: alerts.builtin.agent_offline.severity, color: alerts.builtin.agent_offline.color,
     },
     tamper: {

@@ -38,6 +38,18 @@ export interface AlertCandidate {
    * an acknowledged or resolved one (integrity findings); otherwise folding follows `foldWindowMs`.
    */
   foldWhileNew?: boolean;
+  /** Narrows folding beyond rule + PC + user: offline alerts fold per site and working day ("tokyo 2026-03-03"). */
+  foldGroup?: string;
+  /** PCs behind an offline alert; the alert's count is the number of distinct PCs listed. */
+  offlinePcs?: OfflinePc[];
+}
+
+/** A PC in an "N PCs offline" alert. */
+export interface OfflinePc {
+  agentId: string;
+  pc: string;
+  /** Wall time its outage began. */
+  sinceMs: number;
 }
 
 export type AlertStatus = 'new' | 'acknowledged' | 'resolved';

@@ -1,6 +1,6 @@
 import type {
   AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertFinding, AlertSummary, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
-  InspectionReport, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
+  InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
 } from './types.ts';
 
 /** An API failure with the collector's error code (COLLECTOR_…) and, for policies, the inline problems. */
@@ -35,6 +35,12 @@ export interface ApiClient {
 
   pcs(): Promise<{ pcs: PcRow[]; nowMs: number }>;
   pc(name: string): Promise<PcDetail>;
+  /** PCs silent longer than the policy allows (or `days`), longest silent first, one line each. */
+  notReporting(days?: number): Promise<{ pcs: NotReportingPc[]; count: number; afterMs: number; nowMs: number }>;
+  /** The PCs behind an "N PCs offline" alert. */
+  offlinePcs(alertId: number): Promise<OfflinePc[]>;
+  /** Replaces the PC directory (admins); ApiError with `problems` (line, message) when a line is bad. */
+  importDirectory(csv: string): Promise<{ imported: number }>;
   history(pc: string, query: HistoryQuery): Promise<HistoryPage>;
   exceptions(pc: string): Promise<DeviceException[]>;
   grantException(input: { pc: string; mode: 'allow' | 'read_only' | 'audit'; untilMs: number; serial?: string; reason: string }): Promise<DeviceException>;
@@ -176,6 +182,11 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
 
     pcs: () => call('GET', '/api/pcs'),
     pc: (name) => call('GET', `/api/pcs/${encodeURIComponent(name)}`),
+    notReporting: (days) => call('GET', `/api/not-reporting${queryString({ days })}`),
+    importDirectory: (csv) => call('POST', '/api/directory', { csv }),
+    async offlinePcs(alertId) {
+      return (await call<{ pcs: OfflinePc[] }>('GET', `/api/alerts/${alertId}/offline-pcs`)).pcs;
+    },
     history: (pc, query) => call('GET', `/api/pcs/${encodeURIComponent(pc)}/history${queryString({ ...query, kinds: query.kinds?.join(',') })}`),
     async exceptions(pc) {
       return (await call<{ exceptions: DeviceException[] }>('GET', `/api/exceptions${queryString({ pc })}`)).exceptions;

@@ -24,7 +24,8 @@ export function samplePc(i: number, over: Partial<PcRow> = {}): PcRow {
   return {
     pc: `PC-${String(i).padStart(4, '0')}`, agentId: `agent-${i}`, os: i % 2 ? 'linux' : 'win32', connected: i % 3 !== 0,
     lastSeenMs: Date.UTC(2026, 10, 22) - i * 1000, currentUser: `user${i}`, agentVersion: '1', policyVersion: 1, journalBacklog: 0,
-    openAlerts: i % 7, deviceMode: 'block', deviceRule: 'device.default', exceptionActive: false, ...over,
+    openAlerts: i % 7, deviceMode: 'block', deviceRule: 'device.default', exceptionActive: false,
+    department: ['経理部', '営業部', '総務部'][i % 3]!, site: i % 2 ? 'Tokyo' : 'Osaka', ...over,
   };
 }
 
@@ -71,6 +72,9 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
       pc: { ...samplePc(1), pc: name }, device: { mode: 'block', message: '', rule: 'device.default', policyVersion: 1, allow: [] }, exceptions: [], inventory: null,
     }),
     history: async () => ({ mode: 'page', events: [], next: null }),
+    notReporting: async () => ({ pcs: [], count: 0, afterMs: 3 * 86_400_000, nowMs: Date.UTC(2026, 10, 22) }),
+    offlinePcs: async () => [],
+    importDirectory: async () => ({ imported: 0 }),
     exceptions: async () => [],
     grantException: async (input) => ({ id: 'exc_1', pc: input.pc, serial: input.serial ?? null, mode: input.mode, untilMs: input.untilMs, reason: input.reason, createdBy: 'admin', createdMs: 0 }),
     unlockCode: async (input) => ({ code: 'ABCD-EFGH-JKMN-PQRS', untilMs: input.untilMs }),

@@ -89,6 +89,9 @@ export interface PcRow {
   deviceMode: string;
   deviceRule: string;
   exceptionActive: boolean;
+  /** From the directory import; '' when the directory does not name the PC. */
+  department: string;
+  site: string;
 }
 
 export interface DeviceException {
@@ -133,7 +136,7 @@ export interface AccessRequestFilter {
 }
 
 export interface PcDetail {
-  pc: Omit<PcRow, 'deviceMode' | 'deviceRule' | 'exceptionActive'>;
+  pc: Omit<PcRow, 'deviceMode' | 'deviceRule' | 'exceptionActive' | 'department' | 'site'>;
   device: { mode: string; message: string; rule: string; policyVersion: number; allow: { name: string; vendor_id?: string; product_id?: string; serial?: string; mode: string }[] };
   exceptions: DeviceException[];
   inventory: { timeMs: number; snapshot: Record<string, unknown> | null } | null;
@@ -270,4 +273,23 @@ export interface ReportTemplateSummary {
   timezone: string;
   items: string[];
   recipients: number;
+}
+
+/** A PC whose agent has not reported for longer than the policy's `not_reporting_after` (GET /api/not-reporting). */
+export interface NotReportingPc {
+  pc: string;
+  agentId: string;
+  /** Its site per the policy's PC-name patterns ("default" when none matches). */
+  site: string;
+  /** Null when it never connected after enrolling. */
+  lastSeenMs: number | null;
+  enrolledMs: number;
+  silentDays: number;
+}
+
+/** A PC behind an "N PCs offline" alert. */
+export interface OfflinePc {
+  agentId: string;
+  pc: string;
+  sinceMs: number;
 }

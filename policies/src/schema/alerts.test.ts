@@ -16,7 +16,7 @@ describe('alerts and notifications sections', () => {
   it('ships severities with colours, built-in rules and recipient groups', () => {
     const set = loadPolicyDir(defaultPolicyDir);
     expect(set.alerts.colors).toEqual({ critical: '#d32f2f', high: '#f57c00', medium: '#fbc02d', low: '#1976d2', info: '#9e9e9e' });
-    expect(set.alerts.builtin.agent_offline).toMatchObject({ enabled: true, after: 30 * 60_000, severity: 'high' });
+    expect(set.alerts.builtin.agent_offline).toMatchObject({ enabled: true, after: 30 * 60_000, severity: 'high', not_reporting_after: 3 * 86_400_000 });
     expect(set.alerts.rules.map((r) => r.id)).toEqual(expect.arrayContaining([
       'agent_stopped', 'agent_uninstalled', 'device_blocked', 'bulk_usb_copy', 'large_print_job', 'mail_attachment_external', 'upload_personal_cloud',
     ]));

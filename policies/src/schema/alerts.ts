@@ -127,7 +127,12 @@ export const AlertsPolicySchema = z.object({
   allow_lists: z.record(name, AllowListSchema).default({}),
   builtin: z.object({
     /** No connection from an agent for longer than this. */
-    agent_offline: z.object({ enabled: z.boolean().default(true), after: DurationSchema.default(30 * 60_000), severity: SeveritySchema.default('high'), color: color.optional() }).strict().prefault({}),
+    // An outage that began in the site's working time and lasts `after` joins that site's one alert per working day;
+    // a PC silent longer than `not_reporting_after` is listed under "not reporting" instead of alerting.
+    agent_offline: z.object({
+      enabled: z.boolean().default(true), after: DurationSchema.default(30 * 60_000), severity: SeveritySchema.default('high'), color: color.optional(),
+      not_reporting_after: DurationSchema.default(3 * 24 * 3_600_000),
+    }).strict().prefault({}),
     /**
      * Integrity findings (signature failure, chain break, sequence gap, fork, failed stream authentication …):
      * always on. Each finding kind per PC is its own alert; `severity` sets it per kind, and a kind not listed

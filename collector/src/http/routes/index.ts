@@ -14,6 +14,8 @@ import { deviceRoutes } from './devices.ts';
 import { evidenceKeyRoutes } from './evidence-key.ts';
 import { logImportRoutes } from './log-imports.ts';
 import { reportRoutes } from './reports.ts';
+import { offlineRoutes } from './offline.ts';
+import { directoryRoutes } from './directory.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -29,4 +31,6 @@ export const featureRoutes: RoutePlugin[] = [
   evidenceKeyRoutes,
   logImportRoutes,
   reportRoutes,
+  offlineRoutes,
+  directoryRoutes,
 ];

@@ -7,6 +7,7 @@ import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
+import { OfflinePcsPanel } from '../not-reporting/offline-pcs-panel.tsx';
 import { AlertActions } from './alert-actions.tsx';
 import { PcText } from '../../components/pc-text.tsx';
 
@@ -44,6 +45,7 @@ export function AlertDetail({ id, role, onChanged }: { id: number; role: Role; o
             </div>
           ) : null}
           {acting ? <AlertActions alert={alert} mode={acting} onDone={(e) => { setActing(undefined); setError(e); if (!e) { loaded.reload(); onChanged(); } }} /> : null}
+          {alert.kind === 'agent_offline' ? <OfflinePcsPanel alertId={alert.id} count={alert.count} /> : null}
           {loaded.data?.findings && loaded.data.findings.length > 0 ? (
             <ul className="compact" data-testid="alert-findings">
               {loaded.data.findings.map((finding, i) => (

@@ -15,6 +15,7 @@ export function DashboardView() {
   const { t, formatNumber } = useI18n();
   const summary = useAsync(() => api.alertSummary(7), [api]);
   const pcs = useAsync(() => api.pcs(), [api]);
+  const notReporting = useAsync(() => api.notReporting(), [api]);
   const s = summary.data;
   const online = pcs.data?.pcs.filter((p) => p.connected).length ?? 0;
   const total = pcs.data?.pcs.length ?? 0;
@@ -25,7 +26,7 @@ export function DashboardView() {
   return (
     <section>
       <header className="view-header"><h2>{t('dashboard.title')}</h2></header>
-      <ErrorBanner error={summary.error ?? pcs.error} />
+      <ErrorBanner error={summary.error ?? pcs.error ?? notReporting.error} />
       <div className="cards">
         <div className="panel">
           <h3>{t('dashboard.today')}</h3>
@@ -41,6 +42,10 @@ export function DashboardView() {
           <h3>{t('dashboard.agents')}</h3>
           <p className="big"><span className="dot online">{formatNumber(online)}</span> / <span className="dot offline">{formatNumber(total - online)}</span></p>
           <p className="muted">{t('pcs.summary', { online: formatNumber(online), offline: formatNumber(total - online), total: formatNumber(total) })}</p>
+        </div>
+        <div className="panel">
+          <h3>{t('dashboard.notReporting')}</h3>
+          <p className="big"><a href={href(['not-reporting'])} data-testid="not-reporting-count">{formatNumber(notReporting.data?.count ?? 0)}</a></p>
         </div>
       </div>
       <div className="panel">

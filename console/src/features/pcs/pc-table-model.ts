@@ -1,13 +1,21 @@
 import type { PcRow } from '../../api/types.ts';
 
-export type PcSortKey = 'pc' | 'connected' | 'os' | 'currentUser' | 'lastSeenMs' | 'deviceMode' | 'openAlerts';
+export type PcSortKey = 'pc' | 'connected' | 'os' | 'currentUser' | 'lastSeenMs' | 'deviceMode' | 'openAlerts' | 'department' | 'site';
 
-/** Search (PC, user, OS, substring, case-insensitive), sort and cut one page out of the full list. */
-export function pcTablePage(rows: PcRow[], options: { search: string; sort: PcSortKey; descending: boolean; page: number; pageSize: number }): { rows: PcRow[]; total: number; pages: number } {
+/** The departments and sites present in the list, sorted, for the filter choices ('' left out). */
+export function directoryChoices(rows: PcRow[]): { departments: string[]; sites: string[] } {
+  const sorted = (values: Set<string>) => [...values].filter(Boolean).sort((a, b) => a.localeCompare(b));
+  return { departments: sorted(new Set(rows.map((r) => r.department))), sites: sorted(new Set(rows.map((r) => r.site))) };
+}
+
+/**
+ * Filter by department and site (exact, from the directory import; '' = any), search (PC, user, OS, substring,
+ * case-insensitive), sort and cut one page out of the full list.
+ */
+export function pcTablePage(rows: PcRow[], options: { search: string; department?: string; site?: string; sort: PcSortKey; descending: boolean; page: number; pageSize: number }): { rows: PcRow[]; total: number; pages: number } {
   const needle = options.search.trim().toLowerCase();
-  const filtered = needle
-    ? rows.filter((r) => r.pc.toLowerCase().includes(needle) || r.currentUser.toLowerCase().includes(needle) || r.os.toLowerCase().includes(needle))
-    : rows;
+  const filtered = rows.filter((r) => (!options.department || r.department === options.department) && (!options.site || r.site === options.site)
+    && (!needle || r.pc.toLowerCase().includes(needle) || r.currentUser.toLowerCase().includes(needle) || r.os.toLowerCase().includes(needle)));
   const direction = options.descending ? -1 : 1;
   const value = (r: PcRow): string | number => {
     const v = r[options.sort];

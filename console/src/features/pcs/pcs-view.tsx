@@ -6,22 +6,27 @@ import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
-import { pcTablePage, type PcSortKey } from './pc-table-model.ts';
 import { PcText } from '../../components/pc-text.tsx';
+import type { Role } from '../../api/types.ts';
+import { DirectoryImport } from './directory-import.tsx';
+import { directoryChoices, pcTablePage, type PcSortKey } from './pc-table-model.ts';
 
 const pageSize = 100;
 
 /** Every PC, searchable and sortable; 3,000 rows are paged 100 at a time so the DOM stays small. */
-export function PcsView() {
+export function PcsView({ role }: { role?: Role } = {}) {
   const api = useApi();
   const { t, formatDate, formatNumber } = useI18n();
-  const { data, error } = useAsync(() => api.pcs(), [api]);
+  const { data, error, reload } = useAsync(() => api.pcs(), [api]);
   const [search, setSearch] = useState('');
+  const [department, setDepartment] = useState('');
+  const [site, setSite] = useState('');
   const [sort, setSort] = useState<PcSortKey>('pc');
   const [descending, setDescending] = useState(false);
   const [page, setPage] = useState(1);
   const all = useMemo(() => data?.pcs ?? [], [data]);
-  const view = useMemo(() => pcTablePage(all, { search, sort, descending, page, pageSize }), [all, search, sort, descending, page]);
+  const view = useMemo(() => pcTablePage(all, { search, department, site, sort, descending, page, pageSize }), [all, search, department, site, sort, descending, page]);
+  const choices = useMemo(() => directoryChoices(all), [all]);
   const online = all.filter((p) => p.connected).length;
 
   const header = (key: PcSortKey, label: MessageKey) => (
@@ -40,12 +45,22 @@ export function PcsView() {
       </header>
       <div className="filters">
         <input type="search" aria-label={t('pcs.search')} placeholder={t('pcs.search')} value={search} onChange={(e) => { setSearch(e.target.value); setPage(1); }} />
+        <select aria-label={t('pcs.department')} value={department} onChange={(e) => { setDepartment(e.target.value); setPage(1); }}>
+          <option value="">{t('pcs.allDepartments')}</option>
+          {choices.departments.map((name) => <option key={name} value={name}>{name}</option>)}
+        </select>
+        <select aria-label={t('pcs.site')} value={site} onChange={(e) => { setSite(e.target.value); setPage(1); }}>
+          <option value="">{t('pcs.allSites')}</option>
+          {choices.sites.map((name) => <option key={name} value={name}>{name}</option>)}
+        </select>
         <span className="muted">{t('common.rows', { count: formatNumber(view.total) })}</span>
       </div>
+      {role === 'admin' ? <DirectoryImport onImported={reload} /> : null}
       <ErrorBanner error={error} />
       <table className="grid pcs">
         <thead>
           <tr>{header('connected', 'pcs.status')}{header('pc', 'common.pc')}{header('os', 'pcs.os')}{header('currentUser', 'common.user')}
+            {header('department', 'pcs.department')}{header('site', 'pcs.site')}
             {header('lastSeenMs', 'pcs.lastSeen')}{header('deviceMode', 'pcs.deviceMode')}{header('openAlerts', 'pcs.openAlerts')}</tr>
         </thead>
         <tbody>
@@ -55,6 +70,8 @@ export function PcsView() {
               <td><a href={href(['pcs', row.pc])}><PcText value={row.pc} /></a></td>
               <td><PcText value={row.os} /></td>
               <td><PcText value={row.currentUser} /></td>
+              <td><PcText value={row.department} /></td>
+              <td><PcText value={row.site} /></td>
               <td className="nowrap">{formatDate(row.lastSeenMs)}</td>
               <td>{t(`mode.${row.deviceMode}` as MessageKey)}{row.exceptionActive ? <span className="tag">{t('pcs.exception')}</span> : null}</td>
               <td className={row.openAlerts > 0 ? 'num hot' : 'num'}>{formatNumber(row.openAlerts)}</td>

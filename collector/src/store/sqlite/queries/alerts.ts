@@ -44,8 +44,8 @@ function s(db: Database.Database) {
   return prepared;
 }
 
-export function foldKey(candidate: Pick<AlertCandidate, 'ruleId' | 'pc' | 'user'>): string {
-  return JSON.stringify([candidate.ruleId, candidate.pc, candidate.user]);
+export function foldKey(candidate: Pick<AlertCandidate, 'ruleId' | 'pc' | 'user' | 'foldGroup'>): string {
+  return JSON.stringify(candidate.foldGroup === undefined ? [candidate.ruleId, candidate.pc, candidate.user] : [candidate.ruleId, candidate.pc, candidate.user, candidate.foldGroup]);
 }
 
 /**
