@@ -5,8 +5,9 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { UsbSnapshot } from '../common/snapshot-usb-source.ts';
 import type { UsbObservation } from '../common/types.ts';
-import { scriptOf, UTF8_OUTPUT } from './powershell.ts';
-import { parseHostLine, WMI_EVENT_HOST_SCRIPT, WmiEventUsbSource, type HostProcess } from './wmi-event-host.ts';
+import { scriptOf, UTF8_OUTPUT } from '../../../platform/powershell.ts';
+import type { HostProcess } from '../../../platform/line-host.ts';
+import { parseHostLine, WMI_EVENT_HOST_SCRIPT, WmiEventUsbSource } from './wmi-event-host.ts';
 import { parseWmiSnapshot } from './wmi-usb-source.ts';
 
 const eventsFile = fileURLToPath(new URL('./fixtures/wmi-events.jsonl', import.meta.url));

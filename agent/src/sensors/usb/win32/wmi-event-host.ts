@@ -20,7 +20,8 @@ import type { SensorStatus } from '../../common/sensor.ts';
 import { SnapshotUsbSource, type UsbSnapshot } from '../common/snapshot-usb-source.ts';
 import type { UsbObservation } from '../common/types.ts';
 import type { UsbSource } from '../common/usb-source.ts';
-import { decodePowerShellOutput, powershellArgs } from './powershell.ts';
+import { LineHost, type HostProcess } from '../../../platform/line-host.ts';
+import { powershellArgs } from '../../../platform/powershell.ts';
 
 export const WMI_EVENT_HOST_SCRIPT = [
   "$ErrorActionPreference = 'Stop'",
@@ -73,14 +74,6 @@ export function parseHostLine(line: string): HostLine | undefined {
   }
 }
 
-/** What the source needs of the host process (a ChildProcess; a plain child in tests). */
-export interface HostProcess {
-  readonly stdout: NodeJS.ReadableStream | null;
-  kill(): boolean;
-  once(event: 'exit', listener: (code: number | null) => void): unknown;
-  once(event: 'error', listener: (error: Error) => void): unknown;
-}
-
 export interface WmiEventUsbSourceOptions {
   snapshot: () => Promise<UsbSnapshot>;
   spawnHost?: () => HostProcess;
@@ -97,18 +90,29 @@ export class WmiEventUsbSource implements UsbSource {
   readonly mechanism = 'wmi-events';
   readonly #options: Required<WmiEventUsbSourceOptions>;
   readonly #snapshots: SnapshotUsbSource;
-  #host: HostProcess | undefined;
+  readonly #host: LineHost;
   #hostState: 'starting' | 'ready' | 'down' = 'starting';
   #hostDetail = '';
   #lastBadLine = '';
   #events = 0;
   #fallback: NodeJS.Timeout | undefined;
-  #restart: NodeJS.Timeout | undefined;
-  #stopped = false;
 
   constructor(options: WmiEventUsbSourceOptions) {
     this.#options = { spawnHost: spawnPowerShellHost, reconcileMs: 60_000, fallbackPollMs: 2_000, restartMs: 5_000, ...options };
     this.#snapshots = new SnapshotUsbSource('wmi', options.snapshot, this.#options.reconcileMs);
+    this.#host = new LineHost(this.#options.spawnHost, {
+      line: (text) => this.#onLine(text),
+      // Something happened that we could not read: a snapshot tells what.
+      unreadable: (reason) => {
+        this.#lastBadLine = reason;
+        this.#changed();
+      },
+      down: (reason) => {
+        this.#hostState = 'down';
+        this.#hostDetail = reason;
+        this.#fallback ??= setInterval(() => void this.#snapshots.rescan(), this.#options.fallbackPollMs);
+      },
+    }, this.#options.restartMs);
   }
 
   /** Device and volume events received since start (status and tests). */
@@ -118,12 +122,10 @@ export class WmiEventUsbSource implements UsbSource {
 
   async start(listener: (observation: UsbObservation) => void, signal: AbortSignal): Promise<SensorStatus> {
     signal.addEventListener('abort', () => {
-      this.#stopped = true;
       clearInterval(this.#fallback);
-      clearTimeout(this.#restart);
-      this.#host?.kill();
+      this.#host.stop();
     }, { once: true });
-    this.#startHost();
+    this.#host.start();
     await this.#snapshots.start(listener, signal);
     return this.status();
   }
@@ -142,43 +144,7 @@ export class WmiEventUsbSource implements UsbSource {
     return this.#snapshots.rescan();
   }
 
-  #startHost(): void {
-    if (this.#stopped) return;
-    let host: HostProcess;
-    try {
-      host = this.#options.spawnHost();
-    } catch (error) {
-      this.#hostDown(error instanceof Error ? error.message : String(error));
-      return;
-    }
-    this.#host = host;
-    this.#hostState = 'starting';
-    let pending = Buffer.alloc(0);
-    host.stdout?.on('data', (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
-      let newline: number;
-      while ((newline = pending.indexOf(0x0a)) >= 0) {
-        const bytes = pending.subarray(0, newline);
-        pending = pending.subarray(newline + 1);
-        this.#onLine(bytes);
-      }
-    });
-    host.once('error', (error) => this.#hostDown(error.message));
-    host.once('exit', (code) => this.#hostDown(`exited with code ${code ?? 'none'}`));
-  }
-
-  #onLine(bytes: Buffer): void {
-    let text: string;
-    try {
-      text = decodePowerShellOutput(bytes).trim();
-    } catch (error) {
-      // Something happened that we could not read: a snapshot tells what.
-      this.#lastBadLine = (error as Error).message;
-      this.#events += 1;
-      void this.#snapshots.rescan();
-      return;
-    }
-    if (text === '') return;
+  #onLine(text: string): void {
     const line = parseHostLine(text);
     if (!line) return;
     if (line.kind === 'ready') {
@@ -187,18 +153,11 @@ export class WmiEventUsbSource implements UsbSource {
       this.#fallback = undefined;
       return;
     }
-    if (line.kind === 'heartbeat') return;
-    this.#events += 1;
-    void this.#snapshots.rescan();
+    if (line.kind !== 'heartbeat') this.#changed();
   }
 
-  #hostDown(reason: string): void {
-    if (this.#stopped || this.#hostState === 'down') return;
-    this.#hostState = 'down';
-    this.#hostDetail = reason;
-    this.#host = undefined;
-    this.#fallback ??= setInterval(() => void this.#snapshots.rescan(), this.#options.fallbackPollMs);
-    this.#restart = setTimeout(() => this.#startHost(), this.#options.restartMs);
-    this.#restart.unref?.();
+  #changed(): void {
+    this.#events += 1;
+    void this.#snapshots.rescan();
   }
 }

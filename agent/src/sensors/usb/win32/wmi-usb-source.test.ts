@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { CommandRunner } from '../../../control/common/command-runner.ts';
-import { decodePowerShellOutput, scriptOf, UTF8_OUTPUT } from './powershell.ts';
+import { decodePowerShellOutput, scriptOf, UTF8_OUTPUT } from '../../../platform/powershell.ts';
 import { parseWmiSnapshot, queryWmiSnapshot, snapshotCommand } from './wmi-usb-source.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * Running PowerShell scripts whose output the agent parses.
+ * Running PowerShell scripts whose output the agent parses (Windows adapters: USB, print).
  * Windows PowerShell 5.1 writes to a pipe in the console's OEM code page (CP932 on a ja-JP PC, CP437/850 in the
  * West), so a Japanese volume label or device name arrives as bytes Node would decode as garbage. Every script
  * therefore starts with UTF8_OUTPUT, and the agent decodes strictly: bytes that are not UTF-8 are an error
