@@ -72,7 +72,7 @@ describe('Windows print host and spooler commands (hand-written fixture in the h
     expect(commands).toEqual(["powershell.exe Remove-PrintJob -PrinterName 'Canon iR-ADV C5535 (経理部)' -ID 14"]);
     const decision = events.findIndex((e) => e.policyDecision?.decision === 'cancel');
     expect(events[decision]!.policyDecision).toMatchObject({ subject: 'print', rule: 'print.per_job', detail: expect.stringContaining('job 14') });
-    const jobs = events.map((e) => e.printJob).filter((j) => j !== undefined);
+    const jobs = events.map((e) => e.printJob).filter((j) => j != null);
     // The 307 of job 12 (9 pages, 1 copy: its 805 was not in this stream) and the cancelled job 14.
     expect(jobs.map((j) => [j.jobId, j.action, j.state])).toEqual([[12, 'logged', 'completed'], [14, 'cancelled', 'cancelled']]);
     expect(jobs[1]).toMatchObject({ printer: 'Canon iR-ADV C5535 (経理部)', documentName: 'Microsoft Word - 住民名簿.docx', pages: 60 });
