@@ -24,6 +24,7 @@ export function scriptOf(args: readonly string[]): string {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const NOT_UTF8 = 'helper output is not UTF-8 (a console code page in effect?): refusing to guess the text';
 
 /** Decodes PowerShell output bytes; throws when they are not UTF-8 (the script's UTF8_OUTPUT did not take). */
 export function decodePowerShellOutput(bytes: Uint8Array): string {
@@ -31,7 +32,7 @@ export function decodePowerShellOutput(bytes: Uint8Array): string {
   try {
     text = strictUtf8.decode(bytes);
   } catch {
-    throw new Error('PowerShell output is not UTF-8 (console code page in effect?): refusing to guess the text');
+    throw new Error(NOT_UTF8);
   }
   return text.replace(/^\uFEFF/, '');
 }
@@ -41,6 +42,6 @@ export function decodePowerShellOutput(bytes: Uint8Array): string {
  * U+FFFD in a device name is possible but rare; a stray code page is not.
  */
 export function assertDecodedCleanly(text: string): string {
-  if (text.includes('\uFFFD')) throw new Error('PowerShell output is not UTF-8 (console code page in effect?): refusing to guess the text');
+  if (text.includes('\uFFFD')) throw new Error(NOT_UTF8);
   return text.replace(/^\uFEFF/, '');
 }

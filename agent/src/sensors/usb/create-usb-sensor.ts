@@ -37,11 +37,15 @@ export async function createUsbSensor(context: SensorContext): Promise<Sensor> {
     source = new WmiEventUsbSource({ snapshot: () => queryWmiSnapshot(execCommand) });
     enforcer = new RegistryDeviceEnforcer(execCommand);
   } else if (process.platform === 'darwin') {
-    const [{ createSystemProfilerUsbSource }, { DiskutilEnforcer }] = await Promise.all([
-      import('./darwin/system-profiler-usb-source.ts'), import('../../control/darwin/diskutil-enforcer.ts'),
+    const [{ querySystemProfiler }, { DiskutilActivitySource }, { DiskutilEnforcer }] = await Promise.all([
+      import('./darwin/system-profiler-usb-source.ts'), import('./darwin/diskutil-activity-source.ts'), import('../../control/darwin/diskutil-enforcer.ts'),
     ]);
-    source = createSystemProfilerUsbSource(execCommand);
-    enforcer = new DiskutilEnforcer(execCommand);
+    const activity = new DiskutilActivitySource({ snapshot: () => querySystemProfiler(execCommand) });
+    const diskutil = new DiskutilEnforcer(execCommand);
+    // The mount guard: a refused stick's volume is unmounted again whenever something mounts it.
+    if (config.enforcement !== 'off') activity.onActivity((event) => void diskutil.guard(event));
+    source = activity;
+    enforcer = diskutil;
   } else {
     return unsupportedHere('usb', 'Linux (sysfs), Windows (WMI) and macOS (system_profiler)');
   }
