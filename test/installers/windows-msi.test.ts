@@ -35,7 +35,7 @@ describe('Windows MSI source (mamori-agent.wxs, read as text; never built here)'
   });
 
   it('every custom action is defined, given its command line and scheduled', () => {
-    const actions = elements('CustomAction').map((a) => a.Id);
+    const actions = elements('CustomAction').map((a) => a.Id!);
     expect(actions.sort()).toEqual(['EnablePrintServiceLog', 'EnrollAgent', 'RecordUninstall', 'RestrictServiceStop', 'RevertDevicePolicy']);
     for (const id of actions) {
       expect(property(id), id).toBeTruthy();

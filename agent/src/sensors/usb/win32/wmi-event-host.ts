@@ -137,6 +137,7 @@ export class WmiEventUsbSource implements UsbSource {
     if (this.#hostState === 'down') {
       return { state: 'degraded', detail: `WMI event host down (${this.#hostDetail}): polling snapshots every ${this.#options.fallbackPollMs} ms${bad}` };
     }
+    if (this.#hostState === 'starting') return { state: 'running', detail: `WMI event host starting; snapshot every ${this.#options.reconcileMs} ms${bad}` };
     return { state: 'running', detail: `WMI events (Win32_VolumeChangeEvent, Win32_PnPEntity arrival/removal), snapshot every ${this.#options.reconcileMs} ms${bad}` };
   }
 
