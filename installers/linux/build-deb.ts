@@ -140,9 +140,15 @@ export async function buildDeb(kind: DebKind, outDir: string): Promise<DebBuild>
   }
   // Addons are shared objects (0644, stripped); the executable keeps its symbols (see lintian-overrides).
   for (const addon of sea.addons) execFileSync('strip', ['--strip-unneeded', '--remove-section=.comment', '--remove-section=.note', addon]);
-  // Shipped scripts with a #! line (the evidence verifier) are executable, as their line promises.
-  const shippedScripts = walk(libDir).filter((f) => f !== sea.executable && isScript(f));
-  const executables = new Set([sea.executable, ...shippedScripts, ...scripts.map((s) => join(debian, s))]);
+  // JavaScript files shipped as data with a `#!/usr/bin/env node` line (the evidence verifier): the package has no
+  // node to run them with (the executable embeds its own), so the line goes and they stay plain modules, which
+  // `node FILE` still runs. Otherwise lintian rightly asks for executable mode (script-not-executable) or, with
+  // it, a dependency on nodejs (missing-dep-for-interpreter).
+  for (const file of walk(libDir).filter((f) => /\.(mjs|cjs|js)$/.test(f) && isScript(f))) {
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(text.indexOf('\n') + 1));
+  }
+  const executables = new Set([sea.executable, ...scripts.map((s) => join(debian, s))]);
   normaliseModes(tree, executables);
   chmodSync(sea.executable, 0o755);
   const control = readFileSync(join(source, 'debian/control.in'), 'utf8')
