@@ -66,6 +66,8 @@ describe('Japanese names: UTF-8 output vs the default code page (hand-written ja
     const script = scriptOf(args);
     expect(script.split('\n')[0]).toBe(UTF8_OUTPUT);
     expect(script).toContain('DEVPKEY_Device_Parent');
+    // UAS disks report InterfaceType SCSI; the parent test keeps internal SCSI/SATA disks out.
+    expect(script).toContain("InterfaceType = 'USB' OR InterfaceType = 'SCSI'");
     expect(args).not.toContain(script);
     const run: CommandRunner = async () => ({ code: 0, stdout: fixture('wmi-snapshot-ja.utf8.json').toString('utf8'), stderr: '' });
     expect((await queryWmiSnapshot(run)).mounts[0]?.label).toBe('会計資料_2024');

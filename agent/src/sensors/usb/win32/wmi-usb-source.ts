@@ -20,11 +20,13 @@ import { assertDecodedCleanly, powershellArgs } from '../../../platform/powershe
 export const WMI_SNAPSHOT_SCRIPT = [
   "$ErrorActionPreference = 'Stop'",
   "$usb = @(Get-CimInstance Win32_PnPEntity -Filter \"PNPDeviceID LIKE 'USB\\\\VID_%'\" | Select-Object PNPDeviceID, Name, Manufacturer, Service, CompatibleID)",
-  "$disks = @(Get-CimInstance Win32_DiskDrive -Filter \"InterfaceType = 'USB'\" | ForEach-Object {",
+  // UAS disks (USB Attached SCSI) report InterfaceType SCSI: a disk is on USB when its PnP parent is a USB device.
+  "$disks = @(Get-CimInstance Win32_DiskDrive -Filter \"InterfaceType = 'USB' OR InterfaceType = 'SCSI'\" | ForEach-Object {",
   '  $disk = $_',
+  "  $parent = (Get-PnpDeviceProperty -InstanceId $disk.PNPDeviceID -KeyName 'DEVPKEY_Device_Parent' -ErrorAction SilentlyContinue).Data",
+  "  if ($disk.InterfaceType -ne 'USB' -and -not (\"$parent\" -like 'USB\\*')) { return }",
   '  $volumes = @(Get-CimAssociatedInstance -InputObject $disk -ResultClassName Win32_DiskPartition | ForEach-Object {',
   '    Get-CimAssociatedInstance -InputObject $_ -ResultClassName Win32_LogicalDisk } | Select-Object DeviceID, FileSystem, Size, VolumeName, Access, DriveType)',
-  "  $parent = (Get-PnpDeviceProperty -InstanceId $disk.PNPDeviceID -KeyName 'DEVPKEY_Device_Parent' -ErrorAction SilentlyContinue).Data",
   '  [pscustomobject]@{ DeviceID = $disk.DeviceID; PNPDeviceID = $disk.PNPDeviceID; Parent = $parent; Model = $disk.Model; SerialNumber = $disk.SerialNumber; Size = $disk.Size; Volumes = $volumes }',
   '})',
   '[pscustomobject]@{ usb = $usb; disks = $disks } | ConvertTo-Json -Depth 5 -Compress',
