@@ -13,8 +13,11 @@
  * Privileges: Administrator (the service runs as LocalSystem).
  * Known gaps: Deny_Write is per PC, not per stick (Windows has no per-device read-only policy); a domain GPO
  *   configuring the same Restrictions values overwrites ours at its next refresh; the per-device lists live in
- *   the agent's memory and are rebuilt from the baseline when it restarts; AllowDenyLayered needs Windows 10
- *   1809+, pnputil /scan-devices 2004+. Never run on Windows here: the plans are tested as data.
+ *   the agent's memory and are rebuilt from the baseline when it restarts, so a stick admitted by a decision
+ *   (say, a serial exception) stays in AllowInstanceIDs after the exception ends until the agent decides on it
+ *   again (its next arrival) or restarts — were the agent stopped in between, Windows would still admit it;
+ *   AllowDenyLayered needs Windows 10 1809+, pnputil /scan-devices 2004+. Never run on Windows here: the plans
+ *   are tested as data.
  */
 import type { DeviceMode } from '@mamori/policies';
 import type { MountInfo, UsbDeviceInfo } from '../../sensors/usb/common/types.ts';
