@@ -62,7 +62,7 @@ describe.skipIf(!haveTools)('collector .deb', () => {
     await waitFor(() => out.includes('consoleUrl'), 30_000, 'collector listening');
     const { consoleUrl } = JSON.parse(out.split('\n')[0]!) as { consoleUrl: string };
     // Until the admin opens it up (README.Debian), the installed collector's console listens on loopback: plain HTTP.
-    expect(consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(consoleUrl).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):\d+\/$/);
     const response = await fetch(new URL('/api/session', consoleUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: admin.password }) });
     const login = { status: response.status, body: await response.text() };
     expect(login.status).toBe(200);

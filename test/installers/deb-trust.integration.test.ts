@@ -152,7 +152,7 @@ describe.skipIf(!haveTools)('Linux packages an admin can trust', () => {
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     await waitFor(() => out.includes('consoleUrl'), 30_000, 'collector listening');
     const { consoleUrl } = JSON.parse(out.split('\n')[0]!) as { consoleUrl: string };
-    expect(consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(consoleUrl).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):/);
     const page = await (await fetch(consoleUrl)).text();
     expect(page).toMatch(/<div id="root"><\/div>/);
     const script = /<script type="module" crossorigin src="([^"]+)"/.exec(page)?.[1];
