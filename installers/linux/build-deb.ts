@@ -4,10 +4,14 @@
  * tree is laid out here, maintainer scripts are written by hand with the same systemd steps dh_installsystemd
  * generates, and lintian checks the result (see README).
  *
+ * Reproducible: the same commit builds byte-identical packages (SOURCE_DATE_EPOCH = the commit's time, or the
+ * environment's, clamps every file time and dates the archive; see installers/README.md).
+ *
  * Usage: tsx installers/linux/build-deb.ts agent|collector|all [outDir]
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +37,41 @@ function debArch(): string {
   return execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
 }
 
-function changelog(name: string, ver: string): Buffer {
-  const text = `${name} (${ver}) unstable; urgency=medium\n\n  * Release ${ver}.\n\n -- Mamori maintainers <mamori@example.org>  Sun, 22 Nov 2026 00:00:00 +0000\n`;
+/** SOURCE_DATE_EPOCH from the environment, else the last commit's time (reproducible-builds.org's convention). */
+export function sourceDateEpoch(): string {
+  if (process.env.SOURCE_DATE_EPOCH && /^\d+$/.test(process.env.SOURCE_DATE_EPOCH)) return process.env.SOURCE_DATE_EPOCH;
+  try {
+    return execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: repo, encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('set SOURCE_DATE_EPOCH (no git history to take the build time from)');
+  }
+}
+
+/**
+ * The package's Depends on shared libraries, as Debian computes them: dpkg-shlibdeps over every ELF file shipped
+ * (the executable and the addons: libc6, libstdc++6, libgcc-s1, and libudev1 for usb.node).
+ */
+function sharedLibraryDepends(elfFiles: string[]): string {
+  const work = mkdtempSync(join(tmpdir(), 'mamori-shlibdeps-'));
+  try {
+    mkdirSync(join(work, 'debian'));
+    writeFileSync(join(work, 'debian/control'), 'Source: mamori\n\nPackage: mamori\nArchitecture: any\n');
+    const out = execFileSync('dpkg-shlibdeps', ['-O', ...elfFiles.map((f) => `-e${f}`)], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const depends = /^shlibs:Depends=(.*)$/m.exec(out)?.[1];
+    if (!depends) throw new Error(`dpkg-shlibdeps printed no shlibs:Depends: ${out}`);
+    return depends;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function isScript(file: string): boolean {
+  return readFileSync(file).subarray(0, 2).toString('latin1') === '#!';
+}
+
+function changelog(name: string, ver: string, epoch: string): Buffer {
+  const date = new Date(Number(epoch) * 1000).toUTCString().replace('GMT', '+0000');
+  const text = `${name} (${ver}) unstable; urgency=medium\n\n  * Release ${ver}.\n\n -- Mamori maintainers <mamori@example.org>  ${date}\n`;
   // -n equivalent: no name or time in the gzip header, so builds are reproducible.
   return gzipSync(Buffer.from(text), { level: 9 });
 }
@@ -81,13 +118,17 @@ export async function buildDeb(kind: DebKind, outDir: string): Promise<DebBuild>
   cpSync(join(here, 'common/copyright'), join(doc, 'copyright'));
   cpSync(join(source, 'README.Debian'), join(doc, 'README.Debian'));
   // A version without a Debian revision makes this a native package, whose changelog is changelog.gz.
-  writeFileSync(join(doc, 'changelog.gz'), changelog(name, ver));
+  const epoch = sourceDateEpoch();
+  writeFileSync(join(doc, 'changelog.gz'), changelog(name, ver, epoch));
   const overrides = join(source, 'lintian-overrides');
   mkdirSync(join(tree, 'usr/share/lintian/overrides'), { recursive: true });
   cpSync(overrides, join(tree, 'usr/share/lintian/overrides', name));
   if (kind === 'agent') {
     mkdirSync(join(tree, 'etc/mamori'), { recursive: true });
     cpSync(join(source, 'agent.yaml'), join(tree, 'etc/mamori/agent.yaml'));
+  } else {
+    // The installed CLI's default data dir (collector/src/config/load.ts): the one the unit uses.
+    writeFileSync(join(libDir, 'data-dir'), '/var/lib/mamori-collector\n');
   }
 
   const debian = join(tree, 'DEBIAN');
@@ -99,18 +140,27 @@ export async function buildDeb(kind: DebKind, outDir: string): Promise<DebBuild>
   }
   // Addons are shared objects (0644, stripped); the executable keeps its symbols (see lintian-overrides).
   for (const addon of sea.addons) execFileSync('strip', ['--strip-unneeded', '--remove-section=.comment', '--remove-section=.note', addon]);
+  // JavaScript files shipped as data with a `#!/usr/bin/env node` line (the evidence verifier): the package has no
+  // node to run them with (the executable embeds its own), so the line goes and they stay plain modules, which
+  // `node FILE` still runs. Otherwise lintian rightly asks for executable mode (script-not-executable) or, with
+  // it, a dependency on nodejs (missing-dep-for-interpreter).
+  for (const file of walk(libDir).filter((f) => /\.(mjs|cjs|js)$/.test(f) && isScript(f))) {
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(text.indexOf('\n') + 1));
+  }
   const executables = new Set([sea.executable, ...scripts.map((s) => join(debian, s))]);
   normaliseModes(tree, executables);
   chmodSync(sea.executable, 0o755);
   const control = readFileSync(join(source, 'debian/control.in'), 'utf8')
-    .replace('@VERSION@', ver).replace('@ARCH@', arch).replace('@SIZE@', String(installedSizeKb(tree)));
+    .replace('@VERSION@', ver).replace('@ARCH@', arch).replace('@SIZE@', String(installedSizeKb(tree)))
+    .replace('@SHLIBS@', sharedLibraryDepends([sea.executable, ...sea.addons]));
   writeFileSync(join(debian, 'control'), control, { mode: 0o644 });
   const sums = walk(tree).filter((f) => !f.startsWith(debian) && !f.startsWith(join(tree, 'etc/')))
     .map((f) => `${createHash('md5').update(readFileSync(f)).digest('hex')}  ${relative(tree, f)}`).sort();
   writeFileSync(join(debian, 'md5sums'), `${sums.join('\n')}\n`, { mode: 0o644 });
 
   const deb = join(outDir, `${name}_${ver}_${arch}.deb`);
-  execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', tree, deb], { stdio: 'pipe' });
+  execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', tree, deb], { stdio: 'pipe', env: { ...process.env, SOURCE_DATE_EPOCH: epoch } });
   return { deb, tree };
 }
 

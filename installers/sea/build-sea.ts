@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { buildConsole } from './build-console.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -134,8 +135,8 @@ export interface SeaSpec {
   addons: () => [string, string][];
   /** Folders the program reads at run time, by repository path (copied to the same path under the app root). */
   resources: string[];
-  /** Resources shipped when present (the console's build; without it the collector serves a placeholder page). */
-  optionalResources?: string[];
+  /** Resources built for the executable (the console), by repository path: the build writes them there or fails. */
+  builtResources?: { folder: string; build: (outDir: string) => Promise<void> }[];
 }
 
 export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
@@ -160,7 +161,7 @@ export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
     name: 'mamori-collector', entry: join(here, 'collector-entry.ts'),
     // The batch-check worker thread runs from files beside the executable (plain JS, no packages).
     resources: ['collector/src/store/sqlite/migrations', 'policies/default', 'collector/src/ingest/batch-crypto.mjs', 'proto/verifier/verify-evidence.mjs', 'proto/src/envelope.mjs', 'proto/src/seal.mjs'],
-    optionalResources: ['console/dist'],
+    builtResources: [{ folder: 'console/dist', build: buildConsole }],
     addons: () => [
       ['better_sqlite3.node', join(dirname(requireFromAgent.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')],
     ],
@@ -202,8 +203,10 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
   }
 
   const blob = join(work, 'sea-prep.blob');
-  writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false }));
-  execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], { stdio: 'pipe' });
+  // Paths relative to the work folder: the blob records the main script's path, and an absolute one would make
+  // every build in a different folder a different executable.
+  writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: `${spec.name}.cjs`, output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useCodeCache: false }));
+  execFileSync(process.execPath, ['--experimental-sea-config', 'sea-config.json'], { stdio: 'pipe', cwd: work });
 
   const executable = join(outDir, process.platform === 'win32' ? `${spec.name}.exe` : spec.name);
   copyFileSync(process.execPath, executable);
@@ -221,13 +224,14 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
     addons.push(join(outDir, file));
   }
   const resources: string[] = [];
-  for (const folder of [...spec.resources, ...(spec.optionalResources ?? [])]) {
+  for (const folder of spec.resources) {
     const source = join(repo, folder);
-    if (!existsSync(source)) {
-      if (spec.optionalResources?.includes(folder)) continue;
-      throw new Error(`${folder} is missing`);
-    }
+    if (!existsSync(source)) throw new Error(`${folder} is missing`);
     cpSync(source, join(outDir, folder), { recursive: true });
+    resources.push(join(outDir, folder));
+  }
+  for (const { folder, build: buildResource } of spec.builtResources ?? []) {
+    await buildResource(join(outDir, folder));
     resources.push(join(outDir, folder));
   }
   rmSync(work, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-# Run once after install (the MSI can call it, or GPO): only SYSTEM and Administrators may stop, pause or
+# Run once after install (the MSI's RestrictServiceStop custom action runs it; GPO can too): only SYSTEM and Administrators may stop, pause or
 # reconfigure the MamoriAgent service; interactive users can only query it. Stopping still records STOPPED.
 # SDDL: SY and BA full control; IU and SU read/query only (no WP = stop, no DC = change config).
 $ErrorActionPreference = 'Stop'

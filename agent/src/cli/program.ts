@@ -12,6 +12,7 @@ import { enroll } from '../uplink/enroll.ts';
 import { parseDurationMs } from './duration.ts';
 import { recordUninstall, type UninstallResult } from './record-uninstall.ts';
 import { fingerprintDocument, fingerprintYaml } from './fingerprint-document.ts';
+import { readAllStdin, readEnrollToken } from './enroll-token.ts';
 
 /** POSTs JSON to the running agent's loopback endpoint (the same route the tray page uses). */
 async function postLocal(port: number, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
@@ -62,12 +63,14 @@ export function buildAgentProgram(io: Output): Command {
   };
   const print = (json: boolean | undefined, data: unknown, text: string) => io.out(json ? `${JSON.stringify(data)}\n` : `${text}\n`);
 
-  program.command('enroll <token>')
-    .description('register this PC with the collector named in the token (pins its CA)')
+  program.command('enroll [token]')
+    .description('register this PC with the collector named in the token (pins its CA); the token from stdin when omitted or "-" (keeps it out of the process list)')
+    .option('--token-file <file>', 'read the token from this file (first line)')
     .option('--force', 'enroll again even if already enrolled (the collector records the re-enrollment)')
     .option('--hostname <name>', 'PC name to register (default: this host name)')
     .option('--json', 'print JSON')
-    .action(async (token: string, options: { force?: boolean; hostname?: string; json?: boolean }) => {
+    .action(async (argument: string | undefined, options: { tokenFile?: string; force?: boolean; hostname?: string; json?: boolean }) => {
+      const token = await readEnrollToken({ argument, file: options.tokenFile, readStdin: readAllStdin });
       const identity = await enroll({
         stateDir: config().stateDir, token, force: options.force ?? false, ...(options.hostname ? { hostname: options.hostname } : {}),
       });

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { AgentError } from '../errors.ts';
 import { AgentConfigSchema, type AgentConfig } from './schema.ts';
@@ -12,27 +12,66 @@ export function defaultStateDir(): string {
   return '/var/lib/mamori';
 }
 
+/** Settings that are secrets: they belong in secrets.yaml (0600), never in a config file others can read. */
+const secretPaths: readonly (readonly string[])[] = [['sensors', 'mail', 'upstream', 'auth', 'pass']];
+
 /**
- * Reads config from an optional YAML file (default: <stateDir>/agent.yaml, or MAMORI_AGENT_CONFIG), applies
- * overrides, validates once and freezes. The only module that reads process.env.
+ * Reads config from an optional YAML file (default: <stateDir>/agent.yaml, or MAMORI_AGENT_CONFIG) and the
+ * secrets file beside it (secrets.yaml, or MAMORI_AGENT_SECRETS: readable by its owner only, merged over the
+ * config), applies overrides, validates once and freezes. A secret in a config file others can read, or a secrets
+ * file others can read, is refused. The only module that reads process.env.
  */
-export function loadAgentConfig(overrides: { stateDir?: string; configFile?: string } = {}): AgentConfig {
+export function loadAgentConfig(overrides: { stateDir?: string; configFile?: string; secretsFile?: string } = {}): AgentConfig {
   const stateDir = overrides.stateDir ?? defaultStateDir();
   const file = overrides.configFile ?? process.env.MAMORI_AGENT_CONFIG ?? join(stateDir, 'agent.yaml');
-  let fromFile: Record<string, unknown> = {};
-  if (existsSync(file)) {
-    try {
-      fromFile = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
-    } catch (error) {
-      throw new AgentError('AGENT_CONFIG_INVALID', `${file}: ${(error as Error).message.split('\n')[0]}`);
+  const secretsFile = overrides.secretsFile ?? process.env.MAMORI_AGENT_SECRETS ?? join(dirname(file), 'secrets.yaml');
+  const fromFile = readYaml(file);
+  if (readableByOthers(file)) {
+    const leaked = secretPaths.find((path) => valueAt(fromFile, path) !== undefined);
+    if (leaked) {
+      throw new AgentError('AGENT_CONFIG_INVALID', `${file}: ${leaked.join('.')}: a secret does not belong in a file others can read; put it in ${secretsFile} (mode 0600)`);
     }
   }
-  const result = AgentConfigSchema.safeParse({ ...fromFile, stateDir });
+  let secrets: Record<string, unknown> = {};
+  if (existsSync(secretsFile)) {
+    if (readableByOthers(secretsFile)) throw new AgentError('AGENT_CONFIG_INVALID', `${secretsFile}: readable by others; chmod 600 it`);
+    secrets = readYaml(secretsFile);
+  }
+  const result = AgentConfigSchema.safeParse({ ...mergeDeep(fromFile, secrets), stateDir });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new AgentError('AGENT_CONFIG_INVALID', `${file}: ${issue.path.join('.')}: ${issue.message}`);
   }
   return deepFreeze(result.data);
+}
+
+function readYaml(file: string): Record<string, unknown> {
+  if (!existsSync(file)) return {};
+  try {
+    return (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    throw new AgentError('AGENT_CONFIG_INVALID', `${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Group or others may read it (POSIX modes; Windows ACLs are not modes, and the ProgramData folder is ACL'd). */
+function readableByOthers(file: string): boolean {
+  return process.platform !== 'win32' && existsSync(file) && (statSync(file).mode & 0o044) !== 0;
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+}
+
+function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+      ? mergeDeep(current as Record<string, unknown>, value as Record<string, unknown>)
+      : value;
+  }
+  return out;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -41,3 +41,30 @@ describe('mamori-collector CLI', () => {
     expect(() => parseUntil({}, now)).toThrow(/--until/);
   });
 });
+
+describe('mamori-collector pcs', () => {
+  it('lists enrolled PCs (not replaced agents unless --all), as text and JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-pcs-'));
+    expect((await run(['-d', dir, 'init', '--json'])).code).toBe(0);
+    expect((await run(['-d', dir, 'pcs'])).out).toBe('(no PCs enrolled)\n');
+    const { SqliteStore } = await import('../store/sqlite/sqlite-store.ts');
+    const { databasePath } = await import('../data-dir.ts');
+    const store = new SqliteStore(databasePath(dir));
+    const agent = (id: string, pc: string, previousAgentId: string | null) => ({
+      id, pc, hardwareId: `hw-${pc}`, os: 'Windows 11 Pro', publicKey: Buffer.alloc(32), unlockKey: Buffer.alloc(32), enrolledMs: Date.parse('2026-11-20T01:00:00Z'), previousAgentId,
+    });
+    await store.createAgent(agent('a-2', 'PC-ACCT-07', null));
+    await store.createAgent(agent('a-1', 'PC-ACCT-01', null));
+    await store.createAgent(agent('a-0', 'PC-OLD', null));
+    await store.retireAgent('a-0', Date.parse('2026-11-21T00:00:00Z'));
+    await store.close();
+    const text = await run(['-d', dir, 'pcs']);
+    expect(text.code).toBe(0);
+    expect(text.out.split('\n').filter(Boolean).map((l) => l.split('  ').slice(0, 3))).toEqual([['PC-ACCT-01', 'a-1', 'Windows 11 Pro'], ['PC-ACCT-07', 'a-2', 'Windows 11 Pro']]);
+    const json = JSON.parse((await run(['-d', dir, 'pcs', '--json'])).out) as { pc: string; enrolled: string; lastSeen: string | null }[];
+    expect(json.map((r) => r.pc)).toEqual(['PC-ACCT-01', 'PC-ACCT-07']);
+    expect(json[0]).toMatchObject({ enrolled: '2026-11-20T01:00:00.000Z', lastSeen: null });
+    const all = JSON.parse((await run(['-d', dir, 'pcs', '--all', '--json'])).out) as { pc: string; retired: string | null }[];
+    expect(all.find((r) => r.pc === 'PC-OLD')?.retired).toBe('2026-11-21T00:00:00.000Z');
+  });
+});

@@ -144,6 +144,23 @@ export function buildCollectorProgram(io: Output): Command {
       io.out(`revoked ${id}\n`);
     });
 
+  program.command('pcs')
+    .description('list the PCs enrolled with this collector (one line each; --json for every field)')
+    .option('--all', 'include agents replaced by a re-enrollment')
+    .option('--json', 'print JSON')
+    .action(async (options: { all?: boolean; json?: boolean }) => {
+      const agents = (await withStore(dataDir(), (store) => store.listAgents()))
+        .filter((a) => options.all || a.retiredMs === null)
+        .sort((a, b) => a.pc.localeCompare(b.pc));
+      const rows = agents.map((a) => ({
+        pc: a.pc, agentId: a.id, os: a.os, agentVersion: a.agentVersion, policyVersion: a.policyVersion, user: a.currentUser,
+        enrolled: new Date(a.enrolledMs).toISOString(), lastSeen: a.lastSeenMs === null ? null : new Date(a.lastSeenMs).toISOString(),
+        lastSeq: a.lastSeq, retired: a.retiredMs === null ? null : new Date(a.retiredMs).toISOString(),
+      }));
+      print(options.json, rows, rows.map((r) => [r.pc, r.agentId, r.os || '-', r.agentVersion || '-', `policy ${r.policyVersion}`,
+        `last seen ${r.lastSeen ?? 'never'}`, r.user || '-', ...(r.retired ? [`retired ${r.retired}`] : [])].join('  ')).join('\n') || '(no PCs enrolled)');
+    });
+
   const user = program.command('user').description('console accounts');
   user.command('add <username>')
     .description('add or reset a console account; prints a generated password once')

@@ -1,13 +1,26 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
 import { CollectorError } from '../errors.ts';
 import { CollectorConfigSchema, type CollectorConfig } from './schema.ts';
 
-/** Default data dir: MAMORI_COLLECTOR_DATA, else ./.mamori/collector. The only module that reads process.env. */
+/**
+ * Default data dir: MAMORI_COLLECTOR_DATA, else the one the installed package declares (a `data-dir` file beside
+ * the executable, or in MAMORI_APP_ROOT: the .deb writes /var/lib/mamori-collector there, so the installed CLI
+ * finds the installed collector without -d), else ./.mamori/collector. The only module that reads process.env.
+ */
 export function defaultDataDir(): string {
-  return process.env.MAMORI_COLLECTOR_DATA ?? join(process.cwd(), '.mamori', 'collector');
+  if (process.env.MAMORI_COLLECTOR_DATA) return process.env.MAMORI_COLLECTOR_DATA;
+  const declared = join(process.env.MAMORI_APP_ROOT ?? dirname(process.execPath), PACKAGED_DATA_DIR_FILE);
+  if (existsSync(declared)) {
+    const dir = readFileSync(declared, 'utf8').trim();
+    if (isAbsolute(dir)) return dir;
+  }
+  return join(process.cwd(), '.mamori', 'collector');
 }
+
+/** The file a package puts beside the executable to name its data dir (one absolute path). */
+export const PACKAGED_DATA_DIR_FILE = 'data-dir';
 
 export function configFile(dataDir: string): string {
   return join(dataDir, 'collector.yaml');

@@ -3,6 +3,7 @@ import type { PolicyHolder } from '../../core/policy-holder.ts';
 import type { Emit } from '../../sensors/common/sensor.ts';
 import type { MountHub } from '../../sensors/usb/common/mount-hub.ts';
 import { deviceKey, isMassStorage, type MountInfo, type UsbDeviceInfo, type UsbObservation } from '../../sensors/usb/common/types.ts';
+import { deviceBaseline } from './baseline.ts';
 import { actionFor, decideDevice, type DeviceDecision } from './decide.ts';
 import type { DeviceEnforcer } from './enforcer.ts';
 import type { UnlockLedger } from './unlock-ledger.ts';
@@ -51,7 +52,8 @@ export class DeviceControl {
   #queue: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
-  #baseline: boolean | undefined;
+  /** The baseline last applied, as JSON. */
+  #baseline: string | undefined;
 
   constructor(options: DeviceControlOptions) {
     this.#options = options;
@@ -140,6 +142,8 @@ export class DeviceControl {
     const entry: Attached = { device };
     this.#attached.set(deviceKey(device), entry);
     if (!isMassStorage(device)) return;
+    // A serial-only allow entry or exception becomes exact (vendor:product:serial) once its stick is seen.
+    await this.#applyBaseline();
     const decision = this.#decide(device);
     if (!decision) return;
     entry.decision = decision;
@@ -189,15 +193,16 @@ export class DeviceControl {
     this.#schedule();
   }
 
-  /** Machine-wide switch where the OS has one: every stick refused only when nothing could be allowed. */
+  /** What the OS can hold by itself (Windows device-installation policy), re-applied whenever it changes. */
   async #applyBaseline(): Promise<void> {
     const enforcer = this.#options.enforcer;
     if (!enforcer.applyBaseline) return;
     const device = this.#options.policy.current()?.device ?? failClosed;
-    const blockAll = device.mode === 'block' && device.allow.length === 0 && this.#knownExceptions.size === 0;
-    if (blockAll === this.#baseline) return;
-    const ok = await this.#enforce({ mode: blockAll ? 'block' : 'allow', rule: device.rule, message: '' }, () => enforcer.applyBaseline!(blockAll), 'baseline');
-    if (ok) this.#baseline = blockAll;
+    const baseline = deviceBaseline(device, [...this.#knownExceptions.values()], [...this.#attached.values()].map((a) => a.device));
+    const key = JSON.stringify(baseline);
+    if (key === this.#baseline) return;
+    const ok = await this.#enforce({ mode: baseline.denyStorage ? 'block' : 'allow', rule: device.rule, message: '' }, () => enforcer.applyBaseline!(baseline), 'baseline');
+    if (ok) this.#baseline = key;
   }
 
   #decide(device: UsbDeviceInfo): DeviceDecision | undefined {

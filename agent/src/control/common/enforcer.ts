@@ -15,8 +15,19 @@ export interface DeviceEnforcer {
   applyDevice(device: UsbDeviceInfo, mode: DeviceMode): Promise<EnforcementResult>;
   /** Makes one mounted filesystem comply: unmounted for block, remounted read-only for read_only. */
   applyMount(mount: MountInfo, mode: DeviceMode): Promise<EnforcementResult>;
-  /** Optional machine-wide switch: `blockAll` when no device at all may be used (Windows USBSTOR Start). */
-  applyBaseline?(blockAll: boolean): Promise<EnforcementResult>;
+  /**
+   * Optional: hands the OS what it can enforce on its own before any device arrives (Windows device-installation
+   * policy), so a stick the agent has not seen yet is refused by the OS itself. Called whenever it changes.
+   */
+  applyBaseline?(baseline: DeviceBaseline): Promise<EnforcementResult>;
+}
+
+/** What device policy lets the OS decide by itself, independent of who is logged in. */
+export interface DeviceBaseline {
+  /** The policy's mode refuses storage and no "any device" exception is live: the OS refuses sticks not listed. */
+  denyStorage: boolean;
+  /** Devices allowed (any mode but block) whoever is logged in, named exactly: vendor, product and serial. */
+  allowed: { vendorId: string; productId: string; serial: string }[];
 }
 
 /** Records what it was asked to do and does nothing: for unit tests and for `audit`-only deployments. */

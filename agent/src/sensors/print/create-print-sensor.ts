@@ -28,8 +28,10 @@ export async function createPrintSensor(context: SensorContext): Promise<Sensor>
     return new CupsPrintSensor({ cups, state: state(), policy });
   }
   if (process.platform === 'win32') {
-    const { PrintServiceEventLogSensor } = await import('./win32/print-service-event-log-sensor.ts');
-    return new PrintServiceEventLogSensor({ pollMs: config.windows.pollMs, state: state(), policy });
+    const [{ PrintServiceEventLogSensor }, { execCommand }] = await Promise.all([
+      import('./win32/print-service-event-log-sensor.ts'), import('../../control/common/command-runner.ts'),
+    ]);
+    return new PrintServiceEventLogSensor({ pollMs: config.windows.pollMs, state: state(), policy, runCommand: execCommand });
   }
   return unsupportedHere('print', 'Linux and macOS (CUPS) and Windows (PrintService event log)');
 }

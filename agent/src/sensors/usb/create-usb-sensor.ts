@@ -12,8 +12,9 @@ import { UsbSensor } from './common/usb-sensor.ts';
 
 /**
  * Picks the removable-media source and enforcer for this OS: sysfs+mountinfo with USBGuard/sysfs on Linux, WMI
- * with registry/pnputil on Windows, system_profiler with diskutil on macOS. The returned UsbSensor exposes
- * `control` (device control), which the agent's `unlock` path uses to redeem offline codes.
+ * events + snapshots with Windows' device-installation policy on Windows, system_profiler + diskutil activity
+ * with diskutil on macOS. The returned UsbSensor exposes `control` (device control), which the agent's `unlock`
+ * path uses to redeem offline codes.
  */
 export async function createUsbSensor(context: SensorContext): Promise<Sensor> {
   const parsed = UsbSensorConfigSchema.safeParse((context.config.sensors as Record<string, unknown>).usb ?? {});
@@ -30,17 +31,21 @@ export async function createUsbSensor(context: SensorContext): Promise<Sensor> {
     source = new SysfsUsbSource(config);
     enforcer = new LinuxDeviceEnforcer({ sysRoot: config.sysRoot, prefer: config.enforcement === 'sysfs' ? 'sysfs' : 'auto' });
   } else if (process.platform === 'win32') {
-    const [{ createWmiUsbSource }, { RegistryDeviceEnforcer }] = await Promise.all([
-      import('./win32/wmi-usb-source.ts'), import('../../control/win32/registry-enforcer.ts'),
+    const [{ queryWmiSnapshot }, { WmiEventUsbSource }, { RegistryDeviceEnforcer }] = await Promise.all([
+      import('./win32/wmi-usb-source.ts'), import('./win32/wmi-event-host.ts'), import('../../control/win32/registry-enforcer.ts'),
     ]);
-    source = createWmiUsbSource(execCommand);
+    source = new WmiEventUsbSource({ snapshot: () => queryWmiSnapshot(execCommand) });
     enforcer = new RegistryDeviceEnforcer(execCommand);
   } else if (process.platform === 'darwin') {
-    const [{ createSystemProfilerUsbSource }, { DiskutilEnforcer }] = await Promise.all([
-      import('./darwin/system-profiler-usb-source.ts'), import('../../control/darwin/diskutil-enforcer.ts'),
+    const [{ querySystemProfiler }, { DiskutilActivitySource }, { DiskutilEnforcer }] = await Promise.all([
+      import('./darwin/system-profiler-usb-source.ts'), import('./darwin/diskutil-activity-source.ts'), import('../../control/darwin/diskutil-enforcer.ts'),
     ]);
-    source = createSystemProfilerUsbSource(execCommand);
-    enforcer = new DiskutilEnforcer(execCommand);
+    const activity = new DiskutilActivitySource({ snapshot: () => querySystemProfiler(execCommand) });
+    const diskutil = new DiskutilEnforcer(execCommand);
+    // The mount guard: a refused stick's volume is unmounted again whenever something mounts it.
+    if (config.enforcement !== 'off') activity.onActivity((event) => void diskutil.guard(event));
+    source = activity;
+    enforcer = diskutil;
   } else {
     return unsupportedHere('usb', 'Linux (sysfs), Windows (WMI) and macOS (system_profiler)');
   }

@@ -23,7 +23,7 @@ export const PrintSensorConfigSchema = z.object({
     socketPath: '/run/cups/cups.sock', idlePollMs: 1000, activePollMs: 50, requestTimeoutMs: 3000, retryMs: 2000,
   }),
   windows: z.object({
-    /** How often to read new PrintService/Operational records. */
+    /** How often to read new PrintService/Operational records while the print host (the subscription) is down. */
     pollMs: z.number().int().min(100).default(2000),
   }).strict().default({ pollMs: 2000 }),
 }).strict();

@@ -8,7 +8,7 @@ import { PrintServiceEventLogSensor } from './print-service-event-log-sensor.ts'
 
 const fixture = readFileSync(new URL('./fixtures/operational.xml', import.meta.url), 'utf8');
 
-describe('PrintServiceEventLogSensor (recorded wevtutil output)', () => {
+describe('PrintServiceEventLogSensor, log only (hand-written fixture in wevtutil\'s /f:xml format; see fixtures/README.md)', () => {
   it('records each printed document once, asks only for newer records, and alerts per policy', async () => {
     const queries: string[][] = [];
     let answer = fixture;
@@ -20,7 +20,7 @@ describe('PrintServiceEventLogSensor (recorded wevtutil output)', () => {
     };
     const events: EventDraft[] = [];
     const state = new PrintStateStore(join(mkdtempSync(join(tmpdir(), 'mamori-winprint-')), 'print-state.json'));
-    const sensor = new PrintServiceEventLogSensor({ pollMs: 60_000, state, run, policy: () => ({ enabled: true, per_job: { pages: 50, action: 'cancel' } }) });
+    const sensor = new PrintServiceEventLogSensor({ pollMs: 60_000, state, run, spawnHost: null, policy: () => ({ enabled: true, per_job: { pages: 50, action: 'cancel' } }) });
     const abort = new AbortController();
     expect((await sensor.start((e) => events.push(e), abort.signal)).state).toBe('running');
     abort.abort();
@@ -36,7 +36,7 @@ describe('PrintServiceEventLogSensor (recorded wevtutil output)', () => {
   it('is degraded, not crashed, when the channel cannot be read', async () => {
     const state = new PrintStateStore(join(mkdtempSync(join(tmpdir(), 'mamori-winprint-')), 'print-state.json'));
     const sensor = new PrintServiceEventLogSensor({
-      pollMs: 60_000, state, policy: () => undefined,
+      pollMs: 60_000, state, policy: () => undefined, spawnHost: null,
       run: async () => { throw new Error('The specified channel could not be found.'); },
     });
     const abort = new AbortController();

@@ -4,7 +4,7 @@ import { copiesFromRenderJob, decodeXmlText, jobFromDocumentPrinted, parsePrintS
 
 const fixture = readFileSync(new URL('./fixtures/operational.xml', import.meta.url), 'utf8');
 
-describe('PrintService/Operational records', () => {
+describe('PrintService/Operational records (hand-written fixture in wevtutil /f:xml format; see fixtures/README.md)', () => {
   const records = splitEvents(fixture).map(parsePrintServiceEvent);
 
   it('splits and parses every event with id, record number, time and computer', () => {

@@ -28,29 +28,37 @@ async function eventsFrom(snapshots: UsbSnapshot[]): Promise<EventDraft[]> {
 
 const summary = (events: EventDraft[]) => events.filter((e) => e.device).map((e) => [e.device!.action, e.device!.device?.serial, e.device!.mountPoint ?? '', e.device!.rule ?? '']);
 
-describe('Windows and macOS recorded outputs become the same events as on Linux', () => {
-  it('WMI: attach, decisions with rules, mounts; then removal', async () => {
+describe('Windows and macOS outputs (fixtures in the documented formats) become the same events as on Linux', () => {
+  it('WMI (hand-written fixture): attach, decisions with rules, mounts; then removal', async () => {
     const full = parseWmiSnapshot(fixture('../win32/fixtures/wmi-snapshot.json'));
     const events = await eventsFrom([full, { devices: [], mounts: [] }]);
     expect(summary(events)).toEqual([
+      ['ATTACHED', '', '', ''],
       ['ATTACHED', '', '', ''],
       ['ATTACHED', '4C530001231120115142', '', ''],
       ['BLOCKED', '4C530001231120115142', '', 'device.default'],
       ['ATTACHED', '60A44C3FAE22EEA0797900B5', '', ''],
       ['READ_ONLY', '60A44C3FAE22EEA0797900B5', '', 'device.allow.archive'],
+      ['ATTACHED', '0123456789ABCDEF', '', ''],
+      ['BLOCKED', '0123456789ABCDEF', '', 'device.default'],
       ['MOUNTED', '4C530001231120115142', 'E:\\', ''],
       ['BLOCKED', '4C530001231120115142', 'E:\\', 'device.default'],
       ['MOUNTED', '60A44C3FAE22EEA0797900B5', 'F:\\', ''],
+      ['MOUNTED', '0123456789ABCDEF', 'G:\\', ''],
+      ['BLOCKED', '0123456789ABCDEF', 'G:\\', 'device.default'],
       ['UNMOUNTED', '4C530001231120115142', 'E:\\', ''],
       ['UNMOUNTED', '60A44C3FAE22EEA0797900B5', 'F:\\', ''],
+      ['UNMOUNTED', '0123456789ABCDEF', 'G:\\', ''],
+      ['DETACHED', '', '', ''],
       ['DETACHED', '', '', ''],
       ['DETACHED', '4C530001231120115142', '', ''],
       ['DETACHED', '60A44C3FAE22EEA0797900B5', '', ''],
+      ['DETACHED', '0123456789ABCDEF', '', ''],
     ]);
     expect(events.find((e) => e.device?.action === 'MOUNTED')!.device).toMatchObject({ filesystem: 'fat32', label: 'SANDISK', sizeBytes: 30747295744, blockDevice: '\\\\.\\PHYSICALDRIVE1' });
   });
 
-  it('system_profiler: the same shape of events', async () => {
+  it('system_profiler (hand-written fixture): the same shape of events', async () => {
     const events = await eventsFrom([parseSystemProfilerUsb(fixture('../darwin/fixtures/system-profiler-usb.json'))]);
     expect(summary(events)).toEqual([
       ['ATTACHED', 'F0T0000000001', '', ''],

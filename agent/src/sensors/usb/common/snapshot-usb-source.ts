@@ -22,6 +22,7 @@ export class SnapshotUsbSource implements UsbSource {
   #mounts = new Map<string, MountInfo>();
   #status: SensorStatus = { state: 'stopped', detail: 'not started' };
   #running: Promise<void> | undefined;
+  #again: Promise<void> | undefined;
 
   constructor(mechanism: string, query: () => Promise<UsbSnapshot>, pollMs = 1_000) {
     this.mechanism = mechanism;
@@ -46,8 +47,19 @@ export class SnapshotUsbSource implements UsbSource {
     return this.#status;
   }
 
+  /**
+   * Scans now; asked while a scan runs, scans once more after it (what changed during a scan must not wait for
+   * the next poll). Resolves when a scan that started after this call is done.
+   */
   rescan(): Promise<void> {
-    this.#running ??= this.#scan().finally(() => { this.#running = undefined; });
+    if (this.#running) {
+      this.#again ??= this.#running.then(() => {
+        this.#again = undefined;
+        return this.rescan();
+      });
+      return this.#again;
+    }
+    this.#running = this.#scan().finally(() => { this.#running = undefined; });
     return this.#running;
   }
 

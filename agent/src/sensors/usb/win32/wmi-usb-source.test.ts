@@ -1,27 +1,77 @@
 import { readFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { parseWmiSnapshot } from './wmi-usb-source.ts';
+import type { CommandRunner } from '../../../control/common/command-runner.ts';
+import { decodePowerShellOutput, scriptOf, UTF8_OUTPUT } from '../../../platform/powershell.ts';
+import { parseWmiSnapshot, queryWmiSnapshot, snapshotCommand } from './wmi-usb-source.ts';
 
-const fixture = readFileSync(new URL('./fixtures/wmi-snapshot.json', import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
-describe('Windows WMI snapshot parsing', () => {
+describe('Windows WMI snapshot parsing (hand-written fixture, documented WMI format; see fixtures/README.md)', () => {
   it('turns the PowerShell/WMI output into the same devices and mounts as the Linux source', () => {
-    const { devices, mounts } = parseWmiSnapshot(fixture);
-    expect(devices.map((d) => `${d.vendorId}:${d.productId}`)).toEqual(['046d:c52b', '0781:5581', '0951:1666']);
+    const { devices, mounts } = parseWmiSnapshot(fixture('wmi-snapshot.json').toString('utf8'));
+    expect(devices.map((d) => `${d.vendorId}:${d.productId}`)).toEqual(['046d:c52b', '04f3:012d', '0781:5581', '0951:1666', '152d:0578']);
+    // Composite device: the HID interface's class belongs to it; Windows-made instance ids are not serials.
     expect(devices[0]).toMatchObject({ serial: '', interfaceClasses: ['03'], deviceClass: '00' });
-    expect(devices[1]).toEqual({
+    expect(devices[1]).toMatchObject({ serial: '', busPath: 'USB\\VID_04F3&PID_012D\\7&1E3A8971&0&2' });
+    expect(devices[2]).toEqual({
       vendorId: '0781', productId: '5581', serial: '4C530001231120115142', vendor: 'Compatible USB storage device',
       product: 'USB Mass Storage Device', deviceClass: '08', interfaceClasses: ['08'], busPath: 'USB\\VID_0781&PID_5581\\4C530001231120115142',
     });
     expect(mounts).toEqual([
-      { mountPoint: 'E:\\', filesystem: 'fat32', blockDevice: '\\\\.\\PHYSICALDRIVE1', sizeBytes: 30747295744, label: 'SANDISK', readOnly: false, device: devices[1] },
-      { mountPoint: 'F:\\', filesystem: 'ntfs', blockDevice: '\\\\.\\PHYSICALDRIVE2', sizeBytes: 15500048384, label: 'Akten 2024', readOnly: true, device: devices[2] },
+      { mountPoint: 'E:\\', filesystem: 'fat32', blockDevice: '\\\\.\\PHYSICALDRIVE1', sizeBytes: 30747295744, label: 'SANDISK', readOnly: false, device: devices[2] },
+      { mountPoint: 'F:\\', filesystem: 'ntfs', blockDevice: '\\\\.\\PHYSICALDRIVE2', sizeBytes: 15500048384, label: 'Akten 2024', readOnly: true, device: devices[3] },
+      // A UAS disk (SCSI\…, its own serial S3Z1…) is tied to the USB bridge by its PnP parent, not by serial.
+      { mountPoint: 'G:\\', filesystem: 'exfat', blockDevice: '\\\\.\\PHYSICALDRIVE3', sizeBytes: 500103118848, label: 'BACKUP', readOnly: false, device: devices[4] },
     ]);
+    expect(devices[4]).toMatchObject({ serial: '0123456789ABCDEF', interfaceClasses: ['08'] });
   });
 
-  it('accepts single objects where PowerShell unwraps one-element arrays, and rejects non-JSON', () => {
-    const one = JSON.stringify({ usb: { PNPDeviceID: 'USB\\VID_0781&PID_5581\\ABC', Service: 'USBSTOR', CompatibleID: 'USB\\Class_08' }, disks: null });
-    expect(parseWmiSnapshot(one).devices).toHaveLength(1);
+  it('without a parent, a USBSTOR disk is tied to its stick by the serial in its instance id (REV_PMAP form)', () => {
+    const json = JSON.stringify({
+      usb: { PNPDeviceID: 'USB\\VID_0951&PID_1666\\60A44C3FAE22EEA0797900B5', Service: 'USBSTOR', CompatibleID: 'USB\\Class_08' },
+      disks: { DeviceID: '\\\\.\\PHYSICALDRIVE2', PNPDeviceID: 'USBSTOR\\DISK&VEN_KINGSTON&PROD_DATATRAVELER_3.0&REV_PMAP\\60A44C3FAE22EEA0797900B5&0', Parent: null, Volumes: { DeviceID: 'F:' } },
+    });
+    const { devices, mounts } = parseWmiSnapshot(json);
+    expect(devices).toHaveLength(1);
+    expect(mounts[0]?.device).toBe(devices[0]);
+    expect(devices[0]?.vendor).toBe('KINGSTON');
     expect(() => parseWmiSnapshot('Get-CimInstance : Access denied')).toThrow();
+  });
+});
+
+describe('Japanese names: UTF-8 output vs the default code page (hand-written ja-JP fixture; CP932 bytes derived from it)', () => {
+  it('the UTF-8 output (what the script writes after its UTF-8 switch) keeps the label and names', () => {
+    const { devices, mounts } = parseWmiSnapshot(fixture('wmi-snapshot-ja.utf8.json').toString('utf8'));
+    expect(mounts[0]).toMatchObject({ mountPoint: 'E:\\', label: '会計資料_2024' });
+    expect(devices[0]).toMatchObject({ product: 'USB 大容量記憶装置', vendor: '互換 USB ストレージ デバイス' });
+  });
+
+  it('CP932 output (PowerShell 5.1 on ja-JP without the switch) is garbled when read as UTF-8, and is refused, not recorded', () => {
+    const bytes = fixture('wmi-snapshot-ja.cp932.json');
+    // The same text, just in the console's code page: decoding it as CP932 gives the label back …
+    expect(iconv.decode(bytes, 'cp932')).toContain('会計資料_2024');
+    // … but Node reads a child's output as UTF-8: the label comes out as replacement characters.
+    const asNodeReadsIt = bytes.toString('utf8');
+    expect(asNodeReadsIt).not.toContain('会計資料');
+    expect(asNodeReadsIt).toContain('\uFFFD');
+    expect(() => parseWmiSnapshot(asNodeReadsIt)).toThrow(/not UTF-8/);
+    expect(() => decodePowerShellOutput(bytes)).toThrow(/not UTF-8/);
+    expect(decodePowerShellOutput(fixture('wmi-snapshot-ja.utf8.json'))).toContain('会計資料_2024');
+  });
+
+  it('the snapshot command switches stdout to UTF-8 before anything is written, and passes the script encoded', async () => {
+    const [program, args] = snapshotCommand();
+    expect(program).toBe('powershell.exe');
+    const script = scriptOf(args);
+    expect(script.split('\n')[0]).toBe(UTF8_OUTPUT);
+    expect(script).toContain('DEVPKEY_Device_Parent');
+    // UAS disks report InterfaceType SCSI; the parent test keeps internal SCSI/SATA disks out.
+    expect(script).toContain("InterfaceType = 'USB' OR InterfaceType = 'SCSI'");
+    expect(args).not.toContain(script);
+    const run: CommandRunner = async () => ({ code: 0, stdout: fixture('wmi-snapshot-ja.utf8.json').toString('utf8'), stderr: '' });
+    expect((await queryWmiSnapshot(run)).mounts[0]?.label).toBe('会計資料_2024');
+    const failing: CommandRunner = async () => ({ code: 1, stdout: '', stderr: 'Get-CimInstance : Access denied' });
+    await expect(queryWmiSnapshot(failing)).rejects.toThrow('Access denied');
   });
 });

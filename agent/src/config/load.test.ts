@@ -1,0 +1,37 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadAgentConfig } from './load.ts';
+
+const upstream = 'sensors:\n  mail:\n    upstream:\n      host: mail.example.co.jp\n      auth: { mode: configured, user: relay@example.co.jp }\n';
+
+function setup(config: string, mode = 0o644) {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-config-'));
+  const configFile = join(dir, 'agent.yaml');
+  writeFileSync(configFile, config);
+  chmodSync(configFile, mode);
+  return { dir, configFile, stateDir: join(dir, 'state') };
+}
+
+describe('agent config with a separate secrets file', () => {
+  it('merges secrets.yaml (0600) beside agent.yaml (0644) over it', () => {
+    const { dir, configFile, stateDir } = setup(upstream);
+    writeFileSync(join(dir, 'secrets.yaml'), 'sensors:\n  mail:\n    upstream:\n      auth: { pass: "s3cret" }\n', { mode: 0o600 });
+    const config = loadAgentConfig({ stateDir, configFile });
+    expect((config.sensors as { mail: { upstream: { host: string; auth: unknown } } }).mail.upstream)
+      .toMatchObject({ host: 'mail.example.co.jp', auth: { mode: 'configured', user: 'relay@example.co.jp', pass: 's3cret' } });
+  });
+
+  it('refuses a password in a config file others can read, and a secrets file others can read', () => {
+    const leaky = setup(upstream.replace('user: relay@example.co.jp', 'user: relay@example.co.jp, pass: "s3cret"'));
+    expect(() => loadAgentConfig({ stateDir: leaky.stateDir, configFile: leaky.configFile }))
+      .toThrow(/sensors\.mail\.upstream\.auth\.pass: a secret does not belong in a file others can read; put it in .*secrets\.yaml \(mode 0600\)/);
+    const privateConfig = setup(upstream.replace('user: relay@example.co.jp', 'user: relay@example.co.jp, pass: "s3cret"'), 0o600);
+    expect(() => loadAgentConfig({ stateDir: privateConfig.stateDir, configFile: privateConfig.configFile })).not.toThrow();
+    const open = setup(upstream);
+    writeFileSync(join(open.dir, 'secrets.yaml'), 'sensors: {}\n', { mode: 0o644 });
+    chmodSync(join(open.dir, 'secrets.yaml'), 0o644);
+    expect(() => loadAgentConfig({ stateDir: open.stateDir, configFile: open.configFile })).toThrow(/secrets\.yaml: readable by others; chmod 600/);
+  });
+});
