@@ -153,8 +153,9 @@ async function measureTriage(
   ];
   const pages = await measure('alert pages', () => pick(pageUrls)());
   const sample = (await app.inject({ url: '/api/alerts?limit=100&page=20', headers })).json() as { total: number; alerts: unknown[] };
-  if (typeof sample.total !== 'number' || sample.alerts.length === 0) throw new Error('alert page 20 came back without a total or rows');
+  if (typeof sample.total !== 'number' || (sample.total > 2_000 && sample.alerts.length === 0)) throw new Error('alert page 20 came back without a total or rows');
 
+  process.stderr.write('  bulk resolve …\n');
   const open = (await app.inject({ url: '/api/alerts?limit=500&status=new,acknowledged', headers })).json() as { alerts: { id: number }[] };
   const bulkStarted = performance.now();
   const bulk = await app.inject({
@@ -171,6 +172,7 @@ async function measureTriage(
   const fromMs = (db.prepare('SELECT time_ms AS t FROM log_entries ORDER BY time_ms DESC, event_id DESC LIMIT 1 OFFSET ?').get(expectedRows - 1) as { t: number }).t;
   const expected = (db.prepare('SELECT COUNT(*) AS n FROM log_entries WHERE time_ms >= ?').get(fromMs) as { n: number }).n;
 
+  process.stderr.write(`  exporting ${expected.toLocaleString()} rows …\n`);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
   global.gc?.();
@@ -197,10 +199,12 @@ async function measureTriage(
     () => '/api/session',
   ];
   const during: number[] = [];
+  // Over the same socket as a browser would (app.inject would run in microtasks and starve the export's turns).
   while (!done) {
     const started = performance.now();
-    const res = await app.inject({ url: pick(otherUrls)(), headers });
-    if (res.statusCode !== 200) throw new Error(`call during export: ${res.statusCode}`);
+    const res = await fetch(`http://127.0.0.1:${port}${pick(otherUrls)()}`, { headers });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`call during export: ${res.status}`);
     if (!done) during.push(performance.now() - started);
   }
   const exportRows = await exported;
@@ -233,6 +237,7 @@ async function main(): Promise<void> {
     const randomTime = () => Math.floor(START_MS + random() * (END_MS - START_MS));
 
     const measure = async (name: string, url: () => string): Promise<{ p95: number; status: number }> => {
+      process.stderr.write(`  measuring ${name} …\n`);
       const times: number[] = [];
       let status = 0;
       for (let i = 0; i < SAMPLES + 10; i += 1) {
