@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within, configure } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from './api/client.ts';
-import { fakeApiClient, sampleAccessRequest, sampleAlert } from './api/fake-api-client.ts';
+import { alertPage, fakeApiClient, sampleAccessRequest, sampleAlert } from './api/fake-api-client.ts';
 import { App } from './app.tsx';
 import { adoptPathRoute } from './router.ts';
 
@@ -39,10 +39,10 @@ describe('App', () => {
   });
 
   it('switches to Japanese: labels, and dates and numbers in the Japanese format; the choice is remembered', async () => {
-    const fake = fakeApiClient({ alerts: async () => [sampleAlert({ lastMs: Date.UTC(2026, 10, 22, 3, 4, 5), count: 1234 })] });
+    const fake = fakeApiClient({ alerts: async () => alertPage([sampleAlert({ lastMs: Date.UTC(2026, 10, 22, 3, 4, 5), count: 1234 })]) });
     const { container } = render(<App client={fake.client} locale="en" />);
     await screen.findByText('Copied 3 files to USB');
-    const firstCell = () => container.querySelector('tr[data-alert-id] td')!.textContent;
+    const firstCell = () => container.querySelector('tr[data-alert-id] td.nowrap')!.textContent;
     expect(firstCell()).toMatch(/^22\/11\/2026/);
     fireEvent.change(screen.getByLabelText('Language'), { target: { value: 'ja' } });
     await screen.findByRole('heading', { name: 'アラート' });

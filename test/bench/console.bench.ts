@@ -3,7 +3,10 @@
 // straight into a temp SQLite file with the collector's own schema (all migrations), indexes built after the bulk
 // load. Requests go through the real HTTP server (session cookie, role check, JSON) with app.inject; the same run
 // measures the floor: GET /api/session, which is the auth hook plus JSON and no query.
+// Triage at scale: alert list pages 2 and 20 with their total, one bulk resolve of 500 alerts, and a streamed
+// 500,000-row CSV export over a real socket (BENCH_EXPORT_ROWS) while other API calls are timed alongside it.
 import { rmSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { encodeEvent, type Event } from '@mamori/proto';
@@ -20,6 +23,7 @@ import { tempDir } from '../harness/collector.ts';
 const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const PCS = Number(process.env.BENCH_PCS ?? 3_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
+const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 500_000);
 const DAYS = 90;
 const END_MS = Date.UTC(2026, 10, 22);
 const START_MS = END_MS - DAYS * 86_400_000;
@@ -131,6 +135,92 @@ function p95(samples: number[]): number {
   return Number(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!.toFixed(2));
 }
 
+type Inject = Awaited<ReturnType<typeof buildHttpServer>>['app'];
+
+/**
+ * Alert pages 2 and 20 (with the total), one bulk resolve of 500 alerts, and a CSV export of EXPORT_ROWS rows read
+ * over a real socket (rows counted as they stream, nothing kept) while other API calls run one after another.
+ */
+async function measureTriage(
+  app: Inject, headers: Record<string, string>, csrfToken: string, db: Database.Database,
+  measure: (name: string, url: () => string) => Promise<{ p95: number }>,
+) {
+  const pageUrls = [
+    () => '/api/alerts?limit=100&page=2',
+    () => '/api/alerts?limit=100&page=20',
+    () => '/api/alerts?limit=100&page=2&status=new',
+    () => '/api/alerts?limit=100&page=20&severity=critical,high',
+  ];
+  const pages = await measure('alert pages', () => pick(pageUrls)());
+  const sample = (await app.inject({ url: '/api/alerts?limit=100&page=20', headers })).json() as { total: number; alerts: unknown[] };
+  if (typeof sample.total !== 'number' || (sample.total > 2_000 && sample.alerts.length === 0)) throw new Error('alert page 20 came back without a total or rows');
+
+  process.stderr.write('  bulk resolve …\n');
+  // The generator leaves about 10% open; make sure 500 are, so the action changes exactly 500 however small the run.
+  db.prepare("UPDATE alerts SET status = 'new', resolution = NULL WHERE id IN (SELECT id FROM alerts ORDER BY id DESC LIMIT 500)").run();
+  const open = (await app.inject({ url: '/api/alerts?limit=500&status=new,acknowledged', headers })).json() as { alerts: { id: number }[] };
+  const bulkStarted = performance.now();
+  const bulk = await app.inject({
+    method: 'POST', url: '/api/alerts/bulk', headers: { ...headers, 'x-csrf-token': csrfToken },
+    payload: { action: 'resolve', resolution: 'false_positive', note: 'bench: bulk resolve', ids: open.alerts.map((a) => a.id) },
+  });
+  const bulkMs = Number((performance.now() - bulkStarted).toFixed(1));
+  if (bulk.statusCode !== 200) throw new Error(`bulk resolve: ${bulk.statusCode} ${bulk.body.slice(0, 200)}`);
+  const bulkChanged = (bulk.json() as { changed: number }).changed;
+
+  // The time from which exactly EXPORT_ROWS entries (or all, if fewer) are newer: the export's filter.
+  const totalRows = (db.prepare('SELECT COUNT(*) AS n FROM log_entries').get() as { n: number }).n;
+  const expectedRows = Math.min(EXPORT_ROWS, totalRows);
+  const fromMs = (db.prepare('SELECT time_ms AS t FROM log_entries ORDER BY time_ms DESC, event_id DESC LIMIT 1 OFFSET ?').get(expectedRows - 1) as { t: number }).t;
+  const expected = (db.prepare('SELECT COUNT(*) AS n FROM log_entries WHERE time_ms >= ?').get(fromMs) as { n: number }).n;
+
+  process.stderr.write(`  exporting ${expected.toLocaleString()} rows …\n`);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const rssTimer = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 50);
+  const exportStarted = performance.now();
+  let done = false;
+  const exported = new Promise<number>((resolve, reject) => {
+    httpGet({ host: '127.0.0.1', port, path: `/api/logs/export.csv?from=${fromMs}`, headers }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`export: HTTP ${res.statusCode}`));
+      let lines = 0;
+      res.on('data', (chunk: Buffer) => {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+      });
+      res.on('end', () => resolve(lines - 1)); // minus the header line
+      res.on('error', reject);
+    }).on('error', reject);
+  }).finally(() => { done = true; });
+  const otherUrls = [
+    () => '/api/alerts?limit=100&page=2',
+    () => `/api/logs?limit=100&pc=PC-${String(Math.floor(random() * PCS)).padStart(4, '0')}`,
+    () => '/api/alerts/kinds',
+    () => '/api/session',
+  ];
+  const during: number[] = [];
+  // Over the same socket as a browser would (app.inject would run in microtasks and starve the export's turns).
+  while (!done) {
+    const started = performance.now();
+    const res = await fetch(`http://127.0.0.1:${port}${pick(otherUrls)()}`, { headers });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`call during export: ${res.status}`);
+    if (!done) during.push(performance.now() - started);
+  }
+  const exportRows = await exported;
+  const exportSeconds = (performance.now() - exportStarted) / 1000;
+  clearInterval(rssTimer);
+  if (exportRows !== expected) throw new Error(`export incomplete: ${exportRows} rows of ${expected}`);
+  const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+  return {
+    pageP95: pages.p95, bulkMs, bulkChanged, exportRows, expectedRows: expected, exportSeconds: Number(exportSeconds.toFixed(2)),
+    exportRowsPerS: Math.round(exportRows / exportSeconds), rssBeforeMb: mb(rssBefore), rssPeakMb: mb(rssPeak),
+    duringExportP95: during.length ? p95(during) : null, callsDuringExport: during.length,
+  };
+}
+
 async function main(): Promise<void> {
   const dir = tempDir('bench-console');
   const path = join(dir, 'collector.db');
@@ -149,6 +239,7 @@ async function main(): Promise<void> {
     const randomTime = () => Math.floor(START_MS + random() * (END_MS - START_MS));
 
     const measure = async (name: string, url: () => string): Promise<{ p95: number; status: number }> => {
+      process.stderr.write(`  measuring ${name} …\n`);
       const times: number[] = [];
       let status = 0;
       for (let i = 0; i < SAMPLES + 10; i += 1) {
@@ -190,19 +281,33 @@ async function main(): Promise<void> {
     const search = await measure('search', () => pick(searchUrls)());
     const pcs = await measure('pcs', () => '/api/pcs');
 
+    const triage = hasAlertRoutes ? await measureTriage(app, headers, login.json().csrfToken as string, store.db, measure) : undefined;
+
     const rows = [
       ['alert list (100, mixed filters)', alerts ? alerts.p95 : 'n/a (alerts routes absent)'],
+      ['alert list page 2 / 20 with total', triage ? triage.pageP95 : 'n/a'],
+      ['bulk resolve of 500 alerts (one request)', triage ? triage.bulkMs : 'n/a'],
+      [`other API calls during a ${triage ? triage.exportRows.toLocaleString() : '?'}-row export`, triage ? triage.duringExportP95 : 'n/a'],
       ['PC history page (100 / jump / ±5 min)', history.p95],
       ['log search (keywords, filters)', search.p95],
       ['PC list (all 3,000)', pcs.p95],
       ['floor: GET /api/session', floor.p95],
     ];
     console.log(`\nconsole API on ${TOTAL_EVENTS.toLocaleString()} events, ${PCS.toLocaleString()} PCs (generated in ${seconds.toFixed(0)} s), ${SAMPLES} requests each`);
-    for (const [label, value] of rows) console.log(`  ${String(label).padEnd(42)} p95 ${value} ms`);
+    for (const [label, value] of rows) console.log(`  ${String(label).padEnd(48)} ${String(label).startsWith('bulk') ? 'took' : 'p95 '} ${value} ms`);
+    if (triage) {
+      console.log(`  export: ${triage.exportRows.toLocaleString()} rows in ${triage.exportSeconds.toFixed(2)} s = ${triage.exportRowsPerS.toLocaleString()} rows/s (expected ${triage.expectedRows.toLocaleString()})`);
+      console.log(`  collector RSS: ${triage.rssBeforeMb} MB before, ${triage.rssPeakMb} MB peak during the export; ${triage.callsDuringExport} other calls answered during it`);
+    }
     console.log(JSON.stringify({
       bench: 'console', events: TOTAL_EVENTS, pcs: PCS, samples: SAMPLES,
       p95_ms_alerts: alerts ? alerts.p95 : null, p95_ms_history: history.p95, p95_ms_search: search.p95, p95_ms_pc_list: pcs.p95,
       floor_p95_ms: floor.p95, target_p95_ms: 100,
+      p95_ms_alert_page: triage?.pageP95 ?? null, ms_bulk_resolve_500: triage?.bulkMs ?? null, bulk_resolved: triage?.bulkChanged ?? null,
+      export_rows: triage?.exportRows ?? null, export_rows_expected: triage?.expectedRows ?? null, export_seconds: triage?.exportSeconds ?? null,
+      export_rows_per_s: triage?.exportRowsPerS ?? null, target_export_rows_per_s: 50_000,
+      rss_mb_before_export: triage?.rssBeforeMb ?? null, rss_mb_peak_export: triage?.rssPeakMb ?? null,
+      p95_ms_during_export: triage?.duringExportP95 ?? null, calls_during_export: triage?.callsDuringExport ?? null, target_p95_ms_during_export: 200,
     }));
     await app.close();
     await store.close();

@@ -115,8 +115,9 @@ describe('AlertService', () => {
       for (let i = 0; i < 50; i += 1) hub.emit('integrity', finding('chain_break', t0 + i * 3_600_000, `break ${i}`));
       hub.emit('integrity', { ...finding('stream_auth_failed', t0, 'summary'), count: 120 });
       const alerts = integrityAlerts(store);
-      expect(alerts.map((a) => [a.kind, a.count, a.status])).toEqual([['stream_auth_failed', 120, 'new'], ['chain_break', 50, 'new']]);
-      expect(alerts[1]).toMatchObject({ firstMs: t0, lastMs: t0 + 49 * 3_600_000, title: 'Chain break: break 49' });
+      // Newest first by event time: the chain breaks went on for 49 hours after the failed authentications.
+      expect(alerts.map((a) => [a.kind, a.count, a.status])).toEqual([['chain_break', 50, 'new'], ['stream_auth_failed', 120, 'new']]);
+      expect(alerts[0]).toMatchObject({ firstMs: t0, lastMs: t0 + 49 * 3_600_000, title: 'Chain break: break 49' });
       await service.notifier.deliver();
       const chainMails = transport.sent.filter((m) => m.subject.includes('chain break'));
       expect(chainMails.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import type {
-  AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertFinding, AlertSummary, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
+  AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertFinding, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
 } from './types.ts';
 
@@ -24,7 +24,16 @@ export interface ApiClient {
   signIn(username: string, password: string): Promise<Session>;
   signOut(): Promise<void>;
 
-  alerts(filter: AlertFilter): Promise<Alert[]>;
+  /** One page of alerts (newest first by event time) with the total matching. */
+  alerts(filter: AlertFilter): Promise<AlertPage>;
+  /** The kinds of alert present, for the kind choice list. */
+  alertKinds(): Promise<string[]>;
+  /** Acknowledges or resolves many alerts in one audited action; alerts already past that state are skipped. */
+  bulkAlerts(input: BulkAlertAction): Promise<{ changed: number; skipped: number[] }>;
+  savedAlertFilters(): Promise<SavedAlertFilter[]>;
+  /** Saves under a name (the same name replaces the user's earlier filter). */
+  saveAlertFilter(name: string, filter: AlertFilter): Promise<SavedAlertFilter>;
+  deleteAlertFilter(id: number): Promise<void>;
   /** `findings` comes with integrity alerts (rule `integrity.<kind>`), which have no events behind them. */
   alert(id: number): Promise<{ alert: Alert; events: AlertEvent[]; findings?: AlertFinding[] }>;
   acknowledgeAlert(id: number, note: string): Promise<void>;
@@ -56,6 +65,8 @@ export interface ApiClient {
   logEvent(eventId: number): Promise<TimelineEvent & { pc: string }>;
   /** Where the browser downloads the CSV of a filter (a plain link: the session cookie goes with it). */
   logsCsvUrl(filter: LogFilter): string;
+  /** The same export as JSON lines (one object per line). */
+  logsJsonLinesUrl(filter: LogFilter): string;
 
   policy(): Promise<PolicyVersion>;
   policyVersions(): Promise<{ currentVersion: number; versions: PolicyVersionSummary[] }>;
@@ -149,8 +160,24 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
       csrfToken = '';
     },
 
-    async alerts(filter) {
-      return (await call<{ alerts: Alert[] }>('GET', `/api/alerts${queryString({ ...filter })}`)).alerts;
+    alerts: (filter) => call<AlertPage>('GET', `/api/alerts${queryString({ ...filter })}`),
+    async alertKinds() {
+      return (await call<{ kinds: string[] }>('GET', '/api/alerts/kinds')).kinds;
+    },
+    async bulkAlerts(input) {
+      const filter = input.filter ? Object.fromEntries(Object.entries(input.filter).filter(([key, v]) => v !== '' && v !== undefined && !['page', 'limit', 'before'].includes(key))) : undefined;
+      const { changed, skipped } = await call<{ changed: number; skipped: number[] }>('POST', '/api/alerts/bulk', { ...input, ...(filter ? { filter } : {}) });
+      return { changed, skipped };
+    },
+    async savedAlertFilters() {
+      return (await call<{ filters: SavedAlertFilter[] }>('GET', '/api/alerts/filters')).filters;
+    },
+    async saveAlertFilter(name, filter) {
+      const kept = Object.fromEntries(Object.entries(filter).filter(([key, v]) => v !== '' && v !== undefined && !['page', 'limit', 'before'].includes(key)));
+      return (await call<{ filter: SavedAlertFilter }>('POST', '/api/alerts/filters', { name, filter: kept })).filter;
+    },
+    async deleteAlertFilter(id) {
+      await call('DELETE', `/api/alerts/filters/${id}`);
     },
     alert: (id) => call('GET', `/api/alerts/${id}`),
     async acknowledgeAlert(id, note) {
@@ -211,6 +238,7 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
       return (await call<{ event: TimelineEvent & { pc: string } }>('GET', `/api/logs/events/${eventId}`)).event;
     },
     logsCsvUrl: (filter) => `${base}/api/logs/export.csv${queryString({ ...filter, before: undefined, limit: undefined })}`,
+    logsJsonLinesUrl: (filter) => `${base}/api/logs/export.jsonl${queryString({ ...filter, before: undefined, limit: undefined })}`,
 
     async policy() {
       return (await call<{ current: PolicyVersion }>('GET', '/api/policies')).current;

@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.ts';
-import type { AccessRequest, Alert, InspectionReport, PcRow, PolicyVersion, Session, TimelineEvent } from './types.ts';
+import type { AccessRequest, Alert, AlertPage, InspectionReport, PcRow, PolicyVersion, Session, TimelineEvent } from './types.ts';
 
 // A scriptable ApiClient for component tests: canned answers, recorded calls, and a push() for live alerts.
 
@@ -9,6 +9,11 @@ export function sampleAlert(over: Partial<Alert> = {}): Alert {
     resolution: null, pc: 'PC-ACCT-07', user: 'tanaka', title: 'Copied 3 files to USB', count: 1, firstMs: Date.UTC(2026, 10, 22, 1),
     lastMs: Date.UTC(2026, 10, 22, 1), acknowledgedBy: null, acknowledgedMs: null, resolvedBy: null, resolvedMs: null, note: '', ...over,
   };
+}
+
+/** A first page holding `alerts`, with `total` matching in all (default: just those). */
+export function alertPage(alerts: Alert[], total = alerts.length, page = 1): AlertPage {
+  return { alerts, total, page, limit: 100 };
 }
 
 export function sampleAccessRequest(over: Partial<AccessRequest> = {}): AccessRequest {
@@ -57,7 +62,12 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     session: async () => session,
     signIn: async (username) => ({ username, role: 'admin', csrfToken: 'x' }),
     signOut: async () => undefined,
-    alerts: async () => [],
+    alerts: async (filter) => ({ alerts: [], total: 0, page: filter.page ?? 1, limit: filter.limit ?? 100 }),
+    alertKinds: async () => [],
+    bulkAlerts: async (input) => ({ changed: input.ids?.length ?? 0, skipped: [] }),
+    savedAlertFilters: async () => [],
+    saveAlertFilter: async (name, filter) => ({ id: 1, name, filter, createdMs: 0 }),
+    deleteAlertFilter: async () => undefined,
     alert: async () => ({ alert: sampleAlert(), events: [] }),
     acknowledgeAlert: async () => undefined,
     resolveAlert: async () => undefined,
@@ -84,6 +94,7 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     logs: async () => ({ entries: [], next: null }),
     logEvent: async (id) => ({ ...sampleEvent({ id }), pc: 'PC-ACCT-07' }),
     logsCsvUrl: () => '/api/logs/export.csv',
+    logsJsonLinesUrl: () => '/api/logs/export.jsonl',
     policy: async () => samplePolicy,
     policyVersions: async () => ({ currentVersion: 2, versions: [{ version: 2, createdMs: 0, createdBy: 'admin', comment: '' }, { version: 1, createdMs: 0, createdBy: 'system', comment: 'shipped defaults' }] }),
     policyVersion: async (version) => ({ ...samplePolicy, version }),

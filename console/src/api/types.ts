@@ -44,6 +44,33 @@ export interface AlertFilter {
   to?: number;
   limit?: number;
   before?: number;
+  /** 1-based page of `limit` alerts, newest first by event time. */
+  page?: number;
+}
+
+/** One page of the alert list and how many alerts match in all. */
+export interface AlertPage {
+  alerts: Alert[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+/** A bulk acknowledge/resolve: the chosen alerts, or every alert matching a filter; one note for all. */
+export interface BulkAlertAction {
+  action: 'acknowledge' | 'resolve';
+  resolution?: Resolution;
+  note: string;
+  ids?: number[];
+  filter?: AlertFilter;
+}
+
+/** A user's saved alert filter (stored in the collector, per user). */
+export interface SavedAlertFilter {
+  id: number;
+  name: string;
+  filter: AlertFilter;
+  createdMs: number;
 }
 
 /** What the collector observed behind an integrity alert (a rate-limited finding stands for `count` occurrences). */

@@ -5,7 +5,7 @@ import { localTime } from '../../alerts/calendar.ts';
 import type { Alert } from '../../alerts/types.ts';
 import { CollectorError } from '../../errors.ts';
 import {
-  acknowledgeAlert, alertEvents, alertFindings, alertSummary, getAlert, listAlerts, resolveAlert, type LifecycleResult,
+  acknowledgeAlert, alertEvents, alertFindings, alertSummary, countAlerts, getAlert, listAlerts, resolveAlert, type LifecycleResult,
 } from '../../store/sqlite/queries/alerts.ts';
 import type { RouteDeps } from './deps.ts';
 import { eventView } from './event-view.ts';
@@ -13,11 +13,12 @@ import { actorOf, sendError, sendInvalid } from './request-context.ts';
 
 const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
 const statuses = ['new', 'acknowledged', 'resolved'] as const;
-const csv = <T extends string>(values: readonly T[]) => z.string().max(200).transform((text) => text.split(',').map((v) => v.trim()).filter(Boolean))
+export const csv = <T extends string>(values: readonly T[]) => z.string().max(200).transform((text) => text.split(',').map((v) => v.trim()).filter(Boolean))
   .pipe(z.array(z.enum(values as unknown as [T, ...T[]])));
 const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
 
-const ListQuery = z.object({
+/** The filter fields shared by the list, bulk actions and saved filters. */
+export const AlertFilterFields = {
   severity: csv(severities).optional(),
   status: csv(statuses).optional(),
   kind: z.string().max(100).optional(),
@@ -25,7 +26,12 @@ const ListQuery = z.object({
   user: z.string().max(500).optional(),
   from: optionalInt(0),
   to: optionalInt(0),
+};
+const ListQuery = z.object({
+  ...AlertFilterFields,
   before: optionalInt(1),
+  /** 1-based page of `limit` rows, newest first by event time; the answer carries the total. */
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
 }).strict();
 const IdParams = z.object({ id: z.coerce.number().int().min(1) }).strict();
@@ -56,10 +62,10 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = ListQuery.safeParse(request.query);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
     const q = parsed.data;
+    const filter = { severity: q.severity, status: q.status, kind: q.kind, pc: q.pc, user: q.user, fromMs: q.from, toMs: q.to, beforeId: q.before };
     return {
-      alerts: listAlerts(deps.db, {
-        severity: q.severity, status: q.status, kind: q.kind, pc: q.pc, user: q.user, fromMs: q.from, toMs: q.to, beforeId: q.before, limit: q.limit,
-      }),
+      alerts: listAlerts(deps.db, { ...filter, limit: q.limit, offset: (q.page - 1) * q.limit }),
+      total: countAlerts(deps.db, filter), page: q.page, limit: q.limit,
     };
   });
 

@@ -10,6 +10,7 @@ import { mailRoutes } from './mail.ts';
 import { accessRequestRoutes } from './access-requests.ts';
 import { uploadRoutes } from './upload.ts';
 import { alertRoutes } from './alerts.ts';
+import { alertTriageRoutes } from './alert-triage.ts';
 import { deviceRoutes } from './devices.ts';
 import { evidenceKeyRoutes } from './evidence-key.ts';
 import { logImportRoutes } from './log-imports.ts';
@@ -27,6 +28,7 @@ export const featureRoutes: RoutePlugin[] = [
   accessRequestRoutes,
   uploadRoutes,
   alertRoutes,
+  alertTriageRoutes,
   deviceRoutes,
   evidenceKeyRoutes,
   logImportRoutes,

@@ -48,6 +48,22 @@ describe('/api/logs', () => {
     expect(oldest.entries[0].summary).toBe('/media/usb/顧客名簿2026.xlsx');
   });
 
+  it('orders a keyword search newest first by event time, not by arrival (a late delivery sorts where it happened)', async () => {
+    server = await consoleTestServer();
+    // Arrival order (seq, event id) is the reverse of event time: the PC delivered its oldest copy last.
+    await ingest(server.store, 'agent-1', [
+      copyEvent(1, '/media/usb/report-b.xlsx', { timeMs: day + 2 * 60_000 }),
+      copyEvent(2, '/media/usb/report-c.xlsx', { timeMs: day + 3 * 60_000 }),
+      copyEvent(3, '/media/usb/report-a.xlsx', { timeMs: day + 1 * 60_000 }),
+    ]);
+    const headers = await server.as('auditor');
+    const summaries = async (url: string) => (await server!.app.inject({ url, headers })).json().entries.map((e: { summary: string }) => e.summary.slice(-13));
+    expect(await summaries('/api/logs?q=report')).toEqual(['report-c.xlsx', 'report-b.xlsx', 'report-a.xlsx']);
+    expect(await summaries('/api/logs?q=report&order=asc')).toEqual(['report-a.xlsx', 'report-b.xlsx', 'report-c.xlsx']);
+    const first = (await server.app.inject({ url: '/api/logs?q=report&limit=2', headers })).json();
+    expect(await summaries(`/api/logs?q=report&limit=2&before=${first.next}`)).toEqual(['report-a.xlsx']);
+  });
+
   it('exports CSV with formula cells neutralised, and audits the export', async () => {
     server = await seeded();
     const headers = await server.as('operator');

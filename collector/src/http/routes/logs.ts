@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { loggedKinds } from '../../store/sqlite/indexers/log-entry.ts';
-import { logEvent, searchLogs, type LogEntryRow, type LogSearch } from '../../store/sqlite/queries/logs.ts';
+import { logEvent, searchLogs, type LogSearch } from '../../store/sqlite/queries/logs.ts';
+import { logExportStream, type ExportFormat } from './log-export.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { eventView } from './event-view.ts';
 import { actorOf, parseCursor, sendError, sendInvalid } from './request-context.ts';
@@ -42,20 +43,7 @@ function toSearch(q: z.infer<typeof LogsQuery>, limit: number): LogSearch {
   };
 }
 
-/** A CSV cell: quoted, and a leading = + - @ neutralised so a hostile file name cannot become a spreadsheet formula. */
-export function csvCell(value: string | number): string {
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-const csvColumns: (keyof LogEntryRow)[] = ['eventId', 'timeMs', 'pc', 'agentId', 'user', 'kind', 'action', 'summary', 'detail', 'sizeBytes'];
-
-export function logsToCsv(rows: LogEntryRow[]): string {
-  const lines = [[...csvColumns, 'timeIso'].join(',')];
-  for (const row of rows) lines.push([...csvColumns.map((c) => csvCell(row[c])), csvCell(new Date(row.timeMs).toISOString())].join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
-}
+export { csvCell } from './log-export.ts';
 
 /**
  * The combined log of file copies, print jobs, mails, uploads and device events: filter, keyword search, CSV
@@ -76,17 +64,33 @@ export function logRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { entries, next: entries.length === limit && last ? `${last.timeMs}:${last.eventId}` : null };
   });
 
-  app.get('/api/logs/export.csv', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+  // Exports are whole: every matching row, streamed in event-time order (newest first unless order=asc). There is
+  // no row cap, so none is stated; `limit` and `before` belong to the paged list and are refused here.
+  const exportRoute = (format: ExportFormat) => async (request: FastifyRequest, reply: FastifyReply) => {
     const parsed = LogsQuery.safeParse(request.query);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
-    const limit = request.query && 'limit' in (request.query as object) ? parsed.data.limit : 100_000;
-    const rows = searchLogs(deps.db, toSearch(parsed.data, limit));
-    await store.appendAudit({
-      timeMs: now(), actor: actorOf(request).username, action: 'logs.export',
-      entry: { filters: { ...parsed.data, limit }, rows: rows.length },
+    const query = request.query as Record<string, unknown>;
+    if ('limit' in query || 'before' in query) {
+      return sendError(reply, new CollectorError('COLLECTOR_QUERY_INVALID', 'an export is always complete: limit and before apply to the paged list only'));
+    }
+    const { limit: _limit, before: _before, ...search } = toSearch(parsed.data, 1);
+    const actor = actorOf(request).username;
+    const filters = { ...parsed.data, limit: undefined };
+    const stream = logExportStream(deps.db, search, format, async (progress) => {
+      try {
+        await store.appendAudit({ timeMs: now(), actor, action: 'logs.export', entry: { format, filters, rows: progress.rows, complete: progress.complete } });
+      } catch (error) {
+        request.log.error({ err: error }, 'could not audit a log export');
+      }
     });
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="mamori-logs-${now()}.csv"`).send(logsToCsv(rows));
-  });
+    const stamp = now();
+    return reply
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="mamori-logs-${stamp}.${format}"`)
+      .send(stream);
+  };
+  app.get('/api/logs/export.csv', { preHandler: deps.requireRole('auditor') }, exportRoute('csv'));
+  app.get('/api/logs/export.jsonl', { preHandler: deps.requireRole('auditor') }, exportRoute('jsonl'));
 
   app.get('/api/logs/events/:id', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = EventParams.safeParse(request.params);

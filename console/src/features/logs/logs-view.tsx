@@ -62,7 +62,9 @@ export function LogsView() {
       <header className="view-header">
         <h2>{t('logs.title')}</h2>
         <a className="button" href={api.logsCsvUrl(filter)} download>{t('logs.export')}</a>
+        <a className="button" href={api.logsJsonLinesUrl(filter)} download>{t('logs.exportJsonLines')}</a>
       </header>
+      <p className="muted">{t('logs.exportWhole')}</p>
       <form className="filters" onSubmit={(e) => { e.preventDefault(); apply(); }}>
         <input type="search" aria-label={t('logs.keywords')} placeholder={t('logs.keywords')} {...field('q')} />
         <select aria-label={t('common.kind')} {...field('kind')}>

@@ -92,19 +92,29 @@ export function getAlert(db: Database.Database, id: number): Alert | undefined {
 
 export interface AlertFilter {
   severity?: Severity[];
+  /** Exact kind (the console offers the kinds present as a choice list). */
   kind?: string;
+  /** Part of the PC name, any case ("acct" finds PC-ACCT-07). */
   pc?: string;
+  /** Part of the user name, any case. */
   user?: string;
   status?: AlertStatus[];
   fromMs?: number;
   toMs?: number;
-  /** Only alerts with a smaller id (paging, newest first). */
+  /** Only alerts with a smaller id (kept for callers that walk every alert by id). */
   beforeId?: number;
+  /** Rows to skip (page × page size). */
+  offset?: number;
   limit: number;
 }
 
-/** Alerts newest first (by id, which follows creation), filtered. */
-export function listAlerts(db: Database.Database, filter: AlertFilter): Alert[] {
+/** LIKE pattern for "contains", with the caller's % and _ taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The WHERE clause shared by the list, the total and bulk actions, so all three see the same alerts. */
+export function alertWhere(filter: Omit<AlertFilter, 'limit' | 'offset'>): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.severity?.length) {
@@ -116,13 +126,34 @@ export function listAlerts(db: Database.Database, filter: AlertFilter): Alert[] 
     params.push(...filter.status);
   }
   if (filter.kind) { where.push('kind = ?'); params.push(filter.kind); }
-  if (filter.pc) { where.push('pc = ?'); params.push(filter.pc); }
-  if (filter.user) { where.push('user = ?'); params.push(filter.user); }
+  // LIKE is case-insensitive for ASCII in SQLite, which is what PC and user names are in practice.
+  if (filter.pc) { where.push("pc LIKE ? ESCAPE '\\'"); params.push(containsPattern(filter.pc)); }
+  if (filter.user) { where.push("user LIKE ? ESCAPE '\\'"); params.push(containsPattern(filter.user)); }
   if (filter.fromMs !== undefined) { where.push('last_ms >= ?'); params.push(filter.fromMs); }
   if (filter.toMs !== undefined) { where.push('first_ms <= ?'); params.push(filter.toMs); }
   if (filter.beforeId !== undefined) { where.push('id < ?'); params.push(filter.beforeId); }
-  const sql = `SELECT ${alertColumns} FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-  return db.prepare(sql).all(...params, filter.limit) as Alert[];
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/**
+ * Alerts newest first by event time (the latest event folded in, then id), filtered. The live feed sorts the same
+ * way, so an alert that grows moves to the top in the list and in the stream alike.
+ */
+export function listAlerts(db: Database.Database, filter: AlertFilter): Alert[] {
+  const { sql, params } = alertWhere(filter);
+  return db.prepare(`SELECT ${alertColumns} FROM alerts ${sql} ORDER BY last_ms DESC, id DESC LIMIT ? OFFSET ?`)
+    .all(...params, filter.limit, filter.offset ?? 0) as Alert[];
+}
+
+/** How many alerts match (the list's total). */
+export function countAlerts(db: Database.Database, filter: Omit<AlertFilter, 'limit' | 'offset'>): number {
+  const { sql, params } = alertWhere(filter);
+  return (db.prepare(`SELECT COUNT(*) AS n FROM alerts ${sql}`).get(...params) as { n: number }).n;
+}
+
+/** The kinds of alert present, for the console's choice list. */
+export function alertKinds(db: Database.Database): string[] {
+  return (db.prepare('SELECT DISTINCT kind FROM alerts ORDER BY kind').all() as { kind: string }[]).map((r) => r.kind);
 }
 
 export interface AlertEventRow {

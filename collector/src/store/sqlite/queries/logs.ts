@@ -23,7 +23,7 @@ export interface LogSearch {
   action?: string | undefined;
   fromMs?: number | undefined;
   toMs?: number | undefined;
-  /** Paging: entries strictly after this (timeMs, eventId) in the chosen order; keyword searches page by eventId. */
+  /** Paging: entries strictly after this (timeMs, eventId) in the chosen order. */
   before?: { timeMs: number; eventId: number } | undefined;
   order?: 'desc' | 'asc';
   limit: number;
@@ -42,17 +42,17 @@ export function splitKeywords(text: string): { match: string | undefined; like: 
 }
 
 /**
- * The combined log: filter by kind, PC, user, action, time and keywords. With keywords the FTS index drives the
- * query (newest first by event id, which is arrival order); otherwise the best time index does.
+ * The combined log: filter by kind, PC, user, action, time and keywords, ordered by event time (then event id) with
+ * or without keywords, so "newest first" means newest by when it happened on the PC, not by when it arrived.
  */
 export function searchLogs(db: Database.Database, search: LogSearch): LogEntryRow[] {
   const where: string[] = [];
   const params: unknown[] = [];
-  let from = 'log_entries le';
   const keywords = search.text ? splitKeywords(search.text) : { match: undefined, like: [] };
   if (keywords.match) {
-    from = 'log_entries_fts f JOIN log_entries le ON le.event_id = f.rowid';
-    where.push('log_entries_fts MATCH ?');
+    // The matches form a set the time-ordered walk checks each row against; walking the FTS doclist instead
+    // would give arrival order, which differs from event time whenever an agent delivers late.
+    where.push('le.event_id IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)');
     params.push(keywords.match);
   }
   for (const word of keywords.like) {
@@ -67,20 +67,15 @@ export function searchLogs(db: Database.Database, search: LogSearch): LogEntryRo
   if (search.fromMs !== undefined) { where.push('le.time_ms >= ?'); params.push(search.fromMs); }
   if (search.toMs !== undefined) { where.push('le.time_ms <= ?'); params.push(search.toMs); }
   const asc = search.order === 'asc';
-  if (search.before && keywords.match) {
-    where.push(asc ? 'f.rowid > ?' : 'f.rowid < ?');
-    params.push(search.before.eventId);
-  } else if (search.before) {
-    where.push(asc ? '(le.time_ms > ? OR (le.time_ms = ? AND le.event_id > ?))' : '(le.time_ms < ? OR (le.time_ms = ? AND le.event_id < ?))');
+  if (search.before) {
+    // The plain bound on time_ms lets SQLite start the index walk at the cursor; without it, the OR makes it walk
+    // from the top and filter, so each page (and each export chunk) got slower the deeper it was.
+    where.push(asc ? `le.time_ms >= ? AND (le.time_ms > ? OR le.event_id > ?)` : `le.time_ms <= ? AND (le.time_ms < ? OR le.event_id < ?)`);
     params.push(search.before.timeMs, search.before.timeMs, search.before.eventId);
   }
-  // With keywords, walk the FTS doclist newest-first (rowid order) and stop at the limit instead of sorting every
-  // match: a common word would otherwise sort millions of rows.
-  const order = keywords.match
-    ? `ORDER BY f.rowid ${asc ? 'ASC' : 'DESC'}`
-    : `ORDER BY le.time_ms ${asc ? 'ASC' : 'DESC'}, le.event_id ${asc ? 'ASC' : 'DESC'}`;
+  const order = `ORDER BY le.time_ms ${asc ? 'ASC' : 'DESC'}, le.event_id ${asc ? 'ASC' : 'DESC'}`;
   params.push(search.limit);
-  return db.prepare(`SELECT ${columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT ?`)
+  return db.prepare(`SELECT ${columns} FROM log_entries le ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT ?`)
     .all(...params) as LogEntryRow[];
 }
 
@@ -88,4 +83,20 @@ export function searchLogs(db: Database.Database, search: LogSearch): LogEntryRo
 export function logEvent(db: Database.Database, eventId: number): { id: number; agentId: string; seq: number; pc: string; timeMs: number; receivedMs: number; kind: string; user: string; bytes: Buffer } | undefined {
   return db.prepare('SELECT id, agent_id AS agentId, seq, pc, time_ms AS timeMs, received_ms AS receivedMs, kind, user, bytes FROM events WHERE id = ?').get(eventId) as
     ReturnType<typeof logEvent>;
+}
+
+/**
+ * Every entry a search selects, in bounded chunks, walking the same (time, event id) order with a keyset cursor:
+ * memory stays at one chunk however many rows match, and the caller can yield to the event loop between chunks
+ * (better-sqlite3 is synchronous, so one big query would hold every other request until it finished).
+ */
+export function* logChunks(db: Database.Database, search: Omit<LogSearch, 'limit' | 'before'>, chunkRows: number): Generator<LogEntryRow[]> {
+  let before: LogSearch['before'];
+  for (;;) {
+    const rows = searchLogs(db, { ...search, limit: chunkRows, before });
+    if (rows.length > 0) yield rows;
+    if (rows.length < chunkRows) return;
+    const last = rows[rows.length - 1]!;
+    before = { timeMs: last.timeMs, eventId: last.eventId };
+  }
 }
