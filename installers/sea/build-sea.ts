@@ -124,6 +124,14 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/** pdfkit's CommonJS build (see the collector's sideBundles). */
+const pdfkitCommonJs: Plugin = {
+  name: 'pdfkit-commonjs',
+  setup(builder) {
+    builder.onResolve({ filter: /^pdfkit$/ }, () => ({ path: join(repo, 'node_modules/pdfkit/js/pdfkit.js') }));
+  },
+};
+
 export interface SeaSpec {
   name: 'mamori-agent' | 'mamori-collector';
   entry: string;
@@ -135,6 +143,8 @@ export interface SeaSpec {
   addons: () => [string, string][];
   /** Folders the program reads at run time, by repository path (copied to the same path under the app root). */
   resources: string[];
+  /** Files a side bundle's libraries read beside it at run time: repository path → path under the output folder. */
+  sideData?: { from: string; to: string }[];
   /** Resources built for the executable (the console), by repository path: the build writes them there or fails. */
   builtResources?: { folder: string; build: (outDir: string) => Promise<void> }[];
 }
@@ -162,6 +172,18 @@ export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
     // The batch-check worker thread runs from files beside the executable (plain JS, no packages).
     resources: ['collector/src/store/sqlite/migrations', 'policies/default', 'collector/src/ingest/batch-crypto.mjs', 'proto/verifier/verify-evidence.mjs', 'proto/src/envelope.mjs', 'proto/src/seal.mjs'],
     builtResources: [{ folder: 'console/dist', build: buildConsole }],
+    // PDF reports load pdfkit on first use. Its CommonJS build finds its data files (ICC profile, standard font
+    // metrics) beside itself, so they are copied next to the side bundle; the ES build would need import.meta.url,
+    // which a CommonJS bundle does not have (the collector then failed at start).
+    sideBundles: [{ module: 'collector/src/reports/render-pdf.ts', file: 'lib/report-pdf.cjs' }],
+    // Its standard-font metrics load at run time through the package "imports" map ('#standard-fonts/…'), which
+    // lib/package.json gives back beside the side bundle.
+    sideData: [
+      { from: 'node_modules/pdfkit/js/data', to: 'lib/data' },
+      { from: 'node_modules/pdfkit/js/standard-fonts', to: 'lib/standard-fonts' },
+      { from: 'installers/sea/report-pdf-lib-package.json', to: 'lib/package.json' },
+    ],
+    plugins: [pdfkitCommonJs],
     addons: () => [
       ['better_sqlite3.node', join(dirname(requireFromAgent.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')],
     ],
@@ -229,6 +251,10 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
     if (!existsSync(source)) throw new Error(`${folder} is missing`);
     cpSync(source, join(outDir, folder), { recursive: true });
     resources.push(join(outDir, folder));
+  }
+  for (const { from, to } of spec.sideData ?? []) {
+    cpSync(join(repo, from), join(outDir, to), { recursive: true });
+    resources.push(join(outDir, to));
   }
   for (const { folder, build: buildResource } of spec.builtResources ?? []) {
     await buildResource(join(outDir, folder));

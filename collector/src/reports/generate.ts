@@ -8,7 +8,6 @@ import { computeReport } from './compute.ts';
 import { findJapaneseFont } from './fonts.ts';
 import { queueReportMail } from './mail.ts';
 import { renderReportCsv } from './render-csv.ts';
-import { renderReportPdf } from './render-pdf.ts';
 
 export interface ReportContext {
   db: Database.Database;
@@ -52,6 +51,8 @@ export async function generateReport(context: ReportContext, request: GenerateRe
   const generatedMs = context.now();
   const data = await computeReport(context.db, policy, request.template, template, request, generatedMs);
   request.onTimings?.(data.timings);
+  // Loaded on first use: pdfkit is a side bundle beside the single executable (it reads its data files from disk).
+  const { renderReportPdf } = await import('./render-pdf.ts');
   const pdf = await renderReportPdf(data, fontPath, template.top);
   const csv = renderReportCsv(data);
   const hashes = { pdfSha256: sha256(pdf), csvSha256: sha256(csv) };
