@@ -30,7 +30,8 @@ function series(text: string): Map<string, number> {
   return out;
 }
 
-describe.skipIf(!havePromtool)('operations endpoints', () => {
+// Under CI=true ensureDebianPackages installs prometheus or throws, so this never skips there.
+describe.skipIf(!havePromtool && process.env.CI !== 'true')('operations endpoints', () => {
   it('/metrics reports ingest, projection lag, agents, heartbeat backlogs, outbox and findings, and passes promtool check metrics', async () => {
     for (let i = 0; i < 250; i += 1) agent.recorder.record(sampleEvent(i));
     expect(await agent.uplink.drained(30_000)).toBe(true);
