@@ -18,18 +18,17 @@ export function ReportsView({ session }: { session: Session }) {
   const [form, setForm] = useState({ template: '', from: '', to: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | undefined>();
-  useEffect(() => { if (list.data) setReports(list.data); }, [list.data]);
-  useEffect(() => {
-    const first = templates.data?.[0];
-    if (first && !form.template) setForm((f) => ({ ...f, template: first.name }));
-  }, [templates.data, form.template]);
+  // The list may arrive after a report generated here; merge by id so neither hides the other.
+  useEffect(() => { if (list.data) setReports((shown) => mergeReports(shown, list.data!)); }, [list.data]);
+  // The first template is chosen until the user picks another; derived, so no effect can race the user's input.
+  const chosen = { ...form, template: form.template || templates.data?.[0]?.name || '' };
 
   const generate = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      const report = await api.generateReport(form);
-      setReports((all) => [report, ...all]);
+      const report = await api.generateReport(chosen);
+      setReports((all) => mergeReports(all, [report]));
     } catch (e) {
       setError(e as Error);
     } finally {
@@ -46,13 +45,13 @@ export function ReportsView({ session }: { session: Session }) {
       {templates.data && templates.data.length > 0 ? (
         <form className="toolbar" onSubmit={(e) => { e.preventDefault(); void generate(); }}>
           <label>{t('reports.template')}{' '}
-            <select value={form.template} onChange={(e) => setForm({ ...form, template: e.target.value })}>
+            <select value={chosen.template} onChange={(e) => { const template = e.target.value; setForm((f) => ({ ...f, template })); }}>
               {templates.data.map((tpl) => <option key={tpl.name} value={tpl.name}>{tpl.title} ({t(`reports.schedule.${tpl.schedule}` as MessageKey)})</option>)}
             </select>
           </label>
-          <label>{t('reports.from')} <input type="date" required value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} /></label>
-          <label>{t('reports.to')} <input type="date" required value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} /></label>
-          <button type="submit" disabled={busy || !form.template}>{t('reports.generate')}</button>
+          <label>{t('reports.from')} <input type="date" required value={form.from} onChange={(e) => { const from = e.target.value; setForm((f) => ({ ...f, from })); }} /></label>
+          <label>{t('reports.to')} <input type="date" required value={form.to} onChange={(e) => { const to = e.target.value; setForm((f) => ({ ...f, to })); }} /></label>
+          <button type="submit" disabled={busy || !chosen.template}>{t('reports.generate')}</button>
         </form>
       ) : null}
       {reports.length === 0 && !list.loading ? <p className="muted">{t('reports.none')}</p> : null}
@@ -79,4 +78,11 @@ export function ReportsView({ session }: { session: Session }) {
       ))}
     </section>
   );
+}
+
+/** Reports newest first, one per id; a report in `incoming` replaces the shown copy. */
+function mergeReports(shown: InspectionReport[], incoming: InspectionReport[]): InspectionReport[] {
+  const byId = new Map(shown.map((r) => [r.id, r]));
+  for (const r of incoming) byId.set(r.id, r);
+  return [...byId.values()].sort((a, b) => b.id - a.id);
 }
