@@ -13,6 +13,7 @@
  *   prints within WMI's one-second poll is only seen in the log, after printing.
  */
 import type { PrintJobRecord } from '../common/print-job.ts';
+import { readJsonLine } from '../../../platform/json-line.ts';
 import { powershellArgs } from '../../../platform/powershell.ts';
 import { printServiceChannel } from './print-service-channel.ts';
 
@@ -50,16 +51,9 @@ export type PrintHostLine =
 
 /** Parses one host line; undefined for anything else. */
 export function parsePrintHostLine(line: string): PrintHostLine | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as Record<string, unknown>;
-  const str = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : '');
-  const num = (key: string) => (typeof record[key] === 'number' && Number.isFinite(record[key]) && (record[key] as number) >= 0 ? Math.trunc(record[key] as number) : 0);
+  const record = readJsonLine(line);
+  if (!record) return undefined;
+  const { str, count: num } = record;
   switch (record.kind) {
     case 'ready': return { kind: 'ready' };
     case 'heartbeat': return { kind: 'heartbeat' };

@@ -21,6 +21,7 @@ import { SnapshotUsbSource, type UsbSnapshot } from '../common/snapshot-usb-sour
 import type { UsbObservation } from '../common/types.ts';
 import type { UsbSource } from '../common/usb-source.ts';
 import { LineHost, type HostProcess } from '../../../platform/line-host.ts';
+import { readJsonLine } from '../../../platform/json-line.ts';
 import { powershellArgs } from '../../../platform/powershell.ts';
 
 export const WMI_EVENT_HOST_SCRIPT = [
@@ -52,19 +53,13 @@ export type HostLine =
 
 /** Parses one host line; undefined for anything else (a PowerShell warning, a partial line). */
 export function parseHostLine(line: string): HostLine | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as Record<string, unknown>;
-  const str = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : '');
+  const record = readJsonLine(line);
+  if (!record) return undefined;
+  const { str } = record;
   switch (record.kind) {
     case 'ready': return { kind: 'ready' };
     case 'heartbeat': return { kind: 'heartbeat' };
-    case 'volume': return { kind: 'volume', change: record.eventType === 2 ? 'arrival' : record.eventType === 3 ? 'removal' : 'other', drive: str('drive') };
+    case 'volume': return { kind: 'volume', change: record.raw.eventType === 2 ? 'arrival' : record.raw.eventType === 3 ? 'removal' : 'other', drive: str('drive') };
     case 'device': {
       const change = str('change');
       if ((change !== 'arrival' && change !== 'removal') || !str('id')) return undefined;
