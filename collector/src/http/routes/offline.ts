@@ -40,7 +40,8 @@ export function offlineRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const afterMs = query.data.days !== undefined ? query.data.days * day : policy.current.alerts.builtin.agent_offline.not_reporting_after;
     const pcs = notReportingPcs(deps.db, nowMs - afterMs).map((row) => {
       const silentSinceMs = row.lastSeenMs ?? row.enrolledMs;
-      return { ...row, site: siteOf(row.pc), silentDays: Math.floor((nowMs - silentSinceMs) / day) };
+      // The directory's name for the site is what people call it; the calendar site only when the directory has none.
+      return { ...row, site: directory.get(row.pc)?.site || siteOf(row.pc), silentDays: Math.floor((nowMs - silentSinceMs) / day) };
     });
     return { pcs, count: pcs.length, afterMs, nowMs };
   });
