@@ -88,7 +88,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   });
   const { app: http } = await buildHttpServer({
     reports,
-    store, db: store.db, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
+    store, db: store.db, repos: store.repos, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().

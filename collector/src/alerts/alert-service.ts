@@ -6,7 +6,6 @@ import { Notifier, type NotifierOptions } from '../notify/notifier.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrityFinding } from '../store/types.ts';
 import { recordAlert } from '../store/sqlite/queries/alerts.ts';
-import { directoryByPc } from '../store/sqlite/queries/directory.ts';
 import { addOfflinePcs } from '../store/sqlite/queries/offline-pcs.ts';
 import { monotonicMs } from '../monotonic.ts';
 import { alertFeed } from './alert-feed.ts';
@@ -112,7 +111,8 @@ export class AlertService {
     this.#guard(() => {
       const now = this.#now();
       // The directory is read per check (one small table scan every 15 s) so an import takes effect without a restart.
-      const directory = directoryByPc(this.#deps.db);
+      // Interim (this branch converts alerts to repositories next): read the directory table directly.
+      const directory = new Map((this.#deps.db.prepare('SELECT pc, site FROM pc_directory').all() as { pc: string; site: string }[]).map((r) => [r.pc, r]));
       this.#record(this.#offline.check(this.#at(now), this.engine.policy, (pc) => directory.get(pc)?.site ?? ''));
       this.engine.sweep(now);
     });

@@ -5,7 +5,6 @@ import { SessionRegistry } from '../ingest/sessions.ts';
 import type { MailTransport } from '../notify/mail-transport.ts';
 import { PolicyService } from '../policy-service.ts';
 import { listAlerts } from '../store/sqlite/queries/alerts.ts';
-import { replaceDirectory } from '../store/sqlite/queries/directory.ts';
 import { offlinePcsOf } from '../store/sqlite/queries/offline-pcs.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { AlertService } from './alert-service.ts';
@@ -121,7 +120,7 @@ describe('offline alerts follow the working calendar per site', () => {
     // FUK-PC-0002 … matches the fukuoka pattern, but the directory says these ten sit in Osaka, whose day ended at 17:30.
     const fukuoka = pcs.filter((p) => p.pc.startsWith('FUK-')).slice(0, 20);
     const { store, clock, service, goOffline, offlineAlerts } = await setup(workingDay + 8 * hour, [], fukuoka);
-    replaceDirectory(store.db, fukuoka.slice(0, 10).map((p) => ({ pc: p.pc, department: '営業部', site: 'Osaka' })), workingDay);
+    await store.repos.directory.replace(fukuoka.slice(0, 10).map((p) => ({ pc: p.pc, department: '営業部', site: 'Osaka' })), workingDay);
     goOffline(fukuoka, workingDay + 18 * hour);
     clock.now = workingDay + 19 * hour;
     service.checkOffline();

@@ -46,7 +46,7 @@ export async function reportTestServer(
   const context: ReportContext = {
     db: store.db, store, policy: () => policy.current, now, mail: { from: options.from ?? 'mamori@example.co.jp', publicUrl: () => 'https://mamori.example.co.jp' },
   };
-  const { app } = await buildHttpServer({ store, db: store.db, now, policy, hub: new CollectorHub(), reports: context });
+  const { app } = await buildHttpServer({ store, db: store.db, repos: store.repos, now, policy, hub: new CollectorHub(), reports: context });
   await app.ready();
   hashed ??= await hashPassword(password);
   return {

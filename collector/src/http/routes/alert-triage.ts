@@ -4,7 +4,6 @@ import { alertFeed } from '../../alerts/alert-feed.ts';
 import { CollectorError } from '../../errors.ts';
 import { bulkLifecycle, maxBulkAlerts } from '../../store/sqlite/queries/alert-bulk.ts';
 import { alertKinds } from '../../store/sqlite/queries/alerts.ts';
-import { deleteSavedAlertFilter, listSavedAlertFilters, saveAlertFilter } from '../../store/sqlite/queries/saved-alert-filters.ts';
 import { AlertFilterFields } from './alerts.ts';
 import type { RouteDeps } from './deps.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
@@ -61,7 +60,7 @@ export function alertTriageRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.get('/api/alerts/filters', { preHandler: deps.requireRole('auditor') }, async (request) => ({
-    filters: listSavedAlertFilters(deps.db, actorOf(request).username),
+    filters: await deps.repos.savedAlertFilters.list(actorOf(request).username),
   }));
 
   app.post('/api/alerts/filters', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
@@ -69,13 +68,13 @@ export function alertTriageRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!parsed.success) return sendInvalid(reply, parsed.error);
     // Stored as sent (the list's query form), so the console can put it straight back into the list's filter.
     const raw = (request.body as { filter: Record<string, unknown> }).filter;
-    return { filter: saveAlertFilter(deps.db, actorOf(request).username, parsed.data.name, raw, now()) };
+    return { filter: await deps.repos.savedAlertFilters.save(actorOf(request).username, parsed.data.name, raw, now()) };
   });
 
   app.delete('/api/alerts/filters/:id', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = IdParams.safeParse(request.params);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
-    if (!deleteSavedAlertFilter(deps.db, actorOf(request).username, parsed.data.id)) {
+    if (!await deps.repos.savedAlertFilters.delete(actorOf(request).username, parsed.data.id)) {
       return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `saved filter ${parsed.data.id}`));
     }
     return { deleted: parsed.data.id };

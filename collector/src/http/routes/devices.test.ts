@@ -23,7 +23,7 @@ const events: Event[] = [
 async function appWith(store: SqliteStore) {
   const app = Fastify();
   deviceRoutes(app, {
-    db: store.db,
+    repos: store.repos, db: store.db,
     requireRole: headerRoleGuard(),
   });
   await app.ready();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SiteCalendars } from '../../alerts/calendar.ts';
 import { CollectorError } from '../../errors.ts';
 import { getAlert } from '../../store/sqlite/queries/alerts.ts';
-import { directoryByPc, type DirectoryEntry } from '../../store/sqlite/queries/directory.ts';
+import type { DirectoryEntry } from '../../store/repositories/directory.ts';
 import { notReportingPcs, offlinePcsOf } from '../../store/sqlite/queries/offline-pcs.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { sendError, sendInvalid } from './request-context.ts';
@@ -36,7 +36,7 @@ export function offlineRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const query = NotReportingQuery.safeParse(request.query);
     if (!query.success) return sendInvalid(reply, query.error);
     const nowMs = now();
-    directory = directoryByPc(deps.db);
+    directory = await deps.repos.directory.byPc();
     const afterMs = query.data.days !== undefined ? query.data.days * day : policy.current.alerts.builtin.agent_offline.not_reporting_after;
     const pcs = notReportingPcs(deps.db, nowMs - afterMs).map((row) => {
       const silentSinceMs = row.lastSeenMs ?? row.enrolledMs;

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { effectivePolicyFor } from '@mamori/policies';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
-import { directoryByPc } from '../../store/sqlite/queries/directory.ts';
 import { getPc, historyPage, historyWindow, latestInventory, listPcs, pcsWithActiveExceptions } from '../../store/sqlite/queries/pcs.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { eventView } from './event-view.ts';
@@ -43,7 +42,7 @@ export function pcRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/pcs', { preHandler: deps.requireRole('auditor') }, async () => {
     const nowMs = now();
     const withExceptions = pcsWithActiveExceptions(deps.db, nowMs);
-    const directory = directoryByPc(deps.db);
+    const directory = await deps.repos.directory.byPc();
     const pcs = listPcs(deps.db).map((row) => {
       const device = deviceOf(row.pc);
       const place = directory.get(row.pc);

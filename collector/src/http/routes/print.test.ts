@@ -9,7 +9,7 @@ async function appWith(store: SqliteStore) {
   const app = Fastify();
   const seen: string[] = [];
   printRoutes(app, {
-    db: store.db,
+    repos: store.repos, db: store.db,
     requireRole: headerRoleGuard(seen),
   });
   await app.ready();
