@@ -18,7 +18,6 @@ import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence
 import { startSiemExport, type SiemExport } from './siem/index.ts';
 import { createOperationsRegistry } from './metrics/operations-metrics.ts';
 import { operationsRoutes } from './metrics/operations-routes.ts';
-import { OperationsQueries } from './store/sqlite/queries/operations.ts';
 import type { ReportContext } from './reports/generate.ts';
 import { ReportScheduler } from './reports/scheduler.ts';
 
@@ -76,7 +75,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     }).catch(() => undefined);
   }, 200);
   exceptionWatcher.unref();
-  const stopAccessOutcomes = startAccessOutcomePusher({ db: store.db, sessions, hub, now });
+  const stopAccessOutcomes = startAccessOutcomePusher({ accessRequests: store.repos.accessRequests, sessions, hub, now });
   const useHttps = !isLoopback(config.http.host);
   // Inspection reports: on demand (API, CLI) and on their weekly/monthly schedules, checked once a minute.
   let publicUrl = config.http.publicUrl ?? `http://localhost:${config.http.port}`;
@@ -94,13 +93,13 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().
   let siem: SiemExport | undefined;
   let stopPolicyWatch: (() => void) | undefined;
-  const operations = new OperationsQueries(store.db);
+  const operations = store.repos.operations;
   let projectionPoll: NodeJS.Timeout | undefined;
   const registry = createOperationsRegistry({
     operations, now, connectedHere: () => sessions.all().length,
-    siem: () => ({ statuses: siem?.statuses() ?? [], lastEventId: siem?.lastEventId() ?? 0 }),
+    siem: async () => ({ statuses: siem?.statuses() ?? [], lastEventId: (await siem?.lastEventId()) ?? 0 }),
   });
-  operationsRoutes(http, { registry, operations, startedMs: now(), now });
+  operationsRoutes(http, { metrics: registry, operations, startedMs: now(), now });
 
   return {
     config, tls, evidenceKey, store, hub, sessions, policy, projector, http, grpc: grpcServer,
@@ -126,14 +125,12 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       // Started here, not in buildApp: a CLI command that builds the app to publish a policy never listens, and
       // must not take projection chunks (and their alerts) away from the running collector.
       projectionPoll = setInterval(() => {
-        try {
-          if (operations.hasUnprojected()) projector.notify();
-        } catch {
+        operations.hasUnprojected().then((pending) => { if (pending) projector.notify(); }, () => {
           // the database is closing; close() stops this timer
-        }
+        });
       }, 500);
       projectionPoll.unref();
-      siem = startSiemExport({ siem: config.siem, db: store.db, hub, now });
+      siem = startSiemExport({ siem: config.siem, repository: store.repos.siem, hub, now });
       return { grpcPort, httpUrl: `${useHttps ? 'https' : 'http'}://${host}:${port}/` };
     },
     async close() {
