@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { alertFeed } from '../../alerts/alert-feed.ts';
 import { CollectorError } from '../../errors.ts';
-import { bulkLifecycle, maxBulkAlerts } from '../../store/sqlite/queries/alert-bulk.ts';
-import { alertKinds } from '../../store/sqlite/queries/alerts.ts';
+import { maxBulkAlerts } from '../../store/repositories/alerts.ts';
 import { AlertFilterFields } from './alerts.ts';
 import type { RouteDeps } from './deps.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
@@ -27,9 +26,9 @@ const IdParams = z.object({ id: z.coerce.number().int().min(1) }).strict();
  */
 export function alertTriageRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const now = deps.now ?? Date.now;
-  const feed = alertFeed(deps.db);
+  const feed = alertFeed(deps.repos);
 
-  app.get('/api/alerts/kinds', { preHandler: deps.requireRole('auditor') }, async () => ({ kinds: alertKinds(deps.db) }));
+  app.get('/api/alerts/kinds', { preHandler: deps.requireRole('auditor') }, async () => ({ kinds: await deps.repos.alerts.kinds() }));
 
   app.post('/api/alerts/bulk', { preHandler: deps.requireRole('operator') }, async (request, reply) => {
     const parsed = BulkBody.safeParse(request.body ?? {});
@@ -42,7 +41,7 @@ export function alertTriageRoutes(app: FastifyInstance, deps: RouteDeps): void {
       ? { ids: body.ids }
       : { filter: { severity: f!.severity, status: f!.status, kind: f!.kind, pc: f!.pc, user: f!.user, fromMs: f!.from, toMs: f!.to } };
     const action = body.action === 'resolve' ? { action: 'resolve' as const, resolution: body.resolution! } : { action: 'acknowledge' as const };
-    const result = bulkLifecycle(deps.db, target, action, actor, at, body.note);
+    const result = await deps.repos.alerts.bulk(target, action, actor, at, body.note);
     if (!result.ok) {
       return sendError(reply, new CollectorError('COLLECTOR_QUERY_INVALID',
         `${result.matching > maxBulkAlerts ? `more than ${maxBulkAlerts}` : result.matching} alerts match; one bulk action changes at most ${maxBulkAlerts}: narrow the filter`));

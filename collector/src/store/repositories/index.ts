@@ -1,10 +1,12 @@
 import type { AccessRequestsRepository } from './access-requests.ts';
+import type { AlertsRepository } from './alerts.ts';
 import type { AuditRepository } from './audit.ts';
 import type { DevicesRepository } from './devices.ts';
 import type { DirectoryRepository } from './directory.ts';
 import type { LogImportsRepository } from './log-imports.ts';
 import type { LogsRepository } from './logs.ts';
 import type { MailRepository } from './mail.ts';
+import type { NotifyRepository } from './notify.ts';
 import type { OperationsRepository } from './operations.ts';
 import type { PcsRepository } from './pcs.ts';
 import type { PoliciesRepository } from './policies.ts';
@@ -20,12 +22,14 @@ import type { UploadRepository } from './upload.ts';
  */
 export interface Repositories {
   accessRequests: AccessRequestsRepository;
+  alerts: AlertsRepository;
   audit: AuditRepository;
   devices: DevicesRepository;
   directory: DirectoryRepository;
   logImports: LogImportsRepository;
   logs: LogsRepository;
   mail: MailRepository;
+  notify: NotifyRepository;
   operations: OperationsRepository;
   pcs: PcsRepository;
   policies: PoliciesRepository;

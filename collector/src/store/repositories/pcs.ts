@@ -45,4 +45,14 @@ export interface PcsRepository {
   currentUnlockKey(pc: string): Promise<Buffer | undefined>;
   /** PCs with a device exception in force at `nowMs`. */
   withActiveExceptions(nowMs: number): Promise<Set<string>>;
+  /** Current agents not connected and silent (last seen, else enrolled) since before `beforeMs`, longest silent first. */
+  notReporting(beforeMs: number): Promise<NotReportingPc[]>;
+}
+/** A current agent that has not reported since before a given time. */
+export interface NotReportingPc {
+  agentId: string;
+  pc: string;
+  /** Null when it never connected after enrolling. */
+  lastSeenMs: number | null;
+  enrolledMs: number;
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { Alert, OfflinePc } from '../../../alerts/types.ts';
+import type { Alert, OfflinePc } from '../../repositories/alerts.ts';
 import { getAlert } from './alerts.ts';
-import type { NotReportingPc } from '../../repositories/offline-pcs.ts';
+import type { NotReportingPc } from '../../repositories/pcs.ts';
 
 function statements(db: Database.Database) {
   return {

@@ -1,12 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { Repositories } from '../../repositories/index.ts';
 import { SqliteAccessRequestsRepository } from './access-requests.ts';
+import { SqliteAlertsRepository } from './alerts.ts';
 import { SqliteAuditRepository } from './audit.ts';
 import { SqliteDevicesRepository } from './devices.ts';
 import { SqliteDirectoryRepository } from './directory.ts';
 import { SqliteLogImportsRepository } from './log-imports.ts';
 import { SqliteLogsRepository } from './logs.ts';
 import { SqliteMailRepository } from './mail.ts';
+import { SqliteNotifyRepository } from './notify.ts';
 import { SqliteOperationsRepository } from './operations.ts';
 import { SqlitePcsRepository } from './pcs.ts';
 import { SqlitePoliciesRepository } from './policies.ts';
@@ -19,12 +21,14 @@ import { SqliteUploadRepository } from './upload.ts';
 export function createSqliteRepositories(db: Database.Database): Repositories {
   return {
     accessRequests: new SqliteAccessRequestsRepository(db),
+    alerts: new SqliteAlertsRepository(db),
     audit: new SqliteAuditRepository(db),
     devices: new SqliteDevicesRepository(db),
     directory: new SqliteDirectoryRepository(db),
     logImports: new SqliteLogImportsRepository(db),
     logs: new SqliteLogsRepository(db),
     mail: new SqliteMailRepository(db),
+    notify: new SqliteNotifyRepository(db),
     operations: new SqliteOperationsRepository(db),
     pcs: new SqlitePcsRepository(db),
     policies: new SqlitePoliciesRepository(db),

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { HistoryCursor, HistoryRow, PcRow, PcsRepository } from '../../repositories/pcs.ts';
+import type { HistoryCursor, HistoryRow, NotReportingPc, PcRow, PcsRepository } from '../../repositories/pcs.ts';
+import { notReportingPcs } from '../queries/offline-pcs.ts';
 import { currentUnlockKey, getPc, historyPage, historyWindow, latestInventory, listPcs, pcsWithActiveExceptions } from '../queries/pcs.ts';
 
 export class SqlitePcsRepository implements PcsRepository {
@@ -11,4 +12,5 @@ export class SqlitePcsRepository implements PcsRepository {
   async latestInventory(pc: string): Promise<HistoryRow | undefined> { return latestInventory(this.db, pc); }
   async currentUnlockKey(pc: string): Promise<Buffer | undefined> { return currentUnlockKey(this.db, pc); }
   async withActiveExceptions(nowMs: number): Promise<Set<string>> { return pcsWithActiveExceptions(this.db, nowMs); }
+  async notReporting(beforeMs: number): Promise<NotReportingPc[]> { return notReportingPcs(this.db, beforeMs); }
 }
