@@ -80,14 +80,14 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Inspection reports: on demand (API, CLI) and on their weekly/monthly schedules, checked once a minute.
   let publicUrl = config.http.publicUrl ?? `http://localhost:${config.http.port}`;
   const reports: ReportContext = {
-    db: store.db, store, policy: () => policy.current, now, fontPath: config.reports.font, mail: { from: config.smtp.from, publicUrl: () => publicUrl },
+    repos: store.repos, store, policy: () => policy.current, now, fontPath: config.reports.font, mail: { from: config.smtp.from, publicUrl: () => publicUrl },
   };
   const reportScheduler = new ReportScheduler(reports, {
     tickMs: config.reports.checkEveryMs, onError: (error) => process.stderr.write(`mamori-collector: scheduled report failed: ${(error as Error).message}\n`),
   });
   const { app: http } = await buildHttpServer({
     reports,
-    store, db: store.db, repos: store.repos, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
+    store, repos: store.repos, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().

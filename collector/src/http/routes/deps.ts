@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { CollectorHub } from '../../hub.ts';
 import type { PolicyService } from '../../policy-service.ts';
 import type { ReportContext } from '../../reports/generate.ts';
@@ -9,8 +8,6 @@ import type { Store } from '../../store/store.ts';
 export interface RouteDeps {
   /** The feature repositories (collector/src/store/repositories/<feature>.ts): every query beyond the `Store`. */
   repos: Repositories;
-  /** Interim, while this branch converts the remaining query modules: goes away. */
-  db: Database.Database;
   /** preHandler that requires a signed-in user with at least this role. */
   requireRole: (role: 'auditor' | 'operator' | 'admin') => (request: unknown, reply: unknown) => Promise<void>;
   /** The store, for writes that go through its interface (audit log, exceptions). Absent in narrow route tests. */

@@ -11,6 +11,7 @@ import type { OperationsRepository } from './operations.ts';
 import type { PcsRepository } from './pcs.ts';
 import type { PoliciesRepository } from './policies.ts';
 import type { PrintRepository } from './print.ts';
+import type { ReportsRepository } from './reports.ts';
 import type { SavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import type { SiemRepository } from './siem.ts';
 import type { UploadRepository } from './upload.ts';
@@ -34,6 +35,7 @@ export interface Repositories {
   pcs: PcsRepository;
   policies: PoliciesRepository;
   print: PrintRepository;
+  reports: ReportsRepository;
   savedAlertFilters: SavedAlertFiltersRepository;
   siem: SiemRepository;
   upload: UploadRepository;

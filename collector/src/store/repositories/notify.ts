@@ -63,8 +63,8 @@ export interface NotifyRepository {
    * the mail through `tx`; dequeuing and the mail commit together.
    */
   drainQueue(recipient: string, bucket: QueueBucket, compose: (alerts: Alert[], tx: NotifyTransaction) => void): Promise<void>;
-  /** Puts a mail with attachments in the outbox in one transaction; returns its id. */
-  addToOutbox(mail: NewOutboxMail, attachments?: OutboxAttachment[]): Promise<number>;
+  /** Puts mails with their attachments in the outbox, all in one transaction; returns their ids in order. */
+  addToOutbox(mails: { mail: NewOutboxMail; attachments?: OutboxAttachment[] }[]): Promise<number[]>;
   /** Mails not yet accepted by the server whose next attempt is due, oldest first. */
   dueOutbox(nowMs: number, limit: number): Promise<OutboxMail[]>;
   /** Files attached to an outbox mail, in order (none for alert mails). */

@@ -13,6 +13,7 @@ import { SqliteOperationsRepository } from './operations.ts';
 import { SqlitePcsRepository } from './pcs.ts';
 import { SqlitePoliciesRepository } from './policies.ts';
 import { SqlitePrintRepository } from './print.ts';
+import { SqliteReportsRepository } from './reports.ts';
 import { SqliteSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { SqliteSiemRepository } from './siem.ts';
 import { SqliteUploadRepository } from './upload.ts';
@@ -33,6 +34,7 @@ export function createSqliteRepositories(db: Database.Database): Repositories {
     pcs: new SqlitePcsRepository(db),
     policies: new SqlitePoliciesRepository(db),
     print: new SqlitePrintRepository(db),
+    reports: new SqliteReportsRepository(db),
     savedAlertFilters: new SqliteSavedAlertFiltersRepository(db),
     siem: new SqliteSiemRepository(db),
     upload: new SqliteUploadRepository(db),

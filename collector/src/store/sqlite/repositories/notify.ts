@@ -33,12 +33,12 @@ export class SqliteNotifyRepository implements NotifyRepository {
     });
   }
 
-  async addToOutbox(mail: NewOutboxMail, attachments: OutboxAttachment[] = []): Promise<number> {
-    return this.db.transaction(() => {
+  async addToOutbox(mails: { mail: NewOutboxMail; attachments?: OutboxAttachment[] }[]): Promise<number[]> {
+    return this.db.transaction(() => mails.map(({ mail, attachments = [] }) => {
       const id = addToOutbox(this.db, mail);
       if (attachments.length > 0) addOutboxAttachments(this.db, id, attachments);
       return id;
-    }).immediate();
+    })).immediate();
   }
 
   async dueOutbox(nowMs: number, limit: number): Promise<OutboxMail[]> { return dueOutbox(this.db, nowMs, limit); }
