@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type * as grpc from '@grpc/grpc-js';
 import { loadTlsMaterial, databasePath, type TlsMaterial } from './data-dir.ts';
 import { startAccessOutcomePusher } from './access-requests/outcome-pusher.ts';
 import type { CollectorConfig } from './config/schema.ts';
@@ -33,7 +32,7 @@ export interface CollectorApp {
   /** Derives query tables and alerts from stored events; `projector.idle()` waits until it caught up. */
   projector: Projector;
   http: FastifyInstance;
-  grpc: grpc.Server;
+  grpc: ReturnType<typeof createGrpcServer>['server'];
   /** SIEM export (started by listen(); undefined before). */
   siem(): SiemExport | undefined;
   /** Binds both servers; returns the actual ports (0 in config = any free port). */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { severityLevels, type Severity } from '@mamori/policies';
 import {
-  maxLinkedEvents, type Alert, type AlertCandidate, type AlertEventRow, type AlertFilter, type AlertFindingRow, type AlertResolution, type AlertStatus,
+  maxLinkedEvents, type Alert, type AlertCandidate, type AlertEventRow, type AlertFilter, type AlertFindingRow, type AlertResolution,
   type AlertSummary, type LifecycleResult,
 } from '../../repositories/alerts.ts';
 
