@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerRules } from './lint/layer-rules.js';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/src/gen/**', 'console/dist/**'] },
@@ -18,11 +19,14 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['**/linux/**', '**/win32/**', '**/darwin/**'], message: 'core must not import OS adapters' },
-          { group: ['electron', '@grpc/*', 'fastify', '**/uplink/**'], message: 'core must not import transports or UI' },
+          { group: ['electron', '@grpc/*', '@mamori/proto/grpc', 'fastify', '**/uplink/**'], message: 'core must not import transports or UI' },
         ],
       }],
     },
   },
+  // Layer boundaries (lint/layer-rules.js): database drivers only in collector/src/store/, gRPC only in the agent's
+  // uplink/ and the collector's ingest/, OS-neutral common/ folders, and a store that imports no feature folder.
+  ...layerRules,
   {
     // The console talks to the collector only through its API client and never touches Node.
     files: ['console/src/**/*.{ts,tsx}'],

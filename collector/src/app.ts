@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type * as grpc from '@grpc/grpc-js';
 import { loadTlsMaterial, databasePath, type TlsMaterial } from './data-dir.ts';
 import { startAccessOutcomePusher } from './access-requests/outcome-pusher.ts';
 import type { CollectorConfig } from './config/schema.ts';
@@ -18,7 +17,6 @@ import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence
 import { startSiemExport, type SiemExport } from './siem/index.ts';
 import { createOperationsRegistry } from './metrics/operations-metrics.ts';
 import { operationsRoutes } from './metrics/operations-routes.ts';
-import { OperationsQueries } from './store/sqlite/queries/operations.ts';
 import type { ReportContext } from './reports/generate.ts';
 import { ReportScheduler } from './reports/scheduler.ts';
 
@@ -34,7 +32,7 @@ export interface CollectorApp {
   /** Derives query tables and alerts from stored events; `projector.idle()` waits until it caught up. */
   projector: Projector;
   http: FastifyInstance;
-  grpc: grpc.Server;
+  grpc: ReturnType<typeof createGrpcServer>['server'];
   /** SIEM export (started by listen(); undefined before). */
   siem(): SiemExport | undefined;
   /** Binds both servers; returns the actual ports (0 in config = any free port). */
@@ -76,31 +74,31 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     }).catch(() => undefined);
   }, 200);
   exceptionWatcher.unref();
-  const stopAccessOutcomes = startAccessOutcomePusher({ db: store.db, sessions, hub, now });
+  const stopAccessOutcomes = startAccessOutcomePusher({ accessRequests: store.repos.accessRequests, sessions, hub, now });
   const useHttps = !isLoopback(config.http.host);
   // Inspection reports: on demand (API, CLI) and on their weekly/monthly schedules, checked once a minute.
   let publicUrl = config.http.publicUrl ?? `http://localhost:${config.http.port}`;
   const reports: ReportContext = {
-    db: store.db, store, policy: () => policy.current, now, fontPath: config.reports.font, mail: { from: config.smtp.from, publicUrl: () => publicUrl },
+    repos: store.repos, store, policy: () => policy.current, now, fontPath: config.reports.font, mail: { from: config.smtp.from, publicUrl: () => publicUrl },
   };
   const reportScheduler = new ReportScheduler(reports, {
     tickMs: config.reports.checkEveryMs, onError: (error) => process.stderr.write(`mamori-collector: scheduled report failed: ${(error as Error).message}\n`),
   });
   const { app: http } = await buildHttpServer({
     reports,
-    store, db: store.db, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
+    store, repos: store.repos, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().
   let siem: SiemExport | undefined;
   let stopPolicyWatch: (() => void) | undefined;
-  const operations = new OperationsQueries(store.db);
+  const operations = store.repos.operations;
   let projectionPoll: NodeJS.Timeout | undefined;
   const registry = createOperationsRegistry({
     operations, now, connectedHere: () => sessions.all().length,
-    siem: () => ({ statuses: siem?.statuses() ?? [], lastEventId: siem?.lastEventId() ?? 0 }),
+    siem: async () => ({ statuses: siem?.statuses() ?? [], lastEventId: (await siem?.lastEventId()) ?? 0 }),
   });
-  operationsRoutes(http, { registry, operations, startedMs: now(), now });
+  operationsRoutes(http, { metrics: registry, operations, startedMs: now(), now });
 
   return {
     config, tls, evidenceKey, store, hub, sessions, policy, projector, http, grpc: grpcServer,
@@ -126,14 +124,12 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       // Started here, not in buildApp: a CLI command that builds the app to publish a policy never listens, and
       // must not take projection chunks (and their alerts) away from the running collector.
       projectionPoll = setInterval(() => {
-        try {
-          if (operations.hasUnprojected()) projector.notify();
-        } catch {
+        operations.hasUnprojected().then((pending) => { if (pending) projector.notify(); }, () => {
           // the database is closing; close() stops this timer
-        }
+        });
       }, 500);
       projectionPoll.unref();
-      siem = startSiemExport({ siem: config.siem, db: store.db, hub, now });
+      siem = startSiemExport({ siem: config.siem, repository: store.repos.siem, hub, now });
       return { grpcPort, httpUrl: `${useHttps ? 'https' : 'http'}://${host}:${port}/` };
     },
     async close() {

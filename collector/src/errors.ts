@@ -1,4 +1,4 @@
-import { status } from '@grpc/grpc-js';
+import { grpcStatus as status, type GrpcStatus } from '@mamori/proto';
 
 /**
  * The collector's error catalog. Every error has a code, a message, an HTTP status where it applies and a gRPC
@@ -64,7 +64,7 @@ export class CollectorError extends Error {
     return collectorErrors[this.code].http;
   }
 
-  get grpcStatus(): status {
+  get grpcStatus(): GrpcStatus {
     return collectorErrors[this.code].grpc;
   }
 }

@@ -1,5 +1,5 @@
 export * from './codec.ts';
-export * from './grpc.ts';
+export * from './grpc-status.ts';
 export * from './evidence.ts';
 export * from './token.ts';
 export type * from './gen/agent_service.ts';

@@ -57,7 +57,7 @@ async function endToEnd(): Promise<{ alert: number[]; email: number[] }> {
   const notifications = 'notifications:\n  rate_limit: { max: 100000, per: 1h }\n  groups:\n    managers: { recipients: [boss@corp.example], min_severity: high, immediate: high, digest: none }\n';
   await app.policy.publish(readPolicyDir(defaultPolicyDir).map((s) => (s.name === 'notifications.yaml' ? { name: s.name, text: notifications } : s)), 'bench');
   const alertStored = new Map<string, number>();
-  alertFeed(app.store.db).on('alert', (alert) => { if (!alertStored.has(alert.user)) alertStored.set(alert.user, performance.timeOrigin + performance.now()); });
+  alertFeed(app.store.repos).on('alert', (alert) => { if (!alertStored.has(alert.user)) alertStored.set(alert.user, performance.timeOrigin + performance.now()); });
   const token = (await createEnrollmentToken(app.store, { address: `localhost:${grpcPort}`, caFingerprint: app.tls.caFingerprint, ttlMs: 3_600_000, uses: 1, actor: 'bench', now: Date.now() })).token;
   const stateDir = await enrollTestAgent(token, { hostname: 'PC-BENCH-1' });
   const agent = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./alerts-agent-child.ts', import.meta.url)), stateDir, String(EVENTS), String(RATE)], { stdio: ['ignore', 'ignore', 'inherit'] });

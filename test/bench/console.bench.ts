@@ -231,7 +231,7 @@ async function main(): Promise<void> {
     const policy = new PolicyService(store, new SessionRegistry());
     await policy.load();
     await store.putUser({ username: 'bench', passwordHash: await hashPassword('bench-password'), role: 'admin', createdMs: Date.now() });
-    const { app } = await buildHttpServer({ store, db: store.db, now: Date.now, policy, hub: new CollectorHub() });
+    const { app } = await buildHttpServer({ store, repos: store.repos, now: Date.now, policy, hub: new CollectorHub() });
     await app.ready();
     const login = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'bench', password: 'bench-password' } });
     const headers = { cookie: `mamori_session=${login.cookies.find((c) => c.name === 'mamori_session')!.value}` };

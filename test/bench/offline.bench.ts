@@ -32,7 +32,7 @@ for (const a of agents) {
 }
 const hub = new CollectorHub();
 const service = new AlertService({
-  db: store.db, store, hub, policy, from: 'bench@corp.example', transport: { send: async () => ({ response: '250' }), close() {} }, now, monotonic: now,
+  repos: store.repos, store, hub, policy, from: 'bench@corp.example', transport: { send: async () => ({ response: '250' }), close() {} }, now, monotonic: now,
 });
 await service.start('https://mamori.example');
 for (const a of agents) hub.emit('connection', { ...a, connected: true, timeMs: clock.now });

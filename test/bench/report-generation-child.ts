@@ -4,7 +4,6 @@ import { SqliteStore } from '@mamori/collector';
 import { SessionRegistry } from '../../collector/src/ingest/sessions.ts';
 import { PolicyService } from '../../collector/src/policy-service.ts';
 import { generateReport } from '../../collector/src/reports/generate.ts';
-import { reportFile } from '../../collector/src/store/sqlite/queries/reports.ts';
 
 const [path, from, to] = process.argv.slice(2);
 const store = new SqliteStore(path!);
@@ -13,11 +12,11 @@ await policy.load();
 const started = performance.now();
 let timings: Record<string, number> = {};
 const report = await generateReport({
-  db: store.db, store, policy: () => policy.current, now: Date.now, mail: { from: 'mamori@example.co.jp', publicUrl: () => 'http://localhost:8443' },
+  repos: store.repos, store, policy: () => policy.current, now: Date.now, mail: { from: 'mamori@example.co.jp', publicUrl: () => 'http://localhost:8443' },
 }, { template: 'monthly_inspection', fromMs: Number(from), toMs: Number(to), periodKind: 'on_demand', actor: 'bench', onTimings: (t) => { timings = t; } });
 const seconds = (performance.now() - started) / 1000;
-const pdf = reportFile(store.db, report!.id, 'pdf')!;
-const csv = reportFile(store.db, report!.id, 'csv')!;
+const pdf = (await store.repos.reports.file(report!.id, 'pdf'))!;
+const csv = (await store.repos.reports.file(report!.id, 'csv'))!;
 await store.close();
 process.stdout.write(`${JSON.stringify({
   seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, pdfBytes: pdf.length, csvBytes: csv.length, totals: report!.totals, timings,

@@ -16,7 +16,7 @@ import { SqliteStore } from '@mamori/collector';
 import { SiemConfigSchema } from '../../collector/src/siem/config.ts';
 import { SinkExporter } from '../../collector/src/siem/exporter.ts';
 import { SocketSink } from '../../collector/src/siem/socket-sink.ts';
-import { SiemQueries } from '../../collector/src/store/sqlite/queries/siem.ts';
+import type { SiemRepository } from '../../collector/src/store/repositories/siem.ts';
 
 const EVENTS = Number(process.env.BENCH_SIEM_EVENTS ?? 200_000);
 const PAGE = 1_000;
@@ -64,14 +64,14 @@ async function receiver(): Promise<{ port: number; bytes: () => number; close: (
   };
 }
 
-async function ceiling(queries: SiemQueries, port: number): Promise<{ seconds: number; bytes: number }> {
+async function ceiling(queries: SiemRepository, port: number): Promise<{ seconds: number; bytes: number }> {
   const socket = await new Promise<net.Socket>((resolve) => { const s = net.connect(port, '127.0.0.1', () => resolve(s)); });
   socket.setNoDelay(true);
   const started = performance.now();
   let cursor = 0;
   let bytes = 0;
   for (;;) {
-    const rows = queries.eventsAfter(cursor, PAGE);
+    const rows = await queries.eventsAfter(cursor, PAGE);
     if (rows.length === 0) break;
     const chunk = Buffer.concat(rows.map((r) => r.bytes));
     bytes += chunk.length;
@@ -83,11 +83,11 @@ async function ceiling(queries: SiemQueries, port: number): Promise<{ seconds: n
   return { seconds, bytes };
 }
 
-async function exportRun(queries: SiemQueries, port: number, name: string, format: 'syslog' | 'ecs_json'): Promise<{ seconds: number }> {
+async function exportRun(queries: SiemRepository, port: number, name: string, format: 'syslog' | 'ecs_json'): Promise<{ seconds: number }> {
   const siem = SiemConfigSchema.parse({ sinks: [{ name, format, socket: { host: '127.0.0.1', port } }] });
   const config = siem.sinks[0]!;
   const exporter = new SinkExporter({ config, siem, queries, sink: new SocketSink(config.socket!) });
-  const last = queries.lastEventId();
+  const last = await queries.lastEventId();
   const started = performance.now();
   exporter.start();
   while (exporter.status.cursor < last) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -101,7 +101,7 @@ const store = new SqliteStore(join(dir, 'collector.db'));
 try {
   process.stdout.write(`seeding ${EVENTS.toLocaleString()} events …\n`);
   await seed(store);
-  const queries = new SiemQueries(store.db);
+  const queries = store.repos.siem;
   const sink = await receiver();
   // Warm the page cache and the JIT once, then measure each path.
   await ceiling(queries, sink.port);

@@ -12,7 +12,6 @@ import type { Event } from '@mamori/proto';
 import { Notifier } from '../../collector/src/notify/notifier.ts';
 import { SmtpMailTransport } from '../../collector/src/notify/mail-transport.ts';
 import { reportTestServer, type ReportTestServer } from '../../collector/src/reports/test-support.ts';
-import { verifyAuditChain } from '../../collector/src/store/sqlite/queries/audit.ts';
 import { storeEvents } from '../../collector/src/store/sqlite/test-support.ts';
 import { tempDir } from '../harness/collector.ts';
 import { SmtpInbox } from '../harness/smtp-inbox.ts';
@@ -218,12 +217,12 @@ describe('inspection reports', () => {
     expect(createHash('sha256').update(Buffer.from(csv, 'utf8')).digest('hex')).toBe(monthly.csvSha256);
     const entry = (await server.store.listAudit(1_000)).find((e) => e.id === monthly.auditId);
     expect(entry).toMatchObject({ actor: 'carol', action: 'report.generate', entry: { template: 'monthly', pdfSha256: monthly.pdfSha256, csvSha256: monthly.csvSha256 } });
-    expect(verifyAuditChain(server.store.db)).toMatchObject({ ok: true });
+    expect(await server.store.repos.audit.verifyChain()).toMatchObject({ ok: true });
   });
 
   it('mails the report with its PDF and CSV attached through the outbox', async () => {
     const notifier = new Notifier({
-      db: server.store.db, transport: new SmtpMailTransport({ host: '127.0.0.1', port: inbox.port, secure: false, from: 'mamori@example.co.jp' }),
+      notify: server.store.repos.notify, transport: new SmtpMailTransport({ host: '127.0.0.1', port: inbox.port, secure: false, from: 'mamori@example.co.jp' }),
       from: 'mamori@example.co.jp', tickMs: 50,
     }, server.policy.current.notifications);
     try {

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadAgentServiceProto, maxMessageBytes, type AgentServiceClient } from '@mamori/proto';
+import type { AgentServiceClient } from '@mamori/proto';
+import { loadAgentServiceProto, maxMessageBytes } from '@mamori/proto/grpc';
 import { AgentError } from '../errors.ts';
 import { collectorTlsName } from './pin.ts';
 

@@ -1,13 +1,12 @@
-import type Database from 'better-sqlite3';
 import type { CollectorHub } from '../hub.ts';
 import type { SessionRegistry } from '../ingest/sessions.ts';
-import { markAnswerSent, undeliveredAnswers, type AccessRequestRow } from '../store/sqlite/queries/access-requests.ts';
+import type { AccessRequestRow, AccessRequestsRepository } from '../store/repositories/access-requests.ts';
 
 /** Must match the agent's accessOutcomeCommand (agent/src/local/tray/common/access-requests.ts). */
 export const accessOutcomeCommand = 'access_request_outcome';
 
 export interface OutcomePusherOptions {
-  db: Database.Database;
+  accessRequests: AccessRequestsRepository;
   sessions: SessionRegistry;
   hub: CollectorHub;
   now: () => number;
@@ -22,7 +21,7 @@ export interface OutcomePusherOptions {
  * harmless. Returns the stop function.
  */
 export function startAccessOutcomePusher(options: OutcomePusherOptions): () => void {
-  const send = (row: AccessRequestRow): void => {
+  const send = async (row: AccessRequestRow): Promise<void> => {
     const session = options.sessions.all().find((s) => s.agentId === row.agentId);
     if (!session) return;
     session.send({
@@ -31,20 +30,20 @@ export function startAccessOutcomePusher(options: OutcomePusherOptions): () => v
         argsJson: JSON.stringify({ requestId: row.requestId, outcome: row.status, ...(row.untilMs ? { untilMs: row.untilMs } : {}), note: row.note }),
       },
     });
-    markAnswerSent(options.db, row.id, options.now());
+    await options.accessRequests.markAnswerSent(row.id, options.now());
   };
-  const sweep = (filter: { agentId?: string; neverSent?: boolean }) => {
+  const sweep = async (filter: { agentId?: string; neverSent?: boolean }): Promise<void> => {
     try {
-      for (const row of undeliveredAnswers(options.db, filter)) send(row);
+      for (const row of await options.accessRequests.undeliveredAnswers(filter)) await send(row);
     } catch {
       // the database being busy or closing must not take the collector down; the next sweep retries
     }
   };
-  const timer = setInterval(() => sweep({ neverSent: true }), options.intervalMs ?? 300);
+  const timer = setInterval(() => void sweep({ neverSent: true }), options.intervalMs ?? 300);
   timer.unref();
   const onConnection = (change: { agentId: string; connected: boolean }) => {
     // after the stream's welcome has been written
-    if (change.connected) setImmediate(() => sweep({ agentId: change.agentId }));
+    if (change.connected) setImmediate(() => void sweep({ agentId: change.agentId }));
   };
   options.hub.on('connection', onConnection);
   return () => {

@@ -5,8 +5,6 @@ import { CollectorHub } from '../hub.ts';
 import { SessionRegistry } from '../ingest/sessions.ts';
 import type { MailTransport, OutgoingMail } from '../notify/mail-transport.ts';
 import { PolicyService } from '../policy-service.ts';
-import { acknowledgeAlert, getAlert, listAlerts, resolveAlert } from '../store/sqlite/queries/alerts.ts';
-import { offlinePcsOf } from '../store/sqlite/queries/offline-pcs.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { alertFeed } from './alert-feed.ts';
 import { AlertService } from './alert-service.ts';
@@ -43,11 +41,11 @@ async function setup() {
   await policy.load();
   await store.createAgent({ id: 'agent-1', pc: 'PC-ACCT-07', hardwareId: 'hw', os: 'linux', publicKey: Buffer.alloc(32), unlockKey: Buffer.alloc(32), enrolledMs: t0, previousAgentId: null });
   const transport = new FakeTransport();
-  const service = new AlertService({ db: store.db, store, hub, policy, transport, from: 'mamori@corp.example', now, monotonic, onError: (e) => { throw e; } });
+  const service = new AlertService({ repos: store.repos, store, hub, policy, transport, from: 'mamori@corp.example', now, monotonic, onError: (e) => { throw e; } });
   await service.start('https://mamori.corp.example');
   running.push(async () => { await service.stop(); await store.close(); });
   const feed: Alert[] = [];
-  alertFeed(store.db).on('alert', (a) => feed.push(a));
+  alertFeed(store.repos).on('alert', (a) => feed.push(a));
   let seq = 0;
   /** Stores events as ingest does and tells the hub, like the gRPC stream handler. */
   const ingest = async (...drafts: Omit<Event, 'seq' | 'agentId' | 'pc' | 'timeMs'>[]) => {
@@ -76,7 +74,7 @@ describe('AlertService', () => {
     const { store, ingest, feed } = await setup();
     await ingest(upload(), print(10), { user: 'tanaka', lifecycle: { kind: 'UNINSTALLED', detail: 'package removed' } },
       { user: '', device: { action: 'BLOCKED', device: { serial: 'S1', vendor: 'SanDisk', product: 'Cruzer' } } });
-    const alerts = listAlerts(store.db, { limit: 10 });
+    const alerts = (await store.repos.alerts.list({ limit: 10 }));
     expect(alerts.map((a) => [a.ruleId, a.severity, a.color])).toEqual([
       ['device_blocked', 'low', '#1976d2'],
       ['agent_uninstalled', 'critical', '#d32f2f'],
@@ -88,14 +86,14 @@ describe('AlertService', () => {
 
   describe('integrity findings', () => {
     const finding = (kind: string, timeMs: number, detail = `${kind} detail`, pc = 'PC-ACCT-07') => ({ agentId: 'agent-1', pc, timeMs, kind, detail });
-    const integrityAlerts = (store: SqliteStore) => listAlerts(store.db, { limit: 100 }).filter((a) => a.ruleId.startsWith('integrity.'));
+    const integrityAlerts = async (store: SqliteStore) => (await store.repos.alerts.list({ limit: 100 })).filter((a) => a.ruleId.startsWith('integrity.'));
 
     it('raises each distinct finding kind of a PC as its own alert, with the severity the policy gives that kind', async () => {
       const { store, hub } = await setup();
       const kinds = ['signature_invalid', 'sequence_gap', 'chain_break', 'fork', 'out_of_order', 're_enrolled', 'seal_invalid'];
       kinds.forEach((kind, i) => hub.emit('integrity', finding(kind, t0 + i * 1000)));
       hub.emit('integrity', finding('chain_break', t0 + 9000, 'chain_break', 'PC-OTHER'));
-      const alerts = integrityAlerts(store);
+      const alerts = (await integrityAlerts(store));
       expect(alerts.filter((a) => a.pc === 'PC-ACCT-07').map((a) => [a.kind, a.ruleId, a.severity, a.count]).reverse()).toEqual([
         ['signature_invalid', 'integrity.signature_invalid', 'critical', 1],
         ['sequence_gap', 'integrity.sequence_gap', 'critical', 1],
@@ -114,7 +112,7 @@ describe('AlertService', () => {
       const { store, hub, service, transport } = await setup();
       for (let i = 0; i < 50; i += 1) hub.emit('integrity', finding('chain_break', t0 + i * 3_600_000, `break ${i}`));
       hub.emit('integrity', { ...finding('stream_auth_failed', t0, 'summary'), count: 120 });
-      const alerts = integrityAlerts(store);
+      const alerts = (await integrityAlerts(store));
       // Newest first by event time: the chain breaks went on for 49 hours after the failed authentications.
       expect(alerts.map((a) => [a.kind, a.count, a.status])).toEqual([['chain_break', 50, 'new'], ['stream_auth_failed', 120, 'new']]);
       expect(alerts[0]).toMatchObject({ firstMs: t0, lastMs: t0 + 49 * 3_600_000, title: 'Chain break: break 49' });
@@ -127,17 +125,17 @@ describe('AlertService', () => {
     it('opens a new alert for a finding after the alert was acknowledged, and again after it was resolved', async () => {
       const { store, hub, clock } = await setup();
       hub.emit('integrity', finding('chain_break', t0));
-      const [first] = integrityAlerts(store);
-      expect(acknowledgeAlert(store.db, first!.id, 'admin', clock.now).ok).toBe(true);
+      const [first] = (await integrityAlerts(store));
+      expect((await store.repos.alerts.acknowledge(first!.id, 'admin', clock.now)).ok).toBe(true);
       hub.emit('integrity', finding('chain_break', t0 + 1000, 'after ack'));
       hub.emit('integrity', finding('chain_break', t0 + 2000, 'after ack, again'));
-      const [second] = integrityAlerts(store);
+      const [second] = (await integrityAlerts(store));
       expect(second!.id).not.toBe(first!.id);
       expect(second).toMatchObject({ status: 'new', count: 2, title: 'Chain break: after ack, again' });
-      expect(getAlert(store.db, first!.id)).toMatchObject({ status: 'acknowledged', count: 1 });
-      expect(resolveAlert(store.db, second!.id, 'true_positive', 'admin', clock.now).ok).toBe(true);
+      expect((await store.repos.alerts.get(first!.id))).toMatchObject({ status: 'acknowledged', count: 1 });
+      expect((await store.repos.alerts.resolve(second!.id, 'true_positive', 'admin', clock.now)).ok).toBe(true);
       hub.emit('integrity', finding('chain_break', t0 + 3000, 'after resolve'));
-      expect(integrityAlerts(store).map((a) => [a.status, a.count, a.title])).toEqual([
+      expect((await integrityAlerts(store)).map((a) => [a.status, a.count, a.title])).toEqual([
         ['new', 1, 'Chain break: after resolve'], ['resolved', 2, 'Chain break: after ack, again'], ['acknowledged', 1, 'Chain break: chain_break detail'],
       ]);
     });
@@ -149,7 +147,7 @@ describe('AlertService', () => {
       await publishWith('alerts.yaml', text);
       hub.emit('integrity', finding('out_of_order', t0));
       hub.emit('integrity', finding('identity_claim', t0));
-      expect(integrityAlerts(store).map((a) => [a.kind, a.severity, a.color])).toEqual([['identity_claim', 'high', '#f57c00'], ['out_of_order', 'low', '#1976d2']]);
+      expect((await integrityAlerts(store)).map((a) => [a.kind, a.severity, a.color])).toEqual([['identity_claim', 'high', '#f57c00'], ['out_of_order', 'low', '#1976d2']]);
     });
   });
 
@@ -159,20 +157,20 @@ describe('AlertService', () => {
     hub.emit('connection', { agentId: 'agent-1', pc: 'PC-ACCT-07', connected: true, timeMs: t0 });
     hub.emit('connection', { agentId: 'agent-1', pc: 'PC-ACCT-07', connected: false, timeMs: t0 + 60_000 });
     clock.now = t0 + 30 * 60_000;
-    service.checkOffline();
-    expect(listAlerts(store.db, { limit: 10 })).toEqual([]);
+    await service.checkOffline();
+    expect((await store.repos.alerts.list({ limit: 10 }))).toEqual([]);
     clock.now = t0 + 31 * 60_000 + 1;
-    service.checkOffline();
-    service.checkOffline();
+    await service.checkOffline();
+    await service.checkOffline();
     // The alert is the site's for the day (PC-ACCT-07 matches no site: the organisation's calendar), listing the PC.
-    const [alert] = listAlerts(store.db, { limit: 10 });
+    const [alert] = (await store.repos.alerts.list({ limit: 10 }));
     expect(alert).toMatchObject({ ruleId: 'agent_offline', severity: 'high', pc: '', title: '1 PC offline at site default (2026-03-03)', count: 1, firstMs: t0 + 60_000 });
-    expect(offlinePcsOf(store.db, alert!.id)).toEqual([{ agentId: 'agent-1', pc: 'PC-ACCT-07', sinceMs: t0 + 60_000 }]);
+    expect((await store.repos.alerts.offlinePcs(alert!.id))).toEqual([{ agentId: 'agent-1', pc: 'PC-ACCT-07', sinceMs: t0 + 60_000 }]);
     // Back online: no alert however long we wait.
     hub.emit('connection', { agentId: 'agent-1', pc: 'PC-ACCT-07', connected: true, timeMs: clock.now });
     clock.now += 3_600_000;
-    service.checkOffline();
-    expect(listAlerts(store.db, { limit: 10 })).toHaveLength(1);
+    await service.checkOffline();
+    expect((await store.repos.alerts.list({ limit: 10 }))).toHaveLength(1);
   });
 
   it('measures an outage on the monotonic clock: the server clock set forward 2 h raises no offline alert', async () => {
@@ -180,17 +178,17 @@ describe('AlertService', () => {
     hub.emit('connection', { agentId: 'agent-1', pc: 'PC-ACCT-07', connected: true, timeMs: t0 });
     hub.emit('connection', { agentId: 'agent-1', pc: 'PC-ACCT-07', connected: false, timeMs: t0 + 60_000 });
     clock.now = t0 + 2 * 60_000;
-    service.checkOffline();
+    await service.checkOffline();
     // Someone sets the server's clock 2 h ahead: the wall clock moves, the monotonic one does not.
     const jumped = t0 + 2 * 60_000 + 2 * 3_600_000;
     clock.elapsed -= jumped - clock.now;
     clock.now = jumped;
-    service.checkOffline();
-    expect(listAlerts(store.db, { limit: 10 })).toEqual([]);
+    await service.checkOffline();
+    expect((await store.repos.alerts.list({ limit: 10 }))).toEqual([]);
     // 30 real minutes later it is offline long enough.
     clock.now += 30 * 60_000;
-    service.checkOffline();
-    expect(listAlerts(store.db, { limit: 10 })).toMatchObject([{ ruleId: 'agent_offline', title: '1 PC offline at site default (2026-03-03)', count: 1 }]);
+    await service.checkOffline();
+    expect((await store.repos.alerts.list({ limit: 10 }))).toMatchObject([{ ruleId: 'agent_offline', title: '1 PC offline at site default (2026-03-03)', count: 1 }]);
   });
 
   it('refuses a bad policy with file/line/field and keeps the previous rules in force; a good one takes effect at once', async () => {
@@ -215,21 +213,21 @@ describe('AlertService', () => {
     expect(policy.version).toBe(before);
     // Old rules still apply: 20 pages is not a large job (> 50), 60 is.
     await ingest(print(20));
-    expect(listAlerts(store.db, { limit: 10 })).toEqual([]);
+    expect((await store.repos.alerts.list({ limit: 10 }))).toEqual([]);
     await ingest(print(60));
-    expect(listAlerts(store.db, { limit: 10 }).map((a) => a.ruleId)).toEqual(['large_print_job']);
+    expect((await store.repos.alerts.list({ limit: 10 })).map((a) => a.ruleId)).toEqual(['large_print_job']);
     // A good version with a lower threshold applies to the next event.
     await publishWith('alerts.yaml', bad.replace('urgent', 'critical').replace('\n      threshold: { more_than: 5, window: ten minutes }', ''));
     clock.now += 2 * 3_600_000;
     await ingest(print(20));
-    expect(listAlerts(store.db, { limit: 1 })).toMatchObject([{ ruleId: 'large_print_job', severity: 'critical' }]);
+    expect((await store.repos.alerts.list({ limit: 1 }))).toMatchObject([{ ruleId: 'large_print_job', severity: 'critical' }]);
   });
 
   it('mails new alerts (not every folded occurrence) to the shipped managers group', async () => {
     const { ingest, service, transport, store } = await setup();
     await ingest(upload(), upload(), upload());
     await service.notifier.deliver();
-    expect(listAlerts(store.db, { limit: 10 })).toMatchObject([{ count: 3 }]);
+    expect((await store.repos.alerts.list({ limit: 10 }))).toMatchObject([{ count: 3 }]);
     expect(transport.sent.map((m) => [m.to, m.subject])).toEqual([['security-managers@example.co.jp', '[HIGH] PC-ACCT-07 tanaka: Upload to personal cloud storage']]);
   });
 });

@@ -1,13 +1,10 @@
-import type Database from 'better-sqlite3';
 import type { PolicySet } from '@mamori/policies';
 import type { CollectorHub, IngestedEvent } from '../hub.ts';
 import type { MailTransport } from '../notify/mail-transport.ts';
 import { Notifier, type NotifierOptions } from '../notify/notifier.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrityFinding } from '../store/types.ts';
-import { recordAlert } from '../store/sqlite/queries/alerts.ts';
-import { directoryByPc } from '../store/sqlite/queries/directory.ts';
-import { addOfflinePcs } from '../store/sqlite/queries/offline-pcs.ts';
+import type { Repositories } from '../store/repositories/index.ts';
 import { monotonicMs } from '../monotonic.ts';
 import { alertFeed } from './alert-feed.ts';
 import { OfflineTracker, type TrackerTime } from './offline-tracker.ts';
@@ -15,7 +12,7 @@ import { RuleEngine } from './rule-engine.ts';
 import type { AlertCandidate, EngineEvent } from './types.ts';
 
 export interface AlertServiceDeps {
-  db: Database.Database;
+  repos: Repositories;
   store: Store;
   hub: CollectorHub;
   /** The policy in force and its changes (PolicyService). */
@@ -61,11 +58,15 @@ export class AlertService {
     this.#onError = deps.onError ?? ((error) => console.error('mamori alerts:', error));
     this.engine = new RuleEngine(deps.policy.current);
     this.notifier = new Notifier(
-      { db: deps.db, transport: deps.transport, from: deps.from, now: this.#now, monotonic: this.#monotonic, onError: this.#onError, ...deps.notifier },
+      { notify: deps.repos.notify, transport: deps.transport, from: deps.from, now: this.#now, monotonic: this.#monotonic, onError: this.#onError, ...deps.notifier },
       deps.policy.current.notifications,
     );
-    const onEvents = (events: IngestedEvent[]) => this.handleEvents(events);
-    const onIntegrity = (finding: IntegrityFinding) => this.#guard(() => this.#record([this.engine.integrity(finding)]));
+    const onEvents = (events: IngestedEvent[]) => void this.handleEvents(events);
+    const onIntegrity = (finding: IntegrityFinding) => {
+      let candidates: AlertCandidate[] = [];
+      this.#guard(() => { candidates = [this.engine.integrity(finding)]; });
+      void this.#record(candidates);
+    };
     const onConnection = (change: { agentId: string; pc: string; connected: boolean; timeMs: number }) => this.#offline.connection(change, this.#at(change.timeMs));
     deps.hub.on('events', onEvents);
     deps.hub.on('integrity', onIntegrity);
@@ -84,7 +85,7 @@ export class AlertService {
     this.notifier.setPublicUrl(publicUrl);
     const agents = (await this.#deps.store.listAgents()).filter((a) => a.retiredMs === null && !a.connected);
     this.#offline.seed(agents.map((a) => ({ agentId: a.id, pc: a.pc, lastSeen: a.lastSeenMs === null ? null : this.#at(a.lastSeenMs) })), this.#at(this.#now()));
-    this.#offlineTimer = setInterval(() => this.checkOffline(), this.#deps.offlineCheckMs ?? 15_000);
+    this.#offlineTimer = setInterval(() => void this.checkOffline(), this.#deps.offlineCheckMs ?? 15_000);
     this.#offlineTimer.unref();
     this.notifier.start();
   }
@@ -95,7 +96,8 @@ export class AlertService {
     await this.notifier.stop();
   }
 
-  handleEvents(events: IngestedEvent[]): void {
+  /** Runs the rules on stored events and records what they raise; resolves once recorded (errors go to onError). */
+  handleEvents(events: IngestedEvent[]): Promise<void> {
     const candidates: AlertCandidate[] = [];
     for (const { stored, event } of events) {
       this.#guard(() => {
@@ -105,35 +107,37 @@ export class AlertService {
         candidates.push(...this.engine.evaluate(engineEvent));
       });
     }
-    this.#guard(() => this.#record(candidates));
+    return this.#record(candidates);
   }
 
-  checkOffline(): void {
-    this.#guard(() => {
+  /** Checks for PCs gone offline and records the alerts; resolves once recorded (errors go to onError). */
+  async checkOffline(): Promise<void> {
+    try {
       const now = this.#now();
       // The directory is read per check (one small table scan every 15 s) so an import takes effect without a restart.
-      const directory = directoryByPc(this.#deps.db);
-      this.#record(this.#offline.check(this.#at(now), this.engine.policy, (pc) => directory.get(pc)?.site ?? ''));
+      const directory = await this.#deps.repos.directory.byPc();
+      const candidates = this.#offline.check(this.#at(now), this.engine.policy, (pc) => directory.get(pc)?.site ?? '');
+      await this.#record(candidates);
       this.engine.sweep(now);
-    });
+    } catch (error) {
+      this.#onError(error);
+    }
   }
 
-  #record(candidates: AlertCandidate[]): void {
+  async #record(candidates: AlertCandidate[]): Promise<void> {
     if (candidates.length === 0) return;
-    const db = this.#deps.db;
-    // One transaction per ingested batch: a burst that fires on every event costs one commit, not one each; and
-    // an alert and its queued mails commit together, so a crash cannot keep one and lose the other.
-    const alerts = db.transaction(() => mergeCandidates(candidates).map((candidate) => {
-      const recorded = recordAlert(db, candidate, this.#now());
-      const { created, escalatedFrom } = recorded;
-      // Offline alerts count distinct PCs (a PC seen again after a restart is not counted twice).
-      const alert = candidate.offlinePcs ? addOfflinePcs(db, recorded.alert.id, candidate.offlinePcs) : recorded.alert;
-      if (created) this.notifier.alertCreated(alert);
-      else if (escalatedFrom) this.notifier.alertEscalated(alert, escalatedFrom);
-      return alert;
-    }))();
-    const feed = alertFeed(db);
-    for (const alert of alerts) feed.emit('alert', alert);
+    try {
+      // One transaction per ingested batch: a burst that fires on every event costs one commit, not one each; and
+      // an alert and its queued mails commit together, so a crash cannot keep one and lose the other.
+      const alerts = await this.#deps.repos.alerts.record(mergeCandidates(candidates), this.#now(), ({ alert, created, escalatedFrom }, tx) => {
+        if (created) this.notifier.alertCreated(alert, tx);
+        else if (escalatedFrom) this.notifier.alertEscalated(alert, escalatedFrom, tx);
+      });
+      const feed = alertFeed(this.#deps.repos);
+      for (const alert of alerts) feed.emit('alert', alert);
+    } catch (error) {
+      this.#onError(error);
+    }
   }
 
   /** A wall time as a moment on both clocks (the monotonic one shifted by how long ago that wall time was). */

@@ -8,7 +8,7 @@ import { AlertService } from './alert-service.ts';
 /** The alert service as the collector composes it: SMTP from the collector config, rules from the policy. */
 export function createAlertService(parts: { config: CollectorConfig; store: SqliteStore; hub: CollectorHub; policy: PolicyService; now: () => number }): AlertService {
   return new AlertService({
-    db: parts.store.db, store: parts.store, hub: parts.hub, policy: parts.policy, now: parts.now,
+    repos: parts.store.repos, store: parts.store, hub: parts.hub, policy: parts.policy, now: parts.now,
     transport: new SmtpMailTransport(parts.config.smtp), from: parts.config.smtp.from,
   });
 }

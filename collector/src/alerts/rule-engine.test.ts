@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
-import { migrate } from '../store/sqlite/migrate.ts';
-import { listAlerts, recordAlert } from '../store/sqlite/queries/alerts.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordedAlert } from '../store/repositories/alerts.ts';
+import type { Repositories } from '../store/repositories/index.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { RuleEngine } from './rule-engine.ts';
 import { engineEvent, policyFrom, usbCopy } from './test-support.ts';
 import type { AlertCandidate } from './types.ts';
@@ -173,24 +173,34 @@ alerts:
 });
 
 describe('folding into stored alerts', () => {
-  function db() {
-    const handle = new Database(':memory:');
-    migrate(handle);
-    return handle;
+  const stores: SqliteStore[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+  });
+  function db(): Repositories {
+    const store = new SqliteStore(':memory:');
+    stores.push(store);
+    return store.repos;
+  }
+  /** Records one candidate as the alert service does, and says whether it opened an alert or folded. */
+  async function recordAlert(repos: Repositories, candidate: AlertCandidate, at: number): Promise<RecordedAlert> {
+    let recorded: RecordedAlert | undefined;
+    await repos.alerts.record([candidate], at, (r) => { recorded = r; });
+    return recorded!;
   }
 
-  it('one person copying 5,000 files is one alert with a count and first/last times', () => {
+  it('one person copying 5,000 files is one alert with a count and first/last times', async () => {
     const handle = db();
     const engine = new RuleEngine(policyFrom(bulkUsb));
     for (let i = 0; i < 5_000; i += 1) {
-      for (const candidate of engine.evaluate(engineEvent('file_copy', usbCopy(i), tue10 + i * 100))) recordAlert(handle, candidate, tue10 + i * 100);
+      for (const candidate of engine.evaluate(engineEvent('file_copy', usbCopy(i), tue10 + i * 100))) await recordAlert(handle, candidate, tue10 + i * 100);
     }
-    const alerts = listAlerts(handle, { limit: 10 });
+    const alerts = await handle.alerts.list({ limit: 10 });
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ ruleId: 'bulk_usb_copy', count: 5_000, firstMs: tue10, lastMs: tue10 + 4_999 * 100, status: 'new', color: '#f57c00' });
   });
 
-  it('folds the same rule + PC + user within the window; a different user, a later time or a resolved alert opens a new one', () => {
+  it('folds the same rule + PC + user within the window; a different user, a later time or a resolved alert opens a new one', async () => {
     const handle = db();
     const engine = new RuleEngine(policyFrom(`
 alerts:
@@ -198,20 +208,20 @@ alerts:
   rules:
     - { id: blocked, name: Blocked, severity: low, match: { kind: device, fields: { action: BLOCKED } } }
 `));
-    const record = (at: number, user = 'tanaka') => engine.evaluate(engineEvent('device', { action: 'BLOCKED', device: {} }, at, { user }))
-      .map((c) => recordAlert(handle, c, at));
-    expect(record(tue10)[0]!.created).toBe(true);
-    expect(record(tue10 + 20 * 60_000)[0]!.created).toBe(false); // 20 min later: folds
-    expect(record(tue10 + 45 * 60_000)[0]!.created).toBe(false); // 25 min after the last: still folds
-    expect(record(tue10 + 45 * 60_000, 'sato')[0]!.created).toBe(true); // other user
-    expect(record(tue10 + 120 * 60_000)[0]!.created).toBe(true); // 75 min after the last: new alert
-    const first = listAlerts(handle, { limit: 10, user: 'tanaka' }).at(-1)!;
+    const record = (at: number, user = 'tanaka') => Promise.all(engine.evaluate(engineEvent('device', { action: 'BLOCKED', device: {} }, at, { user }))
+      .map((c) => recordAlert(handle, c, at)));
+    expect((await record(tue10))[0]!.created).toBe(true);
+    expect((await record(tue10 + 20 * 60_000))[0]!.created).toBe(false); // 20 min later: folds
+    expect((await record(tue10 + 45 * 60_000))[0]!.created).toBe(false); // 25 min after the last: still folds
+    expect((await record(tue10 + 45 * 60_000, 'sato'))[0]!.created).toBe(true); // other user
+    expect((await record(tue10 + 120 * 60_000))[0]!.created).toBe(true); // 75 min after the last: new alert
+    const first = (await handle.alerts.list({ limit: 10, user: 'tanaka' })).at(-1)!;
     expect(first).toMatchObject({ count: 3, firstMs: tue10, lastMs: tue10 + 45 * 60_000 });
-    handle.prepare("UPDATE alerts SET status = 'resolved'").run();
-    expect(record(tue10 + 121 * 60_000)[0]!.created).toBe(true);
+    for (const open of await handle.alerts.list({ limit: 10 })) await handle.alerts.resolve(open.id, 'true_positive', 'admin', tue10 + 120 * 60_000);
+    expect((await record(tue10 + 121 * 60_000))[0]!.created).toBe(true);
   });
 
-  it('raises a folded alert to the highest severity seen, with that severity colour', () => {
+  it('raises a folded alert to the highest severity seen, with that severity colour', async () => {
     const handle = db();
     const engine = new RuleEngine(policyFrom(`
 alerts:
@@ -220,8 +230,8 @@ alerts:
     - { id: blocked, name: Blocked, severity: low, match: { kind: device, fields: { action: BLOCKED } } }
 `));
     const base = engine.evaluate(engineEvent('device', { action: 'BLOCKED' }, tue10))[0]!;
-    recordAlert(handle, { ...base, severity: 'low', color: '#1976d2' }, tue10);
-    const { alert } = recordAlert(handle, base, tue10 + 1000);
+    await recordAlert(handle, { ...base, severity: 'low', color: '#1976d2' }, tue10);
+    const { alert } = await recordAlert(handle, base, tue10 + 1000);
     expect(alert).toMatchObject({ severity: 'high', color: '#f57c00', count: 2 });
   });
 });

@@ -20,7 +20,6 @@ import { SessionRegistry } from '../ingest/sessions.ts';
 import { PolicyService } from '../policy-service.ts';
 import { generateReport } from '../reports/generate.ts';
 import { parsePeriodInput } from '../reports/period-input.ts';
-import { listReports, reportFile } from '../store/sqlite/queries/reports.ts';
 
 type Output = { out: (text: string) => void; err: (text: string) => void };
 
@@ -317,10 +316,10 @@ export function buildCollectorProgram(io: Output): Command {
         if (!template) throw new CollectorError('COLLECTOR_REPORT_TEMPLATE', `"${options.template}" (templates: ${Object.keys(policy.current.reports.templates).join(', ') || 'none'})`);
         const range = parsePeriodInput(options.from, options.to, template.timezone);
         const created = await generateReport({
-          db: store.db, store, policy: () => policy.current, now: Date.now, fontPath: config.reports.font,
+          repos: store.repos, store, policy: () => policy.current, now: Date.now, fontPath: config.reports.font,
           mail: { from: config.smtp.from, publicUrl: () => config.http.publicUrl ?? `http://localhost:${config.http.port}` },
         }, { template: options.template, ...range, periodKind: 'on_demand', actor: 'cli' });
-        const files = { pdf: reportFile(store.db, created!.id, 'pdf')!, csv: reportFile(store.db, created!.id, 'csv')! };
+        const files = { pdf: (await store.repos.reports.file(created!.id, 'pdf'))!, csv: (await store.repos.reports.file(created!.id, 'csv'))! };
         return { report: created!, files };
       });
       const written: string[] = [];
@@ -339,7 +338,7 @@ export function buildCollectorProgram(io: Output): Command {
     });
   report.command('list').description('list generated reports, newest first').option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const reports = await withStore(dataDir(), async (store) => listReports(store.db, { limit: 100 }));
+      const reports = await withStore(dataDir(), async (store) => store.repos.reports.list({ limit: 100 }));
       print(options.json, reports, reports.map((r) => `${r.id}  ${r.template}  ${new Date(r.fromMs).toISOString()} – ${new Date(r.toMs).toISOString()}  ${r.review ? `reviewed by ${r.review.reviewer}` : 'not reviewed'}  ${r.pdfSha256}`).join('\n') || '(no reports)');
     });
 

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type Database from 'better-sqlite3';
 import { CollectorError } from '../errors.ts';
 import type { CollectorHub } from '../hub.ts';
 import type { PolicyService } from '../policy-service.ts';
+import type { Repositories } from '../store/repositories/index.ts';
 import type { Store } from '../store/store.ts';
 import type { Role } from '../store/types.ts';
 import { featureRoutes } from './routes/index.ts';
@@ -23,7 +23,8 @@ declare module 'fastify' {
 
 export interface HttpDeps {
   store: Store;
-  db: Database.Database;
+  /** The feature repositories (every query beyond the `Store`). */
+  repos: Repositories;
   /** TLS material when the console is served over HTTPS (any non-loopback bind). */
   https?: { certPem: string; keyPem: string };
   now: () => number;
@@ -101,7 +102,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
   app.get('/api/integrity', { preHandler: requireRole('auditor') }, async () => deps.store.listIntegrityFindings());
 
   const routeDeps = {
-    db: deps.db, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void>,
+    repos: deps.repos, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void>,
     store: deps.store, now: deps.now, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.hub ? { hub: deps.hub } : {}),
     ...(deps.evidenceKey ? { evidenceKey: deps.evidenceKey } : {}), ...(deps.reports ? { reports: deps.reports } : {}),
   };

@@ -22,7 +22,7 @@ async function setup() {
   const mono = { now: 5_000 };
   const policy = new PolicyService(store, new SessionRegistry(), () => wall.now);
   await policy.load();
-  const { app } = await buildHttpServer({ store, db: store.db, now: () => wall.now, policy, monotonicNow: () => mono.now });
+  const { app } = await buildHttpServer({ store, repos: store.repos, now: () => wall.now, policy, monotonicNow: () => mono.now });
   await app.ready();
   let closed = false;
   const close = async () => {

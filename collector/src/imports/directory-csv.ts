@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { DirectoryEntry } from '../store/sqlite/queries/directory.ts';
+import type { DirectoryEntry } from '../store/repositories/directory.ts';
 
 /** A line of the directory CSV that cannot be taken, 1-based as an editor shows it. */
 export interface DirectoryProblem {

@@ -15,7 +15,7 @@ export async function importLogFile(store: SqliteStore, options: { mapping: stri
     throw new CollectorError('COLLECTOR_USAGE', `cannot read ${options.file}: ${(error as Error).message}`);
   }
   return importCsvLog({
-    db: store.db, store, policy: parsePolicySources(latest.sources), mapping: options.mapping, fileName: options.file, bytes,
+    repos: store.repos, store, policy: parsePolicySources(latest.sources), mapping: options.mapping, fileName: options.file, bytes,
     actor: options.actor, now: Date.now, skipInvalid: options.skipInvalid,
   });
 }

@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
-import type Database from 'better-sqlite3';
 import type { PolicySet } from '@mamori/policies';
 import { encodeEvent } from '@mamori/proto';
 import { CollectorError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
-import { importAgentId, storeImportedRows } from '../store/sqlite/queries/log-imports.ts';
+import { importAgentId } from '../store/repositories/log-imports.ts';
+import type { Repositories } from '../store/repositories/index.ts';
 import { mapCsvLog } from './csv-log.ts';
 
 export interface ImportLogSummary {
@@ -29,7 +29,7 @@ const MAX_PROBLEMS_SHOWN = 20;
  * refuses the whole file (listing the lines) unless `skipInvalid`, which imports the rest and reports them.
  */
 export async function importCsvLog(options: {
-  db: Database.Database; store: Store; policy: PolicySet; mapping: string; fileName: string; bytes: Buffer;
+  repos: Repositories; store: Store; policy: PolicySet; mapping: string; fileName: string; bytes: Buffer;
   actor: string; now: () => number; skipInvalid?: boolean;
 }): Promise<ImportLogSummary> {
   const mapping = options.policy.log_imports.mappings[options.mapping];
@@ -47,7 +47,7 @@ export async function importCsvLog(options: {
   }
   const agentId = importAgentId(options.mapping);
   const nowMs = options.now();
-  const result = storeImportedRows(options.db, {
+  const result = await options.repos.logImports.store({
     mapping: options.mapping, eventKind: mapping.event_kind, fileName, fileSha256: mapped.fileSha256,
     rowsTotal: mapped.rows.length + mapped.problems.length, rowsRejected: mapped.problems.length, actor: options.actor, nowMs,
     rows: mapped.rows.map((row) => ({

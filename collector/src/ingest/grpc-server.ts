@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadAgentServiceProto, maxMessageBytes, type AgentServiceHandlers } from '@mamori/proto';
+import type { AgentServiceHandlers } from '@mamori/proto';
+import { loadAgentServiceProto, maxMessageBytes } from '@mamori/proto/grpc';
 import { CollectorError } from '../errors.ts';
 import { handleAgentStream, type StreamDeps } from './agent-stream.ts';
 import { enrollAgent } from './enroll.ts';

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// A second connection holds the write lock, as another process would: only a raw handle can do that.
+// eslint-disable-next-line no-restricted-imports
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEvent, type Event } from '@mamori/proto';

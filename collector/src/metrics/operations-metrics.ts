@@ -1,13 +1,13 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { OperationsQueries } from '../store/sqlite/queries/operations.ts';
+import type { OperationsRepository, OperationsSnapshot } from '../store/repositories/operations.ts';
 import type { SinkStatus } from '../siem/index.ts';
 
 export interface MetricsSources {
-  operations: OperationsQueries;
+  operations: OperationsRepository;
   /** Agent streams open on this collector process. */
   connectedHere: () => number;
   /** SIEM sinks (empty when none are configured). */
-  siem: () => { statuses: SinkStatus[]; lastEventId: number };
+  siem: () => Promise<{ statuses: SinkStatus[]; lastEventId: number }>;
   now: () => number;
 }
 
@@ -16,15 +16,29 @@ export interface MetricsSources {
  * they are right in a deployment where several processes share the data; counters that live in the database
  * (events stored, integrity findings, SIEM deliveries) survive restarts instead of dropping to zero.
  */
-export function createOperationsRegistry(sources: MetricsSources): Registry {
+/** The registry and the read that fills it: `refresh()` before each scrape (the reads are async, prom-client's collect runs them in parallel). */
+export interface OperationsMetrics {
+  registry: Registry;
+  /** Takes one snapshot of the store's figures that every metric of the next scrape reads. */
+  refresh(): Promise<void>;
+}
+
+const emptySnapshot: OperationsSnapshot = {
+  eventsStored: 0, projectionLagEvents: 0, projectionLagMs: 0, agentsEnrolled: 0, agentsConnected: 0, journalBacklogSum: 0,
+  journalBacklogMax: 0, agentsWithBacklog: 0, outboxPending: 0, integrityFindings: [],
+};
+
+export function createOperationsRegistry(sources: MetricsSources): OperationsMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mamori_collector_' });
   // prom-client names these gauges *_total, which Prometheus' naming rules (promtool check metrics) reserve for counters.
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(`mamori_collector_${name}`);
-  let snapshot = sources.operations.snapshot(sources.now());
-  let siem = sources.siem();
-  // Every collect() below reads the snapshot taken by the first metric collected in this scrape.
-  const refresh = (): void => { snapshot = sources.operations.snapshot(sources.now()); siem = sources.siem(); };
+  let snapshot = emptySnapshot;
+  let siem: { statuses: SinkStatus[]; lastEventId: number } = { statuses: [], lastEventId: 0 };
+  // Every collect() below reads the snapshot taken by refresh() just before the scrape.
+  const refresh = async (): Promise<void> => {
+    [snapshot, siem] = await Promise.all([sources.operations.snapshot(sources.now()), sources.siem()]);
+  };
 
   const setTotal = (counter: Counter, value: number, labels?: Record<string, string>): void => {
     if (labels) { counter.remove(labels); counter.inc(labels, value); } else { counter.reset(); counter.inc(value); }
@@ -32,7 +46,7 @@ export function createOperationsRegistry(sources: MetricsSources): Registry {
 
   new Counter({
     name: 'mamori_events_stored_total', help: 'Signed events stored (verified evidence) from all agents and imports; rate() of it is the ingest rate.', registers: [registry],
-    collect() { refresh(); setTotal(this, snapshot.eventsStored); },
+    collect() { setTotal(this, snapshot.eventsStored); },
   });
   new Gauge({ name: 'mamori_projection_lag_events', help: 'Stored events not yet projected into query tables and alert rules.', registers: [registry], collect() { this.set(snapshot.projectionLagEvents); } });
   new Gauge({ name: 'mamori_projection_lag_seconds', help: 'Age of the oldest stored event not yet projected (0 when caught up).', registers: [registry], collect() { this.set(snapshot.projectionLagMs / 1000); } });
@@ -59,5 +73,5 @@ export function createOperationsRegistry(sources: MetricsSources): Registry {
     name: 'mamori_siem_connected', help: '1 while the SIEM sink is connected (socket) or open (file).', labelNames: ['sink'], registers: [registry],
     collect() { this.reset(); for (const s of siem.statuses) this.set({ sink: s.name }, s.connected ? 1 : 0); },
   });
-  return registry;
+  return { registry, refresh };
 }

@@ -1,9 +1,7 @@
-import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { NotificationsPolicySchema } from '@mamori/policies';
-import { migrate } from '../store/sqlite/migrate.ts';
-import { recordAlert } from '../store/sqlite/queries/alerts.ts';
-import { outboxMails } from '../store/sqlite/queries/notify.ts';
+import type { RecordedAlert } from '../store/repositories/alerts.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { AlertCandidate, Alert } from '../alerts/types.ts';
 import type { MailTransport, OutgoingMail } from './mail-transport.ts';
 import { Notifier, nextDailyAt } from './notifier.ts';
@@ -24,25 +22,40 @@ class FakeTransport implements MailTransport {
 
 const t0 = Date.parse('2026-03-03T10:10:00+09:00');
 
+const opened: SqliteStore[] = [];
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+});
+
 function setup(policy: Record<string, unknown>) {
-  const db = new Database(':memory:');
-  migrate(db);
+  const store = new SqliteStore(':memory:');
+  opened.push(store);
+  const repos = store.repos;
   const clock = { now: t0 };
   const transport = new FakeTransport();
-  const notifier = new Notifier({ db, transport, from: 'mamori@corp.example', now: () => clock.now, monotonic: () => clock.now, retry: { initialMs: 1_000, maxMs: 8_000 } },
+  const notifier = new Notifier({ notify: repos.notify, transport, from: 'mamori@corp.example', now: () => clock.now, monotonic: () => clock.now, retry: { initialMs: 1_000, maxMs: 8_000 } },
     NotificationsPolicySchema.parse(policy));
   notifier.setPublicUrl('https://mamori.corp.example/');
   let n = 0;
-  const alert = (over: Partial<AlertCandidate> = {}): Alert => {
+  // Recorded as the alert service does: the notifier queues its mails in the transaction that stores the alert.
+  const record = async (candidate: AlertCandidate): Promise<RecordedAlert> => {
+    let recorded: RecordedAlert | undefined;
+    await repos.alerts.record([candidate], clock.now, (r, tx) => {
+      recorded = r;
+      if (r.created) notifier.alertCreated(r.alert, tx);
+      else if (r.escalatedFrom) notifier.alertEscalated(r.alert, r.escalatedFrom, tx);
+    });
+    return recorded!;
+  };
+  const alert = async (over: Partial<AlertCandidate> = {}): Promise<Alert> => {
     n += 1;
-    const { alert: a } = recordAlert(db, {
+    const { alert: a } = await record({
       ruleId: 'bulk_usb_copy', ruleName: 'Bulk copy to USB', kind: 'file_copy', severity: 'high', color: '#f57c00', pc: `PC-${n}`, user: 'tanaka',
       agentId: 'a', title: 'Bulk copy to USB: 101 files in 10m', firstMs: clock.now, lastMs: clock.now, count: 1, eventIds: [], foldWindowMs: 60_000, ...over,
-    }, clock.now);
-    notifier.alertCreated(a);
+    });
     return a;
   };
-  return { db, clock, transport, notifier, alert };
+  return { repos, clock, transport, notifier, alert, record };
 }
 
 const groups = {
@@ -53,7 +66,7 @@ const groups = {
 describe('Notifier', () => {
   it('mails urgent alerts at once as a short phone-friendly mail with a link, and the rest in a digest', async () => {
     const { transport, notifier, alert, clock } = setup({ groups, timezone: 'Asia/Tokyo' });
-    const a = alert({ severity: 'high' });
+    const a = await alert({ severity: 'high' });
     await notifier.deliver();
     // boss is in both groups: one mail, by the fastest route. it@ gets high alerts only in the digest.
     expect(transport.sent.map((m) => m.to)).toEqual(['boss@corp.example']);
@@ -67,13 +80,13 @@ describe('Notifier', () => {
       '',
     ]);
     expect(mail!.messageId).toMatch(/^<[0-9a-f-]{36}@corp\.example>$/);
-    alert({ severity: 'low' });
-    alert({ severity: 'info' }); // below every group's minimum: nobody
-    notifier.flushQueues();
+    await alert({ severity: 'low' });
+    await alert({ severity: 'info' }); // below every group's minimum: nobody
+    await notifier.flushQueues();
     await notifier.deliver();
     expect(transport.sent).toHaveLength(1); // the hourly digest waits for the top of the hour
     clock.now = Date.parse('2026-03-03T11:00:00+09:00');
-    notifier.flushQueues();
+    await notifier.flushQueues();
     await notifier.deliver();
     expect(transport.sent.map((m) => [m.to, m.subject])).toEqual([
       ['boss@corp.example', '[HIGH] PC-1 tanaka: Bulk copy to USB'],
@@ -81,7 +94,7 @@ describe('Notifier', () => {
       ['it@corp.example', '[HIGH] Mamori hourly digest: 2 alerts'],
     ]);
     expect(transport.sent[1]!.text).toContain('[LOW] PC-2 tanaka');
-    notifier.flushQueues();
+    await notifier.flushQueues();
     await notifier.deliver();
     expect(transport.sent).toHaveLength(3); // each digest went once
   });
@@ -89,14 +102,14 @@ describe('Notifier', () => {
   it('rate-limits each recipient and sends one "N more" summary when the window frees', async () => {
     const { transport, notifier, alert, clock } = setup({ groups: { managers: groups.managers }, rate_limit: { max: 3, per: '1h' } });
     for (let i = 0; i < 8; i += 1) {
-      alert();
+      await alert();
       clock.now += 60_000;
     }
-    notifier.flushQueues();
+    await notifier.flushQueues();
     await notifier.deliver();
     expect(transport.sent).toHaveLength(3);
     clock.now = t0 + 3_600_000 + 1; // the first mail leaves the window
-    notifier.flushQueues();
+    await notifier.flushQueues();
     await notifier.deliver();
     expect(transport.sent).toHaveLength(4);
     expect(transport.sent[3]!.subject).toBe('[HIGH] 5 more alerts');
@@ -104,10 +117,10 @@ describe('Notifier', () => {
   });
 
   it('keeps mails through an outage: retries with backoff, one Message-ID per mail, each accepted mail sent once', async () => {
-    const { db, transport, notifier, alert, clock } = setup({ groups: { managers: groups.managers } });
+    const { repos, transport, notifier, alert, clock } = setup({ groups: { managers: groups.managers } });
     transport.failWith = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ECONNREFUSED' });
-    alert();
-    alert();
+    await alert();
+    await alert();
     await notifier.deliver();
     expect(transport.sent).toHaveLength(0);
     // Paused: nothing is tried again before the backoff passes.
@@ -118,7 +131,7 @@ describe('Notifier', () => {
       clock.now += 10_000;
       await notifier.tick();
     }
-    expect(outboxMails(db).every((m) => m.sentMs === null && m.attempts > 1 && m.lastError.includes('ECONNREFUSED'))).toBe(true);
+    expect((await repos.notify.all()).every((m) => m.sentMs === null && m.attempts > 1 && m.lastError.includes('ECONNREFUSED'))).toBe(true);
     transport.failWith = undefined;
     clock.now += 10_000;
     await notifier.tick();
@@ -127,37 +140,35 @@ describe('Notifier', () => {
     expect(new Set(transport.sent.map((m) => m.messageId)).size).toBe(2);
     // Every attempt of a mail carried the same Message-ID.
     for (const mail of transport.sent) expect(new Set(transport.attempts.filter((a) => a.subject === mail.subject && a.to === mail.to).map((a) => a.messageId)).size).toBe(1);
-    expect(outboxMails(db).every((m) => m.sentMs !== null)).toBe(true);
-    const ids = new Map(outboxMails(db).map((m) => [m.id, m.messageId]));
+    expect((await repos.notify.all()).every((m) => m.sentMs !== null)).toBe(true);
+    const ids = new Map((await repos.notify.all()).map((m) => [m.id, m.messageId]));
     expect([...ids.values()].sort()).toEqual(transport.sent.map((m) => m.messageId).sort());
   });
 
   it('records a permanent refusal (5xx) and does not retry it', async () => {
-    const { db, transport, notifier, alert, clock } = setup({ groups: { managers: groups.managers } });
+    const { repos, transport, notifier, alert, clock } = setup({ groups: { managers: groups.managers } });
     transport.failWith = Object.assign(new Error('550 no such user'), { responseCode: 550 });
-    alert();
+    await alert();
     await notifier.deliver();
     transport.failWith = undefined;
     clock.now += 600_000;
     await notifier.tick();
     expect(transport.sent).toHaveLength(0);
-    expect(outboxMails(db)[0]).toMatchObject({ attempts: 1, sentMs: null, lastError: '550 no such user' });
-    expect(outboxMails(db)[0]!.failedMs).not.toBeNull();
+    expect((await repos.notify.all())[0]).toMatchObject({ attempts: 1, sentMs: null, lastError: '550 no such user' });
+    expect((await repos.notify.all())[0]!.failedMs).not.toBeNull();
   });
 
   it('mails a folded alert once it becomes urgent for a recipient, and only then', async () => {
-    const { db, transport, notifier, clock } = setup({ groups: { managers: groups.managers } });
+    const { transport, notifier, clock, record } = setup({ groups: { managers: groups.managers } });
     const candidate = {
       ruleId: 'device_blocked', ruleName: 'USB device blocked', kind: 'device', severity: 'medium' as const, color: '#fbc02d', pc: 'PC-1', user: 'sato',
       agentId: 'a', title: 'USB device blocked', firstMs: clock.now, lastMs: clock.now, count: 1, eventIds: [], foldWindowMs: 3_600_000,
     };
-    const first = recordAlert(db, candidate, clock.now);
-    notifier.alertCreated(first.alert);
-    const again = recordAlert(db, { ...candidate, lastMs: clock.now + 1 }, clock.now);
+    await record(candidate);
+    const again = await record({ ...candidate, lastMs: clock.now + 1 });
     expect(again.escalatedFrom).toBeUndefined();
-    const raised = recordAlert(db, { ...candidate, severity: 'high', color: '#f57c00', lastMs: clock.now + 2 }, clock.now);
+    const raised = await record({ ...candidate, severity: 'high', color: '#f57c00', lastMs: clock.now + 2 });
     expect(raised).toMatchObject({ created: false, escalatedFrom: 'medium', alert: { severity: 'high', count: 3 } });
-    notifier.alertEscalated(raised.alert, raised.escalatedFrom!);
     await notifier.deliver();
     expect(transport.sent.map((m) => m.subject)).toEqual(['[HIGH] PC-1 sato: USB device blocked']);
   });

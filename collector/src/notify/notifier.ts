@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { NotificationsPolicy } from '@mamori/policies';
 import { domainOf } from '../alerts/allow-list.ts';
 import { localTime } from '../alerts/calendar.ts';
 import type { Alert } from '../alerts/types.ts';
-import { getAlert } from '../store/sqlite/queries/alerts.ts';
-import {
-  addToOutbox, drainQueue, dueOutbox, enqueueForLater, markOutboxFailed, markOutboxRetry, markOutboxSent, queueHeads, retryOutboxNow,
-  recentMailsFor, type OutboxKind, type OutboxMail, type QueueBucket,
-} from '../store/sqlite/queries/notify.ts';
+import type { NotifyRepository, NotifyTransaction, OutboxKind, OutboxMail, QueueBucket } from '../store/repositories/notify.ts';
 import { composeDigest, composeImmediate, composeOverflowSummary, type ComposedMail } from './compose.ts';
 import { isPermanentSmtpError, type MailTransport } from './mail-transport.ts';
 import { routeAlert } from './routing.ts';
 import { monotonicMs } from '../monotonic.ts';
-import { outboxAttachments } from '../store/sqlite/queries/reports.ts';
 
 export interface NotifierOptions {
-  db: Database.Database;
+  notify: NotifyRepository;
   transport: MailTransport;
   /** The From address; its domain goes into Message-IDs. */
   from: string;
@@ -50,7 +44,7 @@ export function nextDailyAt(afterMs: number, hhmm: string, timeZone: string): nu
  * SMTP server accepted it, so an outage or a restart loses nothing and a mail is never sent twice by us.
  */
 export class Notifier {
-  readonly #db: Database.Database;
+  readonly #repo: NotifyRepository;
   readonly #transport: MailTransport;
   readonly #now: () => number;
   readonly #monotonic: () => number;
@@ -69,7 +63,7 @@ export class Notifier {
   #stopped = false;
 
   constructor(options: NotifierOptions, policy: NotificationsPolicy) {
-    this.#db = options.db;
+    this.#repo = options.notify;
     this.#transport = options.transport;
     this.#now = options.now ?? Date.now;
     this.#monotonic = options.monotonic ?? monotonicMs;
@@ -90,18 +84,18 @@ export class Notifier {
     this.#publicUrl = url.replace(/\/+$/, '');
   }
 
-  /** A new alert: queue its mails (synchronously, in the database) and start delivering. */
-  alertCreated(alert: Alert): void {
+  /** A new alert: queue its mails through `tx` (in the transaction that stored the alert) and start delivering. */
+  alertCreated(alert: Alert, tx: NotifyTransaction): void {
     const now = this.#now();
     const { max, per } = this.#policy.rate_limit;
     let immediate = 0;
     for (const [recipient, route] of routeAlert(alert, this.#policy)) {
       if (route !== 'immediate') {
-        enqueueForLater(this.#db, recipient, route, alert.id, now);
-      } else if (recentMailsFor(this.#db, recipient, now - per).count >= max) {
-        enqueueForLater(this.#db, recipient, 'overflow', alert.id, now);
+        tx.enqueue(recipient, route, alert.id, now);
+      } else if (tx.recentMailCount(recipient, now - per) >= max) {
+        tx.enqueue(recipient, 'overflow', alert.id, now);
       } else {
-        this.#queueMail(recipient, 'immediate', composeImmediate(alert, this.#publicUrl, this.#policy.timezone), [alert.id], now);
+        this.#queueMail(tx, recipient, 'immediate', composeImmediate(alert, this.#publicUrl, this.#policy.timezone), [alert.id], now);
         immediate += 1;
       }
     }
@@ -112,17 +106,17 @@ export class Notifier {
    * A folded alert rose in severity (a watched user joined in, it went on into the night): recipients for whom it
    * is now urgent but was not before get the immediate mail they would have had for a new alert that severe.
    */
-  alertEscalated(alert: Alert, from: Alert['severity']): void {
+  alertEscalated(alert: Alert, from: Alert['severity'], tx: NotifyTransaction): void {
     const before = routeAlert({ ...alert, severity: from }, this.#policy);
     const now = this.#now();
     const { max, per } = this.#policy.rate_limit;
     let immediate = 0;
     for (const [recipient, route] of routeAlert(alert, this.#policy)) {
       if (route !== 'immediate' || before.get(recipient) === 'immediate') continue;
-      if (recentMailsFor(this.#db, recipient, now - per).count >= max) {
-        enqueueForLater(this.#db, recipient, 'overflow', alert.id, now);
+      if (tx.recentMailCount(recipient, now - per) >= max) {
+        tx.enqueue(recipient, 'overflow', alert.id, now);
       } else {
-        this.#queueMail(recipient, 'immediate', composeImmediate(alert, this.#publicUrl, this.#policy.timezone), [alert.id], now);
+        this.#queueMail(tx, recipient, 'immediate', composeImmediate(alert, this.#publicUrl, this.#policy.timezone), [alert.id], now);
         immediate += 1;
       }
     }
@@ -130,18 +124,16 @@ export class Notifier {
   }
 
   /** Moves due digests and "N more" summaries into the outbox. */
-  flushQueues(): void {
+  async flushQueues(): Promise<void> {
     const now = this.#now();
     const { max, per } = this.#policy.rate_limit;
-    for (const head of queueHeads(this.#db)) {
-      if (!this.#isDue(head.bucket, head.oldestMs, head.recipient, now, max, per)) continue;
-      drainQueue(this.#db, head.recipient, head.bucket, (alertIds) => {
-        const alerts = alertIds.map((id) => getAlert(this.#db, id)).filter((a): a is Alert => a !== undefined);
-        if (alerts.length === 0) return;
+    for (const head of await this.#repo.queueHeads()) {
+      if (!await this.#isDue(head.bucket, head.oldestMs, head.recipient, now, max, per)) continue;
+      await this.#repo.drainQueue(head.recipient, head.bucket, (alerts, tx) => {
         const mail = head.bucket === 'overflow'
           ? composeOverflowSummary(alerts, this.#publicUrl, this.#policy.timezone)
           : composeDigest(alerts, head.bucket, this.#publicUrl, this.#policy.timezone);
-        this.#queueMail(head.recipient, head.bucket === 'overflow' ? 'summary' : 'digest', mail, alerts.map((a) => a.id), now);
+        this.#queueMail(tx, head.recipient, head.bucket === 'overflow' ? 'summary' : 'digest', mail, alerts.map((a) => a.id), now);
       });
     }
   }
@@ -166,7 +158,7 @@ export class Notifier {
   }
 
   async tick(): Promise<void> {
-    this.flushQueues();
+    await this.flushQueues();
     await this.deliver();
   }
 
@@ -186,14 +178,14 @@ export class Notifier {
     this.#transport.close();
   }
 
-  #isDue(bucket: QueueBucket, oldestMs: number, recipient: string, now: number, max: number, per: number): boolean {
-    if (bucket === 'overflow') return recentMailsFor(this.#db, recipient, now - per).count < max;
+  async #isDue(bucket: QueueBucket, oldestMs: number, recipient: string, now: number, max: number, per: number): Promise<boolean> {
+    if (bucket === 'overflow') return (await this.#repo.recentMailCount(recipient, now - per)) < max;
     if (bucket === 'hourly') return now >= (Math.floor(oldestMs / 3_600_000) + 1) * 3_600_000;
     return now >= nextDailyAt(oldestMs, this.#policy.daily_at, this.#policy.timezone);
   }
 
-  #queueMail(recipient: string, kind: OutboxKind, mail: ComposedMail, alertIds: number[], now: number): void {
-    addToOutbox(this.#db, {
+  #queueMail(tx: NotifyTransaction, recipient: string, kind: OutboxKind, mail: ComposedMail, alertIds: number[], now: number): void {
+    tx.addToOutbox({
       recipient, kind, subject: mail.subject, body: mail.body, alertIds, createdMs: now,
       messageId: `<${randomUUID()}@${this.#messageDomain}>`,
     });
@@ -204,7 +196,7 @@ export class Notifier {
     do {
       this.#again = false;
       if (this.#monotonic() < this.#pausedUntil) return;
-      const due = dueOutbox(this.#db, this.#now(), batch);
+      const due = await this.#repo.dueOutbox(this.#now(), batch);
       let next = 0;
       let failed = false;
       let sent = false;
@@ -226,7 +218,7 @@ export class Notifier {
       if (sent && this.#failedRounds > 0) {
         // The server is back: what waited out its own backoff goes now.
         this.#failedRounds = 0;
-        if (retryOutboxNow(this.#db, this.#now()) > 0) this.#again = true;
+        if (await this.#repo.retryNow(this.#now()) > 0) this.#again = true;
       }
       if (due.length === batch) this.#again = true;
     } while (this.#again);
@@ -234,20 +226,20 @@ export class Notifier {
 
   async #sendOne(mail: OutboxMail): Promise<'sent' | 'failed' | 'retry'> {
     try {
-      const attachments = outboxAttachments(this.#db, mail.id);
+      const attachments = await this.#repo.attachments(mail.id);
       const { response } = await this.#transport.send({
         to: mail.recipient, subject: mail.subject, text: mail.body, messageId: mail.messageId, ...(attachments.length > 0 ? { attachments } : {}),
       });
-      markOutboxSent(this.#db, mail.id, this.#now(), response);
+      await this.#repo.markSent(mail.id, this.#now(), response);
       return 'sent';
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       if (isPermanentSmtpError(error)) {
-        markOutboxFailed(this.#db, mail.id, this.#now(), message);
+        await this.#repo.markFailed(mail.id, this.#now(), message);
         return 'failed';
       }
       const backoff = Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(20, mail.attempts));
-      markOutboxRetry(this.#db, mail.id, this.#now() + backoff, message);
+      await this.#repo.markRetry(mail.id, this.#now() + backoff, message);
       return 'retry';
     }
   }

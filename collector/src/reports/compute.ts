@@ -1,10 +1,8 @@
-import type Database from 'better-sqlite3';
 import type { PolicySet, ReportItem, ReportTemplate } from '@mamori/policies';
 import { compileAllowList } from '../alerts/allow-list.ts';
 import {
-  adminActions, blockedAttempts, contentFindings, externalMailWithAttachments, knownPcs, largePrints, offHoursActivity,
-  personalStorageUploads, prepareReportScope, reportBucketMs, tamperAndStops, usbUse, type ItemQueryResult, type ReportRow,
-} from '../store/sqlite/queries/reports.ts';
+  reportBucketMs, type ItemQueryResult, type ReportItemQueries, type ReportRow, type ReportsRepository,
+} from '../store/repositories/reports.ts';
 import { localDays } from './periods.ts';
 import { offHoursIntervals, resolveScope } from './scope.ts';
 
@@ -36,45 +34,23 @@ export interface ReportData {
   timings: Record<string, number>;
 }
 
-// One report at a time per connection: the scope lives in that connection's temp tables.
-const running = new WeakMap<Database.Database, Promise<unknown>>();
-
 /**
  * Computes a report's items over [fromMs, toMs) for the template's PCs. Items run one after another with a turn of
  * the event loop between them, so ingest and the API are held up for one item's queries at a time, not the whole
- * report; reports on the same connection wait for each other (the scope is in per-connection temp tables, which
- * nothing else uses).
+ * report; reports wait for each other (the repository prepares one scope at a time).
  */
-export function computeReport(
-  db: Database.Database, policy: PolicySet, name: string, template: ReportTemplate, range: { fromMs: number; toMs: number }, generatedMs: number,
+export async function computeReport(
+  reports: ReportsRepository, policy: PolicySet, name: string, template: ReportTemplate, range: { fromMs: number; toMs: number }, generatedMs: number,
 ): Promise<ReportData> {
-  const previous = running.get(db) ?? Promise.resolve();
-  const mine = previous.catch(() => undefined).then(() => computeNow(db, policy, name, template, range, generatedMs));
-  running.set(db, mine);
-  return mine;
-}
-
-async function computeNow(
-  db: Database.Database, policy: PolicySet, name: string, template: ReportTemplate, range: { fromMs: number; toMs: number }, generatedMs: number,
-): Promise<ReportData> {
-  const scope = resolveScope(template.scope, policy, knownPcs(db));
-  // A month of a large site's rows is read once per item: a bigger page cache for this run spares re-reading
-  // pages from the OS (restored afterwards; the collector's other work keeps SQLite's default).
-  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma('cache_size = -131072');
-  try {
-    return await computeWithScope(db, policy, name, template, range, generatedMs, scope);
-  } finally {
-    db.pragma(`cache_size = ${cacheSize}`);
-  }
+  const scope = resolveScope(template.scope, policy, await reports.knownPcs());
+  const days = localDays(range.fromMs, range.toMs, template.timezone);
+  return reports.withScope(scope.pcs, offHoursIntervals(policy, days), (queries) => computeWithScope(queries, policy, name, template, range, generatedMs, scope, days));
 }
 
 async function computeWithScope(
-  db: Database.Database, policy: PolicySet, name: string, template: ReportTemplate, range: { fromMs: number; toMs: number }, generatedMs: number,
-  scope: ReturnType<typeof resolveScope>,
+  queries: ReportItemQueries, policy: PolicySet, name: string, template: ReportTemplate, range: { fromMs: number; toMs: number }, generatedMs: number,
+  scope: ReturnType<typeof resolveScope>, days: ReturnType<typeof localDays>,
 ): Promise<ReportData> {
-  const days = localDays(range.fromMs, range.toMs, template.timezone);
-  prepareReportScope(db, scope.pcs, offHoursIntervals(policy, days));
   // Without a template threshold or a print policy one, 50 pages: the shipped per-job threshold.
   const largePrintPages = template.large_print_pages ?? policy.print.per_job?.pages ?? 50;
   const internal = compileAllowList('domains', policy.mail.internal_domains);
@@ -90,18 +66,18 @@ async function computeWithScope(
     }
     return answer;
   };
-  const run = (item: ReportItem): ItemQueryResult | undefined => {
+  const run = async (item: ReportItem): Promise<ItemQueryResult | undefined> => {
     switch (item) {
-      case 'usb_use': return usbUse(db, range, scope.pcs);
-      case 'blocked_attempts': return blockedAttempts(db, range, scope.pcs);
-      case 'off_hours': return offHoursActivity(db, range, scope.pcs, days.length);
-      case 'external_mail_attachments': return externalMailWithAttachments(db, range, scope.pcs, isExternal);
-      case 'personal_storage_uploads': return personalStorageUploads(db, range, scope.pcs);
-      case 'large_prints': return largePrints(db, range, scope.pcs, largePrintPages);
-      case 'content_findings': return contentFindings(db, range, scope.pcs);
+      case 'usb_use': return queries.usbUse(range);
+      case 'blocked_attempts': return queries.blockedAttempts(range);
+      case 'off_hours': return queries.offHoursActivity(range, days.length);
+      case 'external_mail_attachments': return queries.externalMailWithAttachments(range, isExternal);
+      case 'personal_storage_uploads': return queries.personalStorageUploads(range);
+      case 'large_prints': return queries.largePrints(range, largePrintPages);
+      case 'content_findings': return queries.contentFindings(range);
       case 'risk_scores': return undefined;
-      case 'tamper_and_stops': return tamperAndStops(db, range, scope.pcs);
-      case 'admin_actions': return adminActions(db, range);
+      case 'tamper_and_stops': return queries.tamperAndStops(range);
+      case 'admin_actions': return queries.adminActions(range);
     }
   };
   const timings: Record<string, number> = {};
@@ -109,7 +85,7 @@ async function computeWithScope(
   for (const item of template.items) {
     await new Promise<void>((resolve) => setImmediate(resolve));
     const started = performance.now();
-    const result = run(item);
+    const result = await run(item);
     timings[item] = Math.round(performance.now() - started);
     if (!result) {
       items.push({ item, available: false, total: null, rows: [], daily: days.map(() => 0) });

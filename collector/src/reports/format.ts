@@ -1,4 +1,4 @@
-import type { ReportRow } from '../store/sqlite/queries/reports.ts';
+import type { ReportRow } from '../store/repositories/reports.ts';
 import type { ItemResult, ReportData } from './compute.ts';
 import { localDate } from './periods.ts';
 

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { PolicySet } from '@mamori/policies';
 import { CollectorError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
-import { getReport, insertReport, setReportAudit, type ReportRecord } from '../store/sqlite/queries/reports.ts';
+import type { Repositories } from '../store/repositories/index.ts';
+import type { ReportRecord } from '../store/repositories/reports.ts';
 import { computeReport } from './compute.ts';
 import { findJapaneseFont } from './fonts.ts';
 import { queueReportMail } from './mail.ts';
 import { renderReportCsv } from './render-csv.ts';
 
 export interface ReportContext {
-  db: Database.Database;
+  repos: Repositories;
   store: Store;
   policy: () => PolicySet;
   now: () => number;
@@ -49,7 +49,7 @@ export async function generateReport(context: ReportContext, request: GenerateRe
   if (!(request.toMs > request.fromMs)) throw new CollectorError('COLLECTOR_QUERY_INVALID', 'the report period must end after it starts');
   const fontPath = findJapaneseFont(context.fontPath);
   const generatedMs = context.now();
-  const data = await computeReport(context.db, policy, request.template, template, request, generatedMs);
+  const data = await computeReport(context.repos.reports, policy, request.template, template, request, generatedMs);
   request.onTimings?.(data.timings);
   // Loaded on first use: pdfkit is a side bundle beside the single executable (it reads its data files from disk).
   const { renderReportPdf } = await import('./render-pdf.ts');
@@ -57,7 +57,7 @@ export async function generateReport(context: ReportContext, request: GenerateRe
   const csv = renderReportCsv(data);
   const hashes = { pdfSha256: sha256(pdf), csvSha256: sha256(csv) };
   const totals = Object.fromEntries(data.items.map((i) => [i.item, i.total]));
-  const id = insertReport(context.db, {
+  const id = await context.repos.reports.insert({
     template: request.template, title: template.title, periodKind: request.periodKind, fromMs: request.fromMs, toMs: request.toMs,
     timezone: template.timezone, scope: data.scope, items: template.items, totals, coveredActors: data.coveredActors, generatedMs,
     generatedBy: request.actor, ...hashes,
@@ -70,8 +70,8 @@ export async function generateReport(context: ReportContext, request: GenerateRe
       ...hashes, totals,
     },
   });
-  setReportAudit(context.db, id, audit.id);
-  const report = getReport(context.db, id)!;
-  queueReportMail(context.db, report, { pdf, csv }, template.recipients, { from: context.mail.from, publicUrl: context.mail.publicUrl(), nowMs: generatedMs });
+  await context.repos.reports.setAudit(id, audit.id);
+  const report = (await context.repos.reports.get(id))!;
+  await queueReportMail(context.repos.notify, report, { pdf, csv }, template.recipients, { from: context.mail.from, publicUrl: context.mail.publicUrl(), nowMs: generatedMs });
   return report;
 }

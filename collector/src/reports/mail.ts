@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { domainOf } from '../alerts/allow-list.ts';
-import { addToOutbox } from '../store/sqlite/queries/notify.ts';
-import { addOutboxAttachments, type ReportRecord } from '../store/sqlite/queries/reports.ts';
+import type { NotifyRepository } from '../store/repositories/notify.ts';
+import type { ReportRecord } from '../store/repositories/reports.ts';
 import { itemLabels } from './items.ts';
 import { formatPeriod } from './format.ts';
 
@@ -11,10 +10,10 @@ import { formatPeriod } from './format.ts';
  * SMTP server accepts it, never sent twice), with the PDF and CSV attached and their SHA-256 in the body so the
  * recipient can match them with the audit chain. Returns the outbox ids.
  */
-export function queueReportMail(
-  db: Database.Database, report: ReportRecord, files: { pdf: Buffer; csv: Buffer }, recipients: string[],
+export async function queueReportMail(
+  notify: NotifyRepository, report: ReportRecord, files: { pdf: Buffer; csv: Buffer }, recipients: string[],
   options: { from: string; publicUrl: string; nowMs: number },
-): number[] {
+): Promise<number[]> {
   if (recipients.length === 0) return [];
   const period = formatPeriod(report);
   const subject = `[Mamori] ${report.title} ${period}`;
@@ -36,15 +35,15 @@ export function queueReportMail(
   ];
   const base = `report-${report.id}-${report.template}`;
   const domain = domainOf(options.from) || 'mamori.invalid';
-  return db.transaction(() => recipients.map((recipient) => {
-    const id = addToOutbox(db, {
+  const attachments = [
+    { fileName: `${base}.pdf`, contentType: 'application/pdf', content: files.pdf },
+    { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', content: files.csv },
+  ];
+  return notify.addToOutbox(recipients.map((recipient) => ({
+    mail: {
       recipient, kind: 'digest', subject, body: `${lines.join('\n')}\n`, alertIds: [], createdMs: options.nowMs,
       messageId: `<${randomUUID()}@${domain}>`,
-    });
-    addOutboxAttachments(db, id, [
-      { fileName: `${base}.pdf`, contentType: 'application/pdf', content: files.pdf },
-      { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', content: files.csv },
-    ]);
-    return id;
-  }))();
+    },
+    attachments,
+  })));
 }

@@ -1,7 +1,6 @@
-import type Database from 'better-sqlite3';
 import { CollectorError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
-import { getReport, insertReview, type ReportRecord } from '../store/sqlite/queries/reports.ts';
+import type { ReportRecord, ReportsRepository } from '../store/repositories/reports.ts';
 
 /**
  * Marks a report reviewed: the review record inspectors ask for (who, when, note), written to the audit chain.
@@ -10,10 +9,10 @@ import { getReport, insertReview, type ReportRecord } from '../store/sqlite/quer
  * someone else).
  */
 export async function reviewReport(
-  parts: { db: Database.Database; store: Store; now: () => number },
+  parts: { reports: ReportsRepository; store: Store; now: () => number },
   reportId: number, reviewer: { username: string; role: 'admin' | 'operator' | 'auditor' }, note: string,
 ): Promise<ReportRecord> {
-  const report = getReport(parts.db, reportId);
+  const report = await parts.reports.get(reportId);
   if (!report) throw new CollectorError('COLLECTOR_NOT_FOUND', `report ${reportId}`);
   if (reviewer.role === 'operator') throw new CollectorError('COLLECTOR_FORBIDDEN', 'reports are reviewed by auditors and admins');
   if (report.items.includes('admin_actions') && report.coveredActors.includes(reviewer.username)) {
@@ -25,8 +24,8 @@ export async function reviewReport(
     timeMs: reviewedMs, actor: reviewer.username, action: 'report.review',
     entry: { reportId, template: report.template, fromMs: report.fromMs, toMs: report.toMs, pdfSha256: report.pdfSha256, note },
   });
-  if (!insertReview(parts.db, reportId, { reviewer: reviewer.username, reviewerRole: reviewer.role, note, reviewedMs, auditId: audit.id })) {
+  if (!await parts.reports.insertReview(reportId, { reviewer: reviewer.username, reviewerRole: reviewer.role, note, reviewedMs, auditId: audit.id })) {
     throw new CollectorError('COLLECTOR_REPORT_REVIEWED', 'by someone else just now');
   }
-  return getReport(parts.db, reportId)!;
+  return (await parts.reports.get(reportId))!;
 }

@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listReports } from '../store/sqlite/queries/reports.ts';
 import { ReportScheduler } from './scheduler.ts';
 import { reportTestServer, type ReportTestServer } from './test-support.ts';
 
@@ -45,7 +44,7 @@ describe('scheduled reports', () => {
     await running.server.close();
     open.splice(open.indexOf(running.server), 1);
   }
-  const periods = (server: ReportTestServer, template: string) => listReports(server.store.db, { template, limit: 100 })
+  const periods = async (server: ReportTestServer, template: string) => (await server.store.repos.reports.list({ template, limit: 100 }))
     .map((r) => `${new Date(r.fromMs + jst).toISOString().slice(0, 10)}..${new Date(r.toMs - 1 + jst).toISOString().slice(0, 10)}`).sort();
 
   it('makes one report per ended period: none twice across a restart, none skipped while down', async () => {
@@ -63,15 +62,15 @@ describe('scheduled reports', () => {
     // Restarted two days later: October is not made again.
     const second = await start(tokyo(2026, 11, 3, 9));
     expect((await second.scheduler.runDue()).map((r) => r.template)).toEqual(['weekly']); // the week of Oct 26 ended on Nov 1 (Sunday)
-    expect(periods(second.server, 'monthly')).toEqual(['2026-10-01..2026-10-31']);
+    expect(await periods(second.server, 'monthly')).toEqual(['2026-10-01..2026-10-31']);
     await stop(second);
 
     // Down from Nov 3 until Jan 10: November and December are both made, in order, after the restart.
     const third = await start(tokyo(2027, 1, 10, 9));
     const caughtUp = await third.scheduler.runDue();
     expect(caughtUp.filter((r) => r.template === 'monthly').map((r) => r.fromMs)).toEqual([tokyo(2026, 11, 1), tokyo(2026, 12, 1)]);
-    expect(periods(third.server, 'monthly')).toEqual(['2026-10-01..2026-10-31', '2026-11-01..2026-11-30', '2026-12-01..2026-12-31']);
-    const weeks = periods(third.server, 'weekly');
+    expect(await periods(third.server, 'monthly')).toEqual(['2026-10-01..2026-10-31', '2026-11-01..2026-11-30', '2026-12-01..2026-12-31']);
+    const weeks = await periods(third.server, 'weekly');
     expect(new Set(weeks).size).toBe(weeks.length);
     // Consecutive Monday–Sunday weeks from Oct 12 (the first full week after set-up) to Jan 3, none missing.
     expect(weeks[0]).toBe('2026-10-12..2026-10-18');
@@ -84,13 +83,13 @@ describe('scheduled reports', () => {
     third.server.clock.now = other.server.clock.now = tokyo(2027, 2, 1, 0) + 1_000;
     const [a, b] = await Promise.all([third.scheduler.runDue(), other.scheduler.runDue()]);
     expect([...a, ...b].filter((r) => r.template === 'monthly').map((r) => r.fromMs)).toEqual([tokyo(2027, 1, 1)]);
-    expect(periods(third.server, 'monthly')).toHaveLength(4);
+    expect(await periods(third.server, 'monthly')).toHaveLength(4);
     const generatedEntries = (await third.server.store.listAudit(1_000)).filter((e) => e.action === 'report.generate');
-    expect(generatedEntries).toHaveLength(listReports(third.server.store.db, { limit: 100 }).length);
+    expect(generatedEntries).toHaveLength((await third.server.store.repos.reports.list({ limit: 100 })).length);
 
     // Every scheduled report's hash is in the audit chain, written by the scheduler.
     const audit = await third.server.store.listAudit(1_000);
-    for (const report of listReports(third.server.store.db, { limit: 100 })) {
+    for (const report of await third.server.store.repos.reports.list({ limit: 100 })) {
       expect(audit.find((e) => e.id === report.auditId)).toMatchObject({ actor: 'system:scheduler', action: 'report.generate', entry: { pdfSha256: report.pdfSha256 } });
     }
   });

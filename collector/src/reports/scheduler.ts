@@ -1,5 +1,4 @@
-import type { ReportRecord } from '../store/sqlite/queries/reports.ts';
-import { scheduleCursor, scheduledReportExists, setScheduleCursor } from '../store/sqlite/queries/reports.ts';
+import type { ReportRecord } from '../store/repositories/reports.ts';
 import { generateReport, type ReportContext } from './generate.ts';
 import { periodContaining } from './periods.ts';
 
@@ -45,23 +44,23 @@ export class ReportScheduler {
   }
 
   async #run(): Promise<ReportRecord[]> {
-    const { db } = this.#context;
+    const reports = this.#context.repos.reports;
     const made: ReportRecord[] = [];
     for (const [name, template] of Object.entries(this.#context.policy().reports.templates)) {
       if (template.schedule === 'none') continue;
       const kind = template.schedule;
       const tz = template.timezone;
-      let cursor = scheduleCursor(db, name);
+      let cursor = await reports.scheduleCursor(name);
       if (!cursor || cursor.periodKind !== kind) {
-        setScheduleCursor(db, name, kind, periodContaining(kind, this.#context.now(), tz).fromMs);
-        cursor = scheduleCursor(db, name)!;
+        await reports.setScheduleCursor(name, kind, periodContaining(kind, this.#context.now(), tz).fromMs);
+        cursor = (await reports.scheduleCursor(name))!;
       }
       let from = cursor.nextFromMs;
       for (;;) {
         const period = periodContaining(kind, from, tz);
         if (period.toMs > this.#context.now()) break;
-        if (scheduledReportExists(db, name, kind, period.fromMs)) {
-          setScheduleCursor(db, name, kind, period.toMs);
+        if (await reports.scheduledExists(name, kind, period.fromMs)) {
+          await reports.setScheduleCursor(name, kind, period.toMs);
         } else {
           const report = await generateReport(this.#context, {
             template: name, fromMs: period.fromMs, toMs: period.toMs, periodKind: kind, actor: 'system:scheduler', nextFromMs: period.toMs,

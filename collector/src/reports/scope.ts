@@ -1,7 +1,7 @@
 import type { PolicySet, ReportScope } from '@mamori/policies';
 import { wildcardMatcher } from '../alerts/wildcard.ts';
 import { CollectorError } from '../errors.ts';
-import type { OffHoursIntervals, ReportPcs } from '../store/sqlite/queries/reports.ts';
+import type { OffHoursIntervals, ReportPcs } from '../store/repositories/reports.ts';
 import { localDays, localWeekday, localYmd, zonedTime } from './periods.ts';
 
 /** The PCs a report covers, how the report describes them, and which working calendar applies to each. */

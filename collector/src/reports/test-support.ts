@@ -44,9 +44,9 @@ export async function reportTestServer(
   await policy.load();
   if (options.reportsYaml !== undefined) await policy.publish(policyWithReports(options.reportsYaml), 'test');
   const context: ReportContext = {
-    db: store.db, store, policy: () => policy.current, now, mail: { from: options.from ?? 'mamori@example.co.jp', publicUrl: () => 'https://mamori.example.co.jp' },
+    repos: store.repos, store, policy: () => policy.current, now, mail: { from: options.from ?? 'mamori@example.co.jp', publicUrl: () => 'https://mamori.example.co.jp' },
   };
-  const { app } = await buildHttpServer({ store, db: store.db, now, policy, hub: new CollectorHub(), reports: context });
+  const { app } = await buildHttpServer({ store, repos: store.repos, now, policy, hub: new CollectorHub(), reports: context });
   await app.ready();
   hashed ??= await hashPassword(password);
   return {

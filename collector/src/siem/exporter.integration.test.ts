@@ -2,7 +2,6 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Event } from '@mamori/proto';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { SiemQueries } from '../store/sqlite/queries/siem.ts';
 import { storeEvents } from '../store/sqlite/test-support.ts';
 import { SiemConfigSchema } from './config.ts';
 import { SinkExporter } from './exporter.ts';
@@ -54,7 +53,7 @@ describe('SinkExporter with a slow receiver', () => {
     for (let first = 1; first <= total; first += 1_000) await storeEvents(store, 'agent-1', events(first, 1_000));
     const rsyslog = await receiver();
     const siem = SiemConfigSchema.parse({ sinks: [{ name: 'slow', format: 'syslog', socket: { host: '127.0.0.1', port: rsyslog.port } }] });
-    const queries = new SiemQueries(store.db);
+    const queries = store.repos.siem;
     const exporter = new SinkExporter({ config: siem.sinks[0]!, siem, queries, sink: new SocketSink(siem.sinks[0]!.socket!) });
     exporter.start();
     cleanups.push(() => exporter.stop());
@@ -68,7 +67,7 @@ describe('SinkExporter with a slow receiver', () => {
       last = cursor;
     }
     expect(exporter.status.cursor).toBeLessThan(total / 2);
-    expect(queries.cursor('slow')!.eventId).toBe(exporter.status.cursor);
+    expect((await queries.cursor('slow'))!.eventId).toBe(exporter.status.cursor);
 
     rsyslog.resume();
     const deadline = Date.now() + 30_000;

@@ -1,5 +1,5 @@
 import { decodeEvent, type Event__Output } from '@mamori/proto';
-import type { SiemQueries } from '../store/sqlite/queries/siem.ts';
+import type { SiemRepository } from '../store/repositories/siem.ts';
 import type { SiemConfig, SiemSinkConfig } from './config.ts';
 import { formatRecord } from './format-record.ts';
 import { eventSeverity, severityRank } from './severity.ts';
@@ -31,7 +31,7 @@ export interface SinkStatus {
 export class SinkExporter {
   readonly #config: SiemSinkConfig;
   readonly #siem: SiemConfig;
-  readonly #queries: SiemQueries;
+  readonly #queries: SiemRepository;
   readonly #sink: SiemSink;
   readonly #now: () => number;
   readonly #kinds: Set<string> | undefined;
@@ -42,7 +42,7 @@ export class SinkExporter {
   #running: Promise<void> | undefined;
   #lastError: string | undefined;
 
-  constructor(options: { config: SiemSinkConfig; siem: SiemConfig; queries: SiemQueries; sink: SiemSink; now?: () => number }) {
+  constructor(options: { config: SiemSinkConfig; siem: SiemConfig; queries: SiemRepository; sink: SiemSink; now?: () => number }) {
     this.#config = options.config;
     this.#siem = options.siem;
     this.#queries = options.queries;
@@ -56,16 +56,19 @@ export class SinkExporter {
   }
 
   start(): void {
-    const saved = this.#queries.cursor(this.#config.name);
+    this.#running = this.#loadCursor().then(() => this.#run(), (error: unknown) => { this.#lastError = (error as Error).message; });
+  }
+
+  async #loadCursor(): Promise<void> {
+    const saved = await this.#queries.cursor(this.#config.name);
     if (saved) {
       this.#cursor = saved.eventId;
       this.#exported = saved.exported;
     } else {
       // Fix a new sink's starting point at once, so "end" means the moment it was added, not the next restart.
-      this.#cursor = this.#config.start === 'end' ? this.#queries.lastEventId() : 0;
-      this.#queries.advance(this.#config.name, this.#cursor, 0, this.#now());
+      this.#cursor = this.#config.start === 'end' ? await this.#queries.lastEventId() : 0;
+      await this.#queries.advance(this.#config.name, this.#cursor, 0, this.#now());
     }
-    this.#running = this.#run();
   }
 
   /** New events were stored: look now rather than at the next poll. */
@@ -92,7 +95,7 @@ export class SinkExporter {
     while (!this.#stopped) {
       try {
         await this.#sink.open();
-        this.#resumeFromSink();
+        await this.#resumeFromSink();
         failures = 0;
         this.#lastError = undefined;
         await this.#pump();
@@ -100,7 +103,7 @@ export class SinkExporter {
         this.#lastError = (error as Error).message;
         await this.#sink.close().catch(() => undefined);
         // Whatever was not delivered is resent from the persisted cursor.
-        this.#cursor = this.#queries.cursor(this.#config.name)?.eventId ?? this.#cursor;
+        this.#cursor = (await this.#queries.cursor(this.#config.name).catch(() => undefined))?.eventId ?? this.#cursor;
         await this.#sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]!);
         failures += 1;
       }
@@ -108,20 +111,20 @@ export class SinkExporter {
   }
 
   /** A file that already holds events past the cursor (killed between write and cursor update) wins. */
-  #resumeFromSink(): void {
+  async #resumeFromSink(): Promise<void> {
     const last = this.#sink.lastDelivered?.();
     const match = last ? /^(.*):(\d+)$/.exec(last) : null;
     if (!match) return;
-    const id = this.#queries.eventIdOf(match[1]!, Number(match[2]));
+    const id = await this.#queries.eventIdOf(match[1]!, Number(match[2]));
     if (id !== undefined && id > this.#cursor) {
-      this.#queries.advance(this.#config.name, id, 0, this.#now());
+      await this.#queries.advance(this.#config.name, id, 0, this.#now());
       this.#cursor = id;
     }
   }
 
   async #pump(): Promise<void> {
     while (!this.#stopped) {
-      const rows = this.#queries.eventsAfter(this.#cursor, READ_LIMIT);
+      const rows = await this.#queries.eventsAfter(this.#cursor, READ_LIMIT);
       if (rows.length === 0) {
         await this.#sleep(POLL_MS);
         continue;
@@ -159,13 +162,16 @@ export class SinkExporter {
   }
 
   async #deliver(chunk: Buffer, throughId: number, count: number): Promise<void> {
+    // The sink calls back once the chunk is written; the cursor is persisted then, and awaited before the next read.
+    let persisted: Promise<void> = Promise.resolve();
     const advance = (): void => {
-      this.#queries.advance(this.#config.name, throughId, count, this.#now());
+      persisted = this.#queries.advance(this.#config.name, throughId, count, this.#now());
       this.#cursor = throughId;
       this.#exported += count;
     };
     if (chunk.length === 0) advance();
     else await this.#sink.write(chunk, advance);
+    await persisted;
   }
 
   #sleep(ms: number): Promise<void> {

@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { CollectorHub } from '../hub.ts';
-import { SiemQueries } from '../store/sqlite/queries/siem.ts';
+import type { SiemRepository } from '../store/repositories/siem.ts';
 import type { SiemConfig, SiemSinkConfig } from './config.ts';
 import { SinkExporter, type SinkStatus } from './exporter.ts';
 import { RotatingFileSink } from './file-sink.ts';
@@ -11,7 +10,7 @@ export interface SiemExport {
   /** Each sink's connection state, cursor and delivered count (for /metrics and health). */
   statuses(): SinkStatus[];
   /** The id of the newest stored event, to tell how far behind each sink is. */
-  lastEventId(): number;
+  lastEventId(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -21,8 +20,8 @@ function sinkFor(config: SiemSinkConfig): SiemSink {
 }
 
 /** Starts one exporter per configured sink; each wakes when the projector reports new events. */
-export function startSiemExport(options: { siem: SiemConfig; db: Database.Database; hub: CollectorHub; now?: () => number }): SiemExport {
-  const queries = new SiemQueries(options.db);
+export function startSiemExport(options: { siem: SiemConfig; repository: SiemRepository; hub: CollectorHub; now?: () => number }): SiemExport {
+  const queries = options.repository;
   const exporters = options.siem.sinks.map((config) => new SinkExporter({
     config, siem: options.siem, queries, sink: sinkFor(config), ...(options.now ? { now: options.now } : {}),
   }));

@@ -29,7 +29,7 @@ export async function createPrintSensor(context: SensorContext): Promise<Sensor>
   }
   if (process.platform === 'win32') {
     const [{ PrintServiceEventLogSensor }, { execCommand }] = await Promise.all([
-      import('./win32/print-service-event-log-sensor.ts'), import('../../control/common/command-runner.ts'),
+      import('./win32/print-service-event-log-sensor.ts'), import('../../control/node/exec-command.ts'),
     ]);
     return new PrintServiceEventLogSensor({ pollMs: config.windows.pollMs, state: state(), policy, runCommand: execCommand });
   }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { execCommand } from '../../control/common/command-runner.ts';
+import { execCommand } from '../../control/node/exec-command.ts';
 import { RecordingEnforcer, type DeviceEnforcer } from '../../control/common/enforcer.ts';
 import { UnlockLedger } from '../../control/common/unlock-ledger.ts';
 import { AgentError } from '../../errors.ts';

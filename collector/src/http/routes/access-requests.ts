@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { createDeviceException } from '../../exceptions.ts';
-import { decideAccessRequest, getAccessRequest, listAccessRequests } from '../../store/sqlite/queries/access-requests.ts';
 import { required, type RouteDeps } from './deps.ts';
 
 const maxExceptionMs = 30 * 24 * 3_600_000;
@@ -46,7 +45,7 @@ export function accessRequestRoutes(app: FastifyInstance, deps: RouteDeps): void
   app.get('/api/access-requests', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = ListQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
-    return { requests: listAccessRequests(deps.db, parsed.data) };
+    return { requests: await deps.repos.accessRequests.list(parsed.data) };
   });
 
   app.post('/api/access-requests/:id/approve', { preHandler: deps.requireRole('operator') }, async (request, reply) => {
@@ -54,7 +53,7 @@ export function accessRequestRoutes(app: FastifyInstance, deps: RouteDeps): void
     if (!params.success) return invalid(reply, params.error);
     const body = ApproveBody.safeParse(request.body ?? {});
     if (!body.success) return invalid(reply, body.error);
-    const row = getAccessRequest(deps.db, params.data.id);
+    const row = await deps.repos.accessRequests.get(params.data.id);
     if (!row) return fail(reply, new CollectorError('COLLECTOR_NOT_FOUND', `access request ${params.data.id}`));
     if (row.status !== 'pending') return fail(reply, new CollectorError('COLLECTOR_CONFLICT', `access request ${row.id} was already ${row.status}`));
     const nowMs = now();
@@ -67,11 +66,11 @@ export function accessRequestRoutes(app: FastifyInstance, deps: RouteDeps): void
       pc: row.pc, serial: row.device.serial || undefined, mode: body.data.mode, untilMs,
       reason: `access request ${row.id} from ${row.user || 'unknown user'}: ${row.reason}`.slice(0, 1000), actor: actor(request), now: nowMs,
     });
-    if (!decideAccessRequest(deps.db, row.id, { status: 'approved', by: actor(request), atMs: nowMs, note: body.data.note, untilMs, exceptionId: exception.id })) {
+    if (!await deps.repos.accessRequests.decide(row.id, { status: 'approved', by: actor(request), atMs: nowMs, note: body.data.note, untilMs, exceptionId: exception.id })) {
       return fail(reply, new CollectorError('COLLECTOR_CONFLICT', `access request ${row.id} was decided meanwhile`));
     }
     await store.appendAudit({ timeMs: nowMs, actor: actor(request), action: 'access_request.approve', entry: { id: row.id, pc: row.pc, exceptionId: exception.id, untilMs } });
-    return { request: getAccessRequest(deps.db, row.id), exception };
+    return { request: await deps.repos.accessRequests.get(row.id), exception };
   });
 
   app.post('/api/access-requests/:id/decline', { preHandler: deps.requireRole('operator') }, async (request, reply) => {
@@ -79,13 +78,13 @@ export function accessRequestRoutes(app: FastifyInstance, deps: RouteDeps): void
     if (!params.success) return invalid(reply, params.error);
     const body = DeclineBody.safeParse(request.body ?? {});
     if (!body.success) return invalid(reply, body.error);
-    const row = getAccessRequest(deps.db, params.data.id);
+    const row = await deps.repos.accessRequests.get(params.data.id);
     if (!row) return fail(reply, new CollectorError('COLLECTOR_NOT_FOUND', `access request ${params.data.id}`));
     const nowMs = now();
-    if (!decideAccessRequest(deps.db, row.id, { status: 'declined', by: actor(request), atMs: nowMs, note: body.data.note, untilMs: null, exceptionId: null })) {
+    if (!await deps.repos.accessRequests.decide(row.id, { status: 'declined', by: actor(request), atMs: nowMs, note: body.data.note, untilMs: null, exceptionId: null })) {
       return fail(reply, new CollectorError('COLLECTOR_CONFLICT', `access request ${row.id} was already decided`));
     }
     await store.appendAudit({ timeMs: nowMs, actor: actor(request), action: 'access_request.decline', entry: { id: row.id, pc: row.pc } });
-    return { request: getAccessRequest(deps.db, row.id) };
+    return { request: await deps.repos.accessRequests.get(row.id) };
   });
 }

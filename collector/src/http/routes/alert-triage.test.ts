@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertFeed } from '../../alerts/alert-feed.ts';
 import type { Alert, AlertCandidate } from '../../alerts/types.ts';
-import { recordAlert } from '../../store/sqlite/queries/alerts.ts';
 import { consoleTestServer, day, type ConsoleTestServer } from './console-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
@@ -18,10 +17,11 @@ function candidate(over: Partial<AlertCandidate> = {}): AlertCandidate {
 }
 
 /** `n` alerts on PCs PC-0000…, each on its own PC so none fold; event times one minute apart, newest last. */
-function manyAlerts(n: number, over: (i: number) => Partial<AlertCandidate> = () => ({})): Alert[] {
-  return Array.from({ length: n }, (_, i) => recordAlert(server!.store.db, candidate({
+function manyAlerts(n: number, over: (i: number) => Partial<AlertCandidate> = () => ({})): Promise<Alert[]> {
+  // One candidate per call: each is its own fold decision, as separate rule firings are.
+  return Promise.all(Array.from({ length: n }, async (_, i) => (await server!.store.repos.alerts.record([candidate({
     pc: `PC-${String(i).padStart(4, '0')}`, firstMs: day + i * 60_000, lastMs: day + i * 60_000, ...over(i),
-  }), day).alert);
+  })], day))[0]!));
 }
 
 const ids = (body: { alerts: { id: number }[] }) => body.alerts.map((a) => a.id);
@@ -29,9 +29,9 @@ const ids = (body: { alerts: { id: number }[] }) => body.alerts.map((a) => a.id)
 describe('alert list at scale', () => {
   it('pages with a total, newest first by event time (not by creation), to the last page', async () => {
     server = await consoleTestServer();
-    const created = manyAlerts(250);
+    const created = await manyAlerts(250);
     // Created last but happened first: by creation it would lead the list, by event time it comes last.
-    const late = recordAlert(server.store.db, candidate({ pc: 'PC-LATE', firstMs: day - 3_600_000, lastMs: day - 3_600_000 }), day).alert;
+    const late = (await server.store.repos.alerts.record([candidate({ pc: 'PC-LATE', firstMs: day - 3_600_000, lastMs: day - 3_600_000 })], day))[0]!;
     const headers = await server.as('auditor');
     const get = async (url: string) => (await server!.app.inject({ url, headers })).json();
     const first = await get('/api/alerts?limit=100');
@@ -47,16 +47,16 @@ describe('alert list at scale', () => {
     expect(everything.size).toBe(251);
     expect((await get('/api/alerts?limit=100&page=4')).alerts).toEqual([]);
     // A fold moves an alert to the top, the way the live feed sorts it.
-    const grown = recordAlert(server.store.db, candidate({ pc: 'PC-0000', firstMs: day + 10, lastMs: day + 300 * 60_000 }), day).alert;
+    const grown = (await server.store.repos.alerts.record([candidate({ pc: 'PC-0000', firstMs: day + 10, lastMs: day + 300 * 60_000 })], day))[0]!;
     expect(grown.id).toBe(created[0]!.id);
     expect(ids(await get('/api/alerts?limit=1'))).toEqual([created[0]!.id]);
   });
 
   it('filters PC and user by part of the name in any case, and offers the kinds present as choices', async () => {
     server = await consoleTestServer();
-    const acct = recordAlert(server.store.db, candidate({ pc: 'PC-ACCT-07', user: 'tanaka.hiroshi' }), day).alert;
-    const sales = recordAlert(server.store.db, candidate({ pc: 'PC-SALES-12', user: 'suzuki', kind: 'upload', ruleId: 'upload' }), day).alert;
-    recordAlert(server.store.db, candidate({ pc: 'PC-100%', user: 'x', kind: 'print_job', ruleId: 'print' }), day);
+    const acct = (await server.store.repos.alerts.record([candidate({ pc: 'PC-ACCT-07', user: 'tanaka.hiroshi' })], day))[0]!;
+    const sales = (await server.store.repos.alerts.record([candidate({ pc: 'PC-SALES-12', user: 'suzuki', kind: 'upload', ruleId: 'upload' })], day))[0]!;
+    await server.store.repos.alerts.record([candidate({ pc: 'PC-100%', user: 'x', kind: 'print_job', ruleId: 'print' })], day);
     const headers = await server.as('auditor');
     const get = async (url: string) => (await server!.app.inject({ url, headers })).json();
     expect(ids(await get('/api/alerts?pc=acct'))).toEqual([acct.id]);
@@ -72,14 +72,14 @@ describe('alert list at scale', () => {
 
   it('resolves 500 alerts in one request with one note and one audit entry naming them all, and pushes each to the live feed', async () => {
     server = await consoleTestServer();
-    const alerts = manyAlerts(520);
+    const alerts = await manyAlerts(520);
     const operator = await server.as('operator');
     const auditor = await server.as('auditor');
     const chosen = alerts.slice(0, 500).map((a) => a.id);
     const body = { action: 'resolve', resolution: 'false_positive', note: 'evening shutdown, not an incident', ids: chosen };
     expect((await server.app.inject({ method: 'POST', url: '/api/alerts/bulk', headers: auditor, payload: body })).statusCode).toBe(403);
     const pushed: Alert[] = [];
-    alertFeed(server.store.db).on('alert', (a) => pushed.push(a));
+    alertFeed(server.store.repos).on('alert', (a) => pushed.push(a));
     const res = await server.app.inject({ method: 'POST', url: '/api/alerts/bulk', headers: operator, payload: body });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ changed: 500, skipped: [] });
@@ -98,7 +98,7 @@ describe('alert list at scale', () => {
 
   it('acknowledges every alert matching a filter, and refuses a body that is unclear', async () => {
     server = await consoleTestServer();
-    manyAlerts(30, (i) => ({ severity: i % 3 === 0 ? 'critical' : 'low', user: i < 15 ? 'tanaka' : 'suzuki' }));
+    await manyAlerts(30, (i) => ({ severity: i % 3 === 0 ? 'critical' : 'low', user: i < 15 ? 'tanaka' : 'suzuki' }));
     const operator = await server.as('operator');
     const post = (payload: object) => server!.app.inject({ method: 'POST', url: '/api/alerts/bulk', headers: operator, payload });
     const res = (await post({ action: 'acknowledge', note: 'looking into it', filter: { severity: 'critical', user: 'tana' } })).json();

@@ -2,9 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { alertFeed } from '../../alerts/alert-feed.ts';
 import { CollectorError } from '../../errors.ts';
-import { bulkLifecycle, maxBulkAlerts } from '../../store/sqlite/queries/alert-bulk.ts';
-import { alertKinds } from '../../store/sqlite/queries/alerts.ts';
-import { deleteSavedAlertFilter, listSavedAlertFilters, saveAlertFilter } from '../../store/sqlite/queries/saved-alert-filters.ts';
+import { maxBulkAlerts } from '../../store/repositories/alerts.ts';
 import { AlertFilterFields } from './alerts.ts';
 import type { RouteDeps } from './deps.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
@@ -28,9 +26,9 @@ const IdParams = z.object({ id: z.coerce.number().int().min(1) }).strict();
  */
 export function alertTriageRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const now = deps.now ?? Date.now;
-  const feed = alertFeed(deps.db);
+  const feed = alertFeed(deps.repos);
 
-  app.get('/api/alerts/kinds', { preHandler: deps.requireRole('auditor') }, async () => ({ kinds: alertKinds(deps.db) }));
+  app.get('/api/alerts/kinds', { preHandler: deps.requireRole('auditor') }, async () => ({ kinds: await deps.repos.alerts.kinds() }));
 
   app.post('/api/alerts/bulk', { preHandler: deps.requireRole('operator') }, async (request, reply) => {
     const parsed = BulkBody.safeParse(request.body ?? {});
@@ -43,7 +41,7 @@ export function alertTriageRoutes(app: FastifyInstance, deps: RouteDeps): void {
       ? { ids: body.ids }
       : { filter: { severity: f!.severity, status: f!.status, kind: f!.kind, pc: f!.pc, user: f!.user, fromMs: f!.from, toMs: f!.to } };
     const action = body.action === 'resolve' ? { action: 'resolve' as const, resolution: body.resolution! } : { action: 'acknowledge' as const };
-    const result = bulkLifecycle(deps.db, target, action, actor, at, body.note);
+    const result = await deps.repos.alerts.bulk(target, action, actor, at, body.note);
     if (!result.ok) {
       return sendError(reply, new CollectorError('COLLECTOR_QUERY_INVALID',
         `${result.matching > maxBulkAlerts ? `more than ${maxBulkAlerts}` : result.matching} alerts match; one bulk action changes at most ${maxBulkAlerts}: narrow the filter`));
@@ -61,7 +59,7 @@ export function alertTriageRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.get('/api/alerts/filters', { preHandler: deps.requireRole('auditor') }, async (request) => ({
-    filters: listSavedAlertFilters(deps.db, actorOf(request).username),
+    filters: await deps.repos.savedAlertFilters.list(actorOf(request).username),
   }));
 
   app.post('/api/alerts/filters', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
@@ -69,13 +67,13 @@ export function alertTriageRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!parsed.success) return sendInvalid(reply, parsed.error);
     // Stored as sent (the list's query form), so the console can put it straight back into the list's filter.
     const raw = (request.body as { filter: Record<string, unknown> }).filter;
-    return { filter: saveAlertFilter(deps.db, actorOf(request).username, parsed.data.name, raw, now()) };
+    return { filter: await deps.repos.savedAlertFilters.save(actorOf(request).username, parsed.data.name, raw, now()) };
   });
 
   app.delete('/api/alerts/filters/:id', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = IdParams.safeParse(request.params);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
-    if (!deleteSavedAlertFilter(deps.db, actorOf(request).username, parsed.data.id)) {
+    if (!await deps.repos.savedAlertFilters.delete(actorOf(request).username, parsed.data.id)) {
       return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `saved filter ${parsed.data.id}`));
     }
     return { deleted: parsed.data.id };

@@ -1,7 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertFeed } from '../../alerts/alert-feed.ts';
-import { recordAlert } from '../../store/sqlite/queries/alerts.ts';
 import type { AlertCandidate } from '../../alerts/types.ts';
 import { consoleTestServer, copyEvent, day, ingest, type ConsoleTestServer } from './console-test-support.ts';
 
@@ -22,9 +21,9 @@ function candidate(over: Partial<AlertCandidate> = {}): AlertCandidate {
 async function seeded() {
   server = await consoleTestServer();
   await ingest(server.store, 'agent-1', [copyEvent(1, '/media/usb/a.xlsx'), copyEvent(2, '/media/usb/b.xlsx')]);
-  const ids = (server.store.db.prepare('SELECT id FROM events ORDER BY id').all() as { id: number }[]).map((r) => r.id);
-  const usb = recordAlert(server.store.db, candidate({ eventIds: ids }), day).alert;
-  const offline = recordAlert(server.store.db, candidate({ ruleId: 'agent_offline', ruleName: 'Agent offline', kind: 'agent_offline', severity: 'medium', color: '#fbc02d', user: '', pc: 'PC-2', title: 'Agent offline for 31 min' }), day).alert;
+  const ids = (await server.store.eventsBySeq('agent-1', 1, 2)).map((e) => e.id);
+  const usb = (await server.store.repos.alerts.record([candidate({ eventIds: ids })], day))[0]!;
+  const offline = (await server.store.repos.alerts.record([candidate({ ruleId: 'agent_offline', ruleName: 'Agent offline', kind: 'agent_offline', severity: 'medium', color: '#fbc02d', user: '', pc: 'PC-2', title: 'Agent offline for 31 min' })], day))[0]!;
   return { usb, offline };
 }
 
@@ -62,7 +61,7 @@ describe('/api/alerts', () => {
     await server.store.recordIntegrityFinding({ ...finding, timeMs: day + 60_000, detail: '41 more failed stream authentications in 60 s', count: 41 });
     await server.store.recordIntegrityFinding({ ...finding, timeMs: day + 7_200_000, detail: 'after the acknowledge' });
     const integrity = { ruleId: 'integrity.stream_auth_failed', ruleName: 'Integrity finding: stream auth failed', kind: 'stream_auth_failed', user: '', foldWhileNew: true };
-    const first = recordAlert(server.store.db, candidate({ ...integrity, firstMs: day, lastMs: day + 60_000, count: 42 }), day).alert;
+    const first = (await server.store.repos.alerts.record([candidate({ ...integrity, firstMs: day, lastMs: day + 60_000, count: 42 })], day))[0]!;
     const headers = await server.as('auditor');
     const res = (await server.app.inject({ url: `/api/alerts/${first.id}`, headers })).json();
     expect(res.alert).toMatchObject({ kind: 'stream_auth_failed', count: 42 });
@@ -72,7 +71,7 @@ describe('/api/alerts', () => {
     ]);
     // Ordinary alerts keep their shape (no findings field).
     await ingest(server.store, 'agent-1', [copyEvent(1, '/media/usb/a.xlsx')]);
-    const usb = recordAlert(server.store.db, candidate(), day).alert;
+    const usb = (await server.store.repos.alerts.record([candidate()], day))[0]!;
     expect(Object.keys((await server.app.inject({ url: `/api/alerts/${usb.id}`, headers })).json())).toEqual(['alert', 'events']);
   });
 
@@ -121,9 +120,10 @@ describe('/api/alerts', () => {
           buffer += chunk;
           if (buffer.startsWith(': mamori') && received.length === 0 && !buffer.includes('event: alert')) {
             // connected: make an alert, then change it
-            const { alert } = recordAlert(server!.store.db, candidate(), day);
-            alertFeed(server!.store.db).emit('alert', alert);
-            void server!.app.inject({ method: 'POST', url: `/api/alerts/${alert.id}/acknowledge`, headers, payload: {} });
+            void server!.store.repos.alerts.record([candidate()], day).then(([alert]) => {
+              alertFeed(server!.store.repos).emit('alert', alert!);
+              return server!.app.inject({ method: 'POST', url: `/api/alerts/${alert!.id}/acknowledge`, headers, payload: {} });
+            });
           }
           for (const block of buffer.split('\n\n').slice(0, -1)) if (block.startsWith('id:') && !received.includes(block)) received.push(block);
           if (received.length >= 2) {

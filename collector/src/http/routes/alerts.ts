@@ -3,10 +3,8 @@ import { z } from 'zod';
 import { alertFeed } from '../../alerts/alert-feed.ts';
 import { localTime } from '../../alerts/calendar.ts';
 import type { Alert } from '../../alerts/types.ts';
+import type { LifecycleResult } from '../../store/repositories/alerts.ts';
 import { CollectorError } from '../../errors.ts';
-import {
-  acknowledgeAlert, alertEvents, alertFindings, alertSummary, countAlerts, getAlert, listAlerts, resolveAlert, type LifecycleResult,
-} from '../../store/sqlite/queries/alerts.ts';
 import type { RouteDeps } from './deps.ts';
 import { eventView } from './event-view.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
@@ -52,7 +50,7 @@ function utcOffsetMs(timeZone: string, atMs: number): number {
  */
 export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const now = deps.now ?? Date.now;
-  const feed = alertFeed(deps.db);
+  const feed = alertFeed(deps.repos);
   const streams = new Set<() => void>();
   app.addHook('preClose', async () => {
     for (const end of [...streams]) end();
@@ -64,8 +62,8 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const q = parsed.data;
     const filter = { severity: q.severity, status: q.status, kind: q.kind, pc: q.pc, user: q.user, fromMs: q.from, toMs: q.to, beforeId: q.before };
     return {
-      alerts: listAlerts(deps.db, { ...filter, limit: q.limit, offset: (q.page - 1) * q.limit }),
-      total: countAlerts(deps.db, filter), page: q.page, limit: q.limit,
+      alerts: await deps.repos.alerts.list({ ...filter, limit: q.limit, offset: (q.page - 1) * q.limit }),
+      total: await deps.repos.alerts.count(filter), page: q.page, limit: q.limit,
     };
   });
 
@@ -74,7 +72,7 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!parsed.success) return sendInvalid(reply, parsed.error);
     const at = now();
     const zone = deps.policy?.current.alerts.calendar.timezone;
-    return alertSummary(deps.db, at, parsed.data.days, zone ? utcOffsetMs(zone, at) : 0);
+    return deps.repos.alerts.summary(at, parsed.data.days, zone ? utcOffsetMs(zone, at) : 0);
   });
 
   app.get('/api/alerts/stream', { preHandler: deps.requireRole('auditor') }, (request, reply) => {
@@ -100,14 +98,14 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/alerts/:id', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = IdParams.safeParse(request.params);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
-    const alert = getAlert(deps.db, parsed.data.id);
+    const alert = await deps.repos.alerts.get(parsed.data.id);
     if (!alert) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `alert ${parsed.data.id}`));
-    const events = alertEvents(deps.db, alert.id).map((row) => {
+    const events = (await deps.repos.alerts.events(alert.id)).map((row) => {
       const view = eventView(row, false);
       return { id: row.id, agentId: row.agentId, seq: row.seq, timeMs: row.timeMs, receivedMs: row.receivedMs, kind: row.kind, pc: row.pc, user: row.user, payload: view.payload };
     });
     // Integrity alerts have no events behind them; what the collector observed is in their findings.
-    return alert.ruleId.startsWith('integrity.') ? { alert, events, findings: alertFindings(deps.db, alert) } : { alert, events };
+    return alert.ruleId.startsWith('integrity.') ? { alert, events, findings: await deps.repos.alerts.findings(alert) } : { alert, events };
   });
 
   const lifecycle = (action: 'acknowledge' | 'resolve') => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -119,12 +117,12 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (action === 'acknowledge') {
       const body = AckBody.safeParse(request.body ?? {});
       if (!body.success) return sendInvalid(reply, body.error);
-      result = acknowledgeAlert(deps.db, params.data.id, actor, now(), body.data.note);
+      result = await deps.repos.alerts.acknowledge(params.data.id, actor, now(), body.data.note);
       entry = { alertId: params.data.id, note: body.data.note ?? '' };
     } else {
       const body = ResolveBody.safeParse(request.body ?? {});
       if (!body.success) return sendInvalid(reply, body.error);
-      result = resolveAlert(deps.db, params.data.id, body.data.resolution, actor, now(), body.data.note);
+      result = await deps.repos.alerts.resolve(params.data.id, body.data.resolution, actor, now(), body.data.note);
       entry = { alertId: params.data.id, resolution: body.data.resolution, note: body.data.note ?? '' };
     }
     if (!result.ok) {

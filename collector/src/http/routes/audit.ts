@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
-import { listAuditPage, verifyAuditChain } from '../../store/sqlite/queries/audit.ts';
 import type { RouteDeps } from './deps.ts';
 import { actorOf, sendInvalid } from './request-context.ts';
 
@@ -25,9 +24,9 @@ export function auditRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = AuditQuery.safeParse(request.query);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
     const q = parsed.data;
-    const entries = listAuditPage(deps.db, { beforeId: q.before, actor: q.actor, action: q.action, limit: q.limit });
+    const entries = await deps.repos.audit.listPage({ beforeId: q.before, actor: q.actor, action: q.action, limit: q.limit });
     return { entries, next: entries.length === q.limit ? entries.at(-1)?.id ?? null : null };
   });
 
-  app.get('/api/audit/verify', { preHandler: auditorsAndAdmins }, async () => verifyAuditChain(deps.db));
+  app.get('/api/audit/verify', { preHandler: auditorsAndAdmins }, async () => deps.repos.audit.verifyChain());
 }

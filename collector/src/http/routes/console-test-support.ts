@@ -36,7 +36,7 @@ export async function consoleTestServer(pcs: string[] = ['PC-ACCT-07']): Promise
   }
   const policy = new PolicyService(store, new SessionRegistry(), now);
   await policy.load();
-  const { app } = await buildHttpServer({ store, db: store.db, now, policy, hub: new CollectorHub() });
+  const { app } = await buildHttpServer({ store, repos: store.repos, now, policy, hub: new CollectorHub() });
   await app.ready();
   return {
     app, store, policy, clock,

@@ -1,13 +1,13 @@
-import type Database from 'better-sqlite3';
 import type { CollectorHub } from '../../hub.ts';
 import type { PolicyService } from '../../policy-service.ts';
 import type { ReportContext } from '../../reports/generate.ts';
+import type { Repositories } from '../../store/repositories/index.ts';
 import type { Store } from '../../store/store.ts';
 
-/** What route plugins get: the store's read-only query handle and the auth guard. */
+/** What route plugins get: the data (repositories, store) and the auth guard. No database handle. */
 export interface RouteDeps {
-  /** SQLite handle for the feature's query module (collector/src/store/sqlite/queries/<feature>.ts). */
-  db: Database.Database;
+  /** The feature repositories (collector/src/store/repositories/<feature>.ts): every query beyond the `Store`. */
+  repos: Repositories;
   /** preHandler that requires a signed-in user with at least this role. */
   requireRole: (role: 'auditor' | 'operator' | 'admin') => (request: unknown, reply: unknown) => Promise<void>;
   /** The store, for writes that go through its interface (audit log, exceptions). Absent in narrow route tests. */

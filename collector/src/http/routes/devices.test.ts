@@ -23,7 +23,7 @@ const events: Event[] = [
 async function appWith(store: SqliteStore) {
   const app = Fastify();
   deviceRoutes(app, {
-    db: store.db,
+    repos: store.repos,
     requireRole: headerRoleGuard(),
   });
   await app.ready();

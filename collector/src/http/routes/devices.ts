@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
-import { searchDeviceEvents, searchFileCopies, seenDevices } from '../../store/sqlite/queries/devices.ts';
 import type { RouteDeps } from './deps.ts';
 
 const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
@@ -38,7 +37,7 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = EventsQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
     const q = parsed.data;
-    const events = searchDeviceEvents(deps.db, {
+    const events = await deps.repos.devices.searchDeviceEvents({
       pc: q.pc, serial: q.serial, action: q.action, model: q.model, fromMs: q.from, toMs: q.to, beforeId: q.before, limit: q.limit,
     });
     return { events, next: events.length === q.limit ? events.at(-1)?.id : undefined };
@@ -47,14 +46,14 @@ export function deviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/devices/seen', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = SeenQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
-    return { devices: seenDevices(deps.db, parsed.data.from, parsed.data.to, parsed.data.limit) };
+    return { devices: await deps.repos.devices.seenDevices(parsed.data.from, parsed.data.to, parsed.data.limit) };
   });
 
   app.get('/api/devices/file-copies', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = CopiesQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
     const q = parsed.data;
-    const copies = searchFileCopies(deps.db, {
+    const copies = await deps.repos.devices.searchFileCopies({
       text: q.q, pc: q.pc, user: q.user, serial: q.serial, sha256: q.sha256, kind: q.kind,
       fromMs: q.from, toMs: q.to, beforeId: q.before, limit: q.limit,
     });

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { parseDirectoryCsv } from '../../imports/directory-csv.ts';
-import { directoryStatus, replaceDirectory } from '../../store/sqlite/queries/directory.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
 
@@ -17,7 +16,7 @@ export function directoryRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const store = required(deps.store, 'store');
   const now = deps.now ?? Date.now;
 
-  app.get('/api/directory', { preHandler: deps.requireRole('auditor') }, async () => directoryStatus(deps.db));
+  app.get('/api/directory', { preHandler: deps.requireRole('auditor') }, async () => deps.repos.directory.status());
 
   app.post('/api/directory', { preHandler: deps.requireRole('admin') }, async (request, reply) => {
     const parsed = ImportBody.safeParse(request.body);
@@ -27,7 +26,7 @@ export function directoryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       return sendError(reply, new CollectorError('COLLECTOR_QUERY_INVALID', `directory CSV refused: ${problems.length} bad line(s)`), { problems: problems.slice(0, 100) });
     }
     const nowMs = now();
-    replaceDirectory(deps.db, entries, nowMs);
+    await deps.repos.directory.replace(entries, nowMs);
     await store.appendAudit({ timeMs: nowMs, actor: actorOf(request).username, action: 'directory.import', entry: { pcs: entries.length } });
     return { imported: entries.length };
   });

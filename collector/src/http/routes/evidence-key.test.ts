@@ -8,7 +8,7 @@ describe('/api/evidence/key', () => {
     const app = Fastify();
     const seen: string[] = [];
     const evidenceKey = { publicKey: Buffer.alloc(32, 9).toString('base64'), fingerprint: 'ab:cd' };
-    evidenceKeyRoutes(app, { db: undefined as never, requireRole: headerRoleGuard(seen), evidenceKey });
+    evidenceKeyRoutes(app, { repos: undefined as never, requireRole: headerRoleGuard(seen), evidenceKey });
     const shown = await app.inject({ url: '/api/evidence/key', headers: { [testRoleHeader]: 'auditor' } });
     expect(shown.json()).toEqual({ algorithm: 'Ed25519', ...evidenceKey });
     expect(seen).toEqual(['auditor']);

@@ -3,7 +3,6 @@ import { createUnlockCode, randomUnlockNonce } from '@mamori/proto';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { createDeviceException } from '../../exceptions.ts';
-import { currentUnlockKey } from '../../store/sqlite/queries/pcs.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
 
@@ -52,7 +51,7 @@ export function exceptionRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const nowMs = now();
     const bad = checkUntil(body.untilMs, nowMs);
     if (bad) return sendError(reply, bad);
-    if (!currentUnlockKey(deps.db, body.pc)) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `no PC named ${body.pc}`));
+    if (!await deps.repos.pcs.currentUnlockKey(body.pc)) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `no PC named ${body.pc}`));
     const exception = await createDeviceException(store, {
       pc: body.pc, serial: body.serial, mode: body.mode, untilMs: body.untilMs, reason: body.reason, actor: actorOf(request).username, now: nowMs,
     });
@@ -66,7 +65,7 @@ export function exceptionRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const nowMs = now();
     const bad = checkUntil(body.untilMs, nowMs);
     if (bad) return sendError(reply, bad);
-    const key = currentUnlockKey(deps.db, body.pc);
+    const key = await deps.repos.pcs.currentUnlockKey(body.pc);
     if (!key) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `no PC named ${body.pc}`));
     const code = createUnlockCode(key, { pc: body.pc, untilMs: body.untilMs, nonce: randomUnlockNonce(), ...(body.serial ? { serial: body.serial } : {}) });
     // The code itself stays out of the audit log (it is a bearer secret until used); who, which PC, until when go in.

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
-import type Database from 'better-sqlite3';
-import { logChunks, type LogEntryRow, type LogSearch } from '../../store/sqlite/queries/logs.ts';
+import type { LogEntryRow, LogSearch, LogsRepository } from '../../store/repositories/logs.ts';
 
 /** Rows read per step: small enough that one step holds the event loop for milliseconds, not seconds. */
 export const exportChunkRows = 2_000;
@@ -53,7 +52,7 @@ export interface ExportProgress {
  * the last bytes are sent (complete) or when the download is abandoned (not complete).
  */
 export function logExportStream(
-  db: Database.Database, search: Omit<LogSearch, 'limit' | 'before'>, format: ExportFormat, onEnd: (progress: ExportProgress) => Promise<void>,
+  logs: LogsRepository, search: Omit<LogSearch, 'limit' | 'before'>, format: ExportFormat, onEnd: (progress: ExportProgress) => Promise<void>,
 ): Readable {
   const progress: ExportProgress = { rows: 0, complete: false };
   let ended = false;
@@ -65,7 +64,7 @@ export function logExportStream(
   async function* chunks(): AsyncGenerator<string> {
     try {
       if (format === 'csv') yield csvHeader();
-      for (const rows of logChunks(db, search, exportChunkRows)) {
+      for await (const rows of logs.chunks(search, exportChunkRows)) {
         progress.rows += rows.length;
         yield format === 'csv' ? csvLines(rows) : jsonLines(rows);
         await nextTurn();

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { importCsvLog } from '../../imports/import-log.ts';
-import { listLogImports } from '../../store/sqlite/queries/log-imports.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { actorOf, sendInvalid } from './request-context.ts';
 
@@ -25,13 +24,13 @@ export function logImportRoutes(app: FastifyInstance, deps: RouteDeps): void {
     // Errors (unknown mapping, rows that do not fit) are CollectorErrors: the server's error handler answers them.
     // The collector's projector picks the new events up within its poll interval (app.ts).
     return importCsvLog({
-      db: deps.db, store, policy: policy.current, mapping: parsed.data.mapping, fileName: parsed.data.file, bytes: request.body,
+      repos: deps.repos, store, policy: policy.current, mapping: parsed.data.mapping, fileName: parsed.data.file, bytes: request.body,
       actor: actorOf(request).username, now, skipInvalid: parsed.data.skip_invalid === 'true',
     });
   });
 
   app.get('/api/log-imports', { preHandler: deps.requireRole('auditor') }, async () => ({
     mappings: Object.entries(policy.current.log_imports.mappings).map(([name, m]) => ({ name, eventKind: m.event_kind, label: m.label, source: m.source })),
-    imports: listLogImports(deps.db, 200),
+    imports: await deps.repos.logImports.list(200),
   }));
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { loggedKinds } from '../../store/sqlite/indexers/log-entry.ts';
-import { logEvent, searchLogs, type LogSearch } from '../../store/sqlite/queries/logs.ts';
+import type { LogSearch } from '../../store/repositories/logs.ts';
 import { logExportStream, type ExportFormat } from './log-export.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { eventView } from './event-view.ts';
@@ -59,7 +59,7 @@ export function logRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const unknownKind = unknownKinds(parsed.data.kind, deps);
     if (unknownKind) return sendError(reply, new CollectorError('COLLECTOR_QUERY_INVALID', `kind: ${unknownKind}`));
     const limit = Math.min(parsed.data.limit, 1_000);
-    const entries = searchLogs(deps.db, toSearch(parsed.data, limit));
+    const entries = await deps.repos.logs.search(toSearch(parsed.data, limit));
     const last = entries.at(-1);
     return { entries, next: entries.length === limit && last ? `${last.timeMs}:${last.eventId}` : null };
   });
@@ -76,7 +76,7 @@ export function logRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { limit: _limit, before: _before, ...search } = toSearch(parsed.data, 1);
     const actor = actorOf(request).username;
     const filters = { ...parsed.data, limit: undefined };
-    const stream = logExportStream(deps.db, search, format, async (progress) => {
+    const stream = logExportStream(deps.repos.logs, search, format, async (progress) => {
       try {
         await store.appendAudit({ timeMs: now(), actor, action: 'logs.export', entry: { format, filters, rows: progress.rows, complete: progress.complete } });
       } catch (error) {
@@ -95,7 +95,7 @@ export function logRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/logs/events/:id', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = EventParams.safeParse(request.params);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
-    const row = logEvent(deps.db, parsed.data.id);
+    const row = await deps.repos.logs.event(parsed.data.id);
     if (!row) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `event ${parsed.data.id}`));
     if (row.kind === 'mail') {
       await store.appendAudit({ timeMs: now(), actor: actorOf(request).username, action: 'mail.open', entry: { eventId: row.id, pc: row.pc, agentId: row.agentId, seq: row.seq } });

@@ -13,7 +13,7 @@ async function appWith(store: SqliteStore) {
   const seen: string[] = [];
   const audit: AuditInput[] = [];
   mailRoutes(app, {
-    db: store.db,
+    repos: store.repos,
     store: { appendAudit: async (entry: AuditInput) => { audit.push(entry); } } as unknown as Store,
     now: () => 1234,
     requireRole: headerRoleGuard(seen, 'kato'),

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
-import { getMail, mailSearchTerms, mailsWithAttachment, searchMails } from '../../store/sqlite/queries/mail.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { actorOf } from './request-context.ts';
 
@@ -17,12 +16,7 @@ const MessagesQuery = z.object({
   to: optionalInt(0),
   before: optionalInt(1),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-}).strict().superRefine((query, context) => {
-  if (query.q !== undefined && query.q.trim() !== '') {
-    const expression = mailSearchTerms(query.q);
-    if ('error' in expression) context.addIssue({ code: 'custom', path: ['q'], message: expression.error });
-  }
-});
+}).strict();
 
 const IdParams = z.object({ id: z.coerce.number().int().min(1) }).strict();
 const AttachmentQuery = z.object({
@@ -48,7 +42,13 @@ export function mailRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = MessagesQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
     const q = parsed.data;
-    const messages = searchMails(deps.db, {
+    // The search text's rules (shortest keyword, tokens) belong to the store's full-text index, so it checks them.
+    const problem = q.q !== undefined && q.q.trim() !== '' ? await deps.repos.mail.searchTextProblem(q.q) : undefined;
+    if (problem) {
+      const error = new CollectorError('COLLECTOR_QUERY_INVALID', `q: ${problem}`);
+      return reply.code(error.httpStatus).send({ error: error.code, message: error.message });
+    }
+    const messages = await deps.repos.mail.search({
       text: q.q, pc: q.pc, user: q.user, verdict: q.verdict, withAttachments: q.attachments === 'true',
       fromMs: q.from, toMs: q.to, beforeId: q.before, limit: q.limit,
     });
@@ -61,7 +61,7 @@ export function mailRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/mail/messages/:id', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = IdParams.safeParse(request.params);
     if (!parsed.success) return invalid(reply, parsed.error);
-    const message = getMail(deps.db, parsed.data.id);
+    const message = await deps.repos.mail.get(parsed.data.id);
     if (!message) {
       const problem = new CollectorError('COLLECTOR_NOT_FOUND', `mail ${parsed.data.id}`);
       return reply.code(problem.httpStatus).send({ error: problem.code, message: problem.message });
@@ -76,6 +76,6 @@ export function mailRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/mail/attachments', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = AttachmentQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
-    return { sightings: mailsWithAttachment(deps.db, parsed.data.sha256, parsed.data.limit) };
+    return { sightings: await deps.repos.mail.withAttachment(parsed.data.sha256, parsed.data.limit) };
   });
 }

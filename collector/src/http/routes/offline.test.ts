@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlertService } from '../../alerts/alert-service.ts';
 import { CollectorHub } from '../../hub.ts';
-import { listAlerts, recordAlert } from '../../store/sqlite/queries/alerts.ts';
-import { addOfflinePcs } from '../../store/sqlite/queries/offline-pcs.ts';
 import { consoleTestServer, type ConsoleTestServer } from './console-test-support.ts';
 
 const hour = 3_600_000;
@@ -24,14 +22,14 @@ describe('/api/not-reporting', () => {
     await store.setConnected('agent-2', false, start - day);
     await store.setConnected('agent-3', true, start);
     const service = new AlertService({
-      db: store.db, store, hub: new CollectorHub(), policy: server.policy, from: 'mamori@corp.example',
+      repos: store.repos, store, hub: new CollectorHub(), policy: server.policy, from: 'mamori@corp.example',
       transport: { send: async () => ({ response: '250 OK' }), close() {} }, now: () => clock.now, monotonic: () => clock.now, onError: (e) => { throw e; },
     });
     await service.start('https://mamori.corp.example');
     stops.push(() => service.stop());
     // Three days of checks every 30 minutes, working days included.
-    for (; clock.now <= start + 3 * day; clock.now += 30 * 60_000) service.checkOffline();
-    expect(listAlerts(store.db, { kind: 'agent_offline', limit: 10 })).toEqual([]);
+    for (; clock.now <= start + 3 * day; clock.now += 30 * 60_000) await service.checkOffline();
+    expect((await store.repos.alerts.list({ kind: 'agent_offline', limit: 10 }))).toEqual([]);
 
     const headers = await server.as('auditor');
     expect((await server.app.inject({ url: '/api/not-reporting' })).statusCode).toBe(401);
@@ -52,17 +50,16 @@ describe('/api/alerts/:id/offline-pcs', () => {
   it('lists the PCs behind an offline alert, earliest outage first; 404 for an unknown alert', async () => {
     server = await consoleTestServer([]);
     const { store, clock } = server;
-    const alertId = store.db.transaction(() => {
-      const { alert } = recordAlert(store.db, {
-        ruleId: 'agent_offline', ruleName: 'Agents offline', kind: 'agent_offline', severity: 'high', color: '#f57c00', pc: '', user: '', agentId: '',
-        title: 'PCs offline at site tokyo (2026-11-24)', firstMs: clock.now, lastMs: clock.now, count: 2, eventIds: [], foldWindowMs: day, foldGroup: 'tokyo 2026-11-24',
-      }, clock.now);
-      return addOfflinePcs(store.db, alert.id, [{ agentId: 'a2', pc: 'TKY-2', sinceMs: clock.now + 1 }, { agentId: 'a1', pc: 'TKY-1', sinceMs: clock.now }]).id;
-    })();
+    const [alert] = await store.repos.alerts.record([{
+      ruleId: 'agent_offline', ruleName: 'Agents offline', kind: 'agent_offline', severity: 'high', color: '#f57c00', pc: '', user: '', agentId: '',
+      title: 'PCs offline at site tokyo (2026-11-24)', firstMs: clock.now, lastMs: clock.now, count: 2, eventIds: [], foldWindowMs: day, foldGroup: 'tokyo 2026-11-24',
+      offlinePcs: [{ agentId: 'a2', pc: 'TKY-2', sinceMs: clock.now + 1 }, { agentId: 'a1', pc: 'TKY-1', sinceMs: clock.now }],
+    }], clock.now);
+    const alertId = alert!.id;
     const headers = await server.as('auditor');
     const res = await server.app.inject({ url: `/api/alerts/${alertId}/offline-pcs`, headers });
     expect(res.json().pcs.map((p: { pc: string }) => p.pc)).toEqual(['TKY-1', 'TKY-2']);
-    expect(listAlerts(store.db, { limit: 1 })[0]).toMatchObject({ title: '2 PCs offline at site tokyo (2026-11-24)', count: 2 });
+    expect((await store.repos.alerts.list({ limit: 1 }))[0]).toMatchObject({ title: '2 PCs offline at site tokyo (2026-11-24)', count: 2 });
     expect((await server.app.inject({ url: '/api/alerts/999/offline-pcs', headers })).statusCode).toBe(404);
   });
 });

@@ -2,9 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SiteCalendars } from '../../alerts/calendar.ts';
 import { CollectorError } from '../../errors.ts';
-import { getAlert } from '../../store/sqlite/queries/alerts.ts';
-import { directoryByPc, type DirectoryEntry } from '../../store/sqlite/queries/directory.ts';
-import { notReportingPcs, offlinePcsOf } from '../../store/sqlite/queries/offline-pcs.ts';
+import type { DirectoryEntry } from '../../store/repositories/directory.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { sendError, sendInvalid } from './request-context.ts';
 
@@ -36,9 +34,9 @@ export function offlineRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const query = NotReportingQuery.safeParse(request.query);
     if (!query.success) return sendInvalid(reply, query.error);
     const nowMs = now();
-    directory = directoryByPc(deps.db);
+    directory = await deps.repos.directory.byPc();
     const afterMs = query.data.days !== undefined ? query.data.days * day : policy.current.alerts.builtin.agent_offline.not_reporting_after;
-    const pcs = notReportingPcs(deps.db, nowMs - afterMs).map((row) => {
+    const pcs = (await deps.repos.pcs.notReporting(nowMs - afterMs)).map((row) => {
       const silentSinceMs = row.lastSeenMs ?? row.enrolledMs;
       // The directory's name for the site is what people call it; the calendar site only when the directory has none.
       return { ...row, site: directory.get(row.pc)?.site || siteOf(row.pc), silentDays: Math.floor((nowMs - silentSinceMs) / day) };
@@ -49,7 +47,7 @@ export function offlineRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/alerts/:id/offline-pcs', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const params = AlertParams.safeParse(request.params);
     if (!params.success) return sendInvalid(reply, params.error);
-    if (!getAlert(deps.db, params.data.id)) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `no alert ${params.data.id}`));
-    return { pcs: offlinePcsOf(deps.db, params.data.id) };
+    if (!await deps.repos.alerts.get(params.data.id)) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `no alert ${params.data.id}`));
+    return { pcs: await deps.repos.alerts.offlinePcs(params.data.id) };
   });
 }

@@ -2,8 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { effectivePolicyFor } from '@mamori/policies';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
-import { directoryByPc } from '../../store/sqlite/queries/directory.ts';
-import { getPc, historyPage, historyWindow, latestInventory, listPcs, pcsWithActiveExceptions } from '../../store/sqlite/queries/pcs.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { eventView } from './event-view.ts';
 import { parseCursor, sendError, sendInvalid } from './request-context.ts';
@@ -42,9 +40,9 @@ export function pcRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/pcs', { preHandler: deps.requireRole('auditor') }, async () => {
     const nowMs = now();
-    const withExceptions = pcsWithActiveExceptions(deps.db, nowMs);
-    const directory = directoryByPc(deps.db);
-    const pcs = listPcs(deps.db).map((row) => {
+    const withExceptions = await deps.repos.pcs.withActiveExceptions(nowMs);
+    const directory = await deps.repos.directory.byPc();
+    const pcs = (await deps.repos.pcs.list()).map((row) => {
       const device = deviceOf(row.pc);
       const place = directory.get(row.pc);
       return {
@@ -58,10 +56,10 @@ export function pcRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/pcs/:pc', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const params = PcParams.safeParse(request.params);
     if (!params.success) return sendInvalid(reply, params.error);
-    const pc = getPc(deps.db, params.data.pc);
+    const pc = await deps.repos.pcs.get(params.data.pc);
     if (!pc) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `no PC named ${params.data.pc}`));
     const effective = await policy.effectiveFor(pc.pc);
-    const inventoryRow = latestInventory(deps.db, pc.pc);
+    const inventoryRow = await deps.repos.pcs.latestInventory(pc.pc);
     const exceptions = await store.activeDeviceExceptions(pc.pc, now());
     return {
       pc, device: { ...effective.device, policyVersion: effective.version }, exceptions,
@@ -77,13 +75,13 @@ export function pcRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const q = parsed.data;
     const pc = params.data.pc;
     if (q.around !== undefined) {
-      const rows = historyWindow(deps.db, pc, q.around - q.windowMs, q.around + q.windowMs, 1_000);
+      const rows = await deps.repos.pcs.historyWindow(pc, q.around - q.windowMs, q.around + q.windowMs, 1_000);
       return { mode: 'window', fromMs: q.around - q.windowMs, toMs: q.around + q.windowMs, events: rows.map((r) => eventView(r, false)), next: null };
     }
     // "Jump to a time": the page of events at or before that moment.
     const before = parseCursor(q.before) ?? (q.at !== undefined ? { timeMs: q.at + 1, id: 0 } : undefined);
     const kinds = q.kinds ? q.kinds.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
-    const rows = historyPage(deps.db, pc, { before, kinds, limit: q.limit });
+    const rows = await deps.repos.pcs.historyPage(pc, { before, kinds, limit: q.limit });
     const last = rows.at(-1);
     return { mode: 'page', events: rows.map((r) => eventView(r, false)), next: rows.length === q.limit && last ? `${last.timeMs}:${last.id}` : null };
   });

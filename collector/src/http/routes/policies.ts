@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { PolicyValidationError, parsePolicySources } from '@mamori/policies';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
-import { getPolicyVersion, listPolicyVersions } from '../../store/sqlite/queries/policies.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
 
@@ -37,7 +36,7 @@ export function policyRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/api/policies', { preHandler: deps.requireRole('auditor') }, async (_request, reply) => {
     await refreshed();
-    const current = getPolicyVersion(deps.db, policy.version);
+    const current = await deps.repos.policies.getVersion(policy.version);
     if (!current) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', 'no policy version stored'));
     return { current };
   });
@@ -46,13 +45,13 @@ export function policyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = VersionsQuery.safeParse(request.query);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
     await refreshed();
-    return { currentVersion: policy.version, versions: listPolicyVersions(deps.db, parsed.data.limit) };
+    return { currentVersion: policy.version, versions: await deps.repos.policies.listVersions(parsed.data.limit) };
   });
 
   app.get('/api/policies/versions/:version', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = VersionParams.safeParse(request.params);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
-    const version = getPolicyVersion(deps.db, parsed.data.version);
+    const version = await deps.repos.policies.getVersion(parsed.data.version);
     if (!version) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `policy version ${parsed.data.version}`));
     return { version };
   });
@@ -90,7 +89,7 @@ export function policyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/api/policies/rollback', { preHandler: deps.requireRole('admin') }, async (request, reply) => {
     const parsed = RollbackBody.safeParse(request.body);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
-    const target = getPolicyVersion(deps.db, parsed.data.version);
+    const target = await deps.repos.policies.getVersion(parsed.data.version);
     if (!target) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `policy version ${parsed.data.version}`));
     const actor = actorOf(request).username;
     // A rollback is a new version with the old sources: history only grows, and agents get a higher version number.

@@ -9,7 +9,7 @@ async function appWith(store: SqliteStore) {
   const app = Fastify();
   const seen: string[] = [];
   printRoutes(app, {
-    db: store.db,
+    repos: store.repos,
     requireRole: headerRoleGuard(seen),
   });
   await app.ready();

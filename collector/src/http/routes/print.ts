@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
-import { printTotals, searchPrintJobs } from '../../store/sqlite/queries/print.ts';
 import type { RouteDeps } from './deps.ts';
 
 const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
@@ -32,7 +31,7 @@ export function printRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = JobsQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
     const q = parsed.data;
-    const jobs = searchPrintJobs(deps.db, {
+    const jobs = await deps.repos.print.search({
       text: q.q, user: q.user, printer: q.printer, pc: q.pc, action: q.action, minPages: q.minPages,
       fromMs: q.from, toMs: q.to, beforeId: q.before, limit: q.limit,
     });
@@ -42,6 +41,6 @@ export function printRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/print/totals', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = TotalsQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
-    return { totals: printTotals(deps.db, parsed.data.from, parsed.data.to) };
+    return { totals: await deps.repos.print.totals(parsed.data.from, parsed.data.to) };
   });
 }

@@ -4,7 +4,6 @@ import { CollectorError } from '../../errors.ts';
 import { generateReport } from '../../reports/generate.ts';
 import { parsePeriodInput } from '../../reports/period-input.ts';
 import { reviewReport } from '../../reports/review.ts';
-import { getReport, listReports, reportFile } from '../../store/sqlite/queries/reports.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
 
@@ -39,7 +38,7 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = ListQuery.safeParse(request.query);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
     const q = parsed.data;
-    const reports = listReports(deps.db, { template: q.template, beforeId: q.before, limit: q.limit });
+    const reports = await deps.repos.reports.list({ template: q.template, beforeId: q.before, limit: q.limit });
     return { reports, next: reports.length === q.limit ? reports.at(-1)?.id ?? null : null };
   });
 
@@ -52,7 +51,7 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/reports/:id', { preHandler: auditorsAndAdmins }, async (request, reply) => {
     const parsed = IdParams.safeParse(request.params);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
-    const report = getReport(deps.db, parsed.data.id);
+    const report = await deps.repos.reports.get(parsed.data.id);
     if (!report) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `report ${parsed.data.id}`));
     return { report };
   });
@@ -60,8 +59,8 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/reports/:id/:format', { preHandler: auditorsAndAdmins }, async (request: FastifyRequest, reply: FastifyReply) => {
     const parsed = FileParams.safeParse(request.params);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
-    const report = getReport(deps.db, parsed.data.id);
-    const content = report && reportFile(deps.db, report.id, parsed.data.format);
+    const report = await deps.repos.reports.get(parsed.data.id);
+    const content = report && await deps.repos.reports.file(report.id, parsed.data.format);
     if (!report || !content) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', `report ${parsed.data.id}`));
     const name = `report-${report.id}-${report.template}.${parsed.data.format}`;
     return reply
@@ -86,7 +85,7 @@ export function reportRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!params.success) return sendInvalid(reply, params.error);
     const body = ReviewBody.safeParse(request.body ?? {});
     if (!body.success) return sendInvalid(reply, body.error);
-    const report = await reviewReport({ db: deps.db, store, now }, params.data.id, actorOf(request), body.data.note);
+    const report = await reviewReport({ reports: deps.repos.reports, store, now }, params.data.id, actorOf(request), body.data.note);
     return { report };
   });
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
-import { extensionHealth, searchUploads } from '../../store/sqlite/queries/upload.ts';
 import type { RouteDeps } from './deps.ts';
 
 const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
@@ -35,7 +34,7 @@ export function uploadRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = UploadsQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
     const q = parsed.data;
-    const uploads = searchUploads(deps.db, {
+    const uploads = await deps.repos.upload.search({
       text: q.q, pc: q.pc, user: q.user, category: q.category, host: q.host, sha256: q.sha256,
       fromMs: q.from, toMs: q.to, beforeId: q.before, limit: q.limit,
     });
@@ -45,6 +44,6 @@ export function uploadRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/upload/extension-health', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = HealthQuery.safeParse(request.query);
     if (!parsed.success) return invalid(reply, parsed.error);
-    return { profiles: extensionHealth(deps.db, { pc: parsed.data.pc, problemsOnly: parsed.data.problems === 'true' }) };
+    return { profiles: await deps.repos.upload.extensionHealth({ pc: parsed.data.pc, problemsOnly: parsed.data.problems === 'true' }) };
   });
 }

@@ -11,6 +11,8 @@ import { SqliteSegments } from './segments.ts';
 import { eventIndexers } from './indexers/index.ts';
 import type { StoredEventRef } from './indexer.ts';
 import { migrate } from './migrate.ts';
+import type { Repositories } from '../repositories/index.ts';
+import { createSqliteRepositories } from './repositories/index.ts';
 
 type Row = Record<string, unknown>;
 
@@ -31,6 +33,8 @@ const eventColumns = 'id, agent_id AS agentId, seq, pc, time_ms AS timeMs, recei
 /** The embedded store: one SQLite file in WAL mode, prepared statements, one transaction per batch. */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
+  /** The feature repositories over this same database (what routes and services get instead of `db`). */
+  readonly repos: Repositories;
   readonly #s;
   readonly #indexers: Map<string, ((ref: StoredEventRef, event: Event__Output) => void)[]>;
   readonly #segments: SqliteSegments;
@@ -42,6 +46,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    this.repos = createSqliteRepositories(this.db);
     const db = this.db;
     this.#s = {
       insertAgent: db.prepare(`INSERT INTO agents (id, pc, hardware_id, os, public_key, unlock_key, enrolled_ms, previous_agent_id)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execCommand } from '../../../control/common/command-runner.ts';
+import { execCommand } from '../../../control/node/exec-command.ts';
 import { printJobCommand } from '../../print/win32/windows-print-host.ts';
 import { queryWmiSnapshot } from './wmi-usb-source.ts';
 import { WmiEventUsbSource } from './wmi-event-host.ts';

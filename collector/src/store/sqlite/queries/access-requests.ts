@@ -1,25 +1,5 @@
 import type Database from 'better-sqlite3';
-
-export interface AccessRequestRow {
-  id: number;
-  agentId: string;
-  requestId: string;
-  pc: string;
-  user: string;
-  timeMs: number;
-  subject: string;
-  reason: string;
-  blockedRule: string;
-  device: { vendorId: string; productId: string; serial: string; vendor: string; product: string };
-  status: 'pending' | 'approved' | 'declined';
-  decidedBy: string | null;
-  decidedMs: number | null;
-  note: string;
-  untilMs: number | null;
-  exceptionId: string | null;
-  sentMs: number | null;
-  receivedMs: number | null;
-}
+import type { AccessRequestRow } from '../../repositories/access-requests.ts';
 
 interface Raw extends Omit<AccessRequestRow, 'device'> {
   vendorId: string; productId: string; serial: string; vendor: string; product: string;

@@ -1,22 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Alert, AlertResolution } from '../../../alerts/types.ts';
-import { acknowledgeAlert, alertWhere, resolveAlert, type AlertFilter } from './alerts.ts';
-
-/** Alerts one bulk action may change: enough for a day's flood, small enough for one audit entry listing them. */
-export const maxBulkAlerts = 5_000;
-
-export type BulkAction = { action: 'acknowledge' } | { action: 'resolve'; resolution: AlertResolution };
-
-export interface BulkTarget {
-  /** These alerts… */
-  ids?: number[];
-  /** …or every alert matching this filter (still in a state the action applies to). */
-  filter?: Omit<AlertFilter, 'limit' | 'offset'>;
-}
-
-export type BulkResult =
-  | { ok: true; changed: Alert[]; skipped: number[] }
-  | { ok: false; reason: 'too_many'; matching: number };
+import { acknowledgeAlert, alertWhere, resolveAlert } from './alerts.ts';
+import { maxBulkAlerts, type Alert, type BulkAction, type BulkResult, type BulkTarget } from '../../repositories/alerts.ts';
 
 /** The ids a filter selects for an action: only alerts the action can still change (new; or not yet resolved). */
 function idsMatching(db: Database.Database, filter: BulkTarget['filter'] & object, action: BulkAction['action']): number[] {

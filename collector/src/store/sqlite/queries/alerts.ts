@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
-import { severityRank } from '../../../alerts/severity.ts';
-import type { Alert, AlertCandidate, AlertResolution, AlertStatus } from '../../../alerts/types.ts';
-import type { Severity } from '@mamori/policies';
+import { severityLevels, type Severity } from '@mamori/policies';
+import {
+  maxLinkedEvents, type Alert, type AlertCandidate, type AlertEventRow, type AlertFilter, type AlertFindingRow, type AlertResolution,
+  type AlertSummary, type LifecycleResult,
+} from '../../repositories/alerts.ts';
 
-/** Events linked per alert; the count keeps going beyond it (the events table still has them all). */
-export const maxLinkedEvents = 1_000;
+const severityRank = (severity: Severity): number => severityLevels.indexOf(severity);
 
 const alertColumns = `id, rule_id AS ruleId, rule_name AS ruleName, kind, severity, color, status, resolution, pc, user, title, count,
   first_ms AS firstMs, last_ms AS lastMs, acknowledged_by AS acknowledgedBy, acknowledged_ms AS acknowledgedMs,
@@ -90,24 +91,6 @@ export function getAlert(db: Database.Database, id: number): Alert | undefined {
   return s(db).get.get(id) as Alert | undefined;
 }
 
-export interface AlertFilter {
-  severity?: Severity[];
-  /** Exact kind (the console offers the kinds present as a choice list). */
-  kind?: string;
-  /** Part of the PC name, any case ("acct" finds PC-ACCT-07). */
-  pc?: string;
-  /** Part of the user name, any case. */
-  user?: string;
-  status?: AlertStatus[];
-  fromMs?: number;
-  toMs?: number;
-  /** Only alerts with a smaller id (kept for callers that walk every alert by id). */
-  beforeId?: number;
-  /** Rows to skip (page × page size). */
-  offset?: number;
-  limit: number;
-}
-
 /** LIKE pattern for "contains", with the caller's % and _ taken literally. */
 function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -156,29 +139,9 @@ export function alertKinds(db: Database.Database): string[] {
   return (db.prepare('SELECT DISTINCT kind FROM alerts ORDER BY kind').all() as { kind: string }[]).map((r) => r.kind);
 }
 
-export interface AlertEventRow {
-  id: number;
-  agentId: string;
-  seq: number;
-  timeMs: number;
-  receivedMs: number;
-  kind: string;
-  pc: string;
-  user: string;
-  bytes: Buffer;
-}
-
 /** The stored events behind an alert, oldest first. */
 export function alertEvents(db: Database.Database, alertId: number, limit = maxLinkedEvents): AlertEventRow[] {
   return s(db).events.all(alertId, limit) as AlertEventRow[];
-}
-
-export interface AlertFindingRow {
-  agentId: string;
-  timeMs: number;
-  kind: string;
-  detail: string;
-  count: number;
 }
 
 /**
@@ -189,8 +152,6 @@ export function alertFindings(db: Database.Database, alert: Pick<Alert, 'pc' | '
   return db.prepare(`SELECT agent_id AS agentId, time_ms AS timeMs, kind, detail, count FROM integrity_findings
     WHERE pc = ? AND kind = ? AND time_ms BETWEEN ? AND ? ORDER BY id LIMIT ?`).all(alert.pc, alert.kind, alert.firstMs, alert.lastMs, limit) as AlertFindingRow[];
 }
-
-export type LifecycleResult = { ok: true; alert: Alert } | { ok: false; reason: 'not_found' | 'wrong_state'; alert?: Alert };
 
 /** new → acknowledged, with who, when and an optional note. */
 export function acknowledgeAlert(db: Database.Database, id: number, by: string, nowMs: number, note?: string): LifecycleResult {
@@ -208,13 +169,6 @@ export function resolveAlert(
   const alert = getAlert(db, id);
   if (!alert) return { ok: false, reason: 'not_found' };
   return changes > 0 ? { ok: true, alert } : { ok: false, reason: 'wrong_state', alert };
-}
-
-export interface AlertSummary {
-  today: Record<string, number>;
-  byDay: { day: string; severity: string; count: number }[];
-  topPcs: { pc: string; count: number }[];
-  topUsers: { user: string; count: number }[];
 }
 
 /**

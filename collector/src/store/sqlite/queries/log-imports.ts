@@ -1,51 +1,13 @@
 import type Database from 'better-sqlite3';
 import { ZERO_HASH, chainHash } from '@mamori/proto';
-
-/** One row to store: its fingerprint (for de-duplication), envelope, and its event bytes made for a given seq. */
-export interface ImportRow {
-  fingerprint: Buffer;
-  timeMs: number;
-  pc: string;
-  user: string;
-  encode(seq: number): Buffer;
-}
-
-export interface ImportResult {
-  importId: number;
-  rowsNew: number;
-  rowsDuplicate: number;
-  firstSeq: number | null;
-  lastSeq: number | null;
-}
-
-export interface LogImportRecord {
-  id: number;
-  mapping: string;
-  eventKind: string;
-  fileName: string;
-  fileSha256: string;
-  rowsTotal: number;
-  rowsNew: number;
-  rowsDuplicate: number;
-  rowsRejected: number;
-  firstSeq: number | null;
-  lastSeq: number | null;
-  importedMs: number;
-  actor: string;
-}
-
-/** The agent id imported rows are stored under: one hash chain per mapping. */
-export const importAgentId = (mapping: string): string => `import:${mapping}`;
+import { importAgentId, type ImportInput, type ImportResult, type LogImportRecord } from '../../repositories/log-imports.ts';
 
 /**
  * Stores a file's mapped rows as events in one transaction: rows already imported (same fingerprint) are
  * skipped, new ones continue the mapping's chain (h_n = SHA-256(h_{n-1} ‖ bytes), like an agent's), and the
  * import itself is recorded. All or nothing.
  */
-export function storeImportedRows(db: Database.Database, input: {
-  mapping: string; eventKind: string; fileName: string; fileSha256: string; rowsTotal: number; rowsRejected: number;
-  rows: ImportRow[]; actor: string; nowMs: number;
-}): ImportResult {
+export function storeImportedRows(db: Database.Database, input: ImportInput): ImportResult {
   const agentId = importAgentId(input.mapping);
   const head = db.prepare('SELECT seq, hash FROM events WHERE agent_id = ? ORDER BY seq DESC LIMIT 1');
   const known = db.prepare('SELECT 1 FROM imported_rows WHERE mapping = ? AND fingerprint = ?');

@@ -1,33 +1,5 @@
 import type Database from 'better-sqlite3';
-
-export interface LogEntryRow {
-  eventId: number;
-  timeMs: number;
-  pc: string;
-  /** The agent that recorded it: a PC name may have had several (a replaced or re-enrolled PC). */
-  agentId: string;
-  user: string;
-  kind: string;
-  action: string;
-  summary: string;
-  detail: string;
-  sizeBytes: number;
-}
-
-export interface LogSearch {
-  /** Keyword(s): every word must appear in the summary or detail (3+ characters each use the index). */
-  text?: string | undefined;
-  kinds?: string[] | undefined;
-  pc?: string | undefined;
-  user?: string | undefined;
-  action?: string | undefined;
-  fromMs?: number | undefined;
-  toMs?: number | undefined;
-  /** Paging: entries strictly after this (timeMs, eventId) in the chosen order. */
-  before?: { timeMs: number; eventId: number } | undefined;
-  order?: 'desc' | 'asc';
-  limit: number;
-}
+import type { LogEntryRow, LogEventRecord, LogSearch } from '../../repositories/logs.ts';
 
 const columns = `le.event_id AS eventId, le.time_ms AS timeMs, le.pc,
   (SELECT e.agent_id FROM events e WHERE e.id = le.event_id) AS agentId, le.user, le.kind, le.action, le.summary, le.detail,
@@ -80,9 +52,9 @@ export function searchLogs(db: Database.Database, search: LogSearch): LogEntryRo
 }
 
 /** One log entry's event: kind and bytes, for the detail view (decoded by the caller). */
-export function logEvent(db: Database.Database, eventId: number): { id: number; agentId: string; seq: number; pc: string; timeMs: number; receivedMs: number; kind: string; user: string; bytes: Buffer } | undefined {
+export function logEvent(db: Database.Database, eventId: number): LogEventRecord | undefined {
   return db.prepare('SELECT id, agent_id AS agentId, seq, pc, time_ms AS timeMs, received_ms AS receivedMs, kind, user, bytes FROM events WHERE id = ?').get(eventId) as
-    ReturnType<typeof logEvent>;
+    LogEventRecord | undefined;
 }
 
 /**

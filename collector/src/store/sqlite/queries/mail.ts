@@ -1,55 +1,6 @@
 import type Database from 'better-sqlite3';
 import { normalizeMailText, termTokens } from '../indexers/mail-text.ts';
-
-export interface MailAttachmentRow {
-  fileName: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  inline: boolean;
-}
-
-export interface MailRow {
-  id: number;
-  eventId: number;
-  agentId: string;
-  pc: string;
-  seq: number;
-  timeMs: number;
-  user: string;
-  messageId: string;
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
-  sizeBytes: number;
-  bodyExcerpt: string;
-  verdict: string;
-  rule: string;
-  malformed: boolean;
-  upstreamResponse: string;
-  attachments: MailAttachmentRow[];
-}
-
-export interface MailSearch {
-  /**
-   * Keywords that must all appear somewhere in subject, body excerpt, addresses or attachment names: any
-   * substring of 3+ characters, or a 2-character Japanese word. Case-insensitive.
-   */
-  text?: string;
-  pc?: string;
-  user?: string;
-  /** relayed, warned, blocked, failed */
-  verdict?: string;
-  /** Only mails with at least one (non-inline or inline) attachment. */
-  withAttachments?: boolean;
-  fromMs?: number;
-  toMs?: number;
-  /** Page backwards: only rows with id below this. */
-  beforeId?: number;
-  limit?: number;
-}
+import type { AttachmentSighting, MailAttachmentRow, MailRow, MailSearch } from '../../repositories/mail.ts';
 
 /** The normalised terms of a keyword search, or why it cannot run. */
 export function mailSearchTerms(text: string): { terms: string[] } | { error: string } {
@@ -159,16 +110,6 @@ export function searchMails(db: Database.Database, search: MailSearch): MailRow[
 export function getMail(db: Database.Database, id: number): MailRow | undefined {
   const rows = db.prepare(`SELECT ${columns} FROM mails m WHERE m.id = ?`).all(id) as RawRow[];
   return withAttachments(db, rows)[0];
-}
-
-export interface AttachmentSighting extends MailAttachmentRow {
-  mailId: number;
-  timeMs: number;
-  pc: string;
-  user: string;
-  subject: string;
-  verdict: string;
-  to: string[];
 }
 
 /** Every mail that carried a file with this SHA-256, newest first: where did this file go? */

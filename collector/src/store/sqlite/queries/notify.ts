@@ -1,23 +1,5 @@
 import type Database from 'better-sqlite3';
-
-export type OutboxKind = 'immediate' | 'digest' | 'summary';
-export type QueueBucket = 'hourly' | 'daily' | 'overflow';
-
-export interface OutboxMail {
-  id: number;
-  recipient: string;
-  kind: OutboxKind;
-  subject: string;
-  body: string;
-  messageId: string;
-  alertIds: number[];
-  createdMs: number;
-  attempts: number;
-  nextAttemptMs: number;
-  lastError: string;
-  sentMs: number | null;
-  failedMs: number | null;
-}
+import type { NewOutboxMail, OutboxMail, QueueBucket } from '../../repositories/notify.ts';
 
 const outboxColumns = `id, recipient, kind, subject, body, message_id AS messageId, alert_ids AS alertIds, created_ms AS createdMs,
   attempts, next_attempt_ms AS nextAttemptMs, last_error AS lastError, sent_ms AS sentMs, failed_ms AS failedMs`;
@@ -53,9 +35,7 @@ function fromRow(row: Record<string, unknown>): OutboxMail {
   return { ...(row as unknown as OutboxMail), alertIds: JSON.parse(row.alertIds as string) as number[] };
 }
 
-export function addToOutbox(
-  db: Database.Database, mail: { recipient: string; kind: OutboxKind; subject: string; body: string; messageId: string; alertIds: number[]; createdMs: number },
-): number {
+export function addToOutbox(db: Database.Database, mail: NewOutboxMail): number {
   return Number(s(db).insert.run({ ...mail, alertIds: JSON.stringify(mail.alertIds) }).lastInsertRowid);
 }
 

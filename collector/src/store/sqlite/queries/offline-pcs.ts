@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { Alert, OfflinePc } from '../../../alerts/types.ts';
+import type { Alert, OfflinePc } from '../../repositories/alerts.ts';
 import { getAlert } from './alerts.ts';
+import type { NotReportingPc } from '../../repositories/pcs.ts';
 
 function statements(db: Database.Database) {
   return {
@@ -38,15 +39,6 @@ export function addOfflinePcs(db: Database.Database, alertId: number, pcs: Offli
 /** The PCs behind an offline alert, earliest outage first. */
 export function offlinePcsOf(db: Database.Database, alertId: number, limit = 10_000): OfflinePc[] {
   return s(db).list.all(alertId, limit) as OfflinePc[];
-}
-
-/** A current agent that has not reported since before a given time. */
-export interface NotReportingPc {
-  agentId: string;
-  pc: string;
-  /** Null when it never connected after enrolling. */
-  lastSeenMs: number | null;
-  enrolledMs: number;
 }
 
 /** Current (not retired), disconnected agents silent since before `beforeMs`, longest silent first: one row per PC. */

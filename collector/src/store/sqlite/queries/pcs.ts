@@ -1,31 +1,5 @@
 import type Database from 'better-sqlite3';
-
-/** One PC as the console lists it: its current (not retired) agent's state. */
-export interface PcRow {
-  pc: string;
-  agentId: string;
-  os: string;
-  connected: boolean;
-  lastSeenMs: number | null;
-  currentUser: string;
-  agentVersion: string;
-  policyVersion: number;
-  journalBacklog: number;
-  openAlerts: number;
-}
-
-/** A stored event as the timeline pages it (bytes decoded by the caller). */
-export interface HistoryRow {
-  id: number;
-  agentId: string;
-  seq: number;
-  timeMs: number;
-  /** When the collector stored it (its own clock): far from timeMs means a wrong PC clock or a late backlog. */
-  receivedMs: number;
-  kind: string;
-  user: string;
-  bytes: Buffer;
-}
+import type { HistoryCursor, HistoryRow, PcRow } from '../../repositories/pcs.ts';
 
 function hasTable(db: Database.Database, name: string, columns: string[]): boolean {
   const found = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(name) as { name: string }[]).map((r) => r.name));
@@ -59,12 +33,6 @@ export function getPc(db: Database.Database, pc: string): PcRow | undefined {
   const open = hasTable(db, 'alerts', ['pc', 'status'])
     ? (db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE pc = ? AND status != 'resolved'").get(pc) as { n: number }).n : 0;
   return { ...row, connected: row.connected === 1, openAlerts: open };
-}
-
-/** Position in a PC's timeline: events strictly older than (timeMs, id), newest first. */
-export interface HistoryCursor {
-  timeMs: number;
-  id: number;
 }
 
 const historyColumns = 'id, agent_id AS agentId, seq, time_ms AS timeMs, received_ms AS receivedMs, kind, user, bytes';

@@ -1,44 +1,5 @@
 import type Database from 'better-sqlite3';
-
-export interface PrintJobRow {
-  id: number;
-  eventId: number;
-  agentId: string;
-  pc: string;
-  seq: number;
-  timeMs: number;
-  spooler: string;
-  jobId: number;
-  documentName: string;
-  printer: string;
-  jobUser: string;
-  pages: number;
-  copies: number;
-  sheets: number;
-  sizeBytes: number;
-  submittedMs: number;
-  completedMs: number;
-  state: string;
-  action: string;
-  rule: string;
-}
-
-export interface PrintJobSearch {
-  /** Words that must all appear in the document name (case-insensitive for ASCII, literal otherwise). */
-  text?: string;
-  user?: string;
-  printer?: string;
-  pc?: string;
-  /** Only jobs of at least this many pages (impressions). */
-  minPages?: number;
-  /** Only jobs policy acted on this way: logged, alerted, held, cancelled. */
-  action?: string;
-  fromMs?: number;
-  toMs?: number;
-  /** Page backwards: only rows with id below this. */
-  beforeId?: number;
-  limit?: number;
-}
+import type { PrintJobRow, PrintJobSearch, PrintTotalsRow } from '../../repositories/print.ts';
 
 const columns = `id, event_id AS eventId, agent_id AS agentId, pc, seq, time_ms AS timeMs, spooler, job_id AS jobId,
   document_name AS documentName, printer, job_user AS jobUser, pages, copies, sheets, size_bytes AS sizeBytes,
@@ -70,16 +31,6 @@ export function searchPrintJobs(db: Database.Database, search: PrintJobSearch): 
   const limit = Math.min(Math.max(search.limit ?? 100, 1), 1000);
   const sql = `SELECT ${columns} FROM print_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
   return db.prepare(sql).all(...params, limit) as PrintJobRow[];
-}
-
-export interface PrintTotalsRow {
-  jobUser: string;
-  pc: string;
-  jobs: number;
-  pages: number;
-  sheets: number;
-  /** Jobs policy alerted on, held or cancelled. */
-  flagged: number;
 }
 
 /** Who printed how much in [fromMs, toMs): one row per user and PC, most pages first. */

@@ -1,42 +1,15 @@
 import type Database from 'better-sqlite3';
 import { decodeEvent } from '@mamori/proto';
+import {
+  reportBucketMs, type ItemQueryResult, type NewReport, type OffHoursIntervals, type ReportPcs, type ReportRange, type ReportRecord, type ReportReview,
+  type ReportRow,
+} from '../../repositories/reports.ts';
 
 // Inspection reports: the per-item queries over the query tables (and, for agent stops, the evidence itself),
 // and the reports, their files, reviews and schedule cursors. Every query is bounded by [fromMs, toMs) on an
 // indexed time column and restricted to the report's PCs through temp.report_pcs, filled per report.
 
-/** One row of a report item, in the shape the PDF tables and the CSV share. */
-export interface ReportRow {
-  pc: string;
-  user: string;
-  /** The item's breakdown: channel, event kind, host, pattern, finding kind, audit action … */
-  category: string;
-  detail: string;
-  count: number;
-  bytes: number;
-  timeMs: number | null;
-}
-
-/** Which PCs a report covers, and which working calendar applies to each. */
-export interface ReportPcs {
-  /** false: every PC (rows listed in temp.report_pcs only carry a non-default calendar). */
-  restricted: boolean;
-  /** PC name → calendar index (0 = the organisation's calendar). */
-  pcs: Map<string, number>;
-}
-
-export interface ReportRange {
-  fromMs: number;
-  toMs: number;
-}
-
-/**
- * Off-hours per calendar index as [startMs, endMs) pieces, each within one local day of the report (`day` = its
- * index), so off-hours rows are found by index range scans and counted per day in the same pass.
- */
-export type OffHoursIntervals = { calendar: number; day: number; startMs: number; endMs: number }[];
-
-const bucketMs = 900_000; // 15 minutes: every real zone's offset is a multiple of it, so buckets fall into local days whole
+const bucketMs = reportBucketMs;
 
 /**
  * Prepares the temp tables one report's queries use. Call before the item queries, on the same connection, with
@@ -70,13 +43,6 @@ function buckets(db: Database.Database, sql: string, params: Record<string, unkn
   const out = new Map<number, number>();
   for (const row of db.prepare(sql).raw().iterate(params) as Iterable<[number, number]>) out.set(row[0], row[1]);
   return out;
-}
-
-export interface ItemQueryResult {
-  rows: ReportRow[];
-  /** The item's headline number (defined per item; see the report items' descriptions). */
-  total: number;
-  buckets: Map<number, number>;
 }
 
 type RawEvent = [timeMs: number, pc: string, user: string, category: string, bytes: number, extra: string | number | null];
@@ -273,39 +239,7 @@ export function adminActions(db: Database.Database, range: ReportRange): ItemQue
   return { rows: list, total: list.length, buckets: series };
 }
 
-export { bucketMs as reportBucketMs };
-
 // ---- reports, files, reviews, schedule ----
-
-export interface ReportRecord {
-  id: number;
-  template: string;
-  title: string;
-  periodKind: 'weekly' | 'monthly' | 'on_demand';
-  fromMs: number;
-  toMs: number;
-  timezone: string;
-  scope: { description: string; pcCount: number | null };
-  items: string[];
-  totals: Record<string, number | null>;
-  coveredActors: string[];
-  generatedMs: number;
-  generatedBy: string;
-  pdfSha256: string;
-  csvSha256: string;
-  auditId: number;
-  review: ReportReview | null;
-}
-
-export interface ReportReview {
-  reviewer: string;
-  reviewerRole: string;
-  note: string;
-  reviewedMs: number;
-  auditId: number;
-}
-
-export type NewReport = Omit<ReportRecord, 'id' | 'review' | 'auditId'>;
 
 type ReportRowRaw = Record<string, unknown>;
 

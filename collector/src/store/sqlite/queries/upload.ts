@@ -1,41 +1,5 @@
 import type Database from 'better-sqlite3';
-
-export interface UploadRow {
-  id: number;
-  eventId: number;
-  agentId: string;
-  pc: string;
-  seq: number;
-  timeMs: number;
-  user: string;
-  fileName: string;
-  sizeBytes: number;
-  sha256: string;
-  destinationHost: string;
-  destinationUrl: string;
-  pageUrl: string;
-  category: string;
-  method: string;
-  browser: string;
-  browserProfile: string;
-  localPath: string;
-}
-
-export interface UploadSearch {
-  /** Words that must all appear in the file name or destination host. */
-  text?: string;
-  pc?: string;
-  user?: string;
-  category?: string;
-  /** Destination host or a parent domain of it ("dropbox.com" finds "www.dropbox.com"). */
-  host?: string;
-  sha256?: string;
-  fromMs?: number;
-  toMs?: number;
-  /** Page backwards: only rows with id below this. */
-  beforeId?: number;
-  limit?: number;
-}
+import type { ExtensionHealthRow, UploadRow, UploadSearch } from '../../repositories/upload.ts';
 
 const columns = `id, event_id AS eventId, agent_id AS agentId, pc, seq, time_ms AS timeMs, user, file_name AS fileName,
   size_bytes AS sizeBytes, sha256, destination_host AS destinationHost, destination_url AS destinationUrl, page_url AS pageUrl,
@@ -70,18 +34,6 @@ export function searchUploads(db: Database.Database, search: UploadSearch): Uplo
   params.limit = Math.min(Math.max(search.limit ?? 100, 1), 1000);
   const sql = `SELECT ${columns} FROM uploads ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
   return db.prepare(sql).all(params) as UploadRow[];
-}
-
-export interface ExtensionHealthRow {
-  agentId: string;
-  pc: string;
-  browser: string;
-  profile: string;
-  installed: boolean;
-  alive: boolean;
-  extensionVersion: string;
-  lastSeenMs: number;
-  changedMs: number;
 }
 
 /** The extension's current state per PC and browser profile; `problemsOnly` keeps removed or silent ones. */

@@ -1,0 +1,42 @@
+export interface AccessRequestRow {
+  id: number;
+  agentId: string;
+  requestId: string;
+  pc: string;
+  user: string;
+  timeMs: number;
+  subject: string;
+  reason: string;
+  blockedRule: string;
+  device: { vendorId: string; productId: string; serial: string; vendor: string; product: string };
+  status: 'pending' | 'approved' | 'declined';
+  decidedBy: string | null;
+  decidedMs: number | null;
+  note: string;
+  untilMs: number | null;
+  exceptionId: string | null;
+  sentMs: number | null;
+  receivedMs: number | null;
+}
+/** A decision on an access request, recorded once. */
+export interface AccessDecision {
+  status: 'approved' | 'declined';
+  by: string;
+  atMs: number;
+  note: string;
+  untilMs: number | null;
+  exceptionId: string | null;
+}
+
+/** Users' requests for access (e.g. a USB stick) and the answers pushed back to their PC. */
+export interface AccessRequestsRepository {
+  /** Requests newest first, optionally one status or PC. */
+  list(filter: { status?: string; pc?: string; limit: number }): Promise<AccessRequestRow[]>;
+  get(id: number): Promise<AccessRequestRow | undefined>;
+  /** Records the decision once: false when the request was already decided (two admins clicking at once). */
+  decide(id: number, decision: AccessDecision): Promise<boolean>;
+  /** Decided answers the PC has not confirmed yet; `neverSent` limits to those not sent down any stream. */
+  undeliveredAnswers(options?: { agentId?: string; neverSent?: boolean }): Promise<AccessRequestRow[]>;
+  /** Notes that the answer went down a stream at `atMs`. */
+  markAnswerSent(id: number, atMs: number): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import type { AccessRequestsRepository } from './access-requests.ts';
+import type { AlertsRepository } from './alerts.ts';
+import type { AuditRepository } from './audit.ts';
+import type { DevicesRepository } from './devices.ts';
+import type { DirectoryRepository } from './directory.ts';
+import type { LogImportsRepository } from './log-imports.ts';
+import type { LogsRepository } from './logs.ts';
+import type { MailRepository } from './mail.ts';
+import type { NotifyRepository } from './notify.ts';
+import type { OperationsRepository } from './operations.ts';
+import type { PcsRepository } from './pcs.ts';
+import type { PoliciesRepository } from './policies.ts';
+import type { PrintRepository } from './print.ts';
+import type { ReportsRepository } from './reports.ts';
+import type { SavedAlertFiltersRepository } from './saved-alert-filters.ts';
+import type { SiemRepository } from './siem.ts';
+import type { UploadRepository } from './upload.ts';
+
+/**
+ * The collector's data beyond the `Store` (query tables, alerts, outbox, reports…), one async repository per
+ * feature. Nothing outside `collector/src/store/` holds a database handle: routes and services get these.
+ * One line per feature; each implementation (SQLite now, PostgreSQL later) registers the same names.
+ */
+export interface Repositories {
+  accessRequests: AccessRequestsRepository;
+  alerts: AlertsRepository;
+  audit: AuditRepository;
+  devices: DevicesRepository;
+  directory: DirectoryRepository;
+  logImports: LogImportsRepository;
+  logs: LogsRepository;
+  mail: MailRepository;
+  notify: NotifyRepository;
+  operations: OperationsRepository;
+  pcs: PcsRepository;
+  policies: PoliciesRepository;
+  print: PrintRepository;
+  reports: ReportsRepository;
+  savedAlertFilters: SavedAlertFiltersRepository;
+  siem: SiemRepository;
+  upload: UploadRepository;
+}

@@ -1,0 +1,43 @@
+// The layers HOUSE-STYLE.md names, as `no-restricted-imports` blocks for eslint.config.js. Kept in their own module
+// so lint/layer-rules.test.ts can check that each one still refuses what it is meant to refuse.
+
+const driver = { group: ['better-sqlite3', 'pg', 'pg-*', 'postgres'], message: 'only collector/src/store/ talks to a database driver: use the repositories (store/repositories/)' };
+const grpc = { group: ['@grpc/*', '@mamori/proto/grpc'], message: "only the agent's uplink/ and the collector's ingest/ import gRPC: the neutral @mamori/proto export has the codec" };
+const osFolders = { group: ['**/linux/**', '**/win32/**', '**/darwin/**', '**/node/**'], message: 'common/ is OS-neutral: the composition root hands it OS adapters' };
+const osModules = {
+  group: ['node:child_process', 'child_process', 'node:cluster', 'node:worker_threads', 'electron'],
+  message: 'common/ is OS-neutral: spawning programs and OS APIs live in linux/, win32/, darwin/ or node/',
+};
+// Feature folders and the collector's composition files: the store serves them and imports none of them.
+const collectorFeatures = {
+  group: [
+    '**/alerts/**', '**/notify/**', '**/http/**', '**/reports/**', '**/siem/**', '**/ingest/**', '**/imports/**', '**/access-requests/**',
+    '**/metrics/**', '**/cli/**', '**/auth/**', '**/pki/**', '**/config/**', '**/hub.ts', '**/policy-service.ts', '**/app.ts',
+  ],
+  message: 'store/ imports no feature folder: shared types live in store/repositories/ (or another neutral module)',
+};
+
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+export const layerRules = [
+  {
+    // Everything in the collector but its store reaches data through repositories; the wire stays in ingest/.
+    files: ['collector/src/**/*.ts'],
+    ignores: ['collector/src/store/**', 'collector/src/ingest/**'],
+    rules: restrict(driver, grpc),
+  },
+  { files: ['collector/src/ingest/**/*.ts'], rules: restrict(driver) },
+  { files: ['collector/src/store/**/*.ts'], rules: restrict(grpc, collectorFeatures) },
+  {
+    // core/ has its own block in eslint.config.js (it forbids gRPC too).
+    files: ['agent/src/**/*.ts'],
+    ignores: ['agent/src/uplink/**', 'agent/src/core/**', 'agent/src/**/common/**'],
+    rules: restrict(grpc),
+  },
+  {
+    // Tests beside common/ code may drive an OS adapter with recorded output (e.g. USB snapshot parsers).
+    files: ['agent/src/**/common/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(grpc, osFolders, osModules),
+  },
+];

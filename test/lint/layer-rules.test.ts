@@ -1,0 +1,54 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// The layer rules (lint/layer-rules.js, wired in eslint.config.js) run on snippets placed at real paths: a
+// forbidden import must be reported, its allowed twin must not, so a rule that stops matching fails here.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const eslint = new ESLint({ cwd: root });
+
+async function restricted(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(root, filePath) });
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layer boundaries (eslint no-restricted-imports)', () => {
+  it('keeps database drivers inside collector/src/store/', async () => {
+    const code = "import Database from 'better-sqlite3';\nimport pg from 'pg';\nexport const x = [Database, pg];\n";
+    expect(await restricted('collector/src/http/routes/example.ts', code)).toEqual([
+      expect.stringContaining('only collector/src/store/ talks to a database driver'),
+      expect.stringContaining('only collector/src/store/ talks to a database driver'),
+    ]);
+    expect(await restricted('collector/src/alerts/example.ts', code)).toHaveLength(2);
+    expect(await restricted('collector/src/store/sqlite/repositories/example.ts', code)).toEqual([]);
+  });
+
+  it("keeps gRPC in the agent's uplink/ and the collector's ingest/", async () => {
+    const code = "import * as grpc from '@grpc/grpc-js';\nimport { loadAgentServiceProto } from '@mamori/proto/grpc';\nexport const x = [grpc, loadAgentServiceProto];\n";
+    expect(await restricted('collector/src/notify/example.ts', code)).toHaveLength(2);
+    expect(await restricted('agent/src/sensors/usb/example.ts', code)).toHaveLength(2);
+    expect(await restricted('collector/src/ingest/example.ts', code)).toEqual([]);
+    expect(await restricted('agent/src/uplink/example.ts', code)).toEqual([]);
+    // The neutral proto export carries no transport and stays allowed everywhere.
+    expect(await restricted('collector/src/notify/example.ts', "import { encodeEvent } from '@mamori/proto';\nexport const x = encodeEvent;\n")).toEqual([]);
+  });
+
+  it('keeps the collector store free of feature folders', async () => {
+    const code = "import type { Alert } from '../../../alerts/types.ts';\nimport { alertFeed } from '../../../alerts/alert-feed.ts';\nexport const x: Alert[] = [alertFeed];\n";
+    expect(await restricted('collector/src/store/sqlite/queries/example.ts', code)).toEqual([
+      expect.stringContaining('store/ imports no feature folder'),
+      expect.stringContaining('store/ imports no feature folder'),
+    ]);
+    expect(await restricted('collector/src/store/sqlite/queries/example.ts', "import type { Alert } from '../../repositories/alerts.ts';\nexport const x: Alert[] = [];\n")).toEqual([]);
+  });
+
+  it('keeps agent common/ folders free of OS mechanisms', async () => {
+    const code = "import { execFile } from 'node:child_process';\nimport { LinuxEnforcer } from '../linux/linux-enforcer.ts';\nexport const x = [execFile, LinuxEnforcer];\n";
+    expect(await restricted('agent/src/control/common/example.ts', code)).toEqual([
+      expect.stringContaining('common/ is OS-neutral'),
+      expect.stringContaining('common/ is OS-neutral'),
+    ]);
+    expect(await restricted('agent/src/control/node/example.ts', "import { execFile } from 'node:child_process';\nexport const x = execFile;\n")).toEqual([]);
+  });
+});
