@@ -12,6 +12,8 @@ import type { UploadSensorConfig } from './config.ts';
 import { ExtensionHealthTracker, type KnownProfile } from './extension-health.ts';
 import { firstIssue, HelloSchema, UploadReportSchema, type UploadReport } from './reports.ts';
 import { monotonicMs } from '../../../core/monotonic.ts';
+import { uploadRulesFor, type UploadRuleTable } from '@mamori/policies';
+import { DecisionReportSchema, decisionEvent } from './decisions.ts';
 
 /** Size and SHA-256 of a real local file. Rejects when the path is not a readable regular file. */
 export interface FileHasher {
@@ -61,6 +63,7 @@ export const extensionRoutes = {
   heartbeat: '/extension/v1/heartbeat',
   uploads: '/extension/v1/uploads',
   uninstalled: '/extension/v1/uninstalled',
+  decisions: '/extension/v1/decisions',
 } as const;
 
 /**
@@ -81,7 +84,7 @@ export class UploadSensor implements Sensor {
   readonly #pairLimiter: RateLimiter;
   readonly #reportLimiter: RateLimiter;
   #status: SensorStatus = { state: 'stopped', detail: 'not started' };
-  #counts = { uploads: 0, refused: 0 };
+  #counts = { uploads: 0, refused: 0, decisions: 0 };
   #tracker: ExtensionHealthTracker | undefined;
 
   constructor(options: UploadSensorOptions) {
@@ -111,8 +114,9 @@ export class UploadSensor implements Sensor {
       // A damaged profiles file only costs us the memory of profiles; they re-appear with their next heartbeat.
     }
     const removers = [
-      routes.route({ method: 'POST', path: extensionRoutes.pair, maxBodyBytes: 4096, handler: (r) => this.#pair(r.headers, r.body) }),
-      routes.route({ method: 'POST', path: extensionRoutes.heartbeat, maxBodyBytes: 4096, handler: (r) => this.#heartbeat(r.headers, r.body) }),
+      routes.route({ method: 'POST', path: extensionRoutes.pair, maxBodyBytes: 4096, handler: (r) => this.#pair(r.headers, r.body, r.peer) }),
+      routes.route({ method: 'POST', path: extensionRoutes.heartbeat, maxBodyBytes: 4096, handler: (r) => this.#heartbeat(r.headers, r.body, r.peer) }),
+      routes.route({ method: 'POST', path: extensionRoutes.decisions, maxBodyBytes: 256 * 1024, handler: (r) => this.#decisions(emit, r.headers, r.body, r.peer) }),
       routes.route({ method: 'POST', path: extensionRoutes.uploads, maxBodyBytes: 256 * 1024, handler: (r) => this.#uploads(emit, r.headers, r.body, r.peer) }),
       routes.route({ method: 'GET', path: extensionRoutes.uninstalled, handler: (r) => this.#uninstalled(r.query) }),
     ];
@@ -134,7 +138,7 @@ export class UploadSensor implements Sensor {
     const alive = profiles.filter((p) => p.alive).length;
     return {
       state: 'running',
-      detail: `${this.#counts.uploads} uploads recorded, ${this.#counts.refused} reports refused, extension alive in ${alive}/${profiles.length} browser profiles`,
+      detail: `${this.#counts.uploads} uploads recorded, ${this.#counts.decisions} policy decisions, ${this.#counts.refused} reports refused, extension alive in ${alive}/${profiles.length} browser profiles`,
     };
   }
 
@@ -159,7 +163,21 @@ export class UploadSensor implements Sensor {
     return typeof token === 'string' && token.length <= 128 ? this.#pairings.get(token) : undefined;
   }
 
-  #pair(headers: IncomingHttpHeaders, body: unknown): LocalResponse {
+  /** The user a browser connection belongs to: its socket's owner where the OS tells, else the logged-in user. */
+  async #userOf(peer?: TcpConnection): Promise<{ user: string; source: 'connection_owner' | 'logged_in' }> {
+    const owner = peer ? await this.#options.connectionOwner?.owner(peer).catch(() => undefined) : undefined;
+    return owner ? { user: owner.user, source: 'connection_owner' } : { user: this.#options.currentUser(), source: 'logged_in' };
+  }
+
+  /** The upload rules for this PC and user, as the extension applies them (absent while no policy is held). */
+  async #rulesFor(peer?: TcpConnection): Promise<UploadRuleTable | undefined> {
+    const policy = this.#options.policy.current();
+    if (!policy) return undefined;
+    const { user } = await this.#userOf(peer);
+    return uploadRulesFor(policy.upload, policy.categories, policy.pc, user, this.#now());
+  }
+
+  async #pair(headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {
     if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
     if (!this.#pairLimiter.take('pair')) return this.#refuse(429, 'too many pairing requests');
     const hello = HelloSchema.safeParse(body);
@@ -174,10 +192,10 @@ export class UploadSensor implements Sensor {
     const uninstallKey = randomBytes(24);
     this.#pairings.set(token, { profileId, browser, uninstallKey });
     this.#tracker?.seen(browser, profileId, extensionVersion, this.#now());
-    return { status: 200, body: { token, uninstallKey: uninstallKey.toString('base64url') } };
+    return { status: 200, body: { token, uninstallKey: uninstallKey.toString('base64url'), rules: await this.#rulesFor(peer) } };
   }
 
-  #heartbeat(headers: IncomingHttpHeaders, body: unknown): LocalResponse {
+  async #heartbeat(headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {
     if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
     const pairing = this.#pairingFor(headers);
     if (!pairing) return this.#refuse(401, 'unknown token: pair first');
@@ -185,7 +203,26 @@ export class UploadSensor implements Sensor {
     if (!hello.success) return this.#refuse(400, firstIssue(hello.error));
     if (hello.data.profileId !== pairing.profileId) return this.#refuse(403, 'token belongs to another profile');
     this.#tracker?.seen(pairing.browser, pairing.profileId, hello.data.extensionVersion, this.#now());
-    return { status: 200, body: { ok: true } };
+    return { status: 200, body: { ok: true, rules: await this.#rulesFor(peer) } };
+  }
+
+  /** A block, a warning answered, an audit or an exception used in the browser: one policy_decision event each. */
+  async #decisions(emit: Emit, headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {
+    if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
+    const pairing = this.#pairingFor(headers);
+    if (!pairing) return this.#refuse(401, 'unknown token: pair first');
+    if (!this.#reportLimiter.take(`${pairing.browser}/${pairing.profileId}`)) return this.#refuse(429, 'too many reports');
+    const parsed = DecisionReportSchema.safeParse(body);
+    if (!parsed.success) return this.#refuse(400, firstIssue(parsed.error));
+    const dedupeKey = `${pairing.browser}/${pairing.profileId}/decision/${parsed.data.reportId}`;
+    if (this.#seenReports.has(dedupeKey)) return { status: 200, body: { recorded: 0, duplicate: true } };
+    this.#seenReports.set(dedupeKey, true);
+    const table = await this.#rulesFor(peer);
+    if (!table) return this.#refuse(503, 'no policy yet');
+    const { user } = await this.#userOf(peer);
+    emit(decisionEvent(parsed.data, table, user, this.#now()).draft);
+    this.#counts.decisions += 1;
+    return { status: 200, body: { recorded: 1 } };
   }
 
   async #uploads(emit: Emit, headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {
@@ -213,9 +250,7 @@ export class UploadSensor implements Sensor {
     const destinationHost = hostOf(report.destinationUrl);
     const category = categorise(destinationHost, policy?.categories ?? {}, uploadPolicy?.uncategorised ?? 'uncategorised');
     // The browser's own connection names its user (several people may be signed in; the console user may be another).
-    const owner = peer ? await this.#options.connectionOwner?.owner(peer).catch(() => undefined) : undefined;
-    const user = owner?.user ?? this.#options.currentUser();
-    const userSource = owner ? 'connection_owner' : 'logged_in';
+    const { user, source: userSource } = await this.#userOf(peer);
     let recorded = 0;
     for (const file of report.files) {
       let size = file.size ?? 0;
