@@ -13,7 +13,7 @@
  * when the page-world hook (page-hook.js) says a Blob of that name and size is being sent.
  */
 
-/** Files chosen by the user in this frame, newest last (bounded). @type {{file: File, method: 'input' | 'drop'}[]} */
+/** Files chosen by the user in this frame, newest last (bounded). @type {{file: File, method: 'input' | 'drop' | 'paste'}[]} */
 const chosen = [];
 /** Files above this are reported without a hash rather than read into memory. */
 const MAX_HASH_BYTES = 256 * 1024 * 1024;
@@ -27,7 +27,7 @@ function tell(message) {
   }
 }
 
-/** @param {'input' | 'drop'} method @param {FileList | null | undefined} list */
+/** @param {'input' | 'drop' | 'paste'} method @param {FileList | File[] | null | undefined} list */
 function note(method, list) {
   const files = Array.from(list ?? []).slice(0, 1000);
   if (files.length === 0) return;
@@ -51,6 +51,13 @@ addEventListener('change', (event) => {
 addEventListener('drop', (event) => {
   if (event.isTrusted) note('drop', event.dataTransfer?.files);
 }, true);
+
+addEventListener('paste', (event) => {
+  if (event.isTrusted && (event.clipboardData?.files.length ?? 0) > 0) note('paste', event.clipboardData?.files);
+}, true);
+
+// enforce.js hands files to the page itself after the user confirmed a warning (an untrusted re-dispatch).
+/** @type {any} */ (globalThis).mamoriNote = note;
 
 /** @param {File} file */
 async function sha256(file) {

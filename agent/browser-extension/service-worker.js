@@ -1,5 +1,5 @@
 // @ts-check
-/* global chrome, crypto, navigator, fetch, URL */
+/* global chrome, crypto, navigator, fetch, URL, importScripts */
 /**
  * Mamori upload monitor: the extension's service worker.
  *
@@ -15,6 +15,8 @@
  * id), which no web page can forge, then hands this profile a token at pairing that every later call carries.
  * See README.md for why this channel and what it does and does not defend against.
  */
+
+importScripts('policy.js');
 
 const AGENT_CONFIG_URL = chrome.runtime.getURL('agent.json');
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:7444';
@@ -88,7 +90,8 @@ async function pair() {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`pairing refused: ${response.status}`);
-  const { token, uninstallKey } = await response.json();
+  const { token, uninstallKey, rules } = await response.json();
+  await applyRules(rules);
   // Session storage lives as long as the browser session and is not readable by content scripts or pages.
   await chrome.storage.session.set({ agentToken: token });
   // If the extension is removed, Chrome opens this URL: the agent learns at once, keyed so pages cannot fake it.
@@ -118,13 +121,51 @@ async function post(path, body) {
 
 async function heartbeat() {
   try {
-    await post('/extension/v1/heartbeat', {
+    const response = await post('/extension/v1/heartbeat', {
       profileId: await profileId(), browser: browserName(), extensionVersion: chrome.runtime.getManifest().version,
     });
+    if (response.ok) await applyRules((await response.json()).rules);
   } catch {
     // The agent may be restarting; the next alarm tries again and the agent sees the gap as missed heartbeats.
   }
   void flush();
+}
+
+// ---- Upload policy from the agent -----------------------------------------------------------------------
+
+/** DNR rule ids this extension owns for blocked destinations (the second line behind the content script). */
+const BLOCK_RULE_BASE = 1000;
+
+/**
+ * Keeps the agent's rule table where content scripts read it (chrome.storage.local survives restarts, so a PC
+ * whose agent is briefly unreachable keeps enforcing the last policy), and turns block-mode destinations into
+ * declarativeNetRequest rules: a POST/PUT/PATCH to them is refused by the browser even from a page or worker
+ * the content script never saw (a file picked through an API we do not intercept).
+ */
+async function applyRules(rules) {
+  if (!rules || typeof rules !== 'object') return;
+  const stored = await chrome.storage.local.get('mamoriRules');
+  if (JSON.stringify(stored.mamoriRules) !== JSON.stringify(rules)) await chrome.storage.local.set({ mamoriRules: rules });
+  const blocked = new Set();
+  const now = Date.now();
+  for (const domains of Object.values(rules.categories ?? {})) {
+    for (const domain of domains) if (globalThis.mamoriPolicy.decideUpload(rules, domain, now).mode === 'block') blocked.add(domain);
+  }
+  for (const [domain, ruled] of Object.entries(rules.domainModes ?? {})) {
+    if (ruled?.mode === 'block' && globalThis.mamoriPolicy.decideUpload(rules, domain, now).mode === 'block') blocked.add(domain);
+  }
+  const excluded = [...(rules.allowDomains ?? []), ...(rules.exceptions ?? []).filter((x) => x.domain && x.untilMs > now).map((x) => x.domain)];
+  const existing = await chrome.declarativeNetRequest.getDynamicRules();
+  const addRules = blocked.size === 0 ? [] : [{
+    id: BLOCK_RULE_BASE, priority: 1, action: { type: 'block' },
+    condition: {
+      requestDomains: [...blocked].slice(0, 5000), requestMethods: ['post', 'put', 'patch'],
+      ...(excluded.length > 0 ? { excludedRequestDomains: excluded.slice(0, 5000) } : {}),
+    },
+  }];
+  await chrome.declarativeNetRequest.updateDynamicRules({
+    removeRuleIds: existing.filter((r) => r.id >= BLOCK_RULE_BASE && r.id < BLOCK_RULE_BASE + 100).map((r) => r.id), addRules,
+  });
 }
 
 async function flush() {
@@ -132,7 +173,7 @@ async function flush() {
   flushing = true;
   try {
     while (pending.length > 0) {
-      const response = await post('/extension/v1/uploads', pending[0]);
+      const response = await post(pending[0].path, pending[0].body);
       // 4xx other than 429 means the agent will never accept this report: drop it rather than block the queue.
       if (response.status === 429 || response.status >= 500) break;
       pending.shift();
@@ -151,12 +192,22 @@ chrome.runtime.onMessage.addListener((message, sender) => {
   if (sender.id !== chrome.runtime.id || !sender.tab || typeof sender.tab.id !== 'number') return;
   const tabId = sender.tab.id;
   if (sender.frameId === 0 && typeof sender.url === 'string') pages.set(tabId, sender.url);
+  if (message?.kind === 'decision') {
+    // enforce.js: a block, a warning answered, an audit or an exception used. The agent re-decides with its rules.
+    if (typeof message.outcome !== 'string' || typeof message.host !== 'string' || !Array.isArray(message.files)) return;
+    enqueue('/extension/v1/decisions', {
+      reportId: crypto.randomUUID(), host: message.host.slice(0, 253), pageUrl: stripQuery(String(message.pageUrl ?? '')),
+      outcome: message.outcome, via: message.via, reason: String(message.reason ?? '').slice(0, 1000),
+      files: message.files.slice(0, 100).map((f) => ({ name: String(f?.name ?? 'unnamed').slice(0, 1024) || 'unnamed', size: Number(f?.size) || 0 })),
+    });
+    return;
+  }
   if (message?.kind === 'blob-upload') {
     if (typeof message.url !== 'string' || typeof message.name !== 'string' || typeof message.size !== 'number'
       || typeof message.sha256 !== 'string') return;
     blobClaims.push({
       tabId, url: stripQuery(message.url), name: message.name.slice(0, 1024), size: message.size, sha256: message.sha256,
-      method: message.method === 'drop' ? 'drop' : 'input', at: Date.now(),
+      method: message.method === 'drop' || message.method === 'paste' ? message.method : 'input', at: Date.now(),
     });
     blobClaims.splice(0, Math.max(0, blobClaims.length - 200));
     matchBlobs();
@@ -170,7 +221,7 @@ chrome.runtime.onMessage.addListener((message, sender) => {
     return;
   }
   if (message?.kind !== 'selection' || !Array.isArray(message.files)) return;
-  const method = message.method === 'drop' ? 'drop' : 'input';
+  const method = message.method === 'drop' || message.method === 'paste' ? message.method : 'input';
   const now = Date.now();
   const list = (selections.get(tabId) ?? []).filter((s) => now - s.at < SELECTION_TTL_MS);
   for (const file of message.files.slice(0, 1000)) {
@@ -246,11 +297,14 @@ function matchNamed() {
 
 /** Adds the profile and browser, queues the report and tries to deliver it. */
 function queue(report) {
-  void profileId().then((id) => {
-    pending.push({ ...report, profileId: id, browser: browserName() });
-    if (pending.length > MAX_PENDING) pending.splice(0, pending.length - MAX_PENDING);
-    void flush();
-  });
+  void profileId().then((id) => enqueue('/extension/v1/uploads', { ...report, profileId: id, browser: browserName() }));
+}
+
+/** Queues one message for the agent (oldest dropped beyond MAX_PENDING) and tries to deliver. */
+function enqueue(path, body) {
+  pending.push({ path, body });
+  if (pending.length > MAX_PENDING) pending.splice(0, pending.length - MAX_PENDING);
+  void flush();
 }
 
 chrome.webRequest.onBeforeRequest.addListener(

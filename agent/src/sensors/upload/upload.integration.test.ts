@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userInfo } from 'node:os';
-import { ContentPolicySchema, defaultPolicyDir, effectivePolicyFor, loadPolicyDir } from '@mamori/policies';
+import { ContentPolicySchema, defaultPolicyDir, defaultUploadEnforcement, effectivePolicyFor, loadPolicyDir } from '@mamori/policies';
 import { ensureDebianPackages } from '../../../../test/harness/system-packages.ts';
 import type { EventDraft } from '../../core/event-draft.ts';
 import { PolicyHolder } from '../../core/policy-holder.ts';
@@ -79,7 +79,8 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     const agentPort = await agent.listen();
     // The shipped policy, plus one document IT registered as sensitive.
     const shipped = loadPolicyDir(defaultPolicyDir);
-    const set = { ...shipped, content: ContentPolicySchema.parse({ ...shipped.content, fingerprints: [{ name: 'camera_spec', label: { en: 'camera design spec', ja: 'カメラ設計仕様書' }, hashes: encodeHashes(fingerprintText(spec.join('\n'))) }] }) };
+    // Recording only: blocking and warning are the enforcement suite's (enforcement.integration.test.ts).
+    const set = { ...shipped, upload: { ...shipped.upload, enforcement: defaultUploadEnforcement }, content: ContentPolicySchema.parse({ ...shipped.content, fingerprints: [{ name: 'camera_spec', label: { en: 'camera design spec', ja: 'カメラ設計仕様書' }, hashes: encodeHashes(fingerprintText(spec.join('\n'))) }] }) };
     const policy = new PolicyHolder(effectivePolicyFor(set, 'PC-TEST', 1));
     sensor = new UploadSensor({
       routes: agent, config: UploadSensorConfigSchema.parse({ heartbeatStaleMs: 60_000 }),
