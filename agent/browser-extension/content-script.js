@@ -1,5 +1,5 @@
 // @ts-check
-/* global chrome, crypto, document, window, addEventListener, HTMLInputElement */
+/* global chrome, crypto, document, window, location, fetch, addEventListener, HTMLInputElement */
 /**
  * Mamori upload monitor: content script (isolated world, every frame, from document_start).
  *
@@ -59,25 +59,33 @@ addEventListener('paste', (event) => {
 // enforce.js hands files to the page itself after the user confirmed a warning (an untrusted re-dispatch).
 /** @type {any} */ (globalThis).mamoriNote = note;
 
-/** @param {File} file */
+/** @param {Blob} file */
 async function sha256(file) {
   const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 document.addEventListener('mamori:blob-upload', (event) => {
-  /** @type {{name?: unknown, size?: unknown, url?: unknown}} */
+  /** @type {{name?: unknown, size?: unknown, url?: unknown, blobUrl?: unknown}} */
   let claim;
   try {
     claim = JSON.parse(String(/** @type {CustomEvent} */ (event).detail));
   } catch {
     return;
   }
-  if (typeof claim.size !== 'number' || typeof claim.url !== 'string') return;
-  const match = [...chosen].reverse().find((c) => c.file.size === claim.size && (!claim.name || c.file.name === claim.name));
-  if (!match || match.file.size > MAX_HASH_BYTES) return;
-  const { file, method } = match;
-  void sha256(file).then((hash) => tell({ kind: 'blob-upload', url: claim.url, name: file.name, size: file.size, sha256: hash, method }));
+  if (typeof claim.size !== 'number' || typeof claim.url !== 'string' || claim.size > MAX_HASH_BYTES) return;
+  const name = typeof claim.name === 'string' ? claim.name : '';
+  const match = [...chosen].reverse().find((c) => c.file.size === claim.size && (!name || c.file.name === name));
+  // The bytes come from the Blob the page handed to fetch/XHR (a blob: URL of this origin), so a Blob the page
+  // built itself is hashed as sent. Without a blob URL (older hook) only a chosen file can be vouched for.
+  const blobUrl = typeof claim.blobUrl === 'string' && claim.blobUrl.startsWith(`blob:${location.origin}/`) ? claim.blobUrl : undefined;
+  const bytes = blobUrl ? fetch(blobUrl).then((r) => r.blob()) : Promise.resolve(match?.file);
+  void bytes.then(async (blob) => {
+    if (!blob || blob.size !== claim.size) return;
+    // A Blob equal in name and size to a file the user chose is that file; anything else the page made.
+    const method = match ? match.method : 'script';
+    tell({ kind: 'blob-upload', url: claim.url, name: match?.file.name ?? name, size: blob.size, sha256: await sha256(blob), method });
+  }, () => undefined);
 });
 
 // Tells the service worker which page this tab shows (sender.url), so reports name the page, not only the origin.

@@ -209,7 +209,7 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     expect(drafts.map((e) => [e.user, e.upload!.userSource])).toEqual(contentCases.map(() => [userInfo().username, 'connection_owner']));
   });
 
-  it('records nothing for a page that posts fake reports to the agent or fakes the extension’s inputs', async () => {
+  it('records nothing forged for a page that posts fake reports to the agent or fakes the extension’s inputs, only its real in-memory upload', async () => {
     const before = events.length;
     const refusedBefore = refused.length;
     const page = await open({ page: 'forge', host: 'drive.google.com', file: '', category: '', method: '' }, 'evil.example');
@@ -223,8 +223,14 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     await page.close();
     const service = context.serviceWorkers()[0]!;
     await service.evaluate(() => (globalThis as unknown as { flush?: () => Promise<void> }).flush?.());
-    expect(events.slice(before).filter((e) => e.upload || e.policyDecision)).toEqual([]);
-    expect(uploads().some((u) => (u.fileName ?? '').startsWith('forged'))).toBe(false);
+    // The page's own in-memory PUT did leave: it is recorded as what it is (bytes the page made, hashed as sent),
+    // never as a file the user chose or dropped, and nothing of the forged reports (/etc/passwd) is.
+    const forgedBytes = Buffer.from('not,a,real,file\n');
+    expect(events.slice(before).filter((e) => e.policyDecision).map((e) => e.policyDecision!.rule)).toEqual(['upload.alert_categories.personal_cloud']);
+    expect(events.slice(before).filter((e) => e.upload).map((e) => e.upload)).toEqual([expect.objectContaining({
+      fileName: 'forged-drop.csv', method: 'script+blob', sizeBytes: forgedBytes.length, localPath: '',
+      sha256: createHash('sha256').update(forgedBytes).digest('hex'), destinationHost: 'drive.google.com',
+    })]);
     // Refused at the door (wrong content type, preflight, Origin, unknown key) — never by luck of a bad field.
     expect(refused.slice(refusedBefore).every((r) => /application\/json|no route OPTIONS|not from the Mamori extension|unknown profile or key/.test(r))).toBe(true);
   });
