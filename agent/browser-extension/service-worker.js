@@ -1,5 +1,5 @@
 // @ts-check
-/* global chrome, crypto, navigator, fetch, URL, importScripts */
+/* global chrome, crypto, navigator, fetch, URL, importScripts, setTimeout, clearTimeout */
 /**
  * Mamori upload monitor: the extension's service worker.
  *
@@ -10,10 +10,11 @@
  * paired with the file the user chose in that tab and the page-world hook named (see page-hook.js); that file is
  * hashed in the content script. The content script also says how each file entered the page (input or drop).
  *
- * How it talks to the agent: HTTP on the loopback endpoint (agent.json, default http://127.0.0.1:7444). The
- * agent accepts these routes only from Origin chrome-extension://<our pinned id> (the manifest's `key` fixes the
- * id), which no web page can forge, then hands this profile a token at pairing that every later call carries.
- * See README.md for why this channel and what it does and does not defend against.
+ * How it talks to the agent: through the native messaging host jp.mamori.agent (chrome.runtime.connectNative),
+ * which the browser starts as the user and which relays to the agent's Unix socket; the agent checks with the OS
+ * that its peer is a process the browser started (../native-host/README.md). Legacy, if agent.json names an
+ * `endpoint`: HTTP on the loopback endpoint with the pinned Origin and a pairing token (the agent opens those
+ * routes only when configured to). See README.md for what each channel defends against.
  */
 
 importScripts('policy.js');
@@ -83,18 +84,87 @@ function browserName() {
 
 // ---- Agent channel ------------------------------------------------------------------------------------
 
-/** @type {Promise<string> | undefined} */
-let endpointPromise;
-function endpoint() {
-  endpointPromise ??= fetch(AGENT_CONFIG_URL)
+/** @type {Promise<{channel: 'native' | 'loopback', endpoint: string}> | undefined} */
+let configPromise;
+/**
+ * agent.json: `{"channel": "native"}` (the default: reports go through the native messaging host, the only
+ * channel the agent accepts by default) or, legacy, `{"endpoint": "http://127.0.0.1:7444"}` for the loopback
+ * endpoint an agent must have been configured to open (sensors.upload.loopback).
+ */
+function agentConfig() {
+  configPromise ??= fetch(AGENT_CONFIG_URL)
     .then((r) => (r.ok ? r.json() : {}))
-    .then((c) => (typeof c.endpoint === 'string' ? c.endpoint : DEFAULT_ENDPOINT))
-    .catch(() => DEFAULT_ENDPOINT);
-  return endpointPromise;
+    .catch(() => ({}))
+    .then((c) => (typeof c.endpoint === 'string' && c.channel !== 'native'
+      ? { channel: 'loopback', endpoint: c.endpoint } : { channel: 'native', endpoint: DEFAULT_ENDPOINT }));
+  return configPromise;
+}
+async function endpoint() {
+  return (await agentConfig()).endpoint;
+}
+
+// ---- Native messaging ------------------------------------------------------------------------------------
+
+const NATIVE_HOST = 'jp.mamori.agent';
+/** @type {chrome.runtime.Port | undefined} */
+let nativePort;
+let nextId = 1;
+/** @type {Map<number, (answer: {status: number, body?: unknown}) => void>} */
+const waitingAnswers = new Map();
+
+function nativeChannel() {
+  if (nativePort) return nativePort;
+  const port = chrome.runtime.connectNative(NATIVE_HOST);
+  port.onMessage.addListener((message) => {
+    const resolve = waitingAnswers.get(message?.id);
+    if (resolve) {
+      waitingAnswers.delete(message.id);
+      resolve({ status: Number(message.status) || 500, body: message.body });
+    }
+  });
+  port.onDisconnect.addListener(() => {
+    // Host gone (agent restarting, refused us): fail what waits; the next call starts a new host.
+    void chrome.runtime.lastError;
+    nativePort = undefined;
+    for (const resolve of waitingAnswers.values()) resolve({ status: 503, body: { error: 'native host disconnected' } });
+    waitingAnswers.clear();
+  });
+  nativePort = port;
+  return port;
+}
+
+/** One request to the agent through the native host, answered like fetch (status, ok, json()). */
+function nativeRequest(path, body) {
+  return new Promise((resolve) => {
+    const id = nextId++;
+    const timer = setTimeout(() => {
+      waitingAnswers.delete(id);
+      resolve({ status: 504, body: { error: 'no answer' } });
+    }, 30_000);
+    waitingAnswers.set(id, (answer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    try {
+      nativeChannel().postMessage({ id, path, body });
+    } catch {
+      waitingAnswers.delete(id);
+      clearTimeout(timer);
+      resolve({ status: 503, body: { error: 'native host unavailable' } });
+    }
+  }).then((answer) => ({ status: answer.status, ok: answer.status >= 200 && answer.status < 300, json: async () => answer.body }));
 }
 
 async function pair() {
   const body = { profileId: await profileId(), browser: browserName(), extensionVersion: chrome.runtime.getManifest().version };
+  if ((await agentConfig()).channel === 'native') {
+    // The native channel needs no token: the agent knows the host by its OS identity.
+    const answer = await nativeRequest('/extension/v1/pair', body);
+    if (!answer.ok) throw new Error(`agent refused: ${answer.status}`);
+    await applyRules((await answer.json()).rules);
+    await chrome.storage.session.set({ agentToken: 'native' });
+    return 'native';
+  }
   const response = await fetch(`${await endpoint()}/extension/v1/pair`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
@@ -117,6 +187,10 @@ async function token() {
 
 /** Posts to the agent; pairs again once if the agent forgot us (agent restart). */
 async function post(path, body) {
+  if ((await agentConfig()).channel === 'native') {
+    await token();
+    return nativeRequest(path, body);
+  }
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const response = await fetch(`${await endpoint()}${path}`, {
       method: 'POST',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,14 +9,19 @@ import { chromium, type BrowserContext, type CDPSession, type Page } from 'playw
 import { effectivePolicyFor, type PolicySet } from '@mamori/policies';
 import type { EventDraft } from '../../../core/event-draft.ts';
 import { PolicyHolder } from '../../../core/policy-holder.ts';
-import { createLocalServer, type LocalServer } from '../../../local/local-server.ts';
-import { ProcNetTcpOwnerLookup } from '../../../platform/connection-owner/linux-proc-net-tcp.ts';
+import { BrowserBridgeServer } from '../../../local/browser-bridge/bridge-server.ts';
+import { SockDiagPeerIdentifier } from '../../../local/browser-bridge/linux-peer.ts';
 import { UploadSensorConfigSchema } from '../common/config.ts';
 import { UploadSensor } from '../common/upload-sensor.ts';
+import { PINNED_EXTENSION_ID } from '../common/extension-id.ts';
 import { NodeFileHasher } from '../node/file-hasher.ts';
+import { UserFileHasher } from '../node/user-file-hasher.ts';
 
 const extensionSource = fileURLToPath(new URL('../../../../browser-extension', import.meta.url));
 const pagesDir = fileURLToPath(new URL('../test-pages', import.meta.url));
+const nativeHost = fileURLToPath(new URL('../../../../native-host/mamori-native-host.mjs', import.meta.url));
+/** The browser executable Debian's /usr/bin/chromium wrapper starts. */
+export const chromiumExecutable = '/usr/lib/chromium/chromium';
 
 /** What the site (every host name) received: method, host and path of each upload request, and its bytes. */
 export interface Received {
@@ -28,8 +33,10 @@ export interface Received {
 }
 
 /**
- * A real headless Chromium with the extension loaded, the agent's upload sensor, and one HTTPS server playing
- * every web site (all host names resolve to 127.0.0.1). Pages come from ../test-pages with __TARGET__ replaced.
+ * A real headless Chromium with the extension loaded and the native messaging host registered for it (in the
+ * profile's NativeMessagingHosts), the agent's upload sensor on its Unix socket bridge, and one HTTPS server
+ * playing every web site (all host names resolve to 127.0.0.1). Pages come from ../test-pages, placeholders
+ * __NAME__ filled from the query.
  */
 export class UploadLab {
   readonly events: EventDraft[] = [];
@@ -39,7 +46,8 @@ export class UploadLab {
   sitePort = 0;
   context!: BrowserContext;
   policy!: PolicyHolder;
-  #agent!: LocalServer;
+  #bridge!: BrowserBridgeServer;
+  socketPath = '';
   #site!: Server;
   readonly #abort = new AbortController();
 
@@ -51,12 +59,16 @@ export class UploadLab {
 
   async #start(set: PolicySet, options: { locale?: string; pc?: string }): Promise<void> {
     this.work = mkdtempSync(join(tmpdir(), 'mamori-upload-lab-'));
-    this.#agent = createLocalServer({ port: 0, onRefused: (reason) => this.refused.push(reason) });
-    const agentPort = await this.#agent.listen();
+    this.socketPath = join(this.work, 'agent', 'browser.sock');
+    this.#bridge = new BrowserBridgeServer({
+      socketPath: this.socketPath, identifier: new SockDiagPeerIdentifier(), browserExecutables: [chromiumExecutable],
+      onRefused: (reason) => this.refused.push(reason),
+    });
     this.policy = new PolicyHolder(effectivePolicyFor(set, options.pc ?? 'PC-TEST', 1));
     const sensor = new UploadSensor({
-      routes: this.#agent, config: UploadSensorConfigSchema.parse({ heartbeatStaleMs: 60_000 }), policy: this.policy,
-      currentUser: () => 'alice', hasher: new NodeFileHasher(), checkEveryMs: 3_600_000, connectionOwner: new ProcNetTcpOwnerLookup(),
+      routes: undefined, bridge: this.#bridge, userHasher: new UserFileHasher(),
+      config: UploadSensorConfigSchema.parse({ heartbeatStaleMs: 60_000 }), policy: this.policy,
+      currentUser: () => 'alice', hasher: new NodeFileHasher(), checkEveryMs: 3_600_000,
     });
     await sensor.start((draft) => { this.events.push(draft); return this.events.length; }, this.#abort.signal);
 
@@ -86,7 +98,16 @@ export class UploadLab {
 
     const extension = join(this.work, 'extension');
     cpSync(extensionSource, extension, { recursive: true });
-    writeFileSync(join(extension, 'agent.json'), JSON.stringify({ endpoint: `http://127.0.0.1:${agentPort}` }));
+    writeFileSync(join(extension, 'agent.json'), JSON.stringify({ channel: 'native' }));
+    // The native host as an installer registers it, per user (here: the test profile's own folder).
+    const host = join(this.work, 'mamori-native-host');
+    writeFileSync(host, `#!/bin/sh\nMAMORI_BROWSER_SOCKET='${this.socketPath}' exec '${process.execPath}' '${nativeHost}' "$@"\n`);
+    chmodSync(host, 0o755);
+    mkdirSync(join(this.work, 'profile', 'NativeMessagingHosts'), { recursive: true });
+    writeFileSync(join(this.work, 'profile', 'NativeMessagingHosts', 'jp.mamori.agent.json'), JSON.stringify({
+      name: 'jp.mamori.agent', description: 'Mamori (test)', path: host, type: 'stdio',
+      allowed_origins: [`chrome-extension://${PINNED_EXTENSION_ID}/`],
+    }));
     this.context = await chromium.launchPersistentContext(join(this.work, 'profile'), {
       executablePath: '/usr/bin/chromium', headless: false, locale: options.locale ?? 'en-US',
       args: [
@@ -144,7 +165,7 @@ export class UploadLab {
   async close(): Promise<void> {
     this.#abort.abort();
     await this.context?.close();
-    await this.#agent?.close();
+    await this.#bridge?.close();
     this.#site?.close();
     if (this.work) rmSync(this.work, { recursive: true, force: true });
   }
