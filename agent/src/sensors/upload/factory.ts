@@ -28,7 +28,7 @@ export async function createUploadSensor(context: SensorContext): Promise<Sensor
     const { BrowserBridgeServer } = await import('../../local/browser-bridge/bridge-server.ts');
     const { SockDiagPeerIdentifier } = await import('../../local/browser-bridge/linux-peer.ts');
     const { UserFileHasher } = await import('./node/user-file-hasher.ts');
-    bridge = new BrowserBridgeServer({ socketPath: config.socketPath, identifier: new SockDiagPeerIdentifier(), browserExecutables: config.browserExecutables });
+    bridge = new BrowserBridgeServer({ socketPath: config.socketPath ?? join(context.config.stateDir, 'browser.sock'), identifier: new SockDiagPeerIdentifier(), browserExecutables: config.browserExecutables });
     userHasher = new UserFileHasher();
   }
   return new UploadSensor({

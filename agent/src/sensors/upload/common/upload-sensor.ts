@@ -128,7 +128,8 @@ export class UploadSensor implements Sensor {
       // A damaged profiles file only costs us the memory of profiles; they re-appear with their next heartbeat.
     }
     bridge?.handle((peer, path, body) => this.#fromBridge(emit, peer, path, body));
-    await bridge?.listen?.();
+    let bridgeProblem = '';
+    await bridge?.listen?.().catch((error: unknown) => { bridgeProblem = (error as Error).message; });
     const removers = !loopback || !routes ? [] : [
       routes.route({ method: 'POST', path: extensionRoutes.pair, maxBodyBytes: 4096, handler: (r) => this.#pair(r.headers, r.body, r.peer) }),
       routes.route({ method: 'POST', path: extensionRoutes.heartbeat, maxBodyBytes: 4096, handler: (r) => this.#heartbeat(r.headers, r.body, r.peer) }),
@@ -146,7 +147,9 @@ export class UploadSensor implements Sensor {
       void bridge?.close?.();
       this.#status = { state: 'stopped', detail: 'stopped' };
     }, { once: true });
-    this.#status = { state: 'running', detail: `listening for the browser extension on ${[bridge ? 'its native messaging host' : '', loopback ? 'the loopback endpoint' : ''].filter(Boolean).join(' and ')}` };
+    this.#status = bridgeProblem && !loopback
+      ? { state: 'degraded', detail: `the native messaging socket could not be opened: ${bridgeProblem}` }
+      : { state: 'running', detail: `listening for the browser extension on ${[bridge && !bridgeProblem ? 'its native messaging host' : '', loopback ? 'the loopback endpoint' : ''].filter(Boolean).join(' and ')}` };
     return this.#status;
   }
 
