@@ -4,7 +4,9 @@
 // can. It relays the extension's messages to the agent's Unix socket and the answers back, unchanged. It holds
 // no secret: the agent decides whether to listen by asking the OS who this process is and who started it.
 // Protocol to the browser: 4-byte native-endian length + UTF-8 JSON, each way. To the agent: JSON lines.
+import { Buffer } from 'node:buffer';
 import { connect } from 'node:net';
+import process from 'node:process';
 
 const socketPath = process.env.MAMORI_BROWSER_SOCKET || '/run/mamori/browser.sock';
 const MAX_FROM_BROWSER = 4 * 1024 * 1024;
