@@ -17,6 +17,12 @@
 const chosen = [];
 /** Files above this are reported without a hash rather than read into memory. */
 const MAX_HASH_BYTES = 256 * 1024 * 1024;
+/**
+ * Chosen files up to this size are hashed at once (a plain form post may navigate away before anyone asks);
+ * larger ones only when the service worker asks (a parsed form post or a resumable upload needs the hash), so a
+ * big file going out whole — which the agent hashes from disk — is not also read here while the page uploads it.
+ */
+const EAGER_HASH_BYTES = 8 * 1024 * 1024;
 
 /** @param {object} message */
 function tell(message) {
@@ -37,7 +43,7 @@ function note(method, list) {
   // A plain form post with other fields reaches webRequest parsed (formData: names only, no local path), so the
   // file's hash must come from here; it is computed now because the page may be gone once the form is sent.
   for (const file of files) {
-    if (file.size <= MAX_HASH_BYTES) {
+    if (file.size <= EAGER_HASH_BYTES) {
       void sha256(file).then((hash) => tell({ kind: 'selection-hash', method, name: file.name, size: file.size, sha256: hash }), () => undefined);
     }
   }
@@ -55,6 +61,13 @@ addEventListener('drop', (event) => {
 addEventListener('paste', (event) => {
   if (event.isTrusted && (event.clipboardData?.files.length ?? 0) > 0) note('paste', event.clipboardData?.files);
 }, true);
+
+chrome.runtime.onMessage.addListener((message) => {
+  if (message?.kind !== 'hash-selection' || typeof message.name !== 'string' || typeof message.size !== 'number') return;
+  const match = [...chosen].reverse().find((c) => c.file.name === message.name && c.file.size === message.size);
+  if (!match || match.file.size > MAX_HASH_BYTES) return;
+  void sha256(match.file).then((hash) => tell({ kind: 'selection-hash', method: match.method, name: match.file.name, size: match.file.size, sha256: hash }), () => undefined);
+});
 
 // enforce.js hands files to the page itself after the user confirmed a warning (an untrusted re-dispatch).
 /** @type {any} */ (globalThis).mamoriNote = note;

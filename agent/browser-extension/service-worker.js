@@ -369,6 +369,7 @@ function matchNamed() {
     }
     const chosen = selections.get(request.tabId) ?? [];
     const files = request.names.map((name) => [...chosen].reverse().find((s) => s.name === name));
+    for (const file of files) if (file && !file.sha256) askForHash(request.tabId, file);
     if (files.some((f) => !f || !f.sha256)) continue;
     namedRequests.splice(i, 1);
     queue({
@@ -377,6 +378,13 @@ function matchNamed() {
       files: files.map((f) => ({ name: f.name, selectedBy: f.method, size: f.size, sha256: f.sha256 })),
     });
   }
+}
+
+/** Large chosen files are hashed by the content script only on demand (see EAGER_HASH_BYTES there): ask once. */
+function askForHash(tabId, selection) {
+  if (selection.hashAsked) return;
+  selection.hashAsked = true;
+  void chrome.tabs.sendMessage(tabId, { kind: 'hash-selection', name: selection.name, size: selection.size }).catch(() => undefined);
 }
 
 /** Adds the profile and browser, queues the report and tries to deliver it. */
@@ -534,6 +542,7 @@ function finishResumables() {
   for (const upload of resumables.values()) {
     if (!upload.done || upload.reported) continue;
     const file = [...(selections.get(upload.tabId) ?? [])].reverse().find((s) => s.size === upload.total);
+    if (file && !file.sha256) askForHash(upload.tabId, file);
     if (!file?.sha256) continue;
     upload.reported = true;
     queue({
