@@ -226,6 +226,8 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     // The page's own in-memory PUT did leave: it is recorded as what it is (bytes the page made, hashed as sent),
     // never as a file the user chose or dropped, and nothing of the forged reports (/etc/passwd) is.
     const forgedBytes = Buffer.from('not,a,real,file\n');
+    await until(() => events.slice(before).some((e) => e.upload?.fileName === 'forged-drop.csv'), 'the page’s real in-memory upload to be recorded');
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(events.slice(before).filter((e) => e.policyDecision).map((e) => e.policyDecision!.rule)).toEqual(['upload.alert_categories.personal_cloud']);
     expect(events.slice(before).filter((e) => e.upload).map((e) => e.upload)).toEqual([expect.objectContaining({
       fileName: 'forged-drop.csv', method: 'script+blob', sizeBytes: forgedBytes.length, localPath: '',
