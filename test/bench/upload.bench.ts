@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   console.log(`upload of one ${MB} MB file from a page (fetch + FormData), ${ROUNDS} rounds, median ms`);
   console.log(`  without extension : ${median(without).toFixed(0)}  (${without.map((v) => v.toFixed(0)).join(', ')})`);
   console.log(`  with extension    : ${median(withExtension).toFixed(0)}  (${withExtension.map((v) => v.toFixed(0)).join(', ')})`);
-  console.log(`  overhead ratio    : ${ratio.toFixed(3)} (target <= 1.10); recorded ${recorded.length} uploads, all hashed: ${recorded.every((u) => u.sha256.length === 64)}`);
+  console.log(`  overhead ratio    : ${ratio.toFixed(3)} (target <= 1.10); recorded ${recorded.length} uploads, all hashed: ${recorded.every((u) => u.sha256?.length === 64)}`);
   console.log(JSON.stringify({
     bench: 'upload', file_mb: MB, rounds: ROUNDS, with_extension_ms: Math.round(median(withExtension)),
     without_extension_ms: Math.round(median(without)), overhead_ratio: Number(ratio.toFixed(3)), target_ratio: 1.1,
