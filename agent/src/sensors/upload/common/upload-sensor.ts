@@ -14,6 +14,7 @@ import { firstIssue, HelloSchema, UploadReportSchema, type UploadReport } from '
 import { monotonicMs } from '../../../core/monotonic.ts';
 import { uploadRulesFor, type UploadRuleTable } from '@mamori/policies';
 import { DecisionReportSchema, decisionEvent } from './decisions.ts';
+import { UNSEEN_UPLOAD_METHODS } from './unseen.ts';
 import type { BridgeHandler, SocketPeer } from '../../../local/browser-bridge/index.ts';
 
 /** Size and SHA-256 of a real local file. Rejects when the path is not a readable regular file. */
@@ -159,7 +160,7 @@ export class UploadSensor implements Sensor {
     const alive = profiles.filter((p) => p.alive).length;
     return {
       state: 'running',
-      detail: `${this.#counts.uploads} uploads recorded, ${this.#counts.decisions} policy decisions, ${this.#counts.refused} reports refused, extension alive in ${alive}/${profiles.length} browser profiles`,
+      detail: `${this.#counts.uploads} uploads recorded, ${this.#counts.decisions} policy decisions, ${this.#counts.refused} reports refused, extension alive in ${alive}/${profiles.length} browser profiles; not seen: ${UNSEEN_UPLOAD_METHODS.join('; ')}`,
     };
   }
 
