@@ -13,6 +13,7 @@ import { UploadSensorConfigSchema } from '../../sensors/upload/common/config.ts'
 import { UploadSensor } from '../../sensors/upload/common/upload-sensor.ts';
 import { NodeFileHasher } from '../../sensors/upload/node/file-hasher.ts';
 import { UserFileHasher } from '../../sensors/upload/node/user-file-hasher.ts';
+import { ensureDebianPackages } from '../../../../test/harness/system-packages.ts';
 import { BrowserBridgeServer } from './bridge-server.ts';
 import { SockDiagPeerIdentifier } from './linux-peer.ts';
 
@@ -55,7 +56,9 @@ const report = (path: string, reportId: string) => ({
   transport: 'formdata', files: [{ path, name: 'secret.txt', selectedBy: 'input' }],
 });
 
-describe.skipIf(process.getuid?.() !== 0)('the browser bridge: only the browser reports, hashing as the user', () => {
+const haveSs = ensureDebianPackages(['iproute2'], ['ss']);
+
+describe.skipIf(process.getuid?.() !== 0 || !haveSs)('the browser bridge: only the browser reports, hashing as the user', () => {
   let work: string;
   const events: EventDraft[] = [];
   const refused: string[] = [];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { effectivePolicyFor, type PolicySet } from '@mamori/policies';
+import { ensureDebianPackages } from '../../../../../test/harness/system-packages.ts';
 import type { EventDraft } from '../../../core/event-draft.ts';
 import { PolicyHolder } from '../../../core/policy-holder.ts';
 import { BrowserBridgeServer } from '../../../local/browser-bridge/bridge-server.ts';
@@ -52,6 +53,8 @@ export class UploadLab {
   readonly #abort = new AbortController();
 
   static async start(set: PolicySet, options: { locale?: string; pc?: string } = {}): Promise<UploadLab> {
+    // The agent names the native host's socket peer with iproute2's `ss` (sock_diag).
+    ensureDebianPackages(['iproute2'], ['ss']);
     const lab = new UploadLab();
     await lab.#start(set, options);
     return lab;
