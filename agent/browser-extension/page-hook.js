@@ -1,5 +1,5 @@
 // @ts-check
-/* global document, window, location, CustomEvent, Request, XMLHttpRequest, Blob, File, URL */
+/* global document, window, location, CustomEvent, Request, XMLHttpRequest, Blob, File, URL, Headers, setTimeout */
 /**
  * Mamori upload monitor: runs in the page's own JavaScript world (MAIN), before the page's scripts.
  *
@@ -11,34 +11,60 @@
  * (seen by webRequest) sent. A fake hint without both of those records nothing.
  */
 (() => {
-  /** @param {unknown} body @param {string} url */
-  const hint = (body, url) => {
-    if (!(body instanceof Blob)) return;
+  // Taken now, before any page script can replace them.
+  const createObjectURL = URL.createObjectURL.bind(URL);
+  const revokeObjectURL = URL.revokeObjectURL.bind(URL);
+  const setTimer = setTimeout;
+  /**
+   * Names the Blob being sent and lends its bytes to the content script through a blob: URL (readable only by
+   * this origin, revoked after a minute), so the record carries the hash of the bytes really sent, also for a
+   * Blob the page built itself. A chunk of a resumable upload (Content-Range set) is not hinted: the service
+   * worker folds chunks into one record from the request headers.
+   * @param {unknown} body @param {string} url @param {boolean} ranged
+   */
+  const hint = (body, url, ranged) => {
+    if (!(body instanceof Blob) || ranged) return;
     try {
-      const detail = JSON.stringify({ name: body instanceof File ? body.name : '', size: body.size, url: new URL(url, location.href).href });
+      const blobUrl = createObjectURL(body);
+      setTimer(() => revokeObjectURL(blobUrl), 60_000);
+      const detail = JSON.stringify({ name: body instanceof File ? body.name : '', size: body.size, url: new URL(url, location.href).href, blobUrl });
       document.dispatchEvent(new CustomEvent('mamori:blob-upload', { detail }));
     } catch {
       // never break the page
     }
   };
+  /** @param {unknown} headers */
+  const hasRange = (headers) => {
+    try {
+      return new Headers(/** @type {any} */ (headers ?? {})).has('content-range');
+    } catch {
+      return false;
+    }
+  };
   const originalFetch = window.fetch;
   window.fetch = function fetch(input, init) {
     try {
-      hint(init?.body, input instanceof Request ? input.url : String(input));
+      hint(init?.body, input instanceof Request ? input.url : String(input), hasRange(init?.headers) || (input instanceof Request && input.headers.has('content-range')));
     } catch {
       // as above
     }
     return originalFetch.apply(this, /** @type {any} */ (arguments));
   };
   const urls = new WeakMap();
+  const ranged = new WeakSet();
   const originalOpen = XMLHttpRequest.prototype.open;
   const originalSend = XMLHttpRequest.prototype.send;
+  const originalSetHeader = XMLHttpRequest.prototype.setRequestHeader;
+  XMLHttpRequest.prototype.setRequestHeader = function setRequestHeader(name) {
+    if (String(name).toLowerCase() === 'content-range') ranged.add(this);
+    return originalSetHeader.apply(this, /** @type {any} */ (arguments));
+  };
   XMLHttpRequest.prototype.open = function open(_method, url) {
     urls.set(this, String(url));
     return originalOpen.apply(this, /** @type {any} */ (arguments));
   };
   XMLHttpRequest.prototype.send = function send(body) {
-    hint(body, urls.get(this) ?? '');
+    hint(body, urls.get(this) ?? '', ranged.has(this));
     return originalSend.apply(this, /** @type {any} */ (arguments));
   };
 })();

@@ -56,5 +56,6 @@ export * from './mail.ts';
 export * from './notifications.ts';
 export * from './print.ts';
 export * from './upload.ts';
+export * from './upload-enforcement.ts';
 export * from './log-imports.ts';
 export * from './reports.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultUploadEnforcement, UploadEnforcementSchema } from './upload-enforcement.ts';
 
 const CategoryName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'category names are snake_case');
 
@@ -14,8 +15,13 @@ export const UploadPolicySchema = z.object({
   uncategorised: CategoryName.default('uncategorised'),
   /** Alert on uploads to uncategorised destinations too (noisy; off by default). */
   alert_uncategorised: z.boolean().default(false),
+  /** Shorthand for `enforcement.categories.<name>: block` (an explicit enforcement entry wins). */
+  block_categories: z.array(CategoryName).default([]),
+  /** Blocking, warning and audit by category, domain, group, PC and user (see upload-enforcement.ts). */
+  enforcement: UploadEnforcementSchema.default(defaultUploadEnforcement),
 }).strict().default({
   enabled: true, alert_categories: [], own_category: 'organisation', uncategorised: 'uncategorised', alert_uncategorised: false,
+  block_categories: [], enforcement: defaultUploadEnforcement,
 });
 
 export type UploadPolicy = z.infer<typeof UploadPolicySchema>;

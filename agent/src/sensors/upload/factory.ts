@@ -20,8 +20,21 @@ export async function createUploadSensor(context: SensorContext): Promise<Sensor
   const { JsonProfileStore } = await import('./node/profile-store.ts');
   const { ContentInspector } = await import('../../inspect/node/content-inspector.ts');
   const { createConnectionOwnerLookup } = await import('../../platform/connection-owner/connection-owner.ts');
+  // The native messaging channel needs the OS to name a socket's peer: built for Linux (sock_diag + /proc).
+  // Elsewhere there is no bridge yet, and the sensor says so unless the legacy loopback channel is configured.
+  let bridge;
+  let userHasher;
+  if (process.platform === 'linux') {
+    const { BrowserBridgeServer } = await import('../../local/browser-bridge/bridge-server.ts');
+    const { SockDiagPeerIdentifier } = await import('../../local/browser-bridge/linux-peer.ts');
+    const { UserFileHasher } = await import('./node/user-file-hasher.ts');
+    bridge = new BrowserBridgeServer({ socketPath: config.socketPath ?? join(context.config.stateDir, 'browser.sock'), identifier: new SockDiagPeerIdentifier(), browserExecutables: config.browserExecutables });
+    userHasher = new UserFileHasher();
+  }
   return new UploadSensor({
-    routes: context.local,
+    bridge, userHasher, loopback: config.loopback,
+    // The loopback routes only when configured: any local process can reach a loopback port.
+    routes: config.loopback ? context.local : undefined,
     config,
     policy: context.policy,
     currentUser: context.currentUser,

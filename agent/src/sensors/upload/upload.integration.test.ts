@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userInfo } from 'node:os';
-import { ContentPolicySchema, defaultPolicyDir, effectivePolicyFor, loadPolicyDir } from '@mamori/policies';
+import { ContentPolicySchema, defaultPolicyDir, defaultUploadEnforcement, effectivePolicyFor, loadPolicyDir } from '@mamori/policies';
 import { ensureDebianPackages } from '../../../../test/harness/system-packages.ts';
 import type { EventDraft } from '../../core/event-draft.ts';
 import { PolicyHolder } from '../../core/policy-holder.ts';
@@ -79,7 +79,8 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     const agentPort = await agent.listen();
     // The shipped policy, plus one document IT registered as sensitive.
     const shipped = loadPolicyDir(defaultPolicyDir);
-    const set = { ...shipped, content: ContentPolicySchema.parse({ ...shipped.content, fingerprints: [{ name: 'camera_spec', label: { en: 'camera design spec', ja: 'カメラ設計仕様書' }, hashes: encodeHashes(fingerprintText(spec.join('\n'))) }] }) };
+    // Recording only: blocking and warning are the enforcement suite's (enforcement.integration.test.ts).
+    const set = { ...shipped, upload: { ...shipped.upload, enforcement: defaultUploadEnforcement }, content: ContentPolicySchema.parse({ ...shipped.content, fingerprints: [{ name: 'camera_spec', label: { en: 'camera design spec', ja: 'カメラ設計仕様書' }, hashes: encodeHashes(fingerprintText(spec.join('\n'))) }] }) };
     const policy = new PolicyHolder(effectivePolicyFor(set, 'PC-TEST', 1));
     sensor = new UploadSensor({
       routes: agent, config: UploadSensorConfigSchema.parse({ heartbeatStaleMs: 60_000 }),
@@ -208,7 +209,7 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     expect(drafts.map((e) => [e.user, e.upload!.userSource])).toEqual(contentCases.map(() => [userInfo().username, 'connection_owner']));
   });
 
-  it('records nothing for a page that posts fake reports to the agent or fakes the extension’s inputs', async () => {
+  it('records nothing forged for a page that posts fake reports to the agent or fakes the extension’s inputs, only its real in-memory upload', async () => {
     const before = events.length;
     const refusedBefore = refused.length;
     const page = await open({ page: 'forge', host: 'drive.google.com', file: '', category: '', method: '' }, 'evil.example');
@@ -222,8 +223,16 @@ describe.skipIf(!haveChromium)('upload monitoring in a real Chromium with the ex
     await page.close();
     const service = context.serviceWorkers()[0]!;
     await service.evaluate(() => (globalThis as unknown as { flush?: () => Promise<void> }).flush?.());
-    expect(events.slice(before).filter((e) => e.upload || e.policyDecision)).toEqual([]);
-    expect(uploads().some((u) => (u.fileName ?? '').startsWith('forged'))).toBe(false);
+    // The page's own in-memory PUT did leave: it is recorded as what it is (bytes the page made, hashed as sent),
+    // never as a file the user chose or dropped, and nothing of the forged reports (/etc/passwd) is.
+    const forgedBytes = Buffer.from('not,a,real,file\n');
+    await until(() => events.slice(before).some((e) => e.upload?.fileName === 'forged-drop.csv'), 'the page’s real in-memory upload to be recorded');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(events.slice(before).filter((e) => e.policyDecision).map((e) => e.policyDecision!.rule)).toEqual(['upload.alert_categories.personal_cloud']);
+    expect(events.slice(before).filter((e) => e.upload).map((e) => e.upload)).toEqual([expect.objectContaining({
+      fileName: 'forged-drop.csv', method: 'script+blob', sizeBytes: forgedBytes.length, localPath: '',
+      sha256: createHash('sha256').update(forgedBytes).digest('hex'), destinationHost: 'drive.google.com',
+    })]);
     // Refused at the door (wrong content type, preflight, Origin, unknown key) — never by luck of a bad field.
     expect(refused.slice(refusedBefore).every((r) => /application\/json|no route OPTIONS|not from the Mamori extension|unknown profile or key/.test(r))).toBe(true);
   });

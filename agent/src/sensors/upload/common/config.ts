@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { PINNED_EXTENSION_ID } from './extension-id.ts';
 
+/** Where Debian's Chromium, Google Chrome and Microsoft Edge keep their browser executable on Linux. */
+const DEFAULT_BROWSERS = ['/usr/lib/chromium/chromium', '/opt/google/chrome/chrome', '/opt/microsoft/msedge/msedge'];
+
 /** `sensors.upload` in the agent config. */
 export const UploadSensorConfigSchema = z.object({
   /** Extension ids whose Origin the agent accepts (the pinned one; add a store build's id if it differs). */
@@ -19,9 +22,22 @@ export const UploadSensorConfigSchema = z.object({
   maxProfiles: z.number().int().positive().default(500),
   /** Where known profiles are remembered across agent restarts (default: <stateDir>/upload-extension-profiles.json). */
   profilesFile: z.string().optional(),
+  /**
+   * The Unix socket the native messaging host connects to (default <stateDir>/browser.sock; the packages set
+   * /run/mamori/browser.sock, the path their host wrapper names, in a folder every user can traverse).
+   */
+  socketPath: z.string().min(1).optional(),
+  /** A native host is listened to only if one of these started it (its parent or grandparent). */
+  browserExecutables: z.array(z.string().startsWith('/')).min(1).default(DEFAULT_BROWSERS),
+  /**
+   * Also accept reports on the loopback HTTP endpoint (Origin + pairing token). Off: any local process can reach
+   * a loopback port, so only the native channel proves a report came from the browser.
+   */
+  loopback: z.boolean().default(false),
 }).strict().default({
   extensionIds: [PINNED_EXTENSION_ID], heartbeatStaleMs: 120_000, maxHashBytes: 8 * 1024 ** 3, reportBurst: 200,
-  reportsPerSecond: 10, pairBurst: 20, pairsPerSecond: 0.5, maxProfiles: 500,
+  reportsPerSecond: 10, pairBurst: 20, pairsPerSecond: 0.5, maxProfiles: 500, 
+  browserExecutables: DEFAULT_BROWSERS, loopback: false,
 });
 
 export type UploadSensorConfig = z.infer<typeof UploadSensorConfigSchema>;

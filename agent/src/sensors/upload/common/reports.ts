@@ -17,7 +17,7 @@ export const UploadFileSchema = z.object({
   path: z.string().min(1).max(4096).optional(),
   name: z.string().min(1).max(1024),
   /** How the file entered the page; 'script' when no trusted selection matched. */
-  selectedBy: z.enum(['input', 'drop', 'script']),
+  selectedBy: z.enum(['input', 'drop', 'paste', 'script']),
   /** Only for path-less files: size and SHA-256 of the File the user selected, hashed in the browser. */
   size: z.number().int().min(0).max(2 ** 53 - 1).optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
@@ -32,8 +32,9 @@ export const UploadReportSchema = z.object({
   browser: Browser,
   pageUrl: Url,
   destinationUrl: z.string().max(2048).regex(/^(https?|wss?):\/\//i, 'destinationUrl must be http(s)'),
-  /** formdata: multipart from script (fetch or XHR); form: a plain form post; blob: a File/Blob as the whole body. */
-  transport: z.enum(['formdata', 'form', 'blob']),
+  /** formdata: multipart from script (fetch or XHR); form: a plain form post; blob: a File/Blob as the whole body;
+   * bytes: an in-memory body (ArrayBuffer, typed array, string); resumable: Content-Range chunks folded into one. */
+  transport: z.enum(['formdata', 'form', 'blob', 'bytes', 'resumable']),
   timeMs: z.number().int().min(0).optional(),
   files: z.array(UploadFileSchema).min(1).max(100),
 }).strict();

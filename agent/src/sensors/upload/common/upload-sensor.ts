@@ -12,6 +12,10 @@ import type { UploadSensorConfig } from './config.ts';
 import { ExtensionHealthTracker, type KnownProfile } from './extension-health.ts';
 import { firstIssue, HelloSchema, UploadReportSchema, type UploadReport } from './reports.ts';
 import { monotonicMs } from '../../../core/monotonic.ts';
+import { uploadRulesFor, type UploadRuleTable } from '@mamori/policies';
+import { DecisionReportSchema, decisionEvent } from './decisions.ts';
+import { UNSEEN_UPLOAD_METHODS } from './unseen.ts';
+import type { BridgeHandler, SocketPeer } from '../../../local/browser-bridge/index.ts';
 
 /** Size and SHA-256 of a real local file. Rejects when the path is not a readable regular file. */
 export interface FileHasher {
@@ -45,6 +49,15 @@ export interface UploadSensorOptions {
   /** Tells which OS user owns the browser's connection to the agent (absent: the logged-in user is named). */
   connectionOwner?: ConnectionOwnerLookup;
   profiles?: ProfileStore;
+  /**
+   * The native messaging channel (agent/src/local/browser-bridge): reports from the browser's native host, whose
+   * OS identity the agent checked. When set, the loopback HTTP routes are only registered if `loopback` is true.
+   */
+  bridge?: { handle(handler: BridgeHandler | undefined): void; listen?(): Promise<void>; close?(): Promise<void> };
+  /** Hashes a reported path as the reporting user (bridge reports); required with `bridge`. */
+  userHasher?: { hash(path: string, maxBytes: number, as: { uid: number; gid: number }): Promise<{ size: number; sha256: string }> };
+  /** Also accept reports on the loopback HTTP endpoint (legacy; any local process can reach it). */
+  loopback?: boolean;
   now?: () => number;
   /** How often silent profiles are checked (default: a quarter of the stale window, at most 30 s). */
   checkEveryMs?: number;
@@ -61,6 +74,7 @@ export const extensionRoutes = {
   heartbeat: '/extension/v1/heartbeat',
   uploads: '/extension/v1/uploads',
   uninstalled: '/extension/v1/uninstalled',
+  decisions: '/extension/v1/decisions',
 } as const;
 
 /**
@@ -81,7 +95,7 @@ export class UploadSensor implements Sensor {
   readonly #pairLimiter: RateLimiter;
   readonly #reportLimiter: RateLimiter;
   #status: SensorStatus = { state: 'stopped', detail: 'not started' };
-  #counts = { uploads: 0, refused: 0 };
+  #counts = { uploads: 0, refused: 0, decisions: 0 };
   #tracker: ExtensionHealthTracker | undefined;
 
   constructor(options: UploadSensorOptions) {
@@ -95,9 +109,13 @@ export class UploadSensor implements Sensor {
   }
 
   async start(emit: Emit, signal: AbortSignal): Promise<SensorStatus> {
-    const { routes, config } = this.#options;
-    if (!routes) {
-      this.#status = { state: 'degraded', detail: 'no local endpoint: the browser extension cannot reach the agent' };
+    const { routes, config, bridge } = this.#options;
+    const loopback = routes && (!bridge || this.#options.loopback === true);
+    if (!loopback && !bridge) {
+      this.#status = {
+        state: 'degraded',
+        detail: `no channel from the browser: native messaging is not built for ${process.platform} yet and sensors.upload.loopback is off`,
+      };
       return this.#status;
     }
     const tracker = new ExtensionHealthTracker((extensionHealth) => {
@@ -110,9 +128,13 @@ export class UploadSensor implements Sensor {
     } catch {
       // A damaged profiles file only costs us the memory of profiles; they re-appear with their next heartbeat.
     }
-    const removers = [
-      routes.route({ method: 'POST', path: extensionRoutes.pair, maxBodyBytes: 4096, handler: (r) => this.#pair(r.headers, r.body) }),
-      routes.route({ method: 'POST', path: extensionRoutes.heartbeat, maxBodyBytes: 4096, handler: (r) => this.#heartbeat(r.headers, r.body) }),
+    bridge?.handle((peer, path, body) => this.#fromBridge(emit, peer, path, body));
+    let bridgeProblem = '';
+    await bridge?.listen?.().catch((error: unknown) => { bridgeProblem = (error as Error).message; });
+    const removers = !loopback || !routes ? [] : [
+      routes.route({ method: 'POST', path: extensionRoutes.pair, maxBodyBytes: 4096, handler: (r) => this.#pair(r.headers, r.body, r.peer) }),
+      routes.route({ method: 'POST', path: extensionRoutes.heartbeat, maxBodyBytes: 4096, handler: (r) => this.#heartbeat(r.headers, r.body, r.peer) }),
+      routes.route({ method: 'POST', path: extensionRoutes.decisions, maxBodyBytes: 256 * 1024, handler: (r) => this.#decisions(emit, r.headers, r.body, r.peer) }),
       routes.route({ method: 'POST', path: extensionRoutes.uploads, maxBodyBytes: 256 * 1024, handler: (r) => this.#uploads(emit, r.headers, r.body, r.peer) }),
       routes.route({ method: 'GET', path: extensionRoutes.uninstalled, handler: (r) => this.#uninstalled(r.query) }),
     ];
@@ -122,9 +144,13 @@ export class UploadSensor implements Sensor {
     signal.addEventListener('abort', () => {
       clearInterval(timer);
       for (const remove of removers) remove();
+      bridge?.handle(undefined);
+      void bridge?.close?.();
       this.#status = { state: 'stopped', detail: 'stopped' };
     }, { once: true });
-    this.#status = { state: 'running', detail: 'listening for the browser extension on the local endpoint' };
+    this.#status = bridgeProblem && !loopback
+      ? { state: 'degraded', detail: `the native messaging socket could not be opened: ${bridgeProblem}` }
+      : { state: 'running', detail: `listening for the browser extension on ${[bridge && !bridgeProblem ? 'its native messaging host' : '', loopback ? 'the loopback endpoint' : ''].filter(Boolean).join(' and ')}` };
     return this.#status;
   }
 
@@ -134,7 +160,7 @@ export class UploadSensor implements Sensor {
     const alive = profiles.filter((p) => p.alive).length;
     return {
       state: 'running',
-      detail: `${this.#counts.uploads} uploads recorded, ${this.#counts.refused} reports refused, extension alive in ${alive}/${profiles.length} browser profiles`,
+      detail: `${this.#counts.uploads} uploads recorded, ${this.#counts.decisions} policy decisions, ${this.#counts.refused} reports refused, extension alive in ${alive}/${profiles.length} browser profiles; not seen: ${UNSEEN_UPLOAD_METHODS.join('; ')}`,
     };
   }
 
@@ -159,7 +185,65 @@ export class UploadSensor implements Sensor {
     return typeof token === 'string' && token.length <= 128 ? this.#pairings.get(token) : undefined;
   }
 
-  #pair(headers: IncomingHttpHeaders, body: unknown): LocalResponse {
+  /** The user a browser connection belongs to: its socket's owner where the OS tells, else the logged-in user. */
+  async #userOf(peer?: TcpConnection): Promise<{ user: string; source: 'connection_owner' | 'logged_in' }> {
+    const owner = peer ? await this.#options.connectionOwner?.owner(peer).catch(() => undefined) : undefined;
+    return owner ? { user: owner.user, source: 'connection_owner' } : { user: this.#options.currentUser(), source: 'logged_in' };
+  }
+
+  /** The upload rules for this PC and user, as the extension applies them (absent while no policy is held). */
+  async #rulesFor(peer?: TcpConnection): Promise<UploadRuleTable | undefined> {
+    return this.#rulesForUser((await this.#userOf(peer)).user);
+  }
+
+  #rulesForUser(user: string): UploadRuleTable | undefined {
+    const policy = this.#options.policy.current();
+    return policy ? uploadRulesFor(policy.upload, policy.categories, policy.pc, user, this.#now()) : undefined;
+  }
+
+  /**
+   * A request from the native messaging host. The bridge already checked, from the OS, that the peer is a
+   * process the browser started; its uid names the user, and files are hashed with that user's permissions.
+   */
+  async #fromBridge(emit: Emit, peer: SocketPeer, path: string, body: unknown): Promise<{ status: number; body?: unknown }> {
+    const who = `uid-${peer.uid}`;
+    if (!this.#reportLimiter.take(who)) return this.#refuse(429, 'too many requests');
+    const user = peer.user || who;
+    if (path === extensionRoutes.pair || path === extensionRoutes.heartbeat) {
+      const hello = HelloSchema.safeParse(body);
+      if (!hello.success) return this.#refuse(400, firstIssue(hello.error));
+      this.#tracker?.seen(hello.data.browser, hello.data.profileId, hello.data.extensionVersion, this.#now());
+      return { status: 200, body: { token: 'native', ok: true, rules: this.#rulesForUser(user) } };
+    }
+    if (path === extensionRoutes.uploads) {
+      const parsed = UploadReportSchema.safeParse(body);
+      if (!parsed.success) return this.#refuse(400, firstIssue(parsed.error));
+      const report = parsed.data;
+      const dedupeKey = `${who}/${report.profileId}/${report.reportId}`;
+      if (this.#seenReports.has(dedupeKey)) return { status: 200, body: { recorded: 0, duplicate: true } };
+      this.#seenReports.set(dedupeKey, true);
+      if (this.#seenReports.size > 10_000) this.#seenReports.delete(this.#seenReports.keys().next().value!);
+      if (this.#options.policy.current()?.upload.enabled === false) return { status: 200, body: { recorded: 0 } };
+      const hasher = this.#options.userHasher;
+      const recorded = await this.#record(emit, { browser: report.browser, profileId: report.profileId }, report, {
+        user, userSource: 'connection_owner',
+        hash: (file, max) => (hasher ? hasher.hash(file, max, { uid: peer.uid, gid: peer.gid }) : Promise.reject(new Error('no user hasher'))),
+      });
+      return { status: 200, body: { recorded } };
+    }
+    if (path === extensionRoutes.decisions) {
+      const parsed = DecisionReportSchema.safeParse(body);
+      if (!parsed.success) return this.#refuse(400, firstIssue(parsed.error));
+      const table = this.#rulesForUser(user);
+      if (!table) return this.#refuse(503, 'no policy yet');
+      emit(decisionEvent(parsed.data, table, user, this.#now()).draft);
+      this.#counts.decisions += 1;
+      return { status: 200, body: { recorded: 1 } };
+    }
+    return this.#refuse(404, 'no such request');
+  }
+
+  async #pair(headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {
     if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
     if (!this.#pairLimiter.take('pair')) return this.#refuse(429, 'too many pairing requests');
     const hello = HelloSchema.safeParse(body);
@@ -174,10 +258,10 @@ export class UploadSensor implements Sensor {
     const uninstallKey = randomBytes(24);
     this.#pairings.set(token, { profileId, browser, uninstallKey });
     this.#tracker?.seen(browser, profileId, extensionVersion, this.#now());
-    return { status: 200, body: { token, uninstallKey: uninstallKey.toString('base64url') } };
+    return { status: 200, body: { token, uninstallKey: uninstallKey.toString('base64url'), rules: await this.#rulesFor(peer) } };
   }
 
-  #heartbeat(headers: IncomingHttpHeaders, body: unknown): LocalResponse {
+  async #heartbeat(headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {
     if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
     const pairing = this.#pairingFor(headers);
     if (!pairing) return this.#refuse(401, 'unknown token: pair first');
@@ -185,7 +269,26 @@ export class UploadSensor implements Sensor {
     if (!hello.success) return this.#refuse(400, firstIssue(hello.error));
     if (hello.data.profileId !== pairing.profileId) return this.#refuse(403, 'token belongs to another profile');
     this.#tracker?.seen(pairing.browser, pairing.profileId, hello.data.extensionVersion, this.#now());
-    return { status: 200, body: { ok: true } };
+    return { status: 200, body: { ok: true, rules: await this.#rulesFor(peer) } };
+  }
+
+  /** A block, a warning answered, an audit or an exception used in the browser: one policy_decision event each. */
+  async #decisions(emit: Emit, headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {
+    if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
+    const pairing = this.#pairingFor(headers);
+    if (!pairing) return this.#refuse(401, 'unknown token: pair first');
+    if (!this.#reportLimiter.take(`${pairing.browser}/${pairing.profileId}`)) return this.#refuse(429, 'too many reports');
+    const parsed = DecisionReportSchema.safeParse(body);
+    if (!parsed.success) return this.#refuse(400, firstIssue(parsed.error));
+    const dedupeKey = `${pairing.browser}/${pairing.profileId}/decision/${parsed.data.reportId}`;
+    if (this.#seenReports.has(dedupeKey)) return { status: 200, body: { recorded: 0, duplicate: true } };
+    this.#seenReports.set(dedupeKey, true);
+    const table = await this.#rulesFor(peer);
+    if (!table) return this.#refuse(503, 'no policy yet');
+    const { user } = await this.#userOf(peer);
+    emit(decisionEvent(parsed.data, table, user, this.#now()).draft);
+    this.#counts.decisions += 1;
+    return { status: 200, body: { recorded: 1 } };
   }
 
   async #uploads(emit: Emit, headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {
@@ -203,19 +306,23 @@ export class UploadSensor implements Sensor {
     if (this.#seenReports.size > 10_000) this.#seenReports.delete(this.#seenReports.keys().next().value!);
     const policy = this.#options.policy.current();
     if (policy && !policy.upload.enabled) return { status: 200, body: { recorded: 0 } };
-    const recorded = await this.#record(emit, pairing, report, peer);
+    const { user, source } = await this.#userOf(peer);
+    const recorded = await this.#record(emit, pairing, report, {
+      user, userSource: source, hash: (file, max) => this.#options.hasher.hash(file, max),
+    });
     return { status: 200, body: { recorded } };
   }
 
-  async #record(emit: Emit, pairing: Pairing, report: UploadReport, peer?: TcpConnection): Promise<number> {
+  async #record(
+    emit: Emit, pairing: { browser: string; profileId: string }, report: UploadReport,
+    caller: { user: string; userSource: string; hash: (path: string, maxBytes: number) => Promise<{ size: number; sha256: string }> },
+  ): Promise<number> {
     const policy = this.#options.policy.current();
     const uploadPolicy = policy?.upload;
     const destinationHost = hostOf(report.destinationUrl);
     const category = categorise(destinationHost, policy?.categories ?? {}, uploadPolicy?.uncategorised ?? 'uncategorised');
     // The browser's own connection names its user (several people may be signed in; the console user may be another).
-    const owner = peer ? await this.#options.connectionOwner?.owner(peer).catch(() => undefined) : undefined;
-    const user = owner?.user ?? this.#options.currentUser();
-    const userSource = owner ? 'connection_owner' : 'logged_in';
+    const { user, userSource } = caller;
     let recorded = 0;
     for (const file of report.files) {
       let size = file.size ?? 0;
@@ -223,7 +330,7 @@ export class UploadSensor implements Sensor {
       if (file.path !== undefined) {
         // The path came from the browser's own webRequest record of the body: hash the real file, not a claim.
         try {
-          ({ size, sha256 } = await this.#options.hasher.hash(file.path, this.#options.config.maxHashBytes));
+          ({ size, sha256 } = await caller.hash(file.path, this.#options.config.maxHashBytes));
         } catch {
           size = 0;
           sha256 = '';
