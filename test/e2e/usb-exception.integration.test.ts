@@ -10,7 +10,6 @@ import { LinuxDeviceEnforcer } from '../../agent/src/control/linux/linux-enforce
 import { UsbSensor } from '../../agent/src/sensors/usb/common/usb-sensor.ts';
 import { SysfsUsbSource } from '../../agent/src/sensors/usb/linux/sysfs-usb-source.ts';
 import { UnlockLedger } from '../../agent/src/control/common/unlock-ledger.ts';
-import { searchDeviceEvents } from '../../collector/src/store/sqlite/queries/devices.ts';
 import { enrollTestAgent, testAgentConfig } from '../harness/agent.ts';
 import { startTestCollector, tempDir, waitFor, type TestCollector } from '../harness/collector.ts';
 import { VirtualUsbLab } from '../harness/virtual-usb-stick.ts';
@@ -61,8 +60,8 @@ describe('device exceptions end to end', () => {
     await waitFor(() => stick.authorized() === '0', 15_000, 'exception expired on the agent');
     expect(Date.now()).toBeGreaterThanOrEqual(exception.untilMs);
     const rule = `device.exceptions.${exception.id}`;
-    await waitFor(() => searchDeviceEvents(collector.app.store.db, { pc: PC, serial: 'VISITOR-STICK' }).length >= 4, 15_000, 'events at the collector');
-    const actions = searchDeviceEvents(collector.app.store.db, { pc: PC, serial: 'VISITOR-STICK' }).reverse().map((e) => `${e.action} ${e.rule}`.trim());
+    await waitFor(async () => (await collector.app.store.repos.devices.searchDeviceEvents({ pc: PC, serial: 'VISITOR-STICK' })).length >= 4, 15_000, 'events at the collector');
+    const actions = (await collector.app.store.repos.devices.searchDeviceEvents({ pc: PC, serial: 'VISITOR-STICK' })).reverse().map((e) => `${e.action} ${e.rule}`.trim());
     expect(actions).toEqual(['ATTACHED', 'BLOCKED device.default', `ALLOWED ${rule}`, 'BLOCKED device.default']);
     stick.detach();
   });

@@ -32,6 +32,7 @@ export interface AccessDecision {
 export interface AccessRequestsRepository {
   /** Requests newest first, optionally one status or PC. */
   list(filter: { status?: string; pc?: string; limit: number }): Promise<AccessRequestRow[]>;
+  /** One request by id. */
   get(id: number): Promise<AccessRequestRow | undefined>;
   /** Records the decision once: false when the request was already decided (two admins clicking at once). */
   decide(id: number, decision: AccessDecision): Promise<boolean>;

@@ -148,9 +148,11 @@ export interface AlertsRepository {
    * the same transaction so the mails it queues through `tx` commit with the alert. Returns the alerts in order.
    */
   record(candidates: AlertCandidate[], nowMs: number, onRecorded?: (recorded: RecordedAlert, tx: NotifyTransaction) => void): Promise<Alert[]>;
+  /** One alert by id. */
   get(id: number): Promise<Alert | undefined>;
   /** A page of alerts matching a filter, newest first by event time. */
   list(filter: AlertFilter): Promise<Alert[]>;
+  /** How many alerts match a filter (for the list's pages). */
   count(filter: Omit<AlertFilter, 'limit' | 'offset'>): Promise<number>;
   /** The kinds of alert present, for the console's choice list. */
   kinds(): Promise<string[]>;

@@ -63,6 +63,7 @@ export interface MailRepository {
   searchTextProblem(text: string): Promise<string | undefined>;
   /** One page of mails matching a search, newest first. */
   search(search: MailSearch): Promise<MailRow[]>;
+  /** One mail with its body excerpt and attachments. */
   get(id: number): Promise<MailRow | undefined>;
   /** Every mail that carried an attachment with this SHA-256, newest first. */
   withAttachment(sha256: string, limit?: number): Promise<AttachmentSighting[]>;

@@ -34,6 +34,7 @@ export interface HistoryCursor {
 export interface PcsRepository {
   /** Every PC with a current agent, with its open alert count. */
   list(): Promise<PcRow[]>;
+  /** One PC by name (its current agent). */
   get(pc: string): Promise<PcRow | undefined>;
   /** A page of a PC's timeline, newest first, optionally only some kinds. */
   historyPage(pc: string, options: { before?: HistoryCursor; kinds?: string[]; limit: number }): Promise<HistoryRow[]>;

@@ -113,12 +113,15 @@ export interface ReportsRepository {
   insert(report: NewReport, files: { pdf: Buffer; csv: Buffer }, nextFromMs?: number): Promise<number | undefined>;
   /** Links a stored report with the audit entry that carries its hashes. */
   setAudit(id: number, auditId: number): Promise<void>;
+  /** One report with its review, if any. */
   get(id: number): Promise<ReportRecord | undefined>;
   /** Newest first. */
   list(options: { template?: string; beforeId?: number; limit: number }): Promise<ReportRecord[]>;
+  /** A stored report's PDF or CSV bytes. */
   file(id: number, format: 'pdf' | 'csv'): Promise<Buffer | undefined>;
   /** Records a review; false when the report already has one. */
   insertReview(reportId: number, review: ReportReview): Promise<boolean>;
+  /** Where a template's schedule continues (the next period start). */
   scheduleCursor(template: string): Promise<{ periodKind: string; nextFromMs: number } | undefined>;
   /** Sets a template's cursor (never moves it back: a late duplicate run cannot re-open a period). */
   setScheduleCursor(template: string, periodKind: string, nextFromMs: number): Promise<void>;
