@@ -2,12 +2,12 @@
  * Zip archives and the Office Open XML files that are zip archives (docx, xlsx, pptx), read with yauzl: the
  * central directory first, so every entry's sizes and encryption flag are known before a byte is unpacked;
  * entries stream out one at a time, counted against the archive's limits (yauzl also checks that an entry
- * unpacks to no more than it declared).
+ * unpacks to no more than it declared). Office parts' text is read by common/ooxml-text.ts.
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { SaxesParser } from 'saxes';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { OoxmlTextReader } from '../../common/ooxml-text.ts';
 import type { ContentFormat } from '../../common/sniff.ts';
 import { itemAt, type ContentNode, type InspectContext } from '../inspect-context.ts';
 
@@ -147,35 +147,13 @@ async function readOffice(
   }
 }
 
-/** Elements whose end separates text: paragraphs, rows, shared strings, line breaks (\n); cells, tabs (\t). */
-const lineEnds = new Set(['p', 'si', 'row', 'br', 'tr']);
-const cellEnds = new Set(['c', 'tab', 'tc']);
-const localName = (name: string) => name.slice(name.indexOf(':') + 1);
-
 /**
- * Streams one XML part through saxes and hands the scanner the text of `t` elements (runs in Word, PowerPoint,
- * Excel strings) and of `v` elements of cells that are not shared-string references (numbers in Excel).
+ * Streams one XML part through the OOXML text reader into the scanner: the text of `t` elements (runs in Word,
+ * PowerPoint, Excel strings) and of `v` elements of cells that are not shared-string references (numbers in Excel).
  */
 async function readXmlText(context: InspectContext, stream: Readable): Promise<void> {
-  const parser = new SaxesParser({ xmlns: false, position: false });
   const scanner = context.scanner;
-  let inText = false;
-  let sharedRef = false;
-  parser.on('opentag', (tag) => {
-    const name = localName(tag.name);
-    if (name === 't') inText = true;
-    else if (name === 'v') inText = !sharedRef;
-    else if (name === 'c') sharedRef = tag.attributes.t === 's';
-  });
-  parser.on('text', (text) => {
-    if (inText) scanner.push(text);
-  });
-  parser.on('closetag', (tag) => {
-    const name = localName(tag.name);
-    if (name === 't' || name === 'v') inText = false;
-    if (lineEnds.has(name)) scanner.push('\n');
-    else if (cellEnds.has(name)) scanner.push('\t');
-  });
+  const reader = new OoxmlTextReader((text) => scanner.push(text));
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of stream) {
     context.checkTime();
@@ -184,8 +162,8 @@ async function readXmlText(context: InspectContext, stream: Readable): Promise<v
       stream.destroy();
       throw new Error(`unpacking passed the archive limit of ${context.limits.max_unpacked_bytes} bytes`);
     }
-    parser.write(decoder.decode(chunk as Buffer, { stream: true }));
+    reader.write(decoder.decode(chunk as Buffer, { stream: true }));
   }
-  parser.write(decoder.decode());
-  parser.close();
+  reader.write(decoder.decode());
+  reader.close();
 }
