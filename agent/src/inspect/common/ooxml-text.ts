@@ -26,27 +26,13 @@ function decodeEntities(text: string): string {
   });
 }
 
-/**
- * End of the tag opened at `start` ('<'), skipping a '>' inside a double-quoted attribute value (what Office and
- * the libraries that write OOXML use); -1 when the tag is not complete in `xml` yet.
- */
-function tagEnd(xml: string, start: number): number {
-  let at = xml.indexOf('>', start);
-  let quote = xml.indexOf('"', start);
-  while (at !== -1 && quote !== -1 && quote < at) {
-    const closing = xml.indexOf('"', quote + 1);
-    if (closing === -1) return -1;
-    if (closing > at) at = xml.indexOf('>', closing + 1);
-    quote = xml.indexOf('"', closing + 1);
-  }
-  return at;
-}
-
 export class OoxmlTextReader {
   readonly #emit: (text: string) => void;
   #rest = '';
   #inText = false;
   #sharedRef = false;
+  /** The next '"' at or after the last position asked for in the current string; -1: none left; -2: not looked yet. */
+  #quoteAt = -2;
 
   constructor(emit: (text: string) => void) {
     this.#emit = emit;
@@ -56,6 +42,7 @@ export class OoxmlTextReader {
   write(piece: string): void {
     const xml = this.#rest.length > 0 ? this.#rest + piece : piece;
     this.#rest = '';
+    this.#quoteAt = -2;
     const length = xml.length;
     let at = 0;
     while (at < length) {
@@ -85,6 +72,28 @@ export class OoxmlTextReader {
     this.#rest = '';
   }
 
+  /**
+   * End of the tag opened at `start` ('<'), skipping a '>' inside a double-quoted attribute value (what Office and
+   * the libraries that write OOXML use); -1 when the tag is not complete in `xml` yet. The next quote is
+   * remembered, so a part without quotes (shared strings) is not searched to its end for each tag.
+   */
+  #tagEnd(xml: string, start: number): number {
+    let at = xml.indexOf('>', start);
+    let quote = this.#quote(xml, start);
+    while (at !== -1 && quote !== -1 && quote < at) {
+      const closing = xml.indexOf('"', quote + 1);
+      if (closing === -1) return -1;
+      if (closing > at) at = xml.indexOf('>', closing + 1);
+      quote = this.#quote(xml, closing + 1);
+    }
+    return at;
+  }
+
+  #quote(xml: string, from: number): number {
+    if (this.#quoteAt === -2 || (this.#quoteAt !== -1 && this.#quoteAt < from)) this.#quoteAt = xml.indexOf('"', from);
+    return this.#quoteAt;
+  }
+
   /** Handles the markup starting at `open`; returns where text resumes, or -1 when the markup is not complete yet. */
   #skipOrTag(xml: string, open: number): number {
     const second = xml.charCodeAt(open + 1);
@@ -93,11 +102,11 @@ export class OoxmlTextReader {
       if (xml.startsWith('<!--', open)) return endAfter(xml, '-->', open + 4);
       if (xml.startsWith('<![CDATA[', open)) return endAfter(xml, ']]>', open + 9);
       if (open + 9 > xml.length) return -1;
-      const end = tagEnd(xml, open);
+      const end = this.#tagEnd(xml, open);
       return end === -1 ? -1 : end + 1;
     }
     if (second === 63 /* ? */) return endAfter(xml, '?>', open + 2);
-    const end = tagEnd(xml, open);
+    const end = this.#tagEnd(xml, open);
     if (end === -1) return -1;
     const closing = second === 47; /* / */
     let nameEnd = open + (closing ? 2 : 1);

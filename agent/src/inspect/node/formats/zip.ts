@@ -5,8 +5,9 @@
  * unpacks to no more than it declared). Office parts' text is read by common/ooxml-text.ts.
  */
 import { createHash } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import yauzl, { type Entry, type ZipFile, type ZipFileOptions } from 'yauzl';
 import { OoxmlTextReader } from '../../common/ooxml-text.ts';
 import type { ContentFormat } from '../../common/sniff.ts';
 import { itemAt, type ContentNode, type InspectContext } from '../inspect-context.ts';
@@ -37,9 +38,17 @@ function listEntries(zip: ZipFile, max: number): Promise<Entry[]> {
   });
 }
 
-function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
-  return new Promise((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error || !stream ? reject(error ?? new Error('unreadable entry')) : resolve(stream))));
+function openEntry(zip: ZipFile, entry: Entry, options?: { decompress: boolean }): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, stream?: Readable) => (error || !stream ? reject(error ?? new Error('unreadable entry')) : resolve(stream));
+    // yauzl takes a partial options object; its typings ask for every field.
+    if (options) zip.openReadStream(entry, options as unknown as ZipFileOptions, done);
+    else zip.openReadStream(entry, done);
+  });
 }
+
+/** Office parts up to this size are inflated in one call (a streamed inflate hands back 16 KB at a time). */
+const wholePartBytes = 32 * 1024 * 1024;
 
 /** Which Office document a zip is, by its parts. */
 function officeKind(names: ReadonlySet<string>): 'docx' | 'xlsx' | 'pptx' | undefined {
@@ -140,11 +149,30 @@ async function readOffice(
       context.gap([...node.path, part.fileName], refused);
       continue;
     }
-    await readXmlText(context, await openEntry(zip, part));
+    if (part.compressionMethod === 8 && part.uncompressedSize <= wholePartBytes) await readXmlWhole(context, zip, part);
+    else await readXmlText(context, await openEntry(zip, part));
   }
   for (const entry of entries.filter((e) => embedded.test(e.fileName) && !e.fileName.endsWith('/'))) {
     await readEntry(context, zip, node, entry, inspectChild);
   }
+}
+
+/** Reads a deflated XML part's compressed bytes, inflates them in one call and reads its text. */
+async function readXmlWhole(context: InspectContext, zip: ZipFile, part: Entry): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await openEntry(zip, part, { decompress: false })) {
+    context.checkTime();
+    chunks.push(chunk as Buffer);
+  }
+  // At most the size the archive declares (what yauzl's streamed inflate checks too): a lying entry is an error.
+  const xml = inflateRawSync(Buffer.concat(chunks), { maxOutputLength: Math.max(1, part.uncompressedSize) });
+  if (xml.length !== part.uncompressedSize) throw new Error(`${part.fileName}: unpacks to ${xml.length} bytes, not the ${part.uncompressedSize} declared`);
+  context.unpackedBytes += xml.length;
+  if (context.unpackedBytes > context.limits.max_unpacked_bytes) throw new Error(`unpacking passed the archive limit of ${context.limits.max_unpacked_bytes} bytes`);
+  context.checkTime();
+  const reader = new OoxmlTextReader((text) => context.scanner.push(text));
+  reader.write(new TextDecoder('utf-8').decode(xml));
+  reader.close();
 }
 
 /**
