@@ -123,8 +123,8 @@ async function main(): Promise<void> {
       stopWatching();
       await clean();
     };
-    // Which side goes first alternates by round: with the unwatched copy always first, the watched one came out
-    // faster in every run (ratios 0.5-0.8), an order effect of the machine, not of the agent.
+    // Which side goes first alternates by round, so an order effect cannot tilt the ratio either way (with the
+    // unwatched copy always first, the watched one came out faster in every run on the shared machine).
     for (let round = 0; round < ROUNDS; round += 1) {
       if (round % 2 === 0) {
         await unwatchedRound(round);
