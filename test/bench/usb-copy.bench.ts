@@ -2,8 +2,8 @@
 // (fake sysfs entry + a real tmpfs mount) is attached; `cp -r` of BENCH_FILES (default 5,000) small files and
 // `cp` of one BENCH_BIG_MB (default 1,024) MB file are timed with the agent's usb + file-copy sensors running in
 // this process (watching, hashing, tracing sources) and with nothing watching — the ceiling, measured in the same
-// run. Rounds alternate watched/unwatched; medians are compared. Content inspection runs with the shipped rules
-// (BENCH_INSPECT=0 turns it off). Needs root (mount).
+// run. Rounds alternate watched/unwatched, and which of the two goes first; medians are compared. Content
+// inspection runs with the shipped rules (BENCH_INSPECT=0 turns it off). Needs root (mount).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -105,11 +105,12 @@ async function main(): Promise<void> {
     };
     const stopWatching = () => { watcher?.stop.abort(); watcher = undefined; };
 
-    for (let round = 0; round < ROUNDS; round += 1) {
+    const unwatchedRound = async (round: number) => {
       times.unwatched.push(await copyBatch(`u${round}`));
       times.bigUnwatched.push(await copyBig(`u${round}.bin`));
       await clean();
-
+    };
+    const watchedRound = async (round: number) => {
       await startWatching();
       const before = recorded;
       const started = performance.now();
@@ -121,6 +122,17 @@ async function main(): Promise<void> {
       await watcher!.fileCopy.idle();
       stopWatching();
       await clean();
+    };
+    // Which side goes first alternates by round, so an order effect cannot tilt the ratio either way (with the
+    // unwatched copy always first, the watched one came out faster in every run on the shared machine).
+    for (let round = 0; round < ROUNDS; round += 1) {
+      if (round % 2 === 0) {
+        await unwatchedRound(round);
+        await watchedRound(round);
+      } else {
+        await watchedRound(round);
+        await unwatchedRound(round);
+      }
     }
 
     const result = {

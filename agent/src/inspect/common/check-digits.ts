@@ -57,3 +57,38 @@ export function cardNetwork(digits: string): string | undefined {
 export function isCardNumber(digits: string): boolean {
   return cardNetwork(digits) !== undefined && passesLuhn(digits);
 }
+
+// The same checks over digits already held as numbers 0–9 (the streaming scanner's buffer): no string per run.
+
+/** My Number check digit over `digits[at .. at+12)`. */
+export function isValidMyNumberDigits(digits: Uint8Array, at: number): boolean {
+  let sum = 0;
+  for (let n = 1; n <= 11; n += 1) sum += digits[at + 11 - n]! * (n <= 6 ? n + 1 : n - 5);
+  const remainder = sum % 11;
+  return digits[at + 11] === (remainder <= 1 ? 0 : 11 - remainder);
+}
+
+/** `cardNetwork(...) !== undefined && passesLuhn(...)` over `digits[at .. at+length)`. */
+export function isCardNumberDigits(digits: Uint8Array, at: number, length: number): boolean {
+  const two = digits[at]! * 10 + digits[at + 1]!;
+  const three = two * 10 + digits[at + 2]!;
+  const four = three * 10 + digits[at + 3]!;
+  const known = (digits[at] === 4 && (length === 13 || length === 16 || length === 19))
+    || (length === 16 && ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)))
+    || (length === 15 && (two === 34 || two === 37))
+    || (length >= 16 && length <= 19 && four >= 3528 && four <= 3589)
+    || (length >= 14 && length <= 19 && ((three >= 300 && three <= 305) || two === 36 || two === 38 || two === 39))
+    || (length >= 16 && length <= 19 && (four === 6011 || (three >= 644 && three <= 649) || two === 65))
+    || (length >= 16 && length <= 19 && two === 62);
+  if (!known) return false;
+  let sum = 0;
+  for (let i = 0; i < length; i += 1) {
+    let d = digits[at + length - 1 - i]!;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}

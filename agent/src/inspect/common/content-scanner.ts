@@ -1,33 +1,43 @@
 import type { ContentDetector } from '@mamori/policies';
 import { ruleLabel, type CompiledContentRules, type ContentFinding } from './content-rules.ts';
 import { ShingleHasher } from './fingerprint.ts';
+import { foldWidths } from './fold-widths.ts';
 import { NumberSet } from './number-set.ts';
-import { scanNumbers, type NumberSinks } from './number-scanner.ts';
+import type { NumberSinks } from './number-scanner.ts';
+import { shingleFilter, TextPass } from './text-pass.ts';
 
-/** Scanned text is held back this long at each piece's end, so a number split across pieces is seen whole. */
+/** Keyword and regex matches starting in the last `carry` characters of a window wait for the next one. */
 const carry = 256;
 /** Text before a window's new part, so look-behinds see what precedes it. */
 const context = 32;
-/** Pieces are gathered to this size before scanning (fewer regex starts). */
+/** Keyword and regex windows are gathered to this size before searching (fewer regex starts). */
 const windowChars = 64 * 1024;
+/** Pieces shorter than this (a spreadsheet cell, a PDF line) are gathered into one string before the text pass. */
+const batchChars = 64 * 1024;
 /** Distinct values remembered per detector; past this the count is a lower bound. */
 const maxDistinct = 100_000;
 
-/** Full-width ASCII (ＡＢ１２－) and half-width katakana: the only text NFKC changes for our detectors. */
-const needsFolding = /[\uff01-\uff5e\uff61-\uff9f]/;
+/** A keyword, found by indexOf when it has no letters that case changes, else by a case-insensitive regex. */
+interface KeywordMatcher { word: string; caseless: boolean; regex: RegExp }
 
 /**
- * Counts what the compiled rules look for in a stream of text pieces of any size, in bounded memory: pieces are
- * scanned in windows, numbers counted as distinct values, registered documents matched by shingle hashes.
+ * Counts what the compiled rules look for in a stream of text pieces of any size, in bounded memory: one pass over
+ * the text finds and classifies number runs and hashes shingles for registered documents (text-pass.ts); keywords
+ * and regexes search windows of it; numbers are counted as distinct values.
  */
 export class ContentScanner {
   readonly #rules: CompiledContentRules;
   readonly #distinct = new Map<ContentDetector, { size: number }>();
-  readonly #sinks: NumberSinks = {};
+  readonly #pass: TextPass;
+  /** Registered documents whose shingle size is not the first one's: hashed in a pass of their own (rare). */
+  readonly #otherHashers: ShingleHasher[] = [];
   readonly #occurrences = new Map<string, number>();
-  readonly #shingles: { hasher: ShingleHasher; seen: Set<number>; wanted: Set<number> }[] = [];
+  readonly #shingles: { seen: Set<number>; wanted: Set<number> }[] = [];
+  readonly #keywords: { rule: string; words: KeywordMatcher[] }[];
+  readonly #searching: boolean;
+  #batch = '';
   #pending = '';
-  /** Characters of `#pending` already scanned as context (the start of the next window). */
+  /** Characters of `#pending` already searched as context (the start of the next window). */
   #scannedPrefix = 0;
   #chars = 0;
 
@@ -37,44 +47,83 @@ export class ContentScanner {
   constructor(rules: CompiledContentRules, onText?: (text: string) => void) {
     this.#rules = rules;
     this.#onText = onText;
+    const sinks: NumberSinks = {};
     for (const detector of rules.detectors) {
-      // Up to 15 digits are kept as numbers (exact below 2^53) in a NumberSet; card numbers (up to 19 digits) and
-      // account numbers (rare) in a Set of strings.
+      // My Numbers, phone numbers and postal codes come as numbers (exact below 2^53) and go to a NumberSet; card
+      // numbers (up to 19 digits) and account numbers (rare) to a Set of strings.
       if (detector === 'credit_card' || detector === 'bank_account') {
         const values = new Set<string>();
         this.#distinct.set(detector, values);
-        this.#sinks[detector] = (value) => { if (values.size < maxDistinct) values.add(value); };
+        sinks[detector] = (value: string) => { if (values.size < maxDistinct) values.add(value); };
       } else {
-        const values = new NumberSet();
+        const values = new NumberSet(maxDistinct);
         this.#distinct.set(detector, values);
-        this.#sinks[detector] = (value) => { if (values.size < maxDistinct) values.add(Number(value)); };
+        sinks[detector] = (value: number) => values.add(value);
       }
     }
+    const fused = rules.fingerprints[0]?.shingleChars;
+    const fusedWanted: { wanted: Set<number>; seen: Set<number> }[] = [];
     for (const print of rules.fingerprints) {
-      const wanted = new Set(print.hashes);
-      const seen = new Set<number>();
-      this.#shingles.push({ wanted, seen, hasher: new ShingleHasher(print.shingleChars, (hash) => { if (wanted.has(hash)) seen.add(hash); }) });
+      const state = { wanted: new Set(print.hashes), seen: new Set<number>() };
+      this.#shingles.push(state);
+      if (print.shingleChars === fused) fusedWanted.push(state);
+      else this.#otherHashers.push(new ShingleHasher(print.shingleChars, (hash) => { if (state.wanted.has(hash)) state.seen.add(hash); }));
     }
+    const shingles = fused === undefined ? undefined : {
+      shingleChars: fused,
+      filter: shingleFilter(fusedWanted.flatMap((state) => [...state.wanted])),
+      onHash: (hash: number) => { for (const state of fusedWanted) if (state.wanted.has(hash)) state.seen.add(hash); },
+    };
+    this.#pass = new TextPass(sinks, shingles);
+    this.#keywords = rules.keywords.map(({ rule, words }) => ({
+      rule,
+      words: words.map((word) => ({
+        word, caseless: word.toUpperCase() === word.toLowerCase(),
+        regex: new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu'),
+      })),
+    }));
+    this.#searching = rules.keywords.length > 0 || rules.regexes.length > 0;
   }
 
   /** Characters pushed so far. */
   get chars(): number {
-    return this.#chars;
+    return this.#chars + this.#batch.length;
   }
 
   push(piece: string): void {
     if (piece.length === 0) return;
-    const text = needsFolding.test(piece) ? piece.normalize('NFKC') : piece;
+    if (piece.length < batchChars) {
+      this.#batch += piece;
+      if (this.#batch.length >= batchChars) this.#flushBatch();
+      return;
+    }
+    this.#flushBatch();
+    this.#read(piece);
+  }
+
+  #flushBatch(): void {
+    if (this.#batch.length === 0) return;
+    const batch = this.#batch;
+    this.#batch = '';
+    this.#read(batch);
+  }
+
+  #read(piece: string): void {
+    const text = foldWidths(piece);
     this.#chars += text.length;
     this.#onText?.(text);
-    for (const { hasher } of this.#shingles) hasher.push(text);
+    this.#pass.push(text);
+    for (const hasher of this.#otherHashers) hasher.push(text);
+    if (!this.#searching) return;
     this.#pending += text;
-    if (this.#pending.length - this.#scannedPrefix >= windowChars) this.#scan(false);
+    if (this.#pending.length - this.#scannedPrefix >= windowChars) this.#search(false);
   }
 
   /** Scans what is left and returns the rules whose thresholds were reached. */
   finish(): ContentFinding[] {
-    this.#scan(true);
+    this.#flushBatch();
+    this.#pass.finish();
+    if (this.#searching) this.#search(true);
     const findings: ContentFinding[] = [];
     for (const rule of this.#rules.rules) {
       let count = 0;
@@ -105,24 +154,26 @@ export class ContentScanner {
   }
 
   /**
-   * Scans the window of `#pending` after its already-scanned prefix. Matches starting in the last `carry`
-   * characters wait for the next window (unless this is the end), which starts `context` characters earlier.
+   * Searches the window of `#pending` after its already-searched prefix for keywords and regexes. Matches starting
+   * in the last `carry` characters wait for the next window (unless this is the end), which starts `context`
+   * characters earlier.
    */
-  #scan(final: boolean): void {
+  #search(final: boolean): void {
     const text = this.#pending;
     const from = this.#scannedPrefix;
     const until = final ? text.length : text.length - carry;
     if (until <= from) return;
-    if (this.#rules.detectors.length > 0) scanNumbers(text, from, until, this.#sinks);
-    if (this.#rules.keywords.length > 0) {
-      const lower = text.toLowerCase();
-      for (const { rule, words } of this.#rules.keywords) {
-        let count = 0;
-        for (const word of words) {
-          for (let at = lower.indexOf(word, from); at !== -1 && at < until; at = lower.indexOf(word, at + word.length)) count += 1;
+    for (const { rule, words } of this.#keywords) {
+      let count = 0;
+      for (const { word, caseless, regex } of words) {
+        if (caseless) {
+          for (let at = text.indexOf(word, from); at !== -1 && at < until; at = text.indexOf(word, at + word.length)) count += 1;
+        } else {
+          regex.lastIndex = from;
+          for (let m = regex.exec(text); m && m.index < until; m = regex.exec(text)) count += 1;
         }
-        if (count > 0) this.#occurrences.set(rule, (this.#occurrences.get(rule) ?? 0) + count);
       }
+      if (count > 0) this.#occurrences.set(rule, (this.#occurrences.get(rule) ?? 0) + count);
     }
     for (const { rule, regex } of this.#rules.regexes) {
       let count = 0;

@@ -6,9 +6,9 @@
  * if it holds most of the document's text — whatever its format, encoding, line breaks or spacing.
  */
 
-const base = 0x01000193;
+export const shingleBase = 0x01000193;
 /** One hash in eight is kept; documents of a few hundred characters still give dozens. */
-const sampleMask = 7;
+export const shingleSampleMask = 7;
 
 /** Rolling shingle hasher; feed text in pieces of any size, the shingles run across pieces. */
 export class ShingleHasher {
@@ -24,7 +24,7 @@ export class ShingleHasher {
     this.#size = shingleChars;
     this.#window = new Int32Array(shingleChars);
     let power = 1;
-    for (let i = 1; i < shingleChars; i += 1) power = Math.imul(power, base);
+    for (let i = 1; i < shingleChars; i += 1) power = Math.imul(power, shingleBase);
     this.#power = power;
     this.#onHash = onHash;
   }
@@ -49,7 +49,7 @@ export class ShingleHasher {
       }
       if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
       else filled += 1;
-      hash = (Math.imul(hash, base) + code) | 0;
+      hash = (Math.imul(hash, shingleBase) + code) | 0;
       window[at] = code;
       at += 1;
       if (at === size) at = 0;
@@ -60,7 +60,7 @@ export class ShingleHasher {
         h ^= h >>> 13;
         h = Math.imul(h, 0xc2b2ae35);
         h ^= h >>> 16;
-        if ((h & sampleMask) === 0) onHash(h >>> 0);
+        if ((h & shingleSampleMask) === 0) onHash(h >>> 0);
       }
     }
     this.#hash = hash;

@@ -1,77 +1,122 @@
 /**
- * The built-in number detectors in one pass over the text: every run of digits (single spaces or hyphens allowed
- * between digits) is found once and classified by its shape, then checked for its kind — My Number (4-4-4 or 12
- * digits, check digit), card (13–19 digits, issuer range + Luhn), Japanese phone (0 + area code, hyphenated,
- * 10–11 digits), postal code (3-4), bank account (seven digits after 普通/当座/貯蓄/口座, or bank-branch-account
- * 4-3-7). A run that is part of a longer one (a card number's last twelve digits, a My Number inside an order
- * number) is never taken for a shorter kind. One hand-written loop instead of a regular expression per detector:
- * a CSV is mostly digits, and five regex passes with look-behinds ran at a few MB/s.
+ * Classifies one run of digits (single spaces or hyphens allowed between digits) for the built-in number
+ * detectors — My Number (4-4-4 or 12 digits, check digit), card (13–19 digits, issuer range + Luhn), Japanese
+ * phone (0 + area code, hyphenated, 10–11 digits), postal code (3-4), bank account (seven digits after
+ * 普通/当座/貯蓄/口座, or bank-branch-account 4-3-7). A run that is part of a longer one (a card number's last twelve
+ * digits, a My Number inside an order number) is never taken for a shorter kind; a short leading group joined by a
+ * space ("No. 1 1234 5678 9018": a row index) is looked past. The text pass (text-pass.ts) finds the runs in
+ * one loop over the text and calls this only for runs of at least seven characters.
+ *
+ * Hot path: a number-dense CSV has two or three runs per row. Digits go to a preallocated buffer and values are
+ * computed as numbers; a string is made only for a card or account number that passed its checks.
  */
 import type { ContentDetector } from '@mamori/policies';
-import { isCardNumber, isValidMyNumber } from './check-digits.ts';
+import { isCardNumberDigits, isValidMyNumberDigits } from './check-digits.ts';
 
-export type NumberSinks = Partial<Record<ContentDetector, (value: string) => void>>;
+/**
+ * Where classified numbers go. My Numbers, phone numbers and postal codes come as the value of their digits
+ * (up to 12 digits: exact as a double); card numbers as their digits, account numbers as written.
+ */
+export interface NumberSinks {
+  my_number?: (value: number) => void;
+  credit_card?: (digits: string) => void;
+  phone?: (value: number) => void;
+  postal_code?: (value: number) => void;
+  bank_account?: (written: string) => void;
+}
+export type NumberDetector = ContentDetector & keyof NumberSinks;
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
+/** Runs longer than this (digits and separators) are not classified: tables of numbers, not one number. */
+export const maxRunChars = 1024;
+/** Characters before a run that the bank-account words are looked for in. */
+export const lookbehindChars = 12;
+
 /** 普通, 当座, 貯蓄, 口座 (ordinary, current, savings account; account): words that make seven digits an account number. */
 const accountWords = /(普通|当座|貯蓄|口座)(預金)?(番号)?[\s:：]*$/;
 
+// Scratch space for one run (the engine is single-threaded per isolate and this never re-enters).
+const digits = new Uint8Array(maxRunChars);
+const groupLengths = new Int32Array(maxRunChars);
+const separators = new Int32Array(maxRunChars);
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+function valueOf(at: number, count: number): number {
+  let value = 0;
+  for (let i = 0; i < count; i += 1) value = value * 10 + digits[at + i]!;
+  return value;
+}
+
+function digitString(at: number, count: number): string {
+  let text = '';
+  for (let i = 0; i < count; i += 1) text += String.fromCharCode(48 + digits[at + i]!);
+  return text;
+}
+
 /**
- * Reports every detected number whose run starts in [from, until) to its sink. Runs are read past `until` to
- * their end, so the caller must hold enough text after `until` (the scanner's carry) for a run to be whole.
+ * Reports the numbers in the run `text[start, end)` (digits and single separators, starting and ending with a
+ * digit) to the sinks. `before` is the character before the run (a digit or hyphen there means the run continues
+ * something that was not a number of ours). `text` must hold the `lookbehindChars` before `start` where there are any.
  */
-export function scanNumbers(text: string, from: number, until: number, sinks: NumberSinks): void {
-  const { my_number: myNumber, credit_card: card, phone, postal_code: postal, bank_account: account } = sinks;
-  const length = text.length;
-  let i = from;
-  while (i < until) {
+export function classifyRun(text: string, start: number, end: number, before: number, sinks: NumberSinks): void {
+  if (end - start > maxRunChars) return;
+  let groupCount = 0;
+  let digitCount = 0;
+  let group = 0;
+  let hyphens = 0;
+  for (let i = start; i < end; i += 1) {
     const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) { i += 1; continue; }
-    // A run starting right after a digit or hyphen continues something longer that started before `from`.
-    const before = i > 0 ? text.charCodeAt(i - 1) : 0;
-    const start = i;
-    // The first three digit groups' lengths and how many groups there are (plain ints: this loop is hot).
-    let groupCount = 0;
-    let g0 = 0;
-    let g1 = 0;
-    let g2 = 0;
-    let hyphens = 0;
-    let group = 0;
-    let j = i;
-    while (j < length) {
-      const d = text.charCodeAt(j);
-      if (d >= 48 && d <= 57) { group += 1; j += 1; continue; }
-      if ((d === 32 || d === 45) && j + 1 < length && isDigit(text.charCodeAt(j + 1))) {
-        if (groupCount === 0) g0 = group; else if (groupCount === 1) g1 = group; else if (groupCount === 2) g2 = group;
-        groupCount += 1;
-        group = 0;
-        if (d === 45) hyphens += 1;
-        j += 1;
-        continue;
-      }
-      break;
+    if (c >= 48 && c <= 57) {
+      digits[digitCount] = c - 48;
+      digitCount += 1;
+      group += 1;
+    } else {
+      groupLengths[groupCount] = group;
+      separators[groupCount] = c;
+      if (c === 45) hyphens += 1;
+      groupCount += 1;
+      group = 0;
     }
-    if (groupCount === 0) g0 = group; else if (groupCount === 1) g1 = group; else if (groupCount === 2) g2 = group;
-    groupCount += 1;
-    i = j;
-    // "No. 1 1234 5678 9018": a short leading number (a row index) joined by a space; look again after it.
-    if (groupCount > 1 && g0 <= 3 && text.charCodeAt(start + g0) === 32) i = start + g0 + 1;
-    if (before === 45 || (before >= 48 && before <= 57)) continue;
-    const separators = groupCount - 1;
-    const digitCount = j - start - separators;
-    if (digitCount < 7) continue;
-    const raw = text.slice(start, j);
-    const value = separators === 0 ? raw : raw.replace(/[ -]/g, '');
-    if (myNumber && digitCount === 12 && (groupCount === 1 || (groupCount === 3 && g0 === 4 && g1 === 4)) && isValidMyNumber(value)) myNumber(value);
-    if (card && digitCount >= 13 && digitCount <= 19 && isCardNumber(value)) card(value);
-    if (phone && groupCount === 3 && hyphens === 2 && text.charCodeAt(start) === 48 && (digitCount === 10 || digitCount === 11)
-      && g0 >= 2 && g0 <= 5 && g1 >= 1 && g1 <= 4 && g2 >= 3 && g2 <= 4) {
-      phone(value);
+  }
+  groupLengths[groupCount] = group;
+  separators[groupCount] = 0;
+  groupCount += 1;
+
+  // Suffix k is the run without its first k groups, looked at when each of those is ≤ 3 digits followed by a space
+  // (so its separators, and the hyphen count, are the whole run's).
+  let at = 0;
+  let from = start;
+  for (let k = 0; k < groupCount; k += 1) {
+    const count = digitCount - at;
+    if (count < 7) return;
+    if (k > 0 || !(before === 45 || isDigit(before))) {
+      classifySuffix(text, from, end, at, count, groupCount - k, k, hyphens, sinks);
     }
-    if (postal && groupCount === 2 && hyphens === 1 && g0 === 3 && g1 === 4) postal(value);
-    if (account) {
-      if (groupCount === 1 && digitCount === 7 && accountWords.test(text.slice(Math.max(0, start - 12), start))) account(raw);
-      else if (groupCount === 3 && hyphens === 2 && g0 === 4 && g1 === 3 && g2 === 7) account(raw);
-    }
+    const length = groupLengths[k]!;
+    if (k + 1 >= groupCount || length > 3 || separators[k] !== 32) return;
+    at += length;
+    from += length + 1;
+  }
+}
+
+function classifySuffix(
+  text: string, from: number, end: number, at: number, count: number, groups: number, first: number, hyphens: number, sinks: NumberSinks,
+): void {
+  const g0 = groupLengths[first]!;
+  const g1 = groups > 1 ? groupLengths[first + 1]! : 0;
+  const g2 = groups > 2 ? groupLengths[first + 2]! : 0;
+  const { my_number: myNumber, credit_card: card, phone, postal_code: postal, bank_account: account } = sinks;
+  if (myNumber && count === 12 && (groups === 1 || (groups === 3 && g0 === 4 && g1 === 4)) && isValidMyNumberDigits(digits, at)) {
+    myNumber(valueOf(at, 12));
+  }
+  if (card && count >= 13 && count <= 19 && isCardNumberDigits(digits, at, count)) card(digitString(at, count));
+  if (phone && groups === 3 && hyphens === 2 && digits[at] === 0 && (count === 10 || count === 11)
+    && g0 >= 2 && g0 <= 5 && g1 >= 1 && g1 <= 4 && g2 >= 3 && g2 <= 4) {
+    phone(valueOf(at, count));
+  }
+  if (postal && groups === 2 && hyphens === 1 && g0 === 3 && g1 === 4) postal(valueOf(at, 7));
+  if (account) {
+    if (groups === 1 && count === 7 && accountWords.test(text.slice(Math.max(0, from - lookbehindChars), from))) account(text.slice(from, end));
+    else if (groups === 3 && hyphens === 2 && g0 === 4 && g1 === 3 && g2 === 7) account(text.slice(from, end));
   }
 }

@@ -2,12 +2,13 @@
  * Zip archives and the Office Open XML files that are zip archives (docx, xlsx, pptx), read with yauzl: the
  * central directory first, so every entry's sizes and encryption flag are known before a byte is unpacked;
  * entries stream out one at a time, counted against the archive's limits (yauzl also checks that an entry
- * unpacks to no more than it declared).
+ * unpacks to no more than it declared). Office parts' text is read by common/ooxml-text.ts.
  */
 import { createHash } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { SaxesParser } from 'saxes';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import yauzl, { type Entry, type ZipFile, type ZipFileOptions } from 'yauzl';
+import { OoxmlTextReader } from '../../common/ooxml-text.ts';
 import type { ContentFormat } from '../../common/sniff.ts';
 import { itemAt, type ContentNode, type InspectContext } from '../inspect-context.ts';
 
@@ -37,9 +38,17 @@ function listEntries(zip: ZipFile, max: number): Promise<Entry[]> {
   });
 }
 
-function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
-  return new Promise((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error || !stream ? reject(error ?? new Error('unreadable entry')) : resolve(stream))));
+function openEntry(zip: ZipFile, entry: Entry, options?: { decompress: boolean }): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, stream?: Readable) => (error || !stream ? reject(error ?? new Error('unreadable entry')) : resolve(stream));
+    // yauzl takes a partial options object; its typings ask for every field.
+    if (options) zip.openReadStream(entry, options as unknown as ZipFileOptions, done);
+    else zip.openReadStream(entry, done);
+  });
 }
+
+/** Office parts up to this size are inflated in one call (a streamed inflate hands back 16 KB at a time). */
+const wholePartBytes = 32 * 1024 * 1024;
 
 /** Which Office document a zip is, by its parts. */
 function officeKind(names: ReadonlySet<string>): 'docx' | 'xlsx' | 'pptx' | undefined {
@@ -140,42 +149,39 @@ async function readOffice(
       context.gap([...node.path, part.fileName], refused);
       continue;
     }
-    await readXmlText(context, await openEntry(zip, part));
+    if (part.compressionMethod === 8 && part.uncompressedSize <= wholePartBytes) await readXmlWhole(context, zip, part);
+    else await readXmlText(context, await openEntry(zip, part));
   }
   for (const entry of entries.filter((e) => embedded.test(e.fileName) && !e.fileName.endsWith('/'))) {
     await readEntry(context, zip, node, entry, inspectChild);
   }
 }
 
-/** Elements whose end separates text: paragraphs, rows, shared strings, line breaks (\n); cells, tabs (\t). */
-const lineEnds = new Set(['p', 'si', 'row', 'br', 'tr']);
-const cellEnds = new Set(['c', 'tab', 'tc']);
-const localName = (name: string) => name.slice(name.indexOf(':') + 1);
+/** Reads a deflated XML part's compressed bytes, inflates them in one call and reads its text. */
+async function readXmlWhole(context: InspectContext, zip: ZipFile, part: Entry): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await openEntry(zip, part, { decompress: false })) {
+    context.checkTime();
+    chunks.push(chunk as Buffer);
+  }
+  // At most the size the archive declares (what yauzl's streamed inflate checks too): a lying entry is an error.
+  const xml = inflateRawSync(Buffer.concat(chunks), { maxOutputLength: Math.max(1, part.uncompressedSize) });
+  if (xml.length !== part.uncompressedSize) throw new Error(`${part.fileName}: unpacks to ${xml.length} bytes, not the ${part.uncompressedSize} declared`);
+  context.unpackedBytes += xml.length;
+  if (context.unpackedBytes > context.limits.max_unpacked_bytes) throw new Error(`unpacking passed the archive limit of ${context.limits.max_unpacked_bytes} bytes`);
+  context.checkTime();
+  const reader = new OoxmlTextReader((text) => context.scanner.push(text));
+  reader.write(new TextDecoder('utf-8').decode(xml));
+  reader.close();
+}
 
 /**
- * Streams one XML part through saxes and hands the scanner the text of `t` elements (runs in Word, PowerPoint,
- * Excel strings) and of `v` elements of cells that are not shared-string references (numbers in Excel).
+ * Streams one XML part through the OOXML text reader into the scanner: the text of `t` elements (runs in Word,
+ * PowerPoint, Excel strings) and of `v` elements of cells that are not shared-string references (numbers in Excel).
  */
 async function readXmlText(context: InspectContext, stream: Readable): Promise<void> {
-  const parser = new SaxesParser({ xmlns: false, position: false });
   const scanner = context.scanner;
-  let inText = false;
-  let sharedRef = false;
-  parser.on('opentag', (tag) => {
-    const name = localName(tag.name);
-    if (name === 't') inText = true;
-    else if (name === 'v') inText = !sharedRef;
-    else if (name === 'c') sharedRef = tag.attributes.t === 's';
-  });
-  parser.on('text', (text) => {
-    if (inText) scanner.push(text);
-  });
-  parser.on('closetag', (tag) => {
-    const name = localName(tag.name);
-    if (name === 't' || name === 'v') inText = false;
-    if (lineEnds.has(name)) scanner.push('\n');
-    else if (cellEnds.has(name)) scanner.push('\t');
-  });
+  const reader = new OoxmlTextReader((text) => scanner.push(text));
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of stream) {
     context.checkTime();
@@ -184,8 +190,8 @@ async function readXmlText(context: InspectContext, stream: Readable): Promise<v
       stream.destroy();
       throw new Error(`unpacking passed the archive limit of ${context.limits.max_unpacked_bytes} bytes`);
     }
-    parser.write(decoder.decode(chunk as Buffer, { stream: true }));
+    reader.write(decoder.decode(chunk as Buffer, { stream: true }));
   }
-  parser.write(decoder.decode());
-  parser.close();
+  reader.write(decoder.decode());
+  reader.close();
 }

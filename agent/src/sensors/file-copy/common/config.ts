@@ -10,6 +10,18 @@ export const FileCopySensorConfigSchema = z.object({
    * big file never slows the user's next copy; normal: streamed on the main thread.
    */
   hashPriority: z.enum(['low', 'normal']).default('low'),
+  /**
+   * Content inspection of what landed waits until no exit has seen a write for this long (the user's copy is over),
+   * or `inspectMaxDelayMs` at most, and then runs one file at a time.
+   */
+  inspectQuietMs: z.number().int().min(0).max(60_000).default(1_000),
+  inspectMaxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
+  /**
+   * Files up to this size are kept in memory from the hashing read and inspected from there (one read, not two),
+   * while no more than `inspectKeepTotalBytes` are held waiting; larger files are read again when inspected.
+   */
+  inspectKeepBytes: z.number().int().min(0).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  inspectKeepTotalBytes: z.number().int().min(0).default(64 * 1024 * 1024),
   /** A file is hashed once it has not changed for this long (a big copy is hashed once, at its end). */
   settleMs: z.number().int().min(0).max(60_000).default(300),
   /** Rescan of a watched root after a quiet period, catching anything the OS watcher dropped under a burst. */

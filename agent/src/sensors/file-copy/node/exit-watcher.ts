@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { Limiter, sha256File } from './hash.ts';
+import { Limiter, sha256FileKeeping, type HashedFile } from './hash.ts';
 import { chokidarTreeWatch, nativeTreeWatch, type TreeWatch } from './tree-watch.ts';
 
 /** One file that landed on an exit, hashed. */
@@ -12,6 +12,8 @@ export interface LandedFile {
   sizeBytes: number;
   sha256: string;
   operation: 'created' | 'modified';
+  /** The bytes hashed, when the file was at most `keepBytes` (content inspection reads these, not the file again). */
+  bytes?: Uint8Array;
 }
 
 export interface ExitWatcherOptions {
@@ -26,8 +28,10 @@ export interface ExitWatcherOptions {
   /** "native" (fs.watch; default) or "chokidar". */
   watcher?: 'native' | 'chokidar';
   onFile: (file: LandedFile) => void;
-  /** How a settled file is hashed (default: a streamed read on the main thread). */
-  hashFile?: (path: string) => Promise<string>;
+  /** How a settled file is hashed (default: a streamed read on the main thread), keeping files of up to `keepBytes`. */
+  hashFile?: (path: string, keepBytes: number) => Promise<HashedFile>;
+  /** Files up to this size are handed on with their bytes (0: never). */
+  keepBytes?: number;
   onError: (error: Error) => void;
 }
 
@@ -53,6 +57,7 @@ export class ExitWatcher {
   #reconcileTimer: NodeJS.Timeout | undefined;
   #dirty = false;
   #closed = false;
+  #lastChangeMs = 0;
 
   constructor(options: ExitWatcherOptions) {
     this.#options = options;
@@ -99,8 +104,14 @@ export class ExitWatcher {
     return relative(this.#options.root, path).split(sep).join('/');
   }
 
+  /** When the OS watcher last reported a write under this root (Date.now() ms; 0: never). */
+  get lastChangeMs(): number {
+    return this.#lastChangeMs;
+  }
+
   #touched(path: string): void {
     if (this.#closed) return;
+    this.#lastChangeMs = Date.now();
     this.#dirty = true;
     this.#settle(path);
     clearTimeout(this.#reconcileTimer);
@@ -159,14 +170,14 @@ export class ExitWatcher {
         const before = await stat(path);
         const known = this.#known.get(path);
         if (known?.reported && known.size === before.size && known.mtimeMs === before.mtimeMs) return;
-        const sha256 = await (this.#options.hashFile ?? sha256File)(path);
+        const { sha256, bytes } = await (this.#options.hashFile ?? sha256FileKeeping)(path, this.#options.keepBytes ?? 0);
         const after = await stat(path);
         if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
           this.#settle(path); // changed while hashing: hash the final version
           return;
         }
         this.#known.set(path, { size: after.size, mtimeMs: after.mtimeMs, reported: true });
-        this.#options.onFile({ path, sizeBytes: after.size, sha256, operation: known ? 'modified' : 'created' });
+        this.#options.onFile({ path, sizeBytes: after.size, sha256, operation: known ? 'modified' : 'created', ...(bytes ? { bytes } : {}) });
       });
     } catch (error) {
       if (lastSize !== undefined && !this.#known.get(path)?.reported) {

@@ -60,6 +60,8 @@ export class ChokidarFileCopySensor implements Sensor {
   #hashing: Limiter;
   /** One file inspected at a time: a burst of copies must not take both cores from the user. */
   readonly #inspecting = new Limiter(1);
+  /** Bytes of landed files held for inspection (kept from the hashing read). */
+  #heldBytes = 0;
   #sources: SourceIndex;
   #errors = 0;
 
@@ -156,7 +158,8 @@ export class ChokidarFileCopySensor implements Sensor {
       root, sinceMs, settleMs: this.#options.config.settleMs, reconcileQuietMs: this.#options.config.reconcileQuietMs,
       maxDepth: this.#options.config.maxDepth, ignored: compileIgnore(this.#policy().ignore), hashing: this.#hashing,
       watcher: this.#options.config.watcher,
-      ...(this.#options.config.hashPriority === 'low' ? { hashFile: (path: string) => lowPriorityHasher().hash(path) } : {}),
+      ...(this.#options.config.hashPriority === 'low' ? { hashFile: (path: string, keep: number) => lowPriorityHasher().hashKeeping(path, keep) } : {}),
+      keepBytes: this.#options.inspector?.rules() ? this.#options.config.inspectKeepBytes : 0,
       onFile: (file) => this.#landed(root, kind, device, file),
       onError: () => { this.#errors += 1; },
     });
@@ -174,10 +177,18 @@ export class ChokidarFileCopySensor implements Sensor {
 
   #landed(root: string, kind: DestinationKind, device: UsbDeviceInfo | undefined, file: LandedFile): void {
     const inspector = this.#options.inspector;
+    // The bytes from the hashing read are held for inspection within a budget; past it the file is read again.
+    const held = file.bytes && this.#heldBytes + file.bytes.length <= this.#options.config.inspectKeepTotalBytes ? file.bytes : undefined;
+    if (held) this.#heldBytes += held.length;
+    const release = () => { if (held) this.#heldBytes -= held.length; };
     // A file that vanished before it could be hashed cannot be read either.
     const inspection = inspector?.rules() && file.sha256
-      ? this.#inspecting.run(() => inspector.inspect({ name: basename(file.path), file: file.path }))
-      : Promise.resolve(undefined);
+      ? this.#inspecting.run(async () => {
+        await this.#quiet();
+        const name = basename(file.path);
+        return inspector.inspect(held ? { name, bytes: held } : { name, file: file.path });
+      }).finally(release)
+      : Promise.resolve(undefined).finally(release);
     const lookup = Promise.all([this.#sources.lookup(file.sizeBytes, file.sha256).catch(() => ''), inspection]).then(([sourcePath, content]) => {
       this.#emit?.({
         user: this.#options.user(),
@@ -190,5 +201,22 @@ export class ChokidarFileCopySensor implements Sensor {
     });
     this.#lookups.add(lookup);
     void lookup.finally(() => this.#lookups.delete(lookup));
+  }
+
+  /**
+   * Waits until no exit has reported a write for `inspectQuietMs` (the user's copy is over), at most
+   * `inspectMaxDelayMs`: inspection reads and scans whole files on the agent's main thread, and must not compete
+   * with the copy it is recording.
+   */
+  async #quiet(): Promise<void> {
+    const { inspectQuietMs, inspectMaxDelayMs } = this.#options.config;
+    const started = Date.now();
+    for (;;) {
+      const lastChange = Math.max(0, ...[...this.#roots.values()].map((r) => r.watcher.lastChangeMs));
+      const now = Date.now();
+      const wait = Math.min(lastChange + inspectQuietMs - now, started + inspectMaxDelayMs - now);
+      if (wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 200)));
+    }
   }
 }

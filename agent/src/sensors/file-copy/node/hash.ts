@@ -12,6 +12,25 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
+/** A file's SHA-256 and, when it was small enough to keep, the bytes that were hashed. */
+export interface HashedFile {
+  sha256: string;
+  bytes?: Uint8Array;
+}
+
+/** SHA-256 of a file, streamed; a file of at most `keepBytes` also comes back whole (one read feeds hash and inspection). */
+export async function sha256FileKeeping(path: string, keepBytes: number): Promise<HashedFile> {
+  const hash = createHash('sha256');
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+    kept += (chunk as Buffer).length;
+    if (kept <= keepBytes) chunks.push(chunk as Buffer);
+  }
+  return { sha256: hash.digest('hex'), ...(kept <= keepBytes && keepBytes > 0 ? { bytes: Buffer.concat(chunks) } : {}) };
+}
+
 /** Runs at most `limit` tasks at once, the rest queued in order (unbounded: a burst is never dropped). */
 export class Limiter {
   readonly #limit: number;
