@@ -3,6 +3,7 @@ import type { CollectorHub } from '../hub.ts';
 import { SiemQueries } from '../store/sqlite/queries/siem.ts';
 import type { SiemConfig, SiemSinkConfig } from './config.ts';
 import { SinkExporter, type SinkStatus } from './exporter.ts';
+import { SiemFormatPool } from './format-pool.ts';
 import { RotatingFileSink } from './file-sink.ts';
 import type { SiemSink } from './sink.ts';
 import { SocketSink } from './socket-sink.ts';
@@ -21,10 +22,16 @@ function sinkFor(config: SiemSinkConfig): SiemSink {
 }
 
 /** Starts one exporter per configured sink; each wakes when the projector reports new events. */
-export function startSiemExport(options: { siem: SiemConfig; db: Database.Database; hub: CollectorHub; now?: () => number }): SiemExport {
+export function startSiemExport(options: {
+  siem: SiemConfig; db: Database.Database; hub: CollectorHub; now?: () => number;
+  /** Formatting threads (default: spare cores, see defaultFormatThreads). */
+  formatThreads?: number;
+}): SiemExport {
   const queries = new SiemQueries(options.db);
+  // Decoding and formatting run on worker threads shared by every sink (none are started without sinks).
+  const formatter = new SiemFormatPool(options.siem, { threads: options.siem.sinks.length ? options.formatThreads : 0 });
   const exporters = options.siem.sinks.map((config) => new SinkExporter({
-    config, siem: options.siem, queries, sink: sinkFor(config), ...(options.now ? { now: options.now } : {}),
+    config, siem: options.siem, queries, sink: sinkFor(config), formatter, ...(options.now ? { now: options.now } : {}),
   }));
   const wake = (): void => { for (const exporter of exporters) exporter.notify(); };
   options.hub.on('events', wake);
@@ -35,6 +42,7 @@ export function startSiemExport(options: { siem: SiemConfig; db: Database.Databa
     async stop() {
       options.hub.off('events', wake);
       await Promise.all(exporters.map((e) => e.stop()));
+      await formatter.close();
     },
   };
 }
