@@ -28,7 +28,6 @@ export interface SinkStatus {
  */
 export class SinkExporter {
   readonly #config: SiemSinkConfig;
-  readonly #siem: SiemConfig;
   readonly #queries: SiemQueries;
   readonly #sink: SiemSink;
   readonly #now: () => number;
@@ -42,7 +41,6 @@ export class SinkExporter {
 
   constructor(options: { config: SiemSinkConfig; siem: SiemConfig; queries: SiemQueries; sink: SiemSink; now?: () => number; formatter?: PageFormatter }) {
     this.#config = options.config;
-    this.#siem = options.siem;
     this.#queries = options.queries;
     this.#sink = options.sink;
     this.#now = options.now ?? Date.now;

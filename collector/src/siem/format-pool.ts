@@ -74,6 +74,11 @@ export class SiemFormatPool implements PageFormatter {
     }
   }
 
+  /** Threads formatting now (0: everything is formatted on the caller's thread). */
+  get threads(): number {
+    return this.#workers.length;
+  }
+
   get depth(): number {
     return this.#workers.length + 1;
   }
