@@ -79,8 +79,9 @@ export class SiemFormatPool implements PageFormatter {
     return this.#workers.length;
   }
 
+  /** Two pages queued per thread plus the one being delivered: a thread finds its next page waiting while this one reads and writes. */
   get depth(): number {
-    return this.#workers.length + 1;
+    return this.#workers.length * 2 + 1;
   }
 
   /** Resolves once every thread has loaded its modules and answered (a benchmark waits for this before timing). */
