@@ -90,7 +90,7 @@ async function exportRun(queries: SiemQueries, port: number, name: string, forma
   const config = siem.sinks[0]!;
   const formatter = new SiemFormatPool(siem, { threads: FORMAT_THREADS });
   const exporter = new SinkExporter({ config, siem, queries, sink: new SocketSink(config.socket!), formatter });
-  await formatter.ready(name); // threads live as long as the collector: their start is not part of the export
+  await formatter.ready(); // threads live as long as the collector: their start is not part of the export
   const last = queries.lastEventId();
   const started = performance.now();
   exporter.start();

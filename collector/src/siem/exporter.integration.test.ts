@@ -92,6 +92,7 @@ describe('SinkExporter with a slow receiver', () => {
 
     const firstPool = new SiemFormatPool(siem, { threads: 1 });
     cleanups.push(() => firstPool.close());
+    await firstPool.ready();
     expect(firstPool.threads).toBe(1);
     const first = run(firstPool);
     first.start();
@@ -102,6 +103,7 @@ describe('SinkExporter with a slow receiver', () => {
 
     const secondPool = new SiemFormatPool(siem, { threads: 1 });
     cleanups.push(() => secondPool.close());
+    await secondPool.ready();
     const second = run(secondPool);
     second.start();
     cleanups.push(() => second.stop());

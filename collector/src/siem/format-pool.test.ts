@@ -34,6 +34,7 @@ describe('SiemFormatPool', () => {
     });
     const pool = new SiemFormatPool(siem, { threads: 2, onWarning: (message) => { throw new Error(message); } });
     pools.push(pool);
+    await pool.ready(); // until its threads have loaded, a pool formats on the caller's thread
     expect(pool.threads).toBe(2);
     const inline = new InlineFormatter(siem);
     const rows = storedEvents(900);

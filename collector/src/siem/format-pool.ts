@@ -46,6 +46,9 @@ interface Pending { resolve: (chunks: FormattedChunk[]) => void; reject: (error:
  */
 export class SiemFormatPool implements PageFormatter {
   readonly #workers: Worker[] = [];
+  /** Threads that have loaded their modules; until one has, pages are formatted here (no delay at start). */
+  readonly #loaded: Worker[] = [];
+  readonly #allLoaded: Promise<unknown>[] = [];
   readonly #pending = new Map<number, Pending>();
   readonly #inline: InlineFormatter;
   #nextId = 1;
@@ -64,7 +67,15 @@ export class SiemFormatPool implements PageFormatter {
         break;
       }
       worker.unref();
-      worker.on('message', (reply: { id: number; chunks?: FormattedChunk[]; error?: string }) => this.#settle(reply));
+      this.#allLoaded.push(new Promise((resolve) => {
+        worker.once('exit', resolve);
+        worker.on('message', (reply: { ready?: boolean }) => {
+          if (!reply.ready) return;
+          this.#loaded.push(worker);
+          resolve(undefined);
+        });
+      }));
+      worker.on('message', (reply: { id?: number; chunks?: FormattedChunk[]; error?: string }) => { if (reply.id !== undefined) this.#settle(reply as { id: number }); });
       worker.on('error', (error) => {
         warn(`a SIEM formatting thread failed (its pages are formatted on the main thread): ${error.message}`);
         this.#retire(worker);
@@ -74,23 +85,23 @@ export class SiemFormatPool implements PageFormatter {
     }
   }
 
-  /** Threads formatting now (0: everything is formatted on the caller's thread). */
+  /** Threads that are loaded and formatting (0: everything is formatted on the caller's thread). */
   get threads(): number {
-    return this.#workers.length;
+    return this.#loaded.length;
   }
 
   /** Two pages queued per thread plus the one being delivered: a thread finds its next page waiting while this one reads and writes. */
   get depth(): number {
-    return this.#workers.length * 2 + 1;
+    return this.#loaded.length * 2 + 1;
   }
 
-  /** Resolves once every thread has loaded its modules and answered (a benchmark waits for this before timing). */
-  async ready(sink: string): Promise<void> {
-    await Promise.all(this.#workers.map((worker) => this.#send(worker, [], sink)));
+  /** Resolves once every thread has loaded its modules (a benchmark waits for this before timing). */
+  async ready(): Promise<void> {
+    await Promise.all(this.#allLoaded);
   }
 
   format(rows: readonly StoredEvent[], sink: string): Promise<FormattedChunk[]> {
-    const worker = this.#workers[this.#turn++ % Math.max(1, this.#workers.length)];
+    const worker = this.#loaded[this.#turn++ % Math.max(1, this.#loaded.length)];
     if (!worker) return this.#inline.format(rows, sink);
     return this.#send(worker, rows, sink);
   }
@@ -106,6 +117,7 @@ export class SiemFormatPool implements PageFormatter {
 
   async close(): Promise<void> {
     const workers = this.#workers.splice(0);
+    this.#loaded.splice(0);
     for (const worker of workers) this.#takeOver(worker);
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
@@ -123,6 +135,7 @@ export class SiemFormatPool implements PageFormatter {
     const index = this.#workers.indexOf(worker);
     if (index < 0) return;
     this.#workers.splice(index, 1);
+    if (this.#loaded.includes(worker)) this.#loaded.splice(this.#loaded.indexOf(worker), 1);
     this.#takeOver(worker);
   }
 

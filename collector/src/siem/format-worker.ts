@@ -17,3 +17,5 @@ parentPort!.on('message', (job: { id: number; sink: string; page: PackedPage }) 
     parentPort!.postMessage({ id: job.id, error: (error as Error).message });
   }
 });
+// Loaded: the pool starts sending pages here (until now it formatted them on its own thread).
+parentPort!.postMessage({ ready: true });
