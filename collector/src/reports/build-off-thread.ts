@@ -18,7 +18,7 @@ function reportThread(): NonNullable<typeof thread> {
   const current = { worker, pending };
   const fail = (error: Error): void => {
     if (thread === current) thread = undefined; // the next report starts a new thread
-    for (const job of pending.values()) job.reject(error);
+    for (const job of pending.values()) job.reject(new ReportThreadFailed(error.message));
     pending.clear();
   };
   worker.unref(); // an idle report thread never keeps the collector (or a test) alive
@@ -35,6 +35,11 @@ function reportThread(): NonNullable<typeof thread> {
   worker.on('exit', (code) => fail(new Error(`the report thread exited (${code})`)));
   thread = current;
   return current;
+}
+
+/** Whether the report thread is running (it starts with the first report over a store file). */
+export function reportThreadStarted(): boolean {
+  return thread !== undefined;
 }
 
 /**
@@ -59,8 +64,14 @@ export async function buildReportOffThread(db: Database.Database, request: Build
     target.worker.postMessage({ id, path: file.path, request });
   }).finally(() => {
     if (target.pending.size === 0) target.worker.unref();
+  }).catch((error: unknown) => {
+    // The thread itself failed (it could not load, or died), not the report: make it here rather than fail it.
+    if (error instanceof ReportThreadFailed) return buildReportFiles(db, request);
+    throw error;
   });
 }
+
+class ReportThreadFailed extends Error {}
 
 /** Our own errors keep their code (and so their HTTP status) across the thread, e.g. a missing font. */
 function ownError(error: { code?: string; message: string }): Error {
