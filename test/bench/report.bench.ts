@@ -1,130 +1,28 @@
-// bench:report — for now, SIEM export throughput (the inspection-report figures, report_s and report_rss_mb, are
-// to be added by the reports work). BENCH_SIEM_EVENTS (default 200,000) realistic events (print jobs, file copies
-// to USB, mails with attachments, uploads) are stored in the collector's real schema; then:
-//   export:  the real SinkExporter + SocketSink read them from the store, decode each event, build its ECS document,
-//            format it as RFC 5424 and frame it (octet counting), write to a local TCP receiver, and move the
-//            persisted cursor per chunk — the path a syslog sink takes in production;
-//   ceiling: the same records read from the store in the same pages and written to the same kind of local socket
-//            with no formatting (their stored bytes as they are).
-// A receiver in this process counts bytes and frames. Ends with one JSON line.
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ZERO_HASH, chainHash, encodeEvent, type Event } from '@mamori/proto';
-import { SqliteStore } from '@mamori/collector';
-import { SiemConfigSchema } from '../../collector/src/siem/config.ts';
-import { SinkExporter } from '../../collector/src/siem/exporter.ts';
-import { SocketSink } from '../../collector/src/siem/socket-sink.ts';
-import type { SiemRepository } from '../../collector/src/store/repositories/siem.ts';
+// bench:report — the two figures issue 18 asks for, in one run:
+//   1. SIEM export events/s and its ceiling (siem-export.ts): the same stored records written to a local socket
+//      with no formatting, measured in the same run;
+//   2. a monthly inspection report for 3,000 PCs × 30 days of generated events (monthly-report.ts): seconds and
+//      the peak RSS of the process that makes it.
+// Targets: export ≥ 50% of its ceiling; the report in ≤ 60 s under 1 GB RSS. Prints tables, then one JSON line.
+// BENCH_SIEM_EVENTS, BENCH_PCS, BENCH_EVENTS_PER_PC_DAY scale it; BENCH_DB=/path keeps the generated month.
+import { loadavg } from 'node:os';
+import { runMonthlyReportBench } from './monthly-report.ts';
+import { runSiemExportBench } from './siem-export.ts';
 
-const EVENTS = Number(process.env.BENCH_SIEM_EVENTS ?? 200_000);
-const PAGE = 1_000;
-
-function draft(i: number): Omit<Event, 'seq' | 'agentId' | 'timeMs' | 'pc'> {
-  switch (i % 4) {
-    case 0: return { user: `user${i % 3000}`, printJob: { jobId: i, documentName: `見積書-${i}.pdf`, printer: 'FLOOR3-MFP', pages: 1 + (i % 40), copies: 1, state: 'completed', action: 'logged', spooler: 'cups' } };
-    case 1: return { user: `user${i % 3000}`, fileCopy: { destinationPath: `/media/usb/顧客名簿-${i}.xlsx`, destinationKind: 'removable', destinationRoot: '/media/usb', sizeBytes: 40_000 + i, sha256: 'ab'.repeat(32), operation: 'created',
-      device: { vendorId: '0781', productId: '5581', serial: `SN${i % 50}`, vendor: 'SanDisk', product: 'Ultra', busPath: '1-2' } } };
-    case 2: return { user: `user${i % 3000}`, mail: { messageId: `<m${i}@city.example>`, from: `user${i % 3000}@city.example`, to: [`partner${i % 500}@example.com`], cc: [], bcc: [], subject: `資料送付 ${i}`, sizeBytes: 90_000, verdict: 'relayed',
-      attachments: [{ fileName: `設計図面-${i}.pdf`, contentType: 'application/pdf', sizeBytes: 88_000, sha256: 'cd'.repeat(32), inline: false }] } };
-    default: return { user: `user${i % 3000}`, upload: { pageUrl: 'https://drive.example/', destinationHost: 'drive.example', destinationUrl: 'https://drive.example/upload', fileName: `売上-${i}.xlsx`, sizeBytes: 12_000, sha256: 'ef'.repeat(32), method: 'input', category: 'personal_cloud', browser: 'chromium' } };
-  }
-}
-
-async function seed(store: SqliteStore): Promise<void> {
-  const agents = 100;
-  const heads = Array.from({ length: agents }, () => ({ seq: 0, hash: ZERO_HASH }));
-  const start = Date.UTC(2026, 10, 1);
-  for (let first = 0; first < EVENTS; first += 500) {
-    const agent = (first / 500) % agents;
-    const head = heads[agent]!;
-    const events = [];
-    for (let i = first; i < Math.min(first + 500, EVENTS); i += 1) {
-      head.seq += 1;
-      const envelope = { seq: head.seq, timeMs: start + i * 1000, agentId: `ag_${agent}`, pc: `PC-${String(agent).padStart(4, '0')}`, user: `user${i % 3000}` };
-      const bytes = encodeEvent({ ...draft(i), ...envelope });
-      head.hash = chainHash(head.hash, bytes);
-      const kind = ['print_job', 'file_copy', 'mail', 'upload'][i % 4]!;
-      events.push({ seq: head.seq, bytes, hash: head.hash, envelope: { ...envelope, kind } });
-    }
-    await store.appendBatch({ agentId: `ag_${agent}`, firstSeq: events[0]!.seq, lastSeq: events.at(-1)!.seq, prevHash: ZERO_HASH, lastHash: head.hash, signature: Buffer.alloc(64), events }, start);
-  }
-}
-
-/** A local receiver that reads as fast as it can and counts bytes. */
-async function receiver(): Promise<{ port: number; bytes: () => number; close: () => Promise<void> }> {
-  let bytes = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => { sockets.add(socket); socket.on('data', (d) => { bytes += d.length; }); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port, bytes: () => bytes,
-    close: async () => { for (const s of sockets) s.destroy(); await new Promise((resolve) => server.close(resolve)); },
-  };
-}
-
-async function ceiling(queries: SiemRepository, port: number): Promise<{ seconds: number; bytes: number }> {
-  const socket = await new Promise<net.Socket>((resolve) => { const s = net.connect(port, '127.0.0.1', () => resolve(s)); });
-  socket.setNoDelay(true);
-  const started = performance.now();
-  let cursor = 0;
-  let bytes = 0;
-  for (;;) {
-    const rows = await queries.eventsAfter(cursor, PAGE);
-    if (rows.length === 0) break;
-    const chunk = Buffer.concat(rows.map((r) => r.bytes));
-    bytes += chunk.length;
-    await new Promise<void>((resolve, reject) => socket.write(chunk, (error) => (error ? reject(error) : resolve())));
-    cursor = rows.at(-1)!.id;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  socket.destroy();
-  return { seconds, bytes };
-}
-
-async function exportRun(queries: SiemRepository, port: number, name: string, format: 'syslog' | 'ecs_json'): Promise<{ seconds: number }> {
-  const siem = SiemConfigSchema.parse({ sinks: [{ name, format, socket: { host: '127.0.0.1', port } }] });
-  const config = siem.sinks[0]!;
-  const exporter = new SinkExporter({ config, siem, queries, sink: new SocketSink(config.socket!) });
-  const last = await queries.lastEventId();
-  const started = performance.now();
-  exporter.start();
-  while (exporter.status.cursor < last) await new Promise((resolve) => setTimeout(resolve, 5));
-  const seconds = (performance.now() - started) / 1000;
-  await exporter.stop();
-  return { seconds };
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'mamori-bench-report-'));
-const store = new SqliteStore(join(dir, 'collector.db'));
-try {
-  process.stdout.write(`seeding ${EVENTS.toLocaleString()} events …\n`);
-  await seed(store);
-  const queries = store.repos.siem;
-  const sink = await receiver();
-  // Warm the page cache and the JIT once, then measure each path.
-  await ceiling(queries, sink.port);
-  const raw = await ceiling(queries, sink.port);
-  const before = sink.bytes();
-  const syslog = await exportRun(queries, sink.port, 'bench-syslog', 'syslog');
-  const syslogBytes = sink.bytes() - before;
-  const ecs = await exportRun(queries, sink.port, 'bench-ecs', 'ecs_json');
-  await sink.close();
-  const ceilingRate = EVENTS / raw.seconds;
-  const exportRate = EVENTS / syslog.seconds;
-  const rows: [string, string, string][] = [
-    ['ceiling: stored bytes → socket, no formatting', `${Math.round(ceilingRate).toLocaleString()} events/s`, `${(raw.bytes / 1e6).toFixed(1)} MB`],
-    ['export: syslog RFC 5424 + structured data, octet-counted', `${Math.round(exportRate).toLocaleString()} events/s`, `${(syslogBytes / 1e6).toFixed(1)} MB`],
-    ['export: ECS JSON lines (same socket)', `${Math.round(EVENTS / ecs.seconds).toLocaleString()} events/s`, ''],
-  ];
-  for (const [what, rate, size] of rows) process.stdout.write(`${what.padEnd(52)} ${rate.padStart(20)} ${size.padStart(10)}\n`);
-  process.stdout.write(`export / ceiling: ${(exportRate / ceilingRate).toFixed(2)} (target ≥ 0.50)\n`);
-  process.stdout.write(`${JSON.stringify({
-    bench: 'report', events: EVENTS, export_events_per_s: Math.round(exportRate), ceiling_events_per_s: Math.round(ceilingRate),
-    export_ratio: Number((exportRate / ceilingRate).toFixed(3)), ecs_json_events_per_s: Math.round(EVENTS / ecs.seconds),
-  })}\n`);
-} finally {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-}
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+const loadBefore = load();
+process.stdout.write(`load average before: ${loadBefore}\n\n— SIEM export —\n`);
+const siem = await runSiemExportBench();
+process.stdout.write('\n— monthly inspection report —\n');
+const report = await runMonthlyReportBench();
+process.stdout.write(`${JSON.stringify({
+  bench: 'report',
+  report_s: Number(report.reportS.toFixed(2)), report_rss_mb: Math.round(report.reportRssMb),
+  export_events_per_s: Math.round(siem.exportPerS), ceiling_events_per_s: Math.round(siem.ceilingPerS),
+  export_ratio: Number((siem.exportPerS / siem.ceilingPerS).toFixed(3)), ecs_json_events_per_s: Math.round(siem.ecsPerS),
+  siem_events: siem.events, format_threads: siem.formatThreads,
+  pcs: report.pcs, days: report.days, report_events: report.events, report_scan_s: Number(report.scanS.toFixed(2)),
+  report_main_thread_max_stall_ms: Math.round(report.mainThreadMaxStallMs),
+  target_report_s: 60, target_rss_mb: 1024, target_export_ratio: 0.5,
+  load_before: loadBefore, load_after: load(),
+})}\n`);

@@ -4,10 +4,9 @@ import { CollectorError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { Repositories } from '../store/repositories/index.ts';
 import type { ReportRecord } from '../store/repositories/reports.ts';
-import { computeReport } from './compute.ts';
+import { buildReportOffThread } from './build-off-thread.ts';
 import { findJapaneseFont } from './fonts.ts';
 import { queueReportMail } from './mail.ts';
-import { renderReportCsv } from './render-csv.ts';
 
 export interface ReportContext {
   repos: Repositories;
@@ -49,14 +48,11 @@ export async function generateReport(context: ReportContext, request: GenerateRe
   if (!(request.toMs > request.fromMs)) throw new CollectorError('COLLECTOR_QUERY_INVALID', 'the report period must end after it starts');
   const fontPath = findJapaneseFont(context.fontPath);
   const generatedMs = context.now();
-  const data = await computeReport(context.repos.reports, policy, request.template, template, request, generatedMs);
+  // Queries and rendering on a worker thread; storing, the audit entry and the mail here, on the store's connection.
+  const data = await buildReportOffThread(context.repos.reports, { policy, template: request.template, fromMs: request.fromMs, toMs: request.toMs, generatedMs, fontPath });
   request.onTimings?.(data.timings);
-  // Loaded on first use: pdfkit is a side bundle beside the single executable (it reads its data files from disk).
-  const { renderReportPdf } = await import('./render-pdf.ts');
-  const pdf = await renderReportPdf(data, fontPath, template.top);
-  const csv = renderReportCsv(data);
+  const { pdf, csv, totals } = data;
   const hashes = { pdfSha256: sha256(pdf), csvSha256: sha256(csv) };
-  const totals = Object.fromEntries(data.items.map((i) => [i.item, i.total]));
   const id = await context.repos.reports.insert({
     template: request.template, title: template.title, periodKind: request.periodKind, fromMs: request.fromMs, toMs: request.toMs,
     timezone: template.timezone, scope: data.scope, items: template.items, totals, coveredActors: data.coveredActors, generatedMs,

@@ -5,6 +5,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { storeEvents } from '../store/sqlite/test-support.ts';
 import { SiemConfigSchema } from './config.ts';
 import { SinkExporter } from './exporter.ts';
+import { SiemFormatPool } from './format-pool.ts';
 import { SocketSink } from './socket-sink.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -75,5 +76,39 @@ describe('SinkExporter with a slow receiver', () => {
     expect(rsyslog.ids.length).toBe(total);
     expect(new Set(rsyslog.ids).size).toBe(total);
     expect(exporter.status).toMatchObject({ cursor: total, exported: total, connected: true });
+  }, 60_000);
+
+  it('with pages read ahead and formatted on a worker thread, a stop mid-export and a new exporter deliver each event once, in order', async () => {
+    const store = new SqliteStore(':memory:');
+    cleanups.push(() => store.close());
+    const total = 5_000;
+    for (let first = 1; first <= total; first += 1_000) await storeEvents(store, 'agent-1', events(first, 1_000));
+    const rsyslog = await receiver();
+    rsyslog.resume();
+    const siem = SiemConfigSchema.parse({ sinks: [{ name: 'pooled', format: 'syslog', socket: { host: '127.0.0.1', port: rsyslog.port } }] });
+    const queries = store.repos.siem;
+    const run = (formatter: SiemFormatPool) => new SinkExporter({ config: siem.sinks[0]!, siem, queries, sink: new SocketSink(siem.sinks[0]!.socket!), formatter });
+
+    const firstPool = new SiemFormatPool(siem, { threads: 1 });
+    cleanups.push(() => firstPool.close());
+    await firstPool.ready();
+    expect(firstPool.threads).toBe(1);
+    const first = run(firstPool);
+    first.start();
+    while (rsyslog.ids.length < 1_000) await new Promise((resolve) => setTimeout(resolve, 5));
+    await first.stop(); // pages read ahead and not delivered are dropped: the cursor is where delivery stopped
+    const stoppedAt = (await queries.cursor('pooled'))!.eventId;
+    expect(stoppedAt).toBeLessThan(total);
+
+    const secondPool = new SiemFormatPool(siem, { threads: 1 });
+    cleanups.push(() => secondPool.close());
+    await secondPool.ready();
+    const second = run(secondPool);
+    second.start();
+    cleanups.push(() => second.stop());
+    const deadline = Date.now() + 30_000;
+    while (rsyslog.ids.length < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(rsyslog.ids).toEqual(Array.from({ length: total }, (_, i) => `agent-1:${i + 1}`));
+    expect(second.status).toMatchObject({ cursor: total, exported: total });
   }, 60_000);
 });

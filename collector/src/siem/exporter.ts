@@ -1,13 +1,11 @@
-import { decodeEvent, type Event__Output } from '@mamori/proto';
 import type { SiemRepository } from '../store/repositories/siem.ts';
 import type { SiemConfig, SiemSinkConfig } from './config.ts';
-import { formatRecord } from './format-record.ts';
-import { eventSeverity, severityRank } from './severity.ts';
+import type { FormattedChunk } from './format-page.ts';
+import { InlineFormatter, type PageFormatter } from './format-pool.ts';
 import type { SiemSink } from './sink.ts';
 
-/** Events read per pass, and the most bytes handed to a sink at once. */
-const READ_LIMIT = 1_000;
-const CHUNK_CHARS = 256 * 1024;
+/** Events read per page (one SQL query, one formatting job). */
+const READ_LIMIT = 2_000;
 /** How often a quiet exporter looks for events another process stored (CLI imports) without a notify. */
 const POLL_MS = 500;
 const BACKOFF_MS = [250, 1_000, 5_000, 15_000, 30_000];
@@ -30,11 +28,10 @@ export interface SinkStatus {
  */
 export class SinkExporter {
   readonly #config: SiemSinkConfig;
-  readonly #siem: SiemConfig;
   readonly #queries: SiemRepository;
   readonly #sink: SiemSink;
   readonly #now: () => number;
-  readonly #kinds: Set<string> | undefined;
+  readonly #formatter: PageFormatter;
   #cursor = 0;
   #exported = 0;
   #stopped = false;
@@ -42,13 +39,12 @@ export class SinkExporter {
   #running: Promise<void> | undefined;
   #lastError: string | undefined;
 
-  constructor(options: { config: SiemSinkConfig; siem: SiemConfig; queries: SiemRepository; sink: SiemSink; now?: () => number }) {
+  constructor(options: { config: SiemSinkConfig; siem: SiemConfig; queries: SiemRepository; sink: SiemSink; now?: () => number; formatter?: PageFormatter }) {
     this.#config = options.config;
-    this.#siem = options.siem;
     this.#queries = options.queries;
     this.#sink = options.sink;
     this.#now = options.now ?? Date.now;
-    this.#kinds = options.config.kinds.length ? new Set(options.config.kinds) : undefined;
+    this.#formatter = options.formatter ?? new InlineFormatter(options.siem);
   }
 
   get status(): SinkStatus {
@@ -122,41 +118,31 @@ export class SinkExporter {
     }
   }
 
+  /**
+   * Reads pages ahead of delivery (up to the formatter's depth) so formatting threads work while this one writes;
+   * pages are delivered strictly in order and the cursor moves only with delivered chunks, so pages read ahead and
+   * not delivered (a lost connection, a stop) are simply read again from the cursor.
+   */
   async #pump(): Promise<void> {
+    const ahead: Promise<FormattedChunk[]>[] = [];
+    let readCursor = this.#cursor;
     while (!this.#stopped) {
-      const rows = await this.#queries.eventsAfter(this.#cursor, READ_LIMIT);
-      if (rows.length === 0) {
+      while (ahead.length < this.#formatter.depth) {
+        const rows = await this.#queries.eventsAfter(readCursor, READ_LIMIT);
+        if (rows.length === 0) break;
+        readCursor = rows.at(-1)!.id;
+        const formatting = this.#formatter.format(rows, this.#config.name);
+        formatting.catch(() => undefined); // awaited below, in order; an early rejection is not unhandled
+        ahead.push(formatting);
+      }
+      const next = ahead.shift();
+      if (!next) {
         await this.#sleep(POLL_MS);
         continue;
       }
-      let parts: string[] = [];
-      let length = 0;
-      let included = 0;
-      for (const [index, stored] of rows.entries()) {
-        if (!this.#kinds || this.#kinds.has(stored.kind)) {
-          let event: Event__Output | undefined;
-          try {
-            event = decodeEvent(stored.bytes);
-          } catch {
-            event = undefined; // a payload that does not decode is still exported, with its envelope
-          }
-          const severity = eventSeverity(stored.kind, event, this.#siem);
-          if (severityRank(severity) >= severityRank(this.#config.min_severity)) {
-            const frame = formatRecord(this.#config, this.#siem, stored, event, severity);
-            parts.push(frame);
-            length += frame.length;
-            included += 1;
-          }
-        }
-        const last = index === rows.length - 1;
-        // Characters, not bytes: a bound on memory is all this needs; the bytes are made once per chunk.
-        if (length >= CHUNK_CHARS || last) {
-          await this.#deliver(Buffer.from(parts.join(''), 'utf8'), stored.id, included);
-          parts = [];
-          length = 0;
-          included = 0;
-          if (this.#stopped) return;
-        }
+      for (const chunk of await next) {
+        await this.#deliver(chunk.bytes as Buffer, chunk.throughId, chunk.count);
+        if (this.#stopped) return;
       }
     }
   }

@@ -22,15 +22,24 @@ function summaryOf(stored: StoredEvent, event: Event__Output | undefined): { act
  *   filters on: event_id ("agent:seq", stable across re-sends), agent, seq, pc, user, action, outcome, severity,
  *   hash (the event's chain hash). Syslog keeps to key=value pairs: the full document is what ecs_json is for.
  * - ecs_json: the Elastic Common Schema document, one per line.
- * Returned as text: the exporter turns a whole chunk into bytes at once.
+ * Returned as text (syslog framed); formatPage uses recordText and frames while it encodes.
  */
 export function formatRecord(
   sink: Pick<SiemSinkConfig, 'format' | 'facility'>, siem: Pick<SiemConfig, 'enterprise_number'>,
   stored: StoredEvent, event: Event__Output | undefined, severity: Severity,
 ): string {
+  const text = recordText(sink, siem, stored, event, severity);
+  return sink.format === 'ecs_json' ? text : octetCountedText(text);
+}
+
+/** The record without syslog's octet-count prefix (which needs the UTF-8 length: see formatPage). */
+export function recordText(
+  sink: Pick<SiemSinkConfig, 'format' | 'facility'>, siem: Pick<SiemConfig, 'enterprise_number'>,
+  stored: StoredEvent, event: Event__Output | undefined, severity: Severity,
+): string {
   if (sink.format === 'ecs_json') return `${JSON.stringify(toEcsDocument(stored, event, severity))}\n`;
   const summary = summaryOf(stored, event);
-  return octetCountedText(formatSyslog5424({
+  return formatSyslog5424({
     facility: syslogFacilities[sink.facility], severity: syslogSeverityCode[severity], timeMs: stored.timeMs,
     hostname: stored.pc, appName: 'mamori', msgId: stored.kind || 'unknown',
     structuredData: [[`mamori@${siem.enterprise_number}`, {
@@ -38,5 +47,5 @@ export function formatRecord(
       action: summary.action, outcome: recordsABlock(event) ? 'blocked' : 'done', severity, hash: stored.hash.toString('hex'),
     }]],
     message: summary.text,
-  }));
+  });
 }

@@ -2,6 +2,7 @@ import type { CollectorHub } from '../hub.ts';
 import type { SiemRepository } from '../store/repositories/siem.ts';
 import type { SiemConfig, SiemSinkConfig } from './config.ts';
 import { SinkExporter, type SinkStatus } from './exporter.ts';
+import { SiemFormatPool } from './format-pool.ts';
 import { RotatingFileSink } from './file-sink.ts';
 import type { SiemSink } from './sink.ts';
 import { SocketSink } from './socket-sink.ts';
@@ -20,10 +21,16 @@ function sinkFor(config: SiemSinkConfig): SiemSink {
 }
 
 /** Starts one exporter per configured sink; each wakes when the projector reports new events. */
-export function startSiemExport(options: { siem: SiemConfig; repository: SiemRepository; hub: CollectorHub; now?: () => number }): SiemExport {
+export function startSiemExport(options: {
+  siem: SiemConfig; repository: SiemRepository; hub: CollectorHub; now?: () => number;
+  /** Formatting threads (default: spare cores, see defaultFormatThreads). */
+  formatThreads?: number;
+}): SiemExport {
   const queries = options.repository;
+  // Decoding and formatting run on worker threads shared by every sink (none are started without sinks).
+  const formatter = new SiemFormatPool(options.siem, { threads: options.siem.sinks.length ? options.formatThreads : 0 });
   const exporters = options.siem.sinks.map((config) => new SinkExporter({
-    config, siem: options.siem, queries, sink: sinkFor(config), ...(options.now ? { now: options.now } : {}),
+    config, siem: options.siem, queries, sink: sinkFor(config), formatter, ...(options.now ? { now: options.now } : {}),
   }));
   const wake = (): void => { for (const exporter of exporters) exporter.notify(); };
   options.hub.on('events', wake);
@@ -34,6 +41,7 @@ export function startSiemExport(options: { siem: SiemConfig; repository: SiemRep
     async stop() {
       options.hub.off('events', wake);
       await Promise.all(exporters.map((e) => e.stop()));
+      await formatter.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeParamValue, formatSyslog5424, headerField, octetCountedFrame } from './syslog-5424.ts';
+import { escapeParamValue, formatSyslog5424, headerField, octetCountedFrame, syslogTimestamp } from './syslog-5424.ts';
 
 describe('RFC 5424 formatting with RFC 6587 octet counting', () => {
   const message = {
@@ -30,5 +30,11 @@ describe('RFC 5424 formatting with RFC 6587 octet counting', () => {
     expect(length).toBeGreaterThan(text.length);
     expect(frame.subarray(space + 1).toString('utf8')).toBe(text);
     expect(frame.length).toBe(space + 1 + length);
+  });
+
+  it('writes the timestamp exactly as toISOString does, across minutes, days, years and out of order', () => {
+    const times = [0, 999, 59_999, 60_000, -1, -60_001, Date.UTC(2026, 11, 31, 23, 59, 59, 999), 253_402_300_799_999, 253_402_300_800_000];
+    for (let t = Date.UTC(2026, 10, 30, 23, 58); t < Date.UTC(2026, 11, 1, 0, 2); t += 7_919) times.push(t, t - 3_600_000);
+    for (const t of times) expect(syslogTimestamp(t)).toBe(new Date(t).toISOString());
   });
 });

@@ -41,9 +41,26 @@ export function escapeParamValue(value: string): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(/["\\\]]/g, (c) => `\\${c}`) : value;
 }
 
-/** RFC 5424 TIMESTAMP: RFC 3339 in UTC with milliseconds (TIME-SECFRAC at most 6 digits). */
+/**
+ * RFC 5424 TIMESTAMP: RFC 3339 in UTC with milliseconds (TIME-SECFRAC at most 6 digits), as toISOString() writes it.
+ * An export formats events in time order, so the "YYYY-MM-DDTHH:MM:" part is kept from the previous call and only
+ * seconds and milliseconds are written (a Date and its ISO string per event showed in the export's profile).
+ */
+let minuteCached = Number.NaN;
+let minutePrefix = '';
 export function syslogTimestamp(timeMs: number): string {
-  return new Date(timeMs).toISOString();
+  const minute = Math.floor(timeMs / 60_000);
+  if (minute !== minuteCached || !Number.isFinite(timeMs) || timeMs < 0 || timeMs >= 253_402_300_800_000) {
+    const iso = new Date(timeMs).toISOString();
+    // Outside years 0000-9999 toISOString writes a signed six-digit year: no prefix to reuse.
+    if (iso.length !== 24) return iso;
+    minuteCached = minute;
+    minutePrefix = iso.slice(0, 17);
+  }
+  const withinMinute = timeMs - minute * 60_000;
+  const seconds = Math.floor(withinMinute / 1000);
+  const millis = withinMinute - seconds * 1000;
+  return `${minutePrefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 const BOM = '\uFEFF';
@@ -51,9 +68,12 @@ const BOM = '\uFEFF';
 /** One RFC 5424 message (without framing). */
 export function formatSyslog5424(message: SyslogMessage): string {
   const pri = message.facility * 8 + message.severity;
-  const sd = message.structuredData.length === 0 ? '-' : message.structuredData
-    .map(([id, params]) => `[${id}${Object.entries(params).map(([k, v]) => ` ${sdName(k)}="${escapeParamValue(v)}"`).join('')}]`)
-    .join('');
+  let sd = message.structuredData.length === 0 ? '-' : '';
+  for (const [id, params] of message.structuredData) {
+    sd += `[${id}`;
+    for (const key in params) sd += ` ${sdName(key)}="${escapeParamValue(params[key]!)}"`;
+    sd += ']';
+  }
   return `<${pri}>1 ${syslogTimestamp(message.timeMs)} ${headerField(message.hostname, 255)} ${headerField(message.appName, 48)} ${headerField(message.procId, 128)} ${headerField(message.msgId, 32)} ${sd} ${BOM}${message.message}`;
 }
 

@@ -96,6 +96,8 @@ export interface ReportItemQueries {
 
 /** Inspection reports: their item queries, the stored reports with their files and reviews, and schedule cursors. */
 export interface ReportsRepository {
+  /** The store file another thread may open read-only to build a report (undefined: in-memory, nothing to share). */
+  readerFile(): string | undefined;
   /** PC names known to the collector (every agent, retired ones too: their history is still in the period). */
   knownPcs(): Promise<string[]>;
   /**

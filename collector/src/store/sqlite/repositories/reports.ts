@@ -15,6 +15,10 @@ export class SqliteReportsRepository implements ReportsRepository {
 
   constructor(private readonly db: Database.Database) {}
 
+  readerFile(): string | undefined {
+    return this.db.memory ? undefined : this.db.name;
+  }
+
   async knownPcs(): Promise<string[]> { return knownPcs(this.db); }
 
   withScope<T>(pcs: ReportPcs, offHours: OffHoursIntervals, work: (queries: ReportItemQueries) => Promise<T>): Promise<T> {
