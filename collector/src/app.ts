@@ -21,6 +21,7 @@ import { operationsRoutes } from './metrics/operations-routes.ts';
 import { OperationsQueries } from './store/sqlite/queries/operations.ts';
 import type { ReportContext } from './reports/generate.ts';
 import { ReportScheduler } from './reports/scheduler.ts';
+import { createSqliteRepositories } from './store/sqlite/repositories/index.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -51,6 +52,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const tls = loadTlsMaterial(config.dataDir);
   const evidenceKey = loadOrCreateEvidenceKey(config.dataDir);
   const store = new SqliteStore(databasePath(config.dataDir));
+  const repos = createSqliteRepositories(store.db);
   const hub = new CollectorHub();
   const sessions = new SessionRegistry();
   const policy = new PolicyService(store, sessions, now);
@@ -69,10 +71,14 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Exceptions may be written by the CLI (another process) or the console: poll for new rows and push them
   // to the PC's agent. 200 ms keeps "applied on the PC in under a second" with room to spare.
   let exceptionCursor = (await store.exceptionsAfter(0)).cursor;
+  let revocationCursor = (await repos.deviceControl.revocationsAfter(0)).cursor;
   const exceptionWatcher = setInterval(() => {
     void store.exceptionsAfter(exceptionCursor).then(async ({ cursor, pcs }) => {
       exceptionCursor = cursor;
-      await Promise.all(pcs.map((pc) => policy.push(pc)));
+      // Revocations too (a CLI `exception-revoke` in another process): same push, same 200 ms.
+      const revoked = await repos.deviceControl.revocationsAfter(revocationCursor);
+      revocationCursor = revoked.cursor;
+      await Promise.all([...new Set([...pcs, ...revoked.pcs])].map((pc) => policy.push(pc)));
     }).catch(() => undefined);
   }, 200);
   exceptionWatcher.unref();
@@ -87,7 +93,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     tickMs: config.reports.checkEveryMs, onError: (error) => process.stderr.write(`mamori-collector: scheduled report failed: ${(error as Error).message}\n`),
   });
   const { app: http } = await buildHttpServer({
-    reports,
+    reports, repos,
     store, db: store.db, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });

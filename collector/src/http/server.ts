@@ -10,6 +10,7 @@ import type { PolicyService } from '../policy-service.ts';
 import type { Store } from '../store/store.ts';
 import type { Role } from '../store/types.ts';
 import { featureRoutes } from './routes/index.ts';
+import type { Repositories } from '../store/repositories/index.ts';
 import type { LoginThrottleOptions } from './login-throttle.ts';
 import type { ReportContext } from '../reports/generate.ts';
 import { SessionStore, roleAllows, type WebSession } from './sessions.ts';
@@ -38,6 +39,8 @@ export interface HttpDeps {
   monotonicNow?: () => number;
   /** Inspection reports (on-demand generation, reviews). */
   reports?: ReportContext;
+  /** Repositories for routes written against them. */
+  repos?: Repositories;
 }
 
 export const sessionCookie = 'mamori_session';
@@ -104,6 +107,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     db: deps.db, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void>,
     store: deps.store, now: deps.now, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.hub ? { hub: deps.hub } : {}),
     ...(deps.evidenceKey ? { evidenceKey: deps.evidenceKey } : {}), ...(deps.reports ? { reports: deps.reports } : {}),
+    ...(deps.repos ? { repos: deps.repos } : {}),
   };
   for (const register of featureRoutes) await register(app, routeDeps);
 

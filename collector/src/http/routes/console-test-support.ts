@@ -7,6 +7,7 @@ import { PolicyService } from '../../policy-service.ts';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { storeEvents } from '../../store/sqlite/test-support.ts';
 import { buildHttpServer } from '../server.ts';
+import { createSqliteRepositories } from '../../store/sqlite/repositories/index.ts';
 
 // Test support for the console's routes: the real HTTP server (sessions, CSRF, roles) over an in-memory store.
 
@@ -36,7 +37,7 @@ export async function consoleTestServer(pcs: string[] = ['PC-ACCT-07']): Promise
   }
   const policy = new PolicyService(store, new SessionRegistry(), now);
   await policy.load();
-  const { app } = await buildHttpServer({ store, db: store.db, now, policy, hub: new CollectorHub() });
+  const { app } = await buildHttpServer({ store, db: store.db, now, policy, hub: new CollectorHub(), repos: createSqliteRepositories(store.db) });
   await app.ready();
   return {
     app, store, policy, clock,

@@ -3,6 +3,7 @@ import type { CollectorHub } from '../../hub.ts';
 import type { PolicyService } from '../../policy-service.ts';
 import type { ReportContext } from '../../reports/generate.ts';
 import type { Store } from '../../store/store.ts';
+import type { Repositories } from '../../store/repositories/index.ts';
 
 /** What route plugins get: the store's read-only query handle and the auth guard. */
 export interface RouteDeps {
@@ -20,6 +21,8 @@ export interface RouteDeps {
   evidenceKey?: { publicKey: string; fingerprint: string };
   /** Inspection reports: what generating one needs (font, mail settings). Absent in narrow route tests. */
   reports?: ReportContext;
+  /** Repositories (async data access); new routes use these, not `db`. Absent in narrow route tests. */
+  repos?: Repositories;
   /** The collector's clock. */
   now?: () => number;
 }

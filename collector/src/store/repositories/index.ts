@@ -1,0 +1,6 @@
+import type { DeviceControlRepository } from './device-control.ts';
+
+/** Every repository the collector's features use; nothing outside store/ gets a database handle. */
+export interface Repositories {
+  deviceControl: DeviceControlRepository;
+}

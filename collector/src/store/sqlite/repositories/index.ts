@@ -1,0 +1,10 @@
+import type Database from 'better-sqlite3';
+import type { Repositories } from '../../repositories/index.ts';
+import { SqliteDeviceControlRepository } from './device-control.ts';
+
+/** The SQLite implementations of every repository over one database handle. */
+export function createSqliteRepositories(db: Database.Database): Repositories {
+  return {
+    deviceControl: new SqliteDeviceControlRepository(db),
+  };
+}
