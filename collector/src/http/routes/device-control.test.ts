@@ -6,7 +6,7 @@ afterEach(async () => server?.close());
 
 const attached = (seq: number, serial: string) => ({
   seq, timeMs: day + seq * 60_000, agentId: 'agent-1', pc: 'PC-ACCT-07', user: 'tanaka',
-  device: { action: 'ATTACHED' as const, device: { vendorId: '0781', productId: '5581', serial, vendor: 'SanDisk', product: 'Cruzer', busPath: '1-1', deviceClass: 8, interfaceClasses: [8] } },
+  device: { action: 'ATTACHED' as const, device: { vendorId: '0781', productId: '5581', serial, vendor: 'SanDisk', product: 'Cruzer', busPath: '1-1' } },
 });
 
 describe('device control without YAML', () => {
