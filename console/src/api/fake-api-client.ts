@@ -88,6 +88,16 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     exceptions: async () => [],
     grantException: async (input) => ({ id: 'exc_1', pc: input.pc, serial: input.serial ?? null, mode: input.mode, untilMs: input.untilMs, reason: input.reason, createdBy: 'admin', createdMs: 0 }),
     unlockCode: async (input) => ({ code: 'ABCD-EFGH-JKMN-PQRS', untilMs: input.untilMs }),
+    deviceControl: async (pc) => ({
+      state: { pc, mode: 'block', rule: 'device.default', source: { kind: 'default', name: null }, pcMode: null, group: null, defaultMode: 'block', policyVersion: 1 },
+      groups: [], exceptions: [], seen: [],
+    }),
+    setDeviceMode: async (pc, mode) => ({
+      version: 2, state: { pc, mode: mode === 'inherit' ? 'block' : mode, rule: mode === 'inherit' ? 'device.default' : `device.pcs.${pc}`, source: mode === 'inherit' ? { kind: 'default', name: null } : { kind: 'pc', name: pc }, pcMode: mode === 'inherit' ? null : mode, group: null, defaultMode: 'block', policyVersion: 2 },
+    }),
+    setGroupDeviceMode: async () => ({ version: 2 }),
+    registerStick: async () => ({ version: 2 }),
+    revokeException: async () => undefined,
     accessRequests: async () => [],
     approveAccessRequest: async (id, input) => sampleAccessRequest({ id, status: 'approved', decidedBy: 'admin', decidedMs: 0, note: input.note, untilMs: input.untilMs, exceptionId: 'exc_1' }),
     declineAccessRequest: async (id, note) => sampleAccessRequest({ id, status: 'declined', decidedBy: 'admin', decidedMs: 0, note }),

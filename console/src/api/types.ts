@@ -320,3 +320,27 @@ export interface OfflinePc {
   pc: string;
   sinceMs: number;
 }
+
+// --- Device control without YAML (issue 19) ---
+export type DeviceModeName = 'block' | 'read_only' | 'allow' | 'audit';
+export interface DeviceModeState {
+  pc: string;
+  mode: DeviceModeName;
+  rule: string;
+  source: { kind: 'pc' | 'group' | 'default'; name: string | null };
+  pcMode: DeviceModeName | null;
+  group: { name: string; mode: DeviceModeName | null } | null;
+  defaultMode: DeviceModeName;
+  policyVersion: number;
+}
+export type ActiveException =
+  | (DeviceException & { source: 'collector' })
+  | { id: string; mode: string; serial: string | null; untilMs: number; appliedMs: number; source: 'offline_code' };
+export interface DeviceSeenOnPc { vendorId: string; productId: string; serial: string; vendor: string; product: string; lastSeenMs: number; lastUser: string }
+export interface DeviceControlView {
+  state: DeviceModeState;
+  groups: { name: string; mode: DeviceModeName | null; pcs: string[] }[];
+  exceptions: ActiveException[];
+  seen: DeviceSeenOnPc[];
+}
+export interface StickRegistration { name: string; serial: string; vendorId?: string; productId?: string; mode: DeviceModeName; pcs: string[]; users: string[] }
