@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
 import type { DeviceControlView, DeviceModeName, Role } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/badges.tsx';
@@ -20,6 +20,11 @@ export function DeviceModeControl({ view, role, onChanged }: { view: DeviceContr
   const [groupChoice, setGroupChoice] = useState<Choice>(state.group?.mode ?? 'inherit');
   const [message, setMessage] = useState<string | undefined>();
   const [error, setError] = useState<Error | undefined>();
+  // A new policy version (ours or someone else's) resets the choices to what is now stored.
+  useEffect(() => {
+    setPcChoice(state.pcMode ?? 'inherit');
+    setGroupChoice(state.group?.mode ?? 'inherit');
+  }, [state.policyVersion, state.pcMode, state.group?.mode]);
   const isAdmin = role === 'admin';
   const modeLabel = (mode: string) => t(`mode.${mode}` as MessageKey);
   const source = state.source.kind === 'pc' ? t('deviceControl.fromPc')

@@ -30,7 +30,7 @@ export function PcView({ pc, role, around, at }: { pc: string; role: Role; aroun
         <HistoryTimeline pc={pc} around={around} at={at} />
         <aside>
           <PcAccessRequests pc={pc} role={role} onDecided={reload} />
-          {control.data ? <DeviceModeControl key={`${control.data.state.policyVersion}`} view={control.data} role={role} onChanged={reload} /> : null}
+          {control.data ? <DeviceModeControl view={control.data} role={role} onChanged={reload} /> : null}
           {detail.data ? <DevicePanel detail={detail.data} role={role} onChanged={reload} exceptions={control.data?.exceptions} /> : null}
           {control.data ? <DevicesSeenPanel pc={pc} seen={control.data.seen} role={role} onChanged={reload} /> : null}
           {detail.data ? <InventoryPanel inventory={detail.data.inventory} /> : null}
