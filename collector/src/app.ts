@@ -22,6 +22,7 @@ import { OperationsQueries } from './store/sqlite/queries/operations.ts';
 import type { ReportContext } from './reports/generate.ts';
 import { ReportScheduler } from './reports/scheduler.ts';
 import { createSqliteRepositories } from './store/sqlite/repositories/index.ts';
+import { SensorHealthMonitor } from './sensor-health/sensor-health-monitor.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -100,6 +101,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().
   let siem: SiemExport | undefined;
   let stopPolicyWatch: (() => void) | undefined;
+  let stopSensorHealth: (() => void) | undefined;
   const operations = new OperationsQueries(store.db);
   let projectionPoll: NodeJS.Timeout | undefined;
   const registry = createOperationsRegistry({
@@ -122,6 +124,11 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
       publicUrl = config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`;
       await alerts.start(publicUrl);
+      // Sensors that agents report as not running: tracked since when, alerted once past the threshold.
+      stopSensorHealth = new SensorHealthMonitor({
+        repo: repos.sensorHealth, raise: (candidates) => alerts.raise(candidates), colors: () => alerts.engine.policy.colors, now,
+        degradedAlertAfterMs: config.sensorHealth.degradedAlertAfterMs,
+      }).start(config.sensorHealth.checkEveryMs, (error) => process.stderr.write(`mamori-collector: sensor health check failed: ${(error as Error).message}\n`));
       reportScheduler.start();
       // Policy versions stored by another process (`policy-publish` from the CLI) reach connected agents too:
       // polling the newest version number is one indexed read, and 250 ms keeps "on the PC within a second".
@@ -144,6 +151,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     },
     async close() {
       clearInterval(exceptionWatcher);
+      stopSensorHealth?.();
       clearInterval(projectionPoll);
       stopPolicyWatch?.();
       stopAccessOutcomes();

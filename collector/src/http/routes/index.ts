@@ -18,6 +18,7 @@ import { reportRoutes } from './reports.ts';
 import { offlineRoutes } from './offline.ts';
 import { directoryRoutes } from './directory.ts';
 import { deviceControlRoutes } from './device-control.ts';
+import { sensorHealthRoutes } from './sensor-health.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -37,4 +38,5 @@ export const featureRoutes: RoutePlugin[] = [
   offlineRoutes,
   directoryRoutes,
   deviceControlRoutes,
+  sensorHealthRoutes,
 ];

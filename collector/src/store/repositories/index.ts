@@ -1,6 +1,8 @@
 import type { DeviceControlRepository } from './device-control.ts';
+import type { SensorHealthRepository } from './sensor-health.ts';
 
 /** Every repository the collector's features use; nothing outside store/ gets a database handle. */
 export interface Repositories {
   deviceControl: DeviceControlRepository;
+  sensorHealth: SensorHealthRepository;
 }
