@@ -2,7 +2,7 @@ import type {
   AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertFinding, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
 } from './types.ts';
-import type { DeviceControlView, DeviceModeName, DeviceModeState, StickRegistration } from './types.ts';
+import type { DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, StickRegistration } from './types.ts';
 
 /** An API failure with the collector's error code (COLLECTOR_…) and, for policies, the inline problems. */
 export class ApiError extends Error {
@@ -64,6 +64,9 @@ export interface ApiClient {
   registerStick(input: StickRegistration): Promise<{ version: number }>;
   /** Ends an exception now; the agent drops it within a second. */
   revokeException(id: string): Promise<void>;
+  /** Every PC's sensors as last reported, with counts per sensor of PCs where it is off. */
+  sensorHealth(): Promise<SensorHealthSummary>;
+  pcSensors(pc: string): Promise<PcSensorHealth>;
 
   accessRequests(filter: AccessRequestFilter): Promise<AccessRequest[]>;
   /** Approves and creates the temporary device exception; ApiError 409 when someone decided it first. */
@@ -239,6 +242,8 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     async revokeException(id) {
       await call('DELETE', `/api/exceptions/${encodeURIComponent(id)}`);
     },
+    sensorHealth: () => call('GET', '/api/sensor-health'),
+    pcSensors: (pc) => call('GET', `/api/pcs/${encodeURIComponent(pc)}/sensors`),
 
     async accessRequests(filter) {
       return (await call<{ requests: AccessRequest[] }>('GET', `/api/access-requests${queryString({ ...filter })}`)).requests;

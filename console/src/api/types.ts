@@ -344,3 +344,8 @@ export interface DeviceControlView {
   seen: DeviceSeenOnPc[];
 }
 export interface StickRegistration { name: string; serial: string; vendorId?: string; productId?: string; mode: DeviceModeName; pcs: string[]; users: string[] }
+
+// --- Sensor health (issue 19) ---
+export interface SensorHealth { name: string; state: string; detail: string; sinceMs: number | null }
+export interface PcSensorHealth { pc: string; lastSeenMs: number | null; sensors: SensorHealth[]; off: number; unsupported: number }
+export interface SensorHealthSummary { pcs: PcSensorHealth[]; bySensor: Record<string, { off: number; unsupported: number }>; pcsWithSensorsOff: number }

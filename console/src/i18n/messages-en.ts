@@ -293,6 +293,26 @@ export const en = {
   'pc.revoke': 'Revoke',
   'pc.revoked': 'Exception revoked. The PC drops it within a second.',
   'pc.offlineCode': 'offline unlock code, applied {applied}',
+  // --- Sensor health (issue 19) ---
+  'sensors.title': 'Monitoring on this PC',
+  'sensors.none': 'The agent has not reported its sensors yet.',
+  'sensors.since': 'since {time}',
+  'sensor.usb': 'USB devices',
+  'sensor.file-copy': 'File copies',
+  'sensor.print': 'Printing',
+  'sensor.mail': 'Mail monitoring',
+  'sensor.upload': 'Web uploads',
+  'sensor.inventory': 'Inventory',
+  'sensorState.running': 'running',
+  'sensorState.degraded': 'degraded',
+  'sensorState.unsupported': 'not supported on this OS',
+  'sensorState.stopped': 'stopped',
+  'pcs.monitoring': 'Monitoring',
+  'pcs.monitoringOk': 'all running',
+  'pcs.monitoringOff': 'off: {sensors}',
+  'dashboard.monitoring': 'Monitoring off',
+  'dashboard.monitoringOk': 'Every sensor on every PC is running.',
+  'dashboard.sensorOff': '{count} PCs with {sensor} off',
 } as const;
 
 export type MessageKey = keyof typeof en;
