@@ -313,6 +313,14 @@ export const en = {
   'dashboard.monitoring': 'Monitoring off',
   'dashboard.monitoringOk': 'Every sensor on every PC is running.',
   'dashboard.sensorOff': '{count} PCs with {sensor} off',
+  // --- Alert events as labelled fields (issue 19) ---
+  'alertEvents.time': 'Time',
+  'alertEvents.kind': 'Kind',
+  'alertEvents.file': 'File',
+  'alertEvents.destination': 'Destination',
+  'alertEvents.size': 'Size',
+  'alertEvents.device': 'Device',
+  'alertEvents.recipients': 'Recipients',
 } as const;
 
 export type MessageKey = keyof typeof en;

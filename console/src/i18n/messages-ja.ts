@@ -314,4 +314,12 @@ export const ja: Messages = {
   'dashboard.monitoring': '監視が止まっている PC',
   'dashboard.monitoringOk': 'すべての PC のすべてのセンサーが稼働しています。',
   'dashboard.sensorOff': '{sensor}が止まっている PC: {count} 台',
+  // --- Alert events as labelled fields (issue 19) ---
+  'alertEvents.time': '日時',
+  'alertEvents.kind': '種類',
+  'alertEvents.file': 'ファイル',
+  'alertEvents.destination': '宛先・保存先',
+  'alertEvents.size': 'サイズ',
+  'alertEvents.device': 'デバイス',
+  'alertEvents.recipients': '受信者',
 };
