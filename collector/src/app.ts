@@ -23,6 +23,8 @@ import type { ReportContext } from './reports/generate.ts';
 import { ReportScheduler } from './reports/scheduler.ts';
 import { createSqliteRepositories } from './store/sqlite/repositories/index.ts';
 import { SensorHealthMonitor } from './sensor-health/sensor-health-monitor.ts';
+import { SwitchableMailTransport } from './notify/switchable-transport.ts';
+import { SettingsService } from './settings/settings-service.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -59,7 +61,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const policy = new PolicyService(store, sessions, now);
   await policy.load();
   // Alerts: rules run on every event the hub reports; timers (offline check, mail delivery) start with listen().
-  const alerts = createAlertService({ config, store, hub, policy, now });
+  // The alert mail transport an admin can repoint from the console's settings page without a restart.
+  const mailTransport = new SwitchableMailTransport(config.smtp);
+  const alerts = createAlertService({ config, store, hub, policy, now, transport: mailTransport });
   // Ingest stores evidence and acknowledges; the projector then fills the query tables and feeds the alerts.
   const projector = new Projector(store, hub);
   const crypto = new BatchCryptoPool();
@@ -93,8 +97,16 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const reportScheduler = new ReportScheduler(reports, {
     tickMs: config.reports.checkEveryMs, onError: (error) => process.stderr.write(`mamori-collector: scheduled report failed: ${(error as Error).message}\n`),
   });
+  const settings = new SettingsService({
+    repo: repos.settings, store, transport: mailTransport, configSmtp: config.smtp, configPublicUrl: config.http.publicUrl,
+    defaultPublicUrl: () => publicUrl, now,
+    onPublicUrl: (url) => {
+      publicUrl = url;
+      alerts.notifier.setPublicUrl(url);
+    },
+  });
   const { app: http } = await buildHttpServer({
-    reports, repos,
+    reports, repos, settings,
     store, db: store.db, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
@@ -124,6 +136,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
       publicUrl = config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`;
       await alerts.start(publicUrl);
+      await settings.load(); // a public URL or SMTP server set from the console overrides the config file
       // Sensors that agents report as not running: tracked since when, alerted once past the threshold.
       stopSensorHealth = new SensorHealthMonitor({
         repo: repos.sensorHealth, raise: (candidates) => alerts.raise(candidates), colors: () => alerts.engine.policy.colors, now,

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { Role } from '../store/types.ts';
 import { featureRoutes } from './routes/index.ts';
 import type { Repositories } from '../store/repositories/index.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
 import type { LoginThrottleOptions } from './login-throttle.ts';
 import type { ReportContext } from '../reports/generate.ts';
 import { SessionStore, roleAllows, type WebSession } from './sessions.ts';
@@ -41,6 +42,7 @@ export interface HttpDeps {
   reports?: ReportContext;
   /** Repositories for routes written against them. */
   repos?: Repositories;
+  settings?: SettingsService;
 }
 
 export const sessionCookie = 'mamori_session';
@@ -107,7 +109,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     db: deps.db, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void>,
     store: deps.store, now: deps.now, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.hub ? { hub: deps.hub } : {}),
     ...(deps.evidenceKey ? { evidenceKey: deps.evidenceKey } : {}), ...(deps.reports ? { reports: deps.reports } : {}),
-    ...(deps.repos ? { repos: deps.repos } : {}),
+    ...(deps.repos ? { repos: deps.repos } : {}), ...(deps.settings ? { settings: deps.settings } : {}),
   };
   for (const register of featureRoutes) await register(app, routeDeps);
 

@@ -2,7 +2,7 @@ import type {
   AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertFinding, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
 } from './types.ts';
-import type { DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, StickRegistration } from './types.ts';
+import type { CollectorSettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration } from './types.ts';
 
 /** An API failure with the collector's error code (COLLECTOR_…) and, for policies, the inline problems. */
 export class ApiError extends Error {
@@ -67,6 +67,11 @@ export interface ApiClient {
   /** Every PC's sensors as last reported, with counts per sensor of PCs where it is off. */
   sensorHealth(): Promise<SensorHealthSummary>;
   pcSensors(pc: string): Promise<PcSensorHealth>;
+  /** Admins: SMTP server, public URL, recipients, outbox state. */
+  settings(): Promise<CollectorSettings>;
+  saveSettings(update: SettingsUpdate): Promise<void>;
+  /** Sends a test mail now; resolves with the server's answer, ApiError with the SMTP error otherwise. */
+  sendTestMail(to: string): Promise<{ response: string; server: string }>;
 
   accessRequests(filter: AccessRequestFilter): Promise<AccessRequest[]>;
   /** Approves and creates the temporary device exception; ApiError 409 when someone decided it first. */
@@ -244,6 +249,11 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     },
     sensorHealth: () => call('GET', '/api/sensor-health'),
     pcSensors: (pc) => call('GET', `/api/pcs/${encodeURIComponent(pc)}/sensors`),
+    settings: () => call('GET', '/api/settings'),
+    async saveSettings(update) {
+      await call('PUT', '/api/settings', update);
+    },
+    sendTestMail: (to) => call('POST', '/api/settings/test-mail', { to }),
 
     async accessRequests(filter) {
       return (await call<{ requests: AccessRequest[] }>('GET', `/api/access-requests${queryString({ ...filter })}`)).requests;

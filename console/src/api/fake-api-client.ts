@@ -100,6 +100,13 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     revokeException: async () => undefined,
     sensorHealth: async () => ({ pcs: [], bySensor: {}, pcsWithSensorsOff: 0 }),
     pcSensors: async (pc) => ({ pc, lastSeenMs: null, sensors: [], off: 0, unsupported: 0 }),
+    settings: async () => ({
+      smtp: { host: '127.0.0.1', port: 25, secure: false, from: 'mamori@localhost', passwordSet: false, source: 'config' },
+      publicUrl: { value: 'http://localhost:8443', source: 'default' }, updated: [], notificationsEnabled: true, recipients: [],
+      outbox: { queued: 0, failing: 0, failed: 0, sentLastDay: 0, problems: [] },
+    }),
+    saveSettings: async () => undefined,
+    sendTestMail: async () => ({ response: '250 OK', server: '127.0.0.1:25' }),
     accessRequests: async () => [],
     approveAccessRequest: async (id, input) => sampleAccessRequest({ id, status: 'approved', decidedBy: 'admin', decidedMs: 0, note: input.note, untilMs: input.untilMs, exceptionId: 'exc_1' }),
     declineAccessRequest: async (id, note) => sampleAccessRequest({ id, status: 'declined', decidedBy: 'admin', decidedMs: 0, note }),

@@ -349,3 +349,18 @@ export interface StickRegistration { name: string; serial: string; vendorId?: st
 export interface SensorHealth { name: string; state: string; detail: string; sinceMs: number | null }
 export interface PcSensorHealth { pc: string; lastSeenMs: number | null; sensors: SensorHealth[]; off: number; unsupported: number }
 export interface SensorHealthSummary { pcs: PcSensorHealth[]; bySensor: Record<string, { off: number; unsupported: number }>; pcsWithSensorsOff: number }
+
+// --- Settings (issue 19) ---
+export interface OutboxProblem { id: number; recipient: string; subject: string; attempts: number; lastError: string; createdMs: number; nextAttemptMs: number; failedMs: number | null }
+export interface CollectorSettings {
+  smtp: { host: string; port: number; secure: boolean; from: string; user?: string; passwordSet: boolean; source: 'console' | 'config' };
+  publicUrl: { value: string; source: 'console' | 'config' | 'default' };
+  updated: { key: string; updatedMs: number; updatedBy: string }[];
+  notificationsEnabled: boolean;
+  recipients: { group: string; recipients: string[]; minSeverity: string; immediate: string }[];
+  outbox: { queued: number; failing: number; failed: number; sentLastDay: number; problems: OutboxProblem[] };
+}
+export interface SettingsUpdate {
+  smtp?: { host: string; port: number; secure: boolean; from: string; user?: string; password?: string };
+  publicUrl?: string;
+}

@@ -4,6 +4,7 @@ import type { PolicyService } from '../../policy-service.ts';
 import type { ReportContext } from '../../reports/generate.ts';
 import type { Store } from '../../store/store.ts';
 import type { Repositories } from '../../store/repositories/index.ts';
+import type { SettingsService } from '../../settings/settings-service.ts';
 
 /** What route plugins get: the store's read-only query handle and the auth guard. */
 export interface RouteDeps {
@@ -23,6 +24,8 @@ export interface RouteDeps {
   reports?: ReportContext;
   /** Repositories (async data access); new routes use these, not `db`. Absent in narrow route tests. */
   repos?: Repositories;
+  /** Console-editable settings (SMTP, public URL). Absent in narrow route tests. */
+  settings?: SettingsService;
   /** The collector's clock. */
   now?: () => number;
 }

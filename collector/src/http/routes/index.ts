@@ -19,6 +19,7 @@ import { offlineRoutes } from './offline.ts';
 import { directoryRoutes } from './directory.ts';
 import { deviceControlRoutes } from './device-control.ts';
 import { sensorHealthRoutes } from './sensor-health.ts';
+import { settingsRoutes } from './settings.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -39,4 +40,5 @@ export const featureRoutes: RoutePlugin[] = [
   directoryRoutes,
   deviceControlRoutes,
   sensorHealthRoutes,
+  settingsRoutes,
 ];
