@@ -2,7 +2,8 @@
 // against a running collector and an in-process agent whose real SMTP relay sensor has no upstream (so it reports
 // itself degraded, as in the demo): the PC page, the PC list and the dashboard show it, the collector raises an
 // alert once it stays degraded past the (shortened) threshold, and an alert opened from the list lists the events
-// that made it. English and Japanese; screenshots go to test-artifacts/sensor-health/.
+// that made it; and the settings page sends a test mail to a real SMTP test server (after showing the failure
+// against a port nothing listens on). English and Japanese; screenshots go to test-artifacts/sensor-health/.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import { SmtpRelayMailSensor } from '../../agent/src/sensors/mail/node/smtp-rela
 import { enrollTestAgent, testAgentConfig } from '../harness/agent.ts';
 import { startTestCollector, waitFor, type TestCollector } from '../harness/collector.ts';
 import { ensureDebianPackages } from '../harness/system-packages.ts';
+import { SmtpInbox, unusedPort } from '../harness/smtp-inbox.ts';
 
 const haveChromium = ensureDebianPackages(['chromium'], ['chromium']);
 const consoleDir = fileURLToPath(new URL('../../console/', import.meta.url));
@@ -132,5 +134,51 @@ describe.skipIf(!haveChromium)('sensor health and alert events in the console (C
     await mail.waitFor();
     expect(await mail.textContent()).toContain('メール監視: 機能低下');
     await shot('pc-sensors-ja');
+  });
+  it('sends a test mail from the settings page: first the refusal of a dead server, then a real SMTP server accepts it', async () => {
+    const inbox = new SmtpInbox();
+    const port = await inbox.start();
+    try {
+      await page.getByRole('combobox', { name: /^(Language|言語)$/ }).selectOption('en');
+      await page.getByRole('link', { name: 'Settings' }).click();
+      const smtp = page.locator('.settings-smtp');
+      await smtp.getByLabel('Server', { exact: true }).waitFor();
+      expect(await smtp.getByTestId('smtp-source').textContent()).toContain('collector config file');
+      // The default (config) server does not answer here: the admin sees why, at once.
+      await smtp.getByLabel('Port', { exact: true }).fill(String(await unusedPort()));
+      await smtp.getByLabel('Server', { exact: true }).fill('127.0.0.1');
+      await smtp.getByRole('button', { name: 'Save' }).click();
+      await smtp.getByRole('status').waitFor();
+      const test = page.locator('.settings-test-mail');
+      await test.getByLabel('To', { exact: true }).fill('security-managers@example.co.jp');
+      await test.getByRole('button', { name: 'Send test mail' }).click();
+      const refusal = test.getByRole('alert');
+      await refusal.waitFor({ timeout: 20_000 });
+      expect(await refusal.textContent()).toMatch(/the SMTP server did not accept the test mail: 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+      await shot('settings-test-mail-refused-en');
+
+      await smtp.getByLabel('Port', { exact: true }).fill(String(port));
+      await smtp.getByLabel('Sender address').fill('mamori-alerts@example.co.jp');
+      await smtp.getByRole('button', { name: 'Save' }).click();
+      await page.locator('.settings-smtp [data-testid="smtp-source"]', { hasText: 'Set on this page.' }).waitFor();
+      await test.getByRole('button', { name: 'Send test mail' }).click();
+      await test.getByTestId('test-mail-result').waitFor({ timeout: 20_000 });
+      expect(await test.getByTestId('test-mail-result').textContent()).toMatch(new RegExp(`^Accepted by 127\\.0\\.0\\.1:${port}: 250`));
+      expect(inbox.mails).toHaveLength(1);
+      expect(inbox.mails[0]).toMatchObject({ to: ['security-managers@example.co.jp'], subject: 'Mamori: test mail / テストメール' });
+      expect(inbox.mails[0]!.text).toContain('sent by admin');
+      const audit = (await collector.app.store.listAudit(10)).map((a) => a.action);
+      expect(audit).toEqual(expect.arrayContaining(['settings.update', 'settings.test_mail']));
+      // The audit names whether the SMTP password changed, never the password.
+      const updates = (await collector.app.store.listAudit(10)).filter((a) => a.action === 'settings.update');
+      expect(updates.map((a) => (a.entry as { smtp: { password: string } }).smtp.password)).toEqual(['unchanged', 'unchanged']);
+      await shot('settings-test-mail-en');
+      await page.getByRole('combobox', { name: 'Language' }).selectOption('ja');
+      await page.getByRole('heading', { name: 'アラートメールの送信サーバー（SMTP）' }).waitFor();
+      await shot('settings-ja');
+      await page.getByRole('combobox', { name: '言語' }).selectOption('en');
+    } finally {
+      await inbox.stop();
+    }
   });
 });
