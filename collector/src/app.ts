@@ -41,6 +41,8 @@ export interface CollectorApp {
   grpc: grpc.Server;
   /** SIEM export (started by listen(); undefined before). */
   siem(): SiemExport | undefined;
+  /** Console-editable settings (alert SMTP server, public URL), applied by listen(). */
+  settings: SettingsService;
   /** Binds both servers; returns the actual ports (0 in config = any free port). */
   listen(): Promise<{ grpcPort: number; httpUrl: string }>;
   close(): Promise<void>;
@@ -123,7 +125,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   operationsRoutes(http, { registry, operations, startedMs: now(), now });
 
   return {
-    config, tls, evidenceKey, store, hub, sessions, policy, projector, http, grpc: grpcServer,
+    config, tls, evidenceKey, store, hub, sessions, policy, projector, http, grpc: grpcServer, settings,
     siem: () => siem,
     async listen() {
       const grpcPort = await new Promise<number>((resolve, reject) => {
