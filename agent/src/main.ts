@@ -15,7 +15,7 @@ import { Sealer } from './core/sealer.ts';
 import { AgentError } from './errors.ts';
 import type { Sensor } from './sensors/common/sensor.ts';
 import { createLocalServer, type LocalServer } from './local/local-server.ts';
-import { startTray, unlockThroughSensors, type Tray } from './local/tray/tray-service.ts';
+import { startTray, localExceptionsThroughSensors, unlockThroughSensors, type Tray } from './local/tray/tray-service.ts';
 import { InventorySensor } from './sensors/inventory/common/inventory-sensor.ts';
 import { createSensors } from './sensors/registry.ts';
 import { fileWallClockMark } from './state/wall-clock-mark.ts';
@@ -99,6 +99,7 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   const tray = startTray({
     routes: local, policy, emit: recorder.record, user: user.get, pc: () => identity.pc || hostname(), stateDir: config.stateDir,
     unlock: (code) => unlockThroughSensors(sensorList, identity)(code),
+    localExceptions: () => localExceptionsThroughSensors(sensorList)(),
   });
   // Sensors journal first, then the tray announces any block the event records.
   const emit = (draft: Parameters<typeof recorder.record>[0]): number => {

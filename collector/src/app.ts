@@ -19,6 +19,9 @@ import { createOperationsRegistry } from './metrics/operations-metrics.ts';
 import { operationsRoutes } from './metrics/operations-routes.ts';
 import type { ReportContext } from './reports/generate.ts';
 import { ReportScheduler } from './reports/scheduler.ts';
+import { SensorHealthMonitor } from './sensor-health/sensor-health-monitor.ts';
+import { SwitchableMailTransport } from './notify/switchable-transport.ts';
+import { SettingsService } from './settings/settings-service.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -35,6 +38,8 @@ export interface CollectorApp {
   grpc: ReturnType<typeof createGrpcServer>['server'];
   /** SIEM export (started by listen(); undefined before). */
   siem(): SiemExport | undefined;
+  /** Console-editable settings (alert SMTP server, public URL), applied by listen(). */
+  settings: SettingsService;
   /** Binds both servers; returns the actual ports (0 in config = any free port). */
   listen(): Promise<{ grpcPort: number; httpUrl: string }>;
   close(): Promise<void>;
@@ -49,12 +54,15 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const tls = loadTlsMaterial(config.dataDir);
   const evidenceKey = loadOrCreateEvidenceKey(config.dataDir);
   const store = new SqliteStore(databasePath(config.dataDir));
+  const repos = store.repos;
   const hub = new CollectorHub();
   const sessions = new SessionRegistry();
   const policy = new PolicyService(store, sessions, now);
   await policy.load();
   // Alerts: rules run on every event the hub reports; timers (offline check, mail delivery) start with listen().
-  const alerts = createAlertService({ config, store, hub, policy, now });
+  // The alert mail transport an admin can repoint from the console's settings page without a restart.
+  const mailTransport = new SwitchableMailTransport(config.smtp);
+  const alerts = createAlertService({ config, store, hub, policy, now, transport: mailTransport });
   // Ingest stores evidence and acknowledges; the projector then fills the query tables and feeds the alerts.
   const projector = new Projector(store, hub);
   const crypto = new BatchCryptoPool();
@@ -67,10 +75,14 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Exceptions may be written by the CLI (another process) or the console: poll for new rows and push them
   // to the PC's agent. 200 ms keeps "applied on the PC in under a second" with room to spare.
   let exceptionCursor = (await store.exceptionsAfter(0)).cursor;
+  let revocationCursor = (await repos.deviceControl.revocationsAfter(0)).cursor;
   const exceptionWatcher = setInterval(() => {
     void store.exceptionsAfter(exceptionCursor).then(async ({ cursor, pcs }) => {
       exceptionCursor = cursor;
-      await Promise.all(pcs.map((pc) => policy.push(pc)));
+      // Revocations too (a CLI `exception-revoke` in another process): same push, same 200 ms.
+      const revoked = await repos.deviceControl.revocationsAfter(revocationCursor);
+      revocationCursor = revoked.cursor;
+      await Promise.all([...new Set([...pcs, ...revoked.pcs])].map((pc) => policy.push(pc)));
     }).catch(() => undefined);
   }, 200);
   exceptionWatcher.unref();
@@ -84,15 +96,24 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const reportScheduler = new ReportScheduler(reports, {
     tickMs: config.reports.checkEveryMs, onError: (error) => process.stderr.write(`mamori-collector: scheduled report failed: ${(error as Error).message}\n`),
   });
+  const settings = new SettingsService({
+    repo: repos.settings, store, transport: mailTransport, configSmtp: config.smtp, configPublicUrl: config.http.publicUrl,
+    defaultPublicUrl: () => publicUrl, now,
+    onPublicUrl: (url) => {
+      publicUrl = url;
+      alerts.notifier.setPublicUrl(url);
+    },
+  });
   const { app: http } = await buildHttpServer({
-    reports,
-    store, repos: store.repos, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
+    reports, repos, settings,
+    store, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().
   let siem: SiemExport | undefined;
   let stopPolicyWatch: (() => void) | undefined;
-  const operations = store.repos.operations;
+  let stopSensorHealth: (() => void) | undefined;
+  const operations = repos.operations;
   let projectionPoll: NodeJS.Timeout | undefined;
   const registry = createOperationsRegistry({
     operations, now, connectedHere: () => sessions.all().length,
@@ -101,7 +122,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   operationsRoutes(http, { metrics: registry, operations, startedMs: now(), now });
 
   return {
-    config, tls, evidenceKey, store, hub, sessions, policy, projector, http, grpc: grpcServer,
+    config, tls, evidenceKey, store, hub, sessions, policy, projector, http, grpc: grpcServer, settings,
     siem: () => siem,
     async listen() {
       const grpcPort = await new Promise<number>((resolve, reject) => {
@@ -114,6 +135,12 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
       publicUrl = config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`;
       await alerts.start(publicUrl);
+      await settings.load(); // a public URL or SMTP server set from the console overrides the config file
+      // Sensors that agents report as not running: tracked since when, alerted once past the threshold.
+      stopSensorHealth = new SensorHealthMonitor({
+        repo: repos.sensorHealth, raise: (candidates) => alerts.raise(candidates), colors: () => alerts.engine.policy.colors, now,
+        degradedAlertAfterMs: config.sensorHealth.degradedAlertAfterMs,
+      }).start(config.sensorHealth.checkEveryMs, (error) => process.stderr.write(`mamori-collector: sensor health check failed: ${(error as Error).message}\n`));
       reportScheduler.start();
       // Policy versions stored by another process (`policy-publish` from the CLI) reach connected agents too:
       // polling the newest version number is one indexed read, and 250 ms keeps "on the PC within a second".
@@ -134,6 +161,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     },
     async close() {
       clearInterval(exceptionWatcher);
+      stopSensorHealth?.();
       clearInterval(projectionPoll);
       stopPolicyWatch?.();
       stopAccessOutcomes();

@@ -48,6 +48,7 @@ export const collectorErrors = {
   // Forward-secure sealing
   COLLECTOR_SEAL_INVALID: { message: "batch seals do not verify with the agent's forward-secure seal chain", http: 400, grpc: status.DATA_LOSS },
   COLLECTOR_SEAL_SEED_INVALID: { message: 'seal seed is invalid', http: 400, grpc: status.INVALID_ARGUMENT },
+  COLLECTOR_MAIL_TEST_FAILED: { message: 'the SMTP server did not accept the test mail', http: 502, grpc: status.UNAVAILABLE },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;

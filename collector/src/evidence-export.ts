@@ -2,6 +2,7 @@ import {
   EXPORT_FORMAT, MANIFEST_FORMAT, eventPayloadKinds, signExportManifest,
   type EvidenceDocument, type ExportManifest, type ExportSegment, type SignedBatchHeader,
 } from '@mamori/proto';
+import { closestNames } from './device-control/did-you-mean.ts';
 import { CollectorError } from './errors.ts';
 import { quarantinedSection, recordedSegments } from './evidence-segments.ts';
 import type { EvidenceSigningKey } from './pki/evidence-key.ts';
@@ -12,8 +13,12 @@ import type { AgentRecord, BatchRecord } from './store/types.ts';
 export async function resolveAgent(store: Store, agentOrPc: string): Promise<AgentRecord> {
   const byId = await store.getAgent(agentOrPc);
   if (byId) return byId;
-  const matches = (await store.listAgents()).filter((a) => a.pc === agentOrPc).sort((a, b) => b.enrolledMs - a.enrolledMs);
-  if (!matches[0]) throw new CollectorError('COLLECTOR_NOT_FOUND', `no agent or PC named "${agentOrPc}"`);
+  const agents = await store.listAgents();
+  const matches = agents.filter((a) => a.pc === agentOrPc).sort((a, b) => b.enrolledMs - a.enrolledMs);
+  if (!matches[0]) {
+    const close = closestNames(agentOrPc, [...new Set(agents.map((a) => a.pc))]);
+    throw new CollectorError('COLLECTOR_NOT_FOUND', `no agent or PC named "${agentOrPc}"${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''}`);
+  }
   return matches[0];
 }
 

@@ -13,6 +13,7 @@ import { PcsView } from './features/pcs/pcs-view.tsx';
 import { PoliciesView } from './features/policies/policies-view.tsx';
 import { ReportsView } from './features/reports/reports-view.tsx';
 import { SignInView } from './features/sign-in/sign-in-view.tsx';
+import { SettingsView } from './features/settings/settings-view.tsx';
 import { I18nProvider, useI18n, type Locale } from './i18n/i18n.tsx';
 import type { MessageKey } from './i18n/messages-en.ts';
 import { href, useRoute, type Route } from './router.ts';
@@ -27,6 +28,7 @@ const sections: { id: string; label: MessageKey; roles: Role[] }[] = [
   { id: 'policies', label: 'nav.policies', roles: ['admin', 'operator', 'auditor'] },
   { id: 'audit', label: 'nav.audit', roles: ['admin', 'auditor'] },
   { id: 'reports', label: 'nav.reports', roles: ['admin', 'auditor'] },
+  { id: 'settings', label: 'nav.settings', roles: ['admin'] },
 ];
 
 function numberParam(route: Route, name: string): number | undefined {
@@ -51,6 +53,7 @@ function CurrentView({ route, session }: { route: Route; session: Session }) {
     case 'policies': return <PoliciesView role={session.role} />;
     case 'audit': return <AuditView />;
     case 'reports': return <ReportsView session={session} />;
+    case 'settings': return <SettingsView />;
     default: return <AlertsView role={session.role} />;
   }
 }

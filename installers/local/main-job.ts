@@ -6,8 +6,9 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { enroll, loadAgentConfig, runAgent } from '@mamori/agent';
-import { buildApp, createEnrollmentToken, initDataDir, loadCollectorConfig } from '@mamori/collector';
+import { enroll, loadAgentConfig, runAgent, type RunningAgent } from '@mamori/agent';
+import { buildApp, createEnrollmentToken, initDataDir, loadCollectorConfig, type CollectorApp } from '@mamori/collector';
+import { setupProblems, tcpReachable } from './setup-check.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const home = resolve(process.env.MAMORI_HOME ?? join(repo, '.mamori'));
@@ -20,6 +21,24 @@ function buildConsoleIfNeeded(): void {
   console.log('building the console (first start only)…');
   const result = spawnSync('npm', ['run', 'build', '-w', 'console'], { cwd: repo, stdio: 'inherit' });
   if (result.status !== 0) console.warn('console build failed; the collector will serve a placeholder page');
+}
+
+/** Prints what is not configured yet (alert mail, mail links, sensors that are off) and the one fix for each. */
+async function reportSetupProblems(collector: CollectorApp, agent: RunningAgent, consoleUrl: string): Promise<void> {
+  // Sensors report their state once started; a slow first inventory must not hold the report back for long.
+  await Promise.race([agent.started, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+  const view = await collector.settings.view();
+  const smtp = collector.settings.smtp;
+  const problems = setupProblems({
+    smtp: { host: smtp.host, port: smtp.port, reachable: await tcpReachable(smtp.host, smtp.port), setOnSettingsPage: view.smtp.source === 'console' },
+    publicUrlConfigured: view.publicUrl.source !== 'default', consoleUrl,
+    collectorConfigFile: join(collectorDir, 'collector.yaml'), agentConfigFile: join(agentDir, 'agent.yaml'),
+    sensors: agent.sensors.map((sensor) => ({ name: sensor.name, ...sensor.status() })),
+  });
+  if (problems.length === 0) return;
+  console.log('');
+  console.log('Not configured yet:');
+  for (const problem of problems) console.log(`  - ${problem.what}\n      fix: ${problem.fix}`);
 }
 
 async function main(): Promise<void> {
@@ -48,6 +67,7 @@ async function main(): Promise<void> {
   console.log(`  agent:     ${agent.identity.pc} (${agent.identity.agentId}) → gRPC localhost:${grpcPort}`);
   console.log(`  data:      ${home}`);
   console.log('Ctrl+C stops both.');
+  await reportSetupProblems(collector, agent, httpUrl);
 
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

@@ -29,9 +29,9 @@ export interface TestCollector {
 }
 
 /** An in-process collector on free ports (or the given gRPC port, to come back on the same address). */
-export async function startTestCollector(options: { dataDir?: string; grpcPort?: number; adminPassword?: string } = {}): Promise<TestCollector> {
+export async function startTestCollector(options: { dataDir?: string; grpcPort?: number; adminPassword?: string; config?: Record<string, unknown> } = {}): Promise<TestCollector> {
   const init = options.dataDir ? { dataDir: options.dataDir, adminPassword: options.adminPassword ?? '' } : await initTestCollector();
-  const config = loadCollectorConfig(init.dataDir, { grpc: { port: options.grpcPort ?? 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' } });
+  const config = loadCollectorConfig(init.dataDir, { ...options.config, grpc: { port: options.grpcPort ?? 0, host: '127.0.0.1' }, http: { port: 0, host: '127.0.0.1' } });
   const app = await buildApp(config);
   const { grpcPort, httpUrl } = await app.listen();
   return {

@@ -110,6 +110,11 @@ export class AlertService {
     return this.#record(candidates);
   }
 
+  /** Records candidates made outside the rule engine (sensor health): folded, stored, notified like any other. */
+  raise(candidates: AlertCandidate[]): Promise<void> {
+    return this.#record(candidates);
+  }
+
   /** Checks for PCs gone offline and records the alerts; resolves once recorded (errors go to onError). */
   async checkOffline(): Promise<void> {
     try {

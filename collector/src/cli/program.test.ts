@@ -32,9 +32,11 @@ describe('mamori-collector CLI', () => {
     expect(result.err).toMatch(/no policy files/);
   });
 
-  it('reads --until as a time of day, tomorrow when already past, and refuses impossible times', () => {
+  it('reads --until as a time of day, refuses one already past unless --tomorrow, and refuses impossible times', () => {
     const now = new Date(2026, 10, 22, 18, 0).getTime();
-    expect(new Date(parseUntil({ until: '17:00' }, now)).getDate()).toBe(23);
+    expect(() => parseUntil({ until: '17:00' }, now)).toThrow(/--until 17:00 is already past \(it is 2026-11-22 18:00 .*\); add --tomorrow/);
+    expect(new Date(parseUntil({ until: '17:00', tomorrow: true }, now)).getDate()).toBe(23);
+    expect(() => parseUntil({ until: '2026-11-30T10:00', tomorrow: true }, now)).toThrow(/--tomorrow goes with --until HH:MM/);
     expect(new Date(parseUntil({ until: '19:30' }, now)).getHours()).toBe(19);
     expect(parseUntil({ for: '2h' }, now)).toBe(now + 7_200_000);
     expect(() => parseUntil({ until: '25:99' }, now)).toThrow(/not a time of day/);

@@ -14,7 +14,9 @@ import { resolveAgent } from '../evidence-export.ts';
 import { loadOrCreateEvidenceKey } from '../pki/evidence-key.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createEnrollmentToken, parseDuration } from '../tokens.ts';
-import { createDeviceException, parseUntil } from '../exceptions.ts';
+import { createDeviceException, formatLocalTime, parseUntil } from '../exceptions.ts';
+import { unknownPcMessage } from '../device-control/did-you-mean.ts';
+import { revokeDeviceException } from '../device-control/device-control-service.ts';
 import { describeImport, importLogFile } from '../imports/import-log-file.ts';
 import { SessionRegistry } from '../ingest/sessions.ts';
 import { PolicyService } from '../policy-service.ts';
@@ -268,17 +270,32 @@ export function buildCollectorProgram(io: Output): Command {
     .description('grant a temporary device exception to one PC (pushed to a connected agent at once)')
     .requiredOption('--pc <pc>', 'PC name')
     .option('--serial <serial>', 'only this USB stick (default: any removable device)')
-    .option('--until <time>', 'end time: HH:MM today (agent clock) or ISO 8601')
+    .option('--until <time>', 'end time: HH:MM today (this machine\'s time zone) or ISO 8601')
+    .option('--tomorrow', 'with --until HH:MM: that time tomorrow')
     .option('--for <duration>', 'or a duration, e.g. 2h')
     .option('--mode <mode>', 'allow | read_only | audit', 'allow')
     .option('--reason <text>', 'why', '')
     .option('--json', 'print JSON')
-    .action(async (options: { pc: string; serial?: string; until?: string; for?: string; mode: string; reason: string; json?: boolean }) => {
+    .action(async (options: { pc: string; serial?: string; until?: string; for?: string; tomorrow?: boolean; mode: string; reason: string; json?: boolean }) => {
       const untilMs = parseUntil(options, Date.now());
-      const exception = await withStore(dataDir(), (store) => createDeviceException(store, {
-        pc: options.pc, serial: options.serial, mode: options.mode, untilMs, reason: options.reason, actor: 'cli', now: Date.now(),
-      }));
-      print(options.json, exception, `exception ${exception.id}: ${options.pc} ${exception.mode} until ${new Date(untilMs).toISOString()}`);
+      const exception = await withStore(dataDir(), async (store) => {
+        const known = await store.repos.deviceControl.pcNames();
+        if (!known.includes(options.pc)) throw new CollectorError('COLLECTOR_NOT_FOUND', unknownPcMessage(options.pc, known));
+        return createDeviceException(store, {
+          pc: options.pc, serial: options.serial, mode: options.mode, untilMs, reason: options.reason, actor: 'cli', now: Date.now(),
+        });
+      });
+      print(options.json, exception, `exception ${exception.id}: ${options.pc} ${exception.mode} until ${formatLocalTime(untilMs)}`);
+    });
+
+  program.command('exception-revoke <id>')
+    .description('end a temporary device exception now (a running collector pushes it to the agent within a second)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const revoked = await withStore(dataDir(), (store) => revokeDeviceException(
+        { store, repo: store.repos.deviceControl }, id, 'cli', Date.now(),
+      ));
+      print(options.json, revoked, `exception ${revoked.id} revoked: ${revoked.pc} back to its device policy`);
     });
 
   program.command('unlock-code')
@@ -296,7 +313,7 @@ export function buildCollectorProgram(io: Output): Command {
         return made;
       });
       print(options.json, { pc: options.pc, serial: options.serial ?? null, code, validUntil: new Date(untilMs).toISOString() },
-        `${code}   (PC ${options.pc}${options.serial ? `, stick ${options.serial}` : ', any removable device'}, until ${new Date(untilMs).toLocaleString()}; one use)`);
+        `${code}   (PC ${options.pc}${options.serial ? `, stick ${options.serial}` : ', any removable device'}, until ${formatLocalTime(untilMs)}; one use)`);
     });
 
   const report = program.command('report').description('inspection reports (templates in the policy: reports.templates)');

@@ -35,6 +35,11 @@ export const CollectorConfigSchema = z.object({
     font: z.string().min(1).optional(),
     checkEveryMs: z.number().int().min(1_000).default(60_000),
   }).strict().prefault({}),
+  /** Sensors agents report as degraded: how often the collector looks, and how long one may stay degraded before an alert. */
+  sensorHealth: z.object({
+    checkEveryMs: z.number().int().min(100).default(30_000),
+    degradedAlertAfterMs: z.number().int().min(0).default(30 * 60_000),
+  }).strict().prefault({}),
 }).strict();
 
 export type CollectorConfig = Readonly<z.infer<typeof CollectorConfigSchema>>;

@@ -10,6 +10,7 @@ import type { Repositories } from '../store/repositories/index.ts';
 import type { Store } from '../store/store.ts';
 import type { Role } from '../store/types.ts';
 import { featureRoutes } from './routes/index.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
 import type { LoginThrottleOptions } from './login-throttle.ts';
 import type { ReportContext } from '../reports/generate.ts';
 import { SessionStore, roleAllows, type WebSession } from './sessions.ts';
@@ -39,6 +40,7 @@ export interface HttpDeps {
   monotonicNow?: () => number;
   /** Inspection reports (on-demand generation, reviews). */
   reports?: ReportContext;
+  settings?: SettingsService;
 }
 
 export const sessionCookie = 'mamori_session';
@@ -105,6 +107,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     repos: deps.repos, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void>,
     store: deps.store, now: deps.now, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.hub ? { hub: deps.hub } : {}),
     ...(deps.evidenceKey ? { evidenceKey: deps.evidenceKey } : {}), ...(deps.reports ? { reports: deps.reports } : {}),
+    ...(deps.repos ? { repos: deps.repos } : {}), ...(deps.settings ? { settings: deps.settings } : {}),
   };
   for (const register of featureRoutes) await register(app, routeDeps);
 

@@ -2,6 +2,7 @@ import type {
   AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertFinding, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
 } from './types.ts';
+import type { CollectorSettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration } from './types.ts';
 
 /** An API failure with the collector's error code (COLLECTOR_…) and, for policies, the inline problems. */
 export class ApiError extends Error {
@@ -54,6 +55,23 @@ export interface ApiClient {
   exceptions(pc: string): Promise<DeviceException[]>;
   grantException(input: { pc: string; mode: 'allow' | 'read_only' | 'audit'; untilMs: number; serial?: string; reason: string }): Promise<DeviceException>;
   unlockCode(input: { pc: string; untilMs: number; serial?: string }): Promise<{ code: string; untilMs: number }>;
+  /** Device control without YAML: mode and its source, groups, active exceptions (offline codes too), sticks seen. */
+  deviceControl(pc: string): Promise<DeviceControlView>;
+  /** Admins: a new policy version with this PC's mode ('inherit' removes the PC's own setting). */
+  setDeviceMode(pc: string, mode: DeviceModeName | 'inherit'): Promise<{ version: number; state: DeviceModeState }>;
+  setGroupDeviceMode(group: string, mode: DeviceModeName | 'inherit'): Promise<{ version: number }>;
+  /** Admins: adds a company stick to the allow-list (a new policy version). */
+  registerStick(input: StickRegistration): Promise<{ version: number }>;
+  /** Ends an exception now; the agent drops it within a second. */
+  revokeException(id: string): Promise<void>;
+  /** Every PC's sensors as last reported, with counts per sensor of PCs where it is off. */
+  sensorHealth(): Promise<SensorHealthSummary>;
+  pcSensors(pc: string): Promise<PcSensorHealth>;
+  /** Admins: SMTP server, public URL, recipients, outbox state. */
+  settings(): Promise<CollectorSettings>;
+  saveSettings(update: SettingsUpdate): Promise<void>;
+  /** Sends a test mail now; resolves with the server's answer, ApiError with the SMTP error otherwise. */
+  sendTestMail(to: string): Promise<{ response: string; server: string }>;
 
   accessRequests(filter: AccessRequestFilter): Promise<AccessRequest[]>;
   /** Approves and creates the temporary device exception; ApiError 409 when someone decided it first. */
@@ -222,6 +240,20 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
       return (await call<{ exception: DeviceException }>('POST', '/api/exceptions', input)).exception;
     },
     unlockCode: (input) => call('POST', '/api/exceptions/unlock-code', input),
+    deviceControl: (pc) => call('GET', `/api/pcs/${encodeURIComponent(pc)}/device-control`),
+    setDeviceMode: (pc, mode) => call('PUT', `/api/pcs/${encodeURIComponent(pc)}/device-mode`, { mode }),
+    setGroupDeviceMode: (group, mode) => call('PUT', `/api/device-groups/${encodeURIComponent(group)}/mode`, { mode }),
+    registerStick: (input) => call('POST', '/api/device-sticks', input),
+    async revokeException(id) {
+      await call('DELETE', `/api/exceptions/${encodeURIComponent(id)}`);
+    },
+    sensorHealth: () => call('GET', '/api/sensor-health'),
+    pcSensors: (pc) => call('GET', `/api/pcs/${encodeURIComponent(pc)}/sensors`),
+    settings: () => call('GET', '/api/settings'),
+    async saveSettings(update) {
+      await call('PUT', '/api/settings', update);
+    },
+    sendTestMail: (to) => call('POST', '/api/settings/test-mail', { to }),
 
     async accessRequests(filter) {
       return (await call<{ requests: AccessRequest[] }>('GET', `/api/access-requests${queryString({ ...filter })}`)).requests;

@@ -320,3 +320,47 @@ export interface OfflinePc {
   pc: string;
   sinceMs: number;
 }
+
+// --- Device control without YAML (issue 19) ---
+export type DeviceModeName = 'block' | 'read_only' | 'allow' | 'audit';
+export interface DeviceModeState {
+  pc: string;
+  mode: DeviceModeName;
+  rule: string;
+  source: { kind: 'pc' | 'group' | 'default'; name: string | null };
+  pcMode: DeviceModeName | null;
+  group: { name: string; mode: DeviceModeName | null } | null;
+  defaultMode: DeviceModeName;
+  policyVersion: number;
+}
+export type ActiveException =
+  | (DeviceException & { source: 'collector' })
+  | { id: string; mode: string; serial: string | null; untilMs: number; appliedMs: number; source: 'offline_code' };
+export interface DeviceSeenOnPc { vendorId: string; productId: string; serial: string; vendor: string; product: string; lastSeenMs: number; lastUser: string }
+export interface DeviceControlView {
+  state: DeviceModeState;
+  groups: { name: string; mode: DeviceModeName | null; pcs: string[] }[];
+  exceptions: ActiveException[];
+  seen: DeviceSeenOnPc[];
+}
+export interface StickRegistration { name: string; serial: string; vendorId?: string; productId?: string; mode: DeviceModeName; pcs: string[]; users: string[] }
+
+// --- Sensor health (issue 19) ---
+export interface SensorHealth { name: string; state: string; detail: string; sinceMs: number | null }
+export interface PcSensorHealth { pc: string; lastSeenMs: number | null; sensors: SensorHealth[]; off: number; unsupported: number }
+export interface SensorHealthSummary { pcs: PcSensorHealth[]; bySensor: Record<string, { off: number; unsupported: number }>; pcsWithSensorsOff: number }
+
+// --- Settings (issue 19) ---
+export interface OutboxProblem { id: number; recipient: string; subject: string; attempts: number; lastError: string; createdMs: number; nextAttemptMs: number; failedMs: number | null }
+export interface CollectorSettings {
+  smtp: { host: string; port: number; secure: boolean; from: string; user?: string; passwordSet: boolean; source: 'console' | 'config' };
+  publicUrl: { value: string; source: 'console' | 'config' | 'default' };
+  updated: { key: string; updatedMs: number; updatedBy: string }[];
+  notificationsEnabled: boolean;
+  recipients: { group: string; recipients: string[]; minSeverity: string; immediate: string }[];
+  outbox: { queued: number; failing: number; failed: number; sentLastDay: number; problems: OutboxProblem[] };
+}
+export interface SettingsUpdate {
+  smtp?: { host: string; port: number; secure: boolean; from: string; user?: string; password?: string };
+  publicUrl?: string;
+}

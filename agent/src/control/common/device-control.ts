@@ -112,6 +112,11 @@ export class DeviceControl {
     return exception;
   }
 
+  /** Exceptions in force from offline unlock codes redeemed on this PC (the policy's own are in the policy). */
+  localExceptions(): DeviceException[] {
+    return this.#options.ledger?.active(this.#now()) ?? [];
+  }
+
   /** The decision in force for an attached device (undefined for non-storage or unknown devices). */
   decisionFor(busPath: string): DeviceDecision | undefined {
     return [...this.#attached.values()].find((a) => a.device.busPath === busPath)?.decision;

@@ -19,6 +19,8 @@ export interface TrayState {
   user: string;
   purpose: { en: string; ja: string };
   deviceMode: string;
+  /** Exceptions in force now, so the tray never says "blocked" while a stick is allowed (offline codes included). */
+  exceptions: { id: string; mode: string; serial?: string; untilMs: number; source: 'collector' | 'offline_code' }[];
   notifications: BlockNotification[];
   requests: AccessRequest[];
 }
@@ -35,6 +37,9 @@ export interface TrayOptions {
   stateDir?: string;
   /** Redeems an offline unlock code (device control); throws AgentError. */
   unlock: (code: string) => Promise<DeviceException>;
+  /** Exceptions from offline unlock codes in force now (device control's ledger). */
+  localExceptions?: () => DeviceException[];
+  now?: () => number;
   longPollMs?: number;
 }
 
@@ -76,6 +81,7 @@ export function startTray(options: TrayOptions): Tray {
       revision, monitored: true, pc: options.pc(), user: options.user(),
       purpose: policy?.purpose ?? fallbackPurpose,
       deviceMode: policy?.device.mode ?? 'block',
+      exceptions: activeExceptions(policy?.device.exceptions ?? [], options.localExceptions?.() ?? [], (options.now ?? Date.now)()),
       notifications: notifier.list(), requests: requests.list(),
     };
   };
@@ -121,6 +127,16 @@ export function startTray(options: TrayOptions): Tray {
       for (const w of wake) w();
     },
   };
+}
+
+function activeExceptions(fromPolicy: readonly DeviceException[], local: readonly DeviceException[], nowMs: number): TrayState['exceptions'] {
+  const shown = (e: DeviceException, source: 'collector' | 'offline_code') => ({ id: e.id, mode: e.mode, untilMs: e.untilMs, source, ...(e.serial ? { serial: e.serial } : {}) });
+  return [...fromPolicy.map((e) => shown(e, 'collector')), ...local.map((e) => shown(e, 'offline_code'))].filter((e) => e.untilMs > nowMs);
+}
+
+/** Offline unlock exceptions from the running USB sensor's device control (none when device control is not running). */
+export function localExceptionsThroughSensors(sensors: readonly Sensor[]): () => DeviceException[] {
+  return () => sensors.map((s) => (s as { control?: DeviceControl }).control).find((c) => c !== undefined)?.localExceptions() ?? [];
 }
 
 /** Offline unlock through the running USB sensor's device control (absent when device control is not running). */

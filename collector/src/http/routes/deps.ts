@@ -3,6 +3,7 @@ import type { PolicyService } from '../../policy-service.ts';
 import type { ReportContext } from '../../reports/generate.ts';
 import type { Repositories } from '../../store/repositories/index.ts';
 import type { Store } from '../../store/store.ts';
+import type { SettingsService } from '../../settings/settings-service.ts';
 
 /** What route plugins get: the data (repositories, store) and the auth guard. No database handle. */
 export interface RouteDeps {
@@ -20,6 +21,8 @@ export interface RouteDeps {
   evidenceKey?: { publicKey: string; fingerprint: string };
   /** Inspection reports: what generating one needs (font, mail settings). Absent in narrow route tests. */
   reports?: ReportContext;
+  /** Console-editable settings (SMTP, public URL). Absent in narrow route tests. */
+  settings?: SettingsService;
   /** The collector's clock. */
   now?: () => number;
 }

@@ -17,6 +17,9 @@ import { logImportRoutes } from './log-imports.ts';
 import { reportRoutes } from './reports.ts';
 import { offlineRoutes } from './offline.ts';
 import { directoryRoutes } from './directory.ts';
+import { deviceControlRoutes } from './device-control.ts';
+import { sensorHealthRoutes } from './sensor-health.ts';
+import { settingsRoutes } from './settings.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -35,4 +38,7 @@ export const featureRoutes: RoutePlugin[] = [
   reportRoutes,
   offlineRoutes,
   directoryRoutes,
+  deviceControlRoutes,
+  sensorHealthRoutes,
+  settingsRoutes,
 ];

@@ -1,4 +1,7 @@
 import type { AccessRequestsRepository } from './access-requests.ts';
+import type { DeviceControlRepository } from './device-control.ts';
+import type { SensorHealthRepository } from './sensor-health.ts';
+import type { SettingsRepository } from './settings.ts';
 import type { AlertsRepository } from './alerts.ts';
 import type { AuditRepository } from './audit.ts';
 import type { DevicesRepository } from './devices.ts';
@@ -39,4 +42,7 @@ export interface Repositories {
   savedAlertFilters: SavedAlertFiltersRepository;
   siem: SiemRepository;
   upload: UploadRepository;
+  deviceControl: DeviceControlRepository;
+  sensorHealth: SensorHealthRepository;
+  settings: SettingsRepository;
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
 import type { Role } from '../../api/types.ts';
 import { ErrorBanner, KindBadge, SeverityBadge } from '../../components/badges.tsx';
-import { ClockSkewBadge } from '../../components/clock-skew-badge.tsx';
+import { AlertEventsTable } from './alert-events-table.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
@@ -53,13 +53,7 @@ export function AlertDetail({ id, role, onChanged }: { id: number; role: Role; o
               ))}
             </ul>
           ) : null}
-          {loaded.data && loaded.data.events.length > 0 ? (
-            <ul className="compact" data-testid="alert-events">
-              {loaded.data.events.map((event) => (
-                <li key={event.id}>{formatDate(event.timeMs)} <ClockSkewBadge timeMs={event.timeMs} receivedMs={event.receivedMs} /> <KindBadge kind={event.kind} /> <PcText value={event.user} /></li>
-              ))}
-            </ul>
-          ) : null}
+          {loaded.data && loaded.data.events.length > 0 ? <AlertEventsTable events={loaded.data.events} /> : null}
         </>
       ) : null}
     </div>

@@ -166,7 +166,7 @@ export function AlertsView({ role, focus, pageSize = alertPageSize }: { role: Ro
                 }} /></td> : null}
                 <td className="nowrap">{formatDate(alert.lastMs)}</td>
                 <td><SeverityBadge severity={alert.severity} color={alert.color} /></td>
-                <td className="title"><PcText value={alert.title} /><div className="muted">{alert.ruleName}</div>{alert.note ? <div className="muted">“{alert.note}”</div> : null}</td>
+                <td className="title"><a href={href(['alerts', String(alert.id)])} data-testid="alert-link"><PcText value={alert.title} /></a><div className="muted">{alert.ruleName}</div>{alert.note ? <div className="muted">“{alert.note}”</div> : null}</td>
                 <td><KindBadge kind={alert.kind} /></td>
                 <td>{alert.pc ? <a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}><PcText value={alert.pc} /></a> : null}</td>
                 <td><PcText value={alert.user} /></td>

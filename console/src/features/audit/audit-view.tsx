@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
+import { EntryFields } from '../../components/entry-fields.tsx';
 import { useApi } from '../../api/api-context.tsx';
 import type { AuditEntry } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { EvidenceKeyPanel } from './evidence-key-panel.tsx';
-import { PcText } from '../../components/pc-text.tsx';
 
 /** The append-only audit log (auditors and admins), with the result of re-walking its hash chain. */
 export function AuditView() {
@@ -54,7 +54,7 @@ export function AuditView() {
               <td className="nowrap">{formatDate(e.timeMs)}</td>
               <td>{e.actor}</td>
               <td><code>{e.action}</code></td>
-              <td className="muted mono"><PcText value={JSON.stringify(e.entry)} /></td>
+              <td className="muted"><EntryFields value={e.entry} /></td>
             </tr>
           ))}
         </tbody>

@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
 import { PcText } from '../../components/pc-text.tsx';
+import { useSensorLabel } from '../pcs/sensor-health-panel.tsx';
 
 const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -16,6 +17,9 @@ export function DashboardView() {
   const summary = useAsync(() => api.alertSummary(7), [api]);
   const pcs = useAsync(() => api.pcs(), [api]);
   const notReporting = useAsync(() => api.notReporting(), [api]);
+  const health = useAsync(() => api.sensorHealth(), [api]);
+  const sensorLabel = useSensorLabel();
+  const sensorsOff = Object.entries(health.data?.bySensor ?? {}).filter(([, c]) => c.off > 0).sort((a, b) => b[1].off - a[1].off);
   const s = summary.data;
   const online = pcs.data?.pcs.filter((p) => p.connected).length ?? 0;
   const total = pcs.data?.pcs.length ?? 0;
@@ -46,6 +50,14 @@ export function DashboardView() {
         <div className="panel">
           <h3>{t('dashboard.notReporting')}</h3>
           <p className="big"><a href={href(['not-reporting'])} data-testid="not-reporting-count">{formatNumber(notReporting.data?.count ?? 0)}</a></p>
+        </div>
+        <div className="panel" data-testid="sensors-off">
+          <h3>{t('dashboard.monitoring')}</h3>
+          {sensorsOff.length === 0 ? <p className="muted">{t('dashboard.monitoringOk')}</p> : (
+            <ul className="compact">{sensorsOff.map(([name, counts]) => (
+              <li key={name} data-sensor={name} className="hot"><a href={href(['pcs'])}>{t('dashboard.sensorOff', { count: formatNumber(counts.off), sensor: sensorLabel(name) })}</a></li>
+            ))}</ul>
+          )}
         </div>
       </div>
       <div className="panel">

@@ -1,13 +1,17 @@
 import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { PcDetail, Role } from '../../api/types.ts';
+import type { ActiveException, PcDetail, Role } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { defaultUntil, fromLocalInput, toLocalInput } from '../../components/time-input.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 
 /** Mode, allow-list and exceptions of one PC; operators grant a temporary exception or make an offline code. */
-export function DevicePanel({ detail, role, onChanged, now = Date.now }: { detail: PcDetail; role: Role; onChanged(): void; now?: () => number }) {
+export function DevicePanel({ detail, role, onChanged, exceptions, now = Date.now }: {
+  detail: PcDetail; role: Role; onChanged(): void; now?: () => number;
+  /** Active exceptions with their source (offline codes included); falls back to the collector's own list. */
+  exceptions?: ActiveException[] | undefined;
+}) {
   const api = useApi();
   const { t, formatDate } = useI18n();
   const [mode, setMode] = useState<'allow' | 'read_only' | 'audit'>('allow');
@@ -32,6 +36,19 @@ export function DevicePanel({ detail, role, onChanged, now = Date.now }: { detai
       setError(e as Error);
     }
   };
+
+  const revoke = async (id: string) => {
+    setError(undefined);
+    setMessage(undefined);
+    try {
+      await api.revokeException(id);
+      setMessage(t('pc.revoked'));
+      onChanged();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  const listed: ActiveException[] = exceptions ?? detail.exceptions.map((x) => ({ ...x, source: 'collector' as const }));
 
   const unlock = async () => {
     setError(undefined);
@@ -60,9 +77,13 @@ export function DevicePanel({ detail, role, onChanged, now = Date.now }: { detai
         ))}</ul>
       )}
       <h4>{t('pc.exceptions')}</h4>
-      {detail.exceptions.length === 0 ? <p className="muted">{t('common.none')}</p> : (
-        <ul className="compact" data-testid="exceptions">{detail.exceptions.map((x) => (
-          <li key={x.id}>{t(`mode.${x.mode}` as MessageKey)} → {formatDate(x.untilMs)} {x.serial ? `(${x.serial})` : ''} — {x.reason} [{x.createdBy}]</li>
+      {listed.length === 0 ? <p className="muted">{t('common.none')}</p> : (
+        <ul className="compact" data-testid="exceptions">{listed.map((x) => (
+          <li key={x.id} data-exception-id={x.id}>
+            {t(`mode.${x.mode}` as MessageKey)} → {formatDate(x.untilMs)} {x.serial ? `(${x.serial})` : ''}{' '}
+            {x.source === 'collector' ? <>— {x.reason} [{x.createdBy}]</> : <span className="muted">{t('pc.offlineCode', { applied: formatDate(x.appliedMs) })}</span>}
+            {canAct && x.source === 'collector' ? <> <button type="button" onClick={() => void revoke(x.id)}>{t('pc.revoke')}</button></> : null}
+          </li>
         ))}</ul>
       )}
       {canAct ? (

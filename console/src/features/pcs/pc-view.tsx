@@ -5,6 +5,9 @@ import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PcAccessRequests } from '../access-requests/pc-access-requests.tsx';
 import { DevicePanel } from './device-panel.tsx';
+import { DeviceModeControl } from './device-mode-control.tsx';
+import { DevicesSeenPanel } from './devices-seen-panel.tsx';
+import { SensorHealthPanel } from './sensor-health-panel.tsx';
 import { HistoryTimeline } from './history-timeline.tsx';
 import { InventoryPanel } from './inventory-panel.tsx';
 import { PcText } from '../../components/pc-text.tsx';
@@ -14,6 +17,9 @@ export function PcView({ pc, role, around, at }: { pc: string; role: Role; aroun
   const api = useApi();
   const { t, formatDate } = useI18n();
   const detail = useAsync(() => api.pc(pc), [api, pc]);
+  const control = useAsync(() => api.deviceControl(pc), [api, pc]);
+  const sensors = useAsync(() => api.pcSensors(pc), [api, pc]);
+  const reload = () => { detail.reload(); control.reload(); };
   const info = detail.data?.pc;
   return (
     <section>
@@ -25,8 +31,11 @@ export function PcView({ pc, role, around, at }: { pc: string; role: Role; aroun
       <div className="pc-layout">
         <HistoryTimeline pc={pc} around={around} at={at} />
         <aside>
-          <PcAccessRequests pc={pc} role={role} onDecided={detail.reload} />
-          {detail.data ? <DevicePanel detail={detail.data} role={role} onChanged={detail.reload} /> : null}
+          <PcAccessRequests pc={pc} role={role} onDecided={reload} />
+          {sensors.data ? <SensorHealthPanel health={sensors.data} /> : null}
+          {control.data ? <DeviceModeControl view={control.data} role={role} onChanged={reload} /> : null}
+          {detail.data ? <DevicePanel detail={detail.data} role={role} onChanged={reload} exceptions={control.data?.exceptions} /> : null}
+          {control.data ? <DevicesSeenPanel pc={pc} seen={control.data.seen} role={role} onChanged={reload} /> : null}
           {detail.data ? <InventoryPanel inventory={detail.data.inventory} /> : null}
         </aside>
       </div>

@@ -9,6 +9,7 @@ import { href } from '../../router.ts';
 import { PcText } from '../../components/pc-text.tsx';
 import type { Role } from '../../api/types.ts';
 import { DirectoryImport } from './directory-import.tsx';
+import { useSensorLabel } from './sensor-health-panel.tsx';
 import { directoryChoices, pcTablePage, type PcSortKey } from './pc-table-model.ts';
 
 const pageSize = 100;
@@ -18,6 +19,9 @@ export function PcsView({ role }: { role?: Role } = {}) {
   const api = useApi();
   const { t, formatDate, formatNumber } = useI18n();
   const { data, error, reload } = useAsync(() => api.pcs(), [api]);
+  const health = useAsync(() => api.sensorHealth(), [api]);
+  const sensorLabel = useSensorLabel();
+  const offByPc = useMemo(() => new Map((health.data?.pcs ?? []).map((p) => [p.pc, p.sensors.filter((s) => s.state === 'degraded' || s.state === 'stopped')])), [health.data]);
   const [search, setSearch] = useState('');
   const [department, setDepartment] = useState('');
   const [site, setSite] = useState('');
@@ -61,7 +65,7 @@ export function PcsView({ role }: { role?: Role } = {}) {
         <thead>
           <tr>{header('connected', 'pcs.status')}{header('pc', 'common.pc')}{header('os', 'pcs.os')}{header('currentUser', 'common.user')}
             {header('department', 'pcs.department')}{header('site', 'pcs.site')}
-            {header('lastSeenMs', 'pcs.lastSeen')}{header('deviceMode', 'pcs.deviceMode')}{header('openAlerts', 'pcs.openAlerts')}</tr>
+            {header('lastSeenMs', 'pcs.lastSeen')}{header('deviceMode', 'pcs.deviceMode')}{header('openAlerts', 'pcs.openAlerts')}<th>{t('pcs.monitoring')}</th></tr>
         </thead>
         <tbody>
           {view.rows.map((row) => (
@@ -75,6 +79,8 @@ export function PcsView({ role }: { role?: Role } = {}) {
               <td className="nowrap">{formatDate(row.lastSeenMs)}</td>
               <td>{t(`mode.${row.deviceMode}` as MessageKey)}{row.exceptionActive ? <span className="tag">{t('pcs.exception')}</span> : null}</td>
               <td className={row.openAlerts > 0 ? 'num hot' : 'num'}>{formatNumber(row.openAlerts)}</td>
+              <td data-testid="monitoring">{(offByPc.get(row.pc)?.length ?? 0) === 0 ? <span className="muted">{t('pcs.monitoringOk')}</span>
+                : <span className="hot" title={offByPc.get(row.pc)!.map((s) => `${sensorLabel(s.name)}: ${s.detail}`).join('\n')}>{t('pcs.monitoringOff', { sensors: offByPc.get(row.pc)!.map((s) => sensorLabel(s.name)).join(', ') })}</span>}</td>
             </tr>
           ))}
         </tbody>

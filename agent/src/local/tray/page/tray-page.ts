@@ -80,13 +80,13 @@ export const trayScript = `'use strict';
       unlock: 'Offline unlock code', unlockButton: 'Unlock', reason: 'Why do you need access?', requestButton: 'Request access',
       requestAccess: 'Request access', kinds: { device: 'Device blocked:', mail: 'Mail blocked:', upload: 'Upload blocked:', print: 'Print cancelled:' },
       status: { pending: 'Waiting for the administrator', approved: 'Approved', declined: 'Declined' }, until: 'until',
-      rule: 'Rule', unlocked: 'Unlocked until', other: '日本語', modes: { block: 'blocked', allow: 'allowed', read_only: 'read-only', audit: 'logged only' } },
+      rule: 'Rule', unlocked: 'Unlocked until', other: '日本語', exception: '{mode} until {until} (exception)', modes: { block: 'blocked', allow: 'allowed', read_only: 'read-only', audit: 'logged only' } },
     ja: { title: 'Mamori', monitored: 'このPCは監視されています', pc: 'PC', usb: 'USBストレージ', blocked: 'ブロックされた操作',
       none: 'ブロックされた操作はありません。', requests: 'アクセス申請', noRequests: '申請はありません。',
       unlock: 'オフライン解除コード', unlockButton: '解除', reason: '必要な理由', requestButton: 'アクセスを申請',
       requestAccess: 'アクセスを申請', kinds: { device: 'デバイスをブロック:', mail: 'メールをブロック:', upload: 'アップロードをブロック:', print: '印刷を中止:' },
       status: { pending: '管理者の回答待ち', approved: '承認されました', declined: '却下されました' }, until: 'まで',
-      rule: 'ルール', unlocked: '解除しました。期限:', other: 'English', modes: { block: 'ブロック', allow: '許可', read_only: '読み取り専用', audit: '記録のみ' } },
+      rule: 'ルール', unlocked: '解除しました。期限:', other: 'English', exception: '{until} まで{mode}（例外）', modes: { block: 'ブロック', allow: '許可', read_only: '読み取り専用', audit: '記録のみ' } },
   };
   const stored = new URLSearchParams(location.search).get('lang');
   let lang = stored === 'ja' || stored === 'en' ? stored : (navigator.language || 'en').toLowerCase().startsWith('ja') ? 'ja' : 'en';
@@ -112,7 +112,9 @@ export const trayScript = `'use strict';
     if (!state) return;
     $('purpose').textContent = state.purpose[lang] || state.purpose.en || '';
     $('pc').textContent = state.pc;
-    $('device-mode').textContent = t.modes[state.deviceMode] || state.deviceMode;
+    // An exception in force changes what the user can do now: say so next to the PC's mode, with its end.
+    $('device-mode').textContent = (t.modes[state.deviceMode] || state.deviceMode) + (state.exceptions || []).map((x) =>
+      ' · ' + t.exception.replace('{mode}', t.modes[x.mode] || x.mode).replace('{until}', time(x.untilMs)) + (x.serial ? ' (' + x.serial + ')' : '')).join('');
     const list = $('block-list');
     const pendingDevices = new Set(state.requests.filter((r) => r.status === 'pending').map((r) => r.device.vendorId + ':' + r.device.productId + ':' + r.device.serial));
     // Rebuild the block list only when it changes, so an update never takes away a reason being typed.

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Repositories } from '../../repositories/index.ts';
 import { SqliteAccessRequestsRepository } from './access-requests.ts';
+import { SqliteDeviceControlRepository } from './device-control.ts';
+import { SqliteSensorHealthRepository } from './sensor-health.ts';
+import { SqliteSettingsRepository } from './settings.ts';
 import { SqliteAlertsRepository } from './alerts.ts';
 import { SqliteAuditRepository } from './audit.ts';
 import { SqliteDevicesRepository } from './devices.ts';
@@ -38,5 +41,8 @@ export function createSqliteRepositories(db: Database.Database): Repositories {
     savedAlertFilters: new SqliteSavedAlertFiltersRepository(db),
     siem: new SqliteSiemRepository(db),
     upload: new SqliteUploadRepository(db),
+    deviceControl: new SqliteDeviceControlRepository(db),
+    sensorHealth: new SqliteSensorHealthRepository(db),
+    settings: new SqliteSettingsRepository(db),
   };
 }

@@ -1,0 +1,37 @@
+/// <reference types="vite/client" />
+import { describe, expect, it } from 'vitest';
+import { en } from './messages-en.ts';
+import { ja } from './messages-ja.ts';
+
+// Fails when a user-visible string lacks a Japanese translation: a key only in one language, a Japanese text still
+// in English, placeholders that differ, or a t('…') key in the console's code that no catalogue defines.
+
+/** Keys whose text is the same in both languages on purpose (names, codes). */
+const sameInBoth = new Set(['app.title', 'common.pc', 'pcs.os', 'alerts.folded']);
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const hasJapanese = (text: string) => /[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]/.test(text);
+
+// The console's own sources as text (Vite's glob import: the console's lint keeps node:* out, tests included).
+const sources = import.meta.glob<string>(['../**/*.ts', '../**/*.tsx', '!../**/*.test.ts', '!../**/*.test.tsx'], { query: '?raw', import: 'default', eager: true });
+
+describe('translation completeness', () => {
+  it('has the same keys in English and Japanese', () => {
+    expect(Object.keys(ja).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  it('translates every string into Japanese (not left in English), with the same placeholders', () => {
+    const untranslated = Object.entries(ja).filter(([key, text]) => !sameInBoth.has(key) && !hasJapanese(text) && text === en[key as keyof typeof en]);
+    expect(untranslated.map(([key]) => key)).toEqual([]);
+    const mismatched = Object.keys(en).filter((key) => placeholders(en[key as keyof typeof en]).join() !== placeholders(ja[key as keyof typeof ja]).join());
+    expect(mismatched).toEqual([]);
+  });
+
+  it('defines every literal t() key the console uses', () => {
+    const used = new Set<string>();
+    for (const text of Object.values(sources)) {
+      for (const match of text.matchAll(/\bt\(\s*'([a-zA-Z][\w-]*\.[\w.-]+)'/g)) used.add(match[1]!);
+    }
+    expect(used.size).toBeGreaterThan(100);
+    expect([...used].filter((key) => !(key in en)).sort()).toEqual([]);
+  });
+});
