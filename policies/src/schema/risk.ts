@@ -33,7 +33,9 @@ export const RiskBaselineSchema = z.object({
   /** Robust z-score ((volume − median) / (1.4826 × MAD)) from which the day counts as unusual. */
   z_threshold: z.number().positive().default(4),
   /** Also unusual only when the volume is at least this multiple of the median (a tiny MAD makes z meaningless). */
-  min_ratio: z.number().min(1).default(3),
+  min_ratio: z.number().min(1).default(4),
+  /** …and at least this many of the vector's `volume_unit`s: a few extra pages or a second small attachment is no anomaly. */
+  min_volume_units: z.number().min(0).default(2),
   /** Points when unusual, plus `per_doubling` per doubling of volume over the median, capped at `max_points`. */
   points: points.default(20),
   per_doubling: points.default(8),

@@ -1,0 +1,219 @@
+import { decodeEvent, type Event__Output } from '@mamori/proto';
+import type { PolicySet } from '@mamori/policies';
+import type { AlertCandidate } from '../alerts/types.ts';
+import type { CollectorHub, IngestedEvent } from '../hub.ts';
+import type { Repositories } from '../store/repositories/index.ts';
+import type { RiskDayScore, RiskObservation } from '../store/repositories/risk.ts';
+import type { StoredEvent } from '../store/types.ts';
+import { dayDate, dayNumber } from './days.ts';
+import { RiskObserver } from './observe.ts';
+import { RiskScorer } from './scorer.ts';
+
+export interface RiskServiceDeps {
+  repos: Repositories;
+  /** The policy in force and its changes (PolicyService). */
+  policy: { readonly current: PolicySet; onChange(listener: (set: PolicySet) => void): () => void };
+  /** Absent: nothing is taken in from the projector (a test or the benchmark drives `take`). */
+  hub?: CollectorHub;
+  /** Hands risk alerts to the alert machinery (fold, store, mail); absent: no alerts. */
+  raiseAlerts?: (candidates: AlertCandidate[]) => void;
+  now?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+/** Events read per page when catching up or recomputing. */
+const pageSize = 5_000;
+
+/**
+ * Risk scores kept current from the projector's decoded events (incremental), rebuilt on demand from the stored
+ * evidence (full recompute: the same numbers). Restart reloads the scorer from the stored observations and then
+ * catches up on events stored after its cursor, so nothing the projector handed over while it was down is missed.
+ */
+export class RiskService {
+  readonly #deps: RiskServiceDeps;
+  readonly #now: () => number;
+  #policy: PolicySet;
+  #observer!: RiskObserver;
+  #scorer!: RiskScorer;
+  #cursor = 0;
+  #departments = new Map<string, { department: string; site: string }>();
+  /** Serialises takes, recomputes and reloads (the repository is async). */
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #raised = new Set<string>();
+  readonly #unsubscribe: (() => void)[] = [];
+
+  constructor(deps: RiskServiceDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    this.#policy = deps.policy.current;
+  }
+
+  /** Loads state and starts taking the projector's events; resolves when caught up with stored evidence. */
+  async start(): Promise<void> {
+    await this.#serial(() => this.#reload());
+    if (this.#deps.hub) {
+      const onEvents = (events: IngestedEvent[]) => void this.take(events).catch((error: unknown) => this.#onError(error));
+      this.#deps.hub.on('events', onEvents);
+      this.#unsubscribe.push(() => this.#deps.hub!.off('events', onEvents));
+    }
+    // New weights or calendars change every score: rebuild from the evidence.
+    this.#unsubscribe.push(this.#deps.policy.onChange((set) => {
+      this.#policy = set;
+      void this.recomputeAll().catch((error: unknown) => this.#onError(error));
+    }));
+  }
+
+  async stop(): Promise<void> {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    await this.#queue.catch(() => undefined);
+  }
+
+  get policy(): PolicySet {
+    return this.#policy;
+  }
+
+  /** The decay per day of scores (ranking decays a person's last score to the day asked). */
+  get decayPerDay(): number {
+    return 0.5 ** (1 / this.#policy.risk.half_life_days);
+  }
+
+  /** Takes projected events (the projector's pass, in storage order); events already taken are skipped. */
+  async take(events: { stored: StoredEvent; event: Event__Output }[]): Promise<{ persons: RiskDayScore[]; pcs: RiskDayScore[] }> {
+    return this.#serial(() => this.#take(events));
+  }
+
+  /** Rebuilds every observation and score from the stored events; returns how many events were read. */
+  async recomputeAll(): Promise<{ events: number; observations: number }> {
+    return this.#serial(async () => {
+      this.#departments = await this.#deps.repos.risk.departmentsByPc();
+      this.#observer = this.#newObserver();
+      const observations: RiskObservation[] = [];
+      let cursor = 0;
+      let events = 0;
+      for (;;) {
+        const page = await this.#deps.repos.risk.eventsAfter(cursor, pageSize);
+        if (page.length === 0) break;
+        for (const stored of page) {
+          const observation = this.#observeStored(stored);
+          if (observation) observations.push(observation);
+        }
+        events += page.length;
+        cursor = page.at(-1)!.id;
+      }
+      this.#scorer = new RiskScorer(this.#policy.risk, (pc) => this.#departmentOf(pc), await this.#deps.repos.risk.listDeparting());
+      this.#scorer.add(observations, { full: true });
+      const { persons, pcs } = this.#scorer.flush();
+      await this.#deps.repos.risk.replaceAll({ observations, persons, pcs, cursor });
+      this.#cursor = cursor;
+      return { events, observations: observations.length };
+    });
+  }
+
+  /** After an HR import: the departing list changed, the people concerned are rescored. */
+  async departingChanged(): Promise<void> {
+    await this.#serial(async () => {
+      this.#scorer.setDeparting(await this.#deps.repos.risk.listDeparting());
+      const { persons, pcs } = this.#scorer.flush();
+      await this.#deps.repos.risk.saveIncrement({ observations: [], persons, pcs, cursor: this.#cursor });
+    });
+  }
+
+  async #reload(): Promise<void> {
+    const repo = this.#deps.repos.risk;
+    this.#departments = await repo.departmentsByPc();
+    this.#observer = this.#newObserver();
+    this.#scorer = new RiskScorer(this.#policy.risk, (pc) => this.#departmentOf(pc), await repo.listDeparting());
+    this.#scorer.add(await repo.observationsFrom(Number.MIN_SAFE_INTEGER), { full: true });
+    this.#scorer.flush();
+    this.#cursor = await repo.cursor();
+    for (;;) {
+      const page = await repo.eventsAfter(this.#cursor, pageSize);
+      if (page.length === 0) break;
+      const decoded: { stored: StoredEvent; event: Event__Output }[] = [];
+      for (const stored of page) {
+        try {
+          decoded.push({ stored, event: decodeEvent(stored.bytes) });
+        } catch {
+          // an undecodable payload is the projector's finding; nothing to score
+        }
+      }
+      await this.#take(decoded, page.at(-1)!.id);
+    }
+  }
+
+  async #take(events: { stored: StoredEvent; event: Event__Output }[], through?: number): Promise<{ persons: RiskDayScore[]; pcs: RiskDayScore[] }> {
+    const observations: RiskObservation[] = [];
+    let cursor = this.#cursor;
+    for (const { stored, event } of events) {
+      if (stored.id <= this.#cursor) continue;
+      cursor = Math.max(cursor, stored.id);
+      if (!this.#policy.risk.enabled) continue;
+      const observation = this.#observer.observe(stored, event);
+      if (observation) observations.push(observation);
+    }
+    cursor = Math.max(cursor, through ?? 0);
+    if (cursor === this.#cursor) return { persons: [], pcs: [] };
+    this.#scorer.add(observations);
+    const change = this.#scorer.flush();
+    await this.#deps.repos.risk.saveIncrement({ observations, ...change, cursor });
+    this.#cursor = cursor;
+    this.#alert(change.persons);
+    return change;
+  }
+
+  /** A person's score reaching the threshold, or a day jumping, today or yesterday: one alert per person and day. */
+  #alert(rows: RiskDayScore[]): void {
+    const rule = this.#policy.risk.alerts;
+    if (!this.#deps.raiseAlerts || !rule.enabled) return;
+    const today = dayNumber(new Date(this.#now()).toISOString().slice(0, 10));
+    const candidates: AlertCandidate[] = [];
+    for (const row of rows) {
+      if (row.day < today - 1) continue;
+      const jumped = row.raw >= rule.jump;
+      if (row.score < rule.threshold && !jumped) continue;
+      const key = `${row.subject}\n${row.day}`;
+      if (this.#raised.has(key)) continue;
+      this.#raised.add(key);
+      const top = row.contributions[0];
+      const events = row.contributions.flatMap((c) => c.events);
+      candidates.push({
+        ruleId: 'risk_score', ruleName: 'Risk score', kind: 'risk_score', severity: rule.severity,
+        color: this.#policy.alerts.colors[rule.severity], pc: events[0]?.pc ?? '', user: row.subject, agentId: events[0]?.agentId ?? '',
+        title: `Risk score ${Math.round(row.score)}${jumped ? ` (+${Math.round(row.raw)} on ${dayDate(row.day)})` : ''}: ${top?.detail ?? ''}`,
+        firstMs: events[0]?.timeMs ?? this.#now(), lastMs: events.at(-1)?.timeMs ?? this.#now(), count: 1,
+        eventIds: [...new Set(events.map((e) => e.eventId))].slice(0, 50),
+        // One alert per person and day, whichever PCs the day's events came from.
+        foldWindowMs: 86_400_000, foldGroup: `risk ${dayDate(row.day)}`,
+      });
+    }
+    if (candidates.length > 0) this.#deps.raiseAlerts(candidates);
+  }
+
+  #observeStored(stored: StoredEvent): RiskObservation | undefined {
+    let event: Event__Output;
+    try {
+      event = decodeEvent(stored.bytes);
+    } catch {
+      return undefined;
+    }
+    return this.#observer.observe(stored, event);
+  }
+
+  #newObserver(): RiskObserver {
+    return new RiskObserver(this.#policy, (pc) => this.#departments.get(pc)?.site ?? '');
+  }
+
+  #departmentOf(pc: string): string {
+    return this.#departments.get(pc)?.department ?? '';
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work, work);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #onError(error: unknown): void {
+    (this.#deps.onError ?? ((e) => process.stderr.write(`mamori risk: ${(e as Error).message}\n`)))(error);
+  }
+}
