@@ -21,6 +21,8 @@ import { operationsRoutes } from './metrics/operations-routes.ts';
 import { OperationsQueries } from './store/sqlite/queries/operations.ts';
 import type { ReportContext } from './reports/generate.ts';
 import { ReportScheduler } from './reports/scheduler.ts';
+import { createSqliteRepositories } from './store/sqlite/repositories/index.ts';
+import { RiskService } from './risk/risk-service.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -57,6 +59,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   await policy.load();
   // Alerts: rules run on every event the hub reports; timers (offline check, mail delivery) start with listen().
   const alerts = createAlertService({ config, store, hub, policy, now });
+  // Risk scores: taken from the projector's events (hub), risk alerts through the alert machinery.
+  const repos = createSqliteRepositories(store.db);
+  const risk = new RiskService({ repos, hub, policy, now, raiseAlerts: (candidates) => alerts.raise(candidates) });
   // Ingest stores evidence and acknowledges; the projector then fills the query tables and feeds the alerts.
   const projector = new Projector(store, hub);
   const crypto = new BatchCryptoPool();
@@ -88,7 +93,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   });
   const { app: http } = await buildHttpServer({
     reports,
-    store, db: store.db, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
+    store, db: store.db, now, policy, hub, repos, risk, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().
@@ -116,6 +121,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       const host = isLoopback(config.http.host) || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
       publicUrl = config.http.publicUrl ?? `${useHttps ? 'https' : 'http'}://${host}:${port}`;
       await alerts.start(publicUrl);
+      // Not awaited: a first start on a large store rebuilds the scores from the evidence (seconds to minutes).
+      risk.start().catch((error: unknown) => process.stderr.write(`mamori-collector: risk scoring did not start: ${(error as Error).message}\n`));
       reportScheduler.start();
       // Policy versions stored by another process (`policy-publish` from the CLI) reach connected agents too:
       // polling the newest version number is one indexed read, and 250 ms keeps "on the PC within a second".
@@ -147,6 +154,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
       await projector.stop();
+      await risk.stop();
       await reportScheduler.stop();
       authFailures.close(); // pending counts of failed stream authentications become findings before the store closes
       await siem?.stop();

@@ -108,6 +108,11 @@ export class AlertService {
     this.#guard(() => this.#record(candidates));
   }
 
+  /** Records candidates made outside the rule engine (risk scores): folded, stored, mailed like any other. */
+  raise(candidates: AlertCandidate[]): void {
+    this.#guard(() => this.#record(candidates));
+  }
+
   checkOffline(): void {
     this.#guard(() => {
       const now = this.#now();

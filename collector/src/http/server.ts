@@ -12,6 +12,8 @@ import type { Role } from '../store/types.ts';
 import { featureRoutes } from './routes/index.ts';
 import type { LoginThrottleOptions } from './login-throttle.ts';
 import type { ReportContext } from '../reports/generate.ts';
+import type { Repositories } from '../store/repositories/index.ts';
+import type { RiskService } from '../risk/risk-service.ts';
 import { SessionStore, roleAllows, type WebSession } from './sessions.ts';
 import { signInRoute } from './sign-in.ts';
 
@@ -38,6 +40,9 @@ export interface HttpDeps {
   monotonicNow?: () => number;
   /** Inspection reports (on-demand generation, reviews). */
   reports?: ReportContext;
+  /** Repositories and risk scoring, passed on to feature routes. */
+  repos?: Repositories;
+  risk?: RiskService;
 }
 
 export const sessionCookie = 'mamori_session';
@@ -104,6 +109,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     db: deps.db, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void>,
     store: deps.store, now: deps.now, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.hub ? { hub: deps.hub } : {}),
     ...(deps.evidenceKey ? { evidenceKey: deps.evidenceKey } : {}), ...(deps.reports ? { reports: deps.reports } : {}),
+    ...(deps.repos ? { repos: deps.repos } : {}), ...(deps.risk ? { risk: deps.risk } : {}),
   };
   for (const register of featureRoutes) await register(app, routeDeps);
 

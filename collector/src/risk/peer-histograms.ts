@@ -16,7 +16,8 @@ export class PeerHistograms {
   readonly #counts = new Map<string, Map<RiskVectorName, Map<number, DayCounts>>>();
   /** department → day → person → number of vectors that person has that day */
   readonly #people = new Map<string, Map<number, Map<string, number>>>();
-  readonly #cache = new Map<string, { median: number; mad: number; n: number }>();
+  /** department → vector → day → stats of the window before that day */
+  readonly #cache = new Map<string, Map<RiskVectorName, Map<number, { median: number; mad: number; n: number }>>>();
 
   constructor(windowDays: number) {
     this.#window = windowDays;
@@ -47,13 +48,17 @@ export class PeerHistograms {
     const left = (persons.get(person) ?? 0) + step;
     if (left > 0) persons.set(person, left);
     else persons.delete(person);
-    for (let after = day + 1; after <= day + this.#window; after += 1) this.#cache.delete(`${department}\n${vector}\n${after}`);
+    const cached = this.#cache.get(department)?.get(vector);
+    if (cached && cached.size > 0) for (let after = day + 1; after <= day + this.#window; after += 1) cached.delete(after);
   }
 
   /** Median and MAD (log2 units) of the department's person-days of `vector` in the window before `day`. */
   stats(department: string, vector: RiskVectorName, day: number): { median: number; mad: number; n: number } {
-    const key = `${department}\n${vector}\n${day}`;
-    const cached = this.#cache.get(key);
+    let vectors = this.#cache.get(department);
+    if (!vectors) this.#cache.set(department, (vectors = new Map()));
+    let byDay = vectors.get(vector);
+    if (!byDay) vectors.set(vector, (byDay = new Map()));
+    const cached = byDay.get(day);
     if (cached) return cached;
     const days = this.#counts.get(department)?.get(vector);
     const sum = new Int32Array(logBuckets);
@@ -67,7 +72,7 @@ export class PeerHistograms {
       }
     }
     const stats = { ...histogramMedianAndMad(sum, n), n };
-    this.#cache.set(key, stats);
+    byDay.set(day, stats);
     return stats;
   }
 

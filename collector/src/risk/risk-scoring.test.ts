@@ -72,6 +72,7 @@ describe('risk scoring on a generated organisation', () => {
       if (stored < agent.events.length) await append(store, agent.agentId, agent.events.slice(stored));
     }
     await service.take((await store.projectPending(Number.MAX_SAFE_INTEGER)).events);
+    await service.persisted();
     expect(await store.countEvents()).toBe(population.totalEvents);
 
     const incremental = await repos.risk.allDayScores();

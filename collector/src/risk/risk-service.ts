@@ -23,6 +23,12 @@ export interface RiskServiceDeps {
 
 /** Events read per page when catching up or recomputing. */
 const pageSize = 5_000;
+/** A backlog of at least this many events at start is rebuilt by a full recompute. */
+const catchUpByRecomputeAfter = 50_000;
+/** Changed rows are written at most this long after they were scored… */
+const writeBehindMs = 250;
+/** …or at once when this many are waiting. */
+const writeBehindRows = 20_000;
 
 /**
  * Risk scores kept current from the projector's decoded events (incremental), rebuilt on demand from the stored
@@ -50,7 +56,14 @@ export class RiskService {
 
   /** Loads state and starts taking the projector's events; resolves when caught up with stored evidence. */
   async start(): Promise<void> {
-    await this.#serial(() => this.#reload());
+    // Queued before any take, so the projector's passes wait until the stored backlog is in (no gap between them).
+    const ready = this.#serial(async () => {
+      await this.#reload();
+      // A long backlog (first start on an existing store, a long stop) is cheaper rebuilt in one pass than taken in
+      // chunks; the numbers are the same either way.
+      if (await this.#backlogAtLeast(catchUpByRecomputeAfter)) await this.#recomputeAll();
+      else await this.#catchUp();
+    });
     if (this.#deps.hub) {
       const onEvents = (events: IngestedEvent[]) => void this.take(events).catch((error: unknown) => this.#onError(error));
       this.#deps.hub.on('events', onEvents);
@@ -61,11 +74,14 @@ export class RiskService {
       this.#policy = set;
       void this.recomputeAll().catch((error: unknown) => this.#onError(error));
     }));
+    await ready;
   }
 
   async stop(): Promise<void> {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    await this.#queue.catch(() => undefined);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.persisted();
   }
 
   get policy(): PolicySet {
@@ -84,37 +100,40 @@ export class RiskService {
 
   /** Rebuilds every observation and score from the stored events; returns how many events were read. */
   async recomputeAll(): Promise<{ events: number; observations: number }> {
-    return this.#serial(async () => {
-      this.#departments = await this.#deps.repos.risk.departmentsByPc();
-      this.#observer = this.#newObserver();
-      const observations: RiskObservation[] = [];
-      let cursor = 0;
-      let events = 0;
-      for (;;) {
-        const page = await this.#deps.repos.risk.eventsAfter(cursor, pageSize);
-        if (page.length === 0) break;
-        for (const stored of page) {
-          const observation = this.#observeStored(stored);
-          if (observation) observations.push(observation);
-        }
-        events += page.length;
-        cursor = page.at(-1)!.id;
+    return this.#serial(() => this.#recomputeAll());
+  }
+
+  async #recomputeAll(): Promise<{ events: number; observations: number }> {
+    this.#pending = { observations: [], persons: new Map(), pcs: new Map(), cursor: 0, rows: 0 };
+    this.#departments = await this.#deps.repos.risk.departmentsByPc();
+    this.#observer = this.#newObserver();
+    const observations: RiskObservation[] = [];
+    let cursor = 0;
+    let events = 0;
+    for (;;) {
+      const page = await this.#deps.repos.risk.eventsAfter(cursor, pageSize);
+      if (page.length === 0) break;
+      for (const stored of page) {
+        const observation = this.#observeStored(stored);
+        if (observation) observations.push(observation);
       }
-      this.#scorer = new RiskScorer(this.#policy.risk, (pc) => this.#departmentOf(pc), await this.#deps.repos.risk.listDeparting());
-      this.#scorer.add(observations, { full: true });
-      const { persons, pcs } = this.#scorer.flush();
-      await this.#deps.repos.risk.replaceAll({ observations, persons, pcs, cursor });
-      this.#cursor = cursor;
-      return { events, observations: observations.length };
-    });
+      events += page.length;
+      cursor = page.at(-1)!.id;
+    }
+    this.#scorer = new RiskScorer(this.#policy.risk, (pc) => this.#departmentOf(pc), await this.#deps.repos.risk.listDeparting());
+    this.#scorer.add(observations, { full: true });
+    const { persons, pcs } = this.#scorer.flush();
+    await this.#deps.repos.risk.replaceAll({ observations, persons, pcs, cursor });
+    this.#cursor = cursor;
+    return { events, observations: observations.length };
   }
 
   /** After an HR import: the departing list changed, the people concerned are rescored. */
   async departingChanged(): Promise<void> {
     await this.#serial(async () => {
       this.#scorer.setDeparting(await this.#deps.repos.risk.listDeparting());
-      const { persons, pcs } = this.#scorer.flush();
-      await this.#deps.repos.risk.saveIncrement({ observations: [], persons, pcs, cursor: this.#cursor });
+      this.#pend([], this.#scorer.flush(), this.#cursor);
+      await this.#persist();
     });
   }
 
@@ -126,6 +145,16 @@ export class RiskService {
     this.#scorer.add(await repo.observationsFrom(Number.MIN_SAFE_INTEGER), { full: true });
     this.#scorer.flush();
     this.#cursor = await repo.cursor();
+  }
+
+  /** Event ids only grow, so an event past cursor + count means a backlog of about that many (deleted rows aside). */
+  async #backlogAtLeast(count: number): Promise<boolean> {
+    return (await this.#deps.repos.risk.eventsAfter(this.#cursor + count - 1, 1)).length > 0;
+  }
+
+  /** Takes the events stored after the cursor (stored while the service was not running). */
+  async #catchUp(): Promise<void> {
+    const repo = this.#deps.repos.risk;
     for (;;) {
       const page = await repo.eventsAfter(this.#cursor, pageSize);
       if (page.length === 0) break;
@@ -155,10 +184,50 @@ export class RiskService {
     if (cursor === this.#cursor) return { persons: [], pcs: [] };
     this.#scorer.add(observations);
     const change = this.#scorer.flush();
-    await this.#deps.repos.risk.saveIncrement({ observations, ...change, cursor });
     this.#cursor = cursor;
+    this.#pend(observations, change, cursor);
+    if (this.#pending.rows >= writeBehindRows || through !== undefined) await this.#persist();
+    else this.#persistSoon();
     this.#alert(change.persons);
     return change;
+  }
+
+  /**
+   * Scores are written behind: the changes of several projector passes go to the database in one transaction (a
+   * commit costs more than scoring a pass). A crash loses only what is not yet written, and the stored cursor
+   * lags with it, so the restart's catch-up takes those events again.
+   */
+  #pending = { observations: [] as RiskObservation[], persons: new Map<string, RiskDayScore>(), pcs: new Map<string, RiskDayScore>(), cursor: 0, rows: 0 };
+  #timer: NodeJS.Timeout | undefined;
+
+  #pend(observations: RiskObservation[], change: { persons: RiskDayScore[]; pcs: RiskDayScore[] }, cursor: number): void {
+    const pending = this.#pending;
+    pending.observations.push(...observations);
+    for (const row of change.persons) pending.persons.set(`${row.subject}\n${row.day}`, row);
+    for (const row of change.pcs) pending.pcs.set(`${row.subject}\n${row.day}`, row);
+    pending.cursor = cursor;
+    pending.rows += observations.length + change.persons.length + change.pcs.length;
+  }
+
+  #persistSoon(): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#serial(() => this.#persist()).catch((error: unknown) => this.#onError(error));
+    }, writeBehindMs);
+    this.#timer.unref();
+  }
+
+  async #persist(): Promise<void> {
+    const pending = this.#pending;
+    if (pending.rows === 0 && pending.cursor === 0) return;
+    this.#pending = { observations: [], persons: new Map(), pcs: new Map(), cursor: 0, rows: 0 };
+    await this.#deps.repos.risk.saveIncrement({ observations: pending.observations, persons: [...pending.persons.values()], pcs: [...pending.pcs.values()], cursor: pending.cursor });
+  }
+
+  /** Resolves when every change taken so far is written (tests, benchmark, shutdown). */
+  async persisted(): Promise<void> {
+    await this.#serial(() => this.#persist());
   }
 
   /** A person's score reaching the threshold, or a day jumping, today or yesterday: one alert per person and day. */

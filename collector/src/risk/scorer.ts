@@ -39,7 +39,7 @@ interface PcState {
   scores: Map<number, { raw: number; score: number }>;
 }
 
-const maxListedEvents = 50;
+const maxListedEvents = 20;
 
 /**
  * Risk scores per person and per PC per day, from observations. The same code serves both paths: a full recompute

@@ -3,6 +3,8 @@ import type { CollectorHub } from '../../hub.ts';
 import type { PolicyService } from '../../policy-service.ts';
 import type { ReportContext } from '../../reports/generate.ts';
 import type { Store } from '../../store/store.ts';
+import type { Repositories } from '../../store/repositories/index.ts';
+import type { RiskService } from '../../risk/risk-service.ts';
 
 /** What route plugins get: the store's read-only query handle and the auth guard. */
 export interface RouteDeps {
@@ -22,6 +24,10 @@ export interface RouteDeps {
   reports?: ReportContext;
   /** The collector's clock. */
   now?: () => number;
+  /** Repositories (the one data path for new features). Absent in narrow route tests. */
+  repos?: Repositories;
+  /** Risk scoring (recompute, HR import). Absent in narrow route tests. */
+  risk?: RiskService;
 }
 
 /** For route plugins that cannot work without a service: fails at startup, not on the first request. */

@@ -48,7 +48,7 @@ export interface RiskContribution {
   points: number;
   /** A short English explanation with the numbers ("12 copies, 1.2 GB"). */
   detail: string;
-  /** The events behind it (the first ones, at most 50); `eventCount` says how many in all. */
+  /** The events behind it (the first ones, at most 20); `eventCount` says how many in all. */
   events: RiskEventRef[];
   eventCount: number;
 }

@@ -12,8 +12,18 @@ interface ObservationRow {
 
 interface DayRow { subject: string; day: number; department: string; raw: number; score: number; breakdown: string }
 
+/** Stored breakdown: events as [agentId, seq, eventId, pc, timeMs] tuples (a third of the JSON, written on every rescore). */
+type StoredContribution = Omit<RiskContribution, 'events'> & { events: [string, number, number, string, number][] };
+
+function breakdownJson(contributions: RiskContribution[]): string {
+  return JSON.stringify(contributions.map((c): StoredContribution => ({ ...c, events: c.events.map((e) => [e.agentId, e.seq, e.eventId, e.pc, e.timeMs]) })));
+}
+
 function dayScore(row: DayRow): RiskDayScore {
-  return { subject: row.subject, day: row.day, department: row.department, raw: row.raw, score: row.score, contributions: JSON.parse(row.breakdown) as RiskContribution[] };
+  const contributions = (JSON.parse(row.breakdown) as StoredContribution[]).map((c): RiskContribution => ({
+    ...c, events: c.events.map(([agentId, seq, eventId, pc, timeMs]) => ({ agentId, seq, eventId, pc, timeMs })),
+  }));
+  return { subject: row.subject, day: row.day, department: row.department, raw: row.raw, score: row.score, contributions };
 }
 
 /** SQLite implementation of the risk repository (tables of migration 1100). */
@@ -71,8 +81,8 @@ export class SqliteRiskRepository implements RiskRepository {
     for (const o of change.observations) {
       this.#s.insertObservation.run({ ...o, offHours: o.offHours ? 1 : 0, nonWorkingDay: o.nonWorkingDay ? 1 : 0, destinations: o.destinations.join('\n') });
     }
-    for (const row of change.persons) this.#s.upsertPerson.run(row.subject, row.day, row.department, row.raw, row.score, JSON.stringify(row.contributions));
-    for (const row of change.pcs) this.#s.upsertPc.run(row.subject, row.day, row.raw, row.score, JSON.stringify(row.contributions));
+    for (const row of change.persons) this.#s.upsertPerson.run(row.subject, row.day, row.department, row.raw, row.score, breakdownJson(row.contributions));
+    for (const row of change.pcs) this.#s.upsertPc.run(row.subject, row.day, row.raw, row.score, breakdownJson(row.contributions));
     this.#s.setCursor.run(change.cursor);
   }
 
