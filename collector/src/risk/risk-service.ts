@@ -9,6 +9,15 @@ import { dayDate, dayNumber } from './days.ts';
 import { RiskObserver } from './observe.ts';
 import { RiskScorer } from './scorer.ts';
 
+/** What a full recompute did: events read, observations made, and the time spent reading, scoring and writing. */
+export interface RecomputeResult {
+  events: number;
+  observations: number;
+  readMs: number;
+  scoreMs: number;
+  writeMs: number;
+}
+
 export interface RiskServiceDeps {
   repos: Repositories;
   /** The policy in force and its changes (PolicyService). */
@@ -98,12 +107,13 @@ export class RiskService {
     return this.#serial(() => this.#take(events));
   }
 
-  /** Rebuilds every observation and score from the stored events; returns how many events were read. */
-  async recomputeAll(): Promise<{ events: number; observations: number }> {
+  /** Rebuilds every observation and score from the stored events; returns counts and where the time went (ms). */
+  async recomputeAll(): Promise<RecomputeResult> {
     return this.#serial(() => this.#recomputeAll());
   }
 
-  async #recomputeAll(): Promise<{ events: number; observations: number }> {
+  async #recomputeAll(): Promise<RecomputeResult> {
+    const started = performance.now();
     this.#pending = { observations: [], persons: new Map(), pcs: new Map(), cursor: 0, rows: 0 };
     this.#departments = await this.#deps.repos.risk.departmentsByPc();
     this.#observer = this.#newObserver();
@@ -120,12 +130,18 @@ export class RiskService {
       events += page.length;
       cursor = page.at(-1)!.id;
     }
+    const read = performance.now();
     this.#scorer = new RiskScorer(this.#policy.risk, (pc) => this.#departmentOf(pc), await this.#deps.repos.risk.listDeparting());
     this.#scorer.add(observations, { full: true });
     const { persons, pcs } = this.#scorer.flush();
+    const scored = performance.now();
     await this.#deps.repos.risk.replaceAll({ observations, persons, pcs, cursor });
     this.#cursor = cursor;
-    return { events, observations: observations.length };
+    const written = performance.now();
+    return {
+      events, observations: observations.length,
+      readMs: Math.round(read - started), scoreMs: Math.round(scored - read), writeMs: Math.round(written - scored),
+    };
   }
 
   /** After an HR import: the departing list changed, the people concerned are rescored. */

@@ -30,7 +30,7 @@ function insertSorted(list: number[], value: number): void {
 
 interface PcDay {
   /** Per person key: that person's points of the day attributed to this PC. */
-  shares: Map<string, ScoredContribution[]>;
+  shares: Map<string, RiskContribution[]>;
 }
 
 interface PcState {
@@ -134,9 +134,10 @@ export class RiskScorer {
         const score = scored.raw + (previous ? previous.score * this.#decayPerDay ** (day - previous.day) : 0);
         person.scores.set(day, { raw: scored.raw, score });
         previous = { day, score };
-        this.#attributeToPcs(key, day, scored.contributions);
+        const shown = scored.contributions.map(listed);
+        this.#attributeToPcs(key, day, scored.contributions, shown);
         if (!key.startsWith(pcOnlyPrefix)) {
-          persons.push({ subject: key, day, department: personDay.department, raw: scored.raw, score, contributions: scored.contributions.map(listed) });
+          persons.push({ subject: key, day, department: personDay.department, raw: scored.raw, score, contributions: shown });
         }
       }
     }
@@ -183,18 +184,25 @@ export class RiskScorer {
     }
   }
 
-  /** Splits a person's day among the PCs its events came from (points in proportion to events) and marks those PCs. */
-  #attributeToPcs(key: string, day: number, contributions: ScoredContribution[]): void {
-    const perPc = new Map<string, ScoredContribution[]>();
-    for (const contribution of contributions) {
-      const counts = new Map<string, RiskObservation[]>();
-      for (const event of contribution.observations) {
-        const list = counts.get(event.pc);
-        if (list) list.push(event);
-        else counts.set(event.pc, [event]);
+  /**
+   * Splits a person's day among the PCs its events came from (points in proportion to events) and marks those PCs.
+   * Shares are kept in their listed form (first events only), so a PC day holds no observation arrays.
+   */
+  #attributeToPcs(key: string, day: number, contributions: ScoredContribution[], shown: RiskContribution[]): void {
+    const perPc = new Map<string, RiskContribution[]>();
+    for (const [i, contribution] of contributions.entries()) {
+      const pcs = new Set(contribution.observations.map((o) => o.pc));
+      if (pcs.size === 1) {
+        // The usual case: one PC had all of it.
+        const pc = contribution.observations[0]!.pc;
+        const list = perPc.get(pc);
+        if (list) list.push(shown[i]!);
+        else perPc.set(pc, [shown[i]!]);
+        continue;
       }
-      for (const [pc, events] of counts) {
-        const share = { ...contribution, points: (contribution.points * events.length) / contribution.observations.length, observations: events };
+      for (const pc of pcs) {
+        const events = contribution.observations.filter((o) => o.pc === pc);
+        const share = listed({ ...contribution, points: (contribution.points * events.length) / contribution.observations.length, observations: events });
         const list = perPc.get(pc);
         if (list) list.push(share);
         else perPc.set(pc, [share]);
@@ -234,20 +242,12 @@ export class RiskScorer {
       for (const day of state.sortedDays) {
         if (day < fromDay) continue;
         const pcDay = state.days.get(day)!;
-        const merged = new Map<string, ScoredContribution>();
-        for (const person of [...pcDay.shares.keys()].sort()) {
-          for (const share of pcDay.shares.get(person)!) {
-            const into = merged.get(share.indicator);
-            if (into) merged.set(share.indicator, { ...into, points: into.points + share.points, observations: [...into.observations, ...share.observations] });
-            else merged.set(share.indicator, share);
-          }
-        }
-        const contributions = [...merged.values()].sort((a, b) => b.points - a.points || (a.indicator < b.indicator ? -1 : 1));
+        const contributions = pcDay.shares.size === 1 ? [...pcDay.shares.values()][0]! : mergeShares(pcDay.shares);
         const raw = contributions.reduce((sum, c) => sum + c.points, 0);
         const score = raw + (previous ? previous.score * this.#decayPerDay ** (day - previous.day) : 0);
         state.scores.set(day, { raw, score });
         previous = { day, score };
-        rows.push({ subject: pc, day, department: '', raw, score, contributions: contributions.map(listed) });
+        rows.push({ subject: pc, day, department: '', raw, score, contributions });
       }
     }
     return rows;
@@ -260,4 +260,21 @@ function listed(contribution: ScoredContribution): RiskContribution {
     indicator: contribution.indicator, points: contribution.points, detail: contribution.detail, eventCount: contribution.observations.length,
     events: contribution.observations.slice(0, maxListedEvents).map((o) => ({ agentId: o.agentId, seq: o.seq, eventId: o.eventId, pc: o.pc, timeMs: o.timeMs })),
   };
+}
+
+/** Several people's shares of one PC day, by indicator (people in name order, so the result does not depend on arrival). */
+function mergeShares(shares: Map<string, RiskContribution[]>): RiskContribution[] {
+  const merged = new Map<string, RiskContribution>();
+  for (const person of [...shares.keys()].sort()) {
+    for (const share of shares.get(person)!) {
+      const into = merged.get(share.indicator);
+      if (!into) {
+        merged.set(share.indicator, share);
+        continue;
+      }
+      const events = [...into.events, ...share.events].sort((a, b) => a.timeMs - b.timeMs || a.eventId - b.eventId).slice(0, maxListedEvents);
+      merged.set(share.indicator, { ...into, points: into.points + share.points, events, eventCount: into.eventCount + share.eventCount });
+    }
+  }
+  return [...merged.values()].sort((a, b) => b.points - a.points || (a.indicator < b.indicator ? -1 : 1));
 }

@@ -20,7 +20,6 @@ CREATE TABLE risk_observations (
   content_severity TEXT NOT NULL,
   signal TEXT NOT NULL
 );
-CREATE INDEX risk_observations_day ON risk_observations (day);
 
 -- Scores per person and per PC per day (day = days since 1970-01-01 of the site's local date).
 CREATE TABLE risk_person_days (
