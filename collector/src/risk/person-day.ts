@@ -83,6 +83,7 @@ function departingFactor(policy: RiskPolicy, entry: RiskDeparting | undefined, d
  */
 export function scorePersonDay(
   policy: RiskPolicy, person: PersonHistory, day: PersonDay, peers: PeerHistograms, departing: RiskDeparting | undefined,
+  suppressed: (indicator: string) => boolean = () => false,
 ): { raw: number; contributions: ScoredContribution[] } {
   const contributions: ScoredContribution[] = [];
   const exfiltration: ScoredContribution[] = [];
@@ -212,6 +213,10 @@ export function scorePersonDay(
     }
   }
 
+  // Expected activity the person's suppressions name counts for nothing, nor for the departing multiplier.
+  const counted = exfiltration.filter((c) => !suppressed(c.indicator));
+  exfiltration.length = 0;
+  exfiltration.push(...counted);
   contributions.push(...exfiltration);
   const factor = departingFactor(policy, departing, d);
   if (factor > 1 && exfiltration.length > 0) {
@@ -235,6 +240,6 @@ export function scorePersonDay(
     }
   }
 
-  const kept = contributions.filter((c) => c.points > 0).sort((a, b) => b.points - a.points || (a.indicator < b.indicator ? -1 : 1));
+  const kept = contributions.filter((c) => c.points > 0 && !suppressed(c.indicator)).sort((a, b) => b.points - a.points || (a.indicator < b.indicator ? -1 : 1));
   return { raw: kept.reduce((sum, c) => sum + c.points, 0), contributions: kept };
 }

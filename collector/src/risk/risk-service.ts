@@ -131,7 +131,7 @@ export class RiskService {
       cursor = page.at(-1)!.id;
     }
     const read = performance.now();
-    this.#scorer = new RiskScorer(this.#policy.risk, (pc) => this.#departmentOf(pc), await this.#deps.repos.risk.listDeparting());
+    this.#scorer = new RiskScorer(this.#policy.risk, (pc) => this.#departmentOf(pc), await this.#deps.repos.risk.listDeparting(), await this.#deps.repos.risk.listSuppressions());
     this.#scorer.add(observations, { full: true });
     const { persons, pcs } = this.#scorer.flush();
     const scored = performance.now();
@@ -153,11 +153,20 @@ export class RiskService {
     });
   }
 
+  /** After a suppression was added: the person is rescored without the suppressed indicator. */
+  async suppressionsChanged(): Promise<void> {
+    await this.#serial(async () => {
+      this.#scorer.setSuppressions(await this.#deps.repos.risk.listSuppressions());
+      this.#pend([], this.#scorer.flush(), this.#cursor);
+      await this.#persist();
+    });
+  }
+
   async #reload(): Promise<void> {
     const repo = this.#deps.repos.risk;
     this.#departments = await repo.departmentsByPc();
     this.#observer = this.#newObserver();
-    this.#scorer = new RiskScorer(this.#policy.risk, (pc) => this.#departmentOf(pc), await repo.listDeparting());
+    this.#scorer = new RiskScorer(this.#policy.risk, (pc) => this.#departmentOf(pc), await repo.listDeparting(), await repo.listSuppressions());
     this.#scorer.add(await repo.observationsFrom(Number.MIN_SAFE_INTEGER), { full: true });
     this.#scorer.flush();
     this.#cursor = await repo.cursor();

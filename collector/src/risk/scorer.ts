@@ -1,6 +1,6 @@
 import type { RiskPolicy } from '@mamori/policies';
 import {
-  riskVectorNames, type RiskContribution, type RiskDayScore, type RiskDeparting, type RiskObservation, type RiskVectorName,
+  riskVectorNames, type RiskContribution, type RiskDayScore, type RiskDeparting, type RiskObservation, type RiskSuppression, type RiskVectorName,
 } from '../store/repositories/risk.ts';
 import { PeerHistograms } from './peer-histograms.ts';
 import { scorePersonDay, type PersonDay, type PersonHistory, type ScoredContribution } from './person-day.ts';
@@ -55,17 +55,39 @@ export class RiskScorer {
   readonly #pcs = new Map<string, PcState>();
   readonly #peers: PeerHistograms;
   readonly #departing = new Map<string, RiskDeparting>();
+  readonly #suppressions = new Map<string, RiskSuppression[]>();
   /** Person key → earliest day to recompute. */
   readonly #dirty = new Map<string, number>();
   readonly #dirtyPcs = new Map<string, number>();
   readonly #decayPerDay: number;
 
-  constructor(policy: RiskPolicy, departmentOf: (pc: string) => string, departing: RiskDeparting[] = []) {
+  constructor(policy: RiskPolicy, departmentOf: (pc: string) => string, departing: RiskDeparting[] = [], suppressions: RiskSuppression[] = []) {
     this.#policy = policy;
     this.#departmentOf = departmentOf;
     this.#peers = new PeerHistograms(policy.peers.window_days);
     this.#decayPerDay = 0.5 ** (1 / policy.half_life_days);
     for (const entry of departing) this.#departing.set(entry.user, entry);
+    for (const entry of suppressions) this.#suppressions.set(entry.person, [...(this.#suppressions.get(entry.person) ?? []), entry]);
+  }
+
+  /** Replaces the suppressions ("expected activity"): the people concerned are rescored from their first day. */
+  setSuppressions(entries: RiskSuppression[]): void {
+    const next = new Map<string, RiskSuppression[]>();
+    for (const entry of entries) next.set(entry.person, [...(next.get(entry.person) ?? []), entry]);
+    for (const person of new Set([...this.#suppressions.keys(), ...next.keys()])) {
+      if (JSON.stringify(this.#suppressions.get(person)) === JSON.stringify(next.get(person))) continue;
+      const history = this.#persons.get(person);
+      if (history) this.#markDirty(person, history.firstDay);
+    }
+    this.#suppressions.clear();
+    for (const [person, list] of next) this.#suppressions.set(person, list);
+  }
+
+  #suppressedFor(person: string, day: number): (indicator: string) => boolean {
+    const list = this.#suppressions.get(person);
+    if (!list) return () => false;
+    const active = list.filter((s) => day <= s.untilDay);
+    return (indicator) => active.some((s) => indicator === s.indicator || indicator.startsWith(`${s.indicator}.`));
   }
 
   get decayPerDay(): number {
@@ -130,7 +152,7 @@ export class RiskScorer {
       for (const day of person.sortedDays) {
         if (day < fromDay) continue;
         const personDay = person.days.get(day)!;
-        const scored = scorePersonDay(this.#policy, person, personDay, this.#peers, this.#departing.get(key));
+        const scored = scorePersonDay(this.#policy, person, personDay, this.#peers, this.#departing.get(key), this.#suppressedFor(key, day));
         const score = scored.raw + (previous ? previous.score * this.#decayPerDay ** (day - previous.day) : 0);
         person.scores.set(day, { raw: scored.raw, score });
         previous = { day, score };

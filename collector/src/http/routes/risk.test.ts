@@ -113,4 +113,21 @@ describe('risk routes', () => {
     const after = ((await app.inject({ url: '/api/risk/ranking?day=2026-03-02', headers: admin })).json() as { entries: { score: number }[] }).entries[0]!.score;
     expect(after).toBeGreaterThan(before * 2);
   });
+
+  it('let an operator mark an indicator as expected for a person until a day (audited), and rescore without it', async () => {
+    const { app, store, as } = await server();
+    const operator = await as('operator');
+    const shown = ((await app.inject({ url: '/api/risk/ranking?day=2026-03-02', headers: operator })).json() as { entries: { person: string; score: number }[] }).entries[0]!;
+    const bad = await app.inject({ method: 'POST', url: '/api/risk/suppressions', headers: operator, payload: { person: shown.person, indicator: 'Baseline!', until: '2026-03-31', reason: 'quarterly backup' } });
+    expect(bad.statusCode).toBe(400);
+    const ok = await app.inject({ method: 'POST', url: '/api/risk/suppressions', headers: operator, payload: { person: shown.person, indicator: 'baseline', until: '2026-03-31', reason: 'quarterly backup to the team share' } });
+    expect(ok.json()).toEqual({ suppressed: true });
+    const person = (await app.inject({ url: `/api/risk/people/${shown.person}?day=2026-03-02`, headers: operator })).json() as { days: { date: string; contributions: { indicator: string }[] }[] };
+    const indicators = person.days.flatMap((d) => d.contributions.map((c) => c.indicator));
+    expect(indicators).not.toContain('baseline.cloud_upload');
+    expect(indicators).toContain('vector.cloud_upload');
+    const after = ((await app.inject({ url: '/api/risk/ranking?day=2026-03-02', headers: operator })).json() as { entries: { score: number }[] }).entries[0]!.score;
+    expect(after).toBeLessThan(shown.score);
+    expect((await store.listAudit(10)).find((e) => e.action === 'risk.suppress')).toMatchObject({ actor: 'operator', entry: { person: 'tanaka', indicator: 'baseline' } });
+  });
 });

@@ -18,6 +18,10 @@ const RankingQuery = z.object({
 const HistoryQuery = z.object({ day: date.optional(), days: z.coerce.number().int().min(1).max(365).default(30) }).strict();
 const RevealBody = z.object({ person: z.string().min(1).max(300), reason: z.string().trim().min(5, 'say why (at least 5 characters)').max(500) }).strict();
 const CsvBody = z.object({ csv: z.string().min(1).max(1_500_000) }).strict();
+const indicator = z.string().regex(/^[a-z_]+(\.[a-z_]+)?$/, 'an indicator like "timing" or "vector.usb"');
+const SuppressBody = z.object({
+  person: z.string().min(1).max(300), indicator, until: date, reason: z.string().trim().min(5, 'say why (at least 5 characters)').max(500),
+}).strict();
 
 /**
  * Risk intelligence: the ranking, a person's and a PC's score history with what each day is made of, the
@@ -146,6 +150,26 @@ export function riskRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await store.appendAudit({ timeMs, actor: actorOf(request).username, action: 'risk.departing_import', entry: { people: entries.length } });
     await risk.departingChanged();
     return { imported: entries.length };
+  });
+
+  // "Expected activity": an operator marks an indicator as expected for one person until a day (audited); the
+  // person is rescored without it, so the same false positive does not come back.
+  app.get('/api/risk/suppressions', { preHandler: deps.requireRole('auditor') }, async () => {
+    const names = await namer();
+    return { suppressions: (await repo.listSuppressions()).map((s) => ({ ...s, person: names.show(s.person), until: dayDate(s.untilDay) })) };
+  });
+
+  app.post('/api/risk/suppressions', { preHandler: deps.requireRole('operator') }, async (request, reply) => {
+    const parsed = SuppressBody.safeParse(request.body);
+    if (!parsed.success) return sendInvalid(reply, parsed.error);
+    const found = await resolvePerson(parsed.data.person);
+    if (!found) return sendError(reply, new CollectorError('COLLECTOR_NOT_FOUND', 'no risk score for this person'));
+    const timeMs = now();
+    const actor = actorOf(request).username;
+    await store.appendAudit({ timeMs, actor, action: 'risk.suppress', entry: { person: found.person, indicator: parsed.data.indicator, until: parsed.data.until, reason: parsed.data.reason } });
+    await repo.addSuppression({ person: found.person, indicator: parsed.data.indicator, untilDay: dayNumber(parsed.data.until), reason: parsed.data.reason, createdBy: actor, createdMs: timeMs });
+    await risk.suppressionsChanged();
+    return { suppressed: true };
   });
 
   app.post('/api/risk/recompute', { preHandler: deps.requireRole('admin') }, async (request) => {

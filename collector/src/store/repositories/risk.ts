@@ -72,6 +72,16 @@ export interface RiskDeparting {
   lastDay: number;
 }
 
+/** "Expected activity": an indicator (or a family, e.g. "timing") that does not count for one person up to a day. */
+export interface RiskSuppression {
+  person: string;
+  indicator: string;
+  untilDay: number;
+  reason: string;
+  createdBy: string;
+  createdMs: number;
+}
+
 /** The newest row of a person up to a day, for ranking (the score is decayed to that day by the caller). */
 export interface RiskLatestRow {
   person: string;
@@ -111,4 +121,6 @@ export interface RiskRepository {
   /** Records that a person's name was revealed (from then on shown by name). */
   addReveal(reveal: { person: string; by: string; reason: string; timeMs: number }): Promise<void>;
   revealedPersons(): Promise<Set<string>>;
+  addSuppression(suppression: RiskSuppression): Promise<void>;
+  listSuppressions(): Promise<RiskSuppression[]>;
 }

@@ -69,3 +69,14 @@ CREATE TABLE risk_reveals (
   reason TEXT NOT NULL,
   revealed_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- "Expected activity": an indicator suppressed for one person until a day (with a reason; also in the audit chain).
+CREATE TABLE risk_suppressions (
+  id INTEGER PRIMARY KEY,
+  person TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  until_day INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type {
-  RiskContribution, RiskDayScore, RiskDeparting, RiskLatestRow, RiskObservation, RiskRepository, RiskSignalName, RiskVectorName,
+  RiskContribution, RiskDayScore, RiskDeparting, RiskLatestRow, RiskObservation, RiskRepository, RiskSignalName, RiskSuppression, RiskVectorName,
 } from '../../repositories/risk.ts';
 import type { StoredEvent } from '../../types.ts';
 
@@ -58,6 +58,10 @@ export class SqliteRiskRepository implements RiskRepository {
       secret: db.prepare('SELECT secret FROM risk_secret WHERE id = 1'),
       insertReveal: db.prepare('INSERT OR IGNORE INTO risk_reveals (person, revealed_by, reason, revealed_ms) VALUES (?, ?, ?, ?)'),
       reveals: db.prepare('SELECT person FROM risk_reveals'),
+      insertSuppression: db.prepare(`INSERT INTO risk_suppressions (person, indicator, until_day, reason, created_by, created_ms)
+        VALUES (@person, @indicator, @untilDay, @reason, @createdBy, @createdMs)`),
+      suppressions: db.prepare(`SELECT person, indicator, until_day AS untilDay, reason, created_by AS createdBy, created_ms AS createdMs
+        FROM risk_suppressions ORDER BY id`),
       insertSecret: db.prepare('INSERT OR IGNORE INTO risk_secret (id, secret) VALUES (1, ?)'),
     };
   }
@@ -148,5 +152,13 @@ export class SqliteRiskRepository implements RiskRepository {
 
   async revealedPersons(): Promise<Set<string>> {
     return new Set((this.#s.reveals.all() as { person: string }[]).map((row) => row.person));
+  }
+
+  async addSuppression(suppression: RiskSuppression): Promise<void> {
+    this.#s.insertSuppression.run(suppression);
+  }
+
+  async listSuppressions(): Promise<RiskSuppression[]> {
+    return this.#s.suppressions.all() as RiskSuppression[];
   }
 }
