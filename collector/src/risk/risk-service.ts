@@ -261,6 +261,8 @@ export class RiskService {
     if (!this.#deps.raiseAlerts || !rule.enabled) return;
     const today = dayNumber(new Date(this.#now()).toISOString().slice(0, 10));
     const candidates: AlertCandidate[] = [];
+    // Only today's and yesterday's person-days can alert: forget older ones so the set stays small.
+    for (const key of this.#raised) if (Number(key.slice(key.lastIndexOf('\n') + 1)) < today - 1) this.#raised.delete(key);
     for (const row of rows) {
       if (row.day < today - 1) continue;
       const jumped = row.raw >= rule.jump;
