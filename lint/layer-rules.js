@@ -13,6 +13,7 @@ const collectorFeatures = {
   group: [
     '**/alerts/**', '**/notify/**', '**/http/**', '**/reports/**', '**/siem/**', '**/ingest/**', '**/imports/**', '**/access-requests/**',
     '**/metrics/**', '**/cli/**', '**/auth/**', '**/pki/**', '**/config/**', '**/hub.ts', '**/policy-service.ts', '**/app.ts',
+    '**/risk/**', '**/sensor-health/**', '**/settings/**', '**/device-control/**', '**/threads/**',
   ],
   message: 'store/ imports no feature folder: shared types live in store/repositories/ (or another neutral module)',
 };

@@ -22,6 +22,7 @@ import { ReportScheduler } from './reports/scheduler.ts';
 import { SensorHealthMonitor } from './sensor-health/sensor-health-monitor.ts';
 import { SwitchableMailTransport } from './notify/switchable-transport.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import { RiskService } from './risk/risk-service.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -63,6 +64,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // The alert mail transport an admin can repoint from the console's settings page without a restart.
   const mailTransport = new SwitchableMailTransport(config.smtp);
   const alerts = createAlertService({ config, store, hub, policy, now, transport: mailTransport });
+  // Risk scores: taken from the projector's events (hub), risk alerts through the alert machinery.
+  const risk = new RiskService({ repos: store.repos, hub, policy, now, raiseAlerts: (candidates) => alerts.raise(candidates) });
   // Ingest stores evidence and acknowledges; the projector then fills the query tables and feeds the alerts.
   const projector = new Projector(store, hub);
   const crypto = new BatchCryptoPool();
@@ -105,7 +108,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     },
   });
   const { app: http } = await buildHttpServer({
-    reports, repos, settings,
+    reports, repos, settings, risk,
     store, now, policy, hub, evidenceKey: { publicKey: evidenceKey.publicKey.toString('base64'), fingerprint: evidenceKey.fingerprint },
     ...(useHttps ? { https: { certPem: tls.certPem + tls.caPem, keyPem: tls.keyPem } } : {}),
   });
@@ -141,6 +144,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         repo: repos.sensorHealth, raise: (candidates) => alerts.raise(candidates), colors: () => alerts.engine.policy.colors, now,
         degradedAlertAfterMs: config.sensorHealth.degradedAlertAfterMs,
       }).start(config.sensorHealth.checkEveryMs, (error) => process.stderr.write(`mamori-collector: sensor health check failed: ${(error as Error).message}\n`));
+      // Not awaited: a first start on a large store rebuilds the scores from the evidence (seconds to minutes).
+      risk.start().catch((error: unknown) => process.stderr.write(`mamori-collector: risk scoring did not start: ${(error as Error).message}\n`));
       reportScheduler.start();
       // Policy versions stored by another process (`policy-publish` from the CLI) reach connected agents too:
       // polling the newest version number is one indexed read, and 250 ms keeps "on the PC within a second".
@@ -171,6 +176,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
       await projector.stop();
+      await risk.stop();
       await reportScheduler.stop();
       authFailures.close(); // pending counts of failed stream authentications become findings before the store closes
       await siem?.stop();

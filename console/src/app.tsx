@@ -12,6 +12,8 @@ import { PcView } from './features/pcs/pc-view.tsx';
 import { PcsView } from './features/pcs/pcs-view.tsx';
 import { PoliciesView } from './features/policies/policies-view.tsx';
 import { ReportsView } from './features/reports/reports-view.tsx';
+import { RiskPersonView } from './features/risk/risk-person-view.tsx';
+import { RiskRankingView } from './features/risk/risk-ranking-view.tsx';
 import { SignInView } from './features/sign-in/sign-in-view.tsx';
 import { SettingsView } from './features/settings/settings-view.tsx';
 import { I18nProvider, useI18n, type Locale } from './i18n/i18n.tsx';
@@ -29,6 +31,7 @@ const sections: { id: string; label: MessageKey; roles: Role[] }[] = [
   { id: 'audit', label: 'nav.audit', roles: ['admin', 'auditor'] },
   { id: 'reports', label: 'nav.reports', roles: ['admin', 'auditor'] },
   { id: 'settings', label: 'nav.settings', roles: ['admin'] },
+  { id: 'risk', label: 'nav.risk', roles: ['admin', 'operator', 'auditor'] },
 ];
 
 function numberParam(route: Route, name: string): number | undefined {
@@ -54,6 +57,7 @@ function CurrentView({ route, session }: { route: Route; session: Session }) {
     case 'audit': return <AuditView />;
     case 'reports': return <ReportsView session={session} />;
     case 'settings': return <SettingsView />;
+    case 'risk': return second ? <RiskPersonView key={second} person={second} role={session.role} /> : <RiskRankingView />;
     default: return <AlertsView role={session.role} />;
   }
 }

@@ -110,7 +110,7 @@ export class AlertService {
     return this.#record(candidates);
   }
 
-  /** Records candidates made outside the rule engine (sensor health): folded, stored, notified like any other. */
+  /** Records candidates made outside the rule engine (sensor health, risk scores): folded, stored, notified like any other. */
   raise(candidates: AlertCandidate[]): Promise<void> {
     return this.#record(candidates);
   }

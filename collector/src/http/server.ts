@@ -13,6 +13,7 @@ import { featureRoutes } from './routes/index.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { LoginThrottleOptions } from './login-throttle.ts';
 import type { ReportContext } from '../reports/generate.ts';
+import type { RiskService } from '../risk/risk-service.ts';
 import { SessionStore, roleAllows, type WebSession } from './sessions.ts';
 import { signInRoute } from './sign-in.ts';
 
@@ -41,6 +42,8 @@ export interface HttpDeps {
   /** Inspection reports (on-demand generation, reviews). */
   reports?: ReportContext;
   settings?: SettingsService;
+  /** Risk scoring (recompute, HR import), passed on to its routes. */
+  risk?: RiskService;
 }
 
 export const sessionCookie = 'mamori_session';
@@ -107,7 +110,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<{ app: FastifyIns
     repos: deps.repos, requireRole: requireRole as (role: Role) => (request: unknown, reply: unknown) => Promise<void>,
     store: deps.store, now: deps.now, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.hub ? { hub: deps.hub } : {}),
     ...(deps.evidenceKey ? { evidenceKey: deps.evidenceKey } : {}), ...(deps.reports ? { reports: deps.reports } : {}),
-    ...(deps.repos ? { repos: deps.repos } : {}), ...(deps.settings ? { settings: deps.settings } : {}),
+    ...(deps.settings ? { settings: deps.settings } : {}), ...(deps.risk ? { risk: deps.risk } : {}),
   };
   for (const register of featureRoutes) await register(app, routeDeps);
 

@@ -1,6 +1,7 @@
 import type {
   AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertFinding, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
+  RiskDepartment, RiskPerson, RiskRanking,
 } from './types.ts';
 import type { CollectorSettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration } from './types.ts';
 
@@ -108,6 +109,14 @@ export interface ApiClient {
   reviewReport(id: number, note: string): Promise<InspectionReport>;
   /** Where the browser downloads a report's PDF or CSV (a plain link: the session cookie goes with it). */
   reportFileUrl(id: number, format: 'pdf' | 'csv'): string;
+
+  /** Risk: the top `limit` people on `day` (default today), optionally of one department. */
+  riskRanking(query: { day?: string; limit?: number; department?: string }): Promise<RiskRanking>;
+  riskDepartments(day?: string): Promise<{ date: string; departments: RiskDepartment[] }>;
+  /** A person's (name or pseudonym) last `days` days with each day's breakdown. */
+  riskPerson(person: string, query: { day?: string; days?: number }): Promise<RiskPerson>;
+  /** Admins and auditors: shows a pseudonymised person by name from now on (reason audited). */
+  revealRiskPerson(person: string, reason: string): Promise<{ person: string }>;
 }
 
 type Query = Record<string, string | number | undefined | null>;
@@ -306,5 +315,9 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
       return (await call<{ report: InspectionReport }>('POST', `/api/reports/${id}/review`, { note })).report;
     },
     reportFileUrl: (id, format) => `${base}/api/reports/${id}/${format}`,
+    riskRanking: (query) => call('GET', `/api/risk/ranking${queryString(query)}`),
+    riskDepartments: (day) => call('GET', `/api/risk/departments${queryString({ day })}`),
+    riskPerson: (person, query) => call('GET', `/api/risk/people/${encodeURIComponent(person)}${queryString(query)}`),
+    revealRiskPerson: (person, reason) => call('POST', '/api/risk/reveal', { person, reason }),
   };
 }

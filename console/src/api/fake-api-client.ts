@@ -128,6 +128,10 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     generateReport: async (input) => sampleReport({ template: input.template }),
     reviewReport: async (id, note) => sampleReport({ id, review: { reviewer: 'admin', reviewerRole: 'admin', note, reviewedMs: 0, auditId: 9 } }),
     reportFileUrl: (id, format) => `/api/reports/${id}/${format}`,
+    riskRanking: async () => ({ date: '2026-11-22', pseudonymised: false, threshold: 60, entries: [] }),
+    riskDepartments: async () => ({ date: '2026-11-22', departments: [] }),
+    riskPerson: async (person) => ({ person, pseudonymous: false, date: '2026-11-22', days: [] }),
+    revealRiskPerson: async () => ({ person: 'tanaka' }),
   };
   const client = Object.fromEntries(Object.entries({ ...base, ...overrides }).map(([name, fn]) => [name, (...args: unknown[]) => {
     calls.push({ method: name, args });

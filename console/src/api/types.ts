@@ -364,3 +364,13 @@ export interface SettingsUpdate {
   smtp?: { host: string; port: number; secure: boolean; from: string; user?: string; password?: string };
   publicUrl?: string;
 }
+// ── Risk intelligence (GET /api/risk/…) ─────────────────────────────────────────────────────────────────────────
+/** A person in the ranking; `person` is a pseudonym ("P-…") when the policy pseudonymises and nobody revealed them. */
+export interface RiskRankEntry { person: string; pseudonymous: boolean; department: string; score: number; yesterday: number; change: number; trend: number[] }
+export interface RiskRanking { date: string; pseudonymised: boolean; threshold: number; entries: RiskRankEntry[] }
+export interface RiskDepartment { department: string; people: number; top: number; mean: number; aboveThreshold: number }
+/** An event behind an indicator (links to the PC's history at that time). */
+export interface RiskEventRef { agentId: string; seq: number; eventId: number; pc: string; timeMs: number }
+export interface RiskContribution { indicator: string; points: number; detail: string; events: RiskEventRef[]; eventCount: number }
+export interface RiskDay { date: string; raw: number; score: number; department: string; contributions: RiskContribution[] }
+export interface RiskPerson { person: string; pseudonymous: boolean; date: string; days: RiskDay[] }

@@ -11,6 +11,7 @@ import { PrintPolicySchema } from './print.ts';
 import { UploadPolicySchema } from './upload.ts';
 import { LogImportsPolicySchema } from './log-imports.ts';
 import { ReportsPolicySchema } from './reports.ts';
+import { RiskPolicySchema } from './risk.ts';
 
 /** One policy file: any subset of the sections below. Files in a policy folder are merged section by section. */
 export const PolicyFileSchema = z.object({
@@ -26,6 +27,7 @@ export const PolicyFileSchema = z.object({
   notifications: NotificationsPolicySchema.optional(),
   log_imports: LogImportsPolicySchema.optional(),
   reports: ReportsPolicySchema.optional(),
+  risk: RiskPolicySchema.optional(),
 }).strict();
 
 /** The whole organisation's policy, every section present with defaults applied. */
@@ -42,6 +44,7 @@ export const PolicySetSchema = z.object({
   notifications: NotificationsPolicySchema,
   log_imports: LogImportsPolicySchema,
   reports: ReportsPolicySchema,
+  risk: RiskPolicySchema,
 }).strict();
 
 export type PolicySet = z.infer<typeof PolicySetSchema>;
@@ -59,3 +62,4 @@ export * from './upload.ts';
 export * from './upload-enforcement.ts';
 export * from './log-imports.ts';
 export * from './reports.ts';
+export * from './risk.ts';

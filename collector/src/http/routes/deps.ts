@@ -4,6 +4,7 @@ import type { ReportContext } from '../../reports/generate.ts';
 import type { Repositories } from '../../store/repositories/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { SettingsService } from '../../settings/settings-service.ts';
+import type { RiskService } from '../../risk/risk-service.ts';
 
 /** What route plugins get: the data (repositories, store) and the auth guard. No database handle. */
 export interface RouteDeps {
@@ -25,6 +26,8 @@ export interface RouteDeps {
   settings?: SettingsService;
   /** The collector's clock. */
   now?: () => number;
+  /** Risk scoring (recompute, HR import). Absent in narrow route tests. */
+  risk?: RiskService;
 }
 
 /** For route plugins that cannot work without a service: fails at startup, not on the first request. */

@@ -20,6 +20,7 @@ import { directoryRoutes } from './directory.ts';
 import { deviceControlRoutes } from './device-control.ts';
 import { sensorHealthRoutes } from './sensor-health.ts';
 import { settingsRoutes } from './settings.ts';
+import { riskRoutes } from './risk.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -41,4 +42,5 @@ export const featureRoutes: RoutePlugin[] = [
   deviceControlRoutes,
   sensorHealthRoutes,
   settingsRoutes,
+  riskRoutes,
 ];

@@ -15,6 +15,7 @@ import type { PcsRepository } from './pcs.ts';
 import type { PoliciesRepository } from './policies.ts';
 import type { PrintRepository } from './print.ts';
 import type { ReportsRepository } from './reports.ts';
+import type { RiskRepository } from './risk.ts';
 import type { SavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import type { SiemRepository } from './siem.ts';
 import type { UploadRepository } from './upload.ts';
@@ -45,4 +46,5 @@ export interface Repositories {
   deviceControl: DeviceControlRepository;
   sensorHealth: SensorHealthRepository;
   settings: SettingsRepository;
+  risk: RiskRepository;
 }

@@ -17,6 +17,7 @@ import { SqlitePcsRepository } from './pcs.ts';
 import { SqlitePoliciesRepository } from './policies.ts';
 import { SqlitePrintRepository } from './print.ts';
 import { SqliteReportsRepository } from './reports.ts';
+import { SqliteRiskRepository } from './risk.ts';
 import { SqliteSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { SqliteSiemRepository } from './siem.ts';
 import { SqliteUploadRepository } from './upload.ts';
@@ -44,5 +45,6 @@ export function createSqliteRepositories(db: Database.Database): Repositories {
     deviceControl: new SqliteDeviceControlRepository(db),
     sensorHealth: new SqliteSensorHealthRepository(db),
     settings: new SqliteSettingsRepository(db),
+    risk: new SqliteRiskRepository(db),
   };
 }

@@ -1,0 +1,123 @@
+import type { Event__Output } from '@mamori/proto';
+import type { PolicySet } from '@mamori/policies';
+import { SiteCalendars } from '../alerts/calendar.ts';
+import type { RiskObservation, RiskSignalName, RiskVectorName } from '../store/repositories/risk.ts';
+import type { StoredEvent } from '../store/types.ts';
+import { RiskCalendar } from './days.ts';
+
+const severityOrder = ['', 'info', 'low', 'medium', 'high', 'critical'];
+
+function highest(severities: Iterable<string>): string {
+  let best = '';
+  for (const severity of severities) if (severityOrder.indexOf(severity) > severityOrder.indexOf(best)) best = severity;
+  return best;
+}
+
+function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return (at >= 0 ? address.slice(at + 1) : address).replace(/>.*$/, '').trim().toLowerCase();
+}
+
+function withinDomains(domain: string, domains: readonly string[]): boolean {
+  return domains.some((own) => domain === own || domain.endsWith(`.${own}`));
+}
+
+/** Lifecycle kinds that say the evidence or the agent was interfered with. */
+const tamperKinds = new Set(['JOURNAL_RESET', 'UNSENT_DISCARDED', 'CLOCK_JUMP', 'JOURNAL_GAP', 'SEAL_RESET', 'UNINSTALLED']);
+
+interface Facts {
+  vector: RiskVectorName | '';
+  volume: number;
+  category: string;
+  destinations: string[];
+  contentSeverity: string;
+  signal: RiskSignalName | '';
+}
+
+const none: Facts = { vector: '', volume: 0, category: '', destinations: [], contentSeverity: '', signal: '' };
+
+/** What an event's payload means for risk, independent of time and place. Undefined: nothing. */
+function factsOf(event: Event__Output, policy: PolicySet): Facts | undefined {
+  switch (event.payload) {
+    case 'fileCopy': {
+      const copy = event.fileCopy!;
+      if (copy.destinationKind !== 'removable') return undefined;
+      const serial = copy.device?.serial ?? '';
+      return {
+        ...none, vector: 'usb', volume: copy.sizeBytes, category: 'removable', destinations: serial ? [`device:${serial}`] : [],
+        contentSeverity: copy.content?.severity ?? '',
+      };
+    }
+    case 'upload': {
+      const upload = event.upload!;
+      if (!policy.risk.upload_categories.includes(upload.category)) return undefined;
+      return {
+        ...none, vector: 'cloud_upload', volume: upload.sizeBytes, category: upload.category,
+        destinations: upload.destinationHost ? [`domain:${upload.destinationHost.toLowerCase()}`] : [], contentSeverity: upload.content?.severity ?? '',
+      };
+    }
+    case 'mail': {
+      const mail = event.mail!;
+      if (mail.verdict === 'blocked') return { ...none, signal: 'blocked_attempt' };
+      const attachments = mail.attachments.filter((a) => !a.inline);
+      const external = [...mail.to, ...mail.cc, ...mail.bcc].map(domainOf)
+        .filter((domain) => domain && !withinDomains(domain, policy.mail.internal_domains) && !withinDomains(domain, policy.mail.allow_domains));
+      if (attachments.length === 0 || external.length === 0) return undefined;
+      return {
+        ...none, vector: 'external_mail', volume: attachments.reduce((sum, a) => sum + a.sizeBytes, 0), category: 'external',
+        destinations: [...new Set(external)].sort().map((domain) => `domain:${domain}`),
+        contentSeverity: highest(mail.contentFindings.map((finding) => finding.severity)),
+      };
+    }
+    case 'printJob': {
+      const job = event.printJob!;
+      if (job.action === 'cancelled' || job.action === 'held') return { ...none, signal: 'blocked_attempt' };
+      return { ...none, vector: 'print', volume: job.pages, category: '' };
+    }
+    case 'device':
+      return event.device!.action === 'BLOCKED' ? { ...none, signal: 'blocked_attempt' } : undefined;
+    case 'policyDecision':
+      return event.policyDecision!.decision === 'block' ? { ...none, signal: 'blocked_attempt' } : undefined;
+    case 'lifecycle': {
+      const lifecycle = event.lifecycle!;
+      if (tamperKinds.has(lifecycle.kind)) return { ...none, signal: 'tamper' };
+      // A graceful stop is the PC shutting down; any other recorded stop is someone stopping the agent.
+      if (lifecycle.kind === 'STOPPED' && lifecycle.detail !== 'graceful stop') return { ...none, signal: 'agent_stop' };
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Turns stored events into observations: the facts of the payload plus local day and working time of the PC's site. */
+export class RiskObserver {
+  readonly #policy: PolicySet;
+  readonly #sites: SiteCalendars;
+  readonly #calendars = new Map<string, RiskCalendar>();
+  readonly #siteOfPc: (pc: string) => string;
+
+  /** `siteOfPc`: the directory import's site of a PC ('' when none; then the policy's PC patterns decide). */
+  constructor(policy: PolicySet, siteOfPc: (pc: string) => string) {
+    this.#policy = policy;
+    this.#sites = new SiteCalendars(policy.alerts.calendar, policy.alerts.sites);
+    this.#siteOfPc = siteOfPc;
+  }
+
+  #calendarOf(pc: string): RiskCalendar {
+    const site = this.#sites.siteOf(pc, this.#siteOfPc(pc)).name;
+    let calendar = this.#calendars.get(site);
+    if (!calendar) this.#calendars.set(site, (calendar = new RiskCalendar(this.#policy.alerts.sites[site] ?? this.#policy.alerts.calendar)));
+    return calendar;
+  }
+
+  observe(stored: StoredEvent, event: Event__Output): RiskObservation | undefined {
+    const facts = factsOf(event, this.#policy);
+    if (!facts) return undefined;
+    const { day, offHours, nonWorkingDay } = this.#calendarOf(stored.pc).at(stored.timeMs);
+    return {
+      eventId: stored.id, agentId: stored.agentId, seq: stored.seq, person: stored.user, pc: stored.pc, timeMs: stored.timeMs,
+      day, offHours, nonWorkingDay, ...facts,
+    };
+  }
+}

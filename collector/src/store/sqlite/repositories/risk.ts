@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type {
+  RiskContribution, RiskDayScore, RiskDeparting, RiskLatestRow, RiskObservation, RiskRepository, RiskSignalName, RiskSuppression, RiskVectorName,
+} from '../../repositories/risk.ts';
+import type { StoredEvent } from '../../types.ts';
+
+interface ObservationRow {
+  eventId: number; agentId: string; seq: number; person: string; pc: string; timeMs: number; day: number; offHours: number;
+  nonWorkingDay: number; vector: string; volume: number; category: string; destinations: string; contentSeverity: string; signal: string;
+}
+
+interface DayRow { subject: string; day: number; department: string; raw: number; score: number; breakdown: string }
+
+/** Stored breakdown: events as [agentId, seq, eventId, pc, timeMs] tuples (a third of the JSON, written on every rescore). */
+type StoredContribution = Omit<RiskContribution, 'events'> & { events: [string, number, number, string, number][] };
+
+function breakdownJson(contributions: RiskContribution[]): string {
+  return JSON.stringify(contributions.map((c): StoredContribution => ({ ...c, events: c.events.map((e) => [e.agentId, e.seq, e.eventId, e.pc, e.timeMs]) })));
+}
+
+function dayScore(row: DayRow): RiskDayScore {
+  const contributions = (JSON.parse(row.breakdown) as StoredContribution[]).map((c): RiskContribution => ({
+    ...c, events: c.events.map(([agentId, seq, eventId, pc, timeMs]) => ({ agentId, seq, eventId, pc, timeMs })),
+  }));
+  return { subject: row.subject, day: row.day, department: row.department, raw: row.raw, score: row.score, contributions };
+}
+
+/** SQLite implementation of the risk repository (tables of migration 1100). */
+export class SqliteRiskRepository implements RiskRepository {
+  readonly #s;
+
+  constructor(private readonly db: Database.Database) {
+    this.#s = {
+      eventsAfter: db.prepare(`SELECT id, agent_id AS agentId, seq, pc, time_ms AS timeMs, received_ms AS receivedMs, kind, user, hash, bytes
+        FROM events WHERE id > ? ORDER BY id LIMIT ?`),
+      cursor: db.prepare('SELECT event_id AS eventId FROM risk_cursor WHERE id = 1'),
+      setCursor: db.prepare('INSERT INTO risk_cursor (id, event_id) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id'),
+      observationsFrom: db.prepare(`SELECT event_id AS eventId, agent_id AS agentId, seq, person, pc, time_ms AS timeMs, day, off_hours AS offHours,
+        non_working_day AS nonWorkingDay, vector, volume, category, destinations, content_severity AS contentSeverity, signal
+        FROM risk_observations WHERE day >= ? ORDER BY event_id`),
+      insertObservation: db.prepare(`INSERT OR REPLACE INTO risk_observations (event_id, agent_id, seq, person, pc, time_ms, day, off_hours, non_working_day,
+        vector, volume, category, destinations, content_severity, signal)
+        VALUES (@eventId, @agentId, @seq, @person, @pc, @timeMs, @day, @offHours, @nonWorkingDay, @vector, @volume, @category, @destinations, @contentSeverity, @signal)`),
+      upsertPerson: db.prepare(`INSERT OR REPLACE INTO risk_person_days (person, day, department, raw, score, breakdown) VALUES (?, ?, ?, ?, ?, ?)`),
+      upsertPc: db.prepare(`INSERT OR REPLACE INTO risk_pc_days (pc, day, raw, score, breakdown) VALUES (?, ?, ?, ?, ?)`),
+      // SQLite takes the bare columns of an aggregate query from the row holding the MAX.
+      latest: db.prepare('SELECT person, MAX(day) AS day, department, score FROM risk_person_days WHERE day <= ? GROUP BY person'),
+      personDays: db.prepare(`SELECT person AS subject, day, department, raw, score, breakdown FROM risk_person_days
+        WHERE person = ? AND day BETWEEN ? AND ? ORDER BY day`),
+      pcDays: db.prepare(`SELECT pc AS subject, day, '' AS department, raw, score, breakdown FROM risk_pc_days
+        WHERE pc = ? AND day BETWEEN ? AND ? ORDER BY day`),
+      allPersons: db.prepare('SELECT person AS subject, day, department, raw, score, breakdown FROM risk_person_days ORDER BY person, day'),
+      allPcs: db.prepare(`SELECT pc AS subject, day, '' AS department, raw, score, breakdown FROM risk_pc_days ORDER BY pc, day`),
+      directory: db.prepare('SELECT pc, department, site FROM pc_directory'),
+      insertDeparting: db.prepare('INSERT OR REPLACE INTO risk_departing (user, notice_day, last_day, imported_ms) VALUES (?, ?, ?, ?)'),
+      departing: db.prepare('SELECT user, notice_day AS noticeDay, last_day AS lastDay FROM risk_departing ORDER BY user'),
+      secret: db.prepare('SELECT secret FROM risk_secret WHERE id = 1'),
+      insertReveal: db.prepare('INSERT OR IGNORE INTO risk_reveals (person, revealed_by, reason, revealed_ms) VALUES (?, ?, ?, ?)'),
+      reveals: db.prepare('SELECT person FROM risk_reveals'),
+      insertSuppression: db.prepare(`INSERT INTO risk_suppressions (person, indicator, until_day, reason, created_by, created_ms)
+        VALUES (@person, @indicator, @untilDay, @reason, @createdBy, @createdMs)`),
+      suppressions: db.prepare(`SELECT person, indicator, until_day AS untilDay, reason, created_by AS createdBy, created_ms AS createdMs
+        FROM risk_suppressions ORDER BY id`),
+      insertSecret: db.prepare('INSERT OR IGNORE INTO risk_secret (id, secret) VALUES (1, ?)'),
+    };
+  }
+
+  async eventsAfter(afterId: number, limit: number): Promise<StoredEvent[]> {
+    return this.#s.eventsAfter.all(afterId, limit) as StoredEvent[];
+  }
+
+  async cursor(): Promise<number> {
+    return (this.#s.cursor.get() as { eventId: number } | undefined)?.eventId ?? 0;
+  }
+
+  async observationsFrom(fromDay: number): Promise<RiskObservation[]> {
+    return (this.#s.observationsFrom.all(fromDay) as ObservationRow[]).map((row) => ({
+      ...row, offHours: row.offHours === 1, nonWorkingDay: row.nonWorkingDay === 1, vector: row.vector as RiskVectorName | '',
+      signal: row.signal as RiskSignalName | '', destinations: row.destinations ? row.destinations.split('\n') : [],
+    }));
+  }
+
+  #write(change: { observations: RiskObservation[]; persons: RiskDayScore[]; pcs: RiskDayScore[]; cursor: number }): void {
+    for (const o of change.observations) {
+      this.#s.insertObservation.run({ ...o, offHours: o.offHours ? 1 : 0, nonWorkingDay: o.nonWorkingDay ? 1 : 0, destinations: o.destinations.join('\n') });
+    }
+    for (const row of change.persons) this.#s.upsertPerson.run(row.subject, row.day, row.department, row.raw, row.score, breakdownJson(row.contributions));
+    for (const row of change.pcs) this.#s.upsertPc.run(row.subject, row.day, row.raw, row.score, breakdownJson(row.contributions));
+    this.#s.setCursor.run(change.cursor);
+  }
+
+  async saveIncrement(change: { observations: RiskObservation[]; persons: RiskDayScore[]; pcs: RiskDayScore[]; cursor: number }): Promise<void> {
+    this.db.transaction(() => this.#write(change))();
+  }
+
+  async replaceAll(all: { observations: RiskObservation[]; persons: RiskDayScore[]; pcs: RiskDayScore[]; cursor: number }): Promise<void> {
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM risk_observations; DELETE FROM risk_person_days; DELETE FROM risk_pc_days;');
+      this.#write(all);
+    })();
+  }
+
+  async latestPersonRows(day: number, department?: string): Promise<RiskLatestRow[]> {
+    const rows = this.#s.latest.all(day) as RiskLatestRow[];
+    return department === undefined ? rows : rows.filter((row) => row.department === department);
+  }
+
+  async personDays(person: string, fromDay: number, toDay: number): Promise<RiskDayScore[]> {
+    return (this.#s.personDays.all(person, fromDay, toDay) as DayRow[]).map(dayScore);
+  }
+
+  async personTrends(persons: string[], fromDay: number, toDay: number): Promise<{ person: string; day: number; score: number }[]> {
+    if (persons.length === 0) return [];
+    const marks = persons.map(() => '?').join(',');
+    return this.db.prepare(`SELECT person, day, score FROM risk_person_days WHERE person IN (${marks}) AND day BETWEEN ? AND ? ORDER BY person, day`)
+      .all(...persons, fromDay, toDay) as { person: string; day: number; score: number }[];
+  }
+
+  async allDayScores(): Promise<{ persons: RiskDayScore[]; pcs: RiskDayScore[] }> {
+    return { persons: (this.#s.allPersons.all() as DayRow[]).map(dayScore), pcs: (this.#s.allPcs.all() as DayRow[]).map(dayScore) };
+  }
+
+  async pcDays(pc: string, fromDay: number, toDay: number): Promise<RiskDayScore[]> {
+    return (this.#s.pcDays.all(pc, fromDay, toDay) as DayRow[]).map(dayScore);
+  }
+
+  async departmentsByPc(): Promise<Map<string, { department: string; site: string }>> {
+    const rows = this.#s.directory.all() as { pc: string; department: string; site: string }[];
+    return new Map(rows.map((row) => [row.pc, { department: row.department, site: row.site }]));
+  }
+
+  async replaceDeparting(entries: RiskDeparting[], nowMs: number): Promise<void> {
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM risk_departing');
+      for (const entry of entries) this.#s.insertDeparting.run(entry.user, entry.noticeDay, entry.lastDay, nowMs);
+    }).immediate();
+  }
+
+  async listDeparting(): Promise<RiskDeparting[]> {
+    return this.#s.departing.all() as RiskDeparting[];
+  }
+
+  async pseudonymSecret(): Promise<Buffer> {
+    this.#s.insertSecret.run(randomBytes(32));
+    return (this.#s.secret.get() as { secret: Buffer }).secret;
+  }
+
+  async addReveal(reveal: { person: string; by: string; reason: string; timeMs: number }): Promise<void> {
+    this.#s.insertReveal.run(reveal.person, reveal.by, reveal.reason, reveal.timeMs);
+  }
+
+  async revealedPersons(): Promise<Set<string>> {
+    return new Set((this.#s.reveals.all() as { person: string }[]).map((row) => row.person));
+  }
+
+  async addSuppression(suppression: RiskSuppression): Promise<void> {
+    this.#s.insertSuppression.run(suppression);
+  }
+
+  async listSuppressions(): Promise<RiskSuppression[]> {
+    return this.#s.suppressions.all() as RiskSuppression[];
+  }
+}
