@@ -11,8 +11,6 @@ import { decodeEnvelope, decodeEvent, encodeEvent, type Event } from '@mamori/pr
 import { defaultPolicyDir, loadPolicyDir } from '@mamori/policies';
 import { dayNumber } from '../../collector/src/risk/days.ts';
 import { RiskService } from '../../collector/src/risk/risk-service.ts';
-import { replaceDirectory } from '../../collector/src/store/sqlite/queries/directory.ts';
-import { createSqliteRepositories } from '../../collector/src/store/sqlite/repositories/index.ts';
 import { SqliteStore } from '../../collector/src/store/sqlite/sqlite-store.ts';
 import { generateRiskPopulation } from '../harness/risk-population.ts';
 
@@ -24,14 +22,14 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 
 const dir = mkdtempSync(join(tmpdir(), 'mamori-risk-bench-'));
 const store = new SqliteStore(join(dir, 'collector.db'));
-const repos = createSqliteRepositories(store.db);
+const repos = store.repos;
 let started = performance.now();
 const population = generateRiskPopulation({ users: USERS, days: DAYS, seed: 1 });
 console.log(`generated ${population.totalEvents} events for ${USERS} people × ${DAYS} days in ${round((performance.now() - started) / 1000)} s`);
 
 const policy = loadPolicyDir(defaultPolicyDir);
 policy.alerts.calendar.holidays = population.holidays;
-replaceDirectory(store.db, population.directory, 0);
+await repos.directory.replace(population.directory, 0);
 await repos.risk.replaceDeparting(population.departing.map((d) => ({ user: d.user, noticeDay: dayNumber(d.noticeDate), lastDay: dayNumber(d.lastDay) })), 0);
 
 async function append(agentId: string, events: Event[]): Promise<void> {
