@@ -267,6 +267,7 @@ export const en = {
   'notReporting.none': 'Every PC has reported recently.',
   'offlinePcs.title': 'PCs offline',
   'offlinePcs.since': 'since {time}',
+  'dashboard.byDepartment': 'Open alerts by department',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -268,4 +268,5 @@ export const ja: Messages = {
   'notReporting.none': 'すべての PC が最近報告しています。',
   'offlinePcs.title': 'オフラインの PC',
   'offlinePcs.since': '{time} から',
+  'dashboard.byDepartment': '部署別の未解決アラート',
 };

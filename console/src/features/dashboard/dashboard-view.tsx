@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
 import { PcText } from '../../components/pc-text.tsx';
+import { DepartmentAlerts } from './department-alerts.tsx';
 
 const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -64,6 +65,7 @@ export function DashboardView() {
           ))}
         </div>
       </div>
+      <DepartmentAlerts />
       <div className="cards">
         <div className="panel">
           <h3>{t('dashboard.topPcs')}</h3>
