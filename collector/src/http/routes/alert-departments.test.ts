@@ -109,3 +109,26 @@ describe('log exports by department and site', () => {
     expect(audit).toMatchObject({ action: 'logs.export', entry: { filters: { site: 'Tokyo' }, rows: 2 } });
   });
 });
+
+describe('alert exports by department and site', () => {
+  it('streams every matching alert past one chunk (same event time, ordered by id), with department and site, and audits it', async () => {
+    await seeded();
+    const { exportChunkRows } = await import('./log-export.ts');
+    const many = exportChunkRows + 3;
+    // All at the same event time: the keyset cursor must fall back to the id to walk past the first chunk.
+    await server!.store.repos.alerts.record(Array.from({ length: many }, (_, i) => candidate('PC-SALES-01', 'low', { ruleId: `flood-${i}`, lastMs: day + 5_000 })), day);
+    const headers = await server!.as('auditor');
+    const jsonl = (await server!.app.inject({ url: `/api/alerts/export.jsonl?department=${encodeURIComponent('営業部')}&severity=low`, headers })).body.trimEnd().split('\n')
+      .map((line) => JSON.parse(line) as { id: number; department: string; site: string });
+    expect(jsonl).toHaveLength(many);
+    expect(jsonl.every((a, i) => a.department === '営業部' && a.site === 'Tokyo' && (i === 0 || a.id < jsonl[i - 1]!.id))).toBe(true);
+    const csv = (await server!.app.inject({ url: '/api/alerts/export.csv?site=Osaka', headers })).body.trimEnd().split('\r\n');
+    expect(csv[0]).toBe('\uFEFFid,lastMs,firstMs,severity,status,resolution,kind,ruleName,title,pc,user,department,site,count,acknowledgedBy,resolvedBy,note,lastIso');
+    expect(csv.slice(1).map((line) => line.split(',')[9])).toEqual(['"PC-ACCT-08"', '"PC-ACCT-08"']);
+    expect(csv[1]).toContain('"経理部","Osaka"');
+    expect((await server!.app.inject({ url: '/api/alerts/export.csv?site=', headers })).statusCode).toBe(400);
+    expect((await server!.app.inject({ url: '/api/alerts/export.csv?limit=5', headers })).statusCode).toBe(400);
+    const [audit] = await server!.store.listAudit(1);
+    expect(audit).toMatchObject({ actor: 'auditor', action: 'alerts.export', entry: { format: 'csv', rows: 2, complete: true, filters: { site: 'Osaka' } } });
+  });
+});

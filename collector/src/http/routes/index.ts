@@ -17,6 +17,7 @@ import { logImportRoutes } from './log-imports.ts';
 import { reportRoutes } from './reports.ts';
 import { offlineRoutes } from './offline.ts';
 import { directoryRoutes } from './directory.ts';
+import { alertExportRoutes } from './alert-export.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -35,4 +36,5 @@ export const featureRoutes: RoutePlugin[] = [
   reportRoutes,
   offlineRoutes,
   directoryRoutes,
+  alertExportRoutes,
 ];

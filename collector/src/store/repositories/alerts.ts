@@ -183,6 +183,11 @@ export interface AlertsRepository {
   bulk(target: BulkTarget, action: BulkAction, by: string, nowMs: number, note?: string): Promise<BulkResult>;
   /** Alerts opened per local day and severity over the last `days` days, and the PCs and users with the most. */
   summary(nowMs: number, days: number, utcOffsetMs: number): Promise<AlertSummary>;
+  /**
+   * Every alert a filter selects, newest first by event time, in chunks of at most `chunkRows` (keyset cursor):
+   * memory stays at one chunk however many match, and the event loop runs between chunks (exports).
+   */
+  chunks(filter: Omit<AlertFilter, 'limit' | 'offset'>, chunkRows: number): AsyncIterable<Alert[]>;
   /** Open alerts per directory department and severity, most first (PCs the directory does not name are left out). */
   openByDepartment(): Promise<DepartmentAlertCounts[]>;
   /** The PCs behind an offline alert, earliest outage first. */

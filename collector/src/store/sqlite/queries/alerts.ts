@@ -133,6 +133,24 @@ export function listAlerts(db: Database.Database, filter: AlertFilter): Alert[] 
     .all(...params, filter.limit, filter.offset ?? 0) as Alert[];
 }
 
+/**
+ * Every alert a filter selects, newest first by event time, in bounded chunks walked with a (last_ms, id) keyset
+ * cursor; the plain bound on last_ms lets SQLite start each chunk's index walk at the cursor.
+ */
+export function* alertChunks(db: Database.Database, filter: Omit<AlertFilter, 'limit' | 'offset'>, chunkRows: number): Generator<Alert[]> {
+  const { sql, params } = alertWhere(filter);
+  const statement = db.prepare(`SELECT ${alertColumns} FROM alerts ${sql ? `${sql} AND` : 'WHERE'}
+    last_ms <= ? AND (last_ms < ? OR id < ?) ORDER BY last_ms DESC, id DESC LIMIT ?`);
+  let cursor = { lastMs: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
+  for (;;) {
+    const rows = statement.all(...params, cursor.lastMs, cursor.lastMs, cursor.id, chunkRows) as Alert[];
+    if (rows.length > 0) yield rows;
+    if (rows.length < chunkRows) return;
+    const last = rows[rows.length - 1]!;
+    cursor = { lastMs: last.lastMs, id: last.id };
+  }
+}
+
 /** How many alerts match (the list's total). */
 export function countAlerts(db: Database.Database, filter: Omit<AlertFilter, 'limit' | 'offset'>): number {
   const { sql, params } = alertWhere(filter);
