@@ -69,6 +69,8 @@ export interface ApiClient {
   logEvent(eventId: number): Promise<TimelineEvent & { pc: string }>;
   /** Where the browser downloads the CSV of a filter (a plain link: the session cookie goes with it). */
   logsCsvUrl(filter: LogFilter): string;
+  /** Every alert matching the list's filter (no paging), streamed as CSV or JSON lines. */
+  alertsExportUrl(filter: AlertFilter, format: 'csv' | 'jsonl'): string;
   /** The same export as JSON lines (one object per line). */
   logsJsonLinesUrl(filter: LogFilter): string;
 
@@ -243,6 +245,7 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     async logEvent(eventId) {
       return (await call<{ event: TimelineEvent & { pc: string } }>('GET', `/api/logs/events/${eventId}`)).event;
     },
+    alertsExportUrl: (filter, format) => `${base}/api/alerts/export.${format}${queryString({ ...filter, before: undefined, limit: undefined, page: undefined })}`,
     logsCsvUrl: (filter) => `${base}/api/logs/export.csv${queryString({ ...filter, before: undefined, limit: undefined })}`,
     logsJsonLinesUrl: (filter) => `${base}/api/logs/export.jsonl${queryString({ ...filter, before: undefined, limit: undefined })}`,
 

@@ -96,6 +96,7 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     logs: async () => ({ entries: [], next: null }),
     logEvent: async (id) => ({ ...sampleEvent({ id }), pc: 'PC-ACCT-07' }),
     logsCsvUrl: () => '/api/logs/export.csv',
+    alertsExportUrl: (_filter, format) => `/api/alerts/export.${format}`,
     logsJsonLinesUrl: () => '/api/logs/export.jsonl',
     policy: async () => samplePolicy,
     policyVersions: async () => ({ currentVersion: 2, versions: [{ version: 2, createdMs: 0, createdBy: 'admin', comment: '' }, { version: 1, createdMs: 0, createdBy: 'system', comment: 'shipped defaults' }] }),

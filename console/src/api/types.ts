@@ -231,6 +231,9 @@ export interface LogFilter {
   pc?: string;
   user?: string;
   action?: string;
+  /** Exact department / site from the directory import (list and exports). */
+  department?: string;
+  site?: string;
   from?: number;
   to?: number;
   before?: string;

@@ -6,6 +6,7 @@ import { alertPage, fakeApiClient, sampleAlert } from '../../api/fake-api-client
 import type { AlertFilter } from '../../api/types.ts';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { DepartmentAlerts } from '../dashboard/department-alerts.tsx';
+import { LogsView } from '../logs/logs-view.tsx';
 import { AlertsView } from './alerts-view.tsx';
 
 configure({ asyncUtilTimeout: 5_000 });
@@ -32,6 +33,19 @@ describe('alert list by department and site', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
     await waitFor(() => expect(fake.calls.filter((c) => c.method === 'alerts').at(-1)?.args[0]).toMatchObject({ department: '経理部', site: 'Osaka', page: 1 }));
     await waitFor(() => expect(container.querySelectorAll('tr.alert-row')).toHaveLength(1));
+    // The export links carry the same filter, department and site included.
+    expect(fake.calls.filter((c) => c.method === 'alertsExportUrl').at(-1)?.args).toMatchObject([{ department: '経理部', site: 'Osaka' }, 'jsonl']);
+  });
+
+  it('filters the log list and its exports by department and site', async () => {
+    const fake = fakeApiClient({ directoryChoices: choices });
+    render(<I18nProvider locale="en"><ApiProvider client={fake.client}><LogsView /></ApiProvider></I18nProvider>);
+    const site = screen.getByLabelText('Site') as HTMLSelectElement;
+    await waitFor(() => expect([...site.options].map((o) => o.value)).toEqual(['', 'Osaka', 'Tokyo']));
+    fireEvent.change(site, { target: { value: 'Tokyo' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Search' }));
+    await waitFor(() => expect(fake.calls.filter((c) => c.method === 'logs').at(-1)?.args[0]).toMatchObject({ site: 'Tokyo' }));
+    expect(fake.calls.filter((c) => c.method === 'logsCsvUrl').at(-1)?.args[0]).toMatchObject({ site: 'Tokyo' });
   });
 
   it('starts filtered when opened from a dashboard link, and drops live alerts of other departments', async () => {

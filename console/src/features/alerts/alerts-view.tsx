@@ -12,6 +12,7 @@ import { mergeAlert } from './alert-filter.ts';
 import { PcText } from '../../components/pc-text.tsx';
 import { BulkActions } from './bulk-actions.tsx';
 import { SavedFilters } from './saved-filters.tsx';
+import { DirectorySelects } from '../../components/directory-selects.tsx';
 
 const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const statuses = ['new', 'acknowledged', 'resolved'] as const;
@@ -43,7 +44,6 @@ export function AlertsView({ role, focus, pageSize = alertPageSize, place = {} }
   const initialPlace = { ...(place.department ? { department: place.department } : {}), ...(place.site ? { site: place.site } : {}) };
   const [draft, setDraft] = useState<Draft>({ ...emptyDraft, ...initialPlace });
   const [filter, setFilter] = useState<AlertFilter>({ limit: pageSize, page: 1, ...initialPlace });
-  const [directory, setDirectory] = useState<{ departments: string[]; sites: string[] }>({ departments: [], sites: [] });
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [total, setTotal] = useState(0);
   const [kinds, setKinds] = useState<string[]>([]);
@@ -84,12 +84,6 @@ export function AlertsView({ role, focus, pageSize = alertPageSize, place = {} }
     setDraft((d) => ({ ...d, department: next.department ?? '', site: next.site ?? '' }));
     setFilter((f) => ({ ...f, page: 1, department: next.department, site: next.site }));
   }, [place.department, place.site]);
-
-  useEffect(() => {
-    let stale = false;
-    api.directoryChoices().then((choices) => { if (!stale) setDirectory(choices); }, () => undefined);
-    return () => { stale = true; };
-  }, [api]);
 
   // The stream cannot tell a new alert from a changed one on another page, so the total is asked again, at most
   // once a second however many alerts arrive.
@@ -135,6 +129,8 @@ export function AlertsView({ role, focus, pageSize = alertPageSize, place = {} }
       <header className="view-header">
         <h2>{t('alerts.title')}</h2>
         <span className={live ? 'live on' : 'live off'} data-testid="live-state">{live ? t('alerts.live') : t('alerts.offline')}</span>
+        <a className="button" href={api.alertsExportUrl(filter, 'csv')} download>{t('logs.export')}</a>
+        <a className="button" href={api.alertsExportUrl(filter, 'jsonl')} download>{t('logs.exportJsonLines')}</a>
       </header>
       <form className="filters" onSubmit={(e) => { e.preventDefault(); apply(); }}>
         <select aria-label={t('alerts.severity')} {...field('severity')}>
@@ -152,14 +148,7 @@ export function AlertsView({ role, focus, pageSize = alertPageSize, place = {} }
         </select>
         <input aria-label={t('common.pc')} placeholder={t('common.pc')} {...field('pc')} />
         <input aria-label={t('common.user')} placeholder={t('common.user')} {...field('user')} />
-        {(['department', 'site'] as const).map((name) => (
-          <select key={name} aria-label={t(`pcs.${name}`)} {...field(name)}>
-            <option value="">{t(`pcs.${name}`)}: {t('common.all')}</option>
-            {/* Choices from the directory import; a saved filter's value stays choosable after a re-import. */}
-            {[...new Set([...(name === 'department' ? directory.departments : directory.sites), ...(draft[name] ? [draft[name]] : [])])]
-              .map((v) => <option key={v} value={v}>{v}</option>)}
-          </select>
-        ))}
+        <DirectorySelects value={{ department: draft.department, site: draft.site }} onChange={(place) => setDraft({ ...draft, ...place })} />
         <input aria-label={t('common.from')} type="datetime-local" {...field('from')} />
         <input aria-label={t('common.to')} type="datetime-local" {...field('to')} />
         <button type="submit">{t('common.apply')}</button>
