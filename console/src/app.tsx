@@ -45,7 +45,10 @@ function CurrentView({ route, session }: { route: Route; session: Session }) {
   if (!allowed) return <AlertsView role={session.role} />;
   switch (section) {
     case 'dashboard': return <DashboardView />;
-    case 'alerts': return <AlertsView role={session.role} focus={second && /^\d+$/.test(second) ? Number(second) : undefined} />;
+    case 'alerts': {
+      const place = { department: route.params.get('department') ?? '', site: route.params.get('site') ?? '' };
+      return <AlertsView role={session.role} focus={second && /^\d+$/.test(second) ? Number(second) : undefined} place={place} />;
+    }
     case 'pcs': return second ? <PcView key={second} pc={second} role={session.role} around={numberParam(route, 'around')} at={numberParam(route, 'at')} /> : <PcsView role={session.role} />;
     case 'requests': {
       const pc = route.params.get('pc') ?? '';

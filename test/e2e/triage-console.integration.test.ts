@@ -23,6 +23,8 @@ const pcs = Array.from({ length: 3_000 }, (_, i) => ({
 }));
 /** The one PC switched off 10 days ago: it must be one line in "not reporting", nothing more. */
 const silentPc = pcs[1_234]!;
+/** PCs with one open alert each: every 47th PC, so every department has some (法務部 6, 経理部 7). */
+const alerted = pcs.filter((_, i) => i % 47 === 0);
 
 /**
  * Triage at the reference customer's scale, in a real headless Chromium against a running collector: 3,000 PCs
@@ -50,6 +52,13 @@ describe.skipIf(!haveChromium)('triage console e2e at 3,000 PCs', () => {
       const seenMs = entry === silentPc ? now - 10 * day : now - 5 * 60_000;
       await store.recordHeartbeat(id, { timeMs: seenMs, agentVersion: '1.0.0', policyVersion: 1, currentUser: `user${i}`, sensors: [], journalBacklog: 0 });
     }
+    // Alerts straight through the collector's repository: the rules that raise them are tested elsewhere, and this
+    // keeps the setup to one transaction.
+    await store.repos.alerts.record(alerted.map((entry, k) => ({
+      ruleId: 'bulk_usb_copy', ruleName: 'Bulk copy to USB', kind: 'file_copy', severity: (['critical', 'high', 'medium', 'low'] as const)[k % 4]!,
+      color: '#f57c00', pc: entry.pc, user: `user${k}`, agentId: `agent-${pcs.indexOf(entry)}`, title: `Bulk copy to USB on ${entry.pc}`,
+      firstMs: now - 3_600_000, lastMs: now - 3_600_000 + k, count: 1, eventIds: [], foldWindowMs: 60_000,
+    })), now);
     writeFileSync(csvPath, `pc,department,site\n${pcs.map((p) => `${p.pc},${p.department},${p.site}`).join('\n')}\n`);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
@@ -106,6 +115,29 @@ describe.skipIf(!haveChromium)('triage console e2e at 3,000 PCs', () => {
     expect((await lines.first().locator('td').nth(1).textContent())?.trim()).toBe(silentPc.site);
     expect(Number((await lines.first().locator('td.num').textContent())?.trim())).toBeGreaterThanOrEqual(10);
     await shot('not-reporting-en');
+  }, 60_000);
+
+  it('groups open alerts by department on the dashboard and filters the alert list by department', async () => {
+    const legal = alerted.filter((p) => p.department === '法務部');
+    await page.goto(`${collector.httpUrl}#/dashboard`);
+    const row = page.locator('[data-testid="alerts-by-department"] tr[data-department="法務部"]');
+    await expect.poll(async () => (await row.locator('td').last().textContent())?.trim()).toBe(String(legal.length));
+    await shot('dashboard-by-department-en');
+    await row.getByRole('link', { name: '法務部' }).click();
+    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    const rows = page.locator('table.alerts tr.alert-row');
+    // Columns: tick box, time, severity, alert, kind, PC, department.
+    await expect.poll(async () => (await rows.locator('td:nth-child(6)').allTextContents()).map((t) => t.trim()).sort()).toEqual(legal.map((p) => p.pc).sort());
+    expect(new Set((await rows.locator('td:nth-child(7)').allTextContents()).map((t) => t.trim()))).toEqual(new Set(['法務部']));
+    await shot('alerts-department-en');
+
+    const accounting = alerted.filter((p) => p.department === '経理部' && p.site === '本社');
+    await page.getByRole('combobox', { name: 'Department' }).selectOption('経理部');
+    await page.getByRole('combobox', { name: 'Site' }).selectOption('本社');
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await expect.poll(async () => (await rows.locator('td:nth-child(6)').allTextContents()).map((t) => t.trim()).sort()).toEqual(accounting.map((p) => p.pc).sort());
+    await page.getByTestId('alert-range').getByText(`of ${accounting.length}`).waitFor();
+    await shot('alerts-department-site-en');
   }, 60_000);
 
   it('does the same in Japanese', async () => {

@@ -1,5 +1,5 @@
 import type {
-  AccessRequest, AccessRequestFilter, Alert, AlertEvent, AlertFilter, AlertFinding, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
+  AccessRequest, AccessRequestFilter, Alert, AlertEvent, DepartmentAlertCounts, AlertFilter, AlertFinding, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
   RiskDepartment, RiskPerson, RiskRanking,
 } from './types.ts';
@@ -52,6 +52,10 @@ export interface ApiClient {
   offlinePcs(alertId: number): Promise<OfflinePc[]>;
   /** Replaces the PC directory (admins); ApiError with `problems` (line, message) when a line is bad. */
   importDirectory(csv: string): Promise<{ imported: number }>;
+  /** The departments and sites the directory names (filter choices). */
+  directoryChoices(): Promise<{ departments: string[]; sites: string[] }>;
+  /** Open alerts per department and severity (dashboard). */
+  alertsByDepartment(): Promise<DepartmentAlertCounts[]>;
   history(pc: string, query: HistoryQuery): Promise<HistoryPage>;
   exceptions(pc: string): Promise<DeviceException[]>;
   grantException(input: { pc: string; mode: 'allow' | 'read_only' | 'audit'; untilMs: number; serial?: string; reason: string }): Promise<DeviceException>;
@@ -84,6 +88,8 @@ export interface ApiClient {
   logEvent(eventId: number): Promise<TimelineEvent & { pc: string }>;
   /** Where the browser downloads the CSV of a filter (a plain link: the session cookie goes with it). */
   logsCsvUrl(filter: LogFilter): string;
+  /** Every alert matching the list's filter (no paging), streamed as CSV or JSON lines. */
+  alertsExportUrl(filter: AlertFilter, format: 'csv' | 'jsonl'): string;
   /** The same export as JSON lines (one object per line). */
   logsJsonLinesUrl(filter: LogFilter): string;
 
@@ -238,6 +244,8 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     pc: (name) => call('GET', `/api/pcs/${encodeURIComponent(name)}`),
     notReporting: (days) => call('GET', `/api/not-reporting${queryString({ days })}`),
     importDirectory: (csv) => call('POST', '/api/directory', { csv }),
+    directoryChoices: () => call('GET', '/api/directory/choices'),
+    alertsByDepartment: async () => (await call<{ departments: DepartmentAlertCounts[] }>('GET', '/api/alerts/by-department')).departments,
     async offlinePcs(alertId) {
       return (await call<{ pcs: OfflinePc[] }>('GET', `/api/alerts/${alertId}/offline-pcs`)).pcs;
     },
@@ -278,6 +286,7 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     async logEvent(eventId) {
       return (await call<{ event: TimelineEvent & { pc: string } }>('GET', `/api/logs/events/${eventId}`)).event;
     },
+    alertsExportUrl: (filter, format) => `${base}/api/alerts/export.${format}${queryString({ ...filter, before: undefined, limit: undefined, page: undefined })}`,
     logsCsvUrl: (filter) => `${base}/api/logs/export.csv${queryString({ ...filter, before: undefined, limit: undefined })}`,
     logsJsonLinesUrl: (filter) => `${base}/api/logs/export.jsonl${queryString({ ...filter, before: undefined, limit: undefined })}`,
 

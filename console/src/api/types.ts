@@ -32,6 +32,9 @@ export interface Alert {
   resolvedBy: string | null;
   resolvedMs: number | null;
   note: string;
+  /** The PC's department and site from the directory import ('' when it does not name the PC). */
+  department?: string;
+  site?: string;
 }
 
 export interface AlertFilter {
@@ -39,6 +42,9 @@ export interface AlertFilter {
   kind?: string;
   pc?: string;
   user?: string;
+  /** Exact department / site from the directory import. */
+  department?: string | undefined;
+  site?: string | undefined;
   status?: AlertStatus | '';
   from?: number;
   to?: number;
@@ -47,6 +53,9 @@ export interface AlertFilter {
   /** 1-based page of `limit` alerts, newest first by event time. */
   page?: number;
 }
+
+/** Open alerts of one department per severity (dashboard). */
+export interface DepartmentAlertCounts { department: string; bySeverity: Record<string, number>; total: number }
 
 /** One page of the alert list and how many alerts match in all. */
 export interface AlertPage {
@@ -222,6 +231,9 @@ export interface LogFilter {
   pc?: string;
   user?: string;
   action?: string;
+  /** Exact department / site from the directory import (list and exports). */
+  department?: string;
+  site?: string;
   from?: number;
   to?: number;
   before?: string;

@@ -388,6 +388,7 @@ export const en = {
   'risk.indicator.first_times': 'First time',
   'risk.indicator.watch': 'Departing employee',
   'risk.indicator.signals': 'Tamper / stops / blocked',
+  'dashboard.byDepartment': 'Open alerts by department',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -389,4 +389,5 @@ export const ja: Messages = {
   'risk.indicator.first_times': '初めての操作',
   'risk.indicator.watch': '退職予定者',
   'risk.indicator.signals': '改ざん・停止・ブロック',
+  'dashboard.byDepartment': '部署別の未解決アラート',
 };

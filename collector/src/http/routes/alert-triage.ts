@@ -39,7 +39,7 @@ export function alertTriageRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const f = body.filter;
     const target = body.ids
       ? { ids: body.ids }
-      : { filter: { severity: f!.severity, status: f!.status, kind: f!.kind, pc: f!.pc, user: f!.user, fromMs: f!.from, toMs: f!.to } };
+      : { filter: { severity: f!.severity, status: f!.status, kind: f!.kind, pc: f!.pc, user: f!.user, department: f!.department, site: f!.site, fromMs: f!.from, toMs: f!.to } };
     const action = body.action === 'resolve' ? { action: 'resolve' as const, resolution: body.resolution! } : { action: 'acknowledge' as const };
     const result = await deps.repos.alerts.bulk(target, action, actor, at, body.note);
     if (!result.ok) {

@@ -37,7 +37,7 @@ describe('/api/alerts', () => {
     expect(all.alerts[1]).toEqual({
       id: usb.id, ruleId: 'bulk_usb_copy', ruleName: 'Bulk copy to USB', kind: 'file_copy', severity: 'high', color: '#f57c00', status: 'new',
       resolution: null, pc: 'PC-ACCT-07', user: 'tanaka', title: 'Bulk copy to USB: 101 files in 10m', count: 2, firstMs: day, lastMs: day + 60_000,
-      acknowledgedBy: null, acknowledgedMs: null, resolvedBy: null, resolvedMs: null, note: '',
+      acknowledgedBy: null, acknowledgedMs: null, resolvedBy: null, resolvedMs: null, note: '', department: '', site: '',
     });
     const high = (await server!.app.inject({ url: '/api/alerts?severity=high,critical&kind=file_copy&pc=PC-ACCT-07&status=new', headers })).json();
     expect(high.alerts.map((a: { id: number }) => a.id)).toEqual([usb.id]);

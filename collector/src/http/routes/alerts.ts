@@ -13,6 +13,8 @@ const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
 const statuses = ['new', 'acknowledged', 'resolved'] as const;
 export const csv = <T extends string>(values: readonly T[]) => z.string().max(200).transform((text) => text.split(',').map((v) => v.trim()).filter(Boolean))
   .pipe(z.array(z.enum(values as unknown as [T, ...T[]])));
+/** A department or site name as the directory import stores it: one non-empty value (a repeated parameter is refused). */
+export const directoryName = z.string().trim().min(1).max(200).optional();
 const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
 
 /** The filter fields shared by the list, bulk actions and saved filters. */
@@ -22,6 +24,9 @@ export const AlertFilterFields = {
   kind: z.string().max(100).optional(),
   pc: z.string().max(500).optional(),
   user: z.string().max(500).optional(),
+  /** Exact department / site from the PC directory import. */
+  department: directoryName,
+  site: directoryName,
   from: optionalInt(0),
   to: optionalInt(0),
 };
@@ -60,7 +65,10 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = ListQuery.safeParse(request.query);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
     const q = parsed.data;
-    const filter = { severity: q.severity, status: q.status, kind: q.kind, pc: q.pc, user: q.user, fromMs: q.from, toMs: q.to, beforeId: q.before };
+    const filter = {
+      severity: q.severity, status: q.status, kind: q.kind, pc: q.pc, user: q.user, department: q.department, site: q.site,
+      fromMs: q.from, toMs: q.to, beforeId: q.before,
+    };
     return {
       alerts: await deps.repos.alerts.list({ ...filter, limit: q.limit, offset: (q.page - 1) * q.limit }),
       total: await deps.repos.alerts.count(filter), page: q.page, limit: q.limit,
@@ -74,6 +82,8 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const zone = deps.policy?.current.alerts.calendar.timezone;
     return deps.repos.alerts.summary(at, parsed.data.days, zone ? utcOffsetMs(zone, at) : 0);
   });
+
+  app.get('/api/alerts/by-department', { preHandler: deps.requireRole('auditor') }, async () => ({ departments: await deps.repos.alerts.openByDepartment() }));
 
   app.get('/api/alerts/stream', { preHandler: deps.requireRole('auditor') }, (request, reply) => {
     reply.hijack();

@@ -17,6 +17,8 @@ export function directoryRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const now = deps.now ?? Date.now;
 
   app.get('/api/directory', { preHandler: deps.requireRole('auditor') }, async () => deps.repos.directory.status());
+  // Choices for the department / site filters of the alert list, dashboard links and exports.
+  app.get('/api/directory/choices', { preHandler: deps.requireRole('auditor') }, async () => deps.repos.directory.choices());
 
   app.post('/api/directory', { preHandler: deps.requireRole('admin') }, async (request, reply) => {
     const parsed = ImportBody.safeParse(request.body);

@@ -21,6 +21,7 @@ import { deviceControlRoutes } from './device-control.ts';
 import { sensorHealthRoutes } from './sensor-health.ts';
 import { settingsRoutes } from './settings.ts';
 import { riskRoutes } from './risk.ts';
+import { alertExportRoutes } from './alert-export.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -43,4 +44,5 @@ export const featureRoutes: RoutePlugin[] = [
   sensorHealthRoutes,
   settingsRoutes,
   riskRoutes,
+  alertExportRoutes,
 ];

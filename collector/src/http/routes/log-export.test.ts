@@ -17,7 +17,7 @@ describe('/api/logs/export', () => {
     const res = await server.app.inject({ url: '/api/logs/export.csv', headers });
     expect(res.statusCode).toBe(200);
     const lines = res.body.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('\uFEFFeventId,timeMs,pc,agentId,user,kind,action,summary,detail,sizeBytes,timeIso');
+    expect(lines[0]).toBe('\uFEFFeventId,timeMs,pc,agentId,user,kind,action,summary,detail,sizeBytes,department,site,timeIso');
     expect(lines).toHaveLength(rows + 1);
     expect(lines[1]).toContain(`"${day + (rows - 1) * 1_000}"`);
     expect(lines.at(-1)).toContain('"/media/usb/file-0.xlsx"');

@@ -15,7 +15,7 @@ export function csvCell(value: string | number): string {
   return text.includes('"') ? `"${text.replace(/"/g, '""')}"` : `"${text}"`;
 }
 
-const csvColumns = ['eventId', 'timeMs', 'pc', 'agentId', 'user', 'kind', 'action', 'summary', 'detail', 'sizeBytes'] as const;
+const csvColumns = ['eventId', 'timeMs', 'pc', 'agentId', 'user', 'kind', 'action', 'summary', 'detail', 'sizeBytes', 'department', 'site'] as const;
 
 /** The file's first bytes: a BOM so spreadsheet programs read UTF-8, and the header line. */
 export function csvHeader(): string {
@@ -26,7 +26,7 @@ export function csvLines(rows: LogEntryRow[]): string {
   let text = '';
   for (const row of rows) {
     text += `"${row.eventId}","${row.timeMs}",${csvCell(row.pc)},${csvCell(row.agentId)},${csvCell(row.user)},${csvCell(row.kind)},${csvCell(row.action)},`
-      + `${csvCell(row.summary)},${csvCell(row.detail)},"${row.sizeBytes}","${new Date(row.timeMs).toISOString()}"\r\n`;
+      + `${csvCell(row.summary)},${csvCell(row.detail)},"${row.sizeBytes}",${csvCell(row.department)},${csvCell(row.site)},"${new Date(row.timeMs).toISOString()}"\r\n`;
   }
   return text;
 }

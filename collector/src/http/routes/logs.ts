@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { loggedKinds } from '../../store/sqlite/indexers/log-entry.ts';
 import type { LogSearch } from '../../store/repositories/logs.ts';
+import { directoryName } from './alerts.ts';
 import { logExportStream, type ExportFormat } from './log-export.ts';
 import { required, type RouteDeps } from './deps.ts';
 import { eventView } from './event-view.ts';
@@ -16,6 +17,8 @@ const LogsQuery = z.object({
   }),
   pc: z.string().max(300).optional(),
   user: z.string().max(300).optional(),
+  department: directoryName,
+  site: directoryName,
   action: z.string().max(100).optional(),
   from: z.coerce.number().int().min(0).optional(),
   to: z.coerce.number().int().min(0).optional(),
@@ -38,7 +41,7 @@ function toSearch(q: z.infer<typeof LogsQuery>, limit: number): LogSearch {
   const cursor = parseCursor(q.before);
   return {
     text: q.q?.trim() || undefined, kinds: q.kind ? q.kind.split(',') : undefined, pc: q.pc || undefined, user: q.user || undefined,
-    action: q.action || undefined, fromMs: q.from, toMs: q.to, order: q.order, limit,
+    department: q.department, site: q.site, action: q.action || undefined, fromMs: q.from, toMs: q.to, order: q.order, limit,
     ...(cursor ? { before: { timeMs: cursor.timeMs, eventId: cursor.id } } : {}),
   };
 }

@@ -64,6 +64,9 @@ export interface Alert {
   resolvedBy: string | null;
   resolvedMs: number | null;
   note: string;
+  /** The PC's department and site from the directory import ('' when the directory does not name the PC). */
+  department: string;
+  site: string;
 }
 
 export interface AlertFilter {
@@ -74,6 +77,9 @@ export interface AlertFilter {
   pc?: string;
   /** Part of the user name, any case. */
   user?: string;
+  /** Exact department / site of the alert's PC in the directory import. */
+  department?: string;
+  site?: string;
   status?: AlertStatus[];
   fromMs?: number;
   toMs?: number;
@@ -111,6 +117,12 @@ export interface AlertSummary {
   byDay: { day: string; severity: string; count: number }[];
   topPcs: { pc: string; count: number }[];
   topUsers: { user: string; count: number }[];
+}
+/** Open (not resolved) alerts of one department, per severity: the dashboard's "by department" panel. */
+export interface DepartmentAlertCounts {
+  department: string;
+  bySeverity: Record<string, number>;
+  total: number;
 }
 export type BulkAction = { action: 'acknowledge' } | { action: 'resolve'; resolution: AlertResolution };
 
@@ -171,6 +183,13 @@ export interface AlertsRepository {
   bulk(target: BulkTarget, action: BulkAction, by: string, nowMs: number, note?: string): Promise<BulkResult>;
   /** Alerts opened per local day and severity over the last `days` days, and the PCs and users with the most. */
   summary(nowMs: number, days: number, utcOffsetMs: number): Promise<AlertSummary>;
+  /**
+   * Every alert a filter selects, newest first by event time, in chunks of at most `chunkRows` (keyset cursor):
+   * memory stays at one chunk however many match, and the event loop runs between chunks (exports).
+   */
+  chunks(filter: Omit<AlertFilter, 'limit' | 'offset'>, chunkRows: number): AsyncIterable<Alert[]>;
+  /** Open alerts per directory department and severity, most first (PCs the directory does not name are left out). */
+  openByDepartment(): Promise<DepartmentAlertCounts[]>;
   /** The PCs behind an offline alert, earliest outage first. */
   offlinePcs(alertId: number, limit?: number): Promise<OfflinePc[]>;
 }

@@ -11,6 +11,8 @@ export interface DirectoryRepository {
   replace(entries: DirectoryEntry[], nowMs: number): Promise<void>;
   /** Every directory entry by PC name. */
   byPc(): Promise<Map<string, DirectoryEntry>>;
+  /** The departments and sites the directory names, sorted (for filter choices). */
+  choices(): Promise<{ departments: string[]; sites: string[] }>;
   /** When the directory was last imported and how many PCs it names. */
   status(): Promise<{ count: number; importedMs: number | null }>;
 }

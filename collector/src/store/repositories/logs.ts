@@ -10,6 +10,9 @@ export interface LogEntryRow {
   summary: string;
   detail: string;
   sizeBytes: number;
+  /** The PC's department and site from the directory import ('' when it does not name the PC). */
+  department: string;
+  site: string;
 }
 
 export interface LogSearch {
@@ -18,6 +21,9 @@ export interface LogSearch {
   kinds?: string[] | undefined;
   pc?: string | undefined;
   user?: string | undefined;
+  /** Exact department / site of the PC in the directory import. */
+  department?: string | undefined;
+  site?: string | undefined;
   action?: string | undefined;
   fromMs?: number | undefined;
   toMs?: number | undefined;

@@ -10,6 +10,8 @@ export function matchesFilter(alert: Alert, filter: AlertFilter): boolean {
   if (filter.kind && alert.kind !== filter.kind) return false;
   if (filter.pc && !contains(alert.pc, filter.pc)) return false;
   if (filter.user && !contains(alert.user, filter.user)) return false;
+  if (filter.department && alert.department !== filter.department) return false;
+  if (filter.site && alert.site !== filter.site) return false;
   if (filter.from !== undefined && alert.lastMs < filter.from) return false;
   if (filter.to !== undefined && alert.firstMs > filter.to) return false;
   return true;

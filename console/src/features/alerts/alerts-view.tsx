@@ -12,19 +12,21 @@ import { mergeAlert } from './alert-filter.ts';
 import { PcText } from '../../components/pc-text.tsx';
 import { BulkActions } from './bulk-actions.tsx';
 import { SavedFilters } from './saved-filters.tsx';
+import { DirectorySelects } from '../../components/directory-selects.tsx';
 
 const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const statuses = ['new', 'acknowledged', 'resolved'] as const;
 /** Alerts per page: a screenful to triage; the pager and the total reach the rest. */
 export const alertPageSize = 100;
 
-type Draft = { severity: string; status: string; kind: string; pc: string; user: string; from: string; to: string };
-const emptyDraft: Draft = { severity: '', status: '', kind: '', pc: '', user: '', from: '', to: '' };
+type Draft = { severity: string; status: string; kind: string; pc: string; user: string; department: string; site: string; from: string; to: string };
+const emptyDraft: Draft = { severity: '', status: '', kind: '', pc: '', user: '', department: '', site: '', from: '', to: '' };
 
 /** The form's fields for a filter (a saved one, say). */
 function draftOf(filter: AlertFilter): Draft {
   return {
     severity: filter.severity ?? '', status: filter.status ?? '', kind: filter.kind ?? '', pc: filter.pc ?? '', user: filter.user ?? '',
+    department: filter.department ?? '', site: filter.site ?? '',
     from: filter.from !== undefined ? toLocalInput(filter.from) : '', to: filter.to !== undefined ? toLocalInput(filter.to) : '',
   };
 }
@@ -32,13 +34,16 @@ function draftOf(filter: AlertFilter): Draft {
 /**
  * Alerts, newest first by event time, a page at a time with the total; live: new and updated alerts arrive over the
  * stream without a reload, sorted the same way. Operators tick alerts (or take all matching) to act on them at once.
- * `focus` opens one.
+ * `focus` opens one; `place` starts the list filtered by department/site (the dashboard links here that way).
  */
-export function AlertsView({ role, focus, pageSize = alertPageSize }: { role: Role; focus?: number | undefined; pageSize?: number }) {
+export function AlertsView({ role, focus, pageSize = alertPageSize, place = {} }: {
+  role: Role; focus?: number | undefined; pageSize?: number; place?: { department?: string; site?: string };
+}) {
   const api = useApi();
   const { t, formatDate, formatNumber } = useI18n();
-  const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const [filter, setFilter] = useState<AlertFilter>({ limit: pageSize, page: 1 });
+  const initialPlace = { ...(place.department ? { department: place.department } : {}), ...(place.site ? { site: place.site } : {}) };
+  const [draft, setDraft] = useState<Draft>({ ...emptyDraft, ...initialPlace });
+  const [filter, setFilter] = useState<AlertFilter>({ limit: pageSize, page: 1, ...initialPlace });
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [total, setTotal] = useState(0);
   const [kinds, setKinds] = useState<string[]>([]);
@@ -68,6 +73,18 @@ export function AlertsView({ role, focus, pageSize = alertPageSize }: { role: Ro
     return () => { stale = true; };
   }, [api, tick]);
 
+  // A dashboard link to another department while the list is open: take its place filter (an alert opened from the
+  // list carries no place, and keeps the filter in use).
+  const appliedPlace = useRef(`${place.department ?? ''}\n${place.site ?? ''}`);
+  useEffect(() => {
+    const key = `${place.department ?? ''}\n${place.site ?? ''}`;
+    if ((!place.department && !place.site) || key === appliedPlace.current) return;
+    appliedPlace.current = key;
+    const next = { ...(place.department ? { department: place.department } : {}), ...(place.site ? { site: place.site } : {}) };
+    setDraft((d) => ({ ...d, department: next.department ?? '', site: next.site ?? '' }));
+    setFilter((f) => ({ ...f, page: 1, department: next.department, site: next.site }));
+  }, [place.department, place.site]);
+
   // The stream cannot tell a new alert from a changed one on another page, so the total is asked again, at most
   // once a second however many alerts arrive.
   const recountTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -94,6 +111,7 @@ export function AlertsView({ role, focus, pageSize = alertPageSize }: { role: Ro
       ...(draft.severity ? { severity: draft.severity as Severity } : {}),
       ...(draft.status ? { status: draft.status as AlertFilter['status'] } : {}),
       ...(draft.kind ? { kind: draft.kind } : {}), ...(draft.pc ? { pc: draft.pc } : {}), ...(draft.user ? { user: draft.user } : {}),
+      ...(draft.department ? { department: draft.department } : {}), ...(draft.site ? { site: draft.site } : {}),
       ...(fromLocalInput(draft.from) !== undefined ? { from: fromLocalInput(draft.from) } : {}),
       ...(fromLocalInput(draft.to) !== undefined ? { to: fromLocalInput(draft.to) } : {}),
     });
@@ -111,6 +129,8 @@ export function AlertsView({ role, focus, pageSize = alertPageSize }: { role: Ro
       <header className="view-header">
         <h2>{t('alerts.title')}</h2>
         <span className={live ? 'live on' : 'live off'} data-testid="live-state">{live ? t('alerts.live') : t('alerts.offline')}</span>
+        <a className="button" href={api.alertsExportUrl(filter, 'csv')} download>{t('logs.export')}</a>
+        <a className="button" href={api.alertsExportUrl(filter, 'jsonl')} download>{t('logs.exportJsonLines')}</a>
       </header>
       <form className="filters" onSubmit={(e) => { e.preventDefault(); apply(); }}>
         <select aria-label={t('alerts.severity')} {...field('severity')}>
@@ -128,6 +148,7 @@ export function AlertsView({ role, focus, pageSize = alertPageSize }: { role: Ro
         </select>
         <input aria-label={t('common.pc')} placeholder={t('common.pc')} {...field('pc')} />
         <input aria-label={t('common.user')} placeholder={t('common.user')} {...field('user')} />
+        <DirectorySelects value={{ department: draft.department, site: draft.site }} onChange={(place) => setDraft({ ...draft, ...place })} />
         <input aria-label={t('common.from')} type="datetime-local" {...field('from')} />
         <input aria-label={t('common.to')} type="datetime-local" {...field('to')} />
         <button type="submit">{t('common.apply')}</button>
@@ -152,7 +173,7 @@ export function AlertsView({ role, focus, pageSize = alertPageSize }: { role: Ro
         <thead>
           <tr>{canAct ? <th><input type="checkbox" aria-label={t('alerts.selectPage')} checked={alerts.length > 0 && alerts.every((a) => selected.has(a.id))}
             onChange={(e) => setSelected(e.target.checked ? new Set(alerts.map((a) => a.id)) : new Set())} /></th> : null}<th>{t('common.time')}</th><th>{t('alerts.severity')}</th><th>{t('alerts.alert')}</th><th>{t('common.kind')}</th><th>{t('common.pc')}</th>
-            <th>{t('common.user')}</th><th>{t('alerts.count')}</th><th>{t('alerts.status')}</th><th /></tr>
+            <th>{t('pcs.department')}</th><th>{t('common.user')}</th><th>{t('alerts.count')}</th><th>{t('alerts.status')}</th><th /></tr>
         </thead>
         <tbody>
           {alerts.map((alert) => (
@@ -169,6 +190,7 @@ export function AlertsView({ role, focus, pageSize = alertPageSize }: { role: Ro
                 <td className="title"><a href={href(['alerts', String(alert.id)])} data-testid="alert-link"><PcText value={alert.title} /></a><div className="muted">{alert.ruleName}</div>{alert.note ? <div className="muted">“{alert.note}”</div> : null}</td>
                 <td><KindBadge kind={alert.kind} /></td>
                 <td>{alert.pc ? <a href={href(['pcs', alert.pc], { around: alert.firstMs })} title={t('alerts.historyTitle')}><PcText value={alert.pc} /></a> : null}</td>
+                <td><PcText value={alert.department ?? ''} /></td>
                 <td><PcText value={alert.user} /></td>
                 <td className="num">{alert.count > 1 ? <span className="folded">{t('alerts.folded', { count: formatNumber(alert.count) })}</span> : formatNumber(alert.count)}</td>
                 <td>{t(`status.${alert.status}` as MessageKey)}{alert.acknowledgedBy ? <div className="muted">{alert.acknowledgedBy}</div> : null}</td>
@@ -180,7 +202,7 @@ export function AlertsView({ role, focus, pageSize = alertPageSize }: { role: Ro
                 </td>
               </tr>
               {acting?.id === alert.id ? (
-                <tr className="action-row"><td colSpan={canAct ? 10 : 9}>
+                <tr className="action-row"><td colSpan={canAct ? 11 : 10}>
                   <AlertActions alert={alert} mode={acting.mode} onDone={(e) => { setActing(undefined); if (e) setError(e); else setTick((n) => n + 1); }} />
                 </td></tr>
               ) : null}

@@ -7,6 +7,7 @@ import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
 import { PcText } from '../../components/pc-text.tsx';
 import { useSensorLabel } from '../pcs/sensor-health-panel.tsx';
+import { DepartmentAlerts } from './department-alerts.tsx';
 
 const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -76,6 +77,7 @@ export function DashboardView() {
           ))}
         </div>
       </div>
+      <DepartmentAlerts />
       <div className="cards">
         <div className="panel">
           <h3>{t('dashboard.topPcs')}</h3>

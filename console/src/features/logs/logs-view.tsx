@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
 import { PcText } from '../../components/pc-text.tsx';
+import { DirectorySelects } from '../../components/directory-selects.tsx';
 
 const kinds = ['file_copy', 'print_job', 'mail', 'upload', 'device', 'policy_decision'];
 
@@ -15,7 +16,7 @@ const kinds = ['file_copy', 'print_job', 'mail', 'upload', 'device', 'policy_dec
 export function LogsView() {
   const api = useApi();
   const { t, formatDate, formatBytes } = useI18n();
-  const [draft, setDraft] = useState({ q: '', kind: '', pc: '', user: '', from: '', to: '', order: 'desc' });
+  const [draft, setDraft] = useState({ q: '', kind: '', pc: '', user: '', department: '', site: '', from: '', to: '', order: 'desc' });
   const [filter, setFilter] = useState<LogFilter>({ limit: 100 });
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const [next, setNext] = useState<string | null>(null);
@@ -32,6 +33,7 @@ export function LogsView() {
     limit: 100, order: draft.order === 'asc' ? 'asc' : 'desc',
     ...(draft.q.trim() ? { q: draft.q.trim() } : {}), ...(draft.kind ? { kind: draft.kind } : {}),
     ...(draft.pc ? { pc: draft.pc } : {}), ...(draft.user ? { user: draft.user } : {}),
+    ...(draft.department ? { department: draft.department } : {}), ...(draft.site ? { site: draft.site } : {}),
     ...(fromLocalInput(draft.from) !== undefined ? { from: fromLocalInput(draft.from) } : {}),
     ...(fromLocalInput(draft.to) !== undefined ? { to: fromLocalInput(draft.to) } : {}),
   });
@@ -73,6 +75,7 @@ export function LogsView() {
         </select>
         <input aria-label={t('common.pc')} placeholder={t('common.pc')} {...field('pc')} />
         <input aria-label={t('common.user')} placeholder={t('common.user')} {...field('user')} />
+        <DirectorySelects value={{ department: draft.department, site: draft.site }} onChange={(place) => setDraft({ ...draft, ...place })} />
         <input aria-label={t('common.from')} type="datetime-local" {...field('from')} />
         <input aria-label={t('common.to')} type="datetime-local" {...field('to')} />
         <select aria-label={t('logs.sort')} {...field('order')}>

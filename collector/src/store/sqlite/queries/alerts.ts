@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { severityLevels, type Severity } from '@mamori/policies';
 import {
-  maxLinkedEvents, type Alert, type AlertCandidate, type AlertEventRow, type AlertFilter, type AlertFindingRow, type AlertResolution,
+  maxLinkedEvents, type Alert, type DepartmentAlertCounts, type AlertCandidate, type AlertEventRow, type AlertFilter, type AlertFindingRow, type AlertResolution,
   type AlertSummary, type LifecycleResult,
 } from '../../repositories/alerts.ts';
 
@@ -9,7 +9,9 @@ const severityRank = (severity: Severity): number => severityLevels.indexOf(seve
 
 const alertColumns = `id, rule_id AS ruleId, rule_name AS ruleName, kind, severity, color, status, resolution, pc, user, title, count,
   first_ms AS firstMs, last_ms AS lastMs, acknowledged_by AS acknowledgedBy, acknowledged_ms AS acknowledgedMs,
-  resolved_by AS resolvedBy, resolved_ms AS resolvedMs, note`;
+  resolved_by AS resolvedBy, resolved_ms AS resolvedMs, note,
+  COALESCE((SELECT d.department FROM pc_directory d WHERE d.pc = alerts.pc), '') AS department,
+  COALESCE((SELECT d.site FROM pc_directory d WHERE d.pc = alerts.pc), '') AS site`;
 
 function statements(db: Database.Database) {
   return {
@@ -112,6 +114,9 @@ export function alertWhere(filter: Omit<AlertFilter, 'limit' | 'offset'>): { sql
   // LIKE is case-insensitive for ASCII in SQLite, which is what PC and user names are in practice.
   if (filter.pc) { where.push("pc LIKE ? ESCAPE '\\'"); params.push(containsPattern(filter.pc)); }
   if (filter.user) { where.push("user LIKE ? ESCAPE '\\'"); params.push(containsPattern(filter.user)); }
+  // Department and site come from the PC directory (pc_directory's primary key makes each a keyed lookup).
+  if (filter.department) { where.push('pc IN (SELECT pc FROM pc_directory WHERE department = ?)'); params.push(filter.department); }
+  if (filter.site) { where.push('pc IN (SELECT pc FROM pc_directory WHERE site = ?)'); params.push(filter.site); }
   if (filter.fromMs !== undefined) { where.push('last_ms >= ?'); params.push(filter.fromMs); }
   if (filter.toMs !== undefined) { where.push('first_ms <= ?'); params.push(filter.toMs); }
   if (filter.beforeId !== undefined) { where.push('id < ?'); params.push(filter.beforeId); }
@@ -126,6 +131,24 @@ export function listAlerts(db: Database.Database, filter: AlertFilter): Alert[] 
   const { sql, params } = alertWhere(filter);
   return db.prepare(`SELECT ${alertColumns} FROM alerts ${sql} ORDER BY last_ms DESC, id DESC LIMIT ? OFFSET ?`)
     .all(...params, filter.limit, filter.offset ?? 0) as Alert[];
+}
+
+/**
+ * Every alert a filter selects, newest first by event time, in bounded chunks walked with a (last_ms, id) keyset
+ * cursor; the plain bound on last_ms lets SQLite start each chunk's index walk at the cursor.
+ */
+export function* alertChunks(db: Database.Database, filter: Omit<AlertFilter, 'limit' | 'offset'>, chunkRows: number): Generator<Alert[]> {
+  const { sql, params } = alertWhere(filter);
+  const statement = db.prepare(`SELECT ${alertColumns} FROM alerts ${sql ? `${sql} AND` : 'WHERE'}
+    last_ms <= ? AND (last_ms < ? OR id < ?) ORDER BY last_ms DESC, id DESC LIMIT ?`);
+  let cursor = { lastMs: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
+  for (;;) {
+    const rows = statement.all(...params, cursor.lastMs, cursor.lastMs, cursor.id, chunkRows) as Alert[];
+    if (rows.length > 0) yield rows;
+    if (rows.length < chunkRows) return;
+    const last = rows[rows.length - 1]!;
+    cursor = { lastMs: last.lastMs, id: last.id };
+  }
 }
 
 /** How many alerts match (the list's total). */
@@ -190,4 +213,19 @@ export function alertSummary(db: Database.Database, nowMs: number, days: number,
   const topUsers = db.prepare(`SELECT user, COUNT(*) AS count FROM alerts WHERE created_ms >= ? AND user != ''
     GROUP BY user ORDER BY count DESC, user LIMIT 10`).all(fromMs) as AlertSummary['topUsers'];
   return { today, byDay, topPcs, topUsers };
+}
+
+/** Open (not resolved) alerts per directory department and severity, departments with the most first. */
+export function openAlertsByDepartment(db: Database.Database): DepartmentAlertCounts[] {
+  const rows = db.prepare(`SELECT d.department AS department, a.severity AS severity, COUNT(*) AS count
+    FROM alerts a JOIN pc_directory d ON d.pc = a.pc WHERE a.status != 'resolved' AND d.department != ''
+    GROUP BY d.department, a.severity`).all() as { department: string; severity: string; count: number }[];
+  const byDepartment = new Map<string, DepartmentAlertCounts>();
+  for (const row of rows) {
+    let entry = byDepartment.get(row.department);
+    if (!entry) byDepartment.set(row.department, (entry = { department: row.department, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, total: 0 }));
+    entry.bySeverity[row.severity] = row.count;
+    entry.total += row.count;
+  }
+  return [...byDepartment.values()].sort((a, b) => b.total - a.total || a.department.localeCompare(b.department));
 }

@@ -3,7 +3,8 @@ import type { LogEntryRow, LogEventRecord, LogSearch } from '../../repositories/
 
 const columns = `le.event_id AS eventId, le.time_ms AS timeMs, le.pc,
   (SELECT e.agent_id FROM events e WHERE e.id = le.event_id) AS agentId, le.user, le.kind, le.action, le.summary, le.detail,
-  le.size_bytes AS sizeBytes`;
+  le.size_bytes AS sizeBytes, COALESCE((SELECT d.department FROM pc_directory d WHERE d.pc = le.pc), '') AS department,
+  COALESCE((SELECT d.site FROM pc_directory d WHERE d.pc = le.pc), '') AS site`;
 
 /** Turns typed words into an FTS5 trigram query (each word quoted, so no FTS syntax reaches SQLite), or LIKE terms. */
 export function splitKeywords(text: string): { match: string | undefined; like: string[] } {
@@ -35,6 +36,8 @@ export function searchLogs(db: Database.Database, search: LogSearch): LogEntryRo
   if (search.kinds?.length) { where.push(`le.kind IN (${search.kinds.map(() => '?').join(', ')})`); params.push(...search.kinds); }
   if (search.pc) { where.push('le.pc = ?'); params.push(search.pc); }
   if (search.user) { where.push('le.user = ?'); params.push(search.user); }
+  if (search.department) { where.push('le.pc IN (SELECT pc FROM pc_directory WHERE department = ?)'); params.push(search.department); }
+  if (search.site) { where.push('le.pc IN (SELECT pc FROM pc_directory WHERE site = ?)'); params.push(search.site); }
   if (search.action) { where.push('le.action = ?'); params.push(search.action); }
   if (search.fromMs !== undefined) { where.push('le.time_ms >= ?'); params.push(search.fromMs); }
   if (search.toMs !== undefined) { where.push('le.time_ms <= ?'); params.push(search.toMs); }

@@ -1,12 +1,13 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type {
-  Alert, AlertCandidate, AlertEventRow, AlertFilter, AlertFindingRow, AlertResolution, AlertSummary, AlertsRepository, BulkAction,
+  Alert, AlertCandidate, AlertEventRow, AlertFilter, AlertFindingRow, AlertResolution, AlertSummary, AlertsRepository, BulkAction, DepartmentAlertCounts,
   BulkResult, BulkTarget, LifecycleResult, OfflinePc, RecordedAlert,
 } from '../../repositories/alerts.ts';
 import type { NotifyTransaction } from '../../repositories/notify.ts';
 import { bulkLifecycle } from '../queries/alert-bulk.ts';
 import {
-  acknowledgeAlert, alertEvents, alertFindings, alertKinds, alertSummary, countAlerts, getAlert, listAlerts, recordAlert, resolveAlert,
+  acknowledgeAlert, alertChunks, alertEvents, alertFindings, alertKinds, alertSummary, countAlerts, getAlert, listAlerts, openAlertsByDepartment, recordAlert, resolveAlert,
 } from '../queries/alerts.ts';
 import { addOfflinePcs, offlinePcsOf } from '../queries/offline-pcs.ts';
 import { sqliteNotifyTransaction } from './notify.ts';
@@ -41,5 +42,13 @@ export class SqliteAlertsRepository implements AlertsRepository {
     return bulkLifecycle(this.db, target, action, by, nowMs, note);
   }
   async summary(nowMs: number, days: number, utcOffsetMs: number): Promise<AlertSummary> { return alertSummary(this.db, nowMs, days, utcOffsetMs); }
+  /** better-sqlite3 is synchronous: each chunk is one keyset query, and the loop yields a turn before the next. */
+  async *chunks(filter: Omit<AlertFilter, 'limit' | 'offset'>, chunkRows: number): AsyncIterable<Alert[]> {
+    for (const chunk of alertChunks(this.db, filter, chunkRows)) {
+      yield chunk;
+      await nextTurn();
+    }
+  }
+  async openByDepartment(): Promise<DepartmentAlertCounts[]> { return openAlertsByDepartment(this.db); }
   async offlinePcs(alertId: number, limit?: number): Promise<OfflinePc[]> { return offlinePcsOf(this.db, alertId, limit); }
 }

@@ -17,6 +17,12 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
     return new Map(rows.map((row) => [row.pc, row]));
   }
 
+  async choices(): Promise<{ departments: string[]; sites: string[] }> {
+    const distinct = (column: 'department' | 'site') => (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM pc_directory WHERE ${column} != '' ORDER BY ${column}`)
+      .all() as { v: string }[]).map((r) => r.v);
+    return { departments: distinct('department'), sites: distinct('site') };
+  }
+
   async status(): Promise<{ count: number; importedMs: number | null }> {
     return this.db.prepare('SELECT COUNT(*) AS count, MAX(imported_ms) AS importedMs FROM pc_directory').get() as { count: number; importedMs: number | null };
   }
