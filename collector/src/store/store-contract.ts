@@ -161,20 +161,22 @@ export function storeContract(backend: string, open: () => Promise<StoreUnderTes
       const seed = { chain: 1, seed: Buffer.alloc(32, 3), fromSeq: 1, reason: 'enrollment', receivedMs: 5 };
       await store.addSealSeed(agentId, seed);
       await store.addSealSeed(agentId, { ...seed, seed: Buffer.alloc(32, 4) });
-      await store.addSealSeed(agentId, { chain: 2, seed: Buffer.alloc(32, 5), fromSeq: 3, reason: 'journal_reset', receivedMs: 6 });
+      // Chain ids are unsigned 32-bit: one above 2^31 must round-trip.
+      const chain2 = 3_326_336_388;
+      await store.addSealSeed(agentId, { chain: chain2, seed: Buffer.alloc(32, 5), fromSeq: 3, reason: 'journal_reset', receivedMs: 6 });
       const seeds = await store.sealSeeds(agentId);
-      expect(seeds.map((s) => [s.chain, s.fromSeq, s.reason, s.receivedMs])).toEqual([[1, 1, 'enrollment', 5], [2, 3, 'journal_reset', 6]]);
+      expect(seeds.map((s) => [s.chain, s.fromSeq, s.reason, s.receivedMs])).toEqual([[1, 1, 'enrollment', 5], [chain2, 3, 'journal_reset', 6]]);
       expect(seeds[0]!.seed.equals(Buffer.alloc(32, 3))).toBe(true);
 
       const unsealed = batchOf(1, printJobs(1, 1));
       await store.appendBatch(unsealed, 1);
       const sealed = batchOf(2, printJobs(2, 3), unsealed.lastHash);
       const seals = Buffer.concat([Buffer.alloc(32, 0xa1), Buffer.alloc(32, 0xa2)]);
-      sealed.seal = { chain: 2, epochs: [0, 1], seals, closes: [{ epoch: 0, lastSeq: 2, lastHash: sealed.events[0]!.hash, mac: Buffer.alloc(32, 9) }] };
+      sealed.seal = { chain: chain2, epochs: [0, 1], seals, closes: [{ epoch: 0, lastSeq: 2, lastHash: sealed.events[0]!.hash, mac: Buffer.alloc(32, 9) }] };
       expect(await store.appendBatch(sealed, 2)).toEqual({ inserted: 2 });
       expect(await store.eventSeal(agentId, 1)).toBeUndefined();
       const seal3 = await store.eventSeal(agentId, 3);
-      expect(seal3).toMatchObject({ chain: 2, epoch: 1 });
+      expect(seal3).toMatchObject({ chain: chain2, epoch: 1 });
       expect(seal3!.seal.equals(Buffer.alloc(32, 0xa2))).toBe(true);
       expect(await store.eventSeal(agentId, 99)).toBeUndefined();
     });

@@ -64,7 +64,8 @@ export class PostgresStore implements Store {
   readonly partitions: EventPartitions;
   readonly #segments: PostgresSegments;
 
-  private constructor(pool: pg.Pool) {
+  /** Takes a pool from `PostgresStore.connect` (migrated). */
+  constructor(pool: pg.Pool) {
     this.pool = pool;
     this.partitions = new EventPartitions(pool);
     this.#segments = new PostgresSegments(pool);
@@ -72,14 +73,18 @@ export class PostgresStore implements Store {
 
   /** Connects, applies migrations, and makes sure this month's event partition exists. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, types });
+    return new PostgresStore(await PostgresStore.connect(options));
+  }
+
+  /** A migrated pool (the first connection is made here, so an unreachable server fails now, not later). */
+  static async connect(options: PostgresStoreOptions): Promise<pg.Pool> {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 10_000, types });
     // An idle client's connection dropping (server restart) must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     try {
       await migratePostgres(pool);
-      const store = new PostgresStore(pool);
-      await store.partitions.ensure(Date.now());
-      return store;
+      await new EventPartitions(pool).ensure(Date.now());
+      return pool;
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
@@ -224,7 +229,7 @@ export class PostgresStore implements Store {
     const closes = seal?.closes.length ? seal.closes : null;
     const { rows } = await this.pool.query<{ inserted: number }>(
       `SELECT append_batch($1, $2, $3, $4, $5, $6, $7, $8::bigint[], $9::text[], $10::bigint[], $11::text[], $12::text[], $13::bytea[], $14::bytea[],
-        $15, $16::integer[], $17::bytea[], $18::integer[], $19::bigint[], $20::bytea[], $21::bytea[]) AS inserted`,
+        $15::bigint, $16::bigint[], $17::bytea[], $18::bigint[], $19::bigint[], $20::bytea[], $21::bytea[]) AS inserted`,
       [
         batch.agentId, batch.firstSeq, batch.lastSeq, batch.prevHash, batch.lastHash, batch.signature, receivedMs,
         seqs, pcs, times, kinds, users, hashes, bytes,

@@ -67,8 +67,8 @@ CREATE TABLE events (
   user_name text NOT NULL,
   hash bytea NOT NULL,
   bytes bytea NOT NULL,
-  seal_chain integer,
-  seal_epoch integer,
+  seal_chain bigint,
+  seal_epoch bigint,
   seal bytea,
   tx xid8 NOT NULL DEFAULT pg_current_xact_id()
 ) PARTITION BY RANGE (received_ms);
@@ -130,7 +130,7 @@ CREATE INDEX chain_segments_agent ON chain_segments (agent_id, start_seq);
 
 CREATE TABLE seal_seeds (
   agent_id text NOT NULL,
-  chain integer NOT NULL,
+  chain bigint NOT NULL,
   seed bytea NOT NULL,
   from_seq bigint NOT NULL,
   reason text NOT NULL DEFAULT '',
@@ -140,8 +140,8 @@ CREATE TABLE seal_seeds (
 
 CREATE TABLE seal_closes (
   agent_id text NOT NULL,
-  chain integer NOT NULL,
-  epoch integer NOT NULL,
+  chain bigint NOT NULL,
+  epoch bigint NOT NULL,
   last_seq bigint NOT NULL,
   last_hash bytea NOT NULL,
   mac bytea NOT NULL,

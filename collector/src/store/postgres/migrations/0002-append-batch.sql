@@ -6,8 +6,8 @@
 CREATE FUNCTION append_batch(
   p_agent text, p_first_seq bigint, p_last_seq bigint, p_prev_hash bytea, p_last_hash bytea, p_signature bytea, p_received_ms bigint,
   p_seqs bigint[], p_pcs text[], p_times bigint[], p_kinds text[], p_users text[], p_hashes bytea[], p_bytes bytea[],
-  p_seal_chain integer, p_seal_epochs integer[], p_seals bytea[],
-  p_close_epochs integer[], p_close_last_seqs bigint[], p_close_last_hashes bytea[], p_close_macs bytea[]
+  p_seal_chain bigint, p_seal_epochs bigint[], p_seals bytea[],
+  p_close_epochs bigint[], p_close_last_seqs bigint[], p_close_last_hashes bytea[], p_close_macs bytea[]
 ) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   head bigint;

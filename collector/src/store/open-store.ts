@@ -1,0 +1,47 @@
+import type Database from 'better-sqlite3';
+import { redactDatabaseUrl } from '../config/database.ts';
+import type { CollectorConfig } from '../config/schema.ts';
+import { databasePath } from '../data-dir.ts';
+import { CollectorError } from '../errors.ts';
+import { PostgresStore } from './postgres/postgres-store.ts';
+import { SqliteStore } from './sqlite/sqlite-store.ts';
+import type { Store } from './store.ts';
+
+/**
+ * The store the collector runs on, plus the local SQLite handle that the modules not yet moved to repositories
+ * (alerts, outbox, query tables, reports, console routes, SIEM cursors…) still take. On SQLite both are the same
+ * file; on PostgreSQL, `db` is the data dir's SQLite file holding only those modules' tables.
+ */
+export type CollectorStore = Store & { readonly db: Database.Database };
+
+/** The evidence store on PostgreSQL, with the data dir's SQLite file for the modules that still need a raw handle. */
+export class PostgresStoreWithLocalTables extends PostgresStore {
+  readonly #local: SqliteStore;
+
+  constructor(pool: ConstructorParameters<typeof PostgresStore>[0], local: SqliteStore) {
+    super(pool);
+    this.#local = local;
+  }
+
+  get db(): Database.Database {
+    return this.#local.db;
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.#local.close();
+  }
+}
+
+/** Opens the configured store: SQLite in the data dir (default), or PostgreSQL when `database.postgres` is set. */
+export async function openCollectorStore(config: Pick<CollectorConfig, 'dataDir' | 'database'>): Promise<CollectorStore> {
+  const postgres = config.database.postgres;
+  if (!postgres) return new SqliteStore(databasePath(config.dataDir));
+  let pool;
+  try {
+    pool = await PostgresStore.connect({ url: postgres.url, maxConnections: postgres.maxConnections });
+  } catch (error) {
+    throw new CollectorError('COLLECTOR_DATABASE_UNREACHABLE', `${redactDatabaseUrl(postgres.url)}: ${(error as Error).message || (error as { code?: string }).code}`, { cause: error });
+  }
+  return new PostgresStoreWithLocalTables(pool, new SqliteStore(databasePath(config.dataDir)));
+}
