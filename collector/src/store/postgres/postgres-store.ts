@@ -78,7 +78,15 @@ export class PostgresStore implements Store {
 
   /** A migrated pool (the first connection is made here, so an unreachable server fails now, not later). */
   static async connect(options: PostgresStoreOptions): Promise<pg.Pool> {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 10_000, types });
+    // One probe with a timeout, so an unreachable server fails now and plainly; the pool itself has none (under load
+    // requests queue for a connection, and a queue wait is not a failure).
+    const probe = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 10_000 });
+    try {
+      await probe.connect();
+    } finally {
+      await probe.end().catch(() => undefined);
+    }
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, types });
     // An idle client's connection dropping (server restart) must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     try {
