@@ -22,14 +22,3 @@ export const DatabaseConfigSchema = z.object({
     maxConnections: z.number().int().min(1).max(500).default(10),
   }).strict().optional(),
 }).strict();
-
-/** The URL with its password replaced, for messages and logs. */
-export function redactDatabaseUrl(value: string): string {
-  try {
-    const url = new URL(value);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}

@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
-import { redactDatabaseUrl } from '../config/database.ts';
-import type { CollectorConfig } from '../config/schema.ts';
 import { databasePath } from '../data-dir.ts';
 import { CollectorError } from '../errors.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
+import { redactDatabaseUrl } from './postgres/redact-url.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
@@ -34,7 +33,13 @@ export class PostgresStoreWithLocalTables extends PostgresStore {
 }
 
 /** Opens the configured store: SQLite in the data dir (default), or PostgreSQL when `database.postgres` is set. */
-export async function openCollectorStore(config: Pick<CollectorConfig, 'dataDir' | 'database'>): Promise<CollectorStore> {
+/** Where the store lives, as the collector config says it (config/database.ts); a plain shape so store/ imports no config/. */
+export interface StoreLocation {
+  dataDir: string;
+  database: { postgres?: { url: string; maxConnections: number } };
+}
+
+export async function openCollectorStore(config: StoreLocation): Promise<CollectorStore> {
   const postgres = config.database.postgres;
   if (!postgres) return new SqliteStore(databasePath(config.dataDir));
   let pool;
