@@ -1,7 +1,7 @@
 // The layers HOUSE-STYLE.md names, as `no-restricted-imports` blocks for eslint.config.js. Kept in their own module
 // so lint/layer-rules.test.ts can check that each one still refuses what it is meant to refuse.
 
-const driver = { group: ['better-sqlite3', 'pg', 'pg-*', 'postgres'], message: 'only collector/src/store/ talks to a database driver: use the repositories (store/repositories/)' };
+const driver = { group: ['better-sqlite3', 'pg', 'pg-*'], message: 'only collector/src/store/ talks to a database driver: use the repositories (store/repositories/)' };
 const grpc = { group: ['@grpc/*', '@mamori/proto/grpc'], message: "only the agent's uplink/ and the collector's ingest/ import gRPC: the neutral @mamori/proto export has the codec" };
 const osFolders = { group: ['**/linux/**', '**/win32/**', '**/darwin/**', '**/node/**'], message: 'common/ is OS-neutral: the composition root hands it OS adapters' };
 const osModules = {

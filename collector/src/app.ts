@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { loadTlsMaterial, databasePath, type TlsMaterial } from './data-dir.ts';
+import { loadTlsMaterial, type TlsMaterial } from './data-dir.ts';
 import { startAccessOutcomePusher } from './access-requests/outcome-pusher.ts';
 import type { CollectorConfig } from './config/schema.ts';
 import { CollectorHub } from './hub.ts';
@@ -12,7 +12,7 @@ import { BatchCryptoPool } from './ingest/batch-crypto-pool.ts';
 import { widenReceiveWindows } from './ingest/flow-control.ts';
 import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
-import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+import { openCollectorStore, type CollectorStore } from './store/open-store.ts';
 import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence-key.ts';
 import { startSiemExport, type SiemExport } from './siem/index.ts';
 import { createOperationsRegistry } from './metrics/operations-metrics.ts';
@@ -29,7 +29,8 @@ export interface CollectorApp {
   tls: TlsMaterial;
   /** Signs export manifests (and segment anchors); made at init, or here for a data dir that predates it. */
   evidenceKey: EvidenceSigningKey;
-  store: SqliteStore;
+  /** SQLite by default; PostgreSQL when config.database.postgres is set (store/open-store.ts). */
+  store: CollectorStore;
   hub: CollectorHub;
   sessions: SessionRegistry;
   policy: PolicyService;
@@ -54,7 +55,7 @@ function isLoopback(host: string): boolean {
 export async function buildApp(config: CollectorConfig, now: () => number = Date.now): Promise<CollectorApp> {
   const tls = loadTlsMaterial(config.dataDir);
   const evidenceKey = loadOrCreateEvidenceKey(config.dataDir);
-  const store = new SqliteStore(databasePath(config.dataDir));
+  const store = await openCollectorStore(config);
   const repos = store.repos;
   const hub = new CollectorHub();
   const sessions = new SessionRegistry();

@@ -6,7 +6,7 @@ import { configFile } from './config/load.ts';
 import { CollectorError } from './errors.ts';
 import { certificateFingerprint, createCertificateAuthority, issueServerCertificate } from './pki/certificates.ts';
 import { loadOrCreateEvidenceKey } from './pki/evidence-key.ts';
-import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+import { openCollectorStore } from './store/open-store.ts';
 
 export interface TlsMaterial {
   caPem: string;
@@ -34,6 +34,8 @@ export interface InitOptions {
   grpcPort?: number;
   httpPort?: number;
   httpHost?: string;
+  /** postgres:// URL: the store lives in that PostgreSQL database (validated by the caller). Absent: SQLite here. */
+  database?: string;
 }
 
 /**
@@ -43,6 +45,8 @@ export interface InitOptions {
 export async function initDataDir(dataDir: string, options: InitOptions): Promise<{ adminPassword: string; caFingerprint: string; evidenceKey: string }> {
   if (isInitialised(dataDir)) throw new CollectorError('COLLECTOR_ALREADY_INITIALISED', dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Opened first: an unreachable database fails init before any file is written, so init can simply be re-run.
+  const store = await openCollectorStore({ dataDir, database: options.database ? { postgres: { url: options.database, maxConnections: 2 } } : {} });
   const ca = await createCertificateAuthority('Mamori');
   const host = options.advertise.split(':')[0]!;
   const server = await issueServerCertificate(ca, [host, ...options.names]);
@@ -57,9 +61,9 @@ export async function initDataDir(dataDir: string, options: InitOptions): Promis
     write('collector.yaml', stringify({
       grpc: { port: grpcPort, advertise: options.advertise },
       http: { port: options.httpPort ?? 8443, host: options.httpHost ?? '127.0.0.1' },
-    }), 0o644);
+      ...(options.database ? { database: { postgres: { url: options.database } } } : {}),
+    }), options.database ? 0o600 : 0o644); // a database URL may carry a password
   }
-  const store = new SqliteStore(databasePath(dataDir));
   const adminPassword = generatePassword();
   await store.putUser({ username: options.adminUser, passwordHash: await hashPassword(adminPassword), role: 'admin', createdMs: Date.now() });
   await store.appendAudit({ timeMs: Date.now(), actor: 'system', action: 'collector.init', entry: { admin: options.adminUser } });

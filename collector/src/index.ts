@@ -7,3 +7,5 @@ export { createDeviceException } from './exceptions.ts';
 export { CollectorError, collectorErrors } from './errors.ts';
 export type { Store } from './store/store.ts';
 export { SqliteStore } from './store/sqlite/sqlite-store.ts';
+export { PostgresStore } from './store/postgres/postgres-store.ts';
+export { openCollectorStore, type CollectorStore } from './store/open-store.ts';

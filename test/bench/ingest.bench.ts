@@ -1,6 +1,8 @@
 // bench:ingest — events/s verified (Ed25519 + hash chain + forward-secure seals) and stored by a collector
 // process, with 1, 100 and 1,000 simulated agents on their own gRPC streams; and in the same run the ceiling: the same rows inserted into
 // the same schema and indexes with prepared statements in batched transactions (no network, decoding, verifying).
+// BENCH_STORE=sqlite,postgres runs every scenario on each store in the same run, each against its own ceiling
+// (PostgreSQL: the same rows by COPY into the same schema, see ingest-postgres.ts).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +12,9 @@ import {
   signAuth, signBatch, type AgentMessage, type CollectorMessage__Output, type SealCloseRecord,
 } from '@mamori/proto';
 import { newSealChain } from '../../agent/src/core/sealer.ts';
-import { SqliteStore } from '@mamori/collector';
+import { SqliteStore, initDataDir, openCollectorStore, loadCollectorConfig, type CollectorStore } from '@mamori/collector';
+import type { AcceptedBatch } from '../../collector/src/store/types.ts';
+import { startPostgresBench, type PostgresBench } from './ingest-postgres.ts';
 import { createCollectorClient } from '../../agent/src/uplink/client.ts';
 import { fetchPinnedCa } from '../../agent/src/uplink/pin.ts';
 import { initTestCollector, killHard, spawnCollector, tempDir } from '../harness/collector.ts';
@@ -24,6 +28,9 @@ const BATCH = 500;
 /** Sim agents seal like real ones with default config: epoch 0 closed at start, then a new epoch every 10,000 events. */
 const EPOCH_EVENTS = 10_000;
 const scenarios = (process.env.BENCH_AGENTS ?? "1,100,1000").split(",").map(Number);
+const stores = (process.env.BENCH_STORE ?? 'sqlite').split(',').map((name) => name.trim());
+for (const name of stores) if (name !== 'sqlite' && name !== 'postgres') throw new Error(`BENCH_STORE: unknown store "${name}" (sqlite, postgres)`);
+const postgres: PostgresBench | undefined = stores.includes('postgres') ? await startPostgresBench() : undefined;
 
 interface SimAgent {
   agentId: string;
@@ -130,11 +137,9 @@ async function connect(sim: SimAgent, address: string, caPem: string): Promise<{
   return { run: () => { pump(); return done; } };
 }
 
-/** The insert-only rate for the same batches, into a fresh database. */
-async function ceiling(sims: SimAgent[]): Promise<number> {
-  const dir = tempDir('ceiling');
-  const store = new SqliteStore(join(dir, 'c.db'));
-  const prepared = sims.flatMap((sim) => sim.batches.map((b) => {
+/** The same batches as the collector stores them (chain hashes, envelopes, seals), for the ceilings. */
+function acceptedBatches(sims: SimAgent[]): AcceptedBatch[] {
+  return sims.flatMap((sim) => sim.batches.map((b) => {
     let hash = b.prevHash;
     const events = b.events.map((bytes, i) => {
       hash = chainHash(hash, bytes);
@@ -145,6 +150,13 @@ async function ceiling(sims: SimAgent[]): Promise<number> {
       signature: b.signature, events, seal: { chain: b.sealChain, epochs: b.sealEpochs, seals: b.seals, closes: b.sealCloses },
     };
   }));
+}
+
+/** The insert-only rate for the same batches, into a fresh database. */
+async function ceiling(sims: SimAgent[]): Promise<number> {
+  const dir = tempDir('ceiling');
+  const store = new SqliteStore(join(dir, 'c.db'));
+  const prepared = acceptedBatches(sims);
   const started = performance.now();
   for (const batch of prepared) await store.appendBatch(batch, Date.now());
   const seconds = (performance.now() - started) / 1000;
@@ -155,15 +167,17 @@ async function ceiling(sims: SimAgent[]): Promise<number> {
 
 // The collector runs with the environment its systemd unit gives it (V8 young-generation size).
 const collectorEnv = serviceEnvironment(fileURLToPath(new URL('../../installers/linux/collector/mamori-collector.service', import.meta.url)));
-interface Run { agents: number; events: number; seconds: number; eventsPerS: number; projectedPerS: number; ceiling: number }
+interface Run { store: string; agents: number; events: number; seconds: number; eventsPerS: number; projectedPerS: number; ceiling: number }
 
 /** One measurement: a fresh collector ingests the scenario, then the ceiling is measured on the same batches. */
-async function runScenario(agents: number): Promise<Run> {
-  const { dataDir } = await initTestCollector();
+async function runScenario(agents: number, storeName: string): Promise<Run> {
+  const database = storeName === 'postgres' ? await postgres!.database() : undefined;
+  const dataDir = database ? tempDir('collector') : (await initTestCollector()).dataDir;
+  if (database) await initDataDir(dataDir, { advertise: 'localhost:7443', names: [], adminUser: 'admin', httpPort: 0, database });
   const grpcPort = 20_000 + Math.floor(Math.random() * 20_000);
   const child = await spawnCollector(dataDir, grpcPort, collectorEnv);
   try {
-    const probe = new SqliteStore(join(dataDir, 'collector.db'));
+    const probe: CollectorStore = await openCollectorStore(loadCollectorConfig(dataDir));
     const tls = { caFingerprint: (await import('../../collector/src/pki/certificates.ts')).certificateFingerprint((await import('node:fs')).readFileSync(join(dataDir, 'ca.crt'), 'utf8')) };
     const { token } = await createEnrollmentToken(probe, { address: `localhost:${grpcPort}`, caFingerprint: tls.caFingerprint, ttlMs: 3_600_000, uses: agents, actor: 'bench', now: Date.now() });
     await probe.close();
@@ -178,17 +192,21 @@ async function runScenario(agents: number): Promise<Run> {
     await Promise.all(connections.map((c) => c.run()));
     const ackedSeconds = (performance.now() - started) / 1000;
     // Then the projection (query tables + alert rules) catches up; its rate is reported beside the ingest rate.
-    const reader = new SqliteStore(join(dataDir, 'collector.db'));
-    for (;;) {
-      const row = reader.db.prepare("SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'projected_through') AS done, (SELECT MAX(id) FROM events) AS total").get() as { done: number; total: number };
-      if (row.done >= row.total) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    if (database) {
+      while (!(await postgres!.caughtUp(database))) await new Promise((resolve) => setTimeout(resolve, 20));
+    } else {
+      const reader = new SqliteStore(join(dataDir, 'collector.db'));
+      for (;;) {
+        const row = reader.db.prepare("SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'projected_through') AS done, (SELECT MAX(id) FROM events) AS total").get() as { done: number; total: number };
+        if (row.done >= row.total) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await reader.close();
     }
-    await reader.close();
     const projectedSeconds = (performance.now() - started) / 1000;
     const events = eventsEach * agents;
-    const limit = await ceiling(sims);
-    return { agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit };
+    const limit = database ? await postgres!.ceiling(acceptedBatches(sims)) : await ceiling(sims);
+    return { store: storeName, agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit };
   } finally {
     // A graceful stop first, so a profiling run (COLLECTOR_NODE_ARGS=--cpu-prof) gets its profile written.
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -204,27 +222,36 @@ async function runScenario(agents: number): Promise<Run> {
 // best of each is reported — the same statistic for both sides; every run is in the JSON line.
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const rows: (Run & { runs: Run[] })[] = [];
-for (const agents of scenarios) {
+for (const agents of scenarios) for (const storeName of stores) {
   const runs: Run[] = [];
-  for (let i = 0; i < REPEAT; i += 1) runs.push(await runScenario(agents));
+  for (let i = 0; i < REPEAT; i += 1) runs.push(await runScenario(agents, storeName));
   const best = (pick: (r: Run) => number) => Math.max(...runs.map(pick));
   const fastest = runs.reduce((a, b) => (a.eventsPerS >= b.eventsPerS ? a : b));
   rows.push({ ...fastest, eventsPerS: best((r) => r.eventsPerS), projectedPerS: best((r) => r.projectedPerS), ceiling: best((r) => r.ceiling), runs });
 }
 
 console.log(`best of ${REPEAT} runs per scenario, for ingest and ceiling alike (each run: a fresh collector, then the ceiling on the same batches)`);
-console.log('agents   events    seconds   events/s verified+stored+acked   ceiling events/s (insert only)   ratio   events/s incl. query tables + alert rules');
+await postgres?.stop();
+
+console.log('store     agents   events    seconds   events/s verified+stored+acked   ceiling events/s (insert only)   ratio   events/s incl. query tables + alert rules');
 for (const r of rows) {
-  console.log(`${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(32)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}   ${Math.round(r.projectedPerS).toString().padStart(10)}`);
+  console.log(`${r.store.padEnd(8)} ${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(32)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}   ${Math.round(r.projectedPerS).toString().padStart(10)}`);
 }
 const worst = rows.reduce((a, b) => (a.eventsPerS < b.eventsPerS ? a : b));
+const perStore = (name: string) => {
+  const mine = rows.filter((r) => r.store === name);
+  if (mine.length === 0) return undefined;
+  const low = mine.reduce((a, b) => (a.eventsPerS < b.eventsPerS ? a : b));
+  return { events_per_s: Math.round(low.eventsPerS), ceiling_events_per_s: Math.round(low.ceiling), ratio: Number((low.eventsPerS / low.ceiling).toFixed(3)), agents: low.agents };
+};
 console.log(`target: ≥ 50,000 events/s with signatures, chains and seals verified and ≥ 50% of the ceiling (worst scenario: ${worst.agents} agents)`);
 console.log(JSON.stringify({
   bench: 'ingest', events_per_s: Math.round(worst.eventsPerS), ceiling_events_per_s: Math.round(worst.ceiling),
   ratio: Number((worst.eventsPerS / worst.ceiling).toFixed(3)), target_events_per_s: 50_000,
   projected_events_per_s: Math.round(worst.projectedPerS),
+  stores: Object.fromEntries(stores.map((name) => [name, perStore(name)])),
   scenarios: rows.map((r) => ({
-    agents: r.agents, events: r.events, events_per_s: Math.round(r.eventsPerS), projected_events_per_s: Math.round(r.projectedPerS),
+    store: r.store, agents: r.agents, events: r.events, events_per_s: Math.round(r.eventsPerS), projected_events_per_s: Math.round(r.projectedPerS),
     ceiling_events_per_s: Math.round(r.ceiling),
     runs: r.runs.map((run) => ({ events_per_s: Math.round(run.eventsPerS), ceiling_events_per_s: Math.round(run.ceiling) })),
   })),

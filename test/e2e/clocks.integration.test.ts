@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEvent } from '@mamori/proto';
-import type { SqliteStore } from '@mamori/collector';
+import type { CollectorStore } from '@mamori/collector';
 import { enrollTestAgent } from '../harness/agent.ts';
 import { startTestCollector, waitFor, type TestCollector } from '../harness/collector.ts';
 import { ClockAgentProcess, FakeWallClock, ensureLibfaketime } from '../harness/faketime.ts';
@@ -25,26 +25,26 @@ async function agentProcess(stateDir: string, clock: FakeWallClock): Promise<Clo
   return a;
 }
 
-function storedSeqs(store: SqliteStore, agentId: string): number[] {
+function storedSeqs(store: CollectorStore, agentId: string): number[] {
   return (store.db.prepare('SELECT seq FROM events WHERE agent_id = ? ORDER BY seq').all(agentId) as { seq: number }[]).map((r) => r.seq);
 }
 
 /** Waits until the collector holds seq 1..lastSeq of the agent, each exactly once. */
-async function expectExactlyOnce(store: SqliteStore, agentId: string, lastSeq: number): Promise<void> {
+async function expectExactlyOnce(store: CollectorStore, agentId: string, lastSeq: number): Promise<void> {
   await waitFor(() => storedSeqs(store, agentId).length >= lastSeq, 20_000, `seq 1..${lastSeq} stored`);
   expect(storedSeqs(store, agentId)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
 }
 
-function clockJumps(store: SqliteStore, agentId: string) {
+function clockJumps(store: CollectorStore, agentId: string) {
   const rows = store.db.prepare("SELECT seq, bytes FROM events WHERE agent_id = ? AND kind = 'lifecycle' ORDER BY seq").all(agentId) as { seq: number; bytes: Buffer }[];
   return rows.map((r) => ({ seq: r.seq, lifecycle: decodeEvent(r.bytes).lifecycle! })).filter((e) => e.lifecycle.kind === 'CLOCK_JUMP');
 }
 
-function alertsOf(store: SqliteStore, pc: string) {
+function alertsOf(store: CollectorStore, pc: string) {
   return store.db.prepare('SELECT rule_id AS ruleId, severity, title FROM alerts WHERE pc = ? ORDER BY id').all(pc) as { ruleId: string; severity: string; title: string }[];
 }
 
-function agentIdOf(store: SqliteStore, pc: string): string {
+function agentIdOf(store: CollectorStore, pc: string): string {
   return (store.db.prepare('SELECT id FROM agents WHERE pc = ?').get(pc) as { id: string }).id;
 }
 

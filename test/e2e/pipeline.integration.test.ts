@@ -4,7 +4,7 @@ import { exportEvidenceFor } from '../harness/evidence.ts';
 import { enrollTestAgent, runTestAgent, sampleEvent } from '../harness/agent.ts';
 import { killHard, spawnCollector, startTestCollector, waitFor, type TestCollector } from '../harness/collector.ts';
 import type { RunningAgent } from '@mamori/agent';
-import { SqliteStore } from '@mamori/collector';
+import { SqliteStore, type CollectorStore } from '@mamori/collector';
 import { join } from 'node:path';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -25,7 +25,7 @@ async function agent(stateDir: string): Promise<RunningAgent> {
 }
 
 /** Seqs stored for an agent, straight from the database. */
-function storedSeqs(store: SqliteStore, agentId: string): number[] {
+function storedSeqs(store: CollectorStore, agentId: string): number[] {
   return (store.db.prepare('SELECT seq FROM events WHERE agent_id = ? ORDER BY seq').all(agentId) as { seq: number }[]).map((r) => r.seq);
 }
 

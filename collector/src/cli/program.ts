@@ -7,12 +7,13 @@ import { createUnlockCode, formatVerdict, randomUnlockNonce, verifyEvidence } fr
 import { buildApp } from '../app.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { defaultDataDir, loadCollectorConfig } from '../config/load.ts';
-import { databasePath, initDataDir, isInitialised, loadTlsMaterial } from '../data-dir.ts';
+import { initDataDir, isInitialised, loadTlsMaterial } from '../data-dir.ts';
 import { CollectorError } from '../errors.ts';
 import { exportByAgentOrPc, isEvidenceBundle, verifyBundle } from '../evidence-bundle.ts';
 import { resolveAgent } from '../evidence-export.ts';
 import { loadOrCreateEvidenceKey } from '../pki/evidence-key.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { openCollectorStore, type CollectorStore } from '../store/open-store.ts';
+import { PostgresUrlSchema } from '../config/database.ts';
 import { createEnrollmentToken, parseDuration } from '../tokens.ts';
 import { createDeviceException, formatLocalTime, parseUntil } from '../exceptions.ts';
 import { unknownPcMessage } from '../device-control/did-you-mean.ts';
@@ -45,9 +46,10 @@ function time(value: string): number {
   return ms;
 }
 
-async function withStore<T>(dataDir: string, run: (store: SqliteStore) => Promise<T>): Promise<T> {
+async function withStore<T>(dataDir: string, run: (store: CollectorStore) => Promise<T>): Promise<T> {
   if (!isInitialised(dataDir)) throw new CollectorError('COLLECTOR_NOT_INITIALISED', dataDir);
-  const store = new SqliteStore(databasePath(dataDir));
+  // The configured store (SQLite here, or the collector's PostgreSQL), so the CLI and the running collector agree.
+  const store = await openCollectorStore(loadCollectorConfig(dataDir));
   try {
     return await run(store);
   } finally {
@@ -73,12 +75,16 @@ export function buildCollectorProgram(io: Output): Command {
     .option('--admin <user>', 'first admin account', 'admin')
     .option('--http-port <port>', 'console port', (v) => Number(v), 8443)
     .option('--http-host <host>', 'console bind address (HTTPS unless loopback)', '127.0.0.1')
+    .option('--database <url>', 'keep the store in PostgreSQL (postgres://user[:password]@host[:port]/db) instead of SQLite in the data dir')
     .option('--json', 'print JSON')
-    .action(async (options: { advertise: string; name: string[]; admin: string; httpPort: number; httpHost: string; json?: boolean }) => {
+    .action(async (options: { advertise: string; name: string[]; admin: string; httpPort: number; httpHost: string; database?: string; json?: boolean }) => {
       if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(options.advertise)) throw new CollectorError('COLLECTOR_USAGE', '--advertise must be host:port');
+      if (options.database !== undefined && !PostgresUrlSchema.safeParse(options.database).success) {
+        throw new CollectorError('COLLECTOR_USAGE', '--database must be a postgres://user[:password]@host[:port]/database URL');
+      }
       const result = await initDataDir(dataDir(), {
         advertise: options.advertise, names: [hostname(), ...options.name], adminUser: options.admin,
-        httpPort: options.httpPort, httpHost: options.httpHost,
+        httpPort: options.httpPort, httpHost: options.httpHost, database: options.database,
       });
       print(options.json, { dataDir: dataDir(), admin: options.admin, password: result.adminPassword, caFingerprint: result.caFingerprint, evidenceKey: result.evidenceKey },
         `initialised ${dataDir()}\nCA fingerprint (SHA-256): ${result.caFingerprint}\nevidence key (pin it to verify exports): ${result.evidenceKey}\nadmin user: ${options.admin}\nadmin password (shown once): ${result.adminPassword}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SiemConfigSchema } from '../siem/config.ts';
+import { DatabaseConfigSchema } from './database.ts';
 
 /** The collector's configuration (<dataDir>/collector.yaml plus CLI flags), validated once and frozen. */
 export const CollectorConfigSchema = z.object({
@@ -40,6 +41,8 @@ export const CollectorConfigSchema = z.object({
     checkEveryMs: z.number().int().min(100).default(30_000),
     degradedAlertAfterMs: z.number().int().min(0).default(30 * 60_000),
   }).strict().prefault({}),
+  /** The store: SQLite in the data dir unless `database.postgres.url` names a PostgreSQL database (config/database.ts). */
+  database: DatabaseConfigSchema.prefault({}),
 }).strict();
 
 export type CollectorConfig = Readonly<z.infer<typeof CollectorConfigSchema>>;

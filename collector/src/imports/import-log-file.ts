@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parsePolicySources } from '@mamori/policies';
 import { CollectorError } from '../errors.ts';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { CollectorStore } from '../store/open-store.ts';
 import { importCsvLog, type ImportLogSummary } from './import-log.ts';
 
 /** `mamori-collector import-log`: imports a CSV file under a mapping of the collector's current policy. */
-export async function importLogFile(store: SqliteStore, options: { mapping: string; file: string; skipInvalid: boolean; actor: string }): Promise<ImportLogSummary> {
+export async function importLogFile(store: CollectorStore, options: { mapping: string; file: string; skipInvalid: boolean; actor: string }): Promise<ImportLogSummary> {
   const latest = await store.latestPolicyVersion();
   if (!latest) throw new CollectorError('COLLECTOR_IMPORT_MAPPING_UNKNOWN', `"${options.mapping}": no policy published yet`);
   let bytes: Buffer;

@@ -1,0 +1,82 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeEnvelope, encodeEvent } from '@mamori/proto';
+import { ensurePostgres, startPostgres, type PostgresServer } from '../../../../test/harness/postgres.ts';
+import type { AcceptedBatch } from '../types.ts';
+import { PostgresStore } from './postgres-store.ts';
+
+// What only the PostgreSQL store has to get right: monthly partitions, and a projection cursor that holds when
+// several connections commit in an order other than the one their ids were taken in.
+const available = ensurePostgres();
+
+const agent = (id: string) => ({ id, pc: `PC-${id}`, hardwareId: id, os: 'linux', publicKey: Buffer.alloc(32), unlockKey: Buffer.alloc(32), enrolledMs: 1, previousAgentId: null });
+function batch(agentId: string, firstSeq: number, count: number): AcceptedBatch {
+  const events = Array.from({ length: count }, (_, i) => {
+    const bytes = encodeEvent({ seq: firstSeq + i, timeMs: 1_000 + i, agentId, pc: `PC-${agentId}`, user: 'u', lifecycle: {} });
+    return { seq: firstSeq + i, bytes, hash: Buffer.alloc(32, i), envelope: decodeEnvelope(bytes) };
+  });
+  return { agentId, firstSeq, lastSeq: firstSeq + count - 1, prevHash: Buffer.alloc(32), lastHash: Buffer.alloc(32, 1), signature: Buffer.alloc(64), events };
+}
+
+describe.skipIf(!available)('PostgresStore (PostgreSQL only)', () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('stores events in the partition of the month received and drops a whole month for retention', async () => {
+    const store = await PostgresStore.open({ url: await server.createDatabase('partitions') });
+    try {
+      await store.createAgent(agent('a'));
+      const january = Date.UTC(2026, 0, 20), february = Date.UTC(2026, 1, 3);
+      await store.appendBatch(batch('a', 1, 3), january);
+      await store.appendBatch(batch('a', 4, 2), february);
+      // A resend a month later is still recognised (idempotency spans partitions).
+      expect(await store.appendBatch(batch('a', 1, 5), february)).toEqual({ inserted: 0 });
+      const names = (await store.partitions.list()).map((p) => p.name);
+      expect(names).toEqual(expect.arrayContaining(['events_y2026m01', 'events_y2026m02']));
+      const perPartition = await store.pool.query<{ name: string; n: number }>(
+        "SELECT tableoid::regclass::text AS name, COUNT(*) AS n FROM events GROUP BY 1 ORDER BY 1");
+      expect(perPartition.rows).toEqual([{ name: 'events_y2026m01', n: 3 }, { name: 'events_y2026m02', n: 2 }]);
+
+      expect(await store.partitions.dropBefore(Date.UTC(2026, 1, 1))).toEqual(['events_y2026m01']);
+      expect(await store.countEvents('a')).toBe(2);
+      expect((await store.eventsBySeq('a', 1, 10)).map((e) => e.seq)).toEqual([4, 5]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('never skips an event whose transaction commits after a later-numbered one was projected', async () => {
+    const url = await server.createDatabase('late_commit');
+    const store = await PostgresStore.open({ url });
+    const slow = new pg.Client({ connectionString: url });
+    await slow.connect();
+    try {
+      await store.createAgent(agent('a'));
+      await store.createAgent(agent('b'));
+      // Agent a's append takes its event ids first and commits last.
+      await slow.query('BEGIN');
+      const b1 = batch('a', 1, 2);
+      await slow.query(
+        `SELECT append_batch($1, 1, 2, $2, $3, $4, $5, $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::bytea[], $12::bytea[],
+          NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+        ['a', b1.prevHash, b1.lastHash, b1.signature, Date.now(), [1, 2], ['PC-a', 'PC-a'], [1, 2], ['lifecycle', 'lifecycle'], ['u', 'u'],
+          b1.events.map((e) => e.hash), b1.events.map((e) => e.bytes)],
+      );
+      await store.appendBatch(batch('b', 1, 3), Date.now());
+      // b's events are committed but sit behind a transaction still running: nothing is final yet.
+      expect((await store.projectPending(100)).events).toEqual([]);
+      await slow.query('COMMIT');
+      const pass = await store.projectPending(100);
+      expect(pass.events.map((e) => `${e.stored.agentId}${e.stored.seq}`)).toEqual(['a1', 'a2', 'b1', 'b2', 'b3']);
+      expect((await store.projectPending(100)).events).toEqual([]);
+    } finally {
+      await slow.end();
+      await store.close();
+    }
+  });
+});
