@@ -43,6 +43,12 @@ export class SqliteStore implements Store {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // Checkpoint the WAL into the database every ~40 MB instead of SQLite's default ~4 MB: under sustained ingest
+    // each checkpoint copies pages and waits for two fsyncs on the thread that talks gRPC, and pages rewritten
+    // by many commits (index roots, agents' heads) are copied once per checkpoint, not ten times. Commits stay
+    // as durable as before: a batch is acknowledged after its commit reached the WAL file, which a killed process
+    // does not lose; a checkpoint only moves committed pages from the WAL into the database.
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
