@@ -110,8 +110,9 @@ export function scorePersonDay(
     if (!rule.enabled || volume === undefined) continue;
     const events = day.observations.filter((o) => o.vector === vector);
     const counted = Math.min(events.length, rule.max_events_per_day);
-    const destination = Math.max(1, ...events.map((o) => rule.destination_factors[o.category] ?? 1));
-    const content = Math.max(1, ...events.map((o) => policy.content_factors[o.contentSeverity as keyof RiskPolicy['content_factors']] ?? 1));
+    // reduce, not Math.max(...spread): one person-day can hold more observations than the call stack has room for.
+    const destination = events.reduce((max, o) => Math.max(max, rule.destination_factors[o.category] ?? 1), 1);
+    const content = events.reduce((max, o) => Math.max(max, policy.content_factors[o.contentSeverity as keyof RiskPolicy['content_factors']] ?? 1), 1);
     const points = (rule.per_event * counted + rule.per_volume_doubling * Math.log2(1 + volume / rule.volume_unit)) * destination * content;
     const categories = [...new Set(events.map((o) => o.category).filter(Boolean))].join(', ');
     exfiltration.push({
@@ -126,7 +127,7 @@ export function scorePersonDay(
         const share = volume > 0 ? off.reduce((sum, o) => sum + o.volume, 0) / volume : off.length / events.length;
         const factor = policy.timing.off_hours_factor * (off.some((o) => o.nonWorkingDay) ? policy.timing.non_working_day_factor : 1);
         offHoursPoints += points * (factor - 1) * habitDamping * share;
-        offHoursObservations.push(...off);
+        for (const o of off) offHoursObservations.push(o);
       }
     }
 
@@ -216,8 +217,8 @@ export function scorePersonDay(
   // Expected activity the person's suppressions name counts for nothing, nor for the departing multiplier.
   const counted = exfiltration.filter((c) => !suppressed(c.indicator));
   exfiltration.length = 0;
-  exfiltration.push(...counted);
-  contributions.push(...exfiltration);
+  for (const c of counted) exfiltration.push(c);
+  for (const c of exfiltration) contributions.push(c);
   const factor = departingFactor(policy, departing, d);
   if (factor > 1 && exfiltration.length > 0) {
     const base = exfiltration.reduce((sum, c) => sum + c.points, 0);

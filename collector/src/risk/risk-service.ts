@@ -227,7 +227,7 @@ export class RiskService {
 
   #pend(observations: RiskObservation[], change: { persons: RiskDayScore[]; pcs: RiskDayScore[] }, cursor: number): void {
     const pending = this.#pending;
-    pending.observations.push(...observations);
+    for (const observation of observations) pending.observations.push(observation);
     for (const row of change.persons) pending.persons.set(`${row.subject}\n${row.day}`, row);
     for (const row of change.pcs) pending.pcs.set(`${row.subject}\n${row.day}`, row);
     pending.cursor = cursor;

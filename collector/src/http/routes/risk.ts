@@ -96,7 +96,7 @@ export function riskRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return {
       date: dayDate(day),
       departments: [...byDepartment].map(([department, scores]) => ({
-        department, people: scores.length, top: round(Math.max(...scores)), mean: round(scores.reduce((a, b) => a + b, 0) / scores.length),
+        department, people: scores.length, top: round(scores.reduce((a, b) => Math.max(a, b), -Infinity)), mean: round(scores.reduce((a, b) => a + b, 0) / scores.length),
         aboveThreshold: scores.filter((s) => s >= threshold).length,
       })).sort((a, b) => b.top - a.top),
     };
