@@ -1,10 +1,11 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Alert, AlertFilter, AlertsRepository } from '../../store/repositories/alerts.ts';
 import { AlertFilterFields } from './alerts.ts';
 import { required, type RouteDeps } from './deps.ts';
-import { csvCell, exportChunkRows, type ExportFormat, type ExportProgress } from './log-export.ts';
+import { exportStream, type ExportFormat, type ExportProgress } from './export-stream.ts';
+import { csvCell, exportChunkRows } from './log-export.ts';
 import { actorOf, sendInvalid } from './request-context.ts';
 
 const ExportQuery = z.object(AlertFilterFields).strict();
@@ -26,29 +27,9 @@ function jsonLines(alerts: Alert[]): string {
   return text;
 }
 
-/** Every matching alert streamed chunk by chunk (pulled, so a slow download holds one chunk), newest first. */
+/** Every matching alert streamed chunk by chunk, newest first (see `exportStream`). */
 function alertExportStream(alerts: AlertsRepository, filter: Omit<AlertFilter, 'limit' | 'offset'>, format: ExportFormat, onEnd: (p: ExportProgress) => Promise<void>): Readable {
-  const progress: ExportProgress = { rows: 0, complete: false };
-  let ended = false;
-  const end = async () => {
-    if (ended) return;
-    ended = true;
-    await onEnd(progress);
-  };
-  async function* chunks(): AsyncGenerator<string> {
-    try {
-      if (format === 'csv') yield `\uFEFF${[...columns, 'lastIso'].join(',')}\r\n`;
-      for await (const rows of alerts.chunks(filter, exportChunkRows)) {
-        progress.rows += rows.length;
-        yield format === 'csv' ? csvLines(rows) : jsonLines(rows);
-      }
-      progress.complete = true;
-      await end();
-    } finally {
-      await end(); // abandoned midway: audited as incomplete
-    }
-  }
-  return Readable.from(chunks(), { objectMode: false });
+  return exportStream(alerts.chunks(filter, exportChunkRows), format, { csvHeader: `\uFEFF${[...columns, 'lastIso'].join(',')}\r\n`, csvLines, jsonLines }, onEnd);
 }
 
 /** The alert list's filters (department and site included) as a whole export, CSV or JSON lines; audited. */

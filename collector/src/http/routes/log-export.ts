@@ -1,10 +1,9 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { LogEntryRow, LogSearch, LogsRepository } from '../../store/repositories/logs.ts';
+import { exportStream, type ExportFormat, type ExportProgress } from './export-stream.ts';
 
 /** Rows read per step: small enough that one step holds the event loop for milliseconds, not seconds. */
 export const exportChunkRows = 2_000;
-
-export type ExportFormat = 'csv' | 'jsonl';
 
 /** A CSV cell: quoted, and a leading = + - @ neutralised so a hostile file name cannot become a spreadsheet formula. */
 export function csvCell(value: string | number): string {
@@ -38,43 +37,12 @@ export function jsonLines(rows: LogEntryRow[]): string {
   return text;
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export interface ExportProgress {
-  rows: number;
-  complete: boolean;
-}
-
 /**
- * Every matching log entry as a stream: read in chunks of `exportChunkRows`, each chunk formatted and handed to the
- * stream, then a turn of the event loop before the next, so other API calls are answered during a long export.
- * The stream pulls (backpressure), so a slow download does not pile rows up in memory. `onEnd` runs once, before
- * the last bytes are sent (complete) or when the download is abandoned (not complete).
+ * Every matching log entry as a stream, read in chunks of `exportChunkRows` along the search's keyset order (see
+ * `exportStream` for backpressure, event-loop turns and the audit hook).
  */
 export function logExportStream(
   logs: LogsRepository, search: Omit<LogSearch, 'limit' | 'before'>, format: ExportFormat, onEnd: (progress: ExportProgress) => Promise<void>,
 ): Readable {
-  const progress: ExportProgress = { rows: 0, complete: false };
-  let ended = false;
-  const end = async () => {
-    if (ended) return;
-    ended = true;
-    await onEnd(progress);
-  };
-  async function* chunks(): AsyncGenerator<string> {
-    try {
-      if (format === 'csv') yield csvHeader();
-      for await (const rows of logs.chunks(search, exportChunkRows)) {
-        progress.rows += rows.length;
-        yield format === 'csv' ? csvLines(rows) : jsonLines(rows);
-        await nextTurn();
-      }
-      progress.complete = true;
-      await end();
-    } finally {
-      // Abandoned midway (client went away): still recorded, as incomplete.
-      await end();
-    }
-  }
-  return Readable.from(chunks(), { objectMode: false });
+  return exportStream(logs.chunks(search, exportChunkRows), format, { csvHeader: csvHeader(), csvLines, jsonLines }, onEnd);
 }

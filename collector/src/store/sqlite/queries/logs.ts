@@ -3,8 +3,10 @@ import type { LogEntryRow, LogEventRecord, LogSearch } from '../../repositories/
 
 const columns = `le.event_id AS eventId, le.time_ms AS timeMs, le.pc,
   (SELECT e.agent_id FROM events e WHERE e.id = le.event_id) AS agentId, le.user, le.kind, le.action, le.summary, le.detail,
-  le.size_bytes AS sizeBytes, COALESCE((SELECT d.department FROM pc_directory d WHERE d.pc = le.pc), '') AS department,
-  COALESCE((SELECT d.site FROM pc_directory d WHERE d.pc = le.pc), '') AS site`;
+  le.size_bytes AS sizeBytes, COALESCE(d.department, '') AS department, COALESCE(d.site, '') AS site`;
+
+/** One directory lookup per row (it was two correlated subqueries, one per column: an export reads millions). */
+const directoryJoin = 'LEFT JOIN pc_directory d ON d.pc = le.pc';
 
 /** Turns typed words into an FTS5 trigram query (each word quoted, so no FTS syntax reaches SQLite), or LIKE terms. */
 export function splitKeywords(text: string): { match: string | undefined; like: string[] } {
@@ -65,7 +67,7 @@ export function searchLogs(db: Database.Database, search: LogSearch): LogEntryRo
   }
   const order = `ORDER BY le.time_ms ${asc ? 'ASC' : 'DESC'}, le.event_id ${asc ? 'ASC' : 'DESC'}`;
   params.push(search.limit);
-  return db.prepare(`SELECT ${columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT ?`)
+  return db.prepare(`SELECT ${columns} FROM ${from} ${directoryJoin} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT ?`)
     .all(...params) as LogEntryRow[];
 }
 
