@@ -46,7 +46,7 @@ function CurrentView({ route, session }: { route: Route; session: Session }) {
   switch (section) {
     case 'dashboard': return <DashboardView />;
     case 'alerts': {
-      const place = { department: route.params.get('department') ?? '', site: route.params.get('site') ?? '' };
+      const place = { department: route.params.get('department') ?? '', site: route.params.get('site') ?? '', status: route.params.get('status') ?? '' };
       return <AlertsView role={session.role} focus={second && /^\d+$/.test(second) ? Number(second) : undefined} place={place} />;
     }
     case 'pcs': return second ? <PcView key={second} pc={second} role={session.role} around={numberParam(route, 'around')} at={numberParam(route, 'at')} /> : <PcsView role={session.role} />;

@@ -45,7 +45,8 @@ export interface AlertFilter {
   /** Exact department / site from the directory import. */
   department?: string | undefined;
   site?: string | undefined;
-  status?: AlertStatus | '';
+  /** 'open': new or acknowledged (the dashboard's counts). */
+  status?: AlertStatus | 'open' | '';
   from?: number;
   to?: number;
   limit?: number;

@@ -47,6 +47,7 @@ export const en = {
   'severity.medium': 'Medium',
   'severity.low': 'Low',
   'severity.info': 'Info',
+  'status.open': 'Open (new or acknowledged)',
   'status.new': 'New',
   'status.acknowledged': 'Acknowledged',
   'status.resolved': 'Resolved',

@@ -49,6 +49,7 @@ export const ja: Messages = {
   'severity.medium': '中',
   'severity.low': '低',
   'severity.info': '情報',
+  'status.open': '未解決（未対応・確認済み）',
   'status.new': '未対応',
   'status.acknowledged': '確認済み',
   'status.resolved': '解決済み',

@@ -53,6 +53,19 @@ describe('alert list by department and site', () => {
     expect((await list('department=Nowhere')).total).toBe(0);
   });
 
+  it('status=open lists new and acknowledged alerts, not resolved ones (the dashboard counts link there)', async () => {
+    const alerts = await seeded();
+    await server!.store.repos.alerts.acknowledge(alerts[0]!.id, 'admin', day + 1);
+    await server!.store.repos.alerts.resolve(alerts[1]!.id, 'true_positive', 'admin', day + 2);
+    const headers = await server!.as('auditor');
+    const list = async (query: string) => (await server!.app.inject({ url: `/api/alerts?${query}`, headers })).json() as { alerts: Row[]; total: number };
+    const open = await list(`department=${encodeURIComponent('経理部')}&status=open`);
+    expect(open.alerts.map((a) => a.id).sort()).toEqual([alerts[0]!.id, alerts[2]!.id].sort());
+    expect(open.total).toBe(2);
+    expect((await list('status=open,resolved')).total).toBe(5);
+    expect((await server!.app.inject({ url: '/api/alerts?status=opened', headers })).statusCode).toBe(400);
+  });
+
   it('refuses an empty, repeated, over-long or unknown department/site parameter', async () => {
     await seeded();
     const headers = await server!.as('auditor');

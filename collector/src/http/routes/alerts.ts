@@ -11,6 +11,9 @@ import { actorOf, sendError, sendInvalid } from './request-context.ts';
 
 const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
 const statuses = ['new', 'acknowledged', 'resolved'] as const;
+/** "open" stands for every status but resolved (what the dashboard counts), so its links can open that list. */
+const statusFilter = z.string().max(200).transform((text) => text.split(',').map((v) => v.trim()).filter(Boolean).flatMap((v) => (v === 'open' ? ['new', 'acknowledged'] : [v])))
+  .pipe(z.array(z.enum(statuses)));
 export const csv = <T extends string>(values: readonly T[]) => z.string().max(200).transform((text) => text.split(',').map((v) => v.trim()).filter(Boolean))
   .pipe(z.array(z.enum(values as unknown as [T, ...T[]])));
 /** A department or site name as the directory import stores it: one non-empty value (a repeated parameter is refused). */
@@ -20,7 +23,7 @@ const optionalInt = (min: number) => z.coerce.number().int().min(min).optional()
 /** The filter fields shared by the list, bulk actions and saved filters. */
 export const AlertFilterFields = {
   severity: csv(severities).optional(),
-  status: csv(statuses).optional(),
+  status: statusFilter.optional(),
   kind: z.string().max(100).optional(),
   pc: z.string().max(500).optional(),
   user: z.string().max(500).optional(),

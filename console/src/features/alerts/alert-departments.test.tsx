@@ -59,13 +59,24 @@ describe('alert list by department and site', () => {
     expect(screen.queryByText('Sales copy')).toBeNull();
   });
 
-  it('dashboard lists open alerts per department by severity, each linking to the filtered list', async () => {
+  it('opened from a dashboard link with status=open, asks for open alerts and drops a live resolved one', async () => {
+    const fake = fakeApiClient({ directoryChoices: choices });
+    render(<I18nProvider locale="en"><ApiProvider client={fake.client}><AlertsView role="auditor" place={{ department: '経理部', status: 'open' }} /></ApiProvider></I18nProvider>);
+    await waitFor(() => expect(fake.calls.find((c) => c.method === 'alerts')?.args[0]).toMatchObject({ department: '経理部', status: 'open' }));
+    await waitFor(() => expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('open'));
+    fake.push(sampleAlert({ id: 11, title: 'Resolved copy', department: '経理部', status: 'resolved' }));
+    fake.push(sampleAlert({ id: 12, title: 'Acknowledged copy', department: '経理部', status: 'acknowledged' }));
+    await screen.findByText('Acknowledged copy');
+    expect(screen.queryByText('Resolved copy')).toBeNull();
+  });
+
+  it('dashboard lists open alerts per department by severity, each linking to the list of that department\'s open alerts', async () => {
     const fake = fakeApiClient({
       alertsByDepartment: async () => [{ department: '経理部', bySeverity: { critical: 1, high: 2, medium: 0, low: 0, info: 0 }, total: 3 }],
     });
     const { container } = render(<I18nProvider locale="en"><ApiProvider client={fake.client}><DepartmentAlerts /></ApiProvider></I18nProvider>);
     const link = await screen.findByRole('link', { name: '経理部' });
-    expect(link.getAttribute('href')).toBe(`#/alerts?department=${encodeURIComponent('経理部')}`);
+    expect(link.getAttribute('href')).toBe(`#/alerts?department=${encodeURIComponent('経理部')}&status=open`);
     const row = container.querySelector('tr[data-department="経理部"]') as HTMLElement;
     expect(row.querySelector('[data-severity="critical"]')!.textContent).toBe('1');
     expect(row.querySelector('[data-severity="high"]')!.textContent).toBe('2');

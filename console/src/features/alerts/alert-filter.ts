@@ -6,7 +6,7 @@ const contains = (value: string, part: string) => value.toLowerCase().includes(p
 /** Whether a live alert belongs in the list the user is looking at (same rules the server applies). */
 export function matchesFilter(alert: Alert, filter: AlertFilter): boolean {
   if (filter.severity && alert.severity !== filter.severity) return false;
-  if (filter.status && alert.status !== filter.status) return false;
+  if (filter.status === 'open' ? alert.status === 'resolved' : filter.status && alert.status !== filter.status) return false;
   if (filter.kind && alert.kind !== filter.kind) return false;
   if (filter.pc && !contains(alert.pc, filter.pc)) return false;
   if (filter.user && !contains(alert.user, filter.user)) return false;

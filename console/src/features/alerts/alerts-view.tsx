@@ -15,7 +15,7 @@ import { SavedFilters } from './saved-filters.tsx';
 import { DirectorySelects } from '../../components/directory-selects.tsx';
 
 const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
-const statuses = ['new', 'acknowledged', 'resolved'] as const;
+const statuses = ['open', 'new', 'acknowledged', 'resolved'] as const;
 /** Alerts per page: a screenful to triage; the pager and the total reach the rest. */
 export const alertPageSize = 100;
 
@@ -37,11 +37,14 @@ function draftOf(filter: AlertFilter): Draft {
  * `focus` opens one; `place` starts the list filtered by department/site (the dashboard links here that way).
  */
 export function AlertsView({ role, focus, pageSize = alertPageSize, place = {} }: {
-  role: Role; focus?: number | undefined; pageSize?: number; place?: { department?: string; site?: string };
+  role: Role; focus?: number | undefined; pageSize?: number; place?: { department?: string; site?: string; status?: string };
 }) {
   const api = useApi();
   const { t, formatDate, formatNumber } = useI18n();
-  const initialPlace = { ...(place.department ? { department: place.department } : {}), ...(place.site ? { site: place.site } : {}) };
+  const placeStatus = (statuses as readonly string[]).includes(place.status ?? '') ? place.status as AlertFilter['status'] : undefined;
+  const initialPlace = {
+    ...(place.department ? { department: place.department } : {}), ...(place.site ? { site: place.site } : {}), ...(placeStatus ? { status: placeStatus } : {}),
+  };
   const [draft, setDraft] = useState<Draft>({ ...emptyDraft, ...initialPlace });
   const [filter, setFilter] = useState<AlertFilter>({ limit: pageSize, page: 1, ...initialPlace });
   const [alerts, setAlerts] = useState<Alert[]>([]);
@@ -75,15 +78,15 @@ export function AlertsView({ role, focus, pageSize = alertPageSize, place = {} }
 
   // A dashboard link to another department while the list is open: take its place filter (an alert opened from the
   // list carries no place, and keeps the filter in use).
-  const appliedPlace = useRef(`${place.department ?? ''}\n${place.site ?? ''}`);
+  const appliedPlace = useRef(`${place.department ?? ''}\n${place.site ?? ''}\n${placeStatus ?? ''}`);
   useEffect(() => {
-    const key = `${place.department ?? ''}\n${place.site ?? ''}`;
+    const key = `${place.department ?? ''}\n${place.site ?? ''}\n${placeStatus ?? ''}`;
     if ((!place.department && !place.site) || key === appliedPlace.current) return;
     appliedPlace.current = key;
     const next = { ...(place.department ? { department: place.department } : {}), ...(place.site ? { site: place.site } : {}) };
-    setDraft((d) => ({ ...d, department: next.department ?? '', site: next.site ?? '' }));
-    setFilter((f) => ({ ...f, page: 1, department: next.department, site: next.site }));
-  }, [place.department, place.site]);
+    setDraft((d) => ({ ...d, department: next.department ?? '', site: next.site ?? '', status: placeStatus ?? '' }));
+    setFilter((f) => ({ ...f, page: 1, department: next.department, site: next.site, status: placeStatus }));
+  }, [place.department, place.site, placeStatus]);
 
   // The stream cannot tell a new alert from a changed one on another page, so the total is asked again, at most
   // once a second however many alerts arrive.

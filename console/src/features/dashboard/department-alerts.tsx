@@ -9,7 +9,7 @@ import { href } from '../../router.ts';
 
 const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
-/** Open alerts per department (from the directory import) by severity colour; each row opens the alert list filtered to it. */
+/** Open alerts per department (from the directory import) by severity colour; each row opens the list of that department's open alerts. */
 export function DepartmentAlerts() {
   const api = useApi();
   const { t, formatNumber } = useI18n();
@@ -26,7 +26,7 @@ export function DepartmentAlerts() {
           <tbody>
             {(departments.data ?? []).map((row) => (
               <tr key={row.department} data-department={row.department}>
-                <td><a href={href(['alerts'], { department: row.department })}><PcText value={row.department} /></a></td>
+                <td><a href={href(['alerts'], { department: row.department, status: 'open' })}><PcText value={row.department} /></a></td>
                 {severities.map((sev) => {
                   const count = row.bySeverity[sev] ?? 0;
                   return <td key={sev} className="num" data-severity={sev} style={count ? { background: severityColors[sev], color: '#fff' } : undefined}>{formatNumber(count)}</td>;
