@@ -141,25 +141,29 @@ export function blockedAttempts(db: Database.Database, range: ReportRange, pcs: 
  * Logged activity (copies, prints, mails, uploads, device events, policy decisions) outside working time: each
  * off-hours piece is range-scanned on the log's time index (CROSS JOIN keeps the pieces as the outer loop), so
  * rows in working time are never touched; each piece belongs to one report day, which gives the daily series.
+ * A month of a large site has over a million such rows: they are counted inside SQLite (per PC, user and kind
+ * into a small temp table; per piece in the pieces' own order, so without a sort) rather than handed to
+ * JavaScript row by row, which cost about twice as much.
  */
 export function offHoursActivity(db: Database.Database, range: ReportRange, pcs: ReportPcs, days: number): ItemQueryResult & { daily: number[] } {
   const p = { from: range.fromMs, to: range.toMs };
-  const calendarMatch = pcs.restricted ? 'JOIN temp.report_pcs s ON s.pc = t.pc AND s.calendar = w.calendar'
+  const calendarMatch = pcs.restricted ? 'JOIN temp.report_pcs s ON s.pc = t.pc AND s.calendar = w.calendar WHERE true'
     : 'LEFT JOIN temp.report_pcs s ON s.pc = t.pc WHERE COALESCE(s.calendar, 0) = w.calendar';
+  const matching = `FROM temp.report_off w CROSS JOIN log_entries t ON t.time_ms >= MAX(w.start_ms, @from) AND t.time_ms < MIN(w.end_ms, @to) ${calendarMatch}`;
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS report_groups (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID; DELETE FROM temp.report_groups;');
+  db.prepare(`INSERT INTO temp.report_groups (key, n) SELECT ${groupKey('t.pc', 't.user', 't.kind')}, 1 ${matching}
+    ON CONFLICT (key) DO UPDATE SET n = n + 1`).run(p);
   const daily = Array.from({ length: days }, () => 0);
-  const counts = new Map<string, number>();
   let total = 0;
-  const matching = db.prepare(`SELECT w.day, ${groupKey('t.pc', 't.user', 't.kind')} FROM temp.report_off w CROSS JOIN log_entries t
-    ON t.time_ms >= MAX(w.start_ms, @from) AND t.time_ms < MIN(w.end_ms, @to) ${calendarMatch}`).raw().iterate(p) as Iterable<[number, string]>;
-  for (const [day, key] of matching) {
-    total += 1;
-    if (day >= 0 && day < days) daily[day]! += 1;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const [day, n] of db.prepare(`SELECT w.day, COUNT(*) ${matching} GROUP BY w.calendar, w.start_ms`).raw().iterate(p) as Iterable<[number, number]>) {
+    total += n;
+    if (day >= 0 && day < days) daily[day]! += n;
   }
-  const rows = [...counts].map(([key, count]): ReportRow => {
+  const rows = (db.prepare('SELECT key, n FROM temp.report_groups').raw().all() as [string, number][]).map(([key, count]): ReportRow => {
     const [pc = '', user = '', category = ''] = key.split('\u0000', 3);
     return { pc, user, category, detail: '', count, bytes: 0, timeMs: null };
   });
+  db.exec('DELETE FROM temp.report_groups');
   return { rows, total, buckets: new Map(), daily };
 }
 
