@@ -162,7 +162,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         });
       }, 500);
       projectionPoll.unref();
-      siem = startSiemExport({ siem: config.siem, repository: store.repos.siem, hub, now });
+      siem = startSiemExport({ siem: config.siem, repository: store.repos.siem, records: store.repos.siemRecords, hub, now });
       return { grpcPort, httpUrl: `${useHttps ? 'https' : 'http'}://${host}:${port}/` };
     },
     async close() {

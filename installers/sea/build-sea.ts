@@ -139,6 +139,11 @@ export interface SeaSpec {
   plugins?: Plugin[];
   /** Lazily imported modules shipped as files beside the executable (see SideBundle). */
   sideBundles?: SideBundle[];
+  /**
+   * Worker-thread modules (started with startModuleWorker), by repository path: each is bundled to the same path
+   * with .cjs under the app root, where startModuleWorker looks when the .ts file is not there.
+   */
+  workerModules?: string[];
   /** Addon files to put beside the executable: [file name, source path]. */
   addons: () => [string, string][];
   /** Folders the program reads at run time, by repository path (copied to the same path under the app root). */
@@ -176,6 +181,9 @@ export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
     // metrics) beside itself, so they are copied next to the side bundle; the ES build would need import.meta.url,
     // which a CommonJS bundle does not have (the collector then failed at start).
     sideBundles: [{ module: 'collector/src/reports/render-pdf.ts', file: 'lib/report-pdf.cjs' }],
+    // SIEM formatting and report building run on worker threads; without these files the executable did both on
+    // its main thread (ingest and the API stalled meanwhile).
+    workerModules: ['collector/src/siem/format-worker.ts', 'collector/src/reports/report-worker.ts'],
     // Its standard-font metrics load at run time through the package "imports" map ('#standard-fonts/…'), which
     // lib/package.json gives back beside the side bundle.
     sideData: [
@@ -195,11 +203,21 @@ export interface SeaBuild {
   addons: string[];
   /** Side bundles written beside the executable (SeaSpec.sideBundles). */
   sideBundles: string[];
+  /** Worker bundles under the app root (SeaSpec.workerModules). */
+  workerBundles: string[];
   resources: string[];
   bundleBytes: number;
 }
 
-export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild> {
+/** What the bundle step writes: the main script (in .work, before it goes into the blob) and the files beside it. */
+export type SeaBundles = Omit<SeaBuild, 'executable'> & { mainScript: string };
+
+/**
+ * The bundle step without the executable: the main script, side and worker bundles, addons, resources and side
+ * data, laid out under `outDir` as the executable will find them. `node .work/<name>.cjs` with MAMORI_APP_ROOT=outDir
+ * and MAMORI_ADDON_DIR=outDir runs the same code (tests use this; building and injecting the blob takes minutes).
+ */
+export async function bundleSea(spec: SeaSpec, outDir: string): Promise<SeaBundles> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const work = join(outDir, '.work');
@@ -223,23 +241,13 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
     await build({ ...options, entryPoints: [join(repo, side.module)], outfile: file, plugins: [...(spec.plugins ?? []), nativeAddons, appRelativeUrls, sideBundles(others)] });
     sideFiles.push(file);
   }
-
-  const blob = join(work, 'sea-prep.blob');
-  // Paths relative to the work folder: the blob records the main script's path, and an absolute one would make
-  // every build in a different folder a different executable.
-  writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: `${spec.name}.cjs`, output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useCodeCache: false }));
-  execFileSync(process.execPath, ['--experimental-sea-config', 'sea-config.json'], { stdio: 'pipe', cwd: work });
-
-  const executable = join(outDir, process.platform === 'win32' ? `${spec.name}.exe` : spec.name);
-  copyFileSync(process.execPath, executable);
-  chmodSync(executable, 0o755);
-  // Linux: drop the symbol table before injecting (about 12 MB smaller; Debian policy wants stripped binaries).
-  // The SEA fuse is a string in .rodata and survives. macOS/Windows: the binary is re-signed instead (README).
-  if (process.platform === 'linux') execFileSync('strip', ['--strip-unneeded', executable]);
-  const postject = join(dirname(requireFromAgent.resolve('postject/package.json')), 'dist', 'cli.js');
-  const machO = process.platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [];
-  execFileSync(process.execPath, [postject, executable, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', seaFuse, ...machO], { stdio: 'pipe' });
-
+  const workerFiles: string[] = [];
+  for (const module of spec.workerModules ?? []) {
+    const file = join(outDir, module.replace(/\.ts$/, '.cjs'));
+    // A worker loads side bundles (pdfkit) from their files like the main script does.
+    await build({ ...options, entryPoints: [join(repo, module)], outfile: file, plugins: [...(spec.plugins ?? []), nativeAddons, appRelativeUrls, sideBundles(spec.sideBundles ?? [])] });
+    workerFiles.push(file);
+  }
   const addons: string[] = [];
   for (const [file, source] of spec.addons()) {
     copyFileSync(source, join(outDir, file));
@@ -256,12 +264,35 @@ export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild>
     cpSync(join(repo, from), join(outDir, to), { recursive: true });
     resources.push(join(outDir, to));
   }
+  return { mainScript: bundle, addons, sideBundles: sideFiles, workerBundles: workerFiles, resources, bundleBytes };
+}
+
+export async function buildSea(spec: SeaSpec, outDir: string): Promise<SeaBuild> {
+  const { mainScript, ...bundles } = await bundleSea(spec, outDir);
+  const work = dirname(mainScript);
+  const blob = join(work, 'sea-prep.blob');
+  // Paths relative to the work folder: the blob records the main script's path, and an absolute one would make
+  // every build in a different folder a different executable.
+  writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: `${spec.name}.cjs`, output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useCodeCache: false }));
+  execFileSync(process.execPath, ['--experimental-sea-config', 'sea-config.json'], { stdio: 'pipe', cwd: work });
+
+  const executable = join(outDir, process.platform === 'win32' ? `${spec.name}.exe` : spec.name);
+  copyFileSync(process.execPath, executable);
+  chmodSync(executable, 0o755);
+  // Linux: drop the symbol table before injecting (about 12 MB smaller; Debian policy wants stripped binaries).
+  // The SEA fuse is a string in .rodata and survives. macOS/Windows: the binary is re-signed instead (README).
+  if (process.platform === 'linux') execFileSync('strip', ['--strip-unneeded', executable]);
+  const postject = join(dirname(requireFromAgent.resolve('postject/package.json')), 'dist', 'cli.js');
+  const machO = process.platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [];
+  execFileSync(process.execPath, [postject, executable, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', seaFuse, ...machO], { stdio: 'pipe' });
+
+  const resources = [...bundles.resources];
   for (const { folder, build: buildResource } of spec.builtResources ?? []) {
     await buildResource(join(outDir, folder));
     resources.push(join(outDir, folder));
   }
   rmSync(work, { recursive: true, force: true });
-  return { executable, addons, sideBundles: sideFiles, resources, bundleBytes };
+  return { executable, ...bundles, resources };
 }
 
 export function buildAgentSea(outDir = join(here, 'dist', `mamori-agent-${process.platform}-${process.arch}`)): Promise<SeaBuild> {

@@ -52,7 +52,9 @@ export async function buildReportOffThread(reports: ReportsRepository, request: 
   let target: NonNullable<typeof thread>;
   try {
     target = reportThread();
-  } catch {
+  } catch (error) {
+    // Said once per attempt: a collector building reports on its main thread stalls ingest and the API meanwhile.
+    process.stderr.write(`mamori-collector: the report is built on the main thread: ${(error as Error).message}\n`);
     return buildReportFiles(reports, request);
   }
   const id = nextId++;
@@ -65,7 +67,10 @@ export async function buildReportOffThread(reports: ReportsRepository, request: 
     if (target.pending.size === 0) target.worker.unref();
   }).catch((error: unknown) => {
     // The thread itself failed (it could not load, or died), not the report: make it here rather than fail it.
-    if (error instanceof ReportThreadFailed) return buildReportFiles(reports, request);
+    if (error instanceof ReportThreadFailed) {
+      process.stderr.write(`mamori-collector: the report is built on the main thread: the report thread failed (${error.message})\n`);
+      return buildReportFiles(reports, request);
+    }
     throw error;
   });
 }

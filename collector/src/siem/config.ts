@@ -46,6 +46,12 @@ const SinkSchema = z.object({
   min_severity: SeveritySchema.default('info'),
   /** A new sink starts with the oldest stored event (`beginning`) or with events stored after it was added (`end`). */
   start: z.enum(['beginning', 'end']).default('beginning'),
+  /**
+   * What the sink carries: stored events, alerts as raised (min_severity applies) and the collector's audit chain
+   * (every entry). Each has its own cursor, so adding a stream later sends its records from the start (or end).
+   */
+  records: z.array(z.enum(['events', 'alerts', 'audit'])).min(1).default(['events'])
+    .refine((records) => new Set(records).size === records.length, 'each record stream once'),
   facility: z.enum(Object.keys(syslogFacilities) as [keyof typeof syslogFacilities, ...(keyof typeof syslogFacilities)[]]).default('local0'),
 }).strict().superRefine((sink, ctx) => {
   if (!sink.socket === !sink.file) ctx.addIssue({ code: 'custom', message: 'give exactly one of socket or file' });

@@ -58,6 +58,7 @@ export const ecsFieldsUsed: Readonly<Record<string, EcsFieldType>> = {
   'url.full': 'wildcard',
   'url.domain': 'keyword',
   'user_agent.name': 'keyword',
+  'rule.id': 'keyword',
   'rule.name': 'keyword',
   'related.user': 'keyword',
   'related.hosts': 'keyword',

@@ -1,7 +1,9 @@
 import type { SiemRepository } from '../store/repositories/siem.ts';
+import type { SiemRecordsRepository } from '../store/repositories/siem-records.ts';
 import type { SiemConfig, SiemSinkConfig } from './config.ts';
 import type { FormattedChunk } from './format-page.ts';
 import { InlineFormatter, type PageFormatter } from './format-pool.ts';
+import { RecordStreams } from './record-streams.ts';
 import type { SiemSink } from './sink.ts';
 
 /** Events read per page (one SQL query, one formatting job). */
@@ -32,6 +34,9 @@ export class SinkExporter {
   readonly #sink: SiemSink;
   readonly #now: () => number;
   readonly #formatter: PageFormatter;
+  /** Whether the sink carries events (config.records), and its alert/audit streams if it carries any. */
+  readonly #events: boolean;
+  readonly #records: RecordStreams | undefined;
   #cursor = 0;
   #exported = 0;
   #stopped = false;
@@ -39,12 +44,19 @@ export class SinkExporter {
   #running: Promise<void> | undefined;
   #lastError: string | undefined;
 
-  constructor(options: { config: SiemSinkConfig; siem: SiemConfig; queries: SiemRepository; sink: SiemSink; now?: () => number; formatter?: PageFormatter }) {
+  constructor(options: {
+    config: SiemSinkConfig; siem: SiemConfig; queries: SiemRepository; sink: SiemSink; now?: () => number; formatter?: PageFormatter;
+    /** Alerts and audit entries, for a sink whose `records` name them. */
+    records?: SiemRecordsRepository;
+  }) {
     this.#config = options.config;
     this.#queries = options.queries;
     this.#sink = options.sink;
     this.#now = options.now ?? Date.now;
     this.#formatter = options.formatter ?? new InlineFormatter(options.siem);
+    this.#events = options.config.records.includes('events');
+    const records = options.records && new RecordStreams(options.config, options.siem, options.records);
+    this.#records = records?.streams.length ? records : undefined;
   }
 
   get status(): SinkStatus {
@@ -56,6 +68,7 @@ export class SinkExporter {
   }
 
   async #loadCursor(): Promise<void> {
+    await this.#records?.load(this.#now());
     const saved = await this.#queries.cursor(this.#config.name);
     if (saved) {
       this.#cursor = saved.eventId;
@@ -100,6 +113,7 @@ export class SinkExporter {
         await this.#sink.close().catch(() => undefined);
         // Whatever was not delivered is resent from the persisted cursor.
         this.#cursor = (await this.#queries.cursor(this.#config.name).catch(() => undefined))?.eventId ?? this.#cursor;
+        await this.#records?.reload().catch(() => undefined);
         await this.#sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]!);
         failures += 1;
       }
@@ -111,6 +125,10 @@ export class SinkExporter {
     const last = this.#sink.lastDelivered?.();
     const match = last ? /^(.*):(\d+)$/.exec(last) : null;
     if (!match) return;
+    if (match[1] === 'alert' || match[1] === 'audit') {
+      await this.#records?.resumeFrom(match[1] === 'alert' ? 'alerts' : 'audit', Number(match[2]), this.#now());
+      return;
+    }
     const id = await this.#queries.eventIdOf(match[1]!, Number(match[2]));
     if (id !== undefined && id > this.#cursor) {
       await this.#queries.advance(this.#config.name, id, 0, this.#now());
@@ -127,7 +145,10 @@ export class SinkExporter {
     const ahead: Promise<FormattedChunk[]>[] = [];
     let readCursor = this.#cursor;
     while (!this.#stopped) {
-      while (ahead.length < this.#formatter.depth) {
+      // Alerts and audit entries first, one batch per stream per turn: rare, and never starved by an events backlog.
+      const deliveredRecords = await this.#deliverRecords();
+      if (this.#stopped) return;
+      while (this.#events && ahead.length < this.#formatter.depth) {
         const rows = await this.#queries.eventsAfter(readCursor, READ_LIMIT);
         if (rows.length === 0) break;
         readCursor = rows.at(-1)!.id;
@@ -137,7 +158,7 @@ export class SinkExporter {
       }
       const next = ahead.shift();
       if (!next) {
-        await this.#sleep(POLL_MS);
+        if (!deliveredRecords) await this.#sleep(POLL_MS);
         continue;
       }
       for (const chunk of await next) {
@@ -145,6 +166,24 @@ export class SinkExporter {
         if (this.#stopped) return;
       }
     }
+  }
+
+  /** One batch of each record stream that has something new; true when any was delivered. */
+  async #deliverRecords(): Promise<boolean> {
+    if (!this.#records) return false;
+    let delivered = false;
+    for (const stream of this.#records.streams) {
+      const batch = await this.#records.next(stream);
+      if (!batch) continue;
+      let persisted: Promise<void> = Promise.resolve();
+      const advance = (): void => { persisted = this.#records!.advance(batch, this.#now()); };
+      if (batch.bytes.length === 0) advance();
+      else await this.#sink.write(batch.bytes, advance);
+      await persisted;
+      delivered = true;
+      if (this.#stopped) break;
+    }
+    return delivered;
   }
 
   async #deliver(chunk: Buffer, throughId: number, count: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { CollectorHub } from '../hub.ts';
 import type { SiemRepository } from '../store/repositories/siem.ts';
+import type { SiemRecordsRepository } from '../store/repositories/siem-records.ts';
 import type { SiemConfig, SiemSinkConfig } from './config.ts';
 import { SinkExporter, type SinkStatus } from './exporter.ts';
 import { SiemFormatPool } from './format-pool.ts';
@@ -23,6 +24,8 @@ function sinkFor(config: SiemSinkConfig): SiemSink {
 /** Starts one exporter per configured sink; each wakes when the projector reports new events. */
 export function startSiemExport(options: {
   siem: SiemConfig; repository: SiemRepository; hub: CollectorHub; now?: () => number;
+  /** Alerts and audit entries, for sinks whose `records` name them. */
+  records?: SiemRecordsRepository;
   /** Formatting threads (default: spare cores, see defaultFormatThreads). */
   formatThreads?: number;
 }): SiemExport {
@@ -31,6 +34,7 @@ export function startSiemExport(options: {
   const formatter = new SiemFormatPool(options.siem, { threads: options.siem.sinks.length ? options.formatThreads : 0 });
   const exporters = options.siem.sinks.map((config) => new SinkExporter({
     config, siem: options.siem, queries, sink: sinkFor(config), formatter, ...(options.now ? { now: options.now } : {}),
+    ...(options.records ? { records: options.records } : {}),
   }));
   const wake = (): void => { for (const exporter of exporters) exporter.notify(); };
   options.hub.on('events', wake);

@@ -18,6 +18,7 @@ import type { ReportsRepository } from './reports.ts';
 import type { RiskRepository } from './risk.ts';
 import type { SavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import type { SiemRepository } from './siem.ts';
+import type { SiemRecordsRepository } from './siem-records.ts';
 import type { UploadRepository } from './upload.ts';
 
 /**
@@ -42,6 +43,7 @@ export interface Repositories {
   reports: ReportsRepository;
   savedAlertFilters: SavedAlertFiltersRepository;
   siem: SiemRepository;
+  siemRecords: SiemRecordsRepository;
   upload: UploadRepository;
   deviceControl: DeviceControlRepository;
   sensorHealth: SensorHealthRepository;

@@ -20,6 +20,7 @@ import { SqliteReportsRepository } from './reports.ts';
 import { SqliteRiskRepository } from './risk.ts';
 import { SqliteSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { SqliteSiemRepository } from './siem.ts';
+import { SqliteSiemRecordsRepository } from './siem-records.ts';
 import { SqliteUploadRepository } from './upload.ts';
 
 /** Every repository over one SQLite database (the handle stays inside `store/`). */
@@ -41,6 +42,7 @@ export function createSqliteRepositories(db: Database.Database): Repositories {
     reports: new SqliteReportsRepository(db),
     savedAlertFilters: new SqliteSavedAlertFiltersRepository(db),
     siem: new SqliteSiemRepository(db),
+    siemRecords: new SqliteSiemRecordsRepository(db),
     upload: new SqliteUploadRepository(db),
     deviceControl: new SqliteDeviceControlRepository(db),
     sensorHealth: new SqliteSensorHealthRepository(db),
