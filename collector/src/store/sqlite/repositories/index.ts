@@ -21,6 +21,7 @@ import { SqliteRiskRepository } from './risk.ts';
 import { SqliteSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { SqliteSiemRepository } from './siem.ts';
 import { SqliteUploadRepository } from './upload.ts';
+import { SqliteUploadExceptionsRepository } from './upload-exceptions.ts';
 
 /** Every repository over one SQLite database (the handle stays inside `store/`). */
 export function createSqliteRepositories(db: Database.Database): Repositories {
@@ -46,5 +47,6 @@ export function createSqliteRepositories(db: Database.Database): Repositories {
     sensorHealth: new SqliteSensorHealthRepository(db),
     settings: new SqliteSettingsRepository(db),
     risk: new SqliteRiskRepository(db),
+    uploadExceptions: new SqliteUploadExceptionsRepository(db),
   };
 }
