@@ -116,6 +116,11 @@ function nativeChannel() {
   if (nativePort) return nativePort;
   const port = chrome.runtime.connectNative(NATIVE_HOST);
   port.onMessage.addListener((message) => {
+    if (message?.push === 'rules') {
+      // The agent pushes the rules when the policy changes (an exception granted or revoked): applied at once.
+      void applyRules(message.body?.rules);
+      return;
+    }
     const resolve = waitingAnswers.get(message?.id);
     if (resolve) {
       waitingAnswers.delete(message.id);

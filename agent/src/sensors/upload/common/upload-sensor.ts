@@ -53,7 +53,11 @@ export interface UploadSensorOptions {
    * The native messaging channel (agent/src/local/browser-bridge): reports from the browser's native host, whose
    * OS identity the agent checked. When set, the loopback HTTP routes are only registered if `loopback` is true.
    */
-  bridge?: { handle(handler: BridgeHandler | undefined): void; listen?(): Promise<void>; close?(): Promise<void> };
+  bridge?: {
+    handle(handler: BridgeHandler | undefined): void; listen?(): Promise<void>; close?(): Promise<void>;
+    /** Sends a message made per peer down every accepted connection (the rules after a policy change). */
+    push?(kind: string, message: (peer: SocketPeer) => unknown): number;
+  };
   /** Hashes a reported path as the reporting user (bridge reports); required with `bridge`. */
   userHasher?: { hash(path: string, maxBytes: number, as: { uid: number; gid: number }): Promise<{ size: number; sha256: string }> };
   /** Also accept reports on the loopback HTTP endpoint (legacy; any local process can reach it). */
@@ -138,11 +142,20 @@ export class UploadSensor implements Sensor {
       routes.route({ method: 'POST', path: extensionRoutes.uploads, maxBodyBytes: 256 * 1024, handler: (r) => this.#uploads(emit, r.headers, r.body, r.peer) }),
       routes.route({ method: 'GET', path: extensionRoutes.uninstalled, handler: (r) => this.#uninstalled(r.query) }),
     ];
+    // A new policy (an exception granted or revoked in the collector, a rule changed) reaches the browser at once
+    // on the native channel, not at its next heartbeat (30 s): the extension re-applies the rules it is pushed.
+    const unsubscribe = this.#options.policy.subscribe(() => {
+      bridge?.push?.('rules', (peer) => {
+        const rules = this.#rulesForUser(peer.user || `uid-${peer.uid}`);
+        return rules ? { rules } : undefined;
+      });
+    });
     const every = this.#options.checkEveryMs ?? Math.min(30_000, Math.max(250, Math.floor(config.heartbeatStaleMs / 4)));
     const timer = setInterval(() => tracker.check(), every);
     timer.unref();
     signal.addEventListener('abort', () => {
       clearInterval(timer);
+      unsubscribe();
       for (const remove of removers) remove();
       bridge?.handle(undefined);
       void bridge?.close?.();
@@ -198,7 +211,7 @@ export class UploadSensor implements Sensor {
 
   #rulesForUser(user: string): UploadRuleTable | undefined {
     const policy = this.#options.policy.current();
-    return policy ? uploadRulesFor(policy.upload, policy.categories, policy.pc, user, this.#now()) : undefined;
+    return policy ? uploadRulesFor(policy.upload, policy.categories, policy.pc, user, this.#now(), policy.upload_exceptions) : undefined;
   }
 
   /**

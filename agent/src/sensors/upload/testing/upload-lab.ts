@@ -24,6 +24,13 @@ const nativeHost = fileURLToPath(new URL('../../../../native-host/mamori-native-
 /** The browser executable Debian's /usr/bin/chromium wrapper starts. */
 export const chromiumExecutable = '/usr/lib/chromium/chromium';
 
+export interface LabOptions {
+  locale?: string;
+  pc?: string;
+  policy?: PolicyHolder;
+  forward?: (draft: EventDraft) => void;
+}
+
 /** What the site (every host name) received: method, host and path of each upload request, and its bytes. */
 export interface Received {
   method: string;
@@ -52,7 +59,11 @@ export class UploadLab {
   #site!: Server;
   readonly #abort = new AbortController();
 
-  static async start(set: PolicySet, options: { locale?: string; pc?: string } = {}): Promise<UploadLab> {
+  /**
+   * `policy`: follow this holder (e.g. a real agent's, fed by its collector) instead of a fixed policy made from
+   * `set`; `forward`: also hand every event to this recorder (e.g. the real agent's journal).
+   */
+  static async start(set: PolicySet | undefined, options: LabOptions = {}): Promise<UploadLab> {
     // The agent names the native host's socket peer with iproute2's `ss` (sock_diag).
     ensureDebianPackages(['iproute2'], ['ss']);
     const lab = new UploadLab();
@@ -60,20 +71,24 @@ export class UploadLab {
     return lab;
   }
 
-  async #start(set: PolicySet, options: { locale?: string; pc?: string }): Promise<void> {
+  async #start(set: PolicySet | undefined, options: LabOptions): Promise<void> {
     this.work = mkdtempSync(join(tmpdir(), 'mamori-upload-lab-'));
     this.socketPath = join(this.work, 'agent', 'browser.sock');
     this.#bridge = new BrowserBridgeServer({
       socketPath: this.socketPath, identifier: new SockDiagPeerIdentifier(), browserExecutables: [chromiumExecutable],
       onRefused: (reason) => this.refused.push(reason),
     });
-    this.policy = new PolicyHolder(effectivePolicyFor(set, options.pc ?? 'PC-TEST', 1));
+    this.policy = options.policy ?? new PolicyHolder(set ? effectivePolicyFor(set, options.pc ?? 'PC-TEST', 1) : undefined);
     const sensor = new UploadSensor({
       routes: undefined, bridge: this.#bridge, userHasher: new UserFileHasher(),
       config: UploadSensorConfigSchema.parse({ heartbeatStaleMs: 60_000 }), policy: this.policy,
       currentUser: () => 'alice', hasher: new NodeFileHasher(), checkEveryMs: 3_600_000,
     });
-    await sensor.start((draft) => { this.events.push(draft); return this.events.length; }, this.#abort.signal);
+    await sensor.start((draft) => {
+      this.events.push(draft);
+      options.forward?.(draft);
+      return this.events.length;
+    }, this.#abort.signal);
 
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(this.work, 'key.pem'), '-out', join(this.work, 'cert.pem'), '-days', '1', '-subj', '/CN=mamori-test'], { stdio: 'pipe' });
     this.#site = createServer({ key: readFileSync(join(this.work, 'key.pem')), cert: readFileSync(join(this.work, 'cert.pem')) }, (request, response) => {
@@ -122,8 +137,14 @@ export class UploadLab {
     });
     if (this.context.serviceWorkers().length === 0) await this.context.waitForEvent('serviceworker');
     // The rules reach the extension with its pairing: wait until content scripts can read them.
+    await this.until(async () => Boolean(await this.rulesInBrowser()), 'the extension to hold the agent\'s rules');
+  }
+
+  /** The rule table the extension holds now (chrome.storage.local, where every frame's enforce.js reads it). */
+  async rulesInBrowser(): Promise<{ exceptions?: { rule: string; untilMs: number }[] } | undefined> {
     const worker = this.context.serviceWorkers()[0]!;
-    await this.until(async () => Boolean(await worker.evaluate(async () => (await (globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('mamoriRules')).mamoriRules)), 'the extension to hold the agent\'s rules');
+    type Storage = { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
+    return worker.evaluate(async () => (await (globalThis as unknown as Storage).chrome.storage.local.get('mamoriRules')).mamoriRules as never);
   }
 
   /** A URL on the test site: `https://<host>:<port>/<path>`. */
