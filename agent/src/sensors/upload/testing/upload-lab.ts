@@ -17,6 +17,7 @@ import { UploadSensor } from '../common/upload-sensor.ts';
 import { PINNED_EXTENSION_ID } from '../common/extension-id.ts';
 import { NodeFileHasher } from '../node/file-hasher.ts';
 import { UserFileHasher } from '../node/user-file-hasher.ts';
+import { ChunkedProtocolSite } from './chunked-protocol-site.ts';
 
 const extensionSource = fileURLToPath(new URL('../../../../browser-extension', import.meta.url));
 const pagesDir = fileURLToPath(new URL('../test-pages', import.meta.url));
@@ -50,6 +51,8 @@ export class UploadLab {
   readonly events: EventDraft[] = [];
   readonly received: Received[] = [];
   readonly refused: string[] = [];
+  /** tus, Google Drive resumable and S3 multipart, spoken by the same site (hosts tus.*, s3.*, path /upload/drive/). */
+  readonly protocols = new ChunkedProtocolSite();
   work = '';
   sitePort = 0;
   context!: BrowserContext;
@@ -104,6 +107,11 @@ export class UploadLab {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
+        const answer = this.protocols.handle(request.method ?? '', url, request.headers, Buffer.concat(chunks));
+        if (answer) {
+          response.writeHead(answer.status, answer.headers);
+          return response.end(answer.body);
+        }
         if (request.method !== 'OPTIONS' && url.pathname.startsWith('/upload')) {
           this.received.push({ method: request.method ?? '', host: url.hostname, path: url.pathname, headers: request.headers, bytes: Buffer.concat(chunks) });
         }
