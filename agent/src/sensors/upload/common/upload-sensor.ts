@@ -368,7 +368,7 @@ export class UploadSensor implements Sensor {
           user,
           policyDecision: {
             subject: 'upload', decision: 'alert', rule: `upload.alert_categories.${category}`,
-            detail: `${file.name} uploaded to ${destinationHost} (${category})`,
+            detail: `${file.name} uploaded to ${destinationHost} (${category})`, category,
           },
         });
       }
