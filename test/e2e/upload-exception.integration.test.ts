@@ -3,6 +3,7 @@
 // and domain with the collector's CLI (another writer than the running collector, as from a shell); the collector
 // pushes the PC's policy to the connected agent, the agent pushes the rules down the native channel, and the same
 // upload now reaches the site; revoking it blocks again at once; a short exception ends by itself at its time.
+// The block and exception decisions travel the real agent → collector path and raise the upload alert rules.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,15 @@ describe.skipIf(!haveChromium)('upload exceptions end to end (collector → agen
     await lab.until(async () => (await exceptionsInBrowser()).length === 0, 'the revocation in the browser', 10_000);
     console.log(`upload exception revoked (CLI) → gone from the extension: ${(performance.now() - revokedAt).toFixed(0)} ms`);
     expect(await tryUpload('after-revoke.zip')).toBe('blocked');
+
+    // The decisions went into the real agent's journal, up to the collector, through its alert rules.
+    await waitFor(async () => {
+      const rules = (await collector.app.store.repos.alerts.list({ pc: PC, limit: 50 })).map((a) => a.ruleId);
+      return rules.includes('upload_blocked') && rules.includes('upload_exception_used');
+    }, 20_000, 'the collector\'s upload alerts');
+    const alerts = await collector.app.store.repos.alerts.list({ pc: PC, limit: 50 });
+    expect(alerts.find((a) => a.ruleId === 'upload_blocked')).toMatchObject({ count: 2, title: expect.stringContaining('into gigafile.nu (file_transfer)') });
+    expect(alerts.find((a) => a.ruleId === 'upload_exception_used')).toMatchObject({ title: expect.stringContaining('under-exception.zip') });
   }, 90_000);
 
   it('an exception ends at its time without any push (the browser holds the end)', async () => {
