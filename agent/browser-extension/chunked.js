@@ -1,4 +1,5 @@
 // @ts-check
+/* global URL */
 /**
  * Mamori upload monitor: folds chunked and resumable uploads into one upload each (loaded by the service worker).
  *

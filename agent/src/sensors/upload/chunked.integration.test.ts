@@ -49,7 +49,7 @@ describe.skipIf(!haveChromium)('chunked uploads folded into one record, in a rea
     const records = lab.uploads().filter((u) => u.destinationHost === host);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ fileName: name, sizeBytes: bytes.length, sha256: sha256(bytes), method });
-    expect(records[0]!.destinationUrl.startsWith(`https://${host}:${lab.sitePort}${path}`)).toBe(true);
+    expect((records[0]?.destinationUrl ?? '').startsWith(`https://${host}:${lab.sitePort}${path}`)).toBe(true);
     await page.close();
   });
 });
