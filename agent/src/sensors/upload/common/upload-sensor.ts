@@ -118,7 +118,7 @@ export class UploadSensor implements Sensor {
     if (!loopback && !bridge) {
       this.#status = {
         state: 'degraded',
-        detail: `no channel from the browser: native messaging is not built for ${process.platform} yet and sensors.upload.loopback is off`,
+        detail: `no channel from the browser: native messaging is not available on ${process.platform} and sensors.upload.loopback is off`,
       };
       return this.#status;
     }
@@ -146,7 +146,7 @@ export class UploadSensor implements Sensor {
     // on the native channel, not at its next heartbeat (30 s): the extension re-applies the rules it is pushed.
     const unsubscribe = this.#options.policy.subscribe(() => {
       bridge?.push?.('rules', (peer) => {
-        const rules = this.#rulesForUser(peer.user || `uid-${peer.uid}`);
+        const rules = this.#rulesForUser(peer.user || (peer.sid ? `sid-${peer.sid}` : `uid-${peer.uid}`));
         return rules ? { rules } : undefined;
       });
     });
@@ -219,7 +219,7 @@ export class UploadSensor implements Sensor {
    * process the browser started; its uid names the user, and files are hashed with that user's permissions.
    */
   async #fromBridge(emit: Emit, peer: SocketPeer, path: string, body: unknown): Promise<{ status: number; body?: unknown }> {
-    const who = `uid-${peer.uid}`;
+    const who = peer.sid ? `sid-${peer.sid}` : `uid-${peer.uid}`;
     if (!this.#reportLimiter.take(who)) return this.#refuse(429, 'too many requests');
     const user = peer.user || who;
     if (path === extensionRoutes.pair || path === extensionRoutes.heartbeat) {
