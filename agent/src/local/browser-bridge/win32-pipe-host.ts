@@ -46,9 +46,9 @@ public static class MamoriPipeHost {
   static void Serve(NamedPipeServerStream pipe, int conn) {
     try {
       uint pid; string peer = GetNamedPipeClientProcessId(pipe.SafePipeHandle.DangerousGetHandle(), out pid) ? Peer(pid) : null;
+      // The writer exists before the agent hears of the connection, so its answer (or refusal) cannot be lost.
+      Writers[conn] = new StreamWriter(pipe, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
       Send("{\"kind\":\"connect\",\"conn\":" + conn + (peer == null ? ",\"pid\":0" : "," + peer) + "}");
-      var writer = new StreamWriter(pipe, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
-      Writers[conn] = writer;
       var reader = new StreamReader(pipe, new UTF8Encoding(false));
       string line; while ((line = reader.ReadLine()) != null) Send("{\"kind\":\"line\",\"conn\":" + conn + ",\"text\":" + Q(line) + "}");
     } catch {} finally { StreamWriter w; Writers.TryRemove(conn, out w); try { pipe.Dispose(); } catch {} Send("{\"kind\":\"closed\",\"conn\":" + conn + "}"); }
