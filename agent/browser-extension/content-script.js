@@ -101,5 +101,15 @@ document.addEventListener('mamori:blob-upload', (event) => {
   }, () => undefined);
 });
 
+// The page hook's note of a chunked upload piece's size (see chunked.js: used only to add up confirmed parts).
+document.addEventListener('mamori:upload-piece', (event) => {
+  try {
+    const note = JSON.parse(String(/** @type {CustomEvent} */ (event).detail));
+    if (typeof note.url === 'string' && typeof note.size === 'number') tell({ kind: 'piece', url: note.url.slice(0, 4096), size: note.size });
+  } catch {
+    // not ours
+  }
+});
+
 // Tells the service worker which page this tab shows (sender.url), so reports name the page, not only the origin.
 if (window === window.top) tell({ kind: 'page' });

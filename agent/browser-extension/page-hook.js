@@ -18,12 +18,22 @@
   /**
    * Names the Blob being sent and lends its bytes to the content script through a blob: URL (readable only by
    * this origin, revoked after a minute), so the record carries the hash of the bytes really sent, also for a
-   * Blob the page built itself. A chunk of a resumable upload (Content-Range set) is not hinted: the service
-   * worker folds chunks into one record from the request headers.
+   * Blob the page built itself. A piece of a chunked upload (Content-Range or Upload-Offset set, an S3 part or a
+   * Drive session URL) is not hinted: the service worker folds pieces into one record (chunked.js).
    * @param {unknown} body @param {string} url @param {boolean} ranged
    */
   const hint = (body, url, ranged) => {
-    if (!(body instanceof Blob) || ranged) return;
+    if (ranged) {
+      // A piece of a chunked upload: only its size is noted (S3 parts: webRequest shows neither body nor length).
+      const size = body instanceof Blob ? body.size : body instanceof ArrayBuffer || ArrayBuffer.isView(body) ? body.byteLength : undefined;
+      try {
+        if (size !== undefined) document.dispatchEvent(new CustomEvent('mamori:upload-piece', { detail: JSON.stringify({ url: new URL(url, location.href).href, size }) }));
+      } catch {
+        // never break the page
+      }
+      return;
+    }
+    if (!(body instanceof Blob)) return;
     try {
       const blobUrl = createObjectURL(body);
       setTimer(() => revokeObjectURL(blobUrl), 60_000);
@@ -36,7 +46,17 @@
   /** @param {unknown} headers */
   const hasRange = (headers) => {
     try {
-      return new Headers(/** @type {any} */ (headers ?? {})).has('content-range');
+      const h = new Headers(/** @type {any} */ (headers ?? {}));
+      return h.has('content-range') || h.has('upload-offset');
+    } catch {
+      return false;
+    }
+  };
+  /** A piece of a chunked upload by its URL (S3 multipart part or completion, a Drive resumable session). */
+  const pieceUrl = (/** @type {string} */ url) => {
+    try {
+      const query = new URL(url, location.href).searchParams;
+      return query.has('uploadId') || query.has('upload_id');
     } catch {
       return false;
     }
@@ -44,7 +64,8 @@
   const originalFetch = window.fetch;
   window.fetch = function fetch(input, init) {
     try {
-      hint(init?.body, input instanceof Request ? input.url : String(input), hasRange(init?.headers) || (input instanceof Request && input.headers.has('content-range')));
+      const url = input instanceof Request ? input.url : String(input);
+      hint(init?.body, url, hasRange(init?.headers) || (input instanceof Request && hasRange(input.headers)) || pieceUrl(url));
     } catch {
       // as above
     }
@@ -56,7 +77,7 @@
   const originalSend = XMLHttpRequest.prototype.send;
   const originalSetHeader = XMLHttpRequest.prototype.setRequestHeader;
   XMLHttpRequest.prototype.setRequestHeader = function setRequestHeader(name) {
-    if (String(name).toLowerCase() === 'content-range') ranged.add(this);
+    if (['content-range', 'upload-offset'].includes(String(name).toLowerCase())) ranged.add(this);
     return originalSetHeader.apply(this, /** @type {any} */ (arguments));
   };
   XMLHttpRequest.prototype.open = function open(_method, url) {
@@ -64,7 +85,7 @@
     return originalOpen.apply(this, /** @type {any} */ (arguments));
   };
   XMLHttpRequest.prototype.send = function send(body) {
-    hint(body, urls.get(this) ?? '', ranged.has(this));
+    hint(body, urls.get(this) ?? '', ranged.has(this) || pieceUrl(urls.get(this) ?? ''));
     return originalSend.apply(this, /** @type {any} */ (arguments));
   };
 })();

@@ -8,7 +8,10 @@ import { Buffer } from 'node:buffer';
 import { connect } from 'node:net';
 import process from 'node:process';
 
-const socketPath = process.env.MAMORI_BROWSER_SOCKET || '/run/mamori/browser.sock';
+// The agent's end: a Unix socket (Linux, macOS), a named pipe on Windows (the agent's PowerShell pipe host).
+const defaultSocket = process.platform === 'win32' ? '\\\\.\\pipe\\mamori-browser'
+  : process.platform === 'darwin' ? '/Library/Application Support/Mamori/browser.sock' : '/run/mamori/browser.sock';
+const socketPath = process.env.MAMORI_BROWSER_SOCKET || defaultSocket;
 const MAX_FROM_BROWSER = 4 * 1024 * 1024;
 const agent = connect(socketPath);
 agent.setEncoding('utf8');

@@ -59,7 +59,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const repos = store.repos;
   const hub = new CollectorHub();
   const sessions = new SessionRegistry();
-  const policy = new PolicyService(store, sessions, now);
+  const policy = new PolicyService(store, sessions, now, repos.uploadExceptions);
   await policy.load();
   // Alerts: rules run on every event the hub reports; timers (offline check, mail delivery) start with listen().
   // The alert mail transport an admin can repoint from the console's settings page without a restart.
@@ -80,13 +80,17 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // to the PC's agent. 200 ms keeps "applied on the PC in under a second" with room to spare.
   let exceptionCursor = (await store.exceptionsAfter(0)).cursor;
   let revocationCursor = (await repos.deviceControl.revocationsAfter(0)).cursor;
+  let uploadExceptionCursor = (await repos.uploadExceptions.changesAfter(0)).cursor;
   const exceptionWatcher = setInterval(() => {
     void store.exceptionsAfter(exceptionCursor).then(async ({ cursor, pcs }) => {
       exceptionCursor = cursor;
       // Revocations too (a CLI `exception-revoke` in another process): same push, same 200 ms.
       const revoked = await repos.deviceControl.revocationsAfter(revocationCursor);
       revocationCursor = revoked.cursor;
-      await Promise.all([...new Set([...pcs, ...revoked.pcs])].map((pc) => policy.push(pc)));
+      // Upload exceptions granted or revoked (console, API, CLI): the same push carries them to the extension.
+      const uploadChanges = await repos.uploadExceptions.changesAfter(uploadExceptionCursor);
+      uploadExceptionCursor = uploadChanges.cursor;
+      await Promise.all([...new Set([...pcs, ...revoked.pcs, ...uploadChanges.pcs])].map((pc) => policy.push(pc)));
     }).catch(() => undefined);
   }, 200);
   exceptionWatcher.unref();

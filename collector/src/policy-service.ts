@@ -5,6 +5,8 @@ import {
 import type { SessionRegistry } from './ingest/sessions.ts';
 import type { Store } from './store/store.ts';
 import type { DeviceExceptionRecord } from './store/types.ts';
+import type { UploadExceptionsRepository } from './store/repositories/upload-exceptions.ts';
+import { toPushedUploadException } from './upload-exceptions/upload-exception-service.ts';
 
 /**
  * Holds the organisation's policy versions and turns them into each PC's effective policy (exceptions
@@ -24,8 +26,12 @@ export class PolicyService {
   #refreshing: Promise<boolean> | undefined;
   readonly #listeners = new Set<(set: PolicySet, version: number) => void>();
 
-  constructor(store: Store, sessions: SessionRegistry, now: () => number = Date.now) {
+  /** Upload exceptions granted in the collector (absent: none are pushed). */
+  readonly #uploadExceptions: UploadExceptionsRepository | undefined;
+
+  constructor(store: Store, sessions: SessionRegistry, now: () => number = Date.now, uploadExceptions?: UploadExceptionsRepository) {
     this.#store = store;
+    this.#uploadExceptions = uploadExceptions;
     this.#sessions = sessions;
     this.#now = now;
   }
@@ -112,7 +118,8 @@ export class PolicyService {
 
   async effectiveFor(pc: string): Promise<EffectivePolicy> {
     const exceptions = (await this.#store.activeDeviceExceptions(pc, this.#now())).map(toPolicyException);
-    return effectivePolicyFor(this.current, pc, this.#version, exceptions);
+    const uploads = (await this.#uploadExceptions?.active(pc, this.#now()) ?? []).map(toPushedUploadException);
+    return effectivePolicyFor(this.current, pc, this.#version, exceptions, uploads);
   }
 
   /** Sends the PC's effective policy down its agent's stream, if connected. */

@@ -12,6 +12,22 @@ export interface DeviceException {
   createdBy?: string;
 }
 
+/**
+ * A temporary upload exception an admin granted from the console, API or CLI for one PC (optionally one user):
+ * it lifts block/warn for one category or one domain until `untilMs`. Pushed with the PC's policy like a
+ * device exception; revoking it pushes the policy again without it.
+ */
+export interface PushedUploadException {
+  id: string;
+  category?: string;
+  domain?: string;
+  /** Only for this OS user on the PC (absent: every user). */
+  user?: string;
+  untilMs: number;
+  reason?: string;
+  createdBy?: string;
+}
+
 export interface DeviceAllowEntry {
   name: string;
   vendor_id?: string;
@@ -31,6 +47,8 @@ export interface EffectivePolicy {
   print: PolicySet['print'];
   mail: PolicySet['mail'];
   upload: PolicySet['upload'];
+  /** Upload exceptions granted in the collector for this PC (absent in policies pushed before they existed). */
+  upload_exceptions?: PushedUploadException[];
   categories: PolicySet['categories'];
   /** Content inspection rules (absent in policies pushed before content inspection existed). */
   content?: PolicySet['content'];
@@ -38,7 +56,7 @@ export interface EffectivePolicy {
 
 /** Resolves the organisation's policy for one PC: PC override, else its first group, else the default. */
 export function effectivePolicyFor(
-  set: PolicySet, pc: string, version: number, exceptions: DeviceException[] = [],
+  set: PolicySet, pc: string, version: number, exceptions: DeviceException[] = [], uploadExceptions: PushedUploadException[] = [],
 ): EffectivePolicy {
   let mode = set.device.default.mode;
   let message = set.device.default.message;
@@ -62,6 +80,6 @@ export function effectivePolicyFor(
     version, pc, purpose: set.purpose,
     device: { mode, message, rule, allow, exceptions },
     file_copy: set.file_copy, print: set.print, mail: set.mail, upload: set.upload, categories: set.categories,
-    content: set.content,
+    content: set.content, ...(uploadExceptions.length > 0 ? { upload_exceptions: uploadExceptions } : {}),
   };
 }

@@ -85,4 +85,20 @@ describe('upload enforcement policy', () => {
       expect(problem.line).toBeGreaterThanOrEqual(7);
     }
   });
+
+  it('applies exceptions pushed from the collector: by category or domain, per user, until they end', () => {
+    const set = policy('    categories: { file_transfer: block, personal_cloud: warn }\n');
+    const pushed = [
+      { id: 'upx_1', domain: 'gigafile.nu', untilMs: now + 60_000, reason: 'auditor' },
+      { id: 'upx_2', category: 'personal_cloud', user: 'sato', untilMs: now + 60_000 },
+      { id: 'upx_3', domain: 'firestorage.jp', untilMs: now - 1 },
+    ];
+    const at = (user: string, host: string, nowMs = now) => decideUpload(uploadRulesFor(set.upload, set.categories, 'PC-1', user, now, pushed), host, nowMs);
+    expect(at('tanaka', 'www.gigafile.nu')).toMatchObject({ mode: 'allow', rule: 'upload.exceptions.upx_1', exceptionUntilMs: now + 60_000 });
+    expect(at('tanaka', 'wetransfer.com')).toMatchObject({ mode: 'block' });
+    expect(at('tanaka', 'firestorage.jp')).toMatchObject({ mode: 'block' }); // expired before the table was made
+    expect(at('sato', 'dropbox.com')).toMatchObject({ mode: 'allow', rule: 'upload.exceptions.upx_2' });
+    expect(at('tanaka', 'dropbox.com')).toMatchObject({ mode: 'warn' }); // another user's exception
+    expect(at('tanaka', 'gigafile.nu', now + 60_000)).toMatchObject({ mode: 'block' }); // the browser holds the end
+  });
 });

@@ -1,6 +1,7 @@
 import type { Categories } from './schema/categories.ts';
 import type { UploadPolicy } from './schema/upload.ts';
 import type { UploadMode } from './schema/upload-enforcement.ts';
+import type { PushedUploadException } from './effective.ts';
 
 /** A mode and the policy entry it came from (e.g. "upload.enforcement.pcs.PC-7.domains.firestorage.jp"). */
 export interface RuledMode {
@@ -31,8 +32,13 @@ export interface UploadDecision {
   exceptionUntilMs?: number;
 }
 
-/** Resolves organisation → group → PC → user for one PC and user; exceptions already expired are left out. */
-export function uploadRulesFor(policy: UploadPolicy, categories: Categories, pc: string, user: string, nowMs: number): UploadRuleTable {
+/**
+ * Resolves organisation → group → PC → user for one PC and user; exceptions already expired are left out.
+ * `pushed`: exceptions granted in the collector for this PC (EffectivePolicy.upload_exceptions), named by their id.
+ */
+export function uploadRulesFor(
+  policy: UploadPolicy, categories: Categories, pc: string, user: string, nowMs: number, pushed: readonly PushedUploadException[] = [],
+): UploadRuleTable {
   const e = policy.enforcement;
   const categoryModes: Record<string, RuledMode> = {};
   const domainModes: Record<string, RuledMode> = {};
@@ -53,6 +59,13 @@ export function uploadRulesFor(policy: UploadPolicy, categories: Categories, pc:
       ...(x.category ? { category: x.category } : {}), ...(x.domain ? { domain: x.domain } : {}),
       untilMs, reason: x.reason, rule: `upload.enforcement.exceptions.${index}`,
     }));
+  for (const x of pushed) {
+    if (x.untilMs <= nowMs || (x.user !== undefined && x.user !== user)) continue;
+    exceptions.push({
+      ...(x.category ? { category: x.category } : {}), ...(x.domain ? { domain: x.domain } : {}),
+      untilMs: x.untilMs, reason: x.reason ?? '', rule: `upload.exceptions.${x.id}`,
+    });
+  }
   return {
     categories, ownCategory: policy.own_category, uncategorised: policy.uncategorised, categoryModes, domainModes,
     allowDomains: e.allow_domains, exceptions, contact: e.contact,

@@ -53,6 +53,8 @@ function describeEventBody(kind: string, payload: Record<string, unknown>): stri
       return cleanText(`${p.device?.vendor ?? ''} ${p.device?.product ?? ''} ${p.device?.serial ? `(${p.device.serial})` : ''}`);
     case 'lifecycle':
       return cleanText(`${p.kind ?? ''} ${p.detail ?? ''}`);
+    case 'policy_decision':
+      return cleanText(`${p.decision ?? ''} ${p.detail ?? ''}`);
     default:
       return cleanText(kind);
   }

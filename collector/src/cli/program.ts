@@ -22,6 +22,7 @@ import { describeImport, importLogFile } from '../imports/import-log-file.ts';
 import { SessionRegistry } from '../ingest/sessions.ts';
 import { PolicyService } from '../policy-service.ts';
 import { generateReport } from '../reports/generate.ts';
+import { addUploadExceptionCommands } from './upload-exception-commands.ts';
 import { parsePeriodInput } from '../reports/period-input.ts';
 
 type Output = { out: (text: string) => void; err: (text: string) => void };
@@ -365,6 +366,7 @@ export function buildCollectorProgram(io: Output): Command {
       print(options.json, reports, reports.map((r) => `${r.id}  ${r.template}  ${new Date(r.fromMs).toISOString()} – ${new Date(r.toMs).toISOString()}  ${r.review ? `reviewed by ${r.review.reviewer}` : 'not reviewed'}  ${r.pdfSha256}`).join('\n') || '(no reports)');
     });
 
+  addUploadExceptionCommands(program, { withStore: (run) => withStore(dataDir(), run), print });
   return program;
 }
 

@@ -3,7 +3,7 @@ import type {
   InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
   RiskDepartment, RiskPerson, RiskRanking,
 } from './types.ts';
-import type { CollectorSettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration } from './types.ts';
+import type { CollectorSettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration, UploadException } from './types.ts';
 
 /** An API failure with the collector's error code (COLLECTOR_…) and, for policies, the inline problems. */
 export class ApiError extends Error {
@@ -69,6 +69,11 @@ export interface ApiClient {
   registerStick(input: StickRegistration): Promise<{ version: number }>;
   /** Ends an exception now; the agent drops it within a second. */
   revokeException(id: string): Promise<void>;
+  /** Upload exceptions in force on the PC. */
+  uploadExceptions(pc: string): Promise<UploadException[]>;
+  /** Operators: lifts an upload block/warning for one category or domain on the PC until a time (pushed at once). */
+  grantUploadException(input: { pc: string; user?: string; category?: string; domain?: string; untilMs: number; reason: string }): Promise<UploadException>;
+  revokeUploadException(id: string): Promise<void>;
   /** Every PC's sensors as last reported, with counts per sensor of PCs where it is off. */
   sensorHealth(): Promise<SensorHealthSummary>;
   pcSensors(pc: string): Promise<PcSensorHealth>;
@@ -263,6 +268,15 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     registerStick: (input) => call('POST', '/api/device-sticks', input),
     async revokeException(id) {
       await call('DELETE', `/api/exceptions/${encodeURIComponent(id)}`);
+    },
+    async uploadExceptions(pc) {
+      return (await call<{ exceptions: UploadException[] }>('GET', `/api/upload/exceptions${queryString({ pc })}`)).exceptions;
+    },
+    async grantUploadException(input) {
+      return (await call<{ exception: UploadException }>('POST', '/api/upload/exceptions', input)).exception;
+    },
+    async revokeUploadException(id) {
+      await call('DELETE', `/api/upload/exceptions/${encodeURIComponent(id)}`);
     },
     sensorHealth: () => call('GET', '/api/sensor-health'),
     pcSensors: (pc) => call('GET', `/api/pcs/${encodeURIComponent(pc)}/sensors`),

@@ -100,6 +100,12 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     setGroupDeviceMode: async () => ({ version: 2 }),
     registerStick: async () => ({ version: 2 }),
     revokeException: async () => undefined,
+    uploadExceptions: async () => [],
+    grantUploadException: async (input) => ({
+      id: 'upx_1', pc: input.pc, user: input.user ?? null, category: input.category ?? null, domain: input.domain ?? null,
+      untilMs: input.untilMs, reason: input.reason, createdBy: 'operator', createdMs: 0,
+    }),
+    revokeUploadException: async () => undefined,
     sensorHealth: async () => ({ pcs: [], bySensor: {}, pcsWithSensorsOff: 0 }),
     pcSensors: async (pc) => ({ pc, lastSeenMs: null, sensors: [], off: 0, unsupported: 0 }),
     settings: async () => ({

@@ -142,6 +142,19 @@ export interface DeviceException {
   createdMs: number;
 }
 
+/** A temporary upload exception (collector/src/store/repositories/upload-exceptions.ts, as the API returns it). */
+export interface UploadException {
+  id: string;
+  pc: string;
+  user: string | null;
+  category: string | null;
+  domain: string | null;
+  untilMs: number;
+  reason: string;
+  createdBy: string;
+  createdMs: number;
+}
+
 export type AccessRequestStatus = 'pending' | 'approved' | 'declined';
 
 /** An employee's request from the tray to use a blocked device; every string but the ids came from the PC. */

@@ -390,6 +390,16 @@ export const en = {
   'risk.indicator.watch': 'Departing employee',
   'risk.indicator.signals': 'Tamper / stops / blocked',
   'dashboard.byDepartment': 'Open alerts by department',
+  'upx.title': 'Upload exceptions',
+  'upx.grant': 'Allow uploads temporarily',
+  'upx.target': 'To',
+  'upx.category': 'category',
+  'upx.domain': 'domain',
+  'upx.user': 'Only for user (optional)',
+  'upx.granted': 'Uploads allowed until {until}. The browser on the PC gets it within seconds.',
+  'upx.revoked': 'Upload exception revoked. The browser on the PC blocks again within seconds.',
+  'upx.until': 'Uploads allowed until',
+  'upx.reason': 'Why (recorded)',
 } as const;
 
 export type MessageKey = keyof typeof en;

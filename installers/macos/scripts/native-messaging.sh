@@ -1,8 +1,9 @@
 #!/bin/sh
 # Registers the Mamori native messaging host for Chrome, Chromium and Edge on macOS (system-wide, run as root by
-# postinstall). Written against Chrome's documented locations; not run on these build machines. The agent side
-# (peer identification of a Unix socket on macOS: LOCAL_PEERCRED / LOCAL_PEERPID) is NOT built yet, so the
-# agent reports the upload channel as unsupported there.
+# postinstall). Written against Chrome's documented locations; not run on these build machines. The agent listens
+# on a Unix socket and names each peer with lsof + ps (agent/src/local/browser-bridge/darwin-peer.ts); the agent's
+# config must set sensors.upload.socketPath to the path the host uses (default
+# /Library/Application Support/Mamori/browser.sock, or MAMORI_BROWSER_SOCKET in the host's wrapper).
 set -eu
 HOST="/Library/Application Support/Mamori/native-host/mamori-native-host"
 EXTENSION_ID=ngdcehmcbbbcfbpeoeboiacioikbokfc

@@ -36,6 +36,8 @@ export class BrowserBridgeServer {
   #server: Server | undefined;
   #handler: BridgeHandler | undefined;
   readonly #sockets = new Set<Socket>();
+  /** Connections whose peer was accepted, with that peer: where pushes go. */
+  readonly #accepted = new Map<Socket, SocketPeer>();
 
   constructor(options: BrowserBridgeOptions) {
     this.#options = options;
@@ -59,6 +61,23 @@ export class BrowserBridgeServer {
     chmodSync(path, 0o666);
   }
 
+  /**
+   * Sends an unsolicited message (id 0, `push` names it) down every accepted connection, made per peer (the rules
+   * differ per user); the native host relays it to the extension. A peer for which `message` returns undefined
+   * gets nothing. Returns how many connections were written to.
+   */
+  push(kind: string, message: (peer: SocketPeer) => unknown): number {
+    let sent = 0;
+    for (const [socket, peer] of this.#accepted) {
+      if (socket.destroyed) continue;
+      const body = message(peer);
+      if (body === undefined) continue;
+      socket.write(`${JSON.stringify({ id: 0, push: kind, status: 200, body })}\n`);
+      sent += 1;
+    }
+    return sent;
+  }
+
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
@@ -67,7 +86,10 @@ export class BrowserBridgeServer {
 
   async #accept(socket: Socket): Promise<void> {
     this.#sockets.add(socket);
-    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      this.#accepted.delete(socket);
+    });
     socket.on('error', () => undefined);
     socket.pause();
     const peer = await this.#options.identifier.identify(socket).catch(() => undefined);
@@ -79,6 +101,7 @@ export class BrowserBridgeServer {
       socket.end(`${JSON.stringify({ id: 0, status: 403, body: { error: 'AGENT_LOCAL_REQUEST_INVALID', message: refusal } })}\n`);
       return;
     }
+    this.#accepted.set(socket, peer!);
     const max = this.#options.maxLineBytes ?? 512 * 1024;
     let buffered = '';
     let chain = Promise.resolve();

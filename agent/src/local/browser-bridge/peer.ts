@@ -3,8 +3,10 @@ export interface SocketPeer {
   pid: number;
   uid: number;
   gid: number;
-  /** The OS user name of uid ('' when it has none). */
+  /** The OS user name of uid ('' when it has none); on Windows DOMAIN\\user. */
   user: string;
+  /** Windows: the user's SID (uid and gid are -1 there). */
+  sid?: string;
   /** The peer process's executable. */
   exe: string;
   /** Executables of its parent and grandparent, nearest first (the browser that started a native host). */

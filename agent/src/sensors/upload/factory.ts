@@ -20,11 +20,19 @@ export async function createUploadSensor(context: SensorContext): Promise<Sensor
   const { JsonProfileStore } = await import('./node/profile-store.ts');
   const { ContentInspector } = await import('../../inspect/node/content-inspector.ts');
   const { createConnectionOwnerLookup } = await import('../../platform/connection-owner/connection-owner.ts');
-  // The native messaging channel needs the OS to name a socket's peer: built for Linux (sock_diag + /proc).
-  // Elsewhere there is no bridge yet, and the sensor says so unless the legacy loopback channel is configured.
+  // The native messaging channel needs the OS to name a socket's peer: Linux (sock_diag + /proc), macOS (lsof +
+  // ps on a Unix socket), Windows (a named pipe whose PowerShell host asks GetNamedPipeClientProcessId). Hashing
+  // a reported path as the peer user is built for Linux only: elsewhere such a report is recorded unhashed.
   let bridge;
   let userHasher;
-  if (process.platform === 'linux') {
+  if (process.platform === 'win32') {
+    const { Win32PipeBridgeServer } = await import('../../local/browser-bridge/win32-pipe-bridge.ts');
+    bridge = new Win32PipeBridgeServer({ browserExecutables: config.browserExecutables, ...(config.pipeName ? { pipeName: config.pipeName } : {}) });
+  } else if (process.platform === 'darwin') {
+    const { BrowserBridgeServer } = await import('../../local/browser-bridge/bridge-server.ts');
+    const { LsofPeerIdentifier } = await import('../../local/browser-bridge/darwin-peer.ts');
+    bridge = new BrowserBridgeServer({ socketPath: config.socketPath ?? join(context.config.stateDir, 'browser.sock'), identifier: new LsofPeerIdentifier(), browserExecutables: config.browserExecutables });
+  } else if (process.platform === 'linux') {
     const { BrowserBridgeServer } = await import('../../local/browser-bridge/bridge-server.ts');
     const { SockDiagPeerIdentifier } = await import('../../local/browser-bridge/linux-peer.ts');
     const { UserFileHasher } = await import('./node/user-file-hasher.ts');

@@ -34,7 +34,7 @@ export async function consoleTestServer(pcs: string[] = ['PC-ACCT-07']): Promise
   for (const [i, pc] of pcs.entries()) {
     await store.createAgent({ id: `agent-${i + 1}`, pc, hardwareId: `hw-${i}`, os: 'linux', publicKey: Buffer.alloc(32), unlockKey, enrolledMs: day, previousAgentId: null });
   }
-  const policy = new PolicyService(store, new SessionRegistry(), now);
+  const policy = new PolicyService(store, new SessionRegistry(), now, store.repos.uploadExceptions);
   await policy.load();
   const { app } = await buildHttpServer({ store, repos: store.repos, now, policy, hub: new CollectorHub() });
   await app.ready();

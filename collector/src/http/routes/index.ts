@@ -22,6 +22,7 @@ import { sensorHealthRoutes } from './sensor-health.ts';
 import { settingsRoutes } from './settings.ts';
 import { riskRoutes } from './risk.ts';
 import { alertExportRoutes } from './alert-export.ts';
+import { uploadExceptionRoutes } from './upload-exceptions.ts';
 
 type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void | Promise<void>;
 
@@ -45,4 +46,5 @@ export const featureRoutes: RoutePlugin[] = [
   settingsRoutes,
   riskRoutes,
   alertExportRoutes,
+  uploadExceptionRoutes,
 ];

@@ -20,6 +20,7 @@ import type { SavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import type { SiemRepository } from './siem.ts';
 import type { SiemRecordsRepository } from './siem-records.ts';
 import type { UploadRepository } from './upload.ts';
+import type { UploadExceptionsRepository } from './upload-exceptions.ts';
 
 /**
  * The collector's data beyond the `Store` (query tables, alerts, outbox, reports…), one async repository per
@@ -49,4 +50,5 @@ export interface Repositories {
   sensorHealth: SensorHealthRepository;
   settings: SettingsRepository;
   risk: RiskRepository;
+  uploadExceptions: UploadExceptionsRepository;
 }

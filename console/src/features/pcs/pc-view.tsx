@@ -5,6 +5,7 @@ import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PcAccessRequests } from '../access-requests/pc-access-requests.tsx';
 import { DevicePanel } from './device-panel.tsx';
+import { UploadExceptionPanel } from './upload-exception-panel.tsx';
 import { DeviceModeControl } from './device-mode-control.tsx';
 import { DevicesSeenPanel } from './devices-seen-panel.tsx';
 import { SensorHealthPanel } from './sensor-health-panel.tsx';
@@ -35,6 +36,7 @@ export function PcView({ pc, role, around, at }: { pc: string; role: Role; aroun
           {sensors.data ? <SensorHealthPanel health={sensors.data} /> : null}
           {control.data ? <DeviceModeControl view={control.data} role={role} onChanged={reload} /> : null}
           {detail.data ? <DevicePanel detail={detail.data} role={role} onChanged={reload} exceptions={control.data?.exceptions} /> : null}
+          <UploadExceptionPanel pc={pc} role={role} />
           {control.data ? <DevicesSeenPanel pc={pc} seen={control.data.seen} role={role} onChanged={reload} /> : null}
           {detail.data ? <InventoryPanel inventory={detail.data.inventory} /> : null}
         </aside>

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { PINNED_EXTENSION_ID } from './extension-id.ts';
 
-/** Where Debian's Chromium, Google Chrome and Microsoft Edge keep their browser executable on Linux. */
-const DEFAULT_BROWSERS = ['/usr/lib/chromium/chromium', '/opt/google/chrome/chrome', '/opt/microsoft/msedge/msedge'];
+/** Where Chrome, Edge (and Debian's Chromium) keep their browser executable, per OS (their default installs). */
+const BROWSERS_BY_PLATFORM: Partial<Record<NodeJS.Platform, string[]>> = {
+  linux: ['/usr/lib/chromium/chromium', '/opt/google/chrome/chrome', '/opt/microsoft/msedge/msedge'],
+  darwin: ['/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge'],
+  win32: [
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', 'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
+    'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe', 'C:\\Program Files\\Microsoft\\Edge\\Application\\msedge.exe',
+  ],
+};
+const DEFAULT_BROWSERS = BROWSERS_BY_PLATFORM[process.platform] ?? BROWSERS_BY_PLATFORM.linux!;
 
 /** `sensors.upload` in the agent config. */
 export const UploadSensorConfigSchema = z.object({
@@ -22,13 +30,15 @@ export const UploadSensorConfigSchema = z.object({
   maxProfiles: z.number().int().positive().default(500),
   /** Where known profiles are remembered across agent restarts (default: <stateDir>/upload-extension-profiles.json). */
   profilesFile: z.string().optional(),
+  /** Windows: the named pipe (\\.\pipe\<name>) the native host connects to. */
+  pipeName: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).optional(),
   /**
    * The Unix socket the native messaging host connects to (default <stateDir>/browser.sock; the packages set
    * /run/mamori/browser.sock, the path their host wrapper names, in a folder every user can traverse).
    */
   socketPath: z.string().min(1).optional(),
   /** A native host is listened to only if one of these started it (its parent or grandparent). */
-  browserExecutables: z.array(z.string().startsWith('/')).min(1).default(DEFAULT_BROWSERS),
+  browserExecutables: z.array(z.string().regex(/^(\/|[A-Za-z]:\\)/, 'must be an absolute path')).min(1).default(DEFAULT_BROWSERS),
   /**
    * Also accept reports on the loopback HTTP endpoint (Origin + pairing token). Off: any local process can reach
    * a loopback port, so only the native channel proves a report came from the browser.

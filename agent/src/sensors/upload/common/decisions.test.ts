@@ -18,7 +18,7 @@ describe('upload decision events', () => {
     expect(decisionEvent(report({}), table, 'tanaka', now).draft).toEqual({
       user: 'tanaka',
       policyDecision: {
-        subject: 'upload', decision: 'block', rule: 'upload.enforcement.categories.file_transfer', untilMs: 0,
+        subject: 'upload', decision: 'block', rule: 'upload.enforcement.categories.file_transfer', untilMs: 0, category: 'file_transfer',
         detail: '顧客一覧.xlsx (2048 bytes) via input into firestorage.jp (file_transfer)',
       },
     });

@@ -38,7 +38,7 @@ export function decisionEvent(report: DecisionReport, table: UploadRuleTable, us
       policyDecision: {
         subject: 'upload', decision: report.outcome, rule: decision.rule,
         detail: `${files} via ${report.via} into ${report.host} (${decision.category})${reason}${mismatch}`,
-        untilMs: decision.exceptionUntilMs ?? 0,
+        untilMs: decision.exceptionUntilMs ?? 0, category: decision.category,
       },
     },
   };

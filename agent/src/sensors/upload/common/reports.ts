@@ -33,8 +33,9 @@ export const UploadReportSchema = z.object({
   pageUrl: Url,
   destinationUrl: z.string().max(2048).regex(/^(https?|wss?):\/\//i, 'destinationUrl must be http(s)'),
   /** formdata: multipart from script (fetch or XHR); form: a plain form post; blob: a File/Blob as the whole body;
-   * bytes: an in-memory body (ArrayBuffer, typed array, string); resumable: Content-Range chunks folded into one. */
-  transport: z.enum(['formdata', 'form', 'blob', 'bytes', 'resumable']),
+   * bytes: an in-memory body (ArrayBuffer, typed array, string); resumable: Content-Range chunks (Google Drive
+   * resumable included) folded into one; tus: tus 1.0 PATCHes folded; s3-multipart: S3 parts folded. */
+  transport: z.enum(['formdata', 'form', 'blob', 'bytes', 'resumable', 'tus', 's3-multipart']),
   timeMs: z.number().int().min(0).optional(),
   files: z.array(UploadFileSchema).min(1).max(100),
 }).strict();

@@ -53,7 +53,11 @@ export interface UploadSensorOptions {
    * The native messaging channel (agent/src/local/browser-bridge): reports from the browser's native host, whose
    * OS identity the agent checked. When set, the loopback HTTP routes are only registered if `loopback` is true.
    */
-  bridge?: { handle(handler: BridgeHandler | undefined): void; listen?(): Promise<void>; close?(): Promise<void> };
+  bridge?: {
+    handle(handler: BridgeHandler | undefined): void; listen?(): Promise<void>; close?(): Promise<void>;
+    /** Sends a message made per peer down every accepted connection (the rules after a policy change). */
+    push?(kind: string, message: (peer: SocketPeer) => unknown): number;
+  };
   /** Hashes a reported path as the reporting user (bridge reports); required with `bridge`. */
   userHasher?: { hash(path: string, maxBytes: number, as: { uid: number; gid: number }): Promise<{ size: number; sha256: string }> };
   /** Also accept reports on the loopback HTTP endpoint (legacy; any local process can reach it). */
@@ -114,7 +118,7 @@ export class UploadSensor implements Sensor {
     if (!loopback && !bridge) {
       this.#status = {
         state: 'degraded',
-        detail: `no channel from the browser: native messaging is not built for ${process.platform} yet and sensors.upload.loopback is off`,
+        detail: `no channel from the browser: native messaging is not available on ${process.platform} and sensors.upload.loopback is off`,
       };
       return this.#status;
     }
@@ -138,11 +142,20 @@ export class UploadSensor implements Sensor {
       routes.route({ method: 'POST', path: extensionRoutes.uploads, maxBodyBytes: 256 * 1024, handler: (r) => this.#uploads(emit, r.headers, r.body, r.peer) }),
       routes.route({ method: 'GET', path: extensionRoutes.uninstalled, handler: (r) => this.#uninstalled(r.query) }),
     ];
+    // A new policy (an exception granted or revoked in the collector, a rule changed) reaches the browser at once
+    // on the native channel, not at its next heartbeat (30 s): the extension re-applies the rules it is pushed.
+    const unsubscribe = this.#options.policy.subscribe(() => {
+      bridge?.push?.('rules', (peer) => {
+        const rules = this.#rulesForUser(peer.user || (peer.sid ? `sid-${peer.sid}` : `uid-${peer.uid}`));
+        return rules ? { rules } : undefined;
+      });
+    });
     const every = this.#options.checkEveryMs ?? Math.min(30_000, Math.max(250, Math.floor(config.heartbeatStaleMs / 4)));
     const timer = setInterval(() => tracker.check(), every);
     timer.unref();
     signal.addEventListener('abort', () => {
       clearInterval(timer);
+      unsubscribe();
       for (const remove of removers) remove();
       bridge?.handle(undefined);
       void bridge?.close?.();
@@ -198,7 +211,7 @@ export class UploadSensor implements Sensor {
 
   #rulesForUser(user: string): UploadRuleTable | undefined {
     const policy = this.#options.policy.current();
-    return policy ? uploadRulesFor(policy.upload, policy.categories, policy.pc, user, this.#now()) : undefined;
+    return policy ? uploadRulesFor(policy.upload, policy.categories, policy.pc, user, this.#now(), policy.upload_exceptions) : undefined;
   }
 
   /**
@@ -206,7 +219,7 @@ export class UploadSensor implements Sensor {
    * process the browser started; its uid names the user, and files are hashed with that user's permissions.
    */
   async #fromBridge(emit: Emit, peer: SocketPeer, path: string, body: unknown): Promise<{ status: number; body?: unknown }> {
-    const who = `uid-${peer.uid}`;
+    const who = peer.sid ? `sid-${peer.sid}` : `uid-${peer.uid}`;
     if (!this.#reportLimiter.take(who)) return this.#refuse(429, 'too many requests');
     const user = peer.user || who;
     if (path === extensionRoutes.pair || path === extensionRoutes.heartbeat) {
@@ -355,7 +368,7 @@ export class UploadSensor implements Sensor {
           user,
           policyDecision: {
             subject: 'upload', decision: 'alert', rule: `upload.alert_categories.${category}`,
-            detail: `${file.name} uploaded to ${destinationHost} (${category})`,
+            detail: `${file.name} uploaded to ${destinationHost} (${category})`, category,
           },
         });
       }

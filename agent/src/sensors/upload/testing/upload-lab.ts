@@ -17,12 +17,20 @@ import { UploadSensor } from '../common/upload-sensor.ts';
 import { PINNED_EXTENSION_ID } from '../common/extension-id.ts';
 import { NodeFileHasher } from '../node/file-hasher.ts';
 import { UserFileHasher } from '../node/user-file-hasher.ts';
+import { ChunkedProtocolSite } from './chunked-protocol-site.ts';
 
 const extensionSource = fileURLToPath(new URL('../../../../browser-extension', import.meta.url));
 const pagesDir = fileURLToPath(new URL('../test-pages', import.meta.url));
 const nativeHost = fileURLToPath(new URL('../../../../native-host/mamori-native-host.mjs', import.meta.url));
 /** The browser executable Debian's /usr/bin/chromium wrapper starts. */
 export const chromiumExecutable = '/usr/lib/chromium/chromium';
+
+export interface LabOptions {
+  locale?: string;
+  pc?: string;
+  policy?: PolicyHolder;
+  forward?: (draft: EventDraft) => void;
+}
 
 /** What the site (every host name) received: method, host and path of each upload request, and its bytes. */
 export interface Received {
@@ -43,6 +51,8 @@ export class UploadLab {
   readonly events: EventDraft[] = [];
   readonly received: Received[] = [];
   readonly refused: string[] = [];
+  /** tus, Google Drive resumable and S3 multipart, spoken by the same site (hosts tus.*, s3.*, path /upload/drive/). */
+  readonly protocols = new ChunkedProtocolSite();
   work = '';
   sitePort = 0;
   context!: BrowserContext;
@@ -52,7 +62,11 @@ export class UploadLab {
   #site!: Server;
   readonly #abort = new AbortController();
 
-  static async start(set: PolicySet, options: { locale?: string; pc?: string } = {}): Promise<UploadLab> {
+  /**
+   * `policy`: follow this holder (e.g. a real agent's, fed by its collector) instead of a fixed policy made from
+   * `set`; `forward`: also hand every event to this recorder (e.g. the real agent's journal).
+   */
+  static async start(set: PolicySet | undefined, options: LabOptions = {}): Promise<UploadLab> {
     // The agent names the native host's socket peer with iproute2's `ss` (sock_diag).
     ensureDebianPackages(['iproute2'], ['ss']);
     const lab = new UploadLab();
@@ -60,20 +74,24 @@ export class UploadLab {
     return lab;
   }
 
-  async #start(set: PolicySet, options: { locale?: string; pc?: string }): Promise<void> {
+  async #start(set: PolicySet | undefined, options: LabOptions): Promise<void> {
     this.work = mkdtempSync(join(tmpdir(), 'mamori-upload-lab-'));
     this.socketPath = join(this.work, 'agent', 'browser.sock');
     this.#bridge = new BrowserBridgeServer({
       socketPath: this.socketPath, identifier: new SockDiagPeerIdentifier(), browserExecutables: [chromiumExecutable],
       onRefused: (reason) => this.refused.push(reason),
     });
-    this.policy = new PolicyHolder(effectivePolicyFor(set, options.pc ?? 'PC-TEST', 1));
+    this.policy = options.policy ?? new PolicyHolder(set ? effectivePolicyFor(set, options.pc ?? 'PC-TEST', 1) : undefined);
     const sensor = new UploadSensor({
       routes: undefined, bridge: this.#bridge, userHasher: new UserFileHasher(),
       config: UploadSensorConfigSchema.parse({ heartbeatStaleMs: 60_000 }), policy: this.policy,
       currentUser: () => 'alice', hasher: new NodeFileHasher(), checkEveryMs: 3_600_000,
     });
-    await sensor.start((draft) => { this.events.push(draft); return this.events.length; }, this.#abort.signal);
+    await sensor.start((draft) => {
+      this.events.push(draft);
+      options.forward?.(draft);
+      return this.events.length;
+    }, this.#abort.signal);
 
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(this.work, 'key.pem'), '-out', join(this.work, 'cert.pem'), '-days', '1', '-subj', '/CN=mamori-test'], { stdio: 'pipe' });
     this.#site = createServer({ key: readFileSync(join(this.work, 'key.pem')), cert: readFileSync(join(this.work, 'cert.pem')) }, (request, response) => {
@@ -89,6 +107,11 @@ export class UploadLab {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
+        const answer = this.protocols.handle(request.method ?? '', url, request.headers, Buffer.concat(chunks));
+        if (answer) {
+          response.writeHead(answer.status, answer.headers);
+          return response.end(answer.body);
+        }
         if (request.method !== 'OPTIONS' && url.pathname.startsWith('/upload')) {
           this.received.push({ method: request.method ?? '', host: url.hostname, path: url.pathname, headers: request.headers, bytes: Buffer.concat(chunks) });
         }
@@ -122,8 +145,14 @@ export class UploadLab {
     });
     if (this.context.serviceWorkers().length === 0) await this.context.waitForEvent('serviceworker');
     // The rules reach the extension with its pairing: wait until content scripts can read them.
+    await this.until(async () => Boolean(await this.rulesInBrowser()), 'the extension to hold the agent\'s rules');
+  }
+
+  /** The rule table the extension holds now (chrome.storage.local, where every frame's enforce.js reads it). */
+  async rulesInBrowser(): Promise<{ exceptions?: { rule: string; untilMs: number }[] } | undefined> {
     const worker = this.context.serviceWorkers()[0]!;
-    await this.until(async () => Boolean(await worker.evaluate(async () => (await (globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('mamoriRules')).mamoriRules)), 'the extension to hold the agent\'s rules');
+    type Storage = { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
+    return worker.evaluate(async () => (await (globalThis as unknown as Storage).chrome.storage.local.get('mamoriRules')).mamoriRules as never);
   }
 
   /** A URL on the test site: `https://<host>:<port>/<path>`. */

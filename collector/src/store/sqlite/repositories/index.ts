@@ -22,6 +22,7 @@ import { SqliteSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { SqliteSiemRepository } from './siem.ts';
 import { SqliteSiemRecordsRepository } from './siem-records.ts';
 import { SqliteUploadRepository } from './upload.ts';
+import { SqliteUploadExceptionsRepository } from './upload-exceptions.ts';
 
 /** Every repository over one SQLite database (the handle stays inside `store/`). */
 export function createSqliteRepositories(db: Database.Database): Repositories {
@@ -48,5 +49,6 @@ export function createSqliteRepositories(db: Database.Database): Repositories {
     sensorHealth: new SqliteSensorHealthRepository(db),
     settings: new SqliteSettingsRepository(db),
     risk: new SqliteRiskRepository(db),
+    uploadExceptions: new SqliteUploadExceptionsRepository(db),
   };
 }

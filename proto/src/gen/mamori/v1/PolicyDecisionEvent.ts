@@ -9,6 +9,7 @@ export interface PolicyDecisionEvent {
   'rule'?: (string);
   'detail'?: (string);
   'untilMs'?: (number | string | Long);
+  'category'?: (string);
 }
 
 export interface PolicyDecisionEvent__Output {
@@ -17,4 +18,5 @@ export interface PolicyDecisionEvent__Output {
   'rule': (string);
   'detail': (string);
   'untilMs': (number);
+  'category': (string);
 }
