@@ -17,10 +17,21 @@ const scheduled = (id: string) => elements('Custom').find((c) => c.Action === id
 
 /** The MSI source is never compiled here (no WiX on Linux): these checks read it as text. */
 describe('Windows MSI source (mamori-agent.wxs, read as text; never built here)', () => {
-  it('enables the PrintService/Operational log on install, with the arguments the print sensor documents', () => {
-    expect(property('EnablePrintServiceLog')).toBe(`"[System64Folder]wevtutil.exe" ${enableChannelArgs.join(' ')}`);
-    expect(scheduled('EnablePrintServiceLog')).toMatchObject({ Condition: 'NOT REMOVE' });
-    expect(elements('CustomAction').find((a) => a.Id === 'EnablePrintServiceLog')).toMatchObject({ Execute: 'deferred', Impersonate: 'no' });
+  it('enables the PrintService/Operational log on install with the arguments the print sensor documents, and disables it on removal only if it enabled it', () => {
+    expect(property('EnablePrintServiceLog')).toContain('-File "[INSTALLFOLDER]print-service-log.ps1" -Enable');
+    expect(scheduled('EnablePrintServiceLog')).toMatchObject({ After: 'InstallFiles', Condition: 'NOT REMOVE' });
+    expect(elements('CustomAction').find((a) => a.Id === 'EnablePrintServiceLog')).toMatchObject({ Execute: 'deferred', Impersonate: 'no', Return: 'check' });
+    expect(property('RevertPrintServiceLog')).toContain('-File "[INSTALLFOLDER]print-service-log.ps1" -Revert');
+    expect(scheduled('RevertPrintServiceLog')).toMatchObject({ After: 'RevertDevicePolicy', Condition: 'REMOVE="ALL" AND NOT UPGRADINGPRODUCTCODE' });
+    const script = readFileSync(new URL('print-service-log.ps1', dir), 'utf8');
+    const [verb, channel, on] = enableChannelArgs;
+    expect(script).toContain(`$channel = '${channel}'`);
+    expect(script).toContain(`& wevtutil.exe ${verb} $channel ${on}`);
+    expect(script).toContain(`& wevtutil.exe ${verb} $channel /e:false`);
+    // Off again only when the install noted that it was the one to switch it on.
+    const revert = script.slice(script.indexOf('if ($Revert)'));
+    expect(revert.indexOf("if ($noted -ne 1)")).toBeLessThan(revert.indexOf('/e:false'));
+    expect(script.slice(0, script.indexOf('if ($Revert)'))).toMatch(/IsEnabled\) \{[^}]*exit 0 \}[\s\S]*\/e:true[\s\S]*EnabledPrintServiceLog/);
   });
 
   it('runs restrict-service-stop.ps1 once the service exists, and the uninstall plan after UNINSTALLED is recorded', () => {
@@ -28,7 +39,7 @@ describe('Windows MSI source (mamori-agent.wxs, read as text; never built here)'
     expect(scheduled('RestrictServiceStop')).toMatchObject({ After: 'InstallServices', Condition: 'NOT REMOVE' });
     expect(property('RevertDevicePolicy')).toContain('-File "[INSTALLFOLDER]revert-device-policy.ps1"');
     expect(scheduled('RevertDevicePolicy')).toMatchObject({ After: 'RecordUninstall', Condition: 'REMOVE="ALL" AND NOT UPGRADINGPRODUCTCODE' });
-    for (const script of ['restrict-service-stop.ps1', 'revert-device-policy.ps1']) {
+    for (const script of ['restrict-service-stop.ps1', 'revert-device-policy.ps1', 'print-service-log.ps1']) {
       expect(existsSync(new URL(script, dir)), script).toBe(true);
       expect(elements('File').some((f) => f.Source === script && f.Name === script), script).toBe(true);
     }
@@ -36,7 +47,7 @@ describe('Windows MSI source (mamori-agent.wxs, read as text; never built here)'
 
   it('every custom action is defined, given its command line and scheduled', () => {
     const actions = elements('CustomAction').map((a) => a.Id!);
-    expect(actions.sort()).toEqual(['EnablePrintServiceLog', 'EnrollAgent', 'RecordUninstall', 'RestrictServiceStop', 'RevertDevicePolicy']);
+    expect(actions.sort()).toEqual(['EnablePrintServiceLog', 'EnrollAgent', 'RecordUninstall', 'RestrictServiceStop', 'RevertDevicePolicy', 'RevertPrintServiceLog']);
     for (const id of actions) {
       expect(property(id), id).toBeTruthy();
       expect(scheduled(id), id).toBeTruthy();

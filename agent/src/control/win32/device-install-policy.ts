@@ -20,6 +20,10 @@
  * Why USB\Class_08 and not DenyRemovableDevices: "removable devices" covers keyboards and mice plugged in later;
  * USB\Class_08 is mass storage only (sticks, card readers, UAS disks, the storage function of a phone), and at
  * the device-ID layer an exact instance-ID allow still outranks it.
+ * Why no AllowDeviceIDs (hardware id, e.g. USB\VID_0951&PID_1666) for vendor:product entries: Policy CSP,
+ * AllowInstallationOfMatchingDeviceIDs, admits a device "unless another policy setting at the same or higher layer
+ * in the hierarchy specifically prevents that installation", naming the device-ID deny, i.e. our USB\Class_08.
+ * Such entries are admitted by exact instance id when the agent decides on the arrived (refused) device instead.
  */
 import type { DeviceBaseline } from '../common/enforcer.ts';
 

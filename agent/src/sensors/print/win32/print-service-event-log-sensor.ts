@@ -3,8 +3,8 @@
 //   - live: the print host (windows-print-host.ts), one PowerShell process subscribed to the
 //     Microsoft-Windows-PrintService/Operational log (EventLogWatcher: 307 "document printed", 805 "rendering job"
 //     with the copy count) and to Win32_PrintJob creation/modification/deletion;
-//   - catch-up and fallback: `wevtutil qe Microsoft-Windows-PrintService/Operational /q:<XPath> /f:xml` for
-//     records newer than the last seen, at start and every `pollMs` while the host is down;
+//   - catch-up and fallback: Get-WinEvent -FilterXPath through PowerShell with UTF-8 output (print-log-query.ts
+//     says why not wevtutil) for records newer than the last seen, at start and every `pollMs` while the host is down;
 //   - control: a job over a hold/cancel rule, seen while it spools, is paused (Suspend-PrintJob) or cancelled
 //     (Remove-PrintJob); the decision is journaled first (PrintJobTracker).
 // Privileges: reading the Operational channel needs an administrator or the Event Log Readers group, pausing or
@@ -15,7 +15,7 @@
 //   (a hold/cancel rule then alerts); no sheet count; pages from 307 are Param8 × copies (805), 1 copy when 805 is
 //   missing; a paused job that an administrator resumes is recorded by its 307 as a new printed job; a cancelled
 //   job writes no 307 and is recorded from the spooler's deletion event.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { PrintPolicy } from '@mamori/policies';
 import type { CommandRunner } from '../../../control/common/command-runner.ts';
 import { LineHost, type HostProcess } from '../../../platform/line-host.ts';
@@ -23,27 +23,19 @@ import type { Emit, Sensor, SensorStatus } from '../../common/sensor.ts';
 import type { PrintJobRecord } from '../common/print-job.ts';
 import { PrintJobTracker, type SpoolerControl } from '../common/print-job-tracker.ts';
 import type { PrintStateStore } from '../common/print-state.ts';
+import { createPrintLogReader, printLogQuery, type PrintLogReader } from './print-log-query.ts';
 import { printServiceChannel } from './print-service-channel.ts';
 import { copiesFromRenderJob, jobFromDocumentPrinted, parsePrintServiceEvent, splitEvents, type PrintServiceRecord } from './print-service-event.ts';
 import { parsePrintHostLine, printHostArgs, printJobCommand } from './windows-print-host.ts';
 
 export { printServiceChannel } from './print-service-channel.ts';
 
-/** Runs wevtutil with these arguments and returns its stdout; rejects with its error. Replaceable in tests. */
-export type WevtutilRunner = (args: string[]) => Promise<string>;
-
-const runWevtutil: WevtutilRunner = (args) => new Promise((resolve, reject) => {
-  execFile('wevtutil', args, { maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
-    if (error) reject(new Error(stderr.trim() || error.message));
-    else resolve(stdout);
-  });
-});
-
 export interface PrintServiceEventLogSensorOptions {
   pollMs: number;
   state: PrintStateStore;
   policy: () => PrintPolicy | undefined;
-  run?: WevtutilRunner;
+  /** Reads the channel by XPath (catch-up); default: PowerShell Get-WinEvent, strict UTF-8. */
+  readLog?: PrintLogReader;
   /** The print host; undefined = poll the log only (no job control). */
   spawnHost?: (() => HostProcess) | null;
   /** Runs the Suspend-/Remove-PrintJob commands. */
@@ -66,7 +58,7 @@ export function powershellSpoolerControl(run: CommandRunner): SpoolerControl {
 export class PrintServiceEventLogSensor implements Sensor {
   readonly name = 'print' as const;
   readonly #options: PrintServiceEventLogSensorOptions;
-  readonly #run: WevtutilRunner;
+  readonly #readLog: PrintLogReader;
   #lastRecordId = 0;
   readonly #copies = new Map<number, number>();
   #logStatus: SensorStatus = { state: 'stopped', detail: 'not started' };
@@ -77,7 +69,7 @@ export class PrintServiceEventLogSensor implements Sensor {
 
   constructor(options: PrintServiceEventLogSensorOptions) {
     this.#options = options;
-    this.#run = options.run ?? runWevtutil;
+    this.#readLog = options.readLog ?? createPrintLogReader();
   }
 
   status(): SensorStatus {
@@ -118,8 +110,7 @@ export class PrintServiceEventLogSensor implements Sensor {
   /** Reads records newer than the last one seen and records the printed jobs. Never throws. */
   async poll(tracker: PrintJobTracker): Promise<void> {
     try {
-      const query = `*[System[(EventID=307 or EventID=805) and EventRecordID>${this.#lastRecordId}]]`;
-      const xml = await this.#run(['qe', printServiceChannel, `/q:${query}`, '/f:xml', '/e:Events']);
+      const xml = await this.#readLog(printLogQuery(this.#lastRecordId));
       await this.#records(splitEvents(xml).map(parsePrintServiceEvent).filter((r) => r !== undefined), tracker);
       this.#logStatus = { state: 'running', detail: `reading ${printServiceChannel}` };
     } catch (error) {

@@ -34,3 +34,26 @@ describe('PrintService/Operational records (hand-written fixture in wevtutil /f:
     expect(decodeXmlText('&#xFFFFFFF; &bogus; &lt;')).toBe('&#xFFFFFFF; &bogus; <');
   });
 });
+
+describe('PrintService 307 records captured on real PCs and published (fixtures/published-307.xml; sources in fixtures/README.md)', () => {
+  // Event Viewer's indented XML with double quotes, not wevtutil's compact form: the parser must take both.
+  const records = splitEvents(readFileSync(new URL('./fixtures/published-307.xml', import.meta.url), 'utf8')).map(parsePrintServiceEvent);
+
+  it('reads both published events: ids, record numbers, computers and 7- and 9-digit fractional timestamps', () => {
+    expect(records.map((r) => [r?.eventId, r?.recordId, r?.computer])).toEqual([[307, 97, 'DESKTOP-PRINTINGFUN'], [307, 635, 'DESKTOP-SGSJTLH']]);
+    expect(records[0]?.timeMs).toBe(Date.parse('2022-06-28T09:15:16.166Z'));
+    expect(records[1]?.timeMs).toBe(Date.parse('2020-10-08T09:40:50.007Z'));
+  });
+
+  it('maps the documented Param layout (job, document, owner, client, printer, port, bytes, pages) on real data, CJK title intact', () => {
+    expect(jobFromDocumentPrinted(records[0]!, undefined)).toMatchObject({
+      jobId: 4, documentName: 'Print Document', user: 'regular', printer: 'XPS', sizeBytes: 69009, pages: 1, copies: 1,
+      key: 'winlog:DESKTOP-PRINTINGFUN:97',
+    });
+    // A Korean Windows PC printing to "Microsoft Print to PDF": Param6 (the port) carries the PDF's path there.
+    expect(records[1]?.data.Param6).toBe('F:\\02 업무\\_release\\zzz.pdf');
+    expect(jobFromDocumentPrinted(records[1]!, undefined)).toMatchObject({
+      jobId: 45, documentName: '문서 인쇄', user: 'orseL', printer: 'Microsoft Print to PDF', sizeBytes: 110128, pages: 2,
+    });
+  });
+});

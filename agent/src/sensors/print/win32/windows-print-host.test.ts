@@ -56,12 +56,12 @@ describe('Windows print host and spooler commands (hand-written fixture in the h
       commands.push(`${program} ${scriptOf(args).split('\n').at(-1)}`);
       return { code: 0, stdout: '', stderr: '' };
     };
-    const wevtutil: string[][] = [];
+    const logReads: string[] = [];
     const events: EventDraft[] = [];
     const state = new PrintStateStore(join(mkdtempSync(join(tmpdir(), 'mamori-winprint-')), 'print-state.json'));
     const sensor = new PrintServiceEventLogSensor({
       pollMs: 60_000, state, policy: () => ({ enabled: true, per_job: { pages: 50, action: 'cancel' } }),
-      run: async (args) => { wevtutil.push(args); return '<Events></Events>'; },
+      readLog: async (xpath) => { logReads.push(xpath); return '<Events></Events>'; },
       spawnHost: () => replayHost(hostLines), runCommand,
     });
     const abort = new AbortController();
@@ -77,6 +77,6 @@ describe('Windows print host and spooler commands (hand-written fixture in the h
     expect(jobs.map((j) => [j.jobId, j.action, j.state])).toEqual([[12, 'logged', 'completed'], [14, 'cancelled', 'cancelled']]);
     expect(jobs[1]).toMatchObject({ printer: 'Canon iR-ADV C5535 (経理部)', documentName: 'Microsoft Word - 住民名簿.docx', pages: 60 });
     // The log was read once at start for anything written while the agent was not running, and once when the host was ready.
-    expect(wevtutil.length).toBe(2);
+    expect(logReads.length).toBe(2);
   });
 });

@@ -40,6 +40,25 @@ describe('Windows WMI snapshot parsing (hand-written fixture, documented WMI for
   });
 });
 
+describe('USBSTOR instance ids as published (Microsoft Learn sample, a public capture; see fixtures/README.md)', () => {
+  it('ties disks without a parent to their device by the serial in the USBSTOR id, also behind a composite prefix', () => {
+    // Instance ids verbatim from the sources; the USB ids around them are assumed (VID/PID not in the sources).
+    const json = JSON.stringify({
+      usb: [
+        { PNPDeviceID: 'USB\\VID_058F&PID_6387\\8735B611', Service: 'USBSTOR', CompatibleID: ['USB\\Class_08&SubClass_06&Prot_50'] },
+        { PNPDeviceID: 'USB\\VID_1209&PID_0001\\4835574E0700005730001000', Service: 'usbccgp', CompatibleID: ['USB\\COMPOSITE'] },
+      ],
+      disks: [
+        { DeviceID: '\\\\.\\PHYSICALDRIVE1', PNPDeviceID: 'USBSTOR\\DISK&VEN_GENERIC&PROD_FLASH_DISK&REV_8.07\\8735B611&0', Parent: null, Volumes: { DeviceID: 'E:' } },
+        { DeviceID: '\\\\.\\PHYSICALDRIVE2', PNPDeviceID: 'USBSTOR\\DISK&VEN_YDKB&PROD_UF2_BOOTLOADER&REV_42.0\\7&2DBE8C1F&0&4835574E0700005730001000&0', Parent: null, Volumes: { DeviceID: 'F:' } },
+      ],
+    });
+    const { devices, mounts } = parseWmiSnapshot(json);
+    expect(mounts.map((m) => [m.mountPoint, m.device?.serial])).toEqual([['E:\\', '8735B611'], ['F:\\', '4835574E0700005730001000']]);
+    expect(devices.map((d) => [d.vendor, d.interfaceClasses])).toEqual([['GENERIC', ['08']], ['YDKB', ['08']]]);
+  });
+});
+
 describe('Japanese names: UTF-8 output vs the default code page (hand-written ja-JP fixture; CP932 bytes derived from it)', () => {
   it('the UTF-8 output (what the script writes after its UTF-8 switch) keeps the label and names', () => {
     const { devices, mounts } = parseWmiSnapshot(fixture('wmi-snapshot-ja.utf8.json').toString('utf8'));

@@ -96,7 +96,9 @@ export function parseWmiSnapshot(json: string): UsbSnapshot {
 
 /**
  * The USB device a disk lives on: its PnP parent (a device, or the storage interface "…&MI_01\…" of a composite
- * one); without a parent, the USB serial the USBSTOR instance id carries ("…\<serial>&0").
+ * one); without a parent, the USB serial the USBSTOR instance id carries: "…\<serial>&0" for a stick, or
+ * "…\7&2DBE8C1F&0&<serial>&0" when the storage function is one interface of a composite device (USBSTOR then
+ * prefixes the parent's Windows-made id; seen in public captures, see fixtures/README.md).
  */
 function ownerOf(disk: WmiDisk, devices: UsbDeviceInfo[], byVidPid: (prefix: string) => UsbDeviceInfo[]): UsbDeviceInfo | undefined {
   const parent = text(disk.Parent).toUpperCase();
@@ -108,7 +110,9 @@ function ownerOf(disk: WmiDisk, devices: UsbDeviceInfo[], byVidPid: (prefix: str
     if (candidates.length === 1) return candidates[0];
   }
   const serial = /^USBSTOR\\[^\\]+\\(.+?)(?:&\d+)?$/i.exec(text(disk.PNPDeviceID))?.[1]?.toUpperCase() ?? '';
-  return devices.find((d) => d.serial !== '' && d.serial.toUpperCase() === serial);
+  const afterPrefix = serial.includes('&') ? serial.slice(serial.lastIndexOf('&') + 1) : serial;
+  return devices.find((d) => d.serial !== '' && d.serial.toUpperCase() === serial)
+    ?? devices.find((d) => d.serial !== '' && d.serial.toUpperCase() === afterPrefix);
 }
 
 /** The snapshot as a command: powershell.exe running the script with UTF-8 output. */
