@@ -100,6 +100,23 @@ export const RiskDepartingSchema = z.object({
   }).strict().prefault({}),
 }).strict();
 
+/**
+ * Attendance records (CSV import): where a person has a record for the day, working time is their recorded start to
+ * end (a start after the end runs past midnight) instead of the site calendar; the calendar still decides other days.
+ */
+export const RiskAttendanceSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Minutes before the recorded start and after the recorded end that still count as working time (logging in early, wrapping up). */
+  margin_minutes: z.number().int().min(0).max(240).default(30),
+  /** Column mapping of the attendance CSV (header names, case-insensitive); start and end as HH:MM local time. */
+  columns: z.object({
+    person: z.string().min(1).default('person'),
+    date: z.string().min(1).default('date'),
+    start: z.string().min(1).default('start'),
+    end: z.string().min(1).default('end'),
+  }).strict().prefault({}),
+}).strict();
+
 /** Tamper signals, agent stops and blocked attempts: points per event, capped per day. */
 export const RiskSignalsSchema = z.object({
   enabled: z.boolean().default(true),
@@ -132,6 +149,7 @@ export const RiskPolicySchema = z.object({
   timing: RiskTimingSchema.prefault({}),
   first_times: RiskFirstTimesSchema.prefault({}),
   departing: RiskDepartingSchema.prefault({}),
+  attendance: RiskAttendanceSchema.prefault({}),
   signals: RiskSignalsSchema.prefault({}),
   alerts: z.object({
     enabled: z.boolean().default(true),

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { dayDate, dayNumber } from '../../risk/days.ts';
+import { parseAttendanceCsv } from '../../risk/attendance-csv.ts';
 import { parseHrCsv } from '../../risk/hr-csv.ts';
 import { rankPeople } from '../../risk/ranking.ts';
 import type { RiskDayScore } from '../../store/repositories/risk.ts';
@@ -149,6 +150,21 @@ export function riskRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await repo.replaceDeparting(entries, timeMs);
     await store.appendAudit({ timeMs, actor: actorOf(request).username, action: 'risk.departing_import', entry: { people: entries.length } });
     await risk.departingChanged();
+    return { imported: entries.length };
+  });
+
+  // Attendance records: off-hours is then judged against each person's own recorded shifts (full rescore, audited).
+  app.post('/api/risk/attendance', { preHandler: deps.requireRole('admin') }, async (request, reply) => {
+    const parsed = CsvBody.safeParse(request.body);
+    if (!parsed.success) return sendInvalid(reply, parsed.error);
+    const { entries, problems } = parseAttendanceCsv(parsed.data.csv, risk.policy.risk.attendance.columns);
+    if (problems.length > 0) {
+      return sendError(reply, new CollectorError('COLLECTOR_QUERY_INVALID', `attendance CSV refused: ${problems.length} bad line(s)`), { problems: problems.slice(0, 100) });
+    }
+    const timeMs = now();
+    await repo.upsertAttendance(entries, timeMs);
+    await store.appendAudit({ timeMs, actor: actorOf(request).username, action: 'risk.attendance_import', entry: { days: entries.length, people: new Set(entries.map((e) => e.person)).size } });
+    await risk.attendanceChanged();
     return { imported: entries.length };
   });
 
