@@ -74,6 +74,8 @@ export class RiskService {
   async start(): Promise<void> {
     // Queued before any take, so the projector's passes wait until the stored backlog is in (no gap between them).
     const ready = this.#serial(async () => {
+      // The pseudonym key exists before anything reads it read-only (a report built off-thread cannot make it).
+      await this.#deps.repos.risk.pseudonymSecret();
       await this.#reload();
       // A long backlog (first start on an existing store, a long stop) is cheaper rebuilt in one pass than taken in
       // chunks; the numbers are the same either way.

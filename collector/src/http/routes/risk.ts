@@ -1,10 +1,10 @@
-import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { dayDate, dayNumber } from '../../risk/days.ts';
 import { parseAttendanceCsv } from '../../risk/attendance-csv.ts';
 import { parseHrCsv } from '../../risk/hr-csv.ts';
+import { pseudonymOf } from '../../risk/pseudonym.ts';
 import { rankPeople } from '../../risk/ranking.ts';
 import type { RiskDayScore } from '../../store/repositories/risk.ts';
 import { required, type RouteDeps } from './deps.ts';
@@ -44,8 +44,7 @@ export function riskRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!risk.policy.risk.privacy.pseudonymise) return { show: (p) => p, pseudonymous: () => false, resolve: (shown) => shown };
     const secret = await repo.pseudonymSecret();
     const revealed = await repo.revealedPersons();
-    const pseudonym = (person: string) => `P-${createHmac('sha256', secret).update(person).digest('hex').slice(0, 10)}`;
-    const show = (person: string) => (revealed.has(person) ? person : pseudonym(person));
+    const show = (person: string) => (revealed.has(person) ? person : pseudonymOf(secret, person));
     return {
       show, pseudonymous: (person) => !revealed.has(person),
       // A pseudonym is resolved among the people scored (never by guessing names).
