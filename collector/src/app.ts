@@ -22,6 +22,7 @@ import { ReportScheduler } from './reports/scheduler.ts';
 import { SensorHealthMonitor } from './sensor-health/sensor-health-monitor.ts';
 import { SwitchableMailTransport } from './notify/switchable-transport.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import { RiskDigest } from './risk/digest.ts';
 import { RiskService } from './risk/risk-service.ts';
 
 export interface CollectorApp {
@@ -100,6 +101,11 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const reportScheduler = new ReportScheduler(reports, {
     tickMs: config.reports.checkEveryMs, onError: (error) => process.stderr.write(`mamori-collector: scheduled report failed: ${(error as Error).message}\n`),
   });
+  // The daily digest of risk movers to subscribed managers, through the alert mails' outbox.
+  const riskDigest = new RiskDigest({
+    repos, policy: () => policy.current, decayPerDay: () => risk.decayPerDay, from: config.smtp.from, publicUrl: () => publicUrl, now,
+    onQueued: () => alerts.notifier.kick(), onError: (error) => process.stderr.write(`mamori-collector: risk digest failed: ${(error as Error).message}\n`),
+  });
   const settings = new SettingsService({
     repo: repos.settings, store, transport: mailTransport, configSmtp: config.smtp, configPublicUrl: config.http.publicUrl,
     defaultPublicUrl: () => publicUrl, now,
@@ -148,6 +154,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       // Not awaited: a first start on a large store rebuilds the scores from the evidence (seconds to minutes).
       risk.start().catch((error: unknown) => process.stderr.write(`mamori-collector: risk scoring did not start: ${(error as Error).message}\n`));
       reportScheduler.start();
+      riskDigest.start();
       // Policy versions stored by another process (`policy-publish` from the CLI) reach connected agents too:
       // polling the newest version number is one indexed read, and 250 ms keeps "on the PC within a second".
       stopPolicyWatch = policy.watch(250, (error) => process.stderr.write(`mamori-collector: policy version not taken up: ${(error as Error).message}\n`));
@@ -177,6 +184,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
       await projector.stop();
+      await riskDigest.stop();
       await risk.stop();
       await reportScheduler.stop();
       authFailures.close(); // pending counts of failed stream authentications become findings before the store closes

@@ -159,6 +159,16 @@ export const RiskPolicySchema = z.object({
     jump: points.default(40),
     severity: SeveritySchema.default('high'),
   }).strict().prefault({}),
+  /** The daily digest of the top movers, mailed to the managers who subscribed (console Risk page or API). */
+  digest: z.object({
+    enabled: z.boolean().default(true),
+    /** Local time the digest is queued each day (it covers the day before, which is then complete). */
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 08:30').default('08:30'),
+    /** Time zone of `time` (default: the organisation's calendar, alerts.calendar.timezone). */
+    timezone: z.string().min(1).optional(),
+    /** People listed: the biggest rises since the day before. */
+    top: z.number().int().min(1).max(50).default(10),
+  }).strict().prefault({}),
   privacy: z.object({
     /** Operators see pseudonyms instead of user names until an admin or auditor reveals one (with a reason, audited). */
     pseudonymise: z.boolean().default(false),

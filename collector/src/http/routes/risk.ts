@@ -8,6 +8,7 @@ import { pseudonymOf } from '../../risk/pseudonym.ts';
 import { rankPeople } from '../../risk/ranking.ts';
 import type { RiskDayScore } from '../../store/repositories/risk.ts';
 import { required, type RouteDeps } from './deps.ts';
+import { riskDigestRoutes } from './risk-digest.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-31');
@@ -38,6 +39,7 @@ export function riskRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const repo = repos.risk;
 
   const today = () => dayNumber(new Date(now()).toISOString().slice(0, 10));
+  riskDigestRoutes(app, deps);
 
   /** Name or pseudonym of each person, as this policy shows them (revealed people by name). */
   async function namer(): Promise<{ show: (person: string) => string; pseudonymous: (person: string) => boolean; resolve: (shown: string, candidates: string[]) => string | undefined }> {

@@ -16,6 +16,7 @@ import type { PoliciesRepository } from './policies.ts';
 import type { PrintRepository } from './print.ts';
 import type { ReportsRepository } from './reports.ts';
 import type { RiskRepository } from './risk.ts';
+import type { RiskDigestRepository } from './risk-digest.ts';
 import type { SavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import type { SiemRepository } from './siem.ts';
 import type { UploadRepository } from './upload.ts';
@@ -47,4 +48,5 @@ export interface Repositories {
   sensorHealth: SensorHealthRepository;
   settings: SettingsRepository;
   risk: RiskRepository;
+  riskDigest: RiskDigestRepository;
 }

@@ -18,6 +18,7 @@ import { SqlitePoliciesRepository } from './policies.ts';
 import { SqlitePrintRepository } from './print.ts';
 import { SqliteReportsRepository } from './reports.ts';
 import { SqliteRiskRepository } from './risk.ts';
+import { SqliteRiskDigestRepository } from './risk-digest.ts';
 import { SqliteSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { SqliteSiemRepository } from './siem.ts';
 import { SqliteUploadRepository } from './upload.ts';
@@ -46,5 +47,6 @@ export function createSqliteRepositories(db: Database.Database): Repositories {
     sensorHealth: new SqliteSensorHealthRepository(db),
     settings: new SqliteSettingsRepository(db),
     risk: new SqliteRiskRepository(db),
+    riskDigest: new SqliteRiskDigestRepository(db),
   };
 }
