@@ -24,6 +24,7 @@ import { SwitchableMailTransport } from './notify/switchable-transport.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { RiskDigest } from './risk/digest.ts';
 import { RiskService } from './risk/risk-service.ts';
+import { startSelfViewPusher } from './risk/self-view-pusher.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -92,6 +93,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   }, 200);
   exceptionWatcher.unref();
   const stopAccessOutcomes = startAccessOutcomePusher({ accessRequests: store.repos.accessRequests, sessions, hub, now });
+  // Employees' own risk indicators for the tray page, down each agent's stream.
+  const stopSelfViews = startSelfViewPusher({ repos, sessions, hub, policy: () => policy.current, decayPerDay: () => risk.decayPerDay, now });
   const useHttps = !isLoopback(config.http.host);
   // Inspection reports: on demand (API, CLI) and on their weekly/monthly schedules, checked once a minute.
   let publicUrl = config.http.publicUrl ?? `http://localhost:${config.http.port}`;
@@ -178,6 +181,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       clearInterval(projectionPoll);
       stopPolicyWatch?.();
       stopAccessOutcomes();
+      stopSelfViews();
       for (const session of sessions.all()) session.close();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => { grpcServer.forceShutdown(); resolve(); }, 2_000);

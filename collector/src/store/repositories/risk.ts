@@ -115,6 +115,10 @@ export interface RiskRepository {
   replaceAll(all: { observations: RiskObservation[]; persons: RiskDayScore[]; pcs: RiskDayScore[]; cursor: number }): Promise<void>;
   /** Each person's newest row with day <= `day` (department filter optional). */
   latestPersonRows(day: number, department?: string): Promise<RiskLatestRow[]>;
+  /** A person's newest row with day <= `day` (undefined when none). */
+  latestPersonRow(person: string, day: number): Promise<RiskLatestRow | undefined>;
+  /** The user named by an agent's newest event that names one ('' when none): who is on that PC now, as far as the evidence says. */
+  currentUserOfAgent(agentId: string): Promise<string>;
   /** A person's day rows in [fromDay, toDay], oldest first. */
   personDays(person: string, fromDay: number, toDay: number): Promise<RiskDayScore[]>;
   /** Day rows of several persons in [fromDay, toDay] without breakdowns (trends of a ranking). */

@@ -46,6 +46,8 @@ export class SqliteRiskRepository implements RiskRepository {
       upsertPc: db.prepare(`INSERT OR REPLACE INTO risk_pc_days (pc, day, raw, score, breakdown) VALUES (?, ?, ?, ?, ?)`),
       // SQLite takes the bare columns of an aggregate query from the row holding the MAX.
       latest: db.prepare('SELECT person, MAX(day) AS day, department, score FROM risk_person_days WHERE day <= ? GROUP BY person'),
+      latestOne: db.prepare('SELECT person, day, department, score FROM risk_person_days WHERE person = ? AND day <= ? ORDER BY day DESC LIMIT 1'),
+      currentUser: db.prepare(`SELECT user FROM events WHERE agent_id = ? AND user <> '' ORDER BY seq DESC LIMIT 1`).pluck(),
       personDays: db.prepare(`SELECT person AS subject, day, department, raw, score, breakdown FROM risk_person_days
         WHERE person = ? AND day BETWEEN ? AND ? ORDER BY day`),
       pcDays: db.prepare(`SELECT pc AS subject, day, '' AS department, raw, score, breakdown FROM risk_pc_days
@@ -179,5 +181,13 @@ export class SqliteRiskRepository implements RiskRepository {
   async attendanceStamp(): Promise<string> {
     const row = this.#s.attendanceStamp.get() as { n: number; latest: number };
     return `${row.n}/${row.latest}`;
+  }
+
+  async latestPersonRow(person: string, day: number): Promise<RiskLatestRow | undefined> {
+    return this.#s.latestOne.get(person, day) as RiskLatestRow | undefined;
+  }
+
+  async currentUserOfAgent(agentId: string): Promise<string> {
+    return (this.#s.currentUser.get(agentId) as string | undefined) ?? '';
   }
 }
