@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { RiskPolicy } from '@mamori/policies';
 import type { RiskAttendance } from '../store/repositories/risk.ts';
-import { dayNumber } from './days.ts';
+import { dayDate, dayNumber } from './days.ts';
 import type { HrProblem } from './hr-csv.ts';
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
@@ -46,7 +46,9 @@ export function parseAttendanceCsv(text: string, columns: RiskPolicy['attendance
     const person = record[at.person] ?? '';
     const date = record[at.date] ?? '';
     if (!person) return problems.push({ line, message: 'no person' });
-    if (!datePattern.test(date) || Number.isNaN(dayNumber(date))) return problems.push({ line, message: 'the date must look like 2026-03-31' });
+    if (!datePattern.test(date)) return problems.push({ line, message: 'the date must look like 2026-03-31' });
+    // Date.UTC rolls 2026-02-30 over to March: only a date that comes back unchanged is on the calendar.
+    if (dayDate(dayNumber(date)) !== date) return problems.push({ line, message: `${date} is not a calendar date` });
     const startMinutes = minutesOf(record[at.start] ?? '');
     const endMinutes = minutesOf(record[at.end] ?? '');
     if (startMinutes === undefined || endMinutes === undefined) return problems.push({ line, message: 'start and end must be times like 09:00 or 22:30' });

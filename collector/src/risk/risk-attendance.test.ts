@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEvent, type Event } from '@mamori/proto';
 import { defaultPolicyDir, loadPolicyDir } from '@mamori/policies';
+import { hashPassword } from '../auth/passwords.ts';
 import { runCollectorCli } from '../cli/program.ts';
+import { buildHttpServer } from '../http/server.ts';
+import { CollectorHub } from '../hub.ts';
+import { SessionRegistry } from '../ingest/sessions.ts';
+import { PolicyService } from '../policy-service.ts';
 import { databasePath } from '../data-dir.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { parseAttendanceCsv } from './attendance-csv.ts';
@@ -110,5 +115,37 @@ describe('risk timing with imported attendance records', () => {
     expect(problems).toEqual([{ line: 1, message: 'the header must name the columns "person", "date", "start" and "end" (risk.attendance.columns)' }]);
     expect(parseAttendanceCsv('person,date,start,end\nsato,2026-03-10,09:00,18:00\nsato,2026-03-10,10:00,19:00\n', columns).problems)
       .toEqual([{ line: 3, message: 'sato on 2026-03-10 is listed twice' }]);
+  });
+
+  it('imports through the API for admins only; a refused file keeps what was imported before, and imports are audited', async () => {
+    const store = new SqliteStore(':memory:');
+    const policy = new PolicyService(store, new SessionRegistry());
+    await policy.load();
+    const risk = new RiskService({ repos: store.repos, policy });
+    await risk.start();
+    const { app } = await buildHttpServer({ store, repos: store.repos, now: Date.now, policy, hub: new CollectorHub(), risk });
+    await app.ready();
+    const password = 'attendance test password';
+    const as = async (username: string, role: 'admin' | 'operator') => {
+      await store.putUser({ username, passwordHash: await hashPassword(password), role, createdMs: 0 });
+      const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
+      expect(res.statusCode, res.body).toBe(200);
+      return { cookie: `mamori_session=${res.cookies.find((c) => c.name === 'mamori_session')!.value}`, 'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken };
+    };
+    try {
+      const admin = await as('alice', 'admin');
+      const post = (headers: Record<string, string>, csv: string) => app.inject({ method: 'POST', url: '/api/risk/attendance', headers, payload: { csv } });
+      expect((await post(admin, 'person,date,start,end\ntanaka,2026-03-10,09:00,18:00\n')).json()).toEqual({ imported: 1 });
+      expect((await post(await as('olga', 'operator'), 'person,date,start,end\nx,2026-03-10,09:00,18:00\n')).statusCode).toBe(403);
+      const refused = await post(admin, 'person,date,start,end\ntanaka,2026-03-11,09:00,18:00\nyamada,2026-02-30,22:00,06:00\n');
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ error: 'COLLECTOR_QUERY_INVALID', problems: [{ line: 3, message: '2026-02-30 is not a calendar date' }] });
+      expect(await store.repos.risk.listAttendance()).toEqual([{ person: 'tanaka', day: dayNumber('2026-03-10'), startMinutes: 540, endMinutes: 1080 }]);
+      expect((await store.listAudit(10)).filter((e) => e.action === 'risk.attendance_import').map((e) => e.entry)).toEqual([{ days: 1, people: 1 }]);
+    } finally {
+      await risk.stop();
+      await app.close();
+      await store.close();
+    }
   });
 });

@@ -20,7 +20,7 @@ describe('risk admin panel', () => {
       subscribeRiskDigest: async (email: string, department: string) => { subscribed.push({ email, department, createdBy: 'admin', createdMs: 1 }); },
       importRiskAttendance: async () => {
         attempts += 1;
-        if (attempts === 1) throw new ApiError(400, 'COLLECTOR_QUERY_INVALID', 'attendance CSV refused: 1 bad line(s)', [{ line: 3, message: 'start and end must be times like 09:00 or 22:30' }] as never);
+        if (attempts === 1) throw new ApiError(400, 'COLLECTOR_QUERY_INVALID', 'attendance CSV refused: 1 bad line(s)', [{ file: '', line: 3, column: 0, field: '', message: 'start and end must be times like 09:00 or 22:30' }]);
         return { imported: 2 };
       },
     });
