@@ -61,7 +61,8 @@ export function composeDigestMail(
     ...listed.flatMap((m, i) => [
       `${i + 1}. ${options.show(m.person)}${m.department ? ` (${m.department})` : ''}  スコア score ${round(m.score)} (+${round(m.change)})`,
       `   理由 Why: ${m.indicator}: ${m.detail}`,
-      `   ${base}/risk/${encodeURIComponent(options.show(m.person))}`,
+      // The console routes by hash; a hash link opens the person page without any server-side route.
+      `   ${base}/#/risk/${encodeURIComponent(options.show(m.person))}`,
     ]),
     '',
     '配信停止はMamoriの管理者へ / To unsubscribe, ask a Mamori administrator.',

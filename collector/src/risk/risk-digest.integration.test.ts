@@ -93,7 +93,7 @@ describe('risk digest', () => {
       expect(bucho.subject).toBe(`[Mamori] リスク上昇者 2026-10-16: 2名 (最大 +${round(kimura.raw)})`);
       // Nobody had a score before the 16th, so the change is the whole score; sato only decayed and is no mover.
       expect(bucho.text).toContain(`1. kimura (営業部)  スコア score ${round(kimura.score)} (+${round(kimura.score)})\n`
-        + `   理由 Why: ${kimura.contributions[0]!.indicator}: ${kimura.contributions[0]!.detail}\n   https://mamori.example.co.jp/risk/kimura\n`);
+        + `   理由 Why: ${kimura.contributions[0]!.indicator}: ${kimura.contributions[0]!.detail}\n   https://mamori.example.co.jp/#/risk/kimura\n`);
       expect(bucho.text).toContain(`2. tanaka (経理部)  スコア score ${round(tanaka.score)} (+${round(tanaka.score)})\n`);
       expect(bucho.text).not.toContain('sato');
       const eigyo = inbox.mails.find((m) => m.to.includes('eigyo@example.co.jp'))!;
@@ -112,7 +112,7 @@ describe('risk digest', () => {
       const alias = pseudonymOf(await store.repos.risk.pseudonymSecret(), 'kimura');
       for (const mail of second) {
         expect(mail.text).toContain(`1. ${alias} (営業部)`);
-        expect(mail.text).toContain(`https://mamori.example.co.jp/risk/${alias}`);
+        expect(mail.text).toContain(`https://mamori.example.co.jp/#/risk/${alias}`);
         expect(mail.text).not.toContain('kimura');
       }
     } finally {
