@@ -52,6 +52,8 @@ export interface RunOptions {
    * that only deliver the journal: they are not the agent running, and a STOPPED they add would be left unsent.
    */
   recordLifecycle?: boolean;
+  /** Replaces the OS lookup of the logged-in user (tests); polled every second, lightweight or not. */
+  userLookup?: () => Promise<string>;
 }
 
 /** The composition root: reads identity and config, opens the journal, picks adapters, starts everything. */
@@ -62,12 +64,13 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   writeFileSync(join(config.stateDir, stateFiles.pid), `${process.pid}\n`);
   const controller = new AbortController();
   const journal = new Journal(join(config.stateDir, stateFiles.journal), { maxBytes: config.journalMaxBytes });
-  const user = new CurrentUser(async () => {
+  const user = new CurrentUser(options.userLookup ?? (async () => {
     const si = await import('./platform/system-information.ts').then((m) => m.systemInformation());
     const users = await si.users();
     return users[0]?.user ?? '';
-  });
-  if (!options.lightweight) await user.watch(controller.signal);
+  }));
+  if (options.userLookup) await user.watch(controller.signal, 1_000);
+  else if (!options.lightweight) await user.watch(controller.signal);
   const recorder = new Recorder(journal, { agentId: identity.agentId, pc: () => identity.pc || hostname(), user: user.get });
   const policy = new PolicyHolder(readSavedPolicy(config.stateDir));
 

@@ -22,7 +22,9 @@ import { ReportScheduler } from './reports/scheduler.ts';
 import { SensorHealthMonitor } from './sensor-health/sensor-health-monitor.ts';
 import { SwitchableMailTransport } from './notify/switchable-transport.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import { RiskDigest } from './risk/digest.ts';
 import { RiskService } from './risk/risk-service.ts';
+import { startSelfViewPusher } from './risk/self-view-pusher.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -95,6 +97,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   }, 200);
   exceptionWatcher.unref();
   const stopAccessOutcomes = startAccessOutcomePusher({ accessRequests: store.repos.accessRequests, sessions, hub, now });
+  // Employees' own risk indicators for the tray page, down each agent's stream.
+  const stopSelfViews = startSelfViewPusher({ repos, sessions, hub, policy: () => policy.current, decayPerDay: () => risk.decayPerDay, now });
   const useHttps = !isLoopback(config.http.host);
   // Inspection reports: on demand (API, CLI) and on their weekly/monthly schedules, checked once a minute.
   let publicUrl = config.http.publicUrl ?? `http://localhost:${config.http.port}`;
@@ -103,6 +107,11 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   };
   const reportScheduler = new ReportScheduler(reports, {
     tickMs: config.reports.checkEveryMs, onError: (error) => process.stderr.write(`mamori-collector: scheduled report failed: ${(error as Error).message}\n`),
+  });
+  // The daily digest of risk movers to subscribed managers, through the alert mails' outbox.
+  const riskDigest = new RiskDigest({
+    repos, policy: () => policy.current, decayPerDay: () => risk.decayPerDay, from: config.smtp.from, publicUrl: () => publicUrl, now,
+    onQueued: () => alerts.notifier.kick(), onError: (error) => process.stderr.write(`mamori-collector: risk digest failed: ${(error as Error).message}\n`),
   });
   const settings = new SettingsService({
     repo: repos.settings, store, transport: mailTransport, configSmtp: config.smtp, configPublicUrl: config.http.publicUrl,
@@ -152,6 +161,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       // Not awaited: a first start on a large store rebuilds the scores from the evidence (seconds to minutes).
       risk.start().catch((error: unknown) => process.stderr.write(`mamori-collector: risk scoring did not start: ${(error as Error).message}\n`));
       reportScheduler.start();
+      riskDigest.start();
       // Policy versions stored by another process (`policy-publish` from the CLI) reach connected agents too:
       // polling the newest version number is one indexed read, and 250 ms keeps "on the PC within a second".
       stopPolicyWatch = policy.watch(250, (error) => process.stderr.write(`mamori-collector: policy version not taken up: ${(error as Error).message}\n`));
@@ -175,12 +185,14 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       clearInterval(projectionPoll);
       stopPolicyWatch?.();
       stopAccessOutcomes();
+      stopSelfViews();
       for (const session of sessions.all()) session.close();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => { grpcServer.forceShutdown(); resolve(); }, 2_000);
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
       await projector.stop();
+      await riskDigest.stop();
       await risk.stop();
       await reportScheduler.stop();
       authFailures.close(); // pending counts of failed stream authentications become findings before the store closes

@@ -60,7 +60,7 @@ function CurrentView({ route, session }: { route: Route; session: Session }) {
     case 'audit': return <AuditView />;
     case 'reports': return <ReportsView session={session} />;
     case 'settings': return <SettingsView />;
-    case 'risk': return second ? <RiskPersonView key={second} person={second} role={session.role} /> : <RiskRankingView />;
+    case 'risk': return second ? <RiskPersonView key={second} person={second} role={session.role} /> : <RiskRankingView role={session.role} />;
     default: return <AlertsView role={session.role} />;
   }
 }

@@ -24,6 +24,7 @@ import { PolicyService } from '../policy-service.ts';
 import { generateReport } from '../reports/generate.ts';
 import { addUploadExceptionCommands } from './upload-exception-commands.ts';
 import { parsePeriodInput } from '../reports/period-input.ts';
+import { parseAttendanceCsv } from '../risk/attendance-csv.ts';
 
 type Output = { out: (text: string) => void; err: (text: string) => void };
 
@@ -120,6 +121,26 @@ export function buildCollectorProgram(io: Output): Command {
     .action(async (file: string, options: { mapping: string; skipInvalid?: boolean; json?: boolean }) => {
       const summary = await withStore(dataDir(), (store) => importLogFile(store, { mapping: options.mapping, file, skipInvalid: options.skipInvalid ?? false, actor: 'cli' }));
       print(options.json, summary, describeImport(summary));
+    });
+
+  program.command('risk-attendance <file>')
+    .description("import attendance records (CSV; columns per the policy's risk.attendance.columns): risk off-hours then follows each person's own shifts")
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const text = readFileSync(file, 'utf8');
+      const result = await withStore(dataDir(), async (store) => {
+        const policy = new PolicyService(store, new SessionRegistry());
+        await policy.load();
+        const { entries, problems } = parseAttendanceCsv(text, policy.current.risk.attendance.columns);
+        if (problems.length > 0) {
+          throw new CollectorError('COLLECTOR_QUERY_INVALID', `attendance CSV refused, nothing imported: ${problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`).join('; ')}`);
+        }
+        const timeMs = Date.now();
+        await store.repos.risk.upsertAttendance(entries, timeMs);
+        await store.appendAudit({ timeMs, actor: 'cli', action: 'risk.attendance_import', entry: { days: entries.length, people: new Set(entries.map((e) => e.person)).size } });
+        return { imported: entries.length, people: new Set(entries.map((e) => e.person)).size };
+      });
+      print(options.json, result, `imported ${result.imported} attendance day(s) of ${result.people} people; a running collector rescores within 30 s`);
     });
 
   const token = program.command('token').description('enrollment tokens');

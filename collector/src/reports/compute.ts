@@ -4,9 +4,10 @@ import {
   reportBucketMs, type ItemQueryResult, type ReportItemQueries, type ReportRow, type ReportsRepository,
 } from '../store/repositories/reports.ts';
 import { localDays } from './periods.ts';
+import { riskScoresItem } from './risk-item.ts';
 import { offHoursIntervals, resolveScope } from './scope.ts';
 
-/** One inspection item's result. `available: false` means Mamori has no data of that kind (risk scores). */
+/** One inspection item's result. `available: false` means Mamori has no data of that kind (risk scoring switched off). */
 export interface ItemResult {
   item: ReportItem;
   available: boolean;
@@ -75,7 +76,7 @@ async function computeWithScope(
       case 'personal_storage_uploads': return queries.personalStorageUploads(range);
       case 'large_prints': return queries.largePrints(range, largePrintPages);
       case 'content_findings': return queries.contentFindings(range);
-      case 'risk_scores': return undefined;
+      case 'risk_scores': return riskScoresItem(queries, policy, template, days);
       case 'tamper_and_stops': return queries.tamperAndStops(range);
       case 'admin_actions': return queries.adminActions(range);
     }

@@ -40,8 +40,8 @@ export const itemLabels: Record<ReportItem, ItemLabels> = {
     columns: { category: 'パターン', detail: '判定', count: '件数', bytes: false, time: false },
   },
   risk_scores: {
-    ja: 'リスクスコア上位', en: 'Top risk scores', totalJa: 'リスクスコア',
-    columns: { category: null, detail: null, count: 'スコア', bytes: false, time: false },
+    ja: 'リスクスコア上位', en: 'Top risk scores', totalJa: 'アラートのしきい値に達した人数',
+    columns: { category: '内訳（指標と点数）', detail: '最高点の日と主な理由', count: '最高スコア', bytes: false, time: false },
   },
   tamper_and_stops: {
     ja: '改ざん検知とエージェント停止', en: 'Tamper and agent stops', totalJa: '検知・停止の件数',
@@ -53,8 +53,8 @@ export const itemLabels: Record<ReportItem, ItemLabels> = {
   },
 };
 
-/** The note a report carries for an item Mamori does not have data for yet. */
+/** The note a report carries for risk scores when the policy switches risk scoring off. */
 export const riskScoresUnavailable = {
-  ja: 'リスクスコアはまだ算出されていません（Mamoriにはリスクスコア機能がありません）。',
-  en: 'Risk scores are not computed yet: Mamori has no risk scoring.',
+  ja: 'リスクスコアは算出されていません（ポリシーの risk.enabled が無効です）。',
+  en: 'Risk scores are not computed: risk scoring is switched off in the policy (risk.enabled).',
 };

@@ -18,6 +18,8 @@ export interface WorkingTime {
   day: number;
   offHours: boolean;
   nonWorkingDay: boolean;
+  /** Minutes after local midnight. */
+  minutes: number;
 }
 
 function clockMinutes(text: string): number {
@@ -63,6 +65,6 @@ export class RiskCalendar {
     const working = this.#start <= this.#end
       ? minutes >= this.#start && minutes < this.#end
       : minutes >= this.#start || minutes < this.#end;
-    return { day: local.day, offHours: nonWorkingDay || !working, nonWorkingDay };
+    return { day: local.day, offHours: nonWorkingDay || !working, nonWorkingDay, minutes };
   }
 }

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { RiskPolicy } from '@mamori/policies';
 import type { RiskDeparting } from '../store/repositories/risk.ts';
-import { dayNumber } from './days.ts';
+import { dayDate, dayNumber } from './days.ts';
 
 /** A line of the HR CSV that cannot be taken, 1-based as an editor shows it. */
 export interface HrProblem {
@@ -40,7 +40,8 @@ export function parseHrCsv(text: string, columns: RiskPolicy['departing']['colum
     if (!datePattern.test(notice) || !datePattern.test(last)) return problems.push({ line, message: 'dates must look like 2026-03-31' });
     const noticeDay = dayNumber(notice);
     const lastDay = dayNumber(last);
-    if (Number.isNaN(noticeDay) || Number.isNaN(lastDay)) return problems.push({ line, message: 'not a calendar date' });
+    // Date.UTC rolls 2026-02-30 over to March: only a date that comes back unchanged is on the calendar.
+    if (dayDate(noticeDay) !== notice || dayDate(lastDay) !== last) return problems.push({ line, message: 'not a calendar date' });
     if (lastDay < noticeDay) return problems.push({ line, message: 'the last day is before the notice date' });
     seen.add(user);
     entries.push({ user, noticeDay, lastDay });

@@ -3,6 +3,7 @@ import type { PolicySet } from '@mamori/policies';
 import { SiteCalendars } from '../alerts/calendar.ts';
 import type { RiskObservation, RiskSignalName, RiskVectorName } from '../store/repositories/risk.ts';
 import type { StoredEvent } from '../store/types.ts';
+import type { AttendanceBook } from './attendance.ts';
 import { RiskCalendar } from './days.ts';
 
 const severityOrder = ['', 'info', 'low', 'medium', 'high', 'critical'];
@@ -96,10 +97,15 @@ export class RiskObserver {
   readonly #sites: SiteCalendars;
   readonly #calendars = new Map<string, RiskCalendar>();
   readonly #siteOfPc: (pc: string) => string;
+  readonly #attendance: AttendanceBook | undefined;
 
-  /** `siteOfPc`: the directory import's site of a PC ('' when none; then the policy's PC patterns decide). */
-  constructor(policy: PolicySet, siteOfPc: (pc: string) => string) {
+  /**
+   * `siteOfPc`: the directory import's site of a PC ('' when none; then the policy's PC patterns decide).
+   * `attendance`: imported attendance records; where a person has one for the day it decides off-hours.
+   */
+  constructor(policy: PolicySet, siteOfPc: (pc: string) => string, attendance?: AttendanceBook) {
     this.#policy = policy;
+    this.#attendance = policy.risk.attendance.enabled ? attendance : undefined;
     this.#sites = new SiteCalendars(policy.alerts.calendar, policy.alerts.sites);
     this.#siteOfPc = siteOfPc;
   }
@@ -114,10 +120,15 @@ export class RiskObserver {
   observe(stored: StoredEvent, event: Event__Output): RiskObservation | undefined {
     const facts = factsOf(event, this.#policy);
     if (!facts) return undefined;
-    const { day, offHours, nonWorkingDay } = this.#calendarOf(stored.pc).at(stored.timeMs);
+    const time = this.#calendarOf(stored.pc).at(stored.timeMs);
+    const recorded = stored.user ? this.#attendance?.working(stored.user, time.day, time.minutes) : undefined;
+    // Inside a recorded shift is working time whatever the calendar says (a Saturday shift, a night shift); outside
+    // it is off-hours, and still a non-working day when the calendar says so.
+    const offHours = recorded === undefined ? time.offHours : !recorded;
+    const nonWorkingDay = time.nonWorkingDay && offHours;
     return {
       eventId: stored.id, agentId: stored.agentId, seq: stored.seq, person: stored.user, pc: stored.pc, timeMs: stored.timeMs,
-      day, offHours, nonWorkingDay, ...facts,
+      day: time.day, offHours, nonWorkingDay, byAttendance: recorded !== undefined, ...facts,
     };
   }
 }

@@ -176,6 +176,7 @@ export function scorePersonDay(
     exfiltration.push({
       indicator: nonWorking ? 'timing.non_working_day' : 'timing.off_hours', points: offHoursPoints, observations: offHoursObservations,
       detail: `${offHoursObservations.length} of the day's transfers ${nonWorking ? 'on a non-working day' : 'outside working hours'}`
+        + `${offHoursObservations.some((o) => o.byAttendance) ? ' (outside their own attendance record)' : ''}`
         + `${habitDamping < 1 ? ` (usual for this person on ${Math.round(habit * 100)}% of days: weighed ×${habitDamping.toFixed(2)})` : ''}`,
     });
   }

@@ -14,7 +14,7 @@ describe('risk scorer on a very large day', () => {
     for (let i = 1; i <= 200_000; i += 1) {
       observations.push({
         eventId: i, agentId: 'agent-1', seq: i, person: 'sato', pc: 'PC-ENG-01', timeMs: day * 86_400_000 + 36_000_000 + i,
-        day, offHours: i % 2 === 0, nonWorkingDay: false, vector: 'usb', volume: 1_000, category: 'removable',
+        day, offHours: i % 2 === 0, nonWorkingDay: false, byAttendance: false, vector: 'usb', volume: 1_000, category: 'removable',
         destinations: ['device:SN1'], contentSeverity: '', signal: '',
       });
     }

@@ -5,6 +5,7 @@ import type { CollectorHub, IngestedEvent } from '../hub.ts';
 import type { Repositories } from '../store/repositories/index.ts';
 import type { RiskDayScore, RiskObservation } from '../store/repositories/risk.ts';
 import type { StoredEvent } from '../store/types.ts';
+import { AttendanceBook } from './attendance.ts';
 import { dayDate, dayNumber } from './days.ts';
 import { RiskObserver } from './observe.ts';
 import { RiskScorer } from './scorer.ts';
@@ -30,6 +31,8 @@ export interface RiskServiceDeps {
   onError?: (error: unknown) => void;
 }
 
+/** How often a running service looks for an attendance import made by another process. */
+const attendancePollMs = 30_000;
 /** Events read per page when catching up or recomputing. */
 const pageSize = 5_000;
 /** A backlog of at least this many events at start is rebuilt by a full recompute. */
@@ -54,6 +57,10 @@ export class RiskService {
   #scorer!: RiskScorer;
   #cursor = 0;
   #departments = new Map<string, { department: string; site: string }>();
+  #attendance = new AttendanceBook([], 0);
+  /** The attendance import last read (another process, e.g. the CLI, may import while this one runs). */
+  #attendanceStamp = '';
+  #attendanceTimer: NodeJS.Timeout | undefined;
   /** Serialises takes, recomputes and reloads (the repository is async). */
   #queue: Promise<unknown> = Promise.resolve();
   readonly #raised = new Set<string>();
@@ -69,6 +76,8 @@ export class RiskService {
   async start(): Promise<void> {
     // Queued before any take, so the projector's passes wait until the stored backlog is in (no gap between them).
     const ready = this.#serial(async () => {
+      // The pseudonym key exists before anything reads it read-only (a report built off-thread cannot make it).
+      await this.#deps.repos.risk.pseudonymSecret();
       await this.#reload();
       // A long backlog (first start on an existing store, a long stop) is cheaper rebuilt in one pass than taken in
       // chunks; the numbers are the same either way.
@@ -86,12 +95,16 @@ export class RiskService {
       void this.recomputeAll().catch((error: unknown) => this.#onError(error));
     }));
     await ready;
+    // An import by the CLI (another process) reaches a running collector within this interval.
+    this.#attendanceTimer = setInterval(() => void this.attendanceChanged().catch((error: unknown) => this.#onError(error)), attendancePollMs);
+    this.#attendanceTimer.unref();
   }
 
   async stop(): Promise<void> {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearInterval(this.#attendanceTimer);
     await this.persisted();
   }
 
@@ -124,6 +137,7 @@ export class RiskService {
     this.#pending = { observations: [], persons: new Map(), pcs: new Map(), cursor: 0, rows: 0 };
     this.#unscored = [];
     this.#departments = await this.#deps.repos.risk.departmentsByPc();
+    await this.#loadAttendance();
     this.#observer = this.#newObserver();
     const observations: RiskObservation[] = [];
     let cursor = 0;
@@ -161,6 +175,20 @@ export class RiskService {
     });
   }
 
+  /**
+   * After an attendance import: off-hours is judged anew for the stored events, so everything is rebuilt from the
+   * evidence (the same path as a policy change). No-op when nothing was imported since the last read.
+   */
+  async attendanceChanged(): Promise<RecomputeResult | undefined> {
+    return this.#serial(async () => ((await this.#deps.repos.risk.attendanceStamp()) === this.#attendanceStamp ? undefined : this.#recomputeAll()));
+  }
+
+  async #loadAttendance(): Promise<void> {
+    const repo = this.#deps.repos.risk;
+    this.#attendanceStamp = await repo.attendanceStamp();
+    this.#attendance = new AttendanceBook(await repo.listAttendance(), this.#policy.risk.attendance.margin_minutes);
+  }
+
   /** After a suppression was added: the person is rescored without the suppressed indicator. */
   async suppressionsChanged(): Promise<void> {
     await this.#serial(async () => {
@@ -173,6 +201,7 @@ export class RiskService {
   async #reload(): Promise<void> {
     const repo = this.#deps.repos.risk;
     this.#departments = await repo.departmentsByPc();
+    await this.#loadAttendance();
     this.#observer = this.#newObserver();
     this.#scorer = new RiskScorer(this.#policy.risk, (pc) => this.#departmentOf(pc), await repo.listDeparting(), await repo.listSuppressions());
     this.#unscored = [];
@@ -327,7 +356,7 @@ export class RiskService {
   }
 
   #newObserver(): RiskObserver {
-    return new RiskObserver(this.#policy, (pc) => this.#departments.get(pc)?.site ?? '');
+    return new RiskObserver(this.#policy, (pc) => this.#departments.get(pc)?.site ?? '', this.#attendance);
   }
 
   #departmentOf(pc: string): string {

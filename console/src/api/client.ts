@@ -1,7 +1,7 @@
 import type {
   AccessRequest, AccessRequestFilter, Alert, AlertEvent, DepartmentAlertCounts, AlertFilter, AlertFinding, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
-  RiskDepartment, RiskPerson, RiskRanking,
+  RiskDepartment, RiskDigestSubscription, RiskPerson, RiskRanking,
 } from './types.ts';
 import type { CollectorSettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration, UploadException } from './types.ts';
 
@@ -128,6 +128,14 @@ export interface ApiClient {
   riskPerson(person: string, query: { day?: string; days?: number }): Promise<RiskPerson>;
   /** Admins and auditors: shows a pseudonymised person by name from now on (reason audited). */
   revealRiskPerson(person: string, reason: string): Promise<{ person: string }>;
+  /** Admins: attendance records (CSV, policy risk.attendance.columns); ApiError with `problems` when a line is bad. */
+  importRiskAttendance(csv: string): Promise<{ imported: number }>;
+  /** Admins: departing employees from HR (CSV, policy risk.departing.columns); replaces the list. */
+  importRiskDeparting(csv: string): Promise<{ imported: number }>;
+  /** Managers who get the daily digest of risk movers. */
+  riskDigestSubscriptions(): Promise<RiskDigestSubscription[]>;
+  subscribeRiskDigest(email: string, department: string): Promise<void>;
+  unsubscribeRiskDigest(email: string): Promise<void>;
 }
 
 type Query = Record<string, string | number | undefined | null>;
@@ -342,5 +350,16 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     riskDepartments: (day) => call('GET', `/api/risk/departments${queryString({ day })}`),
     riskPerson: (person, query) => call('GET', `/api/risk/people/${encodeURIComponent(person)}${queryString(query)}`),
     revealRiskPerson: (person, reason) => call('POST', '/api/risk/reveal', { person, reason }),
+    importRiskAttendance: (csv) => call('POST', '/api/risk/attendance', { csv }),
+    importRiskDeparting: (csv) => call('POST', '/api/risk/departing', { csv }),
+    async riskDigestSubscriptions() {
+      return (await call<{ subscriptions: RiskDigestSubscription[] }>('GET', '/api/risk/digest/subscriptions')).subscriptions;
+    },
+    async subscribeRiskDigest(email, department) {
+      await call('POST', '/api/risk/digest/subscriptions', { email, department });
+    },
+    async unsubscribeRiskDigest(email) {
+      await call('DELETE', `/api/risk/digest/subscriptions/${encodeURIComponent(email)}`);
+    },
   };
 }

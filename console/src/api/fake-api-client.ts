@@ -141,6 +141,11 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     riskDepartments: async () => ({ date: '2026-11-22', departments: [] }),
     riskPerson: async (person) => ({ person, pseudonymous: false, date: '2026-11-22', days: [] }),
     revealRiskPerson: async () => ({ person: 'tanaka' }),
+    importRiskAttendance: async () => ({ imported: 0 }),
+    importRiskDeparting: async () => ({ imported: 0 }),
+    riskDigestSubscriptions: async () => [],
+    subscribeRiskDigest: async () => undefined,
+    unsubscribeRiskDigest: async () => undefined,
   };
   const client = Object.fromEntries(Object.entries({ ...base, ...overrides }).map(([name, fn]) => [name, (...args: unknown[]) => {
     calls.push({ method: name, args });

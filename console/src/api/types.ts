@@ -394,6 +394,8 @@ export interface SettingsUpdate {
 /** A person in the ranking; `person` is a pseudonym ("P-…") when the policy pseudonymises and nobody revealed them. */
 export interface RiskRankEntry { person: string; pseudonymous: boolean; department: string; score: number; yesterday: number; change: number; trend: number[] }
 export interface RiskRanking { date: string; pseudonymised: boolean; threshold: number; entries: RiskRankEntry[] }
+/** A manager who gets the daily digest of risk movers ('' department: everyone). */
+export interface RiskDigestSubscription { email: string; department: string; createdBy: string; createdMs: number }
 export interface RiskDepartment { department: string; people: number; top: number; mean: number; aboveThreshold: number }
 /** An event behind an indicator (links to the PC's history at that time). */
 export interface RiskEventRef { agentId: string; seq: number; eventId: number; pc: string; timeMs: number }

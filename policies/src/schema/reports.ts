@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * What an inspection report can contain, in the order a template lists them. `risk_scores` is accepted so a
- * template written today keeps working once risk scores exist; until then the report says they are not computed.
+ * What an inspection report can contain, in the order a template lists them. `risk_scores`: the `top` people by
+ * their highest risk score in the period, with the breakdown (the report says so when risk scoring is off).
  */
 export const reportItems = [
   'usb_use', 'blocked_attempts', 'off_hours', 'external_mail_attachments', 'personal_storage_uploads', 'large_prints',

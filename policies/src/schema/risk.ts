@@ -100,6 +100,23 @@ export const RiskDepartingSchema = z.object({
   }).strict().prefault({}),
 }).strict();
 
+/**
+ * Attendance records (CSV import): where a person has a record for the day, working time is their recorded start to
+ * end (a start after the end runs past midnight) instead of the site calendar; the calendar still decides other days.
+ */
+export const RiskAttendanceSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Minutes before the recorded start and after the recorded end that still count as working time (logging in early, wrapping up). */
+  margin_minutes: z.number().int().min(0).max(240).default(30),
+  /** Column mapping of the attendance CSV (header names, case-insensitive); start and end as HH:MM local time. */
+  columns: z.object({
+    person: z.string().min(1).default('person'),
+    date: z.string().min(1).default('date'),
+    start: z.string().min(1).default('start'),
+    end: z.string().min(1).default('end'),
+  }).strict().prefault({}),
+}).strict();
+
 /** Tamper signals, agent stops and blocked attempts: points per event, capped per day. */
 export const RiskSignalsSchema = z.object({
   enabled: z.boolean().default(true),
@@ -132,6 +149,7 @@ export const RiskPolicySchema = z.object({
   timing: RiskTimingSchema.prefault({}),
   first_times: RiskFirstTimesSchema.prefault({}),
   departing: RiskDepartingSchema.prefault({}),
+  attendance: RiskAttendanceSchema.prefault({}),
   signals: RiskSignalsSchema.prefault({}),
   alerts: z.object({
     enabled: z.boolean().default(true),
@@ -140,6 +158,16 @@ export const RiskPolicySchema = z.object({
     /** A day adding at least this many points raises it too, whatever the total. */
     jump: points.default(40),
     severity: SeveritySchema.default('high'),
+  }).strict().prefault({}),
+  /** The daily digest of the top movers, mailed to the managers who subscribed (console Risk page or API). */
+  digest: z.object({
+    enabled: z.boolean().default(true),
+    /** Local time the digest is queued each day (it covers the day before, which is then complete). */
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 08:30').default('08:30'),
+    /** Time zone of `time` (default: the organisation's calendar, alerts.calendar.timezone). */
+    timezone: z.string().min(1).optional(),
+    /** People listed: the biggest rises since the day before. */
+    top: z.number().int().min(1).max(50).default(10),
   }).strict().prefault({}),
   privacy: z.object({
     /** Operators see pseudonyms instead of user names until an admin or auditor reveals one (with a reason, audited). */

@@ -8,6 +8,7 @@ import type { Sensor } from '../../sensors/common/sensor.ts';
 import type { LocalRoutes } from '../local-server.ts';
 import { AccessRequests, accessOutcomeCommand, parseOutcomeArgs, type AccessRequest } from './common/access-requests.ts';
 import { BlockNotifier, type BlockNotification } from './common/block-notifier.ts';
+import { parseRiskSelfView, riskSelfViewCommand, type RiskSelfView } from './common/risk-self-view.ts';
 import { registerTrayRoutes } from './tray-routes.ts';
 
 /** What the tray page shows (GET /tray/v1/state). */
@@ -23,6 +24,8 @@ export interface TrayState {
   exceptions: { id: string; mode: string; serial?: string; untilMs: number; source: 'collector' | 'offline_code' }[];
   notifications: BlockNotification[];
   requests: AccessRequest[];
+  /** The PC user's own risk indicators from the collector; null unless the view the collector sent is this user's. */
+  selfView: RiskSelfView | null;
 }
 
 export interface TrayOptions {
@@ -66,6 +69,8 @@ export function startTray(options: TrayOptions): Tray {
     emit: options.emit, user: options.user, ...(options.stateDir ? { path: join(options.stateDir, 'access-requests.json') } : {}),
   });
   let revision = 0;
+  // Held in memory only: the collector sends it again on every connect.
+  let selfView: RiskSelfView | undefined;
   let waiters: (() => void)[] = [];
   const bump = () => {
     revision += 1;
@@ -74,6 +79,14 @@ export function startTray(options: TrayOptions): Tray {
     for (const w of wake) w();
   };
   const unsubscribers = [notifier.subscribe(bump), requests.onChange(bump), options.policy.subscribe(bump)];
+  // Another person logging in changes what the page may show (their own risk view only): wake long-polls at once.
+  let lastUser = options.user();
+  const userWatch = setInterval(() => {
+    if (options.user() === lastUser) return;
+    lastUser = options.user();
+    bump();
+  }, 1_000);
+  userWatch.unref();
 
   const state = (): TrayState => {
     const policy = options.policy.current();
@@ -83,6 +96,8 @@ export function startTray(options: TrayOptions): Tray {
       deviceMode: policy?.device.mode ?? 'block',
       exceptions: activeExceptions(policy?.device.exceptions ?? [], options.localExceptions?.() ?? [], (options.now ?? Date.now)()),
       notifications: notifier.list(), requests: requests.list(),
+      // A shared PC: the view the collector sent may belong to the previous user; never show it to the next one.
+      selfView: selfView && selfView.user === options.user() ? selfView : null,
     };
   };
 
@@ -114,12 +129,21 @@ export function startTray(options: TrayOptions): Tray {
     notifier, requests, state,
     observe: notifier.observe,
     onCommand(command) {
+      if (command.name === riskSelfViewCommand) {
+        const view = parseRiskSelfView(command.argsJson);
+        if (view) {
+          selfView = view;
+          bump();
+        }
+        return true;
+      }
       if (command.name !== accessOutcomeCommand) return false;
       const args = parseOutcomeArgs(command.argsJson);
       if (args) requests.applyOutcome(args);
       return true;
     },
     stop() {
+      clearInterval(userWatch);
       removeRoutes();
       for (const unsubscribe of unsubscribers) unsubscribe();
       const wake = waiters;

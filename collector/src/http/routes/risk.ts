@@ -1,12 +1,14 @@
-import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { dayDate, dayNumber } from '../../risk/days.ts';
+import { parseAttendanceCsv } from '../../risk/attendance-csv.ts';
 import { parseHrCsv } from '../../risk/hr-csv.ts';
+import { pseudonymOf } from '../../risk/pseudonym.ts';
 import { rankPeople } from '../../risk/ranking.ts';
 import type { RiskDayScore } from '../../store/repositories/risk.ts';
 import { required, type RouteDeps } from './deps.ts';
+import { riskDigestRoutes } from './risk-digest.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-31');
@@ -37,14 +39,14 @@ export function riskRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const repo = repos.risk;
 
   const today = () => dayNumber(new Date(now()).toISOString().slice(0, 10));
+  riskDigestRoutes(app, deps);
 
   /** Name or pseudonym of each person, as this policy shows them (revealed people by name). */
   async function namer(): Promise<{ show: (person: string) => string; pseudonymous: (person: string) => boolean; resolve: (shown: string, candidates: string[]) => string | undefined }> {
     if (!risk.policy.risk.privacy.pseudonymise) return { show: (p) => p, pseudonymous: () => false, resolve: (shown) => shown };
     const secret = await repo.pseudonymSecret();
     const revealed = await repo.revealedPersons();
-    const pseudonym = (person: string) => `P-${createHmac('sha256', secret).update(person).digest('hex').slice(0, 10)}`;
-    const show = (person: string) => (revealed.has(person) ? person : pseudonym(person));
+    const show = (person: string) => (revealed.has(person) ? person : pseudonymOf(secret, person));
     return {
       show, pseudonymous: (person) => !revealed.has(person),
       // A pseudonym is resolved among the people scored (never by guessing names).
@@ -149,6 +151,21 @@ export function riskRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await repo.replaceDeparting(entries, timeMs);
     await store.appendAudit({ timeMs, actor: actorOf(request).username, action: 'risk.departing_import', entry: { people: entries.length } });
     await risk.departingChanged();
+    return { imported: entries.length };
+  });
+
+  // Attendance records: off-hours is then judged against each person's own recorded shifts (full rescore, audited).
+  app.post('/api/risk/attendance', { preHandler: deps.requireRole('admin') }, async (request, reply) => {
+    const parsed = CsvBody.safeParse(request.body);
+    if (!parsed.success) return sendInvalid(reply, parsed.error);
+    const { entries, problems } = parseAttendanceCsv(parsed.data.csv, risk.policy.risk.attendance.columns);
+    if (problems.length > 0) {
+      return sendError(reply, new CollectorError('COLLECTOR_QUERY_INVALID', `attendance CSV refused: ${problems.length} bad line(s)`), { problems: problems.slice(0, 100) });
+    }
+    const timeMs = now();
+    await repo.upsertAttendance(entries, timeMs);
+    await store.appendAudit({ timeMs, actor: actorOf(request).username, action: 'risk.attendance_import', entry: { days: entries.length, people: new Set(entries.map((e) => e.person)).size } });
+    await risk.attendanceChanged();
     return { imported: entries.length };
   });
 

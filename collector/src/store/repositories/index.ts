@@ -16,6 +16,7 @@ import type { PoliciesRepository } from './policies.ts';
 import type { PrintRepository } from './print.ts';
 import type { ReportsRepository } from './reports.ts';
 import type { RiskRepository } from './risk.ts';
+import type { RiskDigestRepository } from './risk-digest.ts';
 import type { SavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import type { SiemRepository } from './siem.ts';
 import type { SiemRecordsRepository } from './siem-records.ts';
@@ -51,4 +52,5 @@ export interface Repositories {
   settings: SettingsRepository;
   risk: RiskRepository;
   uploadExceptions: UploadExceptionsRepository;
+  riskDigest: RiskDigestRepository;
 }

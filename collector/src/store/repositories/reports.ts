@@ -72,6 +72,18 @@ export const reportBucketMs = 900_000;
 /** Decides by the policy's internal domains whether a mail (its to/cc/bcc as JSON arrays) went outside. */
 export type ExternalMailCheck = (toJson: string, ccJson: string, bccJson: string) => boolean;
 
+/** One person's risk scores over a report's local days (scores from collector/src/risk). */
+export interface ReportRiskPerson {
+  person: string;
+  /** The highest score the person had on a day of the period, and that day (days since 1970-01-01). */
+  peakScore: number;
+  peakDay: number;
+  /** Points the period's days added, per indicator (largest first), with the explanation of its largest day. */
+  indicators: { indicator: string; points: number; detail: string }[];
+  /** PCs the period's contributing events came from. */
+  pcs: string[];
+}
+
 /** The per-item queries of one report, over [fromMs, toMs) and the PCs its scope was prepared with. */
 export interface ReportItemQueries {
   /** Files copied to removable media (category "copy") and mounts (category "mount") per PC and user. */
@@ -90,6 +102,14 @@ export interface ReportItemQueries {
   contentFindings(range: ReportRange): Promise<ItemQueryResult>;
   /** Integrity findings and agents that stopped, were uninstalled, lost journal events or saw their clock jump. */
   tamperAndStops(range: ReportRange): Promise<ItemQueryResult>;
+  /**
+   * Risk: the `limit` people with the highest peak score on the local days [fromDay, toDay] (restricted to people
+   * with scored events on the report's PCs), per-day counts of people at or above `threshold` (index 0 = fromDay),
+   * and what names the policy shows (the pseudonym key and the people revealed).
+   */
+  riskScores(fromDay: number, toDay: number, limit: number, threshold: number): Promise<{
+    persons: ReportRiskPerson[]; daily: number[]; aboveThreshold: number; secret: Buffer | undefined; revealed: Set<string>;
+  }>;
   /** Every entry of the collector's audit chain in the period (organisation-wide, not restricted to the PCs). */
   adminActions(range: ReportRange): Promise<ItemQueryResult>;
 }

@@ -20,6 +20,8 @@ export interface RiskObservation {
   day: number;
   offHours: boolean;
   nonWorkingDay: boolean;
+  /** offHours was judged by the person's attendance record of the day (not the site calendar). */
+  byAttendance: boolean;
   vector: RiskVectorName | '';
   /** Bytes (pages for print). */
   volume: number;
@@ -72,6 +74,15 @@ export interface RiskDeparting {
   lastDay: number;
 }
 
+/** One day of a person's attendance record (CSV import): working time from start to end, in local minutes. */
+export interface RiskAttendance {
+  person: string;
+  day: number;
+  /** Minutes after local midnight; an end before the start means the shift ends the next day. */
+  startMinutes: number;
+  endMinutes: number;
+}
+
 /** "Expected activity": an indicator (or a family, e.g. "timing") that does not count for one person up to a day. */
 export interface RiskSuppression {
   person: string;
@@ -104,6 +115,10 @@ export interface RiskRepository {
   replaceAll(all: { observations: RiskObservation[]; persons: RiskDayScore[]; pcs: RiskDayScore[]; cursor: number }): Promise<void>;
   /** Each person's newest row with day <= `day` (department filter optional). */
   latestPersonRows(day: number, department?: string): Promise<RiskLatestRow[]>;
+  /** A person's newest row with day <= `day` (undefined when none). */
+  latestPersonRow(person: string, day: number): Promise<RiskLatestRow | undefined>;
+  /** The user named by an agent's newest event that names one ('' when none): who is on that PC now, as far as the evidence says. */
+  currentUserOfAgent(agentId: string): Promise<string>;
   /** A person's day rows in [fromDay, toDay], oldest first. */
   personDays(person: string, fromDay: number, toDay: number): Promise<RiskDayScore[]>;
   /** Day rows of several persons in [fromDay, toDay] without breakdowns (trends of a ranking). */
@@ -122,5 +137,10 @@ export interface RiskRepository {
   addReveal(reveal: { person: string; by: string; reason: string; timeMs: number }): Promise<void>;
   revealedPersons(): Promise<Set<string>>;
   addSuppression(suppression: RiskSuppression): Promise<void>;
+  /** Adds or replaces attendance days (a later import of the same person and day wins); earlier days stay. */
+  upsertAttendance(entries: RiskAttendance[], nowMs: number): Promise<void>;
+  listAttendance(): Promise<RiskAttendance[]>;
+  /** Changes whenever attendance is imported (a running collector rescores when another process imported). */
+  attendanceStamp(): Promise<string>;
   listSuppressions(): Promise<RiskSuppression[]>;
 }

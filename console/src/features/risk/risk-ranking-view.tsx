@@ -4,13 +4,14 @@ import { ErrorBanner } from '../../components/badges.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { href } from '../../router.ts';
+import { RiskAdmin } from './risk-admin.tsx';
 import { Sparkline } from './sparkline.tsx';
 
 /**
  * Whom to look at first: people ranked by risk score (top N, change since yesterday, 14-day trend), filtered by
  * department, and the department view. Names are pseudonyms when the policy says so, until someone reveals one.
  */
-export function RiskRankingView() {
+export function RiskRankingView({ role }: { role?: string } = {}) {
   const api = useApi();
   const { t, formatNumber } = useI18n();
   const [department, setDepartment] = useState('');
@@ -77,6 +78,7 @@ export function RiskRankingView() {
           </table>
         </>
       )}
+      {role === 'admin' ? <RiskAdmin /> : null}
     </section>
   );
 }

@@ -34,6 +34,13 @@ export const trayHtml = `<!doctype html>
   <p id="no-requests" data-i18n="noRequests">No requests.</p>
   <ul id="request-list"></ul>
 </section>
+<section id="self-view" hidden>
+  <h2 data-i18n="selfView">Your activity indicators</h2>
+  <p class="meta" data-i18n="selfViewWhy">What the organisation's risk scoring noticed in your own activity (only you and the security team see it).</p>
+  <p><span data-i18n="selfScore">Your score today</span>: <strong id="self-score"></strong></p>
+  <p id="no-self-days" data-i18n="noSelfDays">Nothing noted in the last days.</p>
+  <ul id="self-days"></ul>
+</section>
 <section id="unlock">
   <h2 data-i18n="unlock">Offline unlock code</h2>
   <form id="unlock-form">
@@ -69,6 +76,8 @@ h1 { font-size: 18px; margin: 0; } h2 { font-size: 15px; margin: 16px 0 6px; }
 ul { padding: 0; } .meta { color: #57606a; font-size: 12px; }
 .request { list-style: none; padding: 6px 10px; margin: 4px 0; background: #fff; border: 1px solid #d0d7de; }
 .request.approved { border-color: #1a7f37; } .request.declined { border-color: #cf222e; }
+.self-day { list-style: none; padding: 6px 10px; margin: 4px 0; background: #fff; border: 1px solid #d0d7de; }
+.self-day li { list-style: disc; margin-left: 18px; }
 textarea { width: 100%; box-sizing: border-box; } .request-error, .error { color: #cf222e; }
 `;
 
@@ -80,13 +89,17 @@ export const trayScript = `'use strict';
       unlock: 'Offline unlock code', unlockButton: 'Unlock', reason: 'Why do you need access?', requestButton: 'Request access',
       requestAccess: 'Request access', kinds: { device: 'Device blocked:', mail: 'Mail blocked:', upload: 'Upload blocked:', print: 'Print cancelled:' },
       status: { pending: 'Waiting for the administrator', approved: 'Approved', declined: 'Declined' }, until: 'until',
-      rule: 'Rule', unlocked: 'Unlocked until', other: '日本語', exception: '{mode} until {until} (exception)', modes: { block: 'blocked', allow: 'allowed', read_only: 'read-only', audit: 'logged only' } },
+      rule: 'Rule', unlocked: 'Unlocked until', other: '日本語',
+      selfView: 'Your activity indicators', selfViewWhy: "What the organisation's risk scoring noticed in your own activity (only you and the security team see it).",
+      selfScore: 'Your score today', noSelfDays: 'Nothing noted in the last days.', points: 'points', exception: '{mode} until {until} (exception)', modes: { block: 'blocked', allow: 'allowed', read_only: 'read-only', audit: 'logged only' } },
     ja: { title: 'Mamori', monitored: 'このPCは監視されています', pc: 'PC', usb: 'USBストレージ', blocked: 'ブロックされた操作',
       none: 'ブロックされた操作はありません。', requests: 'アクセス申請', noRequests: '申請はありません。',
       unlock: 'オフライン解除コード', unlockButton: '解除', reason: '必要な理由', requestButton: 'アクセスを申請',
       requestAccess: 'アクセスを申請', kinds: { device: 'デバイスをブロック:', mail: 'メールをブロック:', upload: 'アップロードをブロック:', print: '印刷を中止:' },
       status: { pending: '管理者の回答待ち', approved: '承認されました', declined: '却下されました' }, until: 'まで',
-      rule: 'ルール', unlocked: '解除しました。期限:', other: 'English', exception: '{until} まで{mode}（例外）', modes: { block: 'ブロック', allow: '許可', read_only: '読み取り専用', audit: '記録のみ' } },
+      rule: 'ルール', unlocked: '解除しました。期限:', other: 'English',
+      selfView: 'ご自身の操作の指標', selfViewWhy: 'リスク評価がご自身の操作について記録した内容です（ご本人とセキュリティ担当者だけが見られます）。',
+      selfScore: '本日のスコア', noSelfDays: '最近の記録はありません。', points: '点', exception: '{until} まで{mode}（例外）', modes: { block: 'ブロック', allow: '許可', read_only: '読み取り専用', audit: '記録のみ' } },
   };
   const stored = new URLSearchParams(location.search).get('lang');
   let lang = stored === 'ja' || stored === 'en' ? stored : (navigator.language || 'en').toLowerCase().startsWith('ja') ? 'ja' : 'en';
@@ -121,6 +134,31 @@ export const trayScript = `'use strict';
     const listKey = lang + '|' + state.notifications.map((n) => n.id).join(',') + '|' + [...pendingDevices].join(',');
     if (list.dataset.key !== listKey) renderBlocks(t, list, pendingDevices, listKey);
     renderRequests(t);
+    renderSelfView(t);
+  }
+
+  function renderSelfView(t) {
+    const view = state.selfView;
+    $('self-view').hidden = !view;
+    if (!view) return;
+    $('self-score').textContent = String(view.score);
+    const list = $('self-days');
+    list.replaceChildren();
+    for (const day of view.days) {
+      const li = document.createElement('li');
+      li.className = 'self-day';
+      const head = document.createElement('strong');
+      head.textContent = day.date + ': +' + day.points + ' ' + t.points;
+      const items = document.createElement('ul');
+      for (const item of day.items) {
+        const entry = document.createElement('li');
+        entry.textContent = (item[lang] || item.en) + ' — ' + item.detail + ' (+' + item.points + ' ' + t.points + ')';
+        items.append(entry);
+      }
+      li.append(head, items);
+      list.append(li);
+    }
+    $('no-self-days').hidden = view.days.length > 0;
   }
 
   function renderBlocks(t, list, pendingDevices, listKey) {

@@ -18,6 +18,7 @@ import { SqlitePoliciesRepository } from './policies.ts';
 import { SqlitePrintRepository } from './print.ts';
 import { SqliteReportsRepository } from './reports.ts';
 import { SqliteRiskRepository } from './risk.ts';
+import { SqliteRiskDigestRepository } from './risk-digest.ts';
 import { SqliteSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { SqliteSiemRepository } from './siem.ts';
 import { SqliteSiemRecordsRepository } from './siem-records.ts';
@@ -50,5 +51,6 @@ export function createSqliteRepositories(db: Database.Database): Repositories {
     settings: new SqliteSettingsRepository(db),
     risk: new SqliteRiskRepository(db),
     uploadExceptions: new SqliteUploadExceptionsRepository(db),
+    riskDigest: new SqliteRiskDigestRepository(db),
   };
 }

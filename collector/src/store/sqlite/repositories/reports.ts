@@ -8,6 +8,7 @@ import {
   listReports, offHoursActivity, personalStorageUploads, prepareReportScope, reportFile, scheduleCursor, scheduledReportExists, setReportAudit,
   setScheduleCursor, tamperAndStops, usbUse,
 } from '../queries/reports.ts';
+import { riskScores } from '../queries/report-risk.ts';
 
 export class SqliteReportsRepository implements ReportsRepository {
   /** The report running on this connection: the scope lives in per-connection temp tables, so reports take turns. */
@@ -45,6 +46,7 @@ export class SqliteReportsRepository implements ReportsRepository {
         contentFindings: async (range: ReportRange) => contentFindings(db, range, pcs),
         tamperAndStops: async (range: ReportRange) => tamperAndStops(db, range, pcs),
         adminActions: async (range: ReportRange): Promise<ItemQueryResult> => adminActions(db, range),
+        riskScores: async (fromDay: number, toDay: number, limit: number, threshold: number) => riskScores(db, pcs, fromDay, toDay, limit, threshold),
       };
       return await work(queries);
     } finally {

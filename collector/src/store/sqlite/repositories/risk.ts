@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type {
-  RiskContribution, RiskDayScore, RiskDeparting, RiskLatestRow, RiskObservation, RiskRepository, RiskSignalName, RiskSuppression, RiskVectorName,
+  RiskAttendance, RiskContribution, RiskDayScore, RiskDeparting, RiskLatestRow, RiskObservation, RiskRepository, RiskSignalName, RiskSuppression, RiskVectorName,
 } from '../../repositories/risk.ts';
 import type { StoredEvent } from '../../types.ts';
 
 interface ObservationRow {
   eventId: number; agentId: string; seq: number; person: string; pc: string; timeMs: number; day: number; offHours: number;
-  nonWorkingDay: number; vector: string; volume: number; category: string; destinations: string; contentSeverity: string; signal: string;
+  nonWorkingDay: number; byAttendance: number; vector: string; volume: number; category: string; destinations: string; contentSeverity: string; signal: string;
 }
 
 interface DayRow { subject: string; day: number; department: string; raw: number; score: number; breakdown: string }
@@ -37,15 +37,17 @@ export class SqliteRiskRepository implements RiskRepository {
       cursor: db.prepare('SELECT event_id AS eventId FROM risk_cursor WHERE id = 1'),
       setCursor: db.prepare('INSERT INTO risk_cursor (id, event_id) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id'),
       observationsFrom: db.prepare(`SELECT event_id AS eventId, agent_id AS agentId, seq, person, pc, time_ms AS timeMs, day, off_hours AS offHours,
-        non_working_day AS nonWorkingDay, vector, volume, category, destinations, content_severity AS contentSeverity, signal
+        non_working_day AS nonWorkingDay, by_attendance AS byAttendance, vector, volume, category, destinations, content_severity AS contentSeverity, signal
         FROM risk_observations WHERE day >= ? ORDER BY event_id`),
       insertObservation: db.prepare(`INSERT OR REPLACE INTO risk_observations (event_id, agent_id, seq, person, pc, time_ms, day, off_hours, non_working_day,
-        vector, volume, category, destinations, content_severity, signal)
-        VALUES (@eventId, @agentId, @seq, @person, @pc, @timeMs, @day, @offHours, @nonWorkingDay, @vector, @volume, @category, @destinations, @contentSeverity, @signal)`),
+        by_attendance, vector, volume, category, destinations, content_severity, signal)
+        VALUES (@eventId, @agentId, @seq, @person, @pc, @timeMs, @day, @offHours, @nonWorkingDay, @byAttendance, @vector, @volume, @category, @destinations, @contentSeverity, @signal)`),
       upsertPerson: db.prepare(`INSERT OR REPLACE INTO risk_person_days (person, day, department, raw, score, breakdown) VALUES (?, ?, ?, ?, ?, ?)`),
       upsertPc: db.prepare(`INSERT OR REPLACE INTO risk_pc_days (pc, day, raw, score, breakdown) VALUES (?, ?, ?, ?, ?)`),
       // SQLite takes the bare columns of an aggregate query from the row holding the MAX.
       latest: db.prepare('SELECT person, MAX(day) AS day, department, score FROM risk_person_days WHERE day <= ? GROUP BY person'),
+      latestOne: db.prepare('SELECT person, day, department, score FROM risk_person_days WHERE person = ? AND day <= ? ORDER BY day DESC LIMIT 1'),
+      currentUser: db.prepare(`SELECT user FROM events WHERE agent_id = ? AND user <> '' ORDER BY seq DESC LIMIT 1`).pluck(),
       personDays: db.prepare(`SELECT person AS subject, day, department, raw, score, breakdown FROM risk_person_days
         WHERE person = ? AND day BETWEEN ? AND ? ORDER BY day`),
       pcDays: db.prepare(`SELECT pc AS subject, day, '' AS department, raw, score, breakdown FROM risk_pc_days
@@ -62,6 +64,10 @@ export class SqliteRiskRepository implements RiskRepository {
         VALUES (@person, @indicator, @untilDay, @reason, @createdBy, @createdMs)`),
       suppressions: db.prepare(`SELECT person, indicator, until_day AS untilDay, reason, created_by AS createdBy, created_ms AS createdMs
         FROM risk_suppressions ORDER BY id`),
+      upsertAttendance: db.prepare(`INSERT INTO risk_attendance (person, day, start_minutes, end_minutes, imported_ms) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (person, day) DO UPDATE SET start_minutes = excluded.start_minutes, end_minutes = excluded.end_minutes, imported_ms = excluded.imported_ms`),
+      attendance: db.prepare('SELECT person, day, start_minutes AS startMinutes, end_minutes AS endMinutes FROM risk_attendance ORDER BY person, day'),
+      attendanceStamp: db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(imported_ms), 0) AS latest FROM risk_attendance'),
       insertSecret: db.prepare('INSERT OR IGNORE INTO risk_secret (id, secret) VALUES (1, ?)'),
     };
   }
@@ -76,14 +82,14 @@ export class SqliteRiskRepository implements RiskRepository {
 
   async observationsFrom(fromDay: number): Promise<RiskObservation[]> {
     return (this.#s.observationsFrom.all(fromDay) as ObservationRow[]).map((row) => ({
-      ...row, offHours: row.offHours === 1, nonWorkingDay: row.nonWorkingDay === 1, vector: row.vector as RiskVectorName | '',
+      ...row, offHours: row.offHours === 1, nonWorkingDay: row.nonWorkingDay === 1, byAttendance: row.byAttendance === 1, vector: row.vector as RiskVectorName | '',
       signal: row.signal as RiskSignalName | '', destinations: row.destinations ? row.destinations.split('\n') : [],
     }));
   }
 
   #write(change: { observations: RiskObservation[]; persons: RiskDayScore[]; pcs: RiskDayScore[]; cursor: number }): void {
     for (const o of change.observations) {
-      this.#s.insertObservation.run({ ...o, offHours: o.offHours ? 1 : 0, nonWorkingDay: o.nonWorkingDay ? 1 : 0, destinations: o.destinations.join('\n') });
+      this.#s.insertObservation.run({ ...o, offHours: o.offHours ? 1 : 0, nonWorkingDay: o.nonWorkingDay ? 1 : 0, byAttendance: o.byAttendance ? 1 : 0, destinations: o.destinations.join('\n') });
     }
     for (const row of change.persons) this.#s.upsertPerson.run(row.subject, row.day, row.department, row.raw, row.score, breakdownJson(row.contributions));
     for (const row of change.pcs) this.#s.upsertPc.run(row.subject, row.day, row.raw, row.score, breakdownJson(row.contributions));
@@ -160,5 +166,28 @@ export class SqliteRiskRepository implements RiskRepository {
 
   async listSuppressions(): Promise<RiskSuppression[]> {
     return this.#s.suppressions.all() as RiskSuppression[];
+  }
+
+  async upsertAttendance(entries: RiskAttendance[], nowMs: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const e of entries) this.#s.upsertAttendance.run(e.person, e.day, e.startMinutes, e.endMinutes, nowMs);
+    }).immediate();
+  }
+
+  async listAttendance(): Promise<RiskAttendance[]> {
+    return this.#s.attendance.all() as RiskAttendance[];
+  }
+
+  async attendanceStamp(): Promise<string> {
+    const row = this.#s.attendanceStamp.get() as { n: number; latest: number };
+    return `${row.n}/${row.latest}`;
+  }
+
+  async latestPersonRow(person: string, day: number): Promise<RiskLatestRow | undefined> {
+    return this.#s.latestOne.get(person, day) as RiskLatestRow | undefined;
+  }
+
+  async currentUserOfAgent(agentId: string): Promise<string> {
+    return (this.#s.currentUser.get(agentId) as string | undefined) ?? '';
   }
 }
