@@ -45,24 +45,7 @@ export function scanTextBytes(
   const n = bytes.length;
   // TextDecoder drops a UTF-8 byte-order mark (ignoreBOM: false).
   const start = kind === utf8 && n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const decoder = new TextDecoder(encoding);
-  /** The text before byte `at` (a character start), with at least `lookbehindChars` characters where there are. */
-  const textBefore = (at: number): string => {
-    const single = kind === shiftJis ? 0x40 : 0x80;
-    let from = at;
-    while (from > start) {
-      from -= 1;
-      const b = bytes[from]!;
-      const boundary = kind === utf8 ? (b & 0xc0) !== 0x80 : b < single;
-      if (boundary && at - from >= 3 * lookbehindChars + 3) break;
-    }
-    const text = decoder.decode(bytes.subarray(from, at));
-    return from === start ? before.text + text : text;
-  };
-  const runText: RunText = {
-    lookbehind: (from) => textBefore(from).slice(-lookbehindChars),
-    slice: (from, end) => Buffer.from(bytes.buffer, bytes.byteOffset + from, end - from).toString('latin1'),
-  };
+  const around = new TextAround(bytes, start, encoding, before.text);
 
   const hashing = shingles !== undefined;
   const state = shingles?.state;
@@ -119,7 +102,7 @@ export function scanTextBytes(
     } else if (inRun) {
       if (separator !== 0 || (c !== 32 && c !== 45)) {
         const end = separator !== 0 ? i - 1 : i;
-        if (end - runStart >= 7) classifyRunBytes(bytes, runStart, end, runBefore, sinks, runText);
+        if (end - runStart >= 7) classifyRunBytes(bytes, runStart, end, runBefore, sinks, around);
         inRun = false;
         separator = 0;
       } else {
@@ -153,6 +136,51 @@ export function scanTextBytes(
     state.at = at;
   }
   const run = inRun ? { chars: n - runStart, before: runBefore, separator } : undefined;
-  const tail = inRun && n - runStart <= maxRunChars ? textBefore(runStart) + runText.slice(runStart, n) : textBefore(n);
+  const tail = inRun && n - runStart <= maxRunChars ? around.textBefore(runStart) + around.slice(runStart, n) : around.textBefore(n);
   return { chars, tail, previous, run, shingleCandidates: candidates };
+}
+
+/**
+ * The decoded text around a place in the bytes, for the few runs that need it (bank-account words) and for the
+ * end handed back to the string pass. A class of its own so the scan loop's locals are not captured by closures.
+ */
+class TextAround implements RunText {
+  readonly #bytes: Uint8Array;
+  readonly #start: number;
+  readonly #single: number;
+  readonly #utf8: boolean;
+  readonly #decoder: TextDecoder;
+  readonly #textBefore: string;
+
+  constructor(bytes: Uint8Array, start: number, encoding: ByteEncodingName, textBefore: string) {
+    this.#bytes = bytes;
+    this.#start = start;
+    this.#utf8 = encoding === 'utf-8';
+    // A byte below this is a character of its own (never a trail byte) in Shift_JIS / EUC-JP.
+    this.#single = encoding === 'shift_jis' ? 0x40 : 0x80;
+    this.#decoder = new TextDecoder(encoding);
+    this.#textBefore = textBefore;
+  }
+
+  /** The text before byte `at` (a character start), with at least `lookbehindChars` characters where there are. */
+  textBefore(at: number): string {
+    const bytes = this.#bytes;
+    let from = at;
+    while (from > this.#start) {
+      from -= 1;
+      const b = bytes[from]!;
+      const boundary = this.#utf8 ? (b & 0xc0) !== 0x80 : b < this.#single;
+      if (boundary && at - from >= 3 * lookbehindChars + 3) break;
+    }
+    const text = this.#decoder.decode(bytes.subarray(from, at));
+    return from === this.#start ? this.#textBefore + text : text;
+  }
+
+  lookbehind(from: number): string {
+    return this.textBefore(from).slice(-lookbehindChars);
+  }
+
+  slice(from: number, end: number): string {
+    return Buffer.from(this.#bytes.buffer, this.#bytes.byteOffset + from, end - from).toString('latin1');
+  }
 }
