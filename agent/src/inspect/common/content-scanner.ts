@@ -1,10 +1,13 @@
 import type { ContentDetector } from '@mamori/policies';
 import { ruleLabel, type CompiledContentRules, type ContentFinding } from './content-rules.ts';
-import { ShingleHasher } from './fingerprint.ts';
+import { encodeUniquely, isCharStart, type ByteEncodingName } from './byte-codecs.ts';
+import { scanTextBytes } from './byte-text-pass.ts';
+import { ShingleHasher, ShingleMatcher } from './fingerprint.ts';
 import { foldWidths } from './fold-widths.ts';
 import { NumberSet } from './number-set.ts';
 import type { NumberSinks } from './number-scanner.ts';
-import { shingleFilter, TextPass } from './text-pass.ts';
+import { StagedSinks } from './staged-sinks.ts';
+import { TextPass } from './text-pass.ts';
 
 /** Keyword and regex matches starting in the last `carry` characters of a window wait for the next one. */
 const carry = 256;
@@ -21,6 +24,13 @@ const maxDistinct = 100_000;
 interface KeywordMatcher { word: string; caseless: boolean; regex: RegExp }
 
 /**
+ * A keyword searched for in the bytes of one encoding: its bytes (no letters that case changes), or an ASCII-only
+ * case-insensitive regex over the bytes read as Latin-1 (ASCII keywords without k or s: Unicode case folding
+ * matches K and ſ to those two, and nothing else outside ASCII to an ASCII letter).
+ */
+type ByteKeyword = { bytes: Uint8Array; regex?: undefined } | { bytes?: undefined; regex: RegExp };
+
+/**
  * Counts what the compiled rules look for in a stream of text pieces of any size, in bounded memory: one pass over
  * the text finds and classifies number runs and hashes shingles for registered documents (text-pass.ts); keywords
  * and regexes search windows of it; numbers are counted as distinct values.
@@ -29,6 +39,10 @@ export class ContentScanner {
   readonly #rules: CompiledContentRules;
   readonly #distinct = new Map<ContentDetector, { size: number }>();
   readonly #pass: TextPass;
+  readonly #sinks: NumberSinks;
+  readonly #matcher: ShingleMatcher | undefined;
+  /** Per encoding, the keywords as bytes, or undefined when one of them cannot be searched for in bytes. */
+  readonly #byteKeywords = new Map<ByteEncodingName, { rule: string; words: ByteKeyword[] }[] | undefined>();
   /** Registered documents whose shingle size is not the first one's: hashed in a pass of their own (rare). */
   readonly #otherHashers: ShingleHasher[] = [];
   readonly #occurrences = new Map<string, number>();
@@ -69,12 +83,12 @@ export class ContentScanner {
       if (print.shingleChars === fused) fusedWanted.push(state);
       else this.#otherHashers.push(new ShingleHasher(print.shingleChars, (hash) => { if (state.wanted.has(hash)) state.seen.add(hash); }));
     }
-    const shingles = fused === undefined ? undefined : {
-      shingleChars: fused,
-      filter: shingleFilter(fusedWanted.flatMap((state) => [...state.wanted])),
-      onHash: (hash: number) => { for (const state of fusedWanted) if (state.wanted.has(hash)) state.seen.add(hash); },
-    };
-    this.#pass = new TextPass(sinks, shingles);
+    this.#matcher = fused === undefined ? undefined : new ShingleMatcher(
+      fused, fusedWanted.flatMap((state) => [...state.wanted]),
+      (hash: number) => { for (const state of fusedWanted) if (state.wanted.has(hash)) state.seen.add(hash); },
+    );
+    this.#sinks = sinks;
+    this.#pass = new TextPass(sinks, this.#matcher);
     this.#keywords = rules.keywords.map(({ rule, words }) => ({
       rule,
       words: words.map((word) => ({
@@ -99,6 +113,86 @@ export class ContentScanner {
     }
     this.#flushBatch();
     this.#read(piece);
+  }
+
+  /**
+   * Scans one whole text given as bytes in an ASCII-compatible encoding without decoding it (byte-text-pass.ts),
+   * with the same result as decoding it and pushing the text. False when it cannot (regex rules, a keyword that
+   * cannot be searched for in bytes, text the byte pass does not reproduce): then nothing was counted, and the
+   * caller decodes and pushes the text instead. A keyword cut between this text and the text before or after it
+   * (two files of one archive) is not counted.
+   */
+  pushBytes(bytes: Uint8Array, encoding: ByteEncodingName): boolean {
+    if (this.#onText || this.#rules.regexes.length > 0 || this.#otherHashers.length > 0) return false;
+    const keywords = this.#keywordsIn(encoding);
+    if (!keywords) return false;
+    this.#flushBatch();
+    if (this.#pass.inRun) return false;
+    const staged = new StagedSinks(this.#sinks);
+    const result = scanTextBytes(bytes, encoding, staged.sinks, this.#matcher, this.#pass.before);
+    if (!result) return false;
+    staged.commit();
+    for (const raw of result.shingleCandidates) this.#matcher!.check(raw);
+    this.#pass.resume(result.tail, result.previous, result.run);
+    this.#chars += result.chars;
+    if (this.#searching) {
+      this.#search(true);
+      this.#pending = '';
+      this.#scannedPrefix = 0;
+      this.#countByteKeywords(bytes, encoding, keywords);
+    }
+    return true;
+  }
+
+  #keywordsIn(encoding: ByteEncodingName): { rule: string; words: ByteKeyword[] }[] | undefined {
+    if (this.#byteKeywords.has(encoding)) return this.#byteKeywords.get(encoding);
+    let compiled: { rule: string; words: ByteKeyword[] }[] | undefined = [];
+    for (const { rule, words } of this.#keywords) {
+      const byteWords: ByteKeyword[] = [];
+      for (const { word, caseless } of words) {
+        if (!caseless && /^[\x20-\x7e]+$/.test(word) && !/[ks]/i.test(word)) {
+          byteWords.push({ regex: new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi') });
+          continue;
+        }
+        const encoded = caseless ? encodeUniquely(word, encoding) : undefined;
+        if (!encoded || encoded.length === 0) { compiled = undefined; break; }
+        byteWords.push({ bytes: encoded });
+      }
+      if (!compiled) break;
+      compiled.push({ rule, words: byteWords });
+    }
+    this.#byteKeywords.set(encoding, compiled);
+    return compiled;
+  }
+
+  #countByteKeywords(bytes: Uint8Array, encoding: ByteEncodingName, keywords: { rule: string; words: ByteKeyword[] }[]): void {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    let latin1: string | undefined;
+    for (const { rule, words } of keywords) {
+      let count = 0;
+      for (const word of words) {
+        if (word.bytes) {
+          const length = word.bytes.length;
+          for (let at = buffer.indexOf(word.bytes); at !== -1; at = buffer.indexOf(word.bytes, at)) {
+            if (isCharStart(bytes, at, 0, encoding)) {
+              count += 1;
+              at += length;
+            } else {
+              at += 1;
+            }
+          }
+        } else {
+          latin1 ??= buffer.toString('latin1');
+          const regex = word.regex;
+          regex.lastIndex = 0;
+          for (let m = regex.exec(latin1); m; m = regex.exec(latin1)) {
+            if (isCharStart(bytes, m.index, 0, encoding)) count += 1;
+            else regex.lastIndex = m.index + 1;
+          }
+        }
+      }
+      if (count > 0) this.#occurrences.set(rule, (this.#occurrences.get(rule) ?? 0) + count);
+    }
   }
 
   #flushBatch(): void {

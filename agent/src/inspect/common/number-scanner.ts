@@ -80,8 +80,69 @@ export function classifyRun(text: string, start: number, end: number, before: nu
   }
   groupLengths[groupCount] = group;
   separators[groupCount] = 0;
-  groupCount += 1;
+  classifyGroups(text, start, end, before, digitCount, groupCount + 1, hyphens, sinks);
+}
 
+/** The text around a run the byte scanner found: only bank-account candidates (seven digits, 4-3-7) read it. */
+export interface RunText {
+  /** The `lookbehindChars` characters before byte offset `from`. */
+  lookbehind(from: number): string;
+  /** The run's own characters (ASCII) from `from` to `end`. */
+  slice(from: number, end: number): string;
+}
+
+/** `classifyRun` over a run of ASCII bytes (digits, spaces, hyphens) in text of an ASCII-compatible encoding. */
+export function classifyRunBytes(bytes: Uint8Array, start: number, end: number, before: number, sinks: NumberSinks, text: RunText): void {
+  if (end - start > maxRunChars) return;
+  // Twelve digits, nothing else: only a My Number can be that (cards are 13–19 digits, phones and postal codes
+  // are hyphenated, accounts seven digits or 4-3-7). The commonest run in a list of residents, checked in place.
+  if (end - start === 12 && !(before === 45 || isDigit(before))) {
+    let value = 0;
+    let sum = 0;
+    let plain = true;
+    for (let i = 0; i < 12; i += 1) {
+      const d = bytes[start + i]! - 48;
+      if (d < 0 || d > 9) {
+        plain = false;
+        break;
+      }
+      value = value * 10 + d;
+      // Q_n for the n-th digit from the right of the first eleven: n + 1 for n ≤ 6, n − 5 above (as check-digits.ts).
+      if (i < 11) sum += d * (11 - i <= 6 ? 12 - i : 6 - i);
+    }
+    if (plain) {
+      const remainder = sum % 11;
+      if (sinks.my_number && bytes[start + 11]! - 48 === (remainder <= 1 ? 0 : 11 - remainder)) sinks.my_number(value);
+      return;
+    }
+  }
+  let groupCount = 0;
+  let digitCount = 0;
+  let group = 0;
+  let hyphens = 0;
+  for (let i = start; i < end; i += 1) {
+    const c = bytes[i]!;
+    if (c >= 48 && c <= 57) {
+      digits[digitCount] = c - 48;
+      digitCount += 1;
+      group += 1;
+    } else {
+      groupLengths[groupCount] = group;
+      separators[groupCount] = c;
+      if (c === 45) hyphens += 1;
+      groupCount += 1;
+      group = 0;
+    }
+  }
+  groupLengths[groupCount] = group;
+  separators[groupCount] = 0;
+  classifyGroups(text, start, end, before, digitCount, groupCount + 1, hyphens, sinks);
+}
+
+/** The run's digits and groups are in the scratch arrays; `text` is the string it came from, or the byte scanner's view. */
+function classifyGroups(
+  text: string | RunText, start: number, end: number, before: number, digitCount: number, groupCount: number, hyphens: number, sinks: NumberSinks,
+): void {
   // Suffix k is the run without its first k groups, looked at when each of those is ≤ 3 digits followed by a space
   // (so its separators, and the hyphen count, are the whole run's).
   let at = 0;
@@ -100,7 +161,7 @@ export function classifyRun(text: string, start: number, end: number, before: nu
 }
 
 function classifySuffix(
-  text: string, from: number, end: number, at: number, count: number, groups: number, first: number, hyphens: number, sinks: NumberSinks,
+  text: string | RunText, from: number, end: number, at: number, count: number, groups: number, first: number, hyphens: number, sinks: NumberSinks,
 ): void {
   const g0 = groupLengths[first]!;
   const g1 = groups > 1 ? groupLengths[first + 1]! : 0;
@@ -116,7 +177,10 @@ function classifySuffix(
   }
   if (postal && groups === 2 && hyphens === 1 && g0 === 3 && g1 === 4) postal(valueOf(at, 7));
   if (account) {
-    if (groups === 1 && count === 7 && accountWords.test(text.slice(Math.max(0, from - lookbehindChars), from))) account(text.slice(from, end));
+    if (groups === 1 && count === 7
+      && accountWords.test(typeof text === 'string' ? text.slice(Math.max(0, from - lookbehindChars), from) : text.lookbehind(from))) {
+      account(text.slice(from, end));
+    }
     else if (groups === 3 && hyphens === 2 && g0 === 4 && g1 === 3 && g2 === 7) account(text.slice(from, end));
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { myNumberFrom } from '../testing/corpus-writers.ts';
 import { referenceScanNumbers } from '../testing/reference-number-scanner.ts';
-import { fingerprintText, ShingleHasher } from './fingerprint.ts';
-import { shingleFilter, TextPass } from './text-pass.ts';
+import { fingerprintText, finalizeShingle, ShingleHasher, ShingleMatcher, unfinalizeShingle } from './fingerprint.ts';
+import { TextPass } from './text-pass.ts';
 
 type Found = Record<'my_number' | 'credit_card' | 'phone' | 'postal_code' | 'bank_account', string[]>;
 const empty = (): Found => ({ my_number: [], credit_card: [], phone: [], postal_code: [], bank_account: [] });
@@ -103,21 +103,30 @@ describe('the streaming text pass finds what the first number scanner found', ()
     for (let cut = 0; cut <= text.length; cut += 1) expect(streamed(text, [cut]).my_number).toEqual([]);
   });
 
-  it('hashes shingles exactly as the registered-document hasher does, and its filter lets only wanted hashes by', () => {
+  it('matches registered shingles exactly where the registered-document hasher emits them, across pieces', () => {
     const text = numberSoup(random(7), 400) + '新製品「みまもりカメラ」設計仕様書 第3版 CONFIDENTIAL';
-    const expected: number[] = [];
-    new ShingleHasher(12, (hash) => expected.push(hash)).push(text);
-    expect(expected.length).toBeGreaterThan(100);
+    const emitted: number[] = [];
+    new ShingleHasher(12, (hash) => emitted.push(hash)).push(text);
+    expect(emitted.length).toBeGreaterThan(100);
+    // Every emitted hash wanted: the matcher reports each occurrence, in order.
     const all: number[] = [];
-    const everything = new TextPass({}, { shingleChars: 12, filter: shingleFilter(expected), onHash: (hash) => all.push(hash) });
+    const everything = new TextPass({}, new ShingleMatcher(12, emitted, (hash) => all.push(hash)));
     for (let at = 0; at < text.length; at += 37) everything.push(text.slice(at, at + 37));
     everything.finish();
-    expect(all).toEqual(expected);
+    expect(all).toEqual(emitted);
+    // A registered document's hashes: exactly those (and only those) are reported.
     const wanted = [...fingerprintText('新製品「みまもりカメラ」設計仕様書 第3版')];
     const some: number[] = [];
-    const few = new TextPass({}, { shingleChars: 12, filter: shingleFilter(wanted), onHash: (hash) => some.push(hash) });
-    few.push(text);
-    expect(some.length).toBeLessThan(expected.length / 10);
-    expect(new Set(some.filter((hash) => wanted.includes(hash)))).toEqual(new Set(wanted));
+    new TextPass({}, new ShingleMatcher(12, wanted, (hash) => some.push(hash))).push(text);
+    expect(new Set(some)).toEqual(new Set(wanted));
+    expect(some.every((hash) => emitted.includes(hash))).toBe(true);
+  });
+
+  it('turns a finalised shingle hash back into the polynomial hash it came from', () => {
+    const next = random(3);
+    for (let i = 0; i < 2_000; i += 1) {
+      const raw = Math.floor(next() * 2 ** 32) | 0;
+      expect(unfinalizeShingle(finalizeShingle(raw))).toBe(raw);
+    }
   });
 });

@@ -1,27 +1,59 @@
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { TextEncodingName } from '../../common/text-encoding.ts';
 import type { ContentNode, InspectContext } from '../inspect-context.ts';
 
 const chunkBytes = 1024 * 1024;
+/**
+ * Texts up to this size in UTF-8, Shift_JIS or EUC-JP are read whole and scanned as bytes (byte-text-pass.ts);
+ * larger ones are decoded and streamed, so memory stays bounded.
+ */
+const wholeBytes = 32 * 1024 * 1024;
 
-/** Decodes a text file or buffer in `encoding` piece by piece into the scanner (TextDecoder streams across pieces). */
+const byteEncodings = new Set<TextEncodingName>(['utf-8', 'shift_jis', 'euc-jp']);
+
+/**
+ * Whether the byte scanner is the faster reader: it gains by skipping decoding where the text is largely ASCII
+ * (digits, separators); on text that is nearly all multibyte characters (prose) TextDecoder plus the string pass was
+ * faster (EUC-JP minutes, 3.3 MB: 44 ms CPU decoded vs 54 ms as bytes). Judged on the first 64 KiB.
+ */
+function bytesPay(bytes: Uint8Array): boolean {
+  const sample = Math.min(bytes.length, 65_536);
+  let ascii = 0;
+  for (let i = 0; i < sample; i += 1) if (bytes[i]! < 0x80) ascii += 1;
+  return ascii >= sample / 4;
+}
+
+/** Reads a text file or buffer in `encoding` into the scanner: as bytes where it can, else decoded piece by piece. */
 export async function readText(context: InspectContext, node: ContentNode, encoding: TextEncodingName): Promise<void> {
+  if (byteEncodings.has(encoding) && node.sizeBytes <= wholeBytes) {
+    const bytes = node.bytes ?? (node.file ? await readFile(node.file) : undefined);
+    if (!bytes) return;
+    context.checkTime();
+    if (bytesPay(bytes) && context.scanner.pushBytes(bytes, encoding as 'utf-8' | 'shift_jis' | 'euc-jp')) return;
+    return decodeBytes(context, bytes, encoding);
+  }
+  if (node.bytes) return decodeBytes(context, node.bytes, encoding);
+  if (!node.file) return;
   const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
-  if (node.bytes) {
-    for (let at = 0; at < node.bytes.length; at += chunkBytes) {
+  const stream = createReadStream(node.file, { highWaterMark: chunkBytes });
+  try {
+    for await (const chunk of stream) {
       context.checkTime();
-      context.scanner.push(decoder.decode(node.bytes.subarray(at, at + chunkBytes), { stream: true }));
+      context.scanner.push(decoder.decode(chunk as Buffer, { stream: true }));
     }
-  } else if (node.file) {
-    const stream = createReadStream(node.file, { highWaterMark: chunkBytes });
-    try {
-      for await (const chunk of stream) {
-        context.checkTime();
-        context.scanner.push(decoder.decode(chunk as Buffer, { stream: true }));
-      }
-    } finally {
-      stream.destroy();
-    }
+  } finally {
+    stream.destroy();
+  }
+  context.scanner.push(decoder.decode());
+}
+
+/** Decodes bytes in memory piece by piece into the scanner (TextDecoder streams across pieces). */
+function decodeBytes(context: InspectContext, bytes: Uint8Array, encoding: TextEncodingName): void {
+  const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
+  for (let at = 0; at < bytes.length; at += chunkBytes) {
+    context.checkTime();
+    context.scanner.push(decoder.decode(bytes.subarray(at, at + chunkBytes), { stream: true }));
   }
   context.scanner.push(decoder.decode());
 }
