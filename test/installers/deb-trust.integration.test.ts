@@ -110,7 +110,7 @@ describe.skipIf(!haveTools)('Linux packages an admin can trust', () => {
 
   it('the agent unit grants only the capabilities the code uses', () => {
     const unit = readFileSync(join(first.agent!.tree, 'lib/systemd/system/mamori-agent.service'), 'utf8');
-    expect(unit.match(/^CapabilityBoundingSet=(.*)$/m)?.[1]?.split(' ').sort()).toEqual(['CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_SYS_ADMIN']);
+    expect(unit.match(/^CapabilityBoundingSet=(.*)$/m)?.[1]?.split(' ').sort()).toEqual(['CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_SYS_ADMIN', 'CAP_SYS_PTRACE']);
   });
 
   it('agent install: agent.yaml 0644, secrets.yaml 0600, state 0700, and the token never on a command line', { timeout: 120_000 }, async () => {
