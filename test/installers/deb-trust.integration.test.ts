@@ -179,7 +179,7 @@ describe.skipIf(!haveTools)('Linux packages an admin can trust', () => {
   it('README.Debian commands use only programs a stock Debian has (no sudo) and the CLIs\' real commands', async () => {
     const lines = (['agent', 'collector'] as const).flatMap((kind) => readFileSync(join(first[kind]!.tree, `usr/share/doc/mamori-${kind}/README.Debian`), 'utf8')
       .split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.replace(/\s+#.*$/, '').trim()));
-    const programs = new Set(lines.flatMap((l) => l.split(/\s*(?:\||&&|;)\s*/)).map((c) => c.replace(/^\w+=\S+\s+/, '').split(/\s+/)[0]!));
+    const programs = new Set(lines.flatMap((l) => l.split(/\s*(?:\||&&|;)\s*/)).map((c) => c.replace(/^(?:\w+=\S+\s+)+/, '').split(/\s+/)[0]!));
     expect(programs.has('sudo')).toBe(false);
     // usbguard: only for admins who install it themselves; ssh: run on the admin's own PC.
     for (const program of [...programs].filter((p) => !p.startsWith('mamori-') && p !== 'usbguard' && p !== 'ssh')) {
