@@ -51,7 +51,8 @@ describe.skipIf(!haveTools)('agent unit capabilities (root, setpriv)', () => {
     await new Promise<void>((resolve) => unixServer.listen(socketPath, resolve));
     chmodSync(socketPath, 0o777);
     const port = (tcpServer.address() as { port: number }).port;
-    const script = `const net = require('node:net'); net.connect(${port}, '127.0.0.1'); net.connect(${JSON.stringify(socketPath)}); setInterval(() => {}, 60000);`;
+    // It leaves when the test closes either connection (runuser stays in between, so killing it would orphan this).
+    const script = `const net = require('node:net'); for (const s of [net.connect(${port}, '127.0.0.1'), net.connect(${JSON.stringify(socketPath)})]) s.on('close', () => process.exit(0)); setInterval(() => {}, 60000);`;
     client = spawn('runuser', ['-u', 'nobody', '--', process.execPath, '-e', script], { stdio: 'ignore' });
     await waitFor(() => tcpSocket !== undefined && unixSocket !== undefined, 15_000, 'the nobody client connected');
   });
