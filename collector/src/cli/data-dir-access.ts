@@ -1,8 +1,9 @@
 /**
  * How the command line treats the installed collector's data dir (/var/lib/mamori-collector, 0700, owned by the
- * service user). Run as root, the CLI becomes that user before it opens anything, so the files it creates (SQLite's
- * journal and WAL files, reports, keys) stay the service's: a root-owned WAL file would stop the service from
- * opening its own database. Run as anyone else, it says who may read the folder instead of calling it
+ * service user). Run as root, the CLI becomes that user before it opens anything, so the files it creates there
+ * (init's keys, config and database, a SIEM file sink's files under `start`) stay the service's and root's powers
+ * are not used where the service's suffice. (SQLite already gives its WAL/SHM files the database's owner, and the
+ * evidence key is chowned where it is made.) Run as anyone else, it says who may read the folder instead of calling it
  * "not initialised" and suggesting `init` (which would start a second collector).
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';

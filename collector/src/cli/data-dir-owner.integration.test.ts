@@ -1,11 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCollectorCli } from './program.ts';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../bin/mamori-collector.js', import.meta.url));
@@ -23,24 +22,27 @@ describe.skipIf(!isRoot && process.env.CI !== 'true')('mamori-collector CLI on t
   const appRoot = join(base, 'usr-lib-mamori-collector');
   const env = { ...process.env, MAMORI_APP_ROOT: appRoot, MAMORI_COLLECTOR_DATA: '' };
 
-  beforeAll(async () => {
+  beforeAll(() => {
     chmodSync(base, 0o755);
-    expect(await runCollectorCli(['-d', dataDir, 'init', '--json'], { out: () => {}, err: () => {} })).toBe(0);
-    execFileSync('chown', ['-R', 'nobody:nogroup', dataDir]);
-    execFileSync('mkdir', ['-m', '755', appRoot]);
+    // As the package leaves it for its postinst: an empty folder of the service user's, 0700.
+    execFileSync('mkdir', ['-m', '700', dataDir, appRoot]);
+    chmodSync(appRoot, 0o755);
+    execFileSync('chown', ['nobody:nogroup', dataDir]);
     writeFileSync(join(appRoot, 'data-dir'), `${dataDir}\n`);
-  }, 60_000);
+  });
 
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-  it('as root, without -d, works on the declared data dir as its owner: what it creates belongs to the service user', { timeout: 60_000 }, async () => {
-    // The evidence key is created on first use: whoever runs the command owns the new file.
-    rmSync(join(dataDir, 'evidence-signing.key'));
-    const { stdout } = await run(process.execPath, [cli, 'evidence-key', '--json'], { env, cwd: base });
-    expect(JSON.parse(stdout)).toMatchObject({ algorithm: 'Ed25519' });
-    const key = statSync(join(dataDir, 'evidence-signing.key'));
-    expect({ uid: key.uid, mode: key.mode & 0o777 }).toEqual({ uid: statSync(dataDir).uid, mode: 0o600 });
-    expect(key.uid).not.toBe(0);
+  it('as root, without -d, acts as the owner of the declared data dir: every file it creates there is the service user\'s', { timeout: 60_000 }, async () => {
+    // SQLite gives its own WAL/SHM files the database's owner and the evidence key is chowned where it is made, but
+    // the CLI's other files are written by whoever runs it: init's CA, keys, config and database here.
+    const { stdout } = await run(process.execPath, [cli, 'init', '--json'], { env, cwd: base });
+    expect(JSON.parse(stdout)).toMatchObject({ dataDir, admin: 'admin' });
+    const owner = statSync(dataDir).uid;
+    expect(owner).not.toBe(0);
+    const files = readdirSync(dataDir);
+    expect(files).toEqual(expect.arrayContaining(['ca.key', 'collector.db', 'collector.yaml', 'server.key']));
+    expect(files.map((file) => ({ file, uid: statSync(join(dataDir, file)).uid }))).toEqual(files.map((file) => ({ file, uid: owner })));
   });
 
   it('as another user, says who may read the folder (no suggestion to init a second collector)', { timeout: 60_000 }, async () => {
