@@ -50,6 +50,9 @@ export const collectorErrors = {
   // Forward-secure sealing
   COLLECTOR_SEAL_INVALID: { message: "batch seals do not verify with the agent's forward-secure seal chain", http: 400, grpc: status.DATA_LOSS },
   COLLECTOR_SEAL_SEED_INVALID: { message: 'seal seed is invalid', http: 400, grpc: status.INVALID_ARGUMENT },
+  // Installed collector's CLI (issue 21): the packaged data dir is the service user's, and the package initialises it.
+  COLLECTOR_DATA_DIR_UNREADABLE: { message: 'cannot read the data dir: run this as root or as its owner', http: 500, grpc: status.UNAVAILABLE },
+  COLLECTOR_PACKAGED_NOT_INITIALISED: { message: "the installed collector's data dir is not initialised; the package does it on install (dpkg-reconfigure mamori-collector), not `init`", http: 500, grpc: status.UNAVAILABLE },
   COLLECTOR_MAIL_TEST_FAILED: { message: 'the SMTP server did not accept the test mail', http: 502, grpc: status.UNAVAILABLE },
 } as const;
 

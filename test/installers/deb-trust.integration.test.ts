@@ -110,7 +110,7 @@ describe.skipIf(!haveTools)('Linux packages an admin can trust', () => {
 
   it('the agent unit grants only the capabilities the code uses', () => {
     const unit = readFileSync(join(first.agent!.tree, 'lib/systemd/system/mamori-agent.service'), 'utf8');
-    expect(unit.match(/^CapabilityBoundingSet=(.*)$/m)?.[1]?.split(' ').sort()).toEqual(['CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_SYS_ADMIN']);
+    expect(unit.match(/^CapabilityBoundingSet=(.*)$/m)?.[1]?.split(' ').sort()).toEqual(['CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_SYS_ADMIN', 'CAP_SYS_PTRACE']);
   });
 
   it('agent install: agent.yaml 0644, secrets.yaml 0600, state 0700, and the token never on a command line', { timeout: 120_000 }, async () => {
@@ -165,23 +165,28 @@ describe.skipIf(!haveTools)('Linux packages an admin can trust', () => {
     // Without -d the installed CLI looks where the unit keeps its data (not ./.mamori/collector in the cwd).
     const cwd = tempDir('deb-trust-cwd');
     const noFlag = await run(executable, ['pcs'], { cwd, env: { ...process.env, MAMORI_COLLECTOR_DATA: '' } }).catch((error: { stderr: string }) => error);
-    expect(noFlag.stderr).toMatch(/\/var\/lib\/mamori-collector/);
-    expect(noFlag.stderr).not.toMatch(/\.mamori/);
+    expect(noFlag.stderr).toMatch(/dpkg-reconfigure mamori-collector.*: \/var\/lib\/mamori-collector$/m);
+    expect(noFlag.stderr).not.toMatch(/\.mamori|run `mamori-collector init`/);
     expect((await run(executable, ['-d', data, 'pcs'])).stdout).toBe('(no PCs enrolled)\n');
+
+    // README.Debian's one line that opens the console to the network does so on the file the install wrote.
+    const readme = readFileSync(join(first.collector!.tree, 'usr/share/doc/mamori-collector/README.Debian'), 'utf8');
+    const open = readme.split('\n').map((l) => l.trim()).find((l) => l.startsWith('sed -i '))!;
+    await run('sh', ['-c', open.replaceAll('/var/lib/mamori-collector', data)]);
+    expect(readFileSync(join(data, 'collector.yaml'), 'utf8')).toMatch(/^http:\n(?: {2}.*\n)* {2}host: 0\.0\.0\.0$/m);
   });
 
-  it('README.Debian commands use only programs a stock Debian has (runuser, not sudo) and the CLIs\' real commands', async () => {
+  it('README.Debian commands use only programs a stock Debian has (no sudo) and the CLIs\' real commands', async () => {
     const lines = (['agent', 'collector'] as const).flatMap((kind) => readFileSync(join(first[kind]!.tree, `usr/share/doc/mamori-${kind}/README.Debian`), 'utf8')
       .split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.replace(/\s+#.*$/, '').trim()));
-    const programs = new Set(lines.flatMap((l) => l.split(/\s*(?:\||&&|;)\s*/)).map((c) => c.replace(/^\w+=\S+\s+/, '').split(/\s+/)[0]!));
+    const programs = new Set(lines.flatMap((l) => l.split(/\s*(?:\||&&|;)\s*/)).map((c) => c.replace(/^(?:\w+=\S+\s+)+/, '').split(/\s+/)[0]!));
     expect(programs.has('sudo')).toBe(false);
-    expect(programs.has('runuser')).toBe(true);
     // usbguard: only for admins who install it themselves; ssh: run on the admin's own PC.
     for (const program of [...programs].filter((p) => !p.startsWith('mamori-') && p !== 'usbguard' && p !== 'ssh')) {
       expect(haveCommands([program]), `${program} on this Debian`).toBe(true);
     }
     const collectorCli = join(first.collector!.tree, 'usr/lib/mamori-collector/mamori-collector');
-    const collectorCommands = lines.filter((l) => l.includes('-- mamori-collector ')).map((l) => l.split('-- mamori-collector ')[1]!.split(' ')[0]!);
+    const collectorCommands = lines.filter((l) => l.startsWith('mamori-collector ')).map((l) => l.split(' ')[1]!);
     expect(collectorCommands.sort()).toEqual(['pcs', 'token']);
     for (const command of collectorCommands) await run(collectorCli, [command, '--help']);
     const enrollHelp = (await run(join(first.agent!.tree, 'usr/lib/mamori-agent/mamori-agent'), ['enroll', '--help'])).stdout;

@@ -53,7 +53,7 @@ export function buildAgentProgram(io: Output): Command {
   const program = new Command('mamori-agent')
     .description('Mamori agent: records how data leaves this PC and enforces device policy')
     .option('-s, --state-dir <dir>', 'state directory (default: /var/lib/mamori, or MAMORI_AGENT_STATE)')
-    .option('-c, --config <file>', 'config file (default: <state-dir>/agent.yaml)')
+    .option('-c, --config <file>', 'config file (default: /etc/mamori/agent.yaml with the packaged state dir, else <state-dir>/agent.yaml)')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
     .showSuggestionAfterError();

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAgentConfig } from './load.ts';
+import { defaultConfigFile, loadAgentConfig } from './load.ts';
 
 const upstream = 'sensors:\n  mail:\n    upstream:\n      host: mail.example.co.jp\n      auth: { mode: configured, user: relay@example.co.jp }\n';
 
@@ -33,5 +33,24 @@ describe('agent config with a separate secrets file', () => {
     writeFileSync(join(open.dir, 'secrets.yaml'), 'sensors: {}\n', { mode: 0o644 });
     chmodSync(join(open.dir, 'secrets.yaml'), 0o644);
     expect(() => loadAgentConfig({ stateDir: open.stateDir, configFile: open.configFile })).toThrow(/secrets\.yaml: readable by others; chmod 600/);
+  });
+});
+
+describe('default config file', () => {
+  it('is the package\'s /etc file for the package\'s state dir (when present), else <stateDir>/agent.yaml', () => {
+    const saved = process.env.MAMORI_AGENT_CONFIG;
+    delete process.env.MAMORI_AGENT_CONFIG;
+    try {
+      const { dir, configFile } = setup('local: { port: 7444 }\n');
+      const layout = { stateDir: join(dir, 'var-lib-mamori'), configFile };
+      expect(defaultConfigFile(layout.stateDir, layout)).toBe(configFile);
+      expect(defaultConfigFile(join(dir, 'elsewhere'), layout)).toBe(join(dir, 'elsewhere', 'agent.yaml'));
+      expect(defaultConfigFile(layout.stateDir, { ...layout, configFile: join(dir, 'absent.yaml') })).toBe(join(layout.stateDir, 'agent.yaml'));
+      process.env.MAMORI_AGENT_CONFIG = '/chosen.yaml';
+      expect(defaultConfigFile(layout.stateDir, layout)).toBe('/chosen.yaml');
+    } finally {
+      if (saved === undefined) delete process.env.MAMORI_AGENT_CONFIG;
+      else process.env.MAMORI_AGENT_CONFIG = saved;
+    }
   });
 });

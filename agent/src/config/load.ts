@@ -12,18 +12,32 @@ export function defaultStateDir(): string {
   return '/var/lib/mamori';
 }
 
+/** Where the Linux package puts the configuration: state in /var/lib/mamori, config and secrets in /etc/mamori. */
+export const packagedLinuxLayout = { stateDir: '/var/lib/mamori', configFile: '/etc/mamori/agent.yaml' } as const;
+
+/**
+ * The config file when none is named: MAMORI_AGENT_CONFIG, else the package's /etc/mamori/agent.yaml when the state
+ * dir is the package's and that file exists (so `mamori-agent drain` typed by an admin reads what the service reads),
+ * else <stateDir>/agent.yaml.
+ */
+export function defaultConfigFile(stateDir: string, layout: { stateDir: string; configFile: string } = packagedLinuxLayout): string {
+  if (process.env.MAMORI_AGENT_CONFIG) return process.env.MAMORI_AGENT_CONFIG;
+  if (stateDir === layout.stateDir && existsSync(layout.configFile)) return layout.configFile;
+  return join(stateDir, 'agent.yaml');
+}
+
 /** Settings that are secrets: they belong in secrets.yaml (0600), never in a config file others can read. */
 const secretPaths: readonly (readonly string[])[] = [['sensors', 'mail', 'upstream', 'auth', 'pass']];
 
 /**
- * Reads config from an optional YAML file (default: <stateDir>/agent.yaml, or MAMORI_AGENT_CONFIG) and the
+ * Reads config from an optional YAML file (default: defaultConfigFile) and the
  * secrets file beside it (secrets.yaml, or MAMORI_AGENT_SECRETS: readable by its owner only, merged over the
  * config), applies overrides, validates once and freezes. A secret in a config file others can read, or a secrets
  * file others can read, is refused. The only module that reads process.env.
  */
 export function loadAgentConfig(overrides: { stateDir?: string; configFile?: string; secretsFile?: string } = {}): AgentConfig {
   const stateDir = overrides.stateDir ?? defaultStateDir();
-  const file = overrides.configFile ?? process.env.MAMORI_AGENT_CONFIG ?? join(stateDir, 'agent.yaml');
+  const file = overrides.configFile ?? defaultConfigFile(stateDir);
   const secretsFile = overrides.secretsFile ?? process.env.MAMORI_AGENT_SECRETS ?? join(dirname(file), 'secrets.yaml');
   const fromFile = readYaml(file);
   if (readableByOthers(file)) {

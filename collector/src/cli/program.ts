@@ -7,7 +7,8 @@ import { createUnlockCode, formatVerdict, randomUnlockNonce, verifyEvidence } fr
 import { buildApp } from '../app.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { defaultDataDir, loadCollectorConfig } from '../config/load.ts';
-import { initDataDir, isInitialised, loadTlsMaterial } from '../data-dir.ts';
+import { initDataDir, loadTlsMaterial } from '../data-dir.ts';
+import { actAsDataDirOwner, requireInitialised } from './data-dir-access.ts';
 import { CollectorError } from '../errors.ts';
 import { exportByAgentOrPc, isEvidenceBundle, verifyBundle } from '../evidence-bundle.ts';
 import { resolveAgent } from '../evidence-export.ts';
@@ -49,7 +50,7 @@ function time(value: string): number {
 }
 
 async function withStore<T>(dataDir: string, run: (store: CollectorStore) => Promise<T>): Promise<T> {
-  if (!isInitialised(dataDir)) throw new CollectorError('COLLECTOR_NOT_INITIALISED', dataDir);
+  requireInitialised(dataDir);
   // The configured store (SQLite here, or the collector's PostgreSQL), so the CLI and the running collector agree.
   const store = await openCollectorStore(loadCollectorConfig(dataDir));
   try {
@@ -68,6 +69,10 @@ export function buildCollectorProgram(io: Output): Command {
     .exitOverride()
     .showSuggestionAfterError();
   const dataDir = () => program.opts<{ dataDir: string }>().dataDir;
+  // Before any command touches the data dir: root works on the installed collector's dir as its service user.
+  program.hook('preAction', () => {
+    actAsDataDirOwner(dataDir());
+  });
   const print = (json: boolean | undefined, data: unknown, text: string) => io.out(json ? `${JSON.stringify(data)}\n` : `${text}\n`);
 
   program.command('init')
@@ -98,6 +103,7 @@ export function buildCollectorProgram(io: Output): Command {
     .option('--http-port <port>', 'override the console port', (v) => Number(v))
     .option('--json', 'print the bound addresses as JSON')
     .action(async (options: { grpcPort?: number; httpPort?: number; json?: boolean }) => {
+      requireInitialised(dataDir());
       const config = loadCollectorConfig(dataDir(), {
         grpc: options.grpcPort === undefined ? undefined : { port: options.grpcPort },
         http: options.httpPort === undefined ? undefined : { port: options.httpPort },
@@ -150,6 +156,7 @@ export function buildCollectorProgram(io: Output): Command {
     .option('--uses <n>', 'how many PCs may enroll with it', positiveInt, 1)
     .option('--json', 'print JSON')
     .action(async (options: { ttl: number; uses: number; json?: boolean }) => {
+      requireInitialised(dataDir());
       const config = loadCollectorConfig(dataDir());
       const tls = loadTlsMaterial(dataDir());
       const created = await withStore(dataDir(), (store) => createEnrollmentToken(store, {
@@ -237,7 +244,7 @@ export function buildCollectorProgram(io: Output): Command {
     .description("print this collector's evidence-signing public key (it signs export manifests): auditors pin it")
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => {
-      if (!isInitialised(dataDir())) throw new CollectorError('COLLECTOR_NOT_INITIALISED', dataDir());
+      requireInitialised(dataDir());
       const key = loadOrCreateEvidenceKey(dataDir());
       const publicKey = key.publicKey.toString('base64');
       print(options.json, { algorithm: 'Ed25519', publicKey, fingerprint: key.fingerprint },

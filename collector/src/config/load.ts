@@ -11,12 +11,15 @@ import { CollectorConfigSchema, type CollectorConfig } from './schema.ts';
  */
 export function defaultDataDir(): string {
   if (process.env.MAMORI_COLLECTOR_DATA) return process.env.MAMORI_COLLECTOR_DATA;
+  return packagedDataDir() ?? join(process.cwd(), '.mamori', 'collector');
+}
+
+/** The data dir an installed package declares beside the executable (or in MAMORI_APP_ROOT), if any. */
+export function packagedDataDir(): string | undefined {
   const declared = join(process.env.MAMORI_APP_ROOT ?? dirname(process.execPath), PACKAGED_DATA_DIR_FILE);
-  if (existsSync(declared)) {
-    const dir = readFileSync(declared, 'utf8').trim();
-    if (isAbsolute(dir)) return dir;
-  }
-  return join(process.cwd(), '.mamori', 'collector');
+  if (!existsSync(declared)) return undefined;
+  const dir = readFileSync(declared, 'utf8').trim();
+  return isAbsolute(dir) ? dir : undefined;
 }
 
 /** The file a package puts beside the executable to name its data dir (one absolute path). */

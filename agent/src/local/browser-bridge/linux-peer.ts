@@ -3,7 +3,8 @@
  * OS interface: Node cannot read SO_PEERCRED (no getsockopt on net.Socket), so this asks the kernel's sock_diag
  * through iproute2's `ss -xpn`: our accepted socket's inode (from /proc/self/fd/<fd>) names the peer socket, whose
  * line carries the owning pid; then /proc/<pid>/status gives the real uid/gid and /proc/<pid>/exe the executable.
- * Privileges: root sees every process's sockets (the agent runs as root); unprivileged, only its own user's.
+ * Privileges: root with CAP_SYS_PTRACE (the unit keeps it) sees every process's sockets and executable; without it,
+ *   or unprivileged, only its own user's.
  * Known gaps: a pid could in theory be reused between the connection and the lookup (milliseconds); a socket
  * passed to another process (SCM_RIGHTS) names the process holding it now.
  */
@@ -23,7 +24,11 @@ export class SockDiagPeerIdentifier implements PeerIdentifier {
     if (typeof fd !== 'number' || fd < 0) return undefined;
     const link = await readlink(`${this.proc}/self/fd/${fd}`).catch(() => '');
     const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-    if (!inode) return undefined;
+    return inode ? this.identifyInode(inode) : undefined;
+  }
+
+  /** The process at the other end of our socket `inode` (the agent's service must be able to read other users' /proc entries). */
+  async identifyInode(inode: string): Promise<SocketPeer | undefined> {
     const { stdout } = await run(this.ss, ['-xpnH'], { maxBuffer: 16 * 1024 * 1024 });
     const pid = peerPid(stdout, inode);
     if (pid === undefined) return undefined;

@@ -3,8 +3,8 @@
  * OS interface: /proc/net/tcp and /proc/net/tcp6 (one row per socket: local and remote address:port in hex, the
  *   socket's uid and inode), then /proc/<pid>/fd/* (links "socket:[inode]") for the process holding the socket,
  *   its /proc/<pid>/status (real uid) and comm; user names from /etc/passwd.
- * Privileges: the tables and /etc/passwd are world-readable; reading other users' /proc/<pid>/fd needs root (the
- *   agent's service account); without it the table's uid still names the user.
+ * Privileges: the tables and /etc/passwd are world-readable; reading other users' /proc/<pid>/fd needs root with
+ *   CAP_SYS_PTRACE (ptrace read access; the agent unit keeps it); without it the table's uid still names the user.
  * Known gaps: users known only to NSS (LDAP/AD via sssd) and absent from /etc/passwd are reported as "uid:N".
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
