@@ -1,0 +1,21 @@
+import type pg from 'pg';
+import type { Repositories } from '../../repositories/index.ts';
+import { PostgresAlertsRepository } from './alerts.ts';
+import { PostgresAuditRepository } from './audit.ts';
+import { PostgresDirectoryRepository } from './directory.ts';
+import { PostgresNotifyRepository } from './notify.ts';
+import { PostgresPoliciesRepository } from './policies.ts';
+
+/** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
+export type PostgresRepositories = Pick<Repositories, 'alerts' | 'audit' | 'directory' | 'notify' | 'policies'>;
+
+/** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
+export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
+  return {
+    alerts: new PostgresAlertsRepository(pool),
+    audit: new PostgresAuditRepository(pool),
+    directory: new PostgresDirectoryRepository(pool),
+    notify: new PostgresNotifyRepository(pool),
+    policies: new PostgresPoliciesRepository(pool),
+  };
+}
