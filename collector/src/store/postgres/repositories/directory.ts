@@ -22,7 +22,7 @@ export class PostgresDirectoryRepository implements DirectoryRepository {
 
   async choices(): Promise<{ departments: string[]; sites: string[] }> {
     const distinct = async (column: 'department' | 'site') => (await this.pool.query<{ v: string }>(
-      `SELECT DISTINCT ${column} AS v FROM pc_directory WHERE ${column} != '' ORDER BY ${column} COLLATE "C"`)).rows.map((r) => r.v);
+      `SELECT DISTINCT ${column} COLLATE "C" AS v FROM pc_directory WHERE ${column} != '' ORDER BY v`)).rows.map((r) => r.v);
     return { departments: await distinct('department'), sites: await distinct('site') };
   }
 

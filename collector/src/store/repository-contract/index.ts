@@ -1,0 +1,28 @@
+import { afterEach, describe } from 'vitest';
+import { alertsContract } from './alerts.ts';
+import { auditPoliciesDirectoryContract } from './audit-policies-directory.ts';
+import { notifyContract } from './notify.ts';
+import type { RepositoriesUnderTest } from './subject.ts';
+
+export type { ContractRepositories, RepositoriesUnderTest } from './subject.ts';
+
+/**
+ * What every implementation of the feature repositories must do, as one suite run against each backend
+ * (sqlite/repositories.contract.test.ts, postgres/repositories.integration.test.ts). Each test gets a fresh database.
+ */
+export function repositoryContract(backend: string, open: () => Promise<RepositoriesUnderTest>): void {
+  describe(`Repository contract: ${backend}`, () => {
+    const opened: RepositoriesUnderTest[] = [];
+    const start = async (): Promise<RepositoriesUnderTest> => {
+      const subject = await open();
+      opened.push(subject);
+      return subject;
+    };
+    afterEach(async () => {
+      for (const subject of opened.splice(0)) await subject.close().catch(() => undefined);
+    });
+    alertsContract(start);
+    notifyContract(start);
+    auditPoliciesDirectoryContract(start);
+  });
+}
