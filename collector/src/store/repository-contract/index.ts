@@ -2,6 +2,7 @@ import { afterEach, describe } from 'vitest';
 import { alertsContract } from './alerts.ts';
 import { auditPoliciesDirectoryContract } from './audit-policies-directory.ts';
 import { notifyContract } from './notify.ts';
+import { pcsOperationsContract } from './pcs-operations.ts';
 import type { RepositoriesUnderTest } from './subject.ts';
 
 export type { ContractRepositories, RepositoriesUnderTest } from './subject.ts';
@@ -24,5 +25,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     alertsContract(start);
     notifyContract(start);
     auditPoliciesDirectoryContract(start);
+    pcsOperationsContract(start);
   });
 }
