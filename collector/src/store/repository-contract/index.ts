@@ -1,6 +1,7 @@
 import { afterEach, describe } from 'vitest';
 import { alertsContract } from './alerts.ts';
 import { auditPoliciesDirectoryContract } from './audit-policies-directory.ts';
+import { logsContract } from './logs.ts';
 import { notifyContract } from './notify.ts';
 import { pcsOperationsContract } from './pcs-operations.ts';
 import type { RepositoriesUnderTest } from './subject.ts';
@@ -26,5 +27,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     notifyContract(start);
     auditPoliciesDirectoryContract(start);
     pcsOperationsContract(start);
+    logsContract(start);
   });
 }

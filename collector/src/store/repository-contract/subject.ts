@@ -6,7 +6,7 @@ import type { Store } from '../store.ts';
 import type { AcceptedBatch, StoredEvent } from '../types.ts';
 
 /** The repositories every backend must implement for the contract (grows as PostgreSQL implementations land). */
-export type ContractRepositories = Pick<Repositories, 'alerts' | 'audit' | 'directory' | 'notify' | 'operations' | 'pcs' | 'policies'>;
+export type ContractRepositories = Pick<Repositories, 'alerts' | 'audit' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies'>;
 
 /** One fresh, empty database per test: its store, its repositories, and the backend-specific hooks tests need. */
 export interface RepositoriesUnderTest {
@@ -22,17 +22,21 @@ export interface RepositoriesUnderTest {
 export const agentId = 'agent-1';
 const timeOf = (seq: number) => 1_700_000_000_000 + seq * 1_000;
 
-/** Stores `count` print events from PC-1 (a real chained batch) and returns them as stored, with their ids. */
-export async function storeEvents(store: Store, count: number): Promise<StoredEvent[]> {
+const defaultPayload = (seq: number): Partial<Event> => ({
+  printJob: { jobId: seq, documentName: `doc-${seq}.pdf`, printer: 'PDF', pages: 2, copies: 1, state: 'completed', spooler: 'cups', submittedMs: seq },
+});
+
+/**
+ * Stores `count` events from PC-1 by tanaka (a real chained batch; print jobs unless `payload` says otherwise) and
+ * returns them as stored, with their ids.
+ */
+export async function storeEvents(store: Store, count: number, payload: (seq: number) => Partial<Event> = defaultPayload): Promise<StoredEvent[]> {
   await store.createAgent({
     id: agentId, pc: 'PC-1', hardwareId: 'hw-1', os: 'linux', publicKey: Buffer.alloc(32, 7), unlockKey: Buffer.alloc(32, 8), enrolledMs: 1_000, previousAgentId: null,
   });
   let hash = ZERO_HASH;
   const events = Array.from({ length: count }, (_, i) => {
-    const event: Event = {
-      seq: i + 1, timeMs: timeOf(i + 1), agentId, pc: 'PC-1', user: 'tanaka',
-      printJob: { jobId: i + 1, documentName: `doc-${i + 1}.pdf`, printer: 'PDF', pages: 2, copies: 1, state: 'completed', spooler: 'cups', submittedMs: i + 1 },
-    };
+    const event: Event = { seq: i + 1, timeMs: timeOf(i + 1), agentId, pc: 'PC-1', user: 'tanaka', ...payload(i + 1) };
     const bytes = encodeEvent(event);
     hash = createHash('sha256').update(hash).update(bytes).digest();
     return { seq: i + 1, bytes, hash, envelope: decodeEnvelope(bytes) };

@@ -3,13 +3,14 @@ import type { Repositories } from '../../repositories/index.ts';
 import { PostgresAlertsRepository } from './alerts.ts';
 import { PostgresAuditRepository } from './audit.ts';
 import { PostgresDirectoryRepository } from './directory.ts';
+import { PostgresLogsRepository } from './logs.ts';
 import { PostgresNotifyRepository } from './notify.ts';
 import { PostgresOperationsRepository } from './operations.ts';
 import { PostgresPcsRepository } from './pcs.ts';
 import { PostgresPoliciesRepository } from './policies.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'alerts' | 'audit' | 'directory' | 'notify' | 'operations' | 'pcs' | 'policies'>;
+export type PostgresRepositories = Pick<Repositories, 'alerts' | 'audit' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
@@ -17,6 +18,7 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     alerts: new PostgresAlertsRepository(pool),
     audit: new PostgresAuditRepository(pool),
     directory: new PostgresDirectoryRepository(pool),
+    logs: new PostgresLogsRepository(pool),
     notify: new PostgresNotifyRepository(pool),
     operations: new PostgresOperationsRepository(pool),
     pcs: new PostgresPcsRepository(pool),
