@@ -1,6 +1,7 @@
 import { afterEach, describe } from 'vitest';
 import { alertsContract } from './alerts.ts';
 import { auditPoliciesDirectoryContract } from './audit-policies-directory.ts';
+import { deviceControlContract } from './device-control.ts';
 import { logsContract } from './logs.ts';
 import { notifyContract } from './notify.ts';
 import { pcsOperationsContract } from './pcs-operations.ts';
@@ -28,5 +29,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     auditPoliciesDirectoryContract(start);
     pcsOperationsContract(start);
     logsContract(start);
+    deviceControlContract(start);
   });
 }

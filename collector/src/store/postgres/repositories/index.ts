@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Repositories } from '../../repositories/index.ts';
 import { PostgresAlertsRepository } from './alerts.ts';
 import { PostgresAuditRepository } from './audit.ts';
+import { PostgresDeviceControlRepository } from './device-control.ts';
 import { PostgresDirectoryRepository } from './directory.ts';
 import { PostgresLogsRepository } from './logs.ts';
 import { PostgresNotifyRepository } from './notify.ts';
@@ -10,13 +11,14 @@ import { PostgresPcsRepository } from './pcs.ts';
 import { PostgresPoliciesRepository } from './policies.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'alerts' | 'audit' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies'>;
+export type PostgresRepositories = Pick<Repositories, 'alerts' | 'audit' | 'deviceControl' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
   return {
     alerts: new PostgresAlertsRepository(pool),
     audit: new PostgresAuditRepository(pool),
+    deviceControl: new PostgresDeviceControlRepository(pool),
     directory: new PostgresDirectoryRepository(pool),
     logs: new PostgresLogsRepository(pool),
     notify: new PostgresNotifyRepository(pool),
