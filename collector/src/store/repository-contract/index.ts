@@ -5,6 +5,7 @@ import { deviceControlContract } from './device-control.ts';
 import { logsContract } from './logs.ts';
 import { notifyContract } from './notify.ts';
 import { pcsOperationsContract } from './pcs-operations.ts';
+import { printContract } from './print.ts';
 import type { RepositoriesUnderTest } from './subject.ts';
 
 export type { ContractRepositories, RepositoriesUnderTest } from './subject.ts';
@@ -30,5 +31,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     pcsOperationsContract(start);
     logsContract(start);
     deviceControlContract(start);
+    printContract(start);
   });
 }

@@ -9,9 +9,10 @@ import { PostgresNotifyRepository } from './notify.ts';
 import { PostgresOperationsRepository } from './operations.ts';
 import { PostgresPcsRepository } from './pcs.ts';
 import { PostgresPoliciesRepository } from './policies.ts';
+import { PostgresPrintRepository } from './print.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'alerts' | 'audit' | 'deviceControl' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies'>;
+export type PostgresRepositories = Pick<Repositories, 'alerts' | 'audit' | 'deviceControl' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
@@ -25,5 +26,6 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     operations: new PostgresOperationsRepository(pool),
     pcs: new PostgresPcsRepository(pool),
     policies: new PostgresPoliciesRepository(pool),
+    print: new PostgresPrintRepository(pool),
   };
 }
