@@ -8,6 +8,7 @@ import type {
   ChainSegment, QuarantineInput, QuarantineOutcome, QuarantinedBatch,
 } from '../types.ts';
 import { migratePostgres } from './migrate.ts';
+import { applyAccessRequestEvents } from './access-request-events.ts';
 import { insertDeviceEvents } from './device-events.ts';
 import { insertLogEntries } from './log-entries.ts';
 import { EventPartitions } from './partitions.ts';
@@ -60,8 +61,8 @@ export interface PostgresStoreOptions {
  * The store for deployments past one machine: PostgreSQL through a `pg` pool. Evidence is appended by one
  * server-side function call per batch (append_batch, migration 0002: one round trip, one transaction with the chain
  * head); events are partitioned by received month so retention is a partition drop. projectPending decodes events,
- * fills the combined log (log_entries), device_events and print_jobs and hands events on (alerts, live views) in the
- * pass that advances the cursor; the other per-kind query tables (mails, uploads, file copies) are NOT filled yet.
+ * fills the combined log (log_entries), device_events, print_jobs and access_requests and hands events on (alerts,
+ * live views) in the pass that advances the cursor; the other query tables (mails, uploads, file copies) are NOT yet.
  */
 export class PostgresStore implements Store {
   readonly pool: pg.Pool;
@@ -284,6 +285,7 @@ export class PostgresStore implements Store {
       await insertLogEntries(client, pass.events);
       await insertDeviceEvents(client, pass.events);
       await insertPrintJobs(client, pass.events);
+      await applyAccessRequestEvents(client, pass.events);
       const last = rows.at(-1);
       if (last) await client.query('UPDATE projection_cursor SET tx = $1::xid8, event_id = $2', [last.tx, last.id]);
       return pass;

@@ -1,4 +1,5 @@
 import { afterEach, describe } from 'vitest';
+import { accessRequestsContract } from './access-requests.ts';
 import { alertsContract } from './alerts.ts';
 import { auditPoliciesDirectoryContract } from './audit-policies-directory.ts';
 import { deviceControlContract } from './device-control.ts';
@@ -32,5 +33,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     logsContract(start);
     deviceControlContract(start);
     printContract(start);
+    accessRequestsContract(start);
   });
 }

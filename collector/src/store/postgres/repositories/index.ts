@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Repositories } from '../../repositories/index.ts';
+import { PostgresAccessRequestsRepository } from './access-requests.ts';
 import { PostgresAlertsRepository } from './alerts.ts';
 import { PostgresAuditRepository } from './audit.ts';
 import { PostgresDeviceControlRepository } from './device-control.ts';
@@ -12,11 +13,12 @@ import { PostgresPoliciesRepository } from './policies.ts';
 import { PostgresPrintRepository } from './print.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'alerts' | 'audit' | 'deviceControl' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print'>;
+export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
   return {
+    accessRequests: new PostgresAccessRequestsRepository(pool),
     alerts: new PostgresAlertsRepository(pool),
     audit: new PostgresAuditRepository(pool),
     deviceControl: new PostgresDeviceControlRepository(pool),
