@@ -7,6 +7,7 @@ import { logsContract } from './logs.ts';
 import { notifyContract } from './notify.ts';
 import { pcsOperationsContract } from './pcs-operations.ts';
 import { printContract } from './print.ts';
+import { savedAlertFiltersContract } from './saved-alert-filters.ts';
 import type { RepositoriesUnderTest } from './subject.ts';
 
 export type { ContractRepositories, RepositoriesUnderTest } from './subject.ts';
@@ -34,5 +35,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     deviceControlContract(start);
     printContract(start);
     accessRequestsContract(start);
+    savedAlertFiltersContract(start);
   });
 }

@@ -11,9 +11,10 @@ import { PostgresOperationsRepository } from './operations.ts';
 import { PostgresPcsRepository } from './pcs.ts';
 import { PostgresPoliciesRepository } from './policies.ts';
 import { PostgresPrintRepository } from './print.ts';
+import { PostgresSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print'>;
+export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
@@ -29,5 +30,6 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     pcs: new PostgresPcsRepository(pool),
     policies: new PostgresPoliciesRepository(pool),
     print: new PostgresPrintRepository(pool),
+    savedAlertFilters: new PostgresSavedAlertFiltersRepository(pool),
   };
 }
