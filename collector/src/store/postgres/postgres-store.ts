@@ -61,8 +61,8 @@ export interface PostgresStoreOptions {
  * The store for deployments past one machine: PostgreSQL through a `pg` pool. Evidence is appended by one
  * server-side function call per batch (append_batch, migration 0002: one round trip, one transaction with the chain
  * head); events are partitioned by received month so retention is a partition drop. projectPending decodes events,
- * fills the combined log (log_entries), device_events, print_jobs and access_requests and hands events on (alerts,
- * live views) in the pass that advances the cursor; the other query tables (mails, uploads, file copies) are NOT yet.
+ * fills the combined log, device events, file copies, print jobs and access requests and hands events on (alerts,
+ * live views) in the pass that advances the cursor; the mail and upload query tables are NOT filled yet.
  */
 export class PostgresStore implements Store {
   readonly pool: pg.Pool;

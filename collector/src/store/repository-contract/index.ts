@@ -3,6 +3,7 @@ import { accessRequestsContract } from './access-requests.ts';
 import { alertsContract } from './alerts.ts';
 import { auditPoliciesDirectoryContract } from './audit-policies-directory.ts';
 import { deviceControlContract } from './device-control.ts';
+import { devicesContract } from './devices.ts';
 import { logsContract } from './logs.ts';
 import { notifyContract } from './notify.ts';
 import { pcsOperationsContract } from './pcs-operations.ts';
@@ -36,5 +37,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     printContract(start);
     accessRequestsContract(start);
     savedAlertFiltersContract(start);
+    devicesContract(start);
   });
 }

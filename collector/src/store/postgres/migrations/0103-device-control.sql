@@ -1,7 +1,8 @@
 -- Device control on PostgreSQL (SQLite: 0300-devices.sql, 1200-exception-revocations.sql). device_events is filled
 -- by the projector (PC detail's "devices seen"); a revocation is a row the push watchers of every collector see.
 CREATE TABLE device_events (
-  event_id bigint PRIMARY KEY,
+  id bigserial PRIMARY KEY,
+  event_id bigint NOT NULL UNIQUE,
   agent_id text NOT NULL,
   pc text NOT NULL,
   user_name text NOT NULL,

@@ -4,6 +4,7 @@ import { PostgresAccessRequestsRepository } from './access-requests.ts';
 import { PostgresAlertsRepository } from './alerts.ts';
 import { PostgresAuditRepository } from './audit.ts';
 import { PostgresDeviceControlRepository } from './device-control.ts';
+import { PostgresDevicesRepository } from './devices.ts';
 import { PostgresDirectoryRepository } from './directory.ts';
 import { PostgresLogsRepository } from './logs.ts';
 import { PostgresNotifyRepository } from './notify.ts';
@@ -14,7 +15,7 @@ import { PostgresPrintRepository } from './print.ts';
 import { PostgresSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'>;
+export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
@@ -23,6 +24,7 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     alerts: new PostgresAlertsRepository(pool),
     audit: new PostgresAuditRepository(pool),
     deviceControl: new PostgresDeviceControlRepository(pool),
+    devices: new PostgresDevicesRepository(pool),
     directory: new PostgresDirectoryRepository(pool),
     logs: new PostgresLogsRepository(pool),
     notify: new PostgresNotifyRepository(pool),
