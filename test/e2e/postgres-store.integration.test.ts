@@ -94,6 +94,19 @@ describe.skipIf(!available)('collector on PostgreSQL', () => {
     const { default: Database } = await import('better-sqlite3');
     const local = new Database(join(dir, 'collector.db'), { readonly: true });
     expect((local.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(0);
+
+    // Alerts are recorded in PostgreSQL (shared by every collector on it), not in the local file: ~12,000 pages
+    // printed by tanaka cross the default large_print_day threshold (300 pages a day).
+    const deadline = Date.now() + 30_000;
+    let alerts: { rule_id: string; user_name: string }[] = [];
+    while (alerts.length === 0 && Date.now() < deadline) {
+      alerts = (await db.query<{ rule_id: string; user_name: string }>("SELECT rule_id, user_name FROM alerts WHERE rule_id = 'large_print_day'")).rows;
+      if (alerts.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(alerts.map((a) => a.user_name)).toContain('tanaka');
+    expect((local.prepare('SELECT COUNT(*) AS n FROM alerts').get() as { n: number }).n).toBe(0);
     local.close();
-  });
+    // Its own timeout: two collector starts, 3,000+ events and the alert wait took 35–60 s on the shared 2-core
+    // machine (load average ~20), at the default limit.
+  }, 150_000);
 });

@@ -2,26 +2,35 @@ import type Database from 'better-sqlite3';
 import { databasePath } from '../data-dir.ts';
 import { CollectorError } from '../errors.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
+import { createPostgresRepositories } from './postgres/repositories/index.ts';
 import { redactDatabaseUrl } from './postgres/redact-url.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
+import type { DirectoryRepository } from './repositories/directory.ts';
 import type { Repositories } from './repositories/index.ts';
 
 /**
  * The store the collector runs on (evidence, agents, users, policy versions) and the feature repositories (alerts,
  * outbox, query tables, reports, SIEM cursors…). On SQLite both are the same file. On PostgreSQL the repositories
- * have no PostgreSQL implementation yet: they run on the data dir's SQLite file, local to this collector. `db` is
- * that SQLite handle, for tests only (nothing outside store/ takes it).
+ * built for it (`createPostgresRepositories`) run there, shared by every collector on the database; every other
+ * repository falls back to the data dir's SQLite file, local to this collector (README lists which). `db` is that
+ * SQLite handle, for tests only (nothing outside store/ takes it).
  */
 export type CollectorStore = Store & { readonly repos: Repositories; readonly db: Database.Database };
 
-/** The evidence store on PostgreSQL, with the data dir's SQLite file for the modules that still need a raw handle. */
+/**
+ * The evidence store and the ported repositories on PostgreSQL, with the data dir's SQLite file for the repositories
+ * not ported yet. Spreading the local set first means a repository added later (on SQLite only) falls back by itself.
+ */
 export class PostgresStoreWithLocalTables extends PostgresStore {
   readonly #local: SqliteStore;
+  readonly #repos: Repositories;
 
   constructor(pool: ConstructorParameters<typeof PostgresStore>[0], local: SqliteStore) {
     super(pool);
     this.#local = local;
+    const shared = createPostgresRepositories(pool);
+    this.#repos = { ...local.repos, ...shared, directory: mirroredDirectory(shared.directory, local.repos.directory) };
   }
 
   get db(): Database.Database {
@@ -29,7 +38,7 @@ export class PostgresStoreWithLocalTables extends PostgresStore {
   }
 
   get repos(): Repositories {
-    return this.#local.repos;
+    return this.#repos;
   }
 
   override async close(): Promise<void> {
@@ -38,13 +47,29 @@ export class PostgresStoreWithLocalTables extends PostgresStore {
   }
 }
 
-/** Opens the configured store: SQLite in the data dir (default), or PostgreSQL when `database.postgres` is set. */
+/**
+ * The directory on PostgreSQL (alerts filter by it there), each import copied into the local file too: the
+ * repositories still on SQLite (logs, risk) join it for department and site.
+ */
+function mirroredDirectory(shared: DirectoryRepository, local: DirectoryRepository): DirectoryRepository {
+  return {
+    replace: async (entries, nowMs) => {
+      await shared.replace(entries, nowMs);
+      await local.replace(entries, nowMs);
+    },
+    byPc: () => shared.byPc(),
+    choices: () => shared.choices(),
+    status: () => shared.status(),
+  };
+}
+
 /** Where the store lives, as the collector config says it (config/database.ts); a plain shape so store/ imports no config/. */
 export interface StoreLocation {
   dataDir: string;
   database: { postgres?: { url: string; maxConnections: number } };
 }
 
+/** Opens the configured store: SQLite in the data dir (default), or PostgreSQL when `database.postgres` is set. */
 export async function openCollectorStore(config: StoreLocation): Promise<CollectorStore> {
   const postgres = config.database.postgres;
   if (!postgres) return new SqliteStore(databasePath(config.dataDir));

@@ -8,7 +8,11 @@ import type {
   ChainSegment, QuarantineInput, QuarantineOutcome, QuarantinedBatch,
 } from '../types.ts';
 import { migratePostgres } from './migrate.ts';
+import { applyAccessRequestEvents } from './access-request-events.ts';
+import { insertDeviceEvents } from './device-events.ts';
+import { insertLogEntries } from './log-entries.ts';
 import { EventPartitions } from './partitions.ts';
+import { insertPrintJobs } from './print-jobs.ts';
 import { PostgresSegments } from './segments.ts';
 
 type Row = Record<string, unknown>;
@@ -56,8 +60,9 @@ export interface PostgresStoreOptions {
 /**
  * The store for deployments past one machine: PostgreSQL through a `pg` pool. Evidence is appended by one
  * server-side function call per batch (append_batch, migration 0002: one round trip, one transaction with the chain
- * head); events are partitioned by received month so retention is a partition drop. The per-kind query tables are
- * NOT filled here yet: projectPending decodes and hands events on (alerts, live views) and advances the cursor.
+ * head); events are partitioned by received month so retention is a partition drop. projectPending decodes events,
+ * fills the combined log, device events, file copies, print jobs and access requests and hands events on (alerts,
+ * live views) in the pass that advances the cursor; the mail and upload query tables are NOT filled yet.
  */
 export class PostgresStore implements Store {
   readonly pool: pg.Pool;
@@ -277,6 +282,10 @@ export class PostgresStore implements Store {
         }
         pass.events.push({ stored, event });
       }
+      await insertLogEntries(client, pass.events);
+      await insertDeviceEvents(client, pass.events);
+      await insertPrintJobs(client, pass.events);
+      await applyAccessRequestEvents(client, pass.events);
       const last = rows.at(-1);
       if (last) await client.query('UPDATE projection_cursor SET tx = $1::xid8, event_id = $2', [last.tx, last.id]);
       return pass;

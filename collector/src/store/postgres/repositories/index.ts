@@ -1,0 +1,37 @@
+import type pg from 'pg';
+import type { Repositories } from '../../repositories/index.ts';
+import { PostgresAccessRequestsRepository } from './access-requests.ts';
+import { PostgresAlertsRepository } from './alerts.ts';
+import { PostgresAuditRepository } from './audit.ts';
+import { PostgresDeviceControlRepository } from './device-control.ts';
+import { PostgresDevicesRepository } from './devices.ts';
+import { PostgresDirectoryRepository } from './directory.ts';
+import { PostgresLogsRepository } from './logs.ts';
+import { PostgresNotifyRepository } from './notify.ts';
+import { PostgresOperationsRepository } from './operations.ts';
+import { PostgresPcsRepository } from './pcs.ts';
+import { PostgresPoliciesRepository } from './policies.ts';
+import { PostgresPrintRepository } from './print.ts';
+import { PostgresSavedAlertFiltersRepository } from './saved-alert-filters.ts';
+
+/** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
+export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'>;
+
+/** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
+export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
+  return {
+    accessRequests: new PostgresAccessRequestsRepository(pool),
+    alerts: new PostgresAlertsRepository(pool),
+    audit: new PostgresAuditRepository(pool),
+    deviceControl: new PostgresDeviceControlRepository(pool),
+    devices: new PostgresDevicesRepository(pool),
+    directory: new PostgresDirectoryRepository(pool),
+    logs: new PostgresLogsRepository(pool),
+    notify: new PostgresNotifyRepository(pool),
+    operations: new PostgresOperationsRepository(pool),
+    pcs: new PostgresPcsRepository(pool),
+    policies: new PostgresPoliciesRepository(pool),
+    print: new PostgresPrintRepository(pool),
+    savedAlertFilters: new PostgresSavedAlertFiltersRepository(pool),
+  };
+}
