@@ -54,7 +54,7 @@ export class RiskService {
   readonly #now: () => number;
   #policy: PolicySet;
   #observer!: RiskObserver;
-  #scorer!: RiskScorer;
+  #scorer: RiskScorer | undefined;
   #cursor = 0;
   #departments = new Map<string, { department: string; site: string }>();
   #attendance = new AttendanceBook([], 0);
@@ -169,7 +169,7 @@ export class RiskService {
   /** After an HR import: the departing list changed, the people concerned are rescored. */
   async departingChanged(): Promise<void> {
     await this.#serial(async () => {
-      this.#scorer.setDeparting(await this.#deps.repos.risk.listDeparting());
+      this.#scorer?.setDeparting(await this.#deps.repos.risk.listDeparting());
       this.#score();
       await this.#persist();
     });
@@ -192,7 +192,7 @@ export class RiskService {
   /** After a suppression was added: the person is rescored without the suppressed indicator. */
   async suppressionsChanged(): Promise<void> {
     await this.#serial(async () => {
-      this.#scorer.setSuppressions(await this.#deps.repos.risk.listSuppressions());
+      this.#scorer?.setSuppressions(await this.#deps.repos.risk.listSuppressions());
       this.#score();
       await this.#persist();
     });
@@ -262,6 +262,8 @@ export class RiskService {
 
   /** Scores what was taken since the last scoring, queues the changed rows for writing, and raises alerts. */
   #score(): { persons: RiskDayScore[]; pcs: RiskDayScore[] } {
+    // Never started (a CLI command builds the app and closes it without listening): nothing was taken, nothing to score.
+    if (this.#scorer === undefined) return { persons: [], pcs: [] };
     const observations = this.#unscored;
     this.#unscored = [];
     this.#scorer.add(observations);
