@@ -25,9 +25,7 @@ function checkoutWithDemo(): { checkout: string; demo: string } {
 describe('mamori-agent status in a checkout', () => {
   it("reports the npm start demo's agent from anywhere in the checkout when this PC has no installed agent", async () => {
     const { checkout, demo } = checkoutWithDemo();
-    const env = { ...process.env, MAMORI_AGENT_STATE: '', MAMORI_HOME: '' };
-    delete env.MAMORI_AGENT_STATE;
-    delete env.MAMORI_HOME;
+    const { MAMORI_AGENT_STATE: _state, MAMORI_HOME: _home, ...env } = process.env;
     const { stdout } = await run(process.execPath, [bin, 'status', '--json'], { cwd: join(checkout, 'agent', 'src'), env });
     expect(JSON.parse(stdout)).toMatchObject({ agentId: 'agent-demo-1', pc: 'DEMO-PC', running: false, stateDir: demo });
     const text = await run(process.execPath, [bin, 'status'], { cwd: checkout, env });
