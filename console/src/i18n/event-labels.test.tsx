@@ -28,13 +28,17 @@ describe('readable events', () => {
   });
 
   it('renders a payload as labelled fields in Japanese: nested device fields, sizes, flags and actions', () => {
-    render(<I18nProvider locale="ja"><EntryFields value={{ destinationPath: '/media/usb/名簿.xlsx', sizeBytes: 2048, operation: 'created', device: { serial: 'SN1' }, malformed: false, bytes: 'AAAA' }} /></I18nProvider>);
+    render(<I18nProvider locale="ja"><EntryFields value={{
+      destinationPath: '/media/usb/名簿.xlsx', sizeBytes: 2048, operation: 'created', device: { serial: 'SN1' }, malformed: false, bytes: 'AAAA',
+      attachments: [{ fileName: 'a.xlsx', sizeBytes: 1024, sha256: 'ff' }, { fileName: 'b.pdf', sizeBytes: 2048 }],
+    }} /></I18nProvider>);
     const row = (label: string) => screen.getByText(label).closest('div')!.querySelector('dd')!.textContent;
     expect(row('保存先')).toBe('/media/usb/名簿.xlsx');
     expect(row('サイズ')).toBe('2 KB');
     expect(row('操作')).toBe('作成');
     expect(row('シリアル番号')).toBe('SN1');
     expect(row('不正な形式')).toBe('いいえ');
+    expect(row('添付ファイル')).toBe('a.xlsx (1 KB), b.pdf (2 KB)');
     expect(screen.queryByText('bytes')).toBeNull();
     expect(screen.queryByText('destinationPath')).toBeNull();
   });

@@ -21,6 +21,21 @@ export function fieldLabel(t: Translate, path: string): string {
   return known(last) ? t(last) : path;
 }
 
+/** Lists of records (mail attachments, disks) read as their names and sizes, not as key: value dumps. */
+function readableLists(value: unknown, formatBytes: (n: number) => string): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => {
+    if (!Array.isArray(inner) || !inner.every((item) => item && typeof item === 'object' && !Array.isArray(item))) return [key, inner];
+    const named = (inner as Record<string, unknown>[]).map((item) => {
+      const name = item.fileName ?? item.name ?? item.label;
+      if (typeof name !== 'string') return undefined;
+      const size = typeof item.sizeBytes === 'number' ? ` (${formatBytes(item.sizeBytes)})` : '';
+      return `${name}${size}`;
+    });
+    return [key, named.every((n) => n !== undefined) ? named : inner];
+  }));
+}
+
 /** Fields that are not for people (signed bytes, internal ids of the wire format). */
 const hidden = new Set(['bytes', 'raw', 'seq', 'previousHash', 'hash']);
 
@@ -29,7 +44,7 @@ const hidden = new Set(['bytes', 'raw', 'seq', 'previousHash', 'hash']);
  * text value (untrusted), yes/no for flags, sizes in bytes via `formatBytes`.
  */
 export function labelledFields(t: Translate, formatBytes: (n: number) => string, value: unknown): { path: string; label: string; text: string }[] {
-  return entryFields(value)
+  return entryFields(readableLists(value, formatBytes))
     .filter(([path]) => !hidden.has(path.split('.').at(-1)!))
     .filter(([, text]) => text !== '' && text !== '—')
     .map(([path, text]) => {
