@@ -12,7 +12,7 @@ import type { AlertCandidate, EngineEvent } from './types.ts';
 const countUnits: Record<string, string> = { file_copy: 'files', print_job: 'jobs', mail: 'mails', upload: 'uploads', device: 'devices' };
 const countUnitKeys: Record<string, CollectorMessageKey> = { file_copy: 'unit.files', print_job: 'unit.jobs', mail: 'unit.mails', upload: 'unit.uploads', device: 'unit.devices' };
 /** Summed fields the default policy uses; another field's label stays as the policy names it. */
-const sumUnits: Record<string, CollectorMessageKey | undefined> = { pages: 'unit.pages', 'size bytes': 'unit.bytes', bytes: 'unit.bytes' };
+const sumUnits: Record<string, CollectorMessageKey | undefined> = { pages: 'unit.pages', bytes: 'unit.bytes' };
 
 /**
  * Turns events into alert candidates. Pure apart from its window state: no clock, no I/O; time is the events'
@@ -81,7 +81,7 @@ export class RuleEngine {
       ruleId: `integrity.${kind}`, ruleName: `Integrity finding: ${words}`, kind, severity,
       color: this.#policy.tamper.color ?? this.#policy.colors[severity], pc: finding.pc, user: '', agentId: finding.agentId,
       title: cleanText(`${words.charAt(0).toUpperCase()}${words.slice(1)}: ${finding.detail}`, 200),
-      titleMessage: { key: 'alert.integrity', params: { kind, detail: cleanText(finding.detail, 180) } },
+      titleMessage: { key: 'alert.integrity', params: { kind: `${words.charAt(0).toUpperCase()}${words.slice(1)}`, detail: cleanText(finding.detail, 180) } },
       firstMs: finding.timeMs, lastMs: finding.timeMs, count: Math.max(1, finding.count ?? 1), eventIds: [],
       foldWindowMs: this.#policy.foldWindowMs, foldWhileNew: true,
     };

@@ -12,7 +12,7 @@ export const collectorEn = {
   // Alert titles
   'alert.ruleEvent': '{rule}: {what}',
   'alert.ruleThreshold': '{rule}: {total} {unit} in {window}',
-  'alert.integrity': 'Integrity finding ({kind}): {detail}',
+  'alert.integrity': '{kind}: {detail}',
   'alert.offline': 'PCs offline at site {site} ({day})',
   'alert.sensorDegraded': '{sensor} monitoring off on {pc} since {since}: {detail}',
   'alert.risk': 'Risk score {score}: {detail}',

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RuleEngine } from '../../alerts/rule-engine.ts';
 import { engineEvent, policyFrom } from '../../alerts/test-support.ts';
+import { alertTitle } from '../../i18n/alert-title.ts';
 import { consoleTestServer, day, type ConsoleTestServer } from './console-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
@@ -50,5 +51,26 @@ describe('alert titles in the reader language', () => {
     expect((await server.app.inject({ url: '/api/display' })).statusCode).toBe(401);
     const display = (await server.app.inject({ url: '/api/display', headers: await server.as('auditor') })).json();
     expect(display).toEqual({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+  });
+});
+
+describe('English rendering matches the stored English title', () => {
+  it('for an integrity finding and a threshold alert, so exports (stored title) and the console (rendered) agree', () => {
+    const engine = new RuleEngine(policyFrom(`
+alerts:
+  rules:
+    - id: bulk
+      name: Bulk copy to USB
+      severity: high
+      match: { kind: file_copy }
+      threshold: { more_than: 1, window: 10m, per: [pc] }
+`));
+    const integrity = engine.integrity({ kind: 'chain_break', agentId: 'a', pc: 'PC-1', detail: 'hash mismatch at seq 9', timeMs: day } as never);
+    const threshold = [1, 2].flatMap((i) => engine.evaluate(engineEvent('file_copy', { destinationPath: `/media/usb/${i}.txt`, destinationRoot: '/media/usb' }, day + i)));
+    for (const candidate of [integrity, ...threshold]) {
+      expect(alertTitle({ title: candidate.title, titleMessage: JSON.stringify(candidate.titleMessage) }, 'en')).toBe(candidate.title);
+    }
+    expect(alertTitle({ title: integrity.title, titleMessage: JSON.stringify(integrity.titleMessage) }, 'ja')).toBe('完全性の検出（Chain break）: hash mismatch at seq 9');
+    expect(alertTitle({ title: threshold[0]!.title, titleMessage: JSON.stringify(threshold[0]!.titleMessage) }, 'ja')).toBe('USB への大量コピー: 10分 で 2 ファイル');
   });
 });
