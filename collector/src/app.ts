@@ -120,6 +120,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       publicUrl = url;
       alerts.notifier.setPublicUrl(url);
     },
+    onReaders: (readers) => alerts.notifier.setReaders(readers),
   });
   const { app: http } = await buildHttpServer({
     reports, repos, settings, risk,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { formatZoned, machineTimeZone, zonedDate, zonedWallTime } from './i18n/org-time.ts';
 import { CollectorError } from './errors.ts';
 import type { Store } from './store/store.ts';
 import type { DeviceExceptionRecord } from './store/types.ts';
@@ -8,19 +9,18 @@ import { parseDuration } from './tokens.ts';
  * "17:00" (today; a time already past is an error unless `tomorrow`, so "until 17:00" typed at 17:30 never
  * silently means tomorrow), an ISO time, or --for 2h → epoch ms. Times of day are in this machine's time zone.
  */
-export function parseUntil(options: { until?: string; for?: string; tomorrow?: boolean }, nowMs: number): number {
+export function parseUntil(options: { until?: string; for?: string; tomorrow?: boolean }, nowMs: number, timeZone = machineTimeZone()): number {
   if (options.for) return nowMs + parseDuration(options.for);
   if (!options.until) throw new CollectorError('COLLECTOR_USAGE', 'give --until HH:MM|ISO or --for DURATION');
   const clock = /^(\d{1,2}):(\d{2})$/.exec(options.until);
   if (clock) {
     if (Number(clock[1]) > 23 || Number(clock[2]) > 59) throw new CollectorError('COLLECTOR_USAGE', `--until "${options.until}" is not a time of day (00:00–23:59)`);
-    const date = new Date(nowMs);
-    date.setHours(Number(clock[1]), Number(clock[2]), 0, 0);
-    if (options.tomorrow) date.setDate(date.getDate() + 1);
-    else if (date.getTime() <= nowMs) {
-      throw new CollectorError('COLLECTOR_USAGE', `--until ${options.until} is already past (it is ${formatLocalTime(nowMs)}); add --tomorrow for ${options.until} tomorrow`);
+    // HH:MM is a time in the organisation's zone, whatever zone this machine runs in.
+    const at = zonedWallTime(zonedDate(nowMs, timeZone, options.tomorrow ? 1 : 0), Number(clock[1]), Number(clock[2]), timeZone);
+    if (!options.tomorrow && at <= nowMs) {
+      throw new CollectorError('COLLECTOR_USAGE', `--until ${options.until} is already past (it is ${formatLocalTime(nowMs, timeZone)}); add --tomorrow for ${options.until} tomorrow`);
     }
-    return date.getTime();
+    return at;
   }
   if (options.tomorrow) throw new CollectorError('COLLECTOR_USAGE', '--tomorrow goes with --until HH:MM');
   const ms = Date.parse(options.until);
@@ -28,12 +28,9 @@ export function parseUntil(options: { until?: string; for?: string; tomorrow?: b
   return ms;
 }
 
-/** "2026-11-22 17:00 (Asia/Tokyo)": what the CLI prints for a moment, in this machine's time zone. */
-export function formatLocalTime(ms: number): string {
-  const d = new Date(ms);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())} (${zone})`;
+/** "2026-11-22 17:00 (Asia/Tokyo)": what the CLI prints for a moment, in the organisation's zone (default: this machine's). */
+export function formatLocalTime(ms: number, timeZone = machineTimeZone()): string {
+  return formatZoned(ms, timeZone);
 }
 
 /** Stores a temporary per-PC exception; the running collector notices it and pushes it to the PC's agent. */

@@ -67,13 +67,19 @@ function CurrentView({ route, session }: { route: Route; session: Session }) {
 
 function Shell() {
   const api = useApi();
-  const { t, locale, setLocale } = useI18n();
+  const { t, locale, setLocale, setTimeZone } = useI18n();
   const route = useRoute();
   const [session, setSession] = useState<Session | null | undefined>(undefined);
+  // Set while rendering, not in an effect: the views' first requests (their effects run before ours) must already
+  // ask for the collector's text (alert titles) in this language.
+  api.setLanguage(locale);
 
   useEffect(() => {
     api.session().then(setSession, () => setSession(null));
   }, [api]);
+  useEffect(() => {
+    if (session) api.display().then((display) => setTimeZone(display.timeZone), () => undefined);
+  }, [api, session, setTimeZone]);
 
   if (session === undefined) return <p className="muted">{t('common.loading')}</p>;
   const languagePicker = (
@@ -96,7 +102,8 @@ function Shell() {
         <span className="muted">{t('app.signedInAs', { user: session.username, role: t(`role.${session.role}` as MessageKey) })}</span>
         <button type="button" onClick={() => void api.signOut().finally(() => setSession(null))}>{t('app.signOut')}</button>
       </nav>
-      <main><CurrentView route={route} session={session} /></main>
+      {/* A new language reloads the view: the collector's own text (alert titles) comes back in it. */}
+      <main key={locale}><CurrentView route={route} session={session} /></main>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { demoStateInstead } from '../config/demo-state.ts';
 import { loadAgentConfig, uninstallCodeFromEnvironment } from '../config/load.ts';
 import { drainJournal } from '../drain/drain-journal.ts';
 import type { DeliveryProgress } from '../drain/wait-for-delivery.ts';
@@ -106,7 +107,11 @@ export function buildAgentProgram(io: Output): Command {
     .description('show enrollment, journal backlog, policy and whether the agent is running')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const { stateDir } = config();
+      let { stateDir } = config();
+      const o = program.opts<{ stateDir?: string }>();
+      // No installed agent here and no state named: in a checkout, report the `npm start` demo's agent.
+      const demo = o.stateDir ? undefined : demoStateInstead(stateDir, process.cwd());
+      if (demo) stateDir = demo;
       const { identity } = readIdentity(stateDir);
       const policy = readSavedPolicy(stateDir);
       // Read-only: the running agent is the journal's one writer.
@@ -116,10 +121,10 @@ export function buildAgentProgram(io: Output): Command {
       const status = {
         agentId: identity.agentId, pc: identity.pc, collector: identity.collectorAddress, running: pid !== undefined, pid: pid ?? null,
         lastSeq, unsentEvents: backlog.events, policyVersion: policy?.version ?? 0, deviceMode: policy?.device.mode ?? 'unknown',
-        exceptions: policy?.device.exceptions ?? [],
+        exceptions: policy?.device.exceptions ?? [], stateDir,
       };
       print(options.json, status, [
-        `agent      ${status.agentId} (${status.pc})`, `collector  ${status.collector}`,
+        `agent      ${status.agentId} (${status.pc})${demo ? ` — the npm start demo's agent (${demo})` : ''}`, `collector  ${status.collector}`,
         `running    ${status.running ? `yes (pid ${status.pid})` : 'no'}`, `journal    last seq ${lastSeq}, ${backlog.events} not yet acknowledged`,
         `policy     version ${status.policyVersion}, USB storage: ${status.deviceMode}, ${status.exceptions.length} exception(s)`,
       ].join('\n'));

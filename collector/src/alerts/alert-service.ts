@@ -178,6 +178,7 @@ export function mergeCandidates(candidates: AlertCandidate[]): AlertCandidate[] 
       into.firstMs = Math.min(into.firstMs, candidate.firstMs);
       into.lastMs = Math.max(into.lastMs, candidate.lastMs);
       into.title = candidate.title;
+      into.titleMessage = candidate.titleMessage;
       continue;
     }
     const copy = { ...candidate, eventIds: [...candidate.eventIds], ...(candidate.offlinePcs ? { offlinePcs: [...candidate.offlinePcs] } : {}) };

@@ -1,3 +1,6 @@
+import type { Message } from '../i18n/messages.ts';
+import { translate } from '../i18n/translate.ts';
+
 // Control characters are exactly what this looks for.
 // eslint-disable-next-line no-control-regex
 const needsCleaning = /[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|\s\s|^\s|\s$/;
@@ -25,39 +28,52 @@ function findingsOf(kind: string, payload: Record<string, unknown>): string {
   const findings = (kind === 'mail' ? payload.contentFindings : (payload.content as { findings?: unknown } | undefined)?.findings);
   if (!Array.isArray(findings) || findings.length === 0) return '';
   const labels = [...new Set(findings.map((f) => String((f as { label?: unknown }).label ?? '')).filter(Boolean))];
-  return labels.length > 0 ? ` — ${labels.join(', ')}` : '';
+  return labels.join(', ');
 }
 
 /** A few words saying what one event was, for an alert's title (with content findings, when there are any). */
 export function describeEvent(kind: string, payload: Record<string, unknown>): string {
-  const what = describeEventBody(kind, payload);
-  const found = findingsOf(kind, payload);
-  return found ? cleanText(`${what}${found}`, 200) : what;
+  return cleanText(translate('en', describeEventMessage(kind, payload)), 200);
 }
 
-function describeEventBody(kind: string, payload: Record<string, unknown>): string {
+/** The same as data (message key + cleaned parameters), so each reader gets it in their language. */
+export function describeEventMessage(kind: string, payload: Record<string, unknown>): Message {
+  const what = describeEventBody(kind, payload);
+  const found = findingsOf(kind, payload);
+  return found ? { key: 'event.findings', params: { what, findings: cleanText(found, 160) } } : what;
+}
+
+function describeEventBody(kind: string, payload: Record<string, unknown>): Message {
   const p = payload as Record<string, unknown> & { device?: Record<string, unknown>; to?: unknown[]; attachments?: unknown[] };
   switch (kind) {
     case 'file_copy':
-      return cleanText(`${baseName(p.destinationPath)} → ${p.destinationRoot ?? ''}`);
+      return { key: 'event.file_copy', params: { file: cleanText(baseName(p.destinationPath)), root: cleanText(p.destinationRoot) } };
     case 'print_job':
-      return cleanText(`${p.documentName ?? ''} (${p.pages ?? 0} pages on ${p.printer ?? ''})`);
+      return { key: 'event.print_job', params: { document: cleanText(p.documentName), pages: Number(p.pages ?? 0) || 0, printer: cleanText(p.printer) } };
     case 'mail': {
-      const to = Array.isArray(p.to) ? p.to.slice(0, 2).join(', ') + (p.to.length > 2 ? ` +${p.to.length - 2}` : '') : '';
+      const to = cleanText(Array.isArray(p.to) ? p.to.slice(0, 2).join(', ') + (p.to.length > 2 ? ` +${p.to.length - 2}` : '') : '');
       const files = Array.isArray(p.attachments) ? p.attachments.length : 0;
-      return cleanText(`to ${to}${files ? `, ${files} attachment${files === 1 ? '' : 's'}` : ''}`);
+      return files === 0 ? { key: 'event.mail', params: { to } } : { key: files === 1 ? 'event.mailAttachment' : 'event.mailAttachments', params: { to, files } };
     }
     case 'upload':
-      return cleanText(`${p.fileName ?? ''} → ${p.destinationHost ?? ''}`);
+      return { key: 'event.upload', params: { file: cleanText(p.fileName), host: cleanText(p.destinationHost) } };
     case 'device':
-      return cleanText(`${p.device?.vendor ?? ''} ${p.device?.product ?? ''} ${p.device?.serial ? `(${p.device.serial})` : ''}`);
+      return { key: 'event.device', params: { device: cleanText(`${p.device?.vendor ?? ''} ${p.device?.product ?? ''} ${p.device?.serial ? `(${p.device.serial})` : ''}`) } };
     case 'lifecycle':
-      return cleanText(`${p.kind ?? ''} ${p.detail ?? ''}`);
+      return { key: 'event.lifecycle', params: { kind: cleanText(p.kind, 60), detail: cleanText(p.detail) } };
     case 'policy_decision':
-      return cleanText(`${p.decision ?? ''} ${p.detail ?? ''}`);
+      return { key: 'event.policy_decision', params: { decision: cleanText(p.decision, 60), detail: cleanText(p.detail) } };
     default:
-      return cleanText(kind);
+      return { key: 'event.other', params: { kind: cleanText(kind, 60) } };
   }
+}
+
+/** A window length as data ("24h" in English, "24時間" in Japanese). */
+export function durationMessage(ms: number): Message {
+  if (ms % 86_400_000 === 0) return { key: 'duration.d', params: { n: ms / 86_400_000 } };
+  if (ms % 3_600_000 === 0) return { key: 'duration.h', params: { n: ms / 3_600_000 } };
+  if (ms % 60_000 === 0) return { key: 'duration.m', params: { n: ms / 60_000 } };
+  return { key: 'duration.s', params: { n: Math.round(ms / 1000) } };
 }
 
 export function formatDuration(ms: number): string {

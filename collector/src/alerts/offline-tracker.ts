@@ -71,7 +71,7 @@ export class OfflineTracker {
         group = {
           ruleId: 'agent_offline', ruleName: 'Agents offline', kind: 'agent_offline', severity: offline.severity,
           color: offline.color ?? policy.colors[offline.severity], pc: '', user: '', agentId: '',
-          title: `PCs offline at site ${site.name} (${period})`, firstMs: state.sinceMs, lastMs: Math.max(now.wallMs, state.sinceMs), count: 0, eventIds: [],
+          title: `PCs offline at site ${site.name} (${period})`, titleMessage: { key: 'alert.offline', params: { site: site.name, day: period } }, firstMs: state.sinceMs, lastMs: Math.max(now.wallMs, state.sinceMs), count: 0, eventIds: [],
           // The fold group already confines the alert to one site and day; the window only must not split it.
           foldWindowMs: 86_400_000, foldGroup, offlinePcs: [],
         };

@@ -1,13 +1,18 @@
 import type { PolicySet } from '@mamori/policies';
 import type { IntegrityFinding } from '../store/types.ts';
 import { compileAlertPolicy, type CompiledAlertPolicy, type CompiledRule } from './compile-rules.ts';
-import { cleanText, describeEvent, formatDuration } from './describe-event.ts';
+import type { CollectorMessageKey, Message } from '../i18n/messages.ts';
+import { translate } from '../i18n/translate.ts';
+import { cleanText, describeEventMessage, durationMessage, formatDuration } from './describe-event.ts';
 import { fieldValues } from './field-match.ts';
 import { raiseSeverity } from './severity.ts';
 import { SlidingWindow } from './sliding-window.ts';
 import type { AlertCandidate, EngineEvent } from './types.ts';
 
 const countUnits: Record<string, string> = { file_copy: 'files', print_job: 'jobs', mail: 'mails', upload: 'uploads', device: 'devices' };
+const countUnitKeys: Record<string, CollectorMessageKey> = { file_copy: 'unit.files', print_job: 'unit.jobs', mail: 'unit.mails', upload: 'unit.uploads', device: 'unit.devices' };
+/** Summed fields the default policy uses; another field's label stays as the policy names it. */
+const sumUnits: Record<string, CollectorMessageKey | undefined> = { pages: 'unit.pages', bytes: 'unit.bytes' };
 
 /**
  * Turns events into alert candidates. Pure apart from its window state: no clock, no I/O; time is the events'
@@ -52,7 +57,8 @@ export class RuleEngine {
         pc: event.pc, user: event.user, agentId: event.agentId, lastMs: event.timeMs, foldWindowMs: rule.foldWindowMs,
       };
       if (!rule.threshold) {
-        out.push({ ...base, title: cleanText(`${rule.name}: ${describeEvent(event.kind, event.payload)}`, 200), firstMs: event.timeMs, count: 1, eventIds: [event.id] });
+        const titleMessage: Message = { key: 'alert.ruleEvent', params: { rule: { key: 'rule', params: { name: rule.name } }, what: describeEventMessage(event.kind, event.payload) } };
+        out.push({ ...base, title: cleanText(translate('en', titleMessage), 200), titleMessage, firstMs: event.timeMs, count: 1, eventIds: [event.id] });
         continue;
       }
       const candidate = this.#thresholdCandidate(rule, event);
@@ -75,6 +81,7 @@ export class RuleEngine {
       ruleId: `integrity.${kind}`, ruleName: `Integrity finding: ${words}`, kind, severity,
       color: this.#policy.tamper.color ?? this.#policy.colors[severity], pc: finding.pc, user: '', agentId: finding.agentId,
       title: cleanText(`${words.charAt(0).toUpperCase()}${words.slice(1)}: ${finding.detail}`, 200),
+      titleMessage: { key: 'alert.integrity', params: { kind: `${words.charAt(0).toUpperCase()}${words.slice(1)}`, detail: cleanText(finding.detail, 180) } },
       firstMs: finding.timeMs, lastMs: finding.timeMs, count: Math.max(1, finding.count ?? 1), eventIds: [],
       foldWindowMs: this.#policy.foldWindowMs, foldWhileNew: true,
     };
@@ -103,7 +110,7 @@ export class RuleEngine {
     return raise;
   }
 
-  #thresholdCandidate(rule: CompiledRule, event: EngineEvent): Pick<AlertCandidate, 'title' | 'firstMs' | 'count' | 'eventIds'> | undefined {
+  #thresholdCandidate(rule: CompiledRule, event: EngineEvent): Pick<AlertCandidate, 'title' | 'titleMessage' | 'firstMs' | 'count' | 'eventIds'> | undefined {
     const threshold = rule.threshold!;
     let windows = this.#windows.get(rule.stateKey);
     if (!windows) this.#windows.set(rule.stateKey, (windows = new Map()));
@@ -116,6 +123,11 @@ export class RuleEngine {
     const { eventIds, firstMs } = window.takeUnreported(event.timeMs);
     if (eventIds.length === 0) return undefined;
     const unit = threshold.sumPath ? threshold.sumLabel : (countUnits[event.kind] ?? 'events');
-    return { title: cleanText(`${rule.name}: ${state.total} ${unit} in ${formatDuration(threshold.windowMs)}`, 200), firstMs, count: eventIds.length, eventIds };
+    const unitKey = threshold.sumPath ? sumUnits[threshold.sumLabel] : (countUnitKeys[event.kind] ?? 'unit.events');
+    const titleMessage: Message = {
+      key: 'alert.ruleThreshold',
+      params: { rule: { key: 'rule', params: { name: rule.name } }, total: state.total, unit: unitKey ? { key: unitKey } : unit, window: durationMessage(threshold.windowMs) },
+    };
+    return { title: cleanText(`${rule.name}: ${state.total} ${unit} in ${formatDuration(threshold.windowMs)}`, 200), titleMessage, firstMs, count: eventIds.length, eventIds };
   }
 }

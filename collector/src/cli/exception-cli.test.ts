@@ -57,6 +57,24 @@ describe('mamori-collector exception commands', () => {
     }
   });
 
+  it('reads and prints --until in the organisation time zone from the settings page, not this machine zone', async () => {
+    const dir = await dataDirWithPcs();
+    // A zone far from any test machine's: 17:00 there is not 17:00 here.
+    const zone = 'Pacific/Kiritimati';
+    const store = new SqliteStore(databasePath(dir));
+    await store.repos.settings.put('timeZone', zone, 'admin', Date.now());
+    await store.close();
+    const granted = await run(['-d', dir, 'exception', '--pc', 'PC-ACCT-07', '--until', '17:00', '--tomorrow', '--json']);
+    expect(granted.code).toBe(0);
+    const { untilMs } = JSON.parse(granted.out) as { untilMs: number };
+    const wall = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(untilMs);
+    expect(wall).toBe('17:00');
+    expect(untilMs - Date.now()).toBeGreaterThan(0);
+    expect(untilMs - Date.now()).toBeLessThan(2 * 86_400_000);
+    const text = await run(['-d', dir, 'exception', '--pc', 'PC-ACCT-07', '--until', '17:00', '--tomorrow']);
+    expect(text.out).toMatch(/until \d{4}-\d{2}-\d{2} 17:00 \(Pacific\/Kiritimati\)/);
+  });
+
   it('revokes an exception by id once; a second revoke or an unknown id is an error', async () => {
     const dir = await dataDirWithPcs();
     const granted = await run(['-d', dir, 'exception', '--pc', 'PC-ACCT-07', '--for', '2h', '--reason', 'mistake', '--json']);

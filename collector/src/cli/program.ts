@@ -17,6 +17,7 @@ import { openCollectorStore, type CollectorStore } from '../store/open-store.ts'
 import { PostgresUrlSchema } from '../config/database.ts';
 import { createEnrollmentToken, parseDuration } from '../tokens.ts';
 import { createDeviceException, formatLocalTime, parseUntil } from '../exceptions.ts';
+import { machineTimeZone } from '../i18n/org-time.ts';
 import { unknownPcMessage } from '../device-control/did-you-mean.ts';
 import { revokeDeviceException } from '../device-control/device-control-service.ts';
 import { describeImport, importLogFile } from '../imports/import-log-file.ts';
@@ -47,6 +48,12 @@ function time(value: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new InvalidArgumentError(`"${value}" is not a date/time (use ISO 8601, e.g. 2026-11-22T09:00)`);
   return ms;
+}
+
+/** The organisation's time zone as the settings page set it, else this machine's: the zone the CLI prints and reads times in. */
+async function orgTimeZone(store: CollectorStore): Promise<string> {
+  const setting = (await store.repos.settings.all()).find((s) => s.key === 'timeZone');
+  return typeof setting?.value === 'string' ? setting.value : machineTimeZone();
 }
 
 async function withStore<T>(dataDir: string, run: (store: CollectorStore) => Promise<T>): Promise<T> {
@@ -305,22 +312,24 @@ export function buildCollectorProgram(io: Output): Command {
     .description('grant a temporary device exception to one PC (pushed to a connected agent at once)')
     .requiredOption('--pc <pc>', 'PC name')
     .option('--serial <serial>', 'only this USB stick (default: any removable device)')
-    .option('--until <time>', 'end time: HH:MM today (this machine\'s time zone) or ISO 8601')
+    .option('--until <time>', 'end time: HH:MM today (the organisation\'s time zone, settings page) or ISO 8601')
     .option('--tomorrow', 'with --until HH:MM: that time tomorrow')
     .option('--for <duration>', 'or a duration, e.g. 2h')
     .option('--mode <mode>', 'allow | read_only | audit', 'allow')
     .option('--reason <text>', 'why', '')
     .option('--json', 'print JSON')
     .action(async (options: { pc: string; serial?: string; until?: string; for?: string; tomorrow?: boolean; mode: string; reason: string; json?: boolean }) => {
-      const untilMs = parseUntil(options, Date.now());
-      const exception = await withStore(dataDir(), async (store) => {
+      const { exception, zone, untilMs } = await withStore(dataDir(), async (store) => {
+        const zone = await orgTimeZone(store);
+        const untilMs = parseUntil(options, Date.now(), zone);
         const known = await store.repos.deviceControl.pcNames();
         if (!known.includes(options.pc)) throw new CollectorError('COLLECTOR_NOT_FOUND', unknownPcMessage(options.pc, known));
-        return createDeviceException(store, {
+        const exception = await createDeviceException(store, {
           pc: options.pc, serial: options.serial, mode: options.mode, untilMs, reason: options.reason, actor: 'cli', now: Date.now(),
         });
+        return { exception, zone, untilMs };
       });
-      print(options.json, exception, `exception ${exception.id}: ${options.pc} ${exception.mode} until ${formatLocalTime(untilMs)}`);
+      print(options.json, exception, `exception ${exception.id}: ${options.pc} ${exception.mode} until ${formatLocalTime(untilMs, zone)}`);
     });
 
   program.command('exception-revoke <id>')
@@ -341,14 +350,16 @@ export function buildCollectorProgram(io: Output): Command {
     .option('--json', 'print JSON')
     .action(async (options: { pc: string; serial?: string; for: string; json?: boolean }) => {
       const untilMs = Date.now() + parseDuration(options.for);
+      let zone = machineTimeZone();
       const code = await withStore(dataDir(), async (store) => {
+        zone = await orgTimeZone(store);
         const agent = await resolveAgent(store, options.pc);
         const made = createUnlockCode(agent.unlockKey, { pc: agent.pc, untilMs, nonce: randomUnlockNonce(), ...(options.serial ? { serial: options.serial } : {}) });
         await store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'unlock_code.create', entry: { pc: agent.pc, serial: options.serial ?? null, untilMs } });
         return made;
       });
       print(options.json, { pc: options.pc, serial: options.serial ?? null, code, validUntil: new Date(untilMs).toISOString() },
-        `${code}   (PC ${options.pc}${options.serial ? `, stick ${options.serial}` : ', any removable device'}, until ${formatLocalTime(untilMs)}; one use)`);
+        `${code}   (PC ${options.pc}${options.serial ? `, stick ${options.serial}` : ', any removable device'}, until ${formatLocalTime(untilMs, zone)}; one use)`);
     });
 
   const report = program.command('report').description('inspection reports (templates in the policy: reports.templates)');

@@ -4,7 +4,8 @@ import { domainOf } from '../alerts/allow-list.ts';
 import { localTime } from '../alerts/calendar.ts';
 import type { Alert } from '../alerts/types.ts';
 import type { NotifyRepository, NotifyTransaction, OutboxKind, OutboxMail, QueueBucket } from '../store/repositories/notify.ts';
-import { composeDigest, composeImmediate, composeOverflowSummary, type ComposedMail } from './compose.ts';
+import type { Language } from '../i18n/language.ts';
+import { composeDigest, composeImmediate, composeOverflowSummary, type ComposedMail, type MailStyle } from './compose.ts';
 import { isPermanentSmtpError, type MailTransport } from './mail-transport.ts';
 import { routeAlert } from './routing.ts';
 import { monotonicMs } from '../monotonic.ts';
@@ -55,6 +56,8 @@ export class Notifier {
   readonly #onError: (error: unknown) => void;
   #policy: NotificationsPolicy;
   #publicUrl = 'http://localhost:8443';
+  #languageOf: (recipient: string) => Language = () => 'en';
+  #timeZone: string | undefined;
   #timer: NodeJS.Timeout | undefined;
   #delivering: Promise<void> | undefined;
   #again = false;
@@ -84,6 +87,19 @@ export class Notifier {
     this.#publicUrl = url.replace(/\/+$/, '');
   }
 
+  /**
+   * How recipients read mail: each one's language (settings page; English unless set), and the organisation's time
+   * zone when an admin chose one (otherwise the notifications policy's `timezone`).
+   */
+  setReaders(readers: { languageOf: (recipient: string) => Language; timeZone: string | undefined }): void {
+    this.#languageOf = readers.languageOf;
+    this.#timeZone = readers.timeZone;
+  }
+
+  #style(recipient: string): MailStyle {
+    return { language: this.#languageOf(recipient), timeZone: this.#timeZone ?? this.#policy.timezone };
+  }
+
   /** A new alert: queue its mails through `tx` (in the transaction that stored the alert) and start delivering. */
   alertCreated(alert: Alert, tx: NotifyTransaction): void {
     const now = this.#now();
@@ -95,7 +111,7 @@ export class Notifier {
       } else if (tx.recentMailCount(recipient, now - per) >= max) {
         tx.enqueue(recipient, 'overflow', alert.id, now);
       } else {
-        this.#queueMail(tx, recipient, 'immediate', composeImmediate(alert, this.#publicUrl, this.#policy.timezone), [alert.id], now);
+        this.#queueMail(tx, recipient, 'immediate', composeImmediate(alert, this.#publicUrl, this.#style(recipient)), [alert.id], now);
         immediate += 1;
       }
     }
@@ -116,7 +132,7 @@ export class Notifier {
       if (tx.recentMailCount(recipient, now - per) >= max) {
         tx.enqueue(recipient, 'overflow', alert.id, now);
       } else {
-        this.#queueMail(tx, recipient, 'immediate', composeImmediate(alert, this.#publicUrl, this.#policy.timezone), [alert.id], now);
+        this.#queueMail(tx, recipient, 'immediate', composeImmediate(alert, this.#publicUrl, this.#style(recipient)), [alert.id], now);
         immediate += 1;
       }
     }
@@ -131,8 +147,8 @@ export class Notifier {
       if (!await this.#isDue(head.bucket, head.oldestMs, head.recipient, now, max, per)) continue;
       await this.#repo.drainQueue(head.recipient, head.bucket, (alerts, tx) => {
         const mail = head.bucket === 'overflow'
-          ? composeOverflowSummary(alerts, this.#publicUrl, this.#policy.timezone)
-          : composeDigest(alerts, head.bucket, this.#publicUrl, this.#policy.timezone);
+          ? composeOverflowSummary(alerts, this.#publicUrl, this.#style(head.recipient))
+          : composeDigest(alerts, head.bucket, this.#publicUrl, this.#style(head.recipient));
         this.#queueMail(tx, head.recipient, head.bucket === 'overflow' ? 'summary' : 'digest', mail, alerts.map((a) => a.id), now);
       });
     }

@@ -338,6 +338,9 @@ export class RiskService {
         ruleId: 'risk_score', ruleName: 'Risk score', kind: 'risk_score', severity: rule.severity,
         color: this.#policy.alerts.colors[rule.severity], pc: events[0]?.pc ?? '', user: row.subject, agentId: events[0]?.agentId ?? '',
         title: `Risk score ${Math.round(row.score)}${jumped ? ` (+${Math.round(row.raw)} on ${dayDate(row.day)})` : ''}: ${top?.detail ?? ''}`,
+        titleMessage: jumped
+          ? { key: 'alert.riskJump', params: { score: Math.round(row.score), raw: Math.round(row.raw), day: dayDate(row.day), detail: top?.detail ?? '' } }
+          : { key: 'alert.risk', params: { score: Math.round(row.score), detail: top?.detail ?? '' } },
         firstMs: events[0]?.timeMs ?? this.#now(), lastMs: events.at(-1)?.timeMs ?? this.#now(), count: 1,
         eventIds: [...new Set(events.map((e) => e.eventId))].slice(0, 50),
         // One alert per person and day, whichever PCs the day's events came from.

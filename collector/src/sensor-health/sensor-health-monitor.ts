@@ -58,6 +58,8 @@ export class SensorHealthMonitor {
           ruleId: `sensor_degraded.${sensor.name}`, ruleName: `Sensor ${sensor.name} not running`, kind: 'sensor_degraded', severity,
           color: this.options.colors()[severity], pc: pc.pc, user: '', agentId: agentOf.get(pc.pc) ?? '',
           title: `${sensor.name} monitoring off on ${pc.pc} since ${new Date(sinceMs).toISOString()}: ${sensor.detail}`,
+          // The time is a parameter in ISO form; readers' renderings keep it (the console shows the alert's own times).
+          titleMessage: { key: 'alert.sensorDegraded', params: { sensor: sensor.name, pc: pc.pc, since: new Date(sinceMs).toISOString(), detail: sensor.detail } },
           firstMs: sinceMs, lastMs: nowMs, count: 1, eventIds: [], foldWindowMs: 86_400_000,
         });
         await repo.markAlerted(pc.pc, sensor.name, nowMs);

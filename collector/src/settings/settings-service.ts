@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { CollectorError } from '../errors.ts';
+import { languages, type Language } from '../i18n/language.ts';
 import { SmtpMailTransport, type SmtpSettings } from '../notify/mail-transport.ts';
 import type { SwitchableMailTransport } from '../notify/switchable-transport.ts';
 import type { SettingsRepository } from '../store/repositories/settings.ts';
@@ -18,13 +19,39 @@ export const SettingsUpdateSchema = z.object({
     password: z.string().max(1_000).optional(),
   }).strict().optional(),
   publicUrl: z.string().trim().url().max(2_000).refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://').optional(),
+  /** The organisation's time zone (IANA name): every time in the console, the CLI and alert mail is shown in it. */
+  timeZone: z.string().trim().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Asia/Tokyo').optional(),
+  /** The language alert mail is written in: a default, and per recipient address. */
+  mailLanguage: z.object({
+    default: z.enum(languages),
+    recipients: z.record(z.string().trim().toLowerCase().email().max(320), z.enum(languages)),
+  }).strict().optional(),
 }).strict();
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The zone this collector's process runs in (the organisation's zone until an admin sets one). */
+export const collectorTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export interface MailLanguageSettings {
+  default: Language;
+  recipients: Record<string, Language>;
+}
 export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>;
 
 /** Settings as the console shows them (the password never leaves the collector). */
 export interface SettingsView {
   smtp: Omit<SmtpSettings, 'password'> & { passwordSet: boolean; source: 'console' | 'config' };
   publicUrl: { value: string; source: 'console' | 'config' | 'default' };
+  timeZone: { value: string; source: 'console' | 'default' };
+  mailLanguage: MailLanguageSettings;
   updated: { key: string; updatedMs: number; updatedBy: string }[];
 }
 
@@ -35,6 +62,8 @@ export interface SettingsView {
 export class SettingsService {
   #smtpOverride: SmtpSettings | undefined;
   #publicUrlOverride: string | undefined;
+  #timeZoneOverride: string | undefined;
+  #mailLanguage: MailLanguageSettings = { default: 'en', recipients: {} };
 
   constructor(private readonly deps: {
     repo: SettingsRepository; store: Store; transport: SwitchableMailTransport; configSmtp: SmtpSettings;
@@ -42,6 +71,8 @@ export class SettingsService {
     defaultPublicUrl: () => string; configPublicUrl: string | undefined;
     /** Tells mail composition (alerts, reports) the URL to link to. */
     onPublicUrl: (url: string) => void; now: () => number;
+    /** Tells the notifier how recipients read mail (language, organisation time zone). */
+    onReaders?: (readers: { languageOf: (recipient: string) => Language; timeZone: string }) => void;
   }) {}
 
   /** Reads stored settings and applies them; call once at start (after listen knows the default URL). */
@@ -49,13 +80,33 @@ export class SettingsService {
     for (const setting of await this.deps.repo.all()) {
       if (setting.key === 'smtp') this.#smtpOverride = setting.value as SmtpSettings;
       if (setting.key === 'publicUrl' && typeof setting.value === 'string') this.#publicUrlOverride = setting.value;
+      if (setting.key === 'timeZone' && typeof setting.value === 'string' && isTimeZone(setting.value)) this.#timeZoneOverride = setting.value;
+      if (setting.key === 'mailLanguage') {
+        const parsed = SettingsUpdateSchema.shape.mailLanguage.safeParse(setting.value);
+        if (parsed.success && parsed.data) this.#mailLanguage = parsed.data;
+      }
     }
+    this.#tellReaders();
     if (this.#smtpOverride) this.deps.transport.use(this.#smtpOverride);
     if (this.#publicUrlOverride) this.deps.onPublicUrl(this.#publicUrlOverride);
   }
 
   get smtp(): SmtpSettings {
     return this.#smtpOverride ?? this.deps.configSmtp;
+  }
+
+  /** The organisation's time zone: the console's choice, else the collector's own. */
+  get timeZone(): string {
+    return this.#timeZoneOverride ?? collectorTimeZone();
+  }
+
+  /** The language a recipient reads alert mail in. */
+  languageOf(recipient: string): Language {
+    return this.#mailLanguage.recipients[recipient.toLowerCase()] ?? this.#mailLanguage.default;
+  }
+
+  #tellReaders(): void {
+    this.deps.onReaders?.({ languageOf: (recipient) => this.languageOf(recipient), timeZone: this.timeZone });
   }
 
   get publicUrl(): string {
@@ -67,6 +118,8 @@ export class SettingsService {
     return {
       smtp: { ...smtp, passwordSet: Boolean(password), source: this.#smtpOverride ? 'console' : 'config' },
       publicUrl: { value: this.publicUrl, source: this.#publicUrlOverride ? 'console' : this.deps.configPublicUrl ? 'config' : 'default' },
+      timeZone: { value: this.timeZone, source: this.#timeZoneOverride ? 'console' : 'default' },
+      mailLanguage: this.#mailLanguage,
       updated: (await this.deps.repo.all()).map(({ key, updatedMs, updatedBy }) => ({ key, updatedMs, updatedBy })),
     };
   }
@@ -85,10 +138,20 @@ export class SettingsService {
       this.#publicUrlOverride = update.publicUrl;
       this.deps.onPublicUrl(update.publicUrl);
     }
+    if (update.timeZone) {
+      await this.deps.repo.put('timeZone', update.timeZone, actor, nowMs);
+      this.#timeZoneOverride = update.timeZone;
+    }
+    if (update.mailLanguage) {
+      await this.deps.repo.put('mailLanguage', update.mailLanguage, actor, nowMs);
+      this.#mailLanguage = update.mailLanguage;
+    }
+    if (update.timeZone || update.mailLanguage) this.#tellReaders();
     // The audit entry names what changed, never the SMTP password.
     await this.deps.store.appendAudit({
       timeMs: nowMs, actor, action: 'settings.update',
-      entry: { ...(update.smtp ? { smtp: { ...update.smtp, password: update.smtp.password === undefined ? 'unchanged' : 'changed' } } : {}), ...(update.publicUrl ? { publicUrl: update.publicUrl } : {}) },
+      entry: { ...(update.smtp ? { smtp: { ...update.smtp, password: update.smtp.password === undefined ? 'unchanged' : 'changed' } } : {}), ...(update.publicUrl ? { publicUrl: update.publicUrl } : {}),
+        ...(update.timeZone ? { timeZone: update.timeZone } : {}), ...(update.mailLanguage ? { mailLanguage: update.mailLanguage } : {}) },
     });
     return this.view();
   }

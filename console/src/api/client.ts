@@ -3,7 +3,7 @@ import type {
   InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
   RiskDepartment, RiskDigestSubscription, RiskPerson, RiskRanking,
 } from './types.ts';
-import type { CollectorSettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration, UploadException } from './types.ts';
+import type { CollectorSettings, DisplaySettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration, UploadException } from './types.ts';
 
 /** An API failure with the collector's error code (COLLECTOR_…) and, for policies, the inline problems. */
 export class ApiError extends Error {
@@ -77,6 +77,10 @@ export interface ApiClient {
   /** Every PC's sensors as last reported, with counts per sensor of PCs where it is off. */
   sensorHealth(): Promise<SensorHealthSummary>;
   pcSensors(pc: string): Promise<PcSensorHealth>;
+  /** The organisation's time zone (any signed-in role). */
+  display(): Promise<DisplaySettings>;
+  /** The language the collector writes its own text in (alert titles) for this console: sent with every call. */
+  setLanguage(language: string): void;
   /** Admins: SMTP server, public URL, recipients, outbox state. */
   settings(): Promise<CollectorSettings>;
   saveSettings(update: SettingsUpdate): Promise<void>;
@@ -162,9 +166,11 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const openEvents = options.eventSource ?? ((url: string) => new EventSource(url, { withCredentials: true }));
   let csrfToken = '';
+  let language = '';
 
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (language) headers['accept-language'] = language;
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
     const response = await doFetch(`${base}${path}`, {
@@ -236,7 +242,7 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     subscribeAlerts(onAlert, onState) {
       let source: EventSource | undefined;
       try {
-        source = openEvents(`${base}/api/alerts/stream`);
+        source = openEvents(`${base}/api/alerts/stream${language ? `?lang=${encodeURIComponent(language)}` : ''}`);
       } catch {
         onState?.(false);
         return () => undefined;
@@ -288,6 +294,10 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
     },
     sensorHealth: () => call('GET', '/api/sensor-health'),
     pcSensors: (pc) => call('GET', `/api/pcs/${encodeURIComponent(pc)}/sensors`),
+    display: () => call('GET', '/api/display'),
+    setLanguage(next) {
+      language = next;
+    },
     settings: () => call('GET', '/api/settings'),
     async saveSettings(update) {
       await call('PUT', '/api/settings', update);

@@ -381,6 +381,10 @@ export interface OutboxProblem { id: number; recipient: string; subject: string;
 export interface CollectorSettings {
   smtp: { host: string; port: number; secure: boolean; from: string; user?: string; passwordSet: boolean; source: 'console' | 'config' };
   publicUrl: { value: string; source: 'console' | 'config' | 'default' };
+  /** The organisation's time zone: every time in the console is shown in it. */
+  timeZone: { value: string; source: 'console' | 'default' };
+  /** The language alert mail is written in, by default and per recipient address. */
+  mailLanguage: { default: 'en' | 'ja'; recipients: Record<string, 'en' | 'ja'> };
   updated: { key: string; updatedMs: number; updatedBy: string }[];
   notificationsEnabled: boolean;
   recipients: { group: string; recipients: string[]; minSeverity: string; immediate: string }[];
@@ -389,7 +393,11 @@ export interface CollectorSettings {
 export interface SettingsUpdate {
   smtp?: { host: string; port: number; secure: boolean; from: string; user?: string; password?: string };
   publicUrl?: string;
+  timeZone?: string;
+  mailLanguage?: { default: 'en' | 'ja'; recipients: Record<string, 'en' | 'ja'> };
 }
+/** How every signed-in person sees times (GET /api/display). */
+export interface DisplaySettings { timeZone: string }
 // ── Risk intelligence (GET /api/risk/…) ─────────────────────────────────────────────────────────────────────────
 /** A person in the ranking; `person` is a pseudonym ("P-…") when the policy pseudonymises and nobody revealed them. */
 export interface RiskRankEntry { person: string; pseudonymous: boolean; department: string; score: number; yesterday: number; change: number; trend: number[] }

@@ -1,3 +1,5 @@
+import { useI18n } from '../i18n/i18n.tsx';
+import { labelledFields } from '../i18n/event-labels.ts';
 import { PcText } from './pc-text.tsx';
 
 /** "a.b" paths and plain-text values of a JSON object, one level of nesting flattened; lists joined by commas. */
@@ -16,13 +18,14 @@ function plain(value: unknown): string {
   return String(value);
 }
 
-/** An audit entry (or any JSON record) as labelled fields instead of raw JSON; values are untrusted text. */
+/** An audit entry, event payload or health row as labelled fields in the reader's language; values are untrusted text. */
 export function EntryFields({ value }: { value: unknown }) {
-  const fields = entryFields(value);
+  const { t, formatBytes } = useI18n();
+  const fields = labelledFields(t, formatBytes, value);
   if (fields.length === 0) return null;
   return (
     <dl className="entry-fields">
-      {fields.map(([label, text]) => <div key={label}><dt>{label}</dt><dd><PcText value={text} /></dd></div>)}
+      {fields.map(({ path, label, text }) => <div key={path} data-field={path}><dt>{label}</dt><dd><PcText value={text} /></dd></div>)}
     </dl>
   );
 }

@@ -12,8 +12,14 @@ export interface I18n {
   setLocale(locale: Locale): void;
   /** The text for a key in the chosen language, `{name}` placeholders filled (as text, never HTML). */
   t(key: MessageKey, values?: Record<string, string | number>): string;
-  /** A date-time in the chosen locale (e.g. 2026/11/22 9:05:00 in ja, 22/11/2026, 09:05:00 in en). */
+  /** The organisation's time zone every time is shown (and date pickers read) in. */
+  timeZone: string;
+  /** Adopts the organisation's zone once the collector names it. */
+  setTimeZone(timeZone: string): void;
+  /** A date-time in the chosen locale, in the organisation's zone, 24 h (2026/11/22 09:05:00 in ja, 22/11/2026, 09:05:00 in en). */
   formatDate(ms: number | null | undefined): string;
+  /** A calendar day given as YYYY-MM-DD, short, in the locale's order (11/22 in ja, 22/11 in en). */
+  formatDay(isoDate: string): string;
   formatNumber(n: number): string;
   /** A byte count as KB/MB/GB with locale digits. */
   formatBytes(n: number): string;
@@ -31,8 +37,12 @@ function initialLocale(): Locale {
   return globalThis.navigator?.language?.startsWith('ja') ? 'ja' : 'en';
 }
 
-export function I18nProvider({ children, locale: fixed }: { children: ReactNode; locale?: Locale }) {
+/** The browser's own zone: used until the collector names the organisation's. */
+const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export function I18nProvider({ children, locale: fixed, timeZone: zone }: { children: ReactNode; locale?: Locale; timeZone?: string }) {
   const [locale, setLocaleState] = useState<Locale>(fixed ?? initialLocale);
+  const [orgZone, setTimeZone] = useState<string | undefined>(zone);
   const setLocale = useCallback((next: Locale) => {
     setLocaleState(next);
     try {
@@ -44,16 +54,23 @@ export function I18nProvider({ children, locale: fixed }: { children: ReactNode;
   }, []);
   const value = useMemo<I18n>(() => {
     const dictionary = dictionaries[locale];
-    const dates = new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: 'short', timeStyle: 'medium' });
+    const timeZone = orgZone ?? browserZone();
+    const dates = new Intl.DateTimeFormat(intlLocale[locale], {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    });
     const numbers = new Intl.NumberFormat(intlLocale[locale]);
     const decimals = new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: 1 });
     return {
-      locale, setLocale,
+      locale, setLocale, timeZone, setTimeZone,
       t: (key, values) => {
         const text = dictionary[key] ?? en[key] ?? key;
         return values ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole)) : text;
       },
       formatDate: (ms) => (ms === null || ms === undefined ? '—' : dates.format(new Date(ms))),
+      formatDay: (isoDate) => {
+        const [, month, day] = isoDate.split('-');
+        return locale === 'ja' ? `${Number(month)}/${Number(day)}` : `${day}/${month}`;
+      },
       formatNumber: (n) => numbers.format(n),
       formatBytes: (n) => {
         const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -63,7 +80,7 @@ export function I18nProvider({ children, locale: fixed }: { children: ReactNode;
         return `${decimals.format(value)} ${units[unit]}`;
       },
     };
-  }, [locale, setLocale]);
+  }, [locale, setLocale, orgZone]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -7,7 +7,8 @@ import { ja } from './messages-ja.ts';
 // in English, placeholders that differ, or a t('…') key in the console's code that no catalogue defines.
 
 /** Keys whose text is the same in both languages on purpose (names, codes). */
-const sameInBoth = new Set(['app.title', 'common.pc', 'pcs.os', 'alerts.folded']);
+const sameInBoth = new Set(['app.title', 'common.pc', 'pcs.os', 'alerts.folded',
+  'field.sha256', 'field.cc', 'field.bcc', 'field.osPlatform', 'field.cpu', 'field.smtp.secure', 'field.pc', 'field.id']);
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 const hasJapanese = (text: string) => /[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]/.test(text);
 
@@ -33,5 +34,17 @@ describe('translation completeness', () => {
     }
     expect(used.size).toBeGreaterThan(100);
     expect([...used].filter((key) => !(key in en)).sort()).toEqual([]);
+  });
+
+  it('labels every action an agent records (device, mail, print, upload, policy decisions) and every inventory field', () => {
+    // From proto/mamori/v1/events.proto (DeviceEvent.Action, MailEvent.verdict, PrintJobEvent.state/action,
+    // PolicyDecisionEvent.decision) and the agent's upload categories (policies/default/categories.yaml).
+    const actions = ['attached', 'detached', 'mounted', 'unmounted', 'blocked', 'allowed', 'read_only', 'created', 'modified', 'copied',
+      'relayed', 'warned', 'failed', 'completed', 'cancelled', 'aborted', 'held', 'logged', 'alerted',
+      'block', 'audit', 'alert', 'cancel', 'hold', 'allow', 'warn', 'exception_applied', 'exception_expired', 'exception_revoked', 'enforcement_failed', 'unlock_refused',
+      'upload', 'personal_cloud', 'webmail', 'file_transfer', 'social_media', 'generative_ai', 'code_hosting', 'organisation'];
+    expect(actions.filter((a) => !(`action.${a}` in en))).toEqual([]);
+    const inventory = ['hostname', 'osPlatform', 'osDistro', 'osRelease', 'osArch', 'manufacturer', 'model', 'serial', 'hardwareUuid', 'cpu', 'memory', 'software'];
+    expect(inventory.filter((f) => !(`field.${f}` in en))).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { actionFor, decideDevice, type DeviceDecision } from './decide.ts';
 import type { DeviceEnforcer } from './enforcer.ts';
 import type { UnlockLedger } from './unlock-ledger.ts';
 import { AgentError } from '../../errors.ts';
+import type { LoggedExceptions } from './logged-exceptions.ts';
 
 export interface DeviceControlOptions {
   policy: PolicyHolder;
@@ -20,6 +21,8 @@ export interface DeviceControlOptions {
   mounts?: MountHub;
   /** Exceptions from offline unlock codes. */
   ledger?: UnlockLedger;
+  /** Exceptions already journaled as applied, kept across restarts (absent: journal them again at each start). */
+  logged?: LoggedExceptions;
   /** Called after enforcement changed something, so the source rescans at once. */
   afterEnforcement?: () => Promise<void>;
   /** Longest wait between expiry checks, in case the wall clock jumps. */
@@ -58,6 +61,8 @@ export class DeviceControl {
   constructor(options: DeviceControlOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    // What the last run journaled: a restart journals only what changed while the agent was down.
+    for (const exception of options.logged?.load() ?? []) this.#knownExceptions.set(exception.id, exception);
   }
 
   /** Starts following policy changes and exception expiry until `signal` aborts. */
@@ -285,7 +290,9 @@ export class DeviceControl {
     for (const [id, exception] of this.#knownExceptions) {
       if (!live.has(id)) this.#emitException(exception.untilMs <= now ? 'exception_expired' : 'exception_revoked', exception);
     }
+    const changed = live.size !== this.#knownExceptions.size || [...live.keys()].some((id) => !this.#knownExceptions.has(id));
     this.#knownExceptions = live;
+    if (changed) this.#options.logged?.save([...live.values()]);
   }
 
   #emitException(decision: string, exception: DeviceException): void {

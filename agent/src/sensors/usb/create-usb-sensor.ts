@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { execCommand } from '../../control/node/exec-command.ts';
 import { RecordingEnforcer, type DeviceEnforcer } from '../../control/common/enforcer.ts';
 import { UnlockLedger } from '../../control/common/unlock-ledger.ts';
+import { LoggedExceptions } from '../../control/common/logged-exceptions.ts';
 import { AgentError } from '../../errors.ts';
 import { unsupportedHere, type Sensor } from '../common/sensor.ts';
 import type { SensorContext } from '../registry.ts';
@@ -54,5 +55,6 @@ export async function createUsbSensor(context: SensorContext): Promise<Sensor> {
   return new UsbSensor({
     source, enforcer, policy: context.policy, user: context.currentUser, mounts: removableMounts,
     ledger: new UnlockLedger(config.unlockLedgerPath ?? join(context.config.stateDir, 'unlock-ledger.json')),
+    logged: new LoggedExceptions(join(context.config.stateDir, 'exceptions-logged.json')),
   });
 }

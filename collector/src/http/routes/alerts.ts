@@ -5,6 +5,8 @@ import { localTime } from '../../alerts/calendar.ts';
 import type { Alert } from '../../alerts/types.ts';
 import type { LifecycleResult } from '../../store/repositories/alerts.ts';
 import { CollectorError } from '../../errors.ts';
+import { localiseAlert } from '../../i18n/alert-title.ts';
+import { requestLanguage } from '../../i18n/language.ts';
 import type { RouteDeps } from './deps.ts';
 import { eventView } from './event-view.ts';
 import { actorOf, sendError, sendInvalid } from './request-context.ts';
@@ -65,6 +67,7 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.get('/api/alerts', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
+    const language = requestLanguage(undefined, request.headers['accept-language']);
     const parsed = ListQuery.safeParse(request.query);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
     const q = parsed.data;
@@ -73,7 +76,7 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
       fromMs: q.from, toMs: q.to, beforeId: q.before,
     };
     return {
-      alerts: await deps.repos.alerts.list({ ...filter, limit: q.limit, offset: (q.page - 1) * q.limit }),
+      alerts: (await deps.repos.alerts.list({ ...filter, limit: q.limit, offset: (q.page - 1) * q.limit })).map((a) => localiseAlert(a, language)),
       total: await deps.repos.alerts.count(filter), page: q.page, limit: q.limit,
     };
   });
@@ -82,18 +85,21 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = SummaryQuery.safeParse(request.query);
     if (!parsed.success) return sendInvalid(reply, parsed.error);
     const at = now();
-    const zone = deps.policy?.current.alerts.calendar.timezone;
+    // Days are the organisation's (the zone every table and the CLI show times in).
+    const zone = deps.settings?.timeZone ?? deps.policy?.current.alerts.calendar.timezone;
     return deps.repos.alerts.summary(at, parsed.data.days, zone ? utcOffsetMs(zone, at) : 0);
   });
 
   app.get('/api/alerts/by-department', { preHandler: deps.requireRole('auditor') }, async () => ({ departments: await deps.repos.alerts.openByDepartment() }));
 
   app.get('/api/alerts/stream', { preHandler: deps.requireRole('auditor') }, (request, reply) => {
+    // EventSource cannot set headers: the console names its language in the query (?lang=ja).
+    const language = requestLanguage(request.query, request.headers['accept-language']);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(': mamori alerts\n\n');
-    const send = (alert: Alert) => res.write(`id: ${alert.id}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+    const send = (alert: Alert) => res.write(`id: ${alert.id}\nevent: alert\ndata: ${JSON.stringify(localiseAlert(alert, language))}\n\n`);
     // A comment line now and then keeps proxies from closing an idle stream.
     const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
     ping.unref();
@@ -118,7 +124,8 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
       return { id: row.id, agentId: row.agentId, seq: row.seq, timeMs: row.timeMs, receivedMs: row.receivedMs, kind: row.kind, pc: row.pc, user: row.user, payload: view.payload };
     });
     // Integrity alerts have no events behind them; what the collector observed is in their findings.
-    return alert.ruleId.startsWith('integrity.') ? { alert, events, findings: await deps.repos.alerts.findings(alert) } : { alert, events };
+    const shown = localiseAlert(alert, requestLanguage(undefined, request.headers['accept-language']));
+    return alert.ruleId.startsWith('integrity.') ? { alert: shown, events, findings: await deps.repos.alerts.findings(alert) } : { alert: shown, events };
   });
 
   const lifecycle = (action: 'acknowledge' | 'resolve') => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -144,7 +151,7 @@ export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     await deps.store?.appendAudit({ timeMs: now(), actor, action: `alert.${action}`, entry });
     feed.emit('alert', result.alert);
-    return { alert: result.alert };
+    return { alert: localiseAlert(result.alert, requestLanguage(undefined, request.headers['accept-language'])) };
   };
   app.post('/api/alerts/:id/acknowledge', { preHandler: deps.requireRole('operator') }, lifecycle('acknowledge'));
   app.post('/api/alerts/:id/resolve', { preHandler: deps.requireRole('operator') }, lifecycle('resolve'));

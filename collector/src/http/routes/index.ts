@@ -20,6 +20,7 @@ import { directoryRoutes } from './directory.ts';
 import { deviceControlRoutes } from './device-control.ts';
 import { sensorHealthRoutes } from './sensor-health.ts';
 import { settingsRoutes } from './settings.ts';
+import { displayRoutes } from './display.ts';
 import { riskRoutes } from './risk.ts';
 import { alertExportRoutes } from './alert-export.ts';
 import { uploadExceptionRoutes } from './upload-exceptions.ts';
@@ -44,6 +45,7 @@ export const featureRoutes: RoutePlugin[] = [
   deviceControlRoutes,
   sensorHealthRoutes,
   settingsRoutes,
+  displayRoutes,
   riskRoutes,
   alertExportRoutes,
   uploadExceptionRoutes,

@@ -1,3 +1,4 @@
+import type { Message } from '../../i18n/messages.ts';
 import type { Severity } from '@mamori/policies';
 import type { NotifyTransaction } from './notify.ts';
 
@@ -13,6 +14,8 @@ export interface AlertCandidate {
   user: string;
   agentId: string;
   title: string;
+  /** The same title as data (key + parameters), rendered in each reader's language; absent: `title` in every language. */
+  titleMessage?: Message;
   firstMs: number;
   lastMs: number;
   /** Occurrences this candidate adds to the alert. */
@@ -55,7 +58,10 @@ export interface Alert {
   resolution: AlertResolution | null;
   pc: string;
   user: string;
+  /** English title (search, exports); readers see `titleMessage` rendered in their language where there is one. */
   title: string;
+  /** The title as a stored message (JSON text of key + parameters); null for alerts stored before titles were data. */
+  titleMessage?: string | null;
   count: number;
   firstMs: number;
   lastMs: number;

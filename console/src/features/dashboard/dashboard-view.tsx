@@ -14,7 +14,7 @@ const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 /** Alerts by colour today and over 7 days, top PCs and users, agents online/offline. */
 export function DashboardView() {
   const api = useApi();
-  const { t, formatNumber } = useI18n();
+  const { t, formatNumber, formatDay } = useI18n();
   const summary = useAsync(() => api.alertSummary(7), [api]);
   const pcs = useAsync(() => api.pcs(), [api]);
   const notReporting = useAsync(() => api.notReporting(), [api]);
@@ -72,7 +72,7 @@ export function DashboardView() {
                   return count ? <div key={sev} style={{ flexGrow: count, background: severityColors[sev] }} /> : null;
                 })}
               </div>
-              <span className="muted">{day.slice(5)}</span>
+              <span className="muted">{formatDay(day)}</span>
             </div>
           ))}
         </div>

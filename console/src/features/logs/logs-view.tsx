@@ -3,7 +3,9 @@ import { useApi } from '../../api/api-context.tsx';
 import type { LogEntry, LogFilter, TimelineEvent } from '../../api/types.ts';
 import { ErrorBanner, KindBadge } from '../../components/badges.tsx';
 import { ClockSkewBadge } from '../../components/clock-skew-badge.tsx';
-import { fromLocalInput } from '../../components/time-input.ts';
+import { EntryFields } from '../../components/entry-fields.tsx';
+import { actionLabel, localiseDetail } from '../../i18n/event-labels.ts';
+import { fromZonedInput } from '../../i18n/zoned-time.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
@@ -15,7 +17,7 @@ const kinds = ['file_copy', 'print_job', 'mail', 'upload', 'device', 'policy_dec
 /** File copies, print jobs, mails, uploads and device events in one searchable list, with CSV export. */
 export function LogsView() {
   const api = useApi();
-  const { t, formatDate, formatBytes } = useI18n();
+  const { t, formatDate, formatBytes, timeZone } = useI18n();
   const [draft, setDraft] = useState({ q: '', kind: '', pc: '', user: '', department: '', site: '', from: '', to: '', order: 'desc' });
   const [filter, setFilter] = useState<LogFilter>({ limit: 100 });
   const [entries, setEntries] = useState<LogEntry[]>([]);
@@ -34,8 +36,9 @@ export function LogsView() {
     ...(draft.q.trim() ? { q: draft.q.trim() } : {}), ...(draft.kind ? { kind: draft.kind } : {}),
     ...(draft.pc ? { pc: draft.pc } : {}), ...(draft.user ? { user: draft.user } : {}),
     ...(draft.department ? { department: draft.department } : {}), ...(draft.site ? { site: draft.site } : {}),
-    ...(fromLocalInput(draft.from) !== undefined ? { from: fromLocalInput(draft.from) } : {}),
-    ...(fromLocalInput(draft.to) !== undefined ? { to: fromLocalInput(draft.to) } : {}),
+    // The pickers are read in the organisation's time zone, like every time the console shows.
+    ...(fromZonedInput(draft.from, timeZone) !== undefined ? { from: fromZonedInput(draft.from, timeZone) } : {}),
+    ...(fromZonedInput(draft.to, timeZone) !== undefined ? { to: fromZonedInput(draft.to, timeZone) } : {}),
   });
   const more = async () => {
     if (!next) return;
@@ -66,7 +69,7 @@ export function LogsView() {
         <a className="button" href={api.logsCsvUrl(filter)} download>{t('logs.export')}</a>
         <a className="button" href={api.logsJsonLinesUrl(filter)} download>{t('logs.exportJsonLines')}</a>
       </header>
-      <p className="muted">{t('logs.exportWhole')}</p>
+      <p className="muted">{t('logs.exportWhole')} <span data-testid="time-zone">{t('common.timeZoneNote', { zone: timeZone })}</span></p>
       <form className="filters" onSubmit={(e) => { e.preventDefault(); apply(); }}>
         <input type="search" aria-label={t('logs.keywords')} placeholder={t('logs.keywords')} {...field('q')} />
         <select aria-label={t('common.kind')} {...field('kind')}>
@@ -95,9 +98,9 @@ export function LogsView() {
               <td><a href={href(['pcs', e.pc], { around: e.timeMs })} title={t('pc.agent', { id: e.agentId })}><PcText value={e.pc} /></a>
                 {(agentsByPc.get(e.pc)?.size ?? 0) > 1 ? <div className="muted agent" data-testid="entry-agent">{t('pc.agent', { id: e.agentId })}</div> : null}</td>
               <td><PcText value={e.user} /></td>
-              <td>{e.action}</td>
+              <td data-action={e.action}>{actionLabel(t, e.action)}</td>
               <td><button type="button" className="link" onClick={() => void show(e.eventId)}>{e.summary ? <PcText value={e.summary} name={e.kind === 'file_copy' || e.kind === 'upload' || e.kind === 'print_job'} /> : '—'}</button></td>
-              <td className="muted"><PcText value={e.detail} /></td>
+              <td className="muted"><PcText value={localiseDetail(t, e.kind, e.detail)} /></td>
               <td className="num">{e.sizeBytes ? formatBytes(e.sizeBytes) : ''}</td>
             </tr>
           ))}
@@ -111,7 +114,7 @@ export function LogsView() {
             <span className="muted" data-testid="event-agent">{t('pc.agent', { id: open.agentId })}</span>
             <ClockSkewBadge timeMs={open.timeMs} receivedMs={open.receivedMs} />
             <button type="button" onClick={() => setOpen(undefined)}>{t('common.close')}</button></header>
-          <pre className="payload"><PcText value={JSON.stringify(open.payload, null, 2)} multiline /></pre>
+          <EntryFields value={open.payload} />
         </div>
       ) : null}
     </section>

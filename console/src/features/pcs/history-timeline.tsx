@@ -4,6 +4,8 @@ import type { TimelineEvent } from '../../api/types.ts';
 import { ErrorBanner, KindBadge, kindColor } from '../../components/badges.tsx';
 import { ClockSkewBadge } from '../../components/clock-skew-badge.tsx';
 import { fromLocalInput, toLocalInput } from '../../components/time-input.ts';
+import { actionLabel, localiseDetail } from '../../i18n/event-labels.ts';
+import { EntryFields } from '../../components/entry-fields.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
 import { PcText } from '../../components/pc-text.tsx';
@@ -81,9 +83,10 @@ export function HistoryTimeline({ pc, around, at }: { pc: string; around?: numbe
             <ClockSkewBadge timeMs={e.timeMs} receivedMs={e.receivedMs} />
             <KindBadge kind={e.kind} />
             {agentCount > 1 ? <span className="muted agent" data-testid="event-agent" title={e.agentId}>{t('pc.agent', { id: e.agentId })}</span> : null}
-            <span className="action">{e.action}</span>
+            <span className="action" data-action={e.action}>{actionLabel(t, e.action)}</span>
             <span className="summary"><PcText value={e.summary} name={e.kind === 'file_copy' || e.kind === 'upload' || e.kind === 'print_job'} /></span>
-            <span className="muted detail"><PcText value={e.detail} /></span>
+            <span className="muted detail"><PcText value={localiseDetail(t, e.kind, e.detail)} />
+              {e.payload && Object.keys(e.payload).length > 0 ? <details className="fields"><summary>{t('logs.fields')}</summary><EntryFields value={e.payload} /></details> : null}</span>
             <span className="muted"><PcText value={e.user} /></span>
           </li>
         ))}

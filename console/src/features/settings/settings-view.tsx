@@ -6,6 +6,7 @@ import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
+import { DisplaySettingsPanel } from './display-settings-panel.tsx';
 
 /** Admins: where alert mail goes out (SMTP), the console's public URL, who gets mail, the outbox, a test mail. */
 export function SettingsView() {
@@ -21,6 +22,7 @@ export function SettingsView() {
           <MailServerPanel settings={loaded.data} onSaved={loaded.reload} />
           <TestMailPanel settings={loaded.data} onSent={loaded.reload} />
           <RecipientsPanel settings={loaded.data} />
+          <DisplaySettingsPanel settings={loaded.data} onSaved={loaded.reload} />
           <OutboxPanel settings={loaded.data} />
         </div>
       ) : null}

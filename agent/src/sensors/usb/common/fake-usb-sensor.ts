@@ -2,6 +2,7 @@ import type { DeviceMode } from '@mamori/policies';
 import { PolicyHolder } from '../../../core/policy-holder.ts';
 import { RecordingEnforcer } from '../../../control/common/enforcer.ts';
 import type { UnlockLedger } from '../../../control/common/unlock-ledger.ts';
+import type { LoggedExceptions } from '../../../control/common/logged-exceptions.ts';
 import type { SensorStatus } from '../../common/sensor.ts';
 import type { MountHub } from './mount-hub.ts';
 import type { MountInfo, UsbDeviceInfo, UsbObservation } from './types.ts';
@@ -46,12 +47,12 @@ export class FakeUsbSensor extends UsbSensor {
   readonly source: FakeUsbSource;
   readonly enforcer: RecordingEnforcer;
 
-  constructor(options: { policy?: PolicyHolder; user?: () => string; now?: () => number; mounts?: MountHub; ledger?: UnlockLedger } = {}) {
+  constructor(options: { policy?: PolicyHolder; user?: () => string; now?: () => number; mounts?: MountHub; ledger?: UnlockLedger; logged?: LoggedExceptions } = {}) {
     const source = new FakeUsbSource();
     const enforcer = new RecordingEnforcer();
     super({
       source, enforcer, policy: options.policy ?? new PolicyHolder(), user: options.user ?? (() => 'tester'),
-      now: options.now, mounts: options.mounts, ledger: options.ledger,
+      now: options.now, mounts: options.mounts, ledger: options.ledger, ...(options.logged ? { logged: options.logged } : {}),
     });
     this.source = source;
     this.enforcer = enforcer;

@@ -2,6 +2,7 @@ import type { PolicyHolder } from '../../../core/policy-holder.ts';
 import { DeviceControl } from '../../../control/common/device-control.ts';
 import type { DeviceEnforcer } from '../../../control/common/enforcer.ts';
 import type { UnlockLedger } from '../../../control/common/unlock-ledger.ts';
+import type { LoggedExceptions } from '../../../control/common/logged-exceptions.ts';
 import type { Emit, Sensor, SensorStatus } from '../../common/sensor.ts';
 import type { MountHub } from './mount-hub.ts';
 import type { UsbSource } from './usb-source.ts';
@@ -14,6 +15,8 @@ export interface UsbSensorOptions {
   now?: () => number;
   mounts?: MountHub;
   ledger?: UnlockLedger;
+  /** Exceptions already journaled, kept across restarts. */
+  logged?: LoggedExceptions;
 }
 
 /**
@@ -39,7 +42,7 @@ export class UsbSensor implements Sensor {
     const { source, enforcer } = this.#options;
     const control = new DeviceControl({
       policy: this.#options.policy, enforcer, emit, user: this.#options.user, now: this.#options.now,
-      mounts: this.#options.mounts, ledger: this.#options.ledger, afterEnforcement: () => source.rescan(),
+      mounts: this.#options.mounts, ledger: this.#options.ledger, ...(this.#options.logged ? { logged: this.#options.logged } : {}), afterEnforcement: () => source.rescan(),
     });
     this.#control = control;
     control.start(signal);

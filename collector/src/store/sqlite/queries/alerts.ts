@@ -7,7 +7,7 @@ import {
 
 const severityRank = (severity: Severity): number => severityLevels.indexOf(severity);
 
-const alertColumns = `id, rule_id AS ruleId, rule_name AS ruleName, kind, severity, color, status, resolution, pc, user, title, count,
+const alertColumns = `id, rule_id AS ruleId, rule_name AS ruleName, kind, severity, color, status, resolution, pc, user, title, title_message AS titleMessage, count,
   first_ms AS firstMs, last_ms AS lastMs, acknowledged_by AS acknowledgedBy, acknowledged_ms AS acknowledgedMs,
   resolved_by AS resolvedBy, resolved_ms AS resolvedMs, note,
   COALESCE((SELECT d.department FROM pc_directory d WHERE d.pc = alerts.pc), '') AS department,
@@ -20,11 +20,11 @@ function statements(db: Database.Database) {
     // Integrity findings: only a still-new alert takes more, at any age (alerts_open_fold index).
     openTarget: db.prepare(`SELECT id, severity_rank AS rank, severity, count, linked_count AS linked FROM alerts
       WHERE fold_key = ? AND status = 'new' ORDER BY id DESC LIMIT 1`),
-    insert: db.prepare(`INSERT INTO alerts (rule_id, rule_name, kind, severity, severity_rank, color, pc, user, agent_id, title, count,
+    insert: db.prepare(`INSERT INTO alerts (rule_id, rule_name, kind, severity, severity_rank, color, pc, user, agent_id, title, title_message, count,
       first_ms, last_ms, fold_key, fold_window_ms, created_ms, updated_ms)
-      VALUES (@ruleId, @ruleName, @kind, @severity, @rank, @color, @pc, @user, @agentId, @title, @count, @firstMs, @lastMs, @foldKey, @foldWindowMs, @nowMs, @nowMs)`),
+      VALUES (@ruleId, @ruleName, @kind, @severity, @rank, @color, @pc, @user, @agentId, @title, @titleMessage, @count, @firstMs, @lastMs, @foldKey, @foldWindowMs, @nowMs, @nowMs)`),
     fold: db.prepare(`UPDATE alerts SET count = count + @count, first_ms = MIN(first_ms, @firstMs), last_ms = MAX(last_ms, @lastMs),
-      title = @title, updated_ms = @nowMs,
+      title = @title, title_message = @titleMessage, updated_ms = @nowMs,
       severity = CASE WHEN @rank > severity_rank THEN @severity ELSE severity END,
       color = CASE WHEN @rank > severity_rank THEN @color ELSE color END,
       severity_rank = MAX(severity_rank, @rank) WHERE id = @id`),
@@ -46,6 +46,8 @@ function s(db: Database.Database) {
   if (!prepared) cache.set(db, (prepared = statements(db)));
   return prepared;
 }
+
+const messageJson = (candidate: AlertCandidate): string | null => (candidate.titleMessage ? JSON.stringify(candidate.titleMessage) : null);
 
 export function foldKey(candidate: Pick<AlertCandidate, 'ruleId' | 'pc' | 'user' | 'foldGroup'>): string {
   return JSON.stringify(candidate.foldGroup === undefined ? [candidate.ruleId, candidate.pc, candidate.user] : [candidate.ruleId, candidate.pc, candidate.user, candidate.foldGroup]);
@@ -69,9 +71,9 @@ export function recordAlert(
     let id: number;
     if (target) {
       id = target.id;
-      st.fold.run({ ...candidate, rank, nowMs, id });
+      st.fold.run({ ...candidate, titleMessage: messageJson(candidate), rank, nowMs, id });
     } else {
-      id = Number(st.insert.run({ ...candidate, rank, foldKey: key, nowMs }).lastInsertRowid);
+      id = Number(st.insert.run({ ...candidate, titleMessage: messageJson(candidate), rank, foldKey: key, nowMs }).lastInsertRowid);
     }
     if (candidate.eventIds.length > 0) {
       let room = maxLinkedEvents - (target?.linked ?? 0);
