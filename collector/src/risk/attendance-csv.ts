@@ -1,8 +1,7 @@
-import { parse } from 'csv-parse/sync';
 import type { RiskPolicy } from '@mamori/policies';
 import type { RiskAttendance } from '../store/repositories/risk.ts';
 import { dayDate, dayNumber } from './days.ts';
-import type { HrProblem } from './hr-csv.ts';
+import { readMappedCsv, type CsvProblem } from './mapped-csv.ts';
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const timePattern = /^(\d{1,2}):(\d{2})$/;
@@ -20,37 +19,20 @@ function minutesOf(text: string): number | undefined {
  * (risk.attendance.columns; header names case-insensitive, extra columns ignored). All or nothing: any bad line and
  * the caller gets the problems, and nothing is imported.
  */
-export function parseAttendanceCsv(text: string, columns: RiskPolicy['attendance']['columns']): { entries: RiskAttendance[]; problems: HrProblem[] } {
-  let records: string[][];
-  try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
-  } catch (error) {
-    return { entries: [], problems: [{ line: (error as { lines?: number }).lines ?? 1, message: `not valid CSV: ${(error as Error).message}` }] };
-  }
-  const header = (records[0] ?? []).map((name) => name.toLowerCase());
-  const at = {
-    person: header.indexOf(columns.person.toLowerCase()), date: header.indexOf(columns.date.toLowerCase()),
-    start: header.indexOf(columns.start.toLowerCase()), end: header.indexOf(columns.end.toLowerCase()),
-  };
-  if (at.person < 0 || at.date < 0 || at.start < 0 || at.end < 0) {
-    return {
-      entries: [],
-      problems: [{ line: 1, message: `the header must name the columns "${columns.person}", "${columns.date}", "${columns.start}" and "${columns.end}" (risk.attendance.columns)` }],
-    };
-  }
+export function parseAttendanceCsv(text: string, columns: RiskPolicy['attendance']['columns']): { entries: RiskAttendance[]; problems: CsvProblem[] } {
+  const read = readMappedCsv(text, { person: columns.person, date: columns.date, start: columns.start, end: columns.end }, 'risk.attendance.columns');
+  if (read.problem) return { entries: [], problems: [read.problem] };
   const entries: RiskAttendance[] = [];
-  const problems: HrProblem[] = [];
+  const problems: CsvProblem[] = [];
   const seen = new Set<string>();
-  records.slice(1).forEach((record, i) => {
-    const line = i + 2;
-    const person = record[at.person] ?? '';
-    const date = record[at.date] ?? '';
+  read.rows.forEach(({ line, field }) => {
+    const { person, date } = field;
     if (!person) return problems.push({ line, message: 'no person' });
     if (!datePattern.test(date)) return problems.push({ line, message: 'the date must look like 2026-03-31' });
     // Date.UTC rolls 2026-02-30 over to March: only a date that comes back unchanged is on the calendar.
     if (dayDate(dayNumber(date)) !== date) return problems.push({ line, message: `${date} is not a calendar date` });
-    const startMinutes = minutesOf(record[at.start] ?? '');
-    const endMinutes = minutesOf(record[at.end] ?? '');
+    const startMinutes = minutesOf(field.start);
+    const endMinutes = minutesOf(field.end);
     if (startMinutes === undefined || endMinutes === undefined) return problems.push({ line, message: 'start and end must be times like 09:00 or 22:30' });
     if (startMinutes === endMinutes) return problems.push({ line, message: 'start and end are the same time' });
     const key = `${person}\n${date}`;

@@ -1,13 +1,10 @@
-import { parse } from 'csv-parse/sync';
 import type { RiskPolicy } from '@mamori/policies';
 import type { RiskDeparting } from '../store/repositories/risk.ts';
 import { dayDate, dayNumber } from './days.ts';
+import { readMappedCsv, type CsvProblem } from './mapped-csv.ts';
 
 /** A line of the HR CSV that cannot be taken, 1-based as an editor shows it. */
-export interface HrProblem {
-  line: number;
-  message: string;
-}
+export type HrProblem = CsvProblem;
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -16,25 +13,13 @@ const datePattern = /^\d{4}-\d{2}-\d{2}$/;
  * names case-insensitive, extra columns ignored). All or nothing: any bad line and the caller gets the problems.
  */
 export function parseHrCsv(text: string, columns: RiskPolicy['departing']['columns']): { entries: RiskDeparting[]; problems: HrProblem[] } {
-  let records: string[][];
-  try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
-  } catch (error) {
-    return { entries: [], problems: [{ line: (error as { lines?: number }).lines ?? 1, message: `not valid CSV: ${(error as Error).message}` }] };
-  }
-  const header = (records[0] ?? []).map((name) => name.toLowerCase());
-  const at = { user: header.indexOf(columns.user.toLowerCase()), notice: header.indexOf(columns.notice_date.toLowerCase()), last: header.indexOf(columns.last_day.toLowerCase()) };
-  if (at.user < 0 || at.notice < 0 || at.last < 0) {
-    return { entries: [], problems: [{ line: 1, message: `the header must name the columns "${columns.user}", "${columns.notice_date}" and "${columns.last_day}" (risk.departing.columns)` }] };
-  }
+  const read = readMappedCsv(text, { user: columns.user, notice: columns.notice_date, last: columns.last_day }, 'risk.departing.columns');
+  if (read.problem) return { entries: [], problems: [read.problem] };
   const entries: RiskDeparting[] = [];
   const problems: HrProblem[] = [];
   const seen = new Set<string>();
-  records.slice(1).forEach((record, i) => {
-    const line = i + 2;
-    const user = record[at.user] ?? '';
-    const notice = record[at.notice] ?? '';
-    const last = record[at.last] ?? '';
+  read.rows.forEach(({ line, field }) => {
+    const { user, notice, last } = field;
     if (!user) return problems.push({ line, message: 'no user' });
     if (seen.has(user)) return problems.push({ line, message: `${user} is listed twice` });
     if (!datePattern.test(notice) || !datePattern.test(last)) return problems.push({ line, message: 'dates must look like 2026-03-31' });
