@@ -42,13 +42,14 @@ describe('App', () => {
     const fake = fakeApiClient({ alerts: async () => alertPage([sampleAlert({ lastMs: Date.UTC(2026, 10, 22, 3, 4, 5), count: 1234 })]) });
     const { container } = render(<App client={fake.client} locale="en" />);
     await screen.findByText('Copied 3 files to USB');
-    const firstCell = () => container.querySelector('tr[data-alert-id] td.nowrap')!.textContent;
+    const firstCell = () => container.querySelector('tr[data-alert-id] td.nowrap')?.textContent ?? '';
     expect(firstCell()).toMatch(/^22\/11\/2026/);
     fireEvent.change(screen.getByLabelText('Language'), { target: { value: 'ja' } });
     await screen.findByRole('heading', { name: 'アラート' });
     expect(screen.getByRole('link', { name: 'ダッシュボード' })).toBeTruthy();
-    expect(firstCell()).toMatch(/^2026\/11\/22/);
-    expect(screen.getByText('×1,234')).toBeTruthy();
+    // The view is mounted anew in the new language and loads its list again.
+    await waitFor(() => expect(firstCell()).toMatch(/^2026\/11\/22/));
+    expect(await screen.findByText('×1,234')).toBeTruthy();
     expect(localStorage.getItem('mamori.locale')).toBe('ja');
     expect(document.documentElement.lang).toBe('ja');
   });

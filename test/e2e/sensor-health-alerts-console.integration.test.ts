@@ -56,7 +56,7 @@ describe.skipIf(!haveChromium)('sensor health and alert events in the console (C
     });
     page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 1000 } })).newPage();
     await page.goto(`${collector.httpUrl}#/dashboard`);
-    await page.getByRole('combobox', { name: 'Language' }).selectOption('en');
+    await page.getByRole('combobox', { name: 'Language', exact: true }).selectOption('en');
     await page.getByLabel('User name').fill('admin');
     await page.getByLabel('Password').fill(collector.adminPassword);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -121,7 +121,7 @@ describe.skipIf(!haveChromium)('sensor health and alert events in the console (C
   });
 
   it('shows the same in Japanese', async () => {
-    await page.getByRole('combobox', { name: 'Language' }).selectOption('ja');
+    await page.getByRole('combobox', { name: 'Language', exact: true }).selectOption('ja');
     await page.locator('[data-testid="alert-events"] th', { hasText: '宛先・保存先' }).waitFor();
     await shot('alert-events-ja');
     await page.getByRole('link', { name: 'ダッシュボード' }).click();
@@ -177,10 +177,10 @@ describe.skipIf(!haveChromium)('sensor health and alert events in the console (C
       const updates = (await collector.app.store.listAudit(10)).filter((a) => a.action === 'settings.update');
       expect(updates.map((a) => (a.entry as { smtp: { password: string } }).smtp.password)).toEqual(['unchanged', 'unchanged']);
       await shot('settings-test-mail-en');
-      await page.getByRole('combobox', { name: 'Language' }).selectOption('ja');
+      await page.getByRole('combobox', { name: 'Language', exact: true }).selectOption('ja');
       await page.getByRole('heading', { name: 'アラートメールの送信サーバー（SMTP）' }).waitFor();
       await shot('settings-ja');
-      await page.getByRole('combobox', { name: '言語' }).selectOption('en');
+      await page.getByRole('combobox', { name: '言語', exact: true }).selectOption('en');
     } finally {
       await inbox.stop();
     }
