@@ -69,16 +69,15 @@ describe.skipIf(!available)('collector on PostgreSQL', () => {
     const agent = await runTestAgent(stateDir);
     cleanups.push(() => agent.stop());
     const total = 3_000;
-    let killed = false;
-    for (let i = 0; i < total; i += 1) {
-      agent.recorder.record(sampleEvent(i));
-      if (i % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
-      if (!killed && agent.uplink.status().ackedSeq > 500) {
-        await killHard(child);
-        killed = true;
-      }
-    }
-    expect(killed).toBe(true);
+    // The first 1,500 events are recorded at once; the collector is killed as soon as more than 500 are
+    // acknowledged (so the rest of that burst is in flight), and the last 1,500 are recorded while it is down.
+    // Waiting on the acknowledgement, not on a loop count, keeps the kill mid-stream on a slow machine too.
+    for (let i = 0; i < total / 2; i += 1) agent.recorder.record(sampleEvent(i));
+    const ackDeadline = Date.now() + 60_000;
+    while (agent.uplink.status().ackedSeq <= 500 && Date.now() < ackDeadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(agent.uplink.status().ackedSeq).toBeGreaterThan(500);
+    await killHard(child);
+    for (let i = total / 2; i < total; i += 1) agent.recorder.record(sampleEvent(i));
     child = await spawnCollector(dir, grpcPort);
     expect(await agent.uplink.drained(60_000)).toBe(true);
 
