@@ -26,4 +26,4 @@ for dir in /etc/opt/chrome/native-messaging-hosts /etc/chromium/native-messaging
 }
 MANIFEST
 done
-# The agent must listen where the wrapper points: sensors.upload.socketPath in /etc/mamori-agent/config.yaml.
+# The agent must listen where the wrapper points: sensors.upload.socketPath in /etc/mamori/agent.yaml (the path agent/src/config/load.ts reads).
