@@ -16,36 +16,25 @@ export function splitKeywords(text: string): { match: string | undefined; like: 
   return { match: long.length ? long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ') : undefined, like: short };
 }
 
-/** Up to this many matches, a keyword search starts from the matches; beyond, from the time index. */
-const FEW_MATCHES = 20_000;
+/** How a keyword search picks its plan; the defaults suit millions of entries, tests shrink them. */
+export interface LogSearchTuning {
+  /** Up to this many matches, a keyword search starts from all its matches and sorts them by event time. */
+  fewMatches: number;
+  /** Beyond that, it first looks at the matches among this many newest (or oldest) event ids, growing ×8. */
+  firstWindow: number;
+}
+const defaultTuning: LogSearchTuning = { fewMatches: 20_000, firstWindow: 200_000 };
 
-function fewMatches(db: Database.Database, match: string): boolean {
-  const row = db.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ? LIMIT ?)').get(match, FEW_MATCHES + 1) as { n: number };
-  return row.n <= FEW_MATCHES;
+function fewMatches(db: Database.Database, match: string, few: number): boolean {
+  const row = db.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ? LIMIT ?)').get(match, few + 1) as { n: number };
+  return row.n <= few;
 }
 
-/**
- * The combined log: filter by kind, PC, user, action, time and keywords, ordered by event time (then event id) with
- * or without keywords, so "newest first" means newest by when it happened on the PC, not by when it arrived.
- */
-export function searchLogs(db: Database.Database, search: LogSearch): LogEntryRow[] {
+/** The filters every plan shares (everything but the keywords' FTS part), as SQL terms and their parameters. */
+function filterTerms(search: LogSearch, like: string[]): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
-  const keywords = search.text ? splitKeywords(search.text) : { match: undefined, like: [] };
-  let from = 'log_entries le';
-  if (keywords.match) {
-    params.push(keywords.match);
-    if (fewMatches(db, keywords.match)) {
-      // A rare word: start from its matches and sort them by event time (a few thousand rows at most), instead of
-      // walking the whole time index looking for them (seconds at 10M entries). CROSS JOIN keeps that order.
-      from = '(SELECT rowid AS id FROM log_entries_fts WHERE log_entries_fts MATCH ?) m CROSS JOIN log_entries le ON le.event_id = m.id';
-    } else {
-      // A common word: the matches form a set the time-ordered walk checks each row against, and finds a page
-      // quickly; walking the FTS doclist instead would give arrival order, not event time.
-      where.push('le.event_id IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)');
-    }
-  }
-  for (const word of keywords.like) {
+  for (const word of like) {
     where.push("(le.summary LIKE ? ESCAPE '\\' OR le.detail LIKE ? ESCAPE '\\')");
     const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     params.push(pattern, pattern);
@@ -58,17 +47,77 @@ export function searchLogs(db: Database.Database, search: LogSearch): LogEntryRo
   if (search.action) { where.push('le.action = ?'); params.push(search.action); }
   if (search.fromMs !== undefined) { where.push('le.time_ms >= ?'); params.push(search.fromMs); }
   if (search.toMs !== undefined) { where.push('le.time_ms <= ?'); params.push(search.toMs); }
-  const asc = search.order === 'asc';
   if (search.before) {
     // The plain bound on time_ms lets SQLite start the index walk at the cursor; without it, the OR makes it walk
     // from the top and filter, so each page (and each export chunk) got slower the deeper it was.
+    const asc = search.order === 'asc';
     where.push(asc ? `le.time_ms >= ? AND (le.time_ms > ? OR le.event_id > ?)` : `le.time_ms <= ? AND (le.time_ms < ? OR le.event_id < ?)`);
     params.push(search.before.timeMs, search.before.timeMs, search.before.eventId);
   }
+  return { where, params };
+}
+
+const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+
+/**
+ * The combined log: filter by kind, PC, user, action, time and keywords, ordered by event time (then event id) with
+ * or without keywords, so "newest first" means newest by when it happened on the PC, not by when it arrived.
+ */
+export function searchLogs(db: Database.Database, search: LogSearch, tuning: LogSearchTuning = defaultTuning): LogEntryRow[] {
+  const keywords = search.text ? splitKeywords(search.text) : { match: undefined, like: [] };
+  const filters = filterTerms(search, keywords.like);
+  const asc = search.order === 'asc';
   const order = `ORDER BY le.time_ms ${asc ? 'ASC' : 'DESC'}, le.event_id ${asc ? 'ASC' : 'DESC'}`;
-  params.push(search.limit);
-  return db.prepare(`SELECT ${columns} FROM ${from} ${directoryJoin} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT ?`)
-    .all(...params) as LogEntryRow[];
+  const select = (from: string, where: string[], params: unknown[], limit: number) => db
+    .prepare(`SELECT ${columns} FROM ${from} ${directoryJoin} ${whereClause(where)} ${order} LIMIT ?`)
+    .all(...params, limit) as LogEntryRow[];
+
+  if (!keywords.match) return select('log_entries le', filters.where, filters.params, search.limit);
+  if (fewMatches(db, keywords.match, tuning.fewMatches)) {
+    // A rare word: start from its matches and sort them by event time (a few thousand rows at most), instead of
+    // walking the whole time index looking for them (seconds at 10M entries). CROSS JOIN keeps that order.
+    return select('(SELECT rowid AS id FROM log_entries_fts WHERE log_entries_fts MATCH ?) m CROSS JOIN log_entries le ON le.event_id = m.id',
+      filters.where, [keywords.match, ...filters.params], search.limit);
+  }
+  return searchCommonWord(db, search, keywords.match, filters, tuning, select);
+}
+
+/**
+ * A common word (hundreds of thousands of matches). Collecting every match before ordering by event time cost
+ * seconds at 10M entries, and so did walking the time index against that set. Event ids follow arrival, which
+ * follows event time except for PCs that were offline: so the page is first looked for among the matches in a
+ * window of the newest ids (the oldest, ascending), read from the FTS index by rowid range, and then proved right:
+ * no matching entry outside the window may sort before the page's last row. That check walks the time index only
+ * over entries newer than that row, reading the full-text index for the few outside the window (late arrivals).
+ * When the window holds too few rows, or a late arrival proves it short, it grows ×8; past every id it is the
+ * whole index, which is the plain plan.
+ */
+function searchCommonWord(
+  db: Database.Database, search: LogSearch, match: string, filters: { where: string[]; params: unknown[] }, tuning: LogSearchTuning,
+  select: (from: string, where: string[], params: unknown[], limit: number) => LogEntryRow[],
+): LogEntryRow[] {
+  const asc = search.order === 'asc';
+  const bounds = db.prepare('SELECT min(event_id) AS low, max(event_id) AS high FROM log_entries').get() as { low: number | null; high: number | null };
+  if (bounds.low === null || bounds.high === null) return [];
+  for (let window = tuning.firstWindow; ; window *= 8) {
+    // The window is event ids above `edge` (descending) or below it (ascending).
+    const edge = asc ? bounds.low + window : bounds.high - window;
+    const whole = asc ? edge > bounds.high : edge < bounds.low;
+    if (whole) {
+      return select('log_entries le', ['le.event_id IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)', ...filters.where],
+        [match, ...filters.params], search.limit);
+    }
+    const rows = select(`(SELECT rowid AS id FROM log_entries_fts WHERE log_entries_fts MATCH ? AND rowid ${asc ? '<' : '>'} ?) m CROSS JOIN log_entries le ON le.event_id = m.id`,
+      filters.where, [match, edge, ...filters.params], search.limit);
+    if (rows.length < search.limit) continue;
+    const last = rows[rows.length - 1]!;
+    // Outside the window every id is below (above) the last row's, so only a strictly later (earlier) time sorts first.
+    const outside = db.prepare(`SELECT 1 FROM log_entries le ${whereClause([
+      asc ? 'le.time_ms < ?' : 'le.time_ms > ?', asc ? 'le.event_id >= ?' : 'le.event_id <= ?', ...filters.where,
+      'EXISTS (SELECT 1 FROM log_entries_fts f WHERE f.log_entries_fts MATCH ? AND f.rowid = le.event_id)',
+    ])} LIMIT 1`).get(last.timeMs, edge, ...filters.params, match);
+    if (!outside) return rows;
+  }
 }
 
 /** One log entry's event: kind and bytes, for the detail view (decoded by the caller). */
