@@ -5,15 +5,15 @@ import { migrate } from '../migrate.ts';
 import { searchLogs, type LogSearchTuning } from './logs.ts';
 
 /**
- * Keyword search ordered by event time, checked against a plain sort of every entry: with tiny thresholds the
- * common-word plan (a window of the newest ids, then a proof that nothing outside sorts first) runs on 600 entries,
+ * Keyword search ordered by event time, checked against a plain sort of every entry: with a tiny first window the
+ * plan (a window of the newest matches by id, then a proof that nothing outside sorts first) runs on 600 entries,
  * including late arrivals — entries stored last (high ids) for events long ago, and entries stored first (low ids)
  * with the newest event times, as from a PC whose clock or backlog says so.
  */
 describe('log keyword search by event time', () => {
   let db: Database.Database;
   const entries: { id: number; timeMs: number; summary: string; kind: string }[] = [];
-  const tuned: LogSearchTuning = { fewMatches: 5, firstWindow: 40 };
+  const tuned: LogSearchTuning = { firstWindow: 40 };
 
   beforeEach(() => {
     db = new Database(':memory:');

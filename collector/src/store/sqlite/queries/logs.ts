@@ -16,19 +16,12 @@ export function splitKeywords(text: string): { match: string | undefined; like: 
   return { match: long.length ? long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ') : undefined, like: short };
 }
 
-/** How a keyword search picks its plan; the defaults suit millions of entries, tests shrink them. */
+/** How a keyword search sizes its first look; the default suits millions of entries, tests shrink it. */
 export interface LogSearchTuning {
-  /** Up to this many matches, a keyword search starts from all its matches and sorts them by event time. */
-  fewMatches: number;
-  /** Beyond that, it first looks at the matches among this many newest (or oldest) event ids, growing ×8. */
+  /** A keyword search first looks at this many of its newest (oldest, ascending) matches by id, growing ×8. */
   firstWindow: number;
 }
-const defaultTuning: LogSearchTuning = { fewMatches: 20_000, firstWindow: 200_000 };
-
-function fewMatches(db: Database.Database, match: string, few: number): boolean {
-  const row = db.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ? LIMIT ?)').get(match, few + 1) as { n: number };
-  return row.n <= few;
-}
+const defaultTuning: LogSearchTuning = { firstWindow: 2_000 };
 
 /** The filters every plan shares (everything but the keywords' FTS part), as SQL terms and their parameters. */
 function filterTerms(search: LogSearch, like: string[]): { where: string[]; params: unknown[] } {
@@ -68,52 +61,45 @@ export function searchLogs(db: Database.Database, search: LogSearch, tuning: Log
   const filters = filterTerms(search, keywords.like);
   const asc = search.order === 'asc';
   const order = `ORDER BY le.time_ms ${asc ? 'ASC' : 'DESC'}, le.event_id ${asc ? 'ASC' : 'DESC'}`;
+  // The page is chosen on (time, id) alone and only its rows are then read in full: the agent id (a lookup in
+  // events) and the directory columns were otherwise computed for every candidate before the sort.
   const select = (from: string, where: string[], params: unknown[], limit: number) => db
-    .prepare(`SELECT ${columns} FROM ${from} ${directoryJoin} ${whereClause(where)} ${order} LIMIT ?`)
+    .prepare(`SELECT ${columns} FROM (SELECT le.event_id AS id FROM ${from} ${whereClause(where)} ${order} LIMIT ?) page
+      CROSS JOIN log_entries le ON le.event_id = page.id ${directoryJoin} ${order}`)
     .all(...params, limit) as LogEntryRow[];
 
   if (!keywords.match) return select('log_entries le', filters.where, filters.params, search.limit);
-  if (fewMatches(db, keywords.match, tuning.fewMatches)) {
-    // A rare word: start from its matches and sort them by event time (a few thousand rows at most), instead of
-    // walking the whole time index looking for them (seconds at 10M entries). CROSS JOIN keeps that order.
-    return select('(SELECT rowid AS id FROM log_entries_fts WHERE log_entries_fts MATCH ?) m CROSS JOIN log_entries le ON le.event_id = m.id',
-      filters.where, [keywords.match, ...filters.params], search.limit);
-  }
-  return searchCommonWord(db, search, keywords.match, filters, tuning, select);
+  return searchByKeywords(db, search, keywords.match, filters, tuning, select);
 }
 
 /**
- * A common word (hundreds of thousands of matches). Collecting every match before ordering by event time cost
- * seconds at 10M entries, and so did walking the time index against that set. Event ids follow arrival, which
- * follows event time except for PCs that were offline: so the page is first looked for among the matches in a
- * window of the newest ids (the oldest, ascending), read from the FTS index by rowid range, and then proved right:
- * no matching entry outside the window may sort before the page's last row. That check walks the time index only
- * over entries newer than that row, reading the full-text index for the few outside the window (late arrivals).
- * When the window holds too few rows, or a late arrival proves it short, it grows ×8; past every id it is the
- * whole index, which is the plain plan.
+ * Keywords, ordered by event time. Collecting every match before ordering cost seconds at 10M entries for a common
+ * word, and so did walking the time index against that set. Event ids follow arrival, which follows event time
+ * except for PCs that were offline; and the full-text index hands out its newest (or oldest) matches by id almost
+ * for free. So the page is first looked for among a window of the newest matches (the oldest, ascending), then
+ * proved right: no matching entry outside the window may sort before the page's last row. That check walks the
+ * time index only over entries newer than that row, reading the full-text index for the few outside the window
+ * (late arrivals). When the window holds too few rows for the page, or a late arrival proves it short, it grows
+ * ×8; once it holds every match it is the exact answer with nothing to prove.
  */
-function searchCommonWord(
+function searchByKeywords(
   db: Database.Database, search: LogSearch, match: string, filters: { where: string[]; params: unknown[] }, tuning: LogSearchTuning,
   select: (from: string, where: string[], params: unknown[], limit: number) => LogEntryRow[],
 ): LogEntryRow[] {
   const asc = search.order === 'asc';
-  const bounds = db.prepare('SELECT min(event_id) AS low, max(event_id) AS high FROM log_entries').get() as { low: number | null; high: number | null };
-  if (bounds.low === null || bounds.high === null) return [];
+  const newest = `SELECT rowid AS id FROM log_entries_fts WHERE log_entries_fts MATCH ? ORDER BY rowid ${asc ? 'ASC' : 'DESC'} LIMIT ?`;
   for (let window = tuning.firstWindow; ; window *= 8) {
-    // The window is event ids above `edge` (descending) or below it (ascending).
-    const edge = asc ? bounds.low + window : bounds.high - window;
-    const whole = asc ? edge > bounds.high : edge < bounds.low;
-    if (whole) {
-      return select('log_entries le', ['le.event_id IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)', ...filters.where],
-        [match, ...filters.params], search.limit);
-    }
-    const rows = select(`(SELECT rowid AS id FROM log_entries_fts WHERE log_entries_fts MATCH ? AND rowid ${asc ? '<' : '>'} ?) m CROSS JOIN log_entries le ON le.event_id = m.id`,
-      filters.where, [match, edge, ...filters.params], search.limit);
+    const { matches, edge } = db.prepare(`SELECT count(*) AS matches, ${asc ? 'max' : 'min'}(id) AS edge FROM (${newest})`)
+      .get(match, window) as { matches: number; edge: number | null };
+    if (edge === null) return [];
+    const rows = select(`(${newest}) m CROSS JOIN log_entries le ON le.event_id = m.id`, filters.where, [match, window, ...filters.params], search.limit);
+    if (matches < window) return rows; // every match was in the window
     if (rows.length < search.limit) continue;
     const last = rows[rows.length - 1]!;
     // Outside the window every id is below (above) the last row's, so only a strictly later (earlier) time sorts first.
     const outside = db.prepare(`SELECT 1 FROM log_entries le ${whereClause([
-      asc ? 'le.time_ms < ?' : 'le.time_ms > ?', asc ? 'le.event_id >= ?' : 'le.event_id <= ?', ...filters.where,
+      // `+` keeps SQLite from walking the primary key over every id outside the window: the time index is the way.
+      asc ? 'le.time_ms < ?' : 'le.time_ms > ?', asc ? '+le.event_id > ?' : '+le.event_id < ?', ...filters.where,
       'EXISTS (SELECT 1 FROM log_entries_fts f WHERE f.log_entries_fts MATCH ? AND f.rowid = le.event_id)',
     ])} LIMIT 1`).get(last.timeMs, edge, ...filters.params, match);
     if (!outside) return rows;
