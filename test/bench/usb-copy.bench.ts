@@ -135,6 +135,7 @@ async function main(): Promise<void> {
       }
     }
 
+    process.stderr.write(`  per round: ${JSON.stringify(times)}\n`);
     const result = {
       bench: 'usb-copy', watcher: WATCHER, inspection: content.length > 0, hash_priority: HASH_PRIORITY, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
       unwatched_ms: Math.round(median(times.unwatched)), watched_ms: Math.round(median(times.watched)),
