@@ -18,6 +18,8 @@ const agentDir = join(home, 'agent');
 function buildConsoleIfNeeded(): void {
   const dist = join(repo, 'console', 'dist', 'index.html');
   if (existsSync(dist) || !existsSync(join(repo, 'console', 'index.html'))) return;
+  // Tests that start `npm start` beside others building console/dist set this, so two builds never share a folder.
+  if (process.env.MAMORI_CONSOLE_BUILD === 'skip') return;
   console.log('building the console (first start only)…');
   const result = spawnSync('npm', ['run', 'build', '-w', 'console'], { cwd: repo, stdio: 'inherit' });
   if (result.status !== 0) console.warn('console build failed; the collector will serve a placeholder page');
