@@ -275,11 +275,15 @@ async function flush() {
 
 // ---- What the content script tells us -----------------------------------------------------------------
 
-chrome.runtime.onMessage.addListener((message, sender) => {
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only our own content scripts reach onMessage (no externally_connectable, no onMessageExternal listener).
-  if (sender.id !== chrome.runtime.id || !sender.tab || typeof sender.tab.id !== 'number') return;
+  if (sender.id !== chrome.runtime.id || !sender.tab || typeof sender.tab.id !== 'number') return undefined;
   const tabId = sender.tab.id;
   if (sender.frameId === 0 && typeof sender.url === 'string') pages.set(tabId, sender.url);
+  if (message?.kind === 'access-request') {
+    void requestAccess(message).then(sendResponse);
+    return true; // answered asynchronously
+  }
   if (message?.kind === 'decision') {
     // enforce.js: a block, a warning answered, an audit or an exception used. The agent re-decides with its rules.
     if (typeof message.outcome !== 'string' || typeof message.host !== 'string' || !Array.isArray(message.files)) return;
@@ -323,6 +327,26 @@ chrome.runtime.onMessage.addListener((message, sender) => {
   }
   selections.set(tabId, list.slice(-1000));
 });
+
+/**
+ * "Request access" from the block message (enforce.js): sent to the agent at once rather than queued, so the user
+ * learns whether it went. The agent judges it with its own rules and files it as an access request.
+ */
+async function requestAccess(message) {
+  if (typeof message.host !== 'string' || typeof message.reason !== 'string' || !Array.isArray(message.files)) {
+    return { ok: false, message: 'malformed request' };
+  }
+  try {
+    const response = await post('/extension/v1/access-requests', {
+      host: message.host.slice(0, 253), reason: message.reason.slice(0, 1000),
+      files: message.files.slice(0, 100).map((f) => ({ name: String(f?.name ?? 'unnamed').slice(0, 1024) || 'unnamed', size: Math.max(0, Number(f?.size) || 0) })),
+    });
+    const body = await response.json().catch(() => ({}));
+    return { ok: response.ok, existing: body?.existing === true, message: typeof body?.message === 'string' ? body.message : `status ${response.status}` };
+  } catch {
+    return { ok: false, message: 'Mamori on this PC cannot be reached' };
+  }
+}
 
 chrome.tabs?.onRemoved?.addListener((tabId) => {
   selections.delete(tabId);
