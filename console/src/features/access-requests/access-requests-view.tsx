@@ -9,7 +9,7 @@ import { subjectLabel } from './device-label.ts';
 import { useAccessRequestList } from './use-access-request-list.ts';
 import { PcText } from '../../components/pc-text.tsx';
 
-/** Employees' requests to use a blocked device: pending first by default; operators and admins decide. */
+/** Employees' requests to use a blocked device or upload to a blocked site: pending first by default; operators and admins decide. */
 export function AccessRequestsView({ role, pc = '', now }: { role: Role; pc?: string; now?: () => number }) {
   const { t, formatDate } = useI18n();
   const [status, setStatus] = useState<Status | ''>('pending');
