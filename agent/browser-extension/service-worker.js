@@ -1,5 +1,5 @@
 // @ts-check
-/* global chrome, crypto, navigator, fetch, URL, importScripts, setTimeout, clearTimeout */
+/* global chrome, crypto, navigator, fetch, URL, importScripts, setTimeout, clearTimeout, TextDecoder */
 /**
  * Mamori upload monitor: the extension's service worker.
  *
@@ -525,6 +525,33 @@ async function sha256Hex(parts) {
   return { size, sha256: Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('') };
 }
 
+/**
+ * File names of multipart/form-data parts whose content webRequest did not show (Chromium omits in-memory Blob
+ * parts from requestBody.raw, so such a part's headers are followed at once by the next boundary).
+ * @param {string} contentType @param {ArrayBuffer[]} parts
+ * @returns {string[]}
+ */
+function multipartFilesNotShown(contentType, parts) {
+  const boundary = /^multipart\/form-data\s*;.*boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  // Large bodies are data the page built itself (their parts were shown); scanning them would cost the worker.
+  if (!boundary || parts.reduce((n, p) => n + p.byteLength, 0) > 8 * 1024 * 1024) return [];
+  // Latin-1 keeps one character per byte, so structure is found without decoding; names are decoded as UTF-8.
+  let text = '';
+  for (const part of parts) {
+    const view = new Uint8Array(part);
+    for (let i = 0; i < view.length; i += 8192) text += String.fromCharCode(...view.subarray(i, i + 8192));
+  }
+  const names = [];
+  for (const section of text.split(`--${boundary}`).slice(1)) {
+    const split = section.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const name = /\bfilename="([^"]*)"/i.exec(section.slice(0, split))?.[1];
+    if (name === undefined || section.slice(split + 4) !== '\r\n') continue;
+    names.push(new TextDecoder().decode(Uint8Array.from(name, (c) => c.charCodeAt(0))));
+  }
+  return names;
+}
+
 chrome.webRequest.onSendHeaders.addListener(
   (details) => {
     if (details.tabId < 0 || !/^(POST|PUT|PATCH)$/.test(details.method)) return;
@@ -538,6 +565,20 @@ chrome.webRequest.onSendHeaders.addListener(
       return;
     }
     if (!bytes) return;
+    const missing = multipartFilesNotShown(header('content-type'), bytes.parts);
+    if (missing.length > 0) {
+      // A FormData whose File parts live in memory (pasted, or made by the page): Chromium leaves their bytes out
+      // of webRequest's body, so what is left is boundaries, not an upload. A part naming a file the user chose
+      // (pasted, dropped) in this tab is that file, hashed by the content script (matchNamed); others: no record.
+      const chosenNames = new Set((selections.get(details.tabId) ?? []).map((s) => s.name));
+      const names = [...new Set(missing.filter((name) => chosenNames.has(name)))];
+      if (names.length === 0) return;
+      reportedRequests.add(details.requestId);
+      namedRequests.push({ tabId: details.tabId, url: bytes.url, requestId: details.requestId, at: bytes.at, names: names.slice(0, 100), transport: 'formdata', pageUrl: bytes.pageUrl });
+      namedRequests.splice(0, Math.max(0, namedRequests.length - 200));
+      matchNamed();
+      return;
+    }
     const size = bytes.parts.reduce((n, p) => n + p.byteLength, 0);
     if (size === 0 || (SMALL_API_BODY.test(header('content-type')) && size < LARGE_BODY_BYTES)) return;
     void sha256Hex(bytes.parts).then((hash) => queue({

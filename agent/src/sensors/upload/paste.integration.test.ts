@@ -27,9 +27,9 @@ describe.skipIf(!haveChromium)('files pasted into a page, in a real Chromium', (
   });
 
   /** Opens the paste page on `host` (uploading to `host`), puts a PNG on the clipboard and pastes it with Ctrl+V. */
-  async function pasteImage(host: string): Promise<Page> {
+  async function pasteImage(host: string, via = 'blob'): Promise<Page> {
     await lab.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `https://${host}:${lab.sitePort}` });
-    const page = await lab.open('paste', host, { target: lab.url(host, '/upload/attachments') });
+    const page = await lab.open('paste', host, { target: lab.url(host, '/upload/attachments'), via });
     await page.bringToFront();
     await page.evaluate(async () => {
       const canvas = document.createElement('canvas');
@@ -50,7 +50,7 @@ describe.skipIf(!haveChromium)('files pasted into a page, in a real Chromium', (
 
   it('records a pasted file like a chosen one: once, paste+blob, with the size and hash of the bytes the site received', async () => {
     const host = 'chat.example.com'; // uncategorised: allowed, still recorded
-    const page = await pasteImage(host);
+    const page = await pasteImage(host, 'blob');
     await page.locator('#status', { hasText: 'sent 200' }).waitFor({ timeout: 15_000 });
     await lab.until(() => lab.received.some((r) => r.host === host), 'the site to receive the pasted image');
     const sent = lab.received.filter((r) => r.host === host);
@@ -64,6 +64,25 @@ describe.skipIf(!haveChromium)('files pasted into a page, in a real Chromium', (
       method: 'paste+blob', fileName: 'image.png', sizeBytes: sent[0]!.bytes.length, sha256: sha256(sent[0]!.bytes),
       destinationUrl: lab.url(host, '/upload/attachments'), category: 'uncategorised',
     });
+    await page.close();
+  });
+
+  it('records a pasted file sent in a FormData: once, paste+formdata, with the size and hash of the pasted file', async () => {
+    const host = 'notes.example.com';
+    const page = await pasteImage(host, 'formdata');
+    await page.locator('#status', { hasText: 'sent 200' }).waitFor({ timeout: 15_000 });
+    const sent = lab.received.filter((r) => r.host === host);
+    expect(sent).toHaveLength(1);
+    // The site got a multipart body: the pasted PNG is the one part between its boundaries.
+    const start = sent[0]!.bytes.indexOf(Buffer.from('\x89PNG', 'latin1'));
+    const end = sent[0]!.bytes.lastIndexOf(Buffer.from('\r\n--'));
+    expect(start).toBeGreaterThan(0);
+    const png = sent[0]!.bytes.subarray(start, end);
+    await lab.until(() => lab.uploads().some((u) => u.destinationHost === host), 'the upload record');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const records = lab.uploads().filter((u) => u.destinationHost === host);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ method: 'paste+formdata', fileName: 'image.png', sizeBytes: png.length, sha256: sha256(png) });
     await page.close();
   });
 
