@@ -1,5 +1,5 @@
 // @ts-check
-/* global chrome, document, location, navigator, addEventListener, setTimeout, HTMLInputElement, HTMLElement, HTMLButtonElement, HTMLTextAreaElement, DataTransfer, DragEvent, ClipboardEvent, Event */
+/* global chrome, document, location, navigator, addEventListener, setTimeout, HTMLInputElement, DataTransfer, DragEvent, ClipboardEvent, Event */
 /**
  * Mamori upload monitor: blocking by policy, before the page receives a file (isolated world, every frame,
  * from document_start; loaded before content-script.js so its listeners run first).
