@@ -12,6 +12,7 @@
  * | Content-Range PUTs (incl. Google Drive resumable) | URL without query, plus `upload_id` if present | `Content-Range: bytes a-b/total` (or the session's `X-Upload-Content-Length`) | every byte of the total was sent |
  * | tus 1.0 | the upload URL (`Location` of the creation POST) | `Upload-Length` of the creation | a PATCH answered with `Upload-Offset` = total |
  * | S3 multipart | URL without query, plus `uploadId` | sum of the parts answered 200 (last try per part number); each part's size from `Content-Length`, which Chromium does not show, so from the page hook's note of the body it was handed | the completion POST (`?uploadId=`, no `partNumber`) answered 200 |
+ * | Google X-Goog-Upload resumable (Drive web, Photos, Gemini) | the upload URL (`X-Goog-Upload-URL` of the `start` answer) | `X-Goog-Upload-Header-Content-Length` of the `start` (else the finalizing piece's `X-Goog-Upload-Offset` + its noted size) | a `finalize` command answered with `X-Goog-Upload-Status: final` |
  *
  * Pieces are never reported alone. A folded upload is handed to `onDone`; the service worker then pairs it with
  * the file of that total size the user chose in the tab (its hash), as for Content-Range uploads.
@@ -37,7 +38,7 @@
   const responseHeader = (details, name) => details.responseHeaders?.find((/** @type {any} */ h) => h.name.toLowerCase() === name)?.value ?? '';
 
   /**
-   * @typedef {{ protocol: 'resumable' | 'tus' | 's3-multipart', tabId: number, url: string, total: number,
+   * @typedef {{ protocol: 'resumable' | 'tus' | 's3-multipart' | 'goog-resumable', tabId: number, url: string, total: number,
    *   ranges: [number, number][], parts: Map<number, number>, requestId: string, at: number, pageUrl: string,
    *   done: boolean }} Folded
    * @param {{ onDone: (upload: Folded) => void, pageOf: (details: any) => string, now?: () => number }} options
@@ -52,6 +53,8 @@
     const creations = new Map();
     /** Upload URLs announced by a creation's Location (tus, Drive session): URL → total. */
     const announced = new Map();
+    /** Upload URLs announced by an X-Goog-Upload `start` answer (X-Goog-Upload-URL): URL → declared total (0: none). */
+    const googSessions = new Map();
     /** Body sizes the page hook noted for piece URLs: `${tabId} ${url}` → bytes. */
     const noted = new Map();
 
@@ -61,6 +64,7 @@
       while (uploads.size > MAX_UPLOADS) uploads.delete(uploads.keys().next().value);
       if (pieces.size > 1000) pieces.clear();
       if (announced.size > 1000) announced.clear();
+      if (googSessions.size > 1000) googSessions.clear();
     };
 
     /** @param {string} key @param {Folded['protocol']} protocol @param {any} details @param {string} url @param {number} total */
@@ -85,6 +89,38 @@
       options.onDone(upload);
     };
 
+    /**
+     * One request of Google's X-Goog-Upload resumable protocol. `start` declares the total and is answered with the
+     * upload URL; `upload` pieces carry X-Goog-Upload-Offset; the piece (or bare request) with `finalize` is answered
+     * `X-Goog-Upload-Status: final` once the server holds the whole file. A `start, upload, finalize` in one request
+     * is a whole-body upload, not a chunked one: false, so the caller treats it as any other upload.
+     * @param {any} details @param {URL} u @param {string[]} steps
+     */
+    const googStep = (details, u, steps) => {
+      if (steps.includes('start')) {
+        if (steps.includes('upload') && steps.includes('finalize')) return false;
+        const declared = Number(header(details, 'x-goog-upload-header-content-length'));
+        creations.set(details.requestId, { total: declared > 0 ? declared : 0, goog: true });
+        return true;
+      }
+      const key = `goog ${details.tabId} ${u.href}`;
+      if (steps.includes('cancel')) {
+        uploads.delete(key);
+        return true;
+      }
+      // A session whose start this worker never saw (started before it woke) has no known total: folded, no record.
+      const declared = googSessions.get(u.href);
+      if (declared === undefined || !(steps.includes('upload') || steps.includes('finalize'))) return true;
+      uploadFor(key, 'goog-resumable', details, bare(u), declared);
+      if (steps.includes('finalize')) {
+        pieces.set(details.requestId, {
+          key, goog: true, offset: Number(header(details, 'x-goog-upload-offset')), carries: steps.includes('upload'),
+          href: u.href, tabId: details.tabId,
+        });
+      }
+      return true;
+    };
+
     return {
       /**
        * Called from onBeforeRequest. True when the request is a piece or a step of a chunked upload, so the caller
@@ -97,6 +133,7 @@
         const method = details.method;
         if (u.searchParams.has('uploadId') || (method === 'POST' && u.searchParams.has('uploads'))) return true; // S3 multipart
         if (announced.has(u.href) && (method === 'PATCH' || method === 'PUT')) return true; // tus / Drive session
+        if (googSessions.has(u.href) && (method === 'POST' || method === 'PUT')) return true; // X-Goog-Upload session
         if (method === 'PUT' && u.searchParams.has('upload_id')) return true; // Drive resumable
         return false;
       },
@@ -125,6 +162,9 @@
           return true;
         }
         if (details.method === 'POST' && u.searchParams.has('uploads')) return true; // S3 initiation: no body
+        // Google's X-Goog-Upload protocol: every request of it names its command (start, upload, finalize, query).
+        const command = header(details, 'x-goog-upload-command').toLowerCase();
+        if (command) return googStep(details, u, command.split(',').map((step) => step.trim()));
         // tus creation, and a Drive resumable session start: the total now, the upload URL in the response.
         const declared = Number(header(details, 'upload-length') || header(details, 'x-upload-content-length'));
         if (details.method === 'POST' && declared > 0) {
@@ -169,6 +209,16 @@
        */
       onHeadersReceived(details) {
         const creation = creations.get(details.requestId);
+        if (creation?.goog) {
+          creations.delete(details.requestId);
+          const location = responseHeader(details, 'x-goog-upload-url');
+          const target = location ? parse(new URL(location, details.url).href) : undefined;
+          if (target && details.statusCode < 400) {
+            googSessions.set(target.href, creation.total);
+            if (googSessions.size > 1000) googSessions.delete(googSessions.keys().next().value);
+          }
+          return;
+        }
         if (creation) {
           creations.delete(details.requestId);
           const location = responseHeader(details, 'location');
@@ -188,7 +238,13 @@
         pieces.delete(details.requestId);
         const upload = uploads.get(piece.key);
         if (!upload || details.statusCode >= 400) return;
-        if (piece.tus) {
+        if (piece.goog) {
+          if (responseHeader(details, 'x-goog-upload-status').toLowerCase() !== 'final') return;
+          // Without a declared total: the finalizing piece's offset plus its body (the page hook's note of it).
+          const last = piece.carries ? noted.get(`${piece.tabId} ${piece.href}`) : 0;
+          if (!(upload.total > 0) && Number.isInteger(piece.offset) && piece.offset >= 0 && last !== undefined) upload.total = piece.offset + last;
+          finish(upload);
+        } else if (piece.tus) {
           const offset = Number(responseHeader(details, 'upload-offset'));
           if (upload.total > 0 && offset === upload.total) finish(upload);
         } else if (piece.part) {

@@ -9,7 +9,9 @@
  * the page can register, so for a destination in block or warn mode they stop the event before the page sees
  * it and clear the input (the page cannot read the file later either). Warn asks the user for a reason in a
  * closed shadow root the page cannot reach; if the user goes on, the same files are handed to the page by
- * re-dispatching the event. The decision uses the rules the agent gave the service worker (chrome.storage.local),
+ * re-dispatching the event. Block offers "Request access": the reason goes, through the service worker and the
+ * native host, to the agent's access-request flow; an approval arrives as an exception in the pushed rules, so the
+ * user simply tries again. The decision uses the rules the agent gave the service worker (chrome.storage.local),
  * for the host of this frame (an iframe's own host). Every block, answer, audit and exception used is reported.
  */
 (() => {
@@ -82,6 +84,23 @@
   const categoryName = (category) => (/** @type {any} */ (categoryNames)[category] ?? [category, category])[ja ? 0 : 1];
 
   /**
+   * Sends "request access" for this site to the agent (through the service worker and the native host), which
+   * files it in the tray's access-request flow. Resolves with what to tell the user.
+   * @param {string} reason @param {File[]} files
+   * @returns {Promise<{ok: boolean, existing?: boolean, message?: string}>}
+   */
+  async function askForAccess(reason, files) {
+    try {
+      const answer = await chrome.runtime.sendMessage({
+        kind: 'access-request', host: host(), reason, files: files.slice(0, 100).map((f) => ({ name: f.name || 'unnamed', size: f.size })),
+      });
+      return answer && typeof answer === 'object' ? answer : { ok: false, message: 'no answer' };
+    } catch {
+      return { ok: false, message: ja ? '拡張機能に接続できません' : 'the extension cannot be reached' };
+    }
+  }
+
+  /**
    * Shows the message; resolves with the reason when the user goes on (warn), or undefined.
    * @param {'block' | 'warn'} mode @param {{category: string, rule: string}} decision @param {File[]} files @param {any} table
    * @returns {Promise<string | undefined>}
@@ -106,11 +125,13 @@
         .box{background:#fff;color:#222;max-width:34em;width:calc(100% - 2em);border-radius:8px;padding:1.2em 1.4em;border-top:6px solid ${mode === 'block' ? '#c62828' : '#ef6c00'}}
         h2{font-size:1.1em;margin:0 0 .6em} p{margin:.4em 0} .rule{color:#666;font-size:.85em}
         textarea{width:100%;box-sizing:border-box;min-height:4em;font:inherit} .buttons{text-align:right;margin-top:.8em}
-        button{font:inherit;margin-left:.5em;padding:.3em 1em}</style>
+        button{font:inherit;margin-left:.5em;padding:.3em 1em} .ask-result{font-weight:600}</style>
         <div class="back" role="alertdialog" aria-modal="true"><div class="box">
         <h2 class="title"></h2><p class="why"></p><p class="contact"></p><p class="rule"></p>
         ${mode === 'warn' ? '<textarea class="reason" maxlength="1000"></textarea>' : ''}
-        <div class="buttons">${mode === 'warn' ? '<button class="cancel"></button><button class="go" disabled></button>' : '<button class="close"></button>'}</div>
+        ${mode === 'block' ? '<div class="ask-box" hidden><p class="ask-intro"></p><textarea class="ask-reason" maxlength="500"></textarea></div><p class="ask-result" role="status"></p>' : ''}
+        <div class="buttons">${mode === 'warn' ? '<button class="cancel"></button><button class="go" disabled></button>'
+          : '<button class="ask"></button><button class="send" hidden disabled></button><button class="close"></button>'}</div>
         </div></div>`;
       const text = (/** @type {string} */ selector, /** @type {string} */ value) => {
         const node = shadow.querySelector(selector);
@@ -123,6 +144,11 @@
       text('.close', ja ? '閉じる' : 'Close');
       text('.cancel', ja ? 'キャンセル' : 'Cancel');
       text('.go', ja ? 'アップロードする' : 'Upload');
+      text('.ask', ja ? 'アクセスを申請' : 'Request access');
+      text('.send', ja ? '申請を送る' : 'Send request');
+      text('.ask-intro', ja
+        ? `${host()} へのアップロードが必要な理由を書いてください。管理者が承認すると、このPCからアップロードできるようになります。`
+        : `Say why you need to upload to ${host()}. If an administrator approves, uploads from this PC are allowed and you can try again.`);
       const done = (/** @type {string | undefined} */ value) => {
         holder.remove();
         resolve(value);
@@ -134,6 +160,40 @@
       shadow.querySelector('.close')?.addEventListener('click', (e) => { if (e.isTrusted) done(undefined); });
       shadow.querySelector('.cancel')?.addEventListener('click', (e) => { if (e.isTrusted) done(undefined); });
       go?.addEventListener('click', (e) => { if (e.isTrusted && reason && reason.value.trim()) done(reason.value.trim().slice(0, 1000)); });
+      // Block: "Request access" opens a reason box; sending files the request in the tray's access-request flow.
+      const ask = /** @type {HTMLButtonElement | null} */ (shadow.querySelector('.ask'));
+      const send = /** @type {HTMLButtonElement | null} */ (shadow.querySelector('.send'));
+      const askBox = /** @type {HTMLElement | null} */ (shadow.querySelector('.ask-box'));
+      const askReason = /** @type {HTMLTextAreaElement | null} */ (shadow.querySelector('.ask-reason'));
+      ask?.addEventListener('click', (e) => {
+        if (!e.isTrusted || !askBox || !send) return;
+        askBox.hidden = false;
+        ask.hidden = true;
+        send.hidden = false;
+        askReason?.focus();
+      });
+      askReason?.addEventListener('input', () => { if (send) send.disabled = askReason.value.trim().length === 0; });
+      send?.addEventListener('click', (e) => {
+        const words = askReason?.value.trim() ?? '';
+        if (!e.isTrusted || !words || !askReason) return;
+        send.disabled = true;
+        askReason.disabled = true;
+        text('.ask-result', ja ? '送信中…' : 'Sending…');
+        void askForAccess(words.slice(0, 500), files).then((answer) => {
+          if (answer.ok) {
+            send.hidden = true;
+            text('.ask-result', answer.existing
+              ? (ja ? 'このサイトへの申請はすでに回答を待っています。承認されたら、もう一度ファイルを選んでください。'
+                : 'A request for this site is already waiting for an answer. Once it is approved, choose the file again.')
+              : (ja ? '申請を送信しました。承認されたら、もう一度ファイルを選んでください。'
+                : 'Your request was sent. Once it is approved, choose the file again.'));
+            return;
+          }
+          send.disabled = false;
+          askReason.disabled = false;
+          text('.ask-result', `${ja ? '申請を送信できませんでした' : 'The request could not be sent'}: ${answer.message ?? ''}`);
+        });
+      });
       (document.body ?? document.documentElement).appendChild(holder);
       reason?.focus();
     });

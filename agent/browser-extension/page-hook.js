@@ -18,8 +18,8 @@
   /**
    * Names the Blob being sent and lends its bytes to the content script through a blob: URL (readable only by
    * this origin, revoked after a minute), so the record carries the hash of the bytes really sent, also for a
-   * Blob the page built itself. A piece of a chunked upload (Content-Range or Upload-Offset set, an S3 part or a
-   * Drive session URL) is not hinted: the service worker folds pieces into one record (chunked.js).
+   * Blob the page built itself. A piece of a chunked upload (Content-Range, Upload-Offset or X-Goog-Upload-Offset
+   * set, an S3 part or a Drive session URL) is not hinted: the service worker folds pieces into one record (chunked.js).
    * @param {unknown} body @param {string} url @param {boolean} ranged
    */
   const hint = (body, url, ranged) => {
@@ -43,11 +43,13 @@
       // never break the page
     }
   };
+  /** Headers only a piece of a chunked upload carries (Content-Range, tus, Google's X-Goog-Upload protocol). */
+  const PIECE_HEADERS = ['content-range', 'upload-offset', 'x-goog-upload-offset'];
   /** @param {unknown} headers */
   const hasRange = (headers) => {
     try {
       const h = new Headers(/** @type {any} */ (headers ?? {}));
-      return h.has('content-range') || h.has('upload-offset');
+      return PIECE_HEADERS.some((name) => h.has(name));
     } catch {
       return false;
     }
@@ -77,7 +79,7 @@
   const originalSend = XMLHttpRequest.prototype.send;
   const originalSetHeader = XMLHttpRequest.prototype.setRequestHeader;
   XMLHttpRequest.prototype.setRequestHeader = function setRequestHeader(name) {
-    if (['content-range', 'upload-offset'].includes(String(name).toLowerCase())) ranged.add(this);
+    if (PIECE_HEADERS.includes(String(name).toLowerCase())) ranged.add(this);
     return originalSetHeader.apply(this, /** @type {any} */ (arguments));
   };
   XMLHttpRequest.prototype.open = function open(_method, url) {

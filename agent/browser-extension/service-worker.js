@@ -1,5 +1,5 @@
 // @ts-check
-/* global chrome, crypto, navigator, fetch, URL, importScripts, setTimeout, clearTimeout */
+/* global chrome, crypto, navigator, fetch, URL, importScripts, setTimeout, clearTimeout, TextDecoder */
 /**
  * Mamori upload monitor: the extension's service worker.
  *
@@ -275,11 +275,15 @@ async function flush() {
 
 // ---- What the content script tells us -----------------------------------------------------------------
 
-chrome.runtime.onMessage.addListener((message, sender) => {
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only our own content scripts reach onMessage (no externally_connectable, no onMessageExternal listener).
-  if (sender.id !== chrome.runtime.id || !sender.tab || typeof sender.tab.id !== 'number') return;
+  if (sender.id !== chrome.runtime.id || !sender.tab || typeof sender.tab.id !== 'number') return undefined;
   const tabId = sender.tab.id;
   if (sender.frameId === 0 && typeof sender.url === 'string') pages.set(tabId, sender.url);
+  if (message?.kind === 'access-request') {
+    void requestAccess(message).then(sendResponse);
+    return true; // answered asynchronously
+  }
   if (message?.kind === 'decision') {
     // enforce.js: a block, a warning answered, an audit or an exception used. The agent re-decides with its rules.
     if (typeof message.outcome !== 'string' || typeof message.host !== 'string' || !Array.isArray(message.files)) return;
@@ -323,6 +327,26 @@ chrome.runtime.onMessage.addListener((message, sender) => {
   }
   selections.set(tabId, list.slice(-1000));
 });
+
+/**
+ * "Request access" from the block message (enforce.js): sent to the agent at once rather than queued, so the user
+ * learns whether it went. The agent judges it with its own rules and files it as an access request.
+ */
+async function requestAccess(message) {
+  if (typeof message.host !== 'string' || typeof message.reason !== 'string' || !Array.isArray(message.files)) {
+    return { ok: false, message: 'malformed request' };
+  }
+  try {
+    const response = await post('/extension/v1/access-requests', {
+      host: message.host.slice(0, 253), reason: message.reason.slice(0, 1000),
+      files: message.files.slice(0, 100).map((f) => ({ name: String(f?.name ?? 'unnamed').slice(0, 1024) || 'unnamed', size: Math.max(0, Number(f?.size) || 0) })),
+    });
+    const body = await response.json().catch(() => ({}));
+    return { ok: response.ok, existing: body?.existing === true, message: typeof body?.message === 'string' ? body.message : `status ${response.status}` };
+  } catch {
+    return { ok: false, message: 'Mamori on this PC cannot be reached' };
+  }
+}
 
 chrome.tabs?.onRemoved?.addListener((tabId) => {
   selections.delete(tabId);
@@ -501,6 +525,33 @@ async function sha256Hex(parts) {
   return { size, sha256: Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('') };
 }
 
+/**
+ * File names of multipart/form-data parts whose content webRequest did not show (Chromium omits in-memory Blob
+ * parts from requestBody.raw, so such a part's headers are followed at once by the next boundary).
+ * @param {string} contentType @param {ArrayBuffer[]} parts
+ * @returns {string[]}
+ */
+function multipartFilesNotShown(contentType, parts) {
+  const boundary = /^multipart\/form-data\s*;.*boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  // Large bodies are data the page built itself (their parts were shown); scanning them would cost the worker.
+  if (!boundary || parts.reduce((n, p) => n + p.byteLength, 0) > 8 * 1024 * 1024) return [];
+  // Latin-1 keeps one character per byte, so structure is found without decoding; names are decoded as UTF-8.
+  let text = '';
+  for (const part of parts) {
+    const view = new Uint8Array(part);
+    for (let i = 0; i < view.length; i += 8192) text += String.fromCharCode(...view.subarray(i, i + 8192));
+  }
+  const names = [];
+  for (const section of text.split(`--${boundary}`).slice(1)) {
+    const split = section.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const name = /\bfilename="([^"]*)"/i.exec(section.slice(0, split))?.[1];
+    if (name === undefined || section.slice(split + 4) !== '\r\n') continue;
+    names.push(new TextDecoder().decode(Uint8Array.from(name, (c) => c.charCodeAt(0))));
+  }
+  return names;
+}
+
 chrome.webRequest.onSendHeaders.addListener(
   (details) => {
     if (details.tabId < 0 || !/^(POST|PUT|PATCH)$/.test(details.method)) return;
@@ -514,6 +565,20 @@ chrome.webRequest.onSendHeaders.addListener(
       return;
     }
     if (!bytes) return;
+    const missing = multipartFilesNotShown(header('content-type'), bytes.parts);
+    if (missing.length > 0) {
+      // A FormData whose File parts live in memory (pasted, or made by the page): Chromium leaves their bytes out
+      // of webRequest's body, so what is left is boundaries, not an upload. A part naming a file the user chose
+      // (pasted, dropped) in this tab is that file, hashed by the content script (matchNamed); others: no record.
+      const chosenNames = new Set((selections.get(details.tabId) ?? []).map((s) => s.name));
+      const names = [...new Set(missing.filter((name) => chosenNames.has(name)))];
+      if (names.length === 0) return;
+      reportedRequests.add(details.requestId);
+      namedRequests.push({ tabId: details.tabId, url: bytes.url, requestId: details.requestId, at: bytes.at, names: names.slice(0, 100), transport: 'formdata', pageUrl: bytes.pageUrl });
+      namedRequests.splice(0, Math.max(0, namedRequests.length - 200));
+      matchNamed();
+      return;
+    }
     const size = bytes.parts.reduce((n, p) => n + p.byteLength, 0);
     if (size === 0 || (SMALL_API_BODY.test(header('content-type')) && size < LARGE_BODY_BYTES)) return;
     void sha256Hex(bytes.parts).then((hash) => queue({

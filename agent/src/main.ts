@@ -112,7 +112,11 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   };
 
   const sensors = options.sensors ?? [
-    ...(await createSensors({ config, policy, currentUser: user.get, local })),
+    ...(await createSensors({
+      config, policy, currentUser: user.get, local,
+      requestUploadAccess: (ask) => tray.requests.requestUpload(
+        { host: ask.host, domain: ask.domain, category: ask.category, fileNames: ask.fileNames }, ask.reason, ask.user, ask.rule),
+    })),
     ...(options.lightweight ? [] : [new InventorySensor(await import('./sensors/inventory/node/systeminformation-inventory.ts').then((m) => new m.SystemInformationInventory()))]),
   ];
 

@@ -2,6 +2,7 @@ import type { AgentConfig } from '../config/schema.ts';
 import type { PolicyHolder } from '../core/policy-holder.ts';
 import type { LocalRoutes } from '../local/local-server.ts';
 import type { Sensor } from './common/sensor.ts';
+import type { UploadSensorOptions } from './upload/common/upload-sensor.ts';
 
 /** What every sensor factory may use. */
 export interface SensorContext {
@@ -11,6 +12,8 @@ export interface SensorContext {
   currentUser: () => string;
   /** The agent's loopback endpoint (agent/src/local), for sensors fed by the browser extension or the tray. */
   local?: LocalRoutes;
+  /** Files an employee's upload access request (the tray's access-request flow), for the upload sensor. */
+  requestUploadAccess?: UploadSensorOptions['requestAccess'];
 }
 
 /**

@@ -89,7 +89,8 @@ export interface ApiClient {
 
   accessRequests(filter: AccessRequestFilter): Promise<AccessRequest[]>;
   /** Approves and creates the temporary device exception; ApiError 409 when someone decided it first. */
-  approveAccessRequest(id: number, input: { untilMs: number; mode: 'allow' | 'read_only'; note: string }): Promise<AccessRequest>;
+  /** `mode` applies to device requests, `scope` (the site's domain or its category) to upload requests. */
+  approveAccessRequest(id: number, input: { untilMs: number; mode: 'allow' | 'read_only'; note: string; scope?: 'domain' | 'category' }): Promise<AccessRequest>;
   /** ApiError 409 when someone decided it first. */
   declineAccessRequest(id: number, note: string): Promise<AccessRequest>;
 

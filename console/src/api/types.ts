@@ -169,6 +169,8 @@ export interface AccessRequest {
   reason: string;
   blockedRule: string;
   device: { vendorId: string; productId: string; serial: string; vendor: string; product: string };
+  /** Upload requests (subject "upload"): the site asked for; `domain` is what an approval's exception names. */
+  upload?: { host: string; domain: string; category: string; fileNames: string[] } | null;
   status: AccessRequestStatus;
   decidedBy: string | null;
   decidedMs: number | null;

@@ -17,6 +17,7 @@ import type { MailAttachment as _mamori_v1_MailAttachment, MailAttachment__Outpu
 import type { MailEvent as _mamori_v1_MailEvent, MailEvent__Output as _mamori_v1_MailEvent__Output } from './mamori/v1/MailEvent.ts';
 import type { PolicyDecisionEvent as _mamori_v1_PolicyDecisionEvent, PolicyDecisionEvent__Output as _mamori_v1_PolicyDecisionEvent__Output } from './mamori/v1/PolicyDecisionEvent.ts';
 import type { PrintJobEvent as _mamori_v1_PrintJobEvent, PrintJobEvent__Output as _mamori_v1_PrintJobEvent__Output } from './mamori/v1/PrintJobEvent.ts';
+import type { UploadAccess as _mamori_v1_UploadAccess, UploadAccess__Output as _mamori_v1_UploadAccess__Output } from './mamori/v1/UploadAccess.ts';
 import type { UploadEvent as _mamori_v1_UploadEvent, UploadEvent__Output as _mamori_v1_UploadEvent__Output } from './mamori/v1/UploadEvent.ts';
 import type { UsbDevice as _mamori_v1_UsbDevice, UsbDevice__Output as _mamori_v1_UsbDevice__Output } from './mamori/v1/UsbDevice.ts';
 
@@ -42,6 +43,7 @@ export interface ProtoGrpcType {
       MailEvent: MessageTypeDefinition<_mamori_v1_MailEvent, _mamori_v1_MailEvent__Output>
       PolicyDecisionEvent: MessageTypeDefinition<_mamori_v1_PolicyDecisionEvent, _mamori_v1_PolicyDecisionEvent__Output>
       PrintJobEvent: MessageTypeDefinition<_mamori_v1_PrintJobEvent, _mamori_v1_PrintJobEvent__Output>
+      UploadAccess: MessageTypeDefinition<_mamori_v1_UploadAccess, _mamori_v1_UploadAccess__Output>
       UploadEvent: MessageTypeDefinition<_mamori_v1_UploadEvent, _mamori_v1_UploadEvent__Output>
       UsbDevice: MessageTypeDefinition<_mamori_v1_UsbDevice, _mamori_v1_UsbDevice__Output>
     }

@@ -7,8 +7,9 @@ import { ensureDebianPackages } from '../../../../test/harness/system-packages.t
 import { UploadLab } from './testing/upload-lab.ts';
 
 /**
- * Chunked upload protocols in a real Chromium with the extension: a page runs the tus, Google Drive resumable and
- * S3 multipart client flows against a local site that speaks each protocol (testing/chunked-protocol-site.ts).
+ * Chunked upload protocols in a real Chromium with the extension: a page runs the tus, Google Drive resumable,
+ * Google X-Goog-Upload and S3 multipart client flows against a local site that speaks each protocol
+ * (testing/chunked-protocol-site.ts).
  * Each upload must be ONE record with the total size and the SHA-256 of the whole file, checked against what the
  * site assembled; no piece may be recorded on its own.
  */
@@ -52,4 +53,31 @@ describe.skipIf(!haveChromium)('chunked uploads folded into one record, in a rea
     expect((records[0]?.destinationUrl ?? '').startsWith(`https://${host}:${lab.sitePort}${path}`)).toBe(true);
     await page.close();
   });
+
+  it('Google X-Goog-Upload (Drive web client): a 30 MB file in three pieces is one record with its size and hash', async () => {
+    const host = 'clients6.google.com';
+    const name = 'quarterly-export.zip';
+    const piece = 10 * 1024 * 1024;
+    const bytes = Buffer.alloc(30 * 1000 * 1000);
+    for (let i = 0; i + 4 <= bytes.length; i += 4) bytes.writeUInt32LE((i * 2246822519) >>> 0, i);
+    writeFileSync(join(lab.work, name), bytes);
+    const before = lab.received.length;
+    const page = await lab.open('chunked', 'app.example.com', { target: `https://${host}:${lab.sitePort}`, protocol: 'goog', chunk: String(piece) });
+    await page.locator('#file').setInputFiles(join(lab.work, name));
+    await page.locator('#send').click();
+    await page.locator('#status', { hasText: /done|failed/ }).waitFor({ timeout: 60_000 });
+    expect(await page.locator('#status').textContent()).toBe('done');
+    const assembled = lab.protocols.assembled.find((a) => a.protocol === 'goog');
+    expect(assembled && sha256(assembled.bytes)).toBe(sha256(bytes));
+    expect(assembled?.pieces).toBe(3); // the site got it in three upload commands
+    expect(lab.received.length).toBe(before); // every request was the protocol's, none a plain upload
+
+    await lab.until(() => lab.uploads().some((u) => u.fileName === name), 'the X-Goog-Upload record', 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // room for a stray per-piece record to show up
+    const records = lab.uploads().filter((u) => u.destinationHost === host);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ fileName: name, sizeBytes: bytes.length, sha256: sha256(bytes), method: 'input+goog-resumable' });
+    expect(records[0]?.destinationUrl).toBe(`https://${host}:${lab.sitePort}/upload/drive/v2internal/files`);
+    await page.close();
+  }, 90_000);
 });

@@ -49,6 +49,7 @@ export async function createUploadSensor(context: SensorContext): Promise<Sensor
     hasher: new NodeFileHasher(),
     inspector: new ContentInspector(() => context.policy.current()?.content),
     connectionOwner: await createConnectionOwnerLookup(),
+    ...(context.requestUploadAccess ? { requestAccess: context.requestUploadAccess } : {}),
     profiles: new JsonProfileStore(config.profilesFile ?? join(context.config.stateDir, 'upload-extension-profiles.json')),
   });
 }

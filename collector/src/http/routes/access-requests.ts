@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CollectorError } from '../../errors.ts';
 import { createDeviceException } from '../../exceptions.ts';
+import type { AccessRequestRow } from '../../store/repositories/access-requests.ts';
+import { grantUploadException, revokeUploadException } from '../../upload-exceptions/upload-exception-service.ts';
 import { required, type RouteDeps } from './deps.ts';
+import { uploadExceptionService } from './upload-exceptions.ts';
 
 const maxExceptionMs = 30 * 24 * 3_600_000;
 const defaultExceptionMs = 4 * 3_600_000;
@@ -18,7 +21,10 @@ const IdParams = z.object({ id: z.coerce.number().int().positive() }).strict();
 const ApproveBody = z.object({
   /** When the exception ends (default: 4 hours from now; at most 30 days). */
   untilMs: z.number().int().optional(),
+  /** Device requests: what the stick may do. */
   mode: z.enum(['allow', 'read_only']).default('allow'),
+  /** Upload requests: lift the block for the site's domain (default) or for its whole category. */
+  scope: z.enum(['domain', 'category']).default('domain'),
   note: z.string().max(1000).default(''),
 }).strict();
 
@@ -33,8 +39,9 @@ function invalid(reply: FastifyReply, error: z.ZodError) {
 }
 
 /**
- * Employees' access requests from the tray: list them (auditors and up), approve (creates a temporary device
- * exception for that PC and stick, which the exception watcher pushes at once) or decline (operators and up).
+ * Employees' access requests (the tray's for devices, the browser block message's for uploads): list them
+ * (auditors and up), approve (creates a temporary device exception for that PC and stick, which the exception
+ * watcher pushes at once, or an upload exception for that PC and site, pushed at once) or decline (operators and up).
  * The answer itself goes back to the PC through the access-request outcome pusher; every decision is audited.
  */
 export function accessRequestRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -61,10 +68,12 @@ export function accessRequestRoutes(app: FastifyInstance, deps: RouteDeps): void
     if (untilMs <= nowMs || untilMs > nowMs + maxExceptionMs) {
       return fail(reply, new CollectorError('COLLECTOR_QUERY_INVALID', 'untilMs: must be in the future and at most 30 days ahead'));
     }
+    const reason = `access request ${row.id} from ${row.user || 'unknown user'}: ${row.reason}`.slice(0, 1000);
+    if (row.subject === 'upload') return approveUpload(request, reply, row, body.data, untilMs, reason, nowMs);
     // A stick without a serial number cannot be told apart from others: the exception then covers any device.
     const exception = await createDeviceException(store, {
       pc: row.pc, serial: row.device.serial || undefined, mode: body.data.mode, untilMs,
-      reason: `access request ${row.id} from ${row.user || 'unknown user'}: ${row.reason}`.slice(0, 1000), actor: actor(request), now: nowMs,
+      reason, actor: actor(request), now: nowMs,
     });
     if (!await deps.repos.accessRequests.decide(row.id, { status: 'approved', by: actor(request), atMs: nowMs, note: body.data.note, untilMs, exceptionId: exception.id })) {
       return fail(reply, new CollectorError('COLLECTOR_CONFLICT', `access request ${row.id} was decided meanwhile`));
@@ -72,6 +81,36 @@ export function accessRequestRoutes(app: FastifyInstance, deps: RouteDeps): void
     await store.appendAudit({ timeMs: nowMs, actor: actor(request), action: 'access_request.approve', entry: { id: row.id, pc: row.pc, exceptionId: exception.id, untilMs } });
     return { request: await deps.repos.accessRequests.get(row.id), exception };
   });
+
+  /**
+   * An upload request: a one-click upload exception for that PC and the site's domain (or its category), pushed
+   * with the PC's policy at once; the agent hands the browser the new rules, so the employee can try again.
+   */
+  const approveUpload = async (
+    request: FastifyRequest, reply: FastifyReply, row: AccessRequestRow, body: z.infer<typeof ApproveBody>, untilMs: number, reason: string, nowMs: number,
+  ) => {
+    const service = uploadExceptionService(deps);
+    if (!service || !deps.policy) return fail(reply, new CollectorError('COLLECTOR_CONFLICT', 'upload exceptions are not available on this collector'));
+    if (!row.upload || (body.scope === 'domain' ? !row.upload.domain : !row.upload.category)) {
+      return fail(reply, new CollectorError('COLLECTOR_CONFLICT', `access request ${row.id} names no ${body.scope} to grant`));
+    }
+    let exception;
+    try {
+      exception = await grantUploadException(service, {
+        pc: row.pc, untilMs, reason, ...(body.scope === 'domain' ? { domain: row.upload.domain } : { category: row.upload.category }),
+      }, actor(request));
+    } catch (error) {
+      if (error instanceof CollectorError) return fail(reply, error);
+      throw error;
+    }
+    if (!await deps.repos.accessRequests.decide(row.id, { status: 'approved', by: actor(request), atMs: nowMs, note: body.note, untilMs, exceptionId: exception.id })) {
+      await revokeUploadException(service, exception.id, actor(request));
+      return fail(reply, new CollectorError('COLLECTOR_CONFLICT', `access request ${row.id} was decided meanwhile`));
+    }
+    await store.appendAudit({ timeMs: nowMs, actor: actor(request), action: 'access_request.approve', entry: { id: row.id, pc: row.pc, exceptionId: exception.id, untilMs } });
+    await deps.policy.push(row.pc); // without waiting for the watcher
+    return { request: await deps.repos.accessRequests.get(row.id), exception };
+  };
 
   app.post('/api/access-requests/:id/decline', { preHandler: deps.requireRole('operator') }, async (request, reply) => {
     const params = IdParams.safeParse(request.params);

@@ -24,6 +24,17 @@ function sendCaught(reply: FastifyReply, error: unknown) {
   throw error;
 }
 
+/** What granting an upload exception needs, from the route deps (undefined in narrow tests without policy or store). */
+export function uploadExceptionService(deps: RouteDeps): UploadExceptionDeps | undefined {
+  const { policy, store } = deps;
+  if (!policy || !store) return undefined;
+  return {
+    repo: deps.repos.uploadExceptions, store, now: deps.now ?? Date.now,
+    pcNames: () => deps.repos.deviceControl.pcNames(),
+    categories: () => Object.keys(policy.current.categories),
+  };
+}
+
 /**
  * One-click upload exceptions: an operator lifts an upload block or warning for one PC (optionally one user), one
  * category or one domain, until a time; pushed with the PC's policy at once, revocable, every change audited.
@@ -31,11 +42,7 @@ function sendCaught(reply: FastifyReply, error: unknown) {
 export function uploadExceptionRoutes(app: FastifyInstance, deps: RouteDeps): void {
   if (!deps.policy || !deps.store) return; // narrow route tests build the server without these
   const policy = required(deps.policy, 'policy');
-  const service: UploadExceptionDeps = {
-    repo: deps.repos.uploadExceptions, store: deps.store, now: deps.now ?? Date.now,
-    pcNames: () => deps.repos.deviceControl.pcNames(),
-    categories: () => Object.keys(policy.current.categories),
-  };
+  const service = uploadExceptionService(deps)!;
 
   app.get('/api/upload/exceptions', { preHandler: deps.requireRole('auditor') }, async (request, reply) => {
     const parsed = ListQuery.safeParse(request.query);

@@ -20,7 +20,7 @@ export function accessRequestsContract(start: () => Promise<RepositoriesUnderTes
     const first = listed[1]!;
     expect(first).toEqual({
       id: first.id, agentId, requestId: 'r-1', pc: 'PC-1', user: 'tanaka', timeMs: stored[0]!.timeMs, subject: 'device', reason: '取引先に納品データを渡すため',
-      blockedRule: 'device.usb.block', device, status: 'pending', decidedBy: null, decidedMs: null, note: '', untilMs: null, exceptionId: null, sentMs: null, receivedMs: null,
+      blockedRule: 'device.usb.block', device, upload: null, status: 'pending', decidedBy: null, decidedMs: null, note: '', untilMs: null, exceptionId: null, sentMs: null, receivedMs: null,
     });
     expect(await accessRequests.list({ status: 'pending', pc: 'PC-2', limit: 10 })).toEqual([]);
     expect(await accessRequests.undeliveredAnswers()).toEqual([]);
@@ -35,6 +35,18 @@ export function accessRequestsContract(start: () => Promise<RepositoriesUnderTes
     expect(await accessRequests.undeliveredAnswers({ neverSent: true })).toEqual([]);
     expect((await accessRequests.undeliveredAnswers({ agentId })).map((r) => r.sentMs)).toEqual([6]);
     expect(await accessRequests.undeliveredAnswers({ agentId: 'other' })).toEqual([]);
+  });
+
+  it('access requests: an upload request keeps the site it asks for (host, the domain an approval names, category, files)', async () => {
+    const { store, repos: { accessRequests } } = await start();
+    const upload = { host: '46.gigafile.nu', domain: 'gigafile.nu', category: 'file_transfer', fileNames: ['見積書.xlsx', 'a.zip'] };
+    await storeEvents(store, 1, () => ({
+      accessRequest: { state: 'REQUESTED', requestId: 'r-up', subject: 'upload', reason: 'auditor', blockedRule: 'upload.enforcement.categories.file_transfer', upload },
+    }));
+    await store.projectPending(100);
+    const [row] = await accessRequests.list({ limit: 10 });
+    expect(row).toMatchObject({ requestId: 'r-up', subject: 'upload', upload, device: { vendorId: '', productId: '', serial: '', vendor: '', product: '' } });
+    expect(await accessRequests.get(row!.id)).toMatchObject({ upload });
   });
 
   it('access requests: the PC journaling OUTCOME_RECEIVED stops the re-sending', async () => {

@@ -13,8 +13,8 @@ function todayAt17(nowMs: number): number {
 }
 
 /**
- * Approve (mode, expiry, note) or decline (note) one access request. Approving makes the collector create the
- * temporary device exception; `onDone` gets the collector's error, if any, so the caller can say who was first.
+ * Approve (mode or, for uploads, scope; expiry, note) or decline (note) one access request. Approving makes the
+ * collector create the temporary device or upload exception; `onDone` gets the collector's error, if any, so the caller can say who was first.
  */
 export function AccessRequestDecision({ request, decision, onDone, onCancel, now = Date.now }: {
   request: AccessRequest; decision: Decision; onDone(error?: Error): void; onCancel(): void; now?: () => number;
@@ -22,6 +22,7 @@ export function AccessRequestDecision({ request, decision, onDone, onCancel, now
   const api = useApi();
   const { t } = useI18n();
   const [mode, setMode] = useState<'allow' | 'read_only'>('allow');
+  const [scope, setScope] = useState<'domain' | 'category'>('domain');
   const [until, setUntil] = useState(() => toLocalInput(defaultUntil(now())));
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
@@ -35,7 +36,7 @@ export function AccessRequestDecision({ request, decision, onDone, onCancel, now
     }
     setBusy(true);
     try {
-      if (untilMs !== undefined) await api.approveAccessRequest(request.id, { untilMs, mode, note });
+      if (untilMs !== undefined) await api.approveAccessRequest(request.id, { untilMs, mode, note, ...(request.upload ? { scope } : {}) });
       else await api.declineAccessRequest(request.id, note);
       onDone();
     } catch (error) {
@@ -50,12 +51,21 @@ export function AccessRequestDecision({ request, decision, onDone, onCancel, now
     <form className="stack" data-testid={`decision-${request.id}`} onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       {decision === 'approve' ? (
         <>
-          <label>{t('requests.mode')}
-            <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
-              <option value="allow">{t('mode.allow')}</option>
-              <option value="read_only">{t('mode.read_only')}</option>
-            </select>
-          </label>
+          {request.upload ? (
+            <label>{t('requests.scope')}
+              <select value={scope} onChange={(e) => setScope(e.target.value as typeof scope)}>
+                <option value="domain">{t('requests.scopeDomain', { domain: request.upload.domain })}</option>
+                <option value="category">{t('requests.scopeCategory', { category: request.upload.category })}</option>
+              </select>
+            </label>
+          ) : (
+            <label>{t('requests.mode')}
+              <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+                <option value="allow">{t('mode.allow')}</option>
+                <option value="read_only">{t('mode.read_only')}</option>
+              </select>
+            </label>
+          )}
           <label>{t('requests.until')}
             <input type="datetime-local" value={until} aria-invalid={invalid || undefined} required
               onChange={(e) => { setUntil(e.target.value); setInvalid(false); }} />
@@ -66,7 +76,7 @@ export function AccessRequestDecision({ request, decision, onDone, onCancel, now
               <button key={hours} type="button" onClick={() => setUntil(toLocalInput(nowMs + hours * 3_600_000))}>{t('requests.hours', { hours })}</button>
             ))}
           </div>
-          {request.device.serial ? null : <p className="muted">{t('requests.noSerial')}</p>}
+          {request.upload || request.device.serial ? null : <p className="muted">{t('requests.noSerial')}</p>}
         </>
       ) : null}
       <label>{t('requests.note')}<input value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} /></label>

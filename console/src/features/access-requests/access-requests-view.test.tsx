@@ -44,6 +44,26 @@ describe('AccessRequestsView', () => {
     await waitFor(() => expect(fake.calls.filter((c) => c.method === 'accessRequests').at(-1)!.args[0]).toMatchObject({ status: '' }));
   });
 
+  it('shows an upload request as its site and files, and approves it for the site or its whole category', async () => {
+    const upload = { host: '46.gigafile.nu', domain: 'gigafile.nu', category: 'file_transfer', fileNames: ['見積書.xlsx'] };
+    const fake = listOf(sampleAccessRequest({ id: 7, subject: 'upload', upload, reason: 'auditor files' }));
+    const { container } = renderView(fake);
+    await screen.findByText('auditor files');
+    const row = container.querySelector('tr[data-request-id="7"]') as HTMLElement;
+    expect(within(row).getByText('Uploads to 46.gigafile.nu (file_transfer): 見積書.xlsx')).toBeTruthy();
+    fireEvent.click(within(row).getByRole('button', { name: 'Approve' }));
+    const form = screen.getByTestId('decision-7');
+    expect(within(form).queryByLabelText('Allow as')).toBeNull(); // a device's mode means nothing for a site
+    expect(within(form).queryByText('no serial: the exception covers any device')).toBeNull();
+    const scope = within(form).getByLabelText('Allow uploads to') as HTMLSelectElement;
+    expect([...scope.options].map((o) => o.textContent)).toEqual(['this site (gigafile.nu)', 'every site of its category (file_transfer)']);
+    fireEvent.change(scope, { target: { value: 'category' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(fake.calls.find((c) => c.method === 'approveAccessRequest')?.args).toEqual([
+      7, { untilMs: new Date(2026, 10, 22, 17, 0).getTime(), mode: 'allow', note: '', scope: 'category' },
+    ]));
+  });
+
   it('shows who decided, until when, and their note', async () => {
     const until = Date.UTC(2026, 10, 22, 8);
     renderView(listOf(

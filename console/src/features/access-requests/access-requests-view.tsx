@@ -5,11 +5,11 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { href } from '../../router.ts';
 import { AccessRequestDecision } from './access-request-decision.tsx';
 import { AccessRequestStatus } from './access-request-status.tsx';
-import { deviceLabel } from './device-label.ts';
+import { subjectLabel } from './device-label.ts';
 import { useAccessRequestList } from './use-access-request-list.ts';
 import { PcText } from '../../components/pc-text.tsx';
 
-/** Employees' requests to use a blocked device: pending first by default; operators and admins decide. */
+/** Employees' requests to use a blocked device or upload to a blocked site: pending first by default; operators and admins decide. */
 export function AccessRequestsView({ role, pc = '', now }: { role: Role; pc?: string; now?: () => number }) {
   const { t, formatDate } = useI18n();
   const [status, setStatus] = useState<Status | ''>('pending');
@@ -46,7 +46,7 @@ export function AccessRequestsView({ role, pc = '', now }: { role: Role; pc?: st
                 <td className="nowrap">{formatDate(request.timeMs)}</td>
                 <td><a href={href(['pcs', request.pc], { around: request.timeMs })}><PcText value={request.pc} /></a></td>
                 <td><PcText value={request.user} /></td>
-                <td>{deviceLabel(request.device)}</td>
+                <td>{subjectLabel(request, t)}</td>
                 <td className="title"><PcText value={request.reason} />{request.blockedRule ? <div className="muted">{request.blockedRule}</div> : null}</td>
                 <td><AccessRequestStatus request={request} /></td>
                 <td className="actions nowrap">

@@ -6,3 +6,10 @@ export function deviceLabel(device: AccessRequest['device']): string {
   const ids = [[device.vendorId, device.productId].filter(Boolean).join(':'), device.serial].filter(Boolean).join(', ');
   return [name, ids ? `(${ids})` : ''].filter(Boolean).join(' ') || '—';
 }
+
+/** What a request is about: the stick, or for an upload request the site and its category, then the file names. */
+export function subjectLabel(request: AccessRequest, t: (key: 'requests.uploadTo', values: Record<string, string>) => string): string {
+  if (!request.upload) return deviceLabel(request.device);
+  const files = request.upload.fileNames.length > 0 ? `: ${request.upload.fileNames.join(', ')}` : '';
+  return `${t('requests.uploadTo', { host: request.upload.host, category: request.upload.category })}${files}`;
+}

@@ -3,7 +3,7 @@ import { ErrorBanner } from '../../components/badges.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { href } from '../../router.ts';
 import { AccessRequestDecision } from './access-request-decision.tsx';
-import { deviceLabel } from './device-label.ts';
+import { subjectLabel } from './device-label.ts';
 import { useAccessRequestList } from './use-access-request-list.ts';
 import { PcText } from '../../components/pc-text.tsx';
 
@@ -22,7 +22,7 @@ export function PcAccessRequests({ pc, role, onDecided, now }: { pc: string; rol
         {list.requests.map((request) => (
           <li key={request.id} data-request-id={request.id}>
             <div>{formatDate(request.timeMs)} · {request.user}</div>
-            <div>{deviceLabel(request.device)}</div>
+            <div>{subjectLabel(request, t)}</div>
             <div className="muted"><PcText value={request.reason} /></div>
             {canAct && list.acting?.id !== request.id ? (
               <div className="row">

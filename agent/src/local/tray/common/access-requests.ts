@@ -7,13 +7,28 @@ import type { BlockNotification } from './block-notifier.ts';
 
 export type AccessOutcome = 'approved' | 'declined';
 
+/** The site an upload access request is about, as the agent judged it with its own policy. */
+export interface UploadAccessTarget {
+  /** The site the file was entering (the frame's host, from the browser). */
+  host: string;
+  /** The policy's domain entry that matched the host (what an exception names), else the host. */
+  domain: string;
+  category: string;
+  /** The files the employee was trying to upload (names only). */
+  fileNames: string[];
+}
+
 /** One "request access" as the tray shows it. */
 export interface AccessRequest {
   id: string;
   createdMs: number;
   reason: string;
+  /** What the tray names: the stick's product name, or the site for an upload request. */
   subject: string;
-  device: NonNullable<BlockNotification['device']>;
+  /** Device requests (from the tray). */
+  device?: NonNullable<BlockNotification['device']>;
+  /** Upload requests (from the browser's block message). */
+  upload?: UploadAccessTarget;
   blockedRule: string;
   status: 'pending' | AccessOutcome;
   /** For an approval: when the exception ends. */
@@ -80,10 +95,8 @@ export class AccessRequests {
     if (!notification.requestable || !notification.device) {
       throw new AgentError('AGENT_LOCAL_REQUEST_INVALID', 'access can only be requested for a blocked device');
     }
-    const reason = typeof reasonInput === 'string' ? reasonInput.replace(controlExceptNewline, ' ').trim() : '';
-    if (reason.length === 0) throw new AgentError('AGENT_LOCAL_REQUEST_INVALID', 'say why you need access');
-    if (reason.length > MAX_REASON) throw new AgentError('AGENT_LOCAL_REQUEST_INVALID', `the reason is over ${MAX_REASON} characters`);
-    const open = this.#items.find((r) => r.status === 'pending' && sameDevice(r.device, notification.device!));
+    const reason = cleanReason(reasonInput);
+    const open = this.#items.find((r) => r.status === 'pending' && r.device && sameDevice(r.device, notification.device!));
     if (open) throw new AgentError('AGENT_LOCAL_REQUEST_INVALID', 'a request for this device is already waiting for an answer');
     const item: AccessRequest = {
       id: `req_${randomBytes(8).toString('hex')}`, createdMs: this.#now(), reason, subject: notification.subject,
@@ -94,13 +107,35 @@ export class AccessRequests {
       user: this.#o.user(),
       accessRequest: {
         state: 'REQUESTED', requestId: item.id, subject: 'device', reason, blockedRule: item.blockedRule,
-        device: { ...item.device, deviceClass: '', interfaceClasses: [] },
+        device: { ...notification.device, deviceClass: '', interfaceClasses: [] },
       },
     });
     this.#items.push(item);
     this.#prune();
     this.#save();
     return { ...item };
+  }
+
+  /**
+   * Asks for an exception to an upload block (the browser's block message), for `user` (the browser's OS user).
+   * A request for the same domain still waiting for an answer is returned as it is (`existing`), not made twice:
+   * the employee may click again. Throws AgentError on a bad reason.
+   */
+  requestUpload(target: UploadAccessTarget, reasonInput: unknown, user: string, blockedRule: string): { request: AccessRequest; existing: boolean } {
+    const reason = cleanReason(reasonInput);
+    const open = this.#items.find((r) => r.status === 'pending' && r.upload?.domain === target.domain);
+    if (open) return { request: { ...open }, existing: true };
+    const upload: UploadAccessTarget = { ...target, fileNames: target.fileNames.slice(0, 20).map((name) => name.replace(controlExceptNewline, ' ').slice(0, 256)) };
+    const item: AccessRequest = {
+      id: `req_${randomBytes(8).toString('hex')}`, createdMs: this.#now(), reason, subject: target.host, upload,
+      blockedRule, status: 'pending', untilMs: null, note: '', decidedMs: null,
+    };
+    // Journal first, as for devices: once this returns the request reaches the collector whatever happens next.
+    this.#o.emit({ user, accessRequest: { state: 'REQUESTED', requestId: item.id, subject: 'upload', reason, blockedRule, upload } });
+    this.#items.push(item);
+    this.#prune();
+    this.#save();
+    return { request: { ...item }, existing: false };
   }
 
   /**
@@ -117,7 +152,7 @@ export class AccessRequests {
     item.decidedMs = this.#now();
     this.#o.emit({
       user: this.#o.user(),
-      accessRequest: { state: 'OUTCOME_RECEIVED', requestId: item.id, subject: 'device', outcome: item.status, untilMs: item.untilMs ?? 0 },
+      accessRequest: { state: 'OUTCOME_RECEIVED', requestId: item.id, subject: item.upload ? 'upload' : 'device', outcome: item.status, untilMs: item.untilMs ?? 0 },
     });
     this.#save();
     return true;
@@ -160,7 +195,15 @@ export function parseOutcomeArgs(argsJson: string): AccessOutcomeArgs | undefine
   }
 }
 
-function sameDevice(a: AccessRequest['device'], b: AccessRequest['device']): boolean {
+/** The employee's words, made safe to show as plain text; AgentError when empty or too long. */
+function cleanReason(input: unknown): string {
+  const reason = typeof input === 'string' ? input.replace(controlExceptNewline, ' ').trim() : '';
+  if (reason.length === 0) throw new AgentError('AGENT_LOCAL_REQUEST_INVALID', 'say why you need access');
+  if (reason.length > MAX_REASON) throw new AgentError('AGENT_LOCAL_REQUEST_INVALID', `the reason is over ${MAX_REASON} characters`);
+  return reason;
+}
+
+function sameDevice(a: NonNullable<AccessRequest['device']>, b: NonNullable<AccessRequest['device']>): boolean {
   return a.vendorId === b.vendorId && a.productId === b.productId && a.serial === b.serial;
 }
 

@@ -129,7 +129,7 @@ export const trayScript = `'use strict';
     $('device-mode').textContent = (t.modes[state.deviceMode] || state.deviceMode) + (state.exceptions || []).map((x) =>
       ' · ' + t.exception.replace('{mode}', t.modes[x.mode] || x.mode).replace('{until}', time(x.untilMs)) + (x.serial ? ' (' + x.serial + ')' : '')).join('');
     const list = $('block-list');
-    const pendingDevices = new Set(state.requests.filter((r) => r.status === 'pending').map((r) => r.device.vendorId + ':' + r.device.productId + ':' + r.device.serial));
+    const pendingDevices = new Set(state.requests.filter((r) => r.status === 'pending' && r.device).map((r) => r.device.vendorId + ':' + r.device.productId + ':' + r.device.serial));
     // Rebuild the block list only when it changes, so an update never takes away a reason being typed.
     const listKey = lang + '|' + state.notifications.map((n) => n.id).join(',') + '|' + [...pendingDevices].join(',');
     if (list.dataset.key !== listKey) renderBlocks(t, list, pendingDevices, listKey);
@@ -209,7 +209,7 @@ export const trayScript = `'use strict';
       const head = document.createElement('strong');
       head.textContent = t.status[r.status] + (r.status === 'approved' && r.untilMs ? ' (' + t.until + ' ' + time(r.untilMs) + ')' : '');
       const what = document.createElement('div');
-      what.textContent = r.subject + ' — ' + r.reason;
+      what.textContent = (r.upload ? t.kinds.upload + ' ' : '') + r.subject + ' — ' + r.reason;
       li.append(head, what);
       if (r.note) { const note = document.createElement('div'); note.className = 'meta'; note.textContent = r.note; li.append(note); }
       requests.append(li);

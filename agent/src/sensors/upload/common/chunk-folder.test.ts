@@ -70,6 +70,48 @@ describe('chunked.js folds pieces by what each protocol says', () => {
     expect(done).toEqual([{ protocol: 'tus', total: 300, url: 'https://tus.example.com/files/abc' }]);
   });
 
+  it('X-Goog-Upload: one upload of the declared total, done only when a finalize is answered "final"', () => {
+    const { api, done } = folder();
+    const start = request('POST', 'https://clients6.google.com/upload/drive/v2internal/files?uploadType=resumable', {
+      'X-Goog-Upload-Protocol': 'resumable', 'X-Goog-Upload-Command': 'start', 'X-Goog-Upload-Header-Content-Length': '300',
+    });
+    expect(api.isPiece(start)).toBe(false);
+    expect(api.onSendHeaders(start)).toBe(true); // a step, never an upload of its own (its body is metadata)
+    const session = 'https://clients6.google.com/upload/drive/v2internal/files?upload_id=S1&upload_protocol=resumable';
+    api.onHeadersReceived(answer(start, 200, { 'X-Goog-Upload-URL': session, 'X-Goog-Upload-Status': 'active' }));
+    const send = (command: string, offset: number, status: number, uploadStatus: string) => {
+      const r = request('POST', session, { 'X-Goog-Upload-Command': command, 'X-Goog-Upload-Offset': String(offset) });
+      expect(api.isPiece(r)).toBe(true);
+      expect(api.onSendHeaders(r)).toBe(true);
+      api.onHeadersReceived(answer(r, status, { 'X-Goog-Upload-Status': uploadStatus }));
+    };
+    send('upload', 0, 200, 'active');
+    send('upload', 100, 200, 'active');
+    send('upload, finalize', 200, 400, 'active'); // refused: not done
+    expect(done).toEqual([]);
+    send('upload, finalize', 200, 200, 'final');
+    send('upload, finalize', 200, 200, 'final'); // a repeat answer changes nothing
+    expect(done).toEqual([{ protocol: 'goog-resumable', total: 300, url: 'https://clients6.google.com/upload/drive/v2internal/files' }]);
+  });
+
+  it('X-Goog-Upload: without a declared total, the finalizing piece’s offset plus its noted size; "start, upload, finalize" is a whole upload', () => {
+    const { api, done } = folder();
+    const start = request('POST', 'https://photos.google.com/_/upload/uploadmedia/interactive', { 'X-Goog-Upload-Protocol': 'resumable', 'X-Goog-Upload-Command': 'start' });
+    api.onSendHeaders(start);
+    const session = 'https://photos.google.com/_/upload/uploadmedia/interactive?upload_id=P1';
+    api.onHeadersReceived(answer(start, 200, { 'X-Goog-Upload-URL': session }));
+    const last = request('POST', session, { 'X-Goog-Upload-Command': 'upload, finalize', 'X-Goog-Upload-Offset': '1000' });
+    api.noteSize(7, session, 234);
+    expect(api.onSendHeaders(last)).toBe(true);
+    api.onHeadersReceived(answer(last, 200, { 'X-Goog-Upload-Status': 'final' }));
+    expect(done).toEqual([{ protocol: 'goog-resumable', total: 1234, url: 'https://photos.google.com/_/upload/uploadmedia/interactive' }]);
+
+    const whole = request('POST', 'https://photos.google.com/_/upload/uploadmedia/interactive', {
+      'X-Goog-Upload-Protocol': 'resumable', 'X-Goog-Upload-Command': 'start, upload, finalize', 'X-Goog-Upload-Header-Content-Length': '50',
+    });
+    expect(api.onSendHeaders(whole)).toBe(false);
+  });
+
   it('Content-Range: two Drive sessions of the same size to the same URL stay two uploads', () => {
     const { api, done } = folder();
     for (const session of ['A', 'B']) {

@@ -34,8 +34,9 @@ export const UploadReportSchema = z.object({
   destinationUrl: z.string().max(2048).regex(/^(https?|wss?):\/\//i, 'destinationUrl must be http(s)'),
   /** formdata: multipart from script (fetch or XHR); form: a plain form post; blob: a File/Blob as the whole body;
    * bytes: an in-memory body (ArrayBuffer, typed array, string); resumable: Content-Range chunks (Google Drive
-   * resumable included) folded into one; tus: tus 1.0 PATCHes folded; s3-multipart: S3 parts folded. */
-  transport: z.enum(['formdata', 'form', 'blob', 'bytes', 'resumable', 'tus', 's3-multipart']),
+   * resumable included) folded into one; tus: tus 1.0 PATCHes folded; s3-multipart: S3 parts folded;
+   * goog-resumable: Google's X-Goog-Upload protocol (Drive's web client, Photos) folded. */
+  transport: z.enum(['formdata', 'form', 'blob', 'bytes', 'resumable', 'tus', 's3-multipart', 'goog-resumable']),
   timeMs: z.number().int().min(0).optional(),
   files: z.array(UploadFileSchema).min(1).max(100),
 }).strict();

@@ -14,6 +14,8 @@ import { firstIssue, HelloSchema, UploadReportSchema, type UploadReport } from '
 import { monotonicMs } from '../../../core/monotonic.ts';
 import { uploadRulesFor, type UploadRuleTable } from '@mamori/policies';
 import { DecisionReportSchema, decisionEvent } from './decisions.ts';
+import { judgeUploadAccess, UploadAccessReportSchema, type UploadAccessAsk, type UploadAccessReport } from './access-requests.ts';
+import { AgentError } from '../../../errors.ts';
 import { UNSEEN_UPLOAD_METHODS } from './unseen.ts';
 import type { BridgeHandler, SocketPeer } from '../../../local/browser-bridge/index.ts';
 
@@ -60,6 +62,12 @@ export interface UploadSensorOptions {
   };
   /** Hashes a reported path as the reporting user (bridge reports); required with `bridge`. */
   userHasher?: { hash(path: string, maxBytes: number, as: { uid: number; gid: number }): Promise<{ size: number; sha256: string }> };
+  /**
+   * Files an employee's "request access" from the browser's block message as an access request (the tray's flow:
+   * journaled, answered by an admin, an approval pushed back as an upload exception). Throws AgentError on a bad
+   * reason. Absent: the extension is told requests are not available here.
+   */
+  requestAccess?: (ask: UploadAccessAsk & { reason: string; user: string }) => { request: { id: string; status: string }; existing: boolean };
   /** Also accept reports on the loopback HTTP endpoint (legacy; any local process can reach it). */
   loopback?: boolean;
   now?: () => number;
@@ -79,6 +87,7 @@ export const extensionRoutes = {
   uploads: '/extension/v1/uploads',
   uninstalled: '/extension/v1/uninstalled',
   decisions: '/extension/v1/decisions',
+  accessRequests: '/extension/v1/access-requests',
 } as const;
 
 /**
@@ -141,6 +150,7 @@ export class UploadSensor implements Sensor {
       routes.route({ method: 'POST', path: extensionRoutes.decisions, maxBodyBytes: 256 * 1024, handler: (r) => this.#decisions(emit, r.headers, r.body, r.peer) }),
       routes.route({ method: 'POST', path: extensionRoutes.uploads, maxBodyBytes: 256 * 1024, handler: (r) => this.#uploads(emit, r.headers, r.body, r.peer) }),
       routes.route({ method: 'GET', path: extensionRoutes.uninstalled, handler: (r) => this.#uninstalled(r.query) }),
+      routes.route({ method: 'POST', path: extensionRoutes.accessRequests, maxBodyBytes: 64 * 1024, handler: (r) => this.#accessRequestLoopback(r.headers, r.body, r.peer) }),
     ];
     // A new policy (an exception granted or revoked in the collector, a rule changed) reaches the browser at once
     // on the native channel, not at its next heartbeat (30 s): the extension re-applies the rules it is pushed.
@@ -253,7 +263,42 @@ export class UploadSensor implements Sensor {
       this.#counts.decisions += 1;
       return { status: 200, body: { recorded: 1 } };
     }
+    if (path === extensionRoutes.accessRequests) {
+      const parsed = UploadAccessReportSchema.safeParse(body);
+      if (!parsed.success) return this.#refuse(400, firstIssue(parsed.error));
+      return this.#accessRequest(parsed.data, user);
+    }
     return this.#refuse(404, 'no such request');
+  }
+
+  /**
+   * "Request access" for a blocked destination. The agent judges it with its own rules (only a destination this
+   * PC's policy blocks or warns) and files it for the browser's user; the answer comes back as an upload
+   * exception in the pushed policy, so nothing else has to reach the browser.
+   */
+  #accessRequest(report: UploadAccessReport, user: string): LocalResponse {
+    const table = this.#rulesForUser(user);
+    if (!table) return this.#refuse(503, 'no policy yet');
+    const ask = judgeUploadAccess(report, table, this.#now());
+    if ('refused' in ask) return this.#refuse(409, ask.refused);
+    if (!this.#options.requestAccess) return this.#refuse(503, 'access requests are not available on this PC');
+    try {
+      const { request, existing } = this.#options.requestAccess({ ...ask, reason: report.reason, user });
+      return { status: existing ? 200 : 201, body: { request: { id: request.id, status: request.status }, existing, domain: ask.domain } };
+    } catch (error) {
+      if (error instanceof AgentError) return this.#refuse(400, error.message);
+      throw error;
+    }
+  }
+
+  async #accessRequestLoopback(headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {
+    if (!this.#fromExtension(headers)) return this.#refuse(403, 'not from the Mamori extension');
+    const pairing = this.#pairingFor(headers);
+    if (!pairing) return this.#refuse(401, 'unknown token: pair first');
+    if (!this.#reportLimiter.take(`${pairing.browser}/${pairing.profileId}`)) return this.#refuse(429, 'too many requests');
+    const parsed = UploadAccessReportSchema.safeParse(body);
+    if (!parsed.success) return this.#refuse(400, firstIssue(parsed.error));
+    return this.#accessRequest(parsed.data, (await this.#userOf(peer)).user);
   }
 
   async #pair(headers: IncomingHttpHeaders, body: unknown, peer?: TcpConnection): Promise<LocalResponse> {

@@ -9,9 +9,11 @@ export interface SiteAnswer {
 
 /** A file the site finished receiving, and how. */
 export interface AssembledUpload {
-  protocol: 'tus' | 'drive' | 's3';
+  protocol: 'tus' | 'drive' | 's3' | 'goog';
   id: string;
   bytes: Buffer;
+  /** How many body-carrying requests (pieces, parts) it arrived in. */
+  pieces: number;
 }
 
 interface Session {
@@ -24,7 +26,7 @@ interface Session {
 
 const cors = {
   'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': '*',
-  'access-control-expose-headers': 'Location, Upload-Offset, Upload-Length, Tus-Resumable, Range, ETag',
+  'access-control-expose-headers': 'Location, Upload-Offset, Upload-Length, Tus-Resumable, Range, ETag, X-Goog-Upload-URL, X-Goog-Upload-Status, X-Goog-Upload-Size-Received, X-Goog-Upload-Chunk-Granularity',
 };
 
 /**
@@ -37,7 +39,13 @@ const cors = {
  *   Content-Range → 308 + `Range: bytes=0-n` until the last, which gets 200 and the file's metadata.
  * - S3 multipart (CreateMultipartUpload / UploadPart / CompleteMultipartUpload): POST `?uploads` → XML UploadId;
  *   PUT `?partNumber=n&uploadId=…` → 200 + ETag; POST `?uploadId=…` → the parts joined in part-number order.
- * Requests are told apart by host (tus.*, s3.*) and path (/upload/drive/); what each upload assembled is kept.
+ * - Google's X-Goog-Upload resumable protocol (Drive's web client, Photos): POST with `X-Goog-Upload-Protocol:
+ *   resumable`, `X-Goog-Upload-Command: start` and `X-Goog-Upload-Header-Content-Length` → 200 + `X-Goog-Upload-URL`
+ *   and `X-Goog-Upload-Status: active`; POSTs to that URL with `X-Goog-Upload-Command: upload` (the last one
+ *   `upload, finalize`) and `X-Goog-Upload-Offset` → `active` until the finalize, answered `final` once every
+ *   declared byte arrived; `query` → `X-Goog-Upload-Size-Received`.
+ * Requests are told apart by the X-Goog-Upload-Command header, host (tus.*, s3.*) and path (/upload/drive/); what
+ * each upload assembled is kept.
  */
 export class ChunkedProtocolSite {
   readonly assembled: AssembledUpload[] = [];
@@ -46,6 +54,7 @@ export class ChunkedProtocolSite {
   /** Undefined when the request is none of these protocols' (the caller answers it). */
   handle(method: string, url: URL, headers: Record<string, string | string[] | undefined>, body: Buffer): SiteAnswer | undefined {
     if (method === 'OPTIONS') return undefined;
+    if (headers['x-goog-upload-command'] !== undefined) return this.#goog(method, url, headers, body);
     if (url.hostname.startsWith('tus.')) return this.#tus(method, url, headers, body);
     if (url.pathname.startsWith('/upload/drive/')) return this.#drive(method, url, headers, body);
     if (url.hostname.startsWith('s3.')) return this.#s3(method, url, body);
@@ -57,7 +66,7 @@ export class ChunkedProtocolSite {
   }
 
   #finish(id: string, session: Session, bytes: Buffer): void {
-    this.assembled.push({ protocol: session.protocol, id, bytes });
+    this.assembled.push({ protocol: session.protocol, id, bytes, pieces: session.protocol === 's3' ? session.parts.size : session.received.length });
     this.#sessions.delete(id);
   }
 
@@ -100,6 +109,38 @@ export class ChunkedProtocolSite {
     const bytes = Buffer.concat(session.received);
     this.#finish(id, session, bytes);
     return this.#answer(200, { 'content-type': 'application/json' }, JSON.stringify({ id, size: String(bytes.length) }));
+  }
+
+  #goog(method: string, url: URL, headers: Record<string, string | string[] | undefined>, body: Buffer): SiteAnswer {
+    const steps = String(headers['x-goog-upload-command']).toLowerCase().split(',').map((step) => step.trim());
+    if (method === 'POST' && steps.includes('start')) {
+      if (headers['x-goog-upload-protocol'] !== 'resumable') return this.#answer(400, {}, 'X-Goog-Upload-Protocol: resumable required');
+      const total = Number(headers['x-goog-upload-header-content-length']);
+      const id = randomBytes(8).toString('base64url');
+      this.#sessions.set(id, { protocol: 'goog', total, received: [], offset: 0, parts: new Map() });
+      return this.#answer(200, {
+        'x-goog-upload-status': 'active', 'x-goog-upload-chunk-granularity': '262144',
+        'x-goog-upload-url': `${url.origin}${url.pathname}?upload_id=${id}&upload_protocol=resumable`,
+      });
+    }
+    const id = url.searchParams.get('upload_id') ?? '';
+    const session = this.#sessions.get(id);
+    if (method !== 'POST' || !session) return this.#answer(404, { 'x-goog-upload-status': 'cancelled' });
+    if (steps.includes('query')) {
+      return this.#answer(200, { 'x-goog-upload-status': 'active', 'x-goog-upload-size-received': String(session.offset) });
+    }
+    if (Number(headers['x-goog-upload-offset']) !== session.offset) {
+      return this.#answer(400, { 'x-goog-upload-status': 'active', 'x-goog-upload-size-received': String(session.offset) }, 'wrong offset');
+    }
+    if (steps.includes('upload')) {
+      session.received.push(body);
+      session.offset += body.length;
+    }
+    if (!steps.includes('finalize')) return this.#answer(200, { 'x-goog-upload-status': 'active' });
+    if (session.offset !== session.total) return this.#answer(400, { 'x-goog-upload-status': 'active' }, 'finalized before every declared byte arrived');
+    const bytes = Buffer.concat(session.received);
+    this.#finish(id, session, bytes);
+    return this.#answer(200, { 'x-goog-upload-status': 'final', 'content-type': 'application/json' }, JSON.stringify({ id, size: String(bytes.length) }));
   }
 
   #s3(method: string, url: URL, body: Buffer): SiteAnswer {

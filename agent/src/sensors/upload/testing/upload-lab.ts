@@ -13,7 +13,7 @@ import { PolicyHolder } from '../../../core/policy-holder.ts';
 import { BrowserBridgeServer } from '../../../local/browser-bridge/bridge-server.ts';
 import { SockDiagPeerIdentifier } from '../../../local/browser-bridge/linux-peer.ts';
 import { UploadSensorConfigSchema } from '../common/config.ts';
-import { UploadSensor } from '../common/upload-sensor.ts';
+import { UploadSensor, type UploadSensorOptions } from '../common/upload-sensor.ts';
 import { PINNED_EXTENSION_ID } from '../common/extension-id.ts';
 import { NodeFileHasher } from '../node/file-hasher.ts';
 import { UserFileHasher } from '../node/user-file-hasher.ts';
@@ -30,6 +30,8 @@ export interface LabOptions {
   pc?: string;
   policy?: PolicyHolder;
   forward?: (draft: EventDraft) => void;
+  /** Files "request access" from the block message (e.g. a real agent's tray access requests); absent: refused. */
+  requestAccess?: UploadSensorOptions['requestAccess'];
 }
 
 /** What the site (every host name) received: method, host and path of each upload request, and its bytes. */
@@ -86,6 +88,7 @@ export class UploadLab {
       routes: undefined, bridge: this.#bridge, userHasher: new UserFileHasher(),
       config: UploadSensorConfigSchema.parse({ heartbeatStaleMs: 60_000 }), policy: this.policy,
       currentUser: () => 'alice', hasher: new NodeFileHasher(), checkEveryMs: 3_600_000,
+      ...(options.requestAccess ? { requestAccess: options.requestAccess } : {}),
     });
     await sensor.start((draft) => {
       this.events.push(draft);
@@ -265,9 +268,9 @@ export class NoticeDriver {
     return id;
   }
 
-  /** Types into the reason box as a user would (trusted input events). */
-  async type(text: string): Promise<void> {
-    await this.cdp.send('DOM.focus', { backendNodeId: await this.#element('reason') });
+  /** Types into a text box of the notice (the warning's reason by default) as a user would (trusted input events). */
+  async type(text: string, className = 'reason'): Promise<void> {
+    await this.cdp.send('DOM.focus', { backendNodeId: await this.#element(className) });
     await this.cdp.send('Input.insertText', { text });
   }
 

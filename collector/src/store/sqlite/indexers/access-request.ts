@@ -1,3 +1,4 @@
+import { uploadColumns } from '../../upload-access-columns.ts';
 import type { EventIndexer } from '../indexer.ts';
 
 /**
@@ -8,9 +9,9 @@ export const accessRequestIndexer: EventIndexer = {
   kind: 'access_request',
   prepare(db) {
     const insert = db.prepare(`INSERT INTO access_requests (event_id, agent_id, request_id, pc, user, time_ms, subject, reason,
-      blocked_rule, vendor_id, product_id, serial, vendor, product)
+      blocked_rule, vendor_id, product_id, serial, vendor, product, upload_host, upload_domain, upload_category, upload_files)
       VALUES (@eventId, @agentId, @requestId, @pc, @user, @timeMs, @subject, @reason, @blockedRule, @vendorId, @productId,
-      @serial, @vendor, @product)
+      @serial, @vendor, @product, @uploadHost, @uploadDomain, @uploadCategory, @uploadFiles)
       ON CONFLICT DO NOTHING`);
     const received = db.prepare(`UPDATE access_requests SET received_ms = ? WHERE agent_id = ? AND request_id = ?
       AND status <> 'pending' AND received_ms IS NULL`);
@@ -24,6 +25,7 @@ export const accessRequestIndexer: EventIndexer = {
           timeMs: ref.timeMs, subject: request.subject || 'device', reason: request.reason.slice(0, 2000),
           blockedRule: request.blockedRule, vendorId: device?.vendorId ?? '', productId: device?.productId ?? '',
           serial: device?.serial ?? '', vendor: device?.vendor ?? '', product: device?.product ?? '',
+          ...uploadColumns(request.upload),
         });
       } else if (request.state === 'OUTCOME_RECEIVED') {
         received.run(ref.timeMs, ref.agentId, request.requestId);

@@ -1,18 +1,23 @@
 import type Database from 'better-sqlite3';
-import type { AccessRequestRow } from '../../repositories/access-requests.ts';
+import { uploadAccessOf, type AccessRequestRow } from '../../repositories/access-requests.ts';
 
-interface Raw extends Omit<AccessRequestRow, 'device'> {
+interface Raw extends Omit<AccessRequestRow, 'device' | 'upload'> {
   vendorId: string; productId: string; serial: string; vendor: string; product: string;
+  uploadHost: string; uploadDomain: string; uploadCategory: string; uploadFiles: string;
 }
 
 const columns = `id, agent_id AS agentId, request_id AS requestId, pc, user, time_ms AS timeMs, subject, reason,
   blocked_rule AS blockedRule, vendor_id AS vendorId, product_id AS productId, serial, vendor, product, status,
   decided_by AS decidedBy, decided_ms AS decidedMs, note, until_ms AS untilMs, exception_id AS exceptionId,
-  sent_ms AS sentMs, received_ms AS receivedMs`;
+  sent_ms AS sentMs, received_ms AS receivedMs, upload_host AS uploadHost, upload_domain AS uploadDomain,
+  upload_category AS uploadCategory, upload_files AS uploadFiles`;
 
 function shape(raw: Raw): AccessRequestRow {
-  const { vendorId, productId, serial, vendor, product, ...rest } = raw;
-  return { ...rest, device: { vendorId, productId, serial, vendor, product } };
+  const { vendorId, productId, serial, vendor, product, uploadHost, uploadDomain, uploadCategory, uploadFiles, ...rest } = raw;
+  return {
+    ...rest, device: { vendorId, productId, serial, vendor, product },
+    upload: uploadAccessOf({ subject: rest.subject, uploadHost, uploadDomain, uploadCategory, uploadFiles }),
+  };
 }
 
 /** Newest first; optionally only one status or one PC. */

@@ -2,6 +2,7 @@
 // Original file: mamori/v1/events.proto
 
 import type { UsbDevice as _mamori_v1_UsbDevice, UsbDevice__Output as _mamori_v1_UsbDevice__Output } from '../../mamori/v1/UsbDevice.ts';
+import type { UploadAccess as _mamori_v1_UploadAccess, UploadAccess__Output as _mamori_v1_UploadAccess__Output } from '../../mamori/v1/UploadAccess.ts';
 import type { Long } from '@grpc/proto-loader';
 
 // Original file: mamori/v1/events.proto
@@ -31,6 +32,7 @@ export interface AccessRequestEvent {
   'blockedRule'?: (string);
   'outcome'?: (string);
   'untilMs'?: (number | string | Long);
+  'upload'?: (_mamori_v1_UploadAccess | null);
 }
 
 export interface AccessRequestEvent__Output {
@@ -42,4 +44,5 @@ export interface AccessRequestEvent__Output {
   'blockedRule': (string);
   'outcome': (string);
   'untilMs': (number);
+  'upload': (_mamori_v1_UploadAccess__Output | null);
 }
