@@ -14,7 +14,7 @@ import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
 import { ContentInspector } from '../../agent/src/inspect/node/content-inspector.ts';
 import type { EventDraft } from '../../agent/src/core/event-draft.ts';
 import { RecordingEnforcer } from '../../agent/src/control/common/enforcer.ts';
-import { MountHub } from '../../agent/src/sensors/usb/common/mount-hub.ts';
+import { MountHub } from '../../agent/src/core/removable-media/mount-hub.ts';
 import { UsbSensor } from '../../agent/src/sensors/usb/common/usb-sensor.ts';
 import { SysfsUsbSource } from '../../agent/src/sensors/usb/linux/sysfs-usb-source.ts';
 import { FileCopySensorConfigSchema } from '../../agent/src/sensors/file-copy/common/config.ts';

@@ -12,7 +12,7 @@ import { ContentInspector } from '../../agent/src/inspect/node/content-inspector
 import { people, peopleXlsx, textDocx } from '../../agent/src/inspect/testing/corpus-writers.ts';
 import { FileCopySensorConfigSchema } from '../../agent/src/sensors/file-copy/common/config.ts';
 import { ChokidarFileCopySensor } from '../../agent/src/sensors/file-copy/node/file-copy-sensor.ts';
-import { MountHub } from '../../agent/src/sensors/usb/common/mount-hub.ts';
+import { MountHub } from '../../agent/src/core/removable-media/mount-hub.ts';
 import { UsbSensor } from '../../agent/src/sensors/usb/common/usb-sensor.ts';
 import { SysfsUsbSource } from '../../agent/src/sensors/usb/linux/sysfs-usb-source.ts';
 import { enrollTestAgent, testAgentConfig } from '../harness/agent.ts';

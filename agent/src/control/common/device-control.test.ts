@@ -5,8 +5,8 @@ import { createUnlockCode } from '@mamori/proto';
 import { PolicyHolder } from '../../core/policy-holder.ts';
 import type { EventDraft } from '../../core/event-draft.ts';
 import { FakeUsbSensor, sampleStick } from '../../sensors/usb/common/fake-usb-sensor.ts';
-import { MountHub } from '../../sensors/usb/common/mount-hub.ts';
-import type { MountInfo } from '../../sensors/usb/common/types.ts';
+import { MountHub } from '../../core/removable-media/mount-hub.ts';
+import type { MountInfo } from '../../core/removable-media/usb-device.ts';
 import { decideDevice } from './decide.ts';
 import { UnlockLedger } from './unlock-ledger.ts';
 

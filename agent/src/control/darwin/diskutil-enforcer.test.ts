@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDiskActivity } from '../../platform/diskutil-activity.ts';
-import { sampleStick } from '../../sensors/usb/common/fake-usb-sensor.ts';
+import { sampleStick } from '../../core/removable-media/sample-stick.ts';
 import type { CommandRunner } from '../common/command-runner.ts';
 import { DiskutilEnforcer, guardPlan } from './diskutil-enforcer.ts';
 

@@ -10,7 +10,7 @@ import { VirtualUsbLab, canMountVirtualSticks, type VirtualUsbStick } from '@mam
 import { PolicyHolder } from '../../../core/policy-holder.ts';
 import type { EventDraft } from '../../../core/event-draft.ts';
 import { RecordingEnforcer } from '../../../control/common/enforcer.ts';
-import { MountHub } from '../../usb/common/mount-hub.ts';
+import { MountHub } from '../../../core/removable-media/mount-hub.ts';
 import { UsbSensor } from '../../usb/common/usb-sensor.ts';
 import { SysfsUsbSource } from '../../usb/linux/sysfs-usb-source.ts';
 import { FileCopySensorConfigSchema } from '../common/config.ts';

@@ -6,7 +6,7 @@ import { VirtualUsbLab, canMountVirtualSticks } from '@mamori/test';
 import { PolicyHolder } from '../../../core/policy-holder.ts';
 import type { EventDraft } from '../../../core/event-draft.ts';
 import { LinuxDeviceEnforcer } from '../../../control/linux/linux-enforcer.ts';
-import { MountHub } from '../common/mount-hub.ts';
+import { MountHub } from '../../../core/removable-media/mount-hub.ts';
 import { UsbSensor } from '../common/usb-sensor.ts';
 import { SysfsUsbSource } from './sysfs-usb-source.ts';
 
