@@ -62,8 +62,9 @@ export class FakeUsbSensor extends UsbSensor {
       policy: options.policy ?? new PolicyHolder(), enforcer, user: options.user ?? (() => 'tester'), now: options.now,
       mounts: options.mounts, ledger: options.ledger, ...(options.logged ? { logged: options.logged } : {}),
       emit: (draft) => {
-        if (!self?.#emit) throw new Error('FakeUsbSensor: device control emitted before the sensor started');
-        return self.#emit(draft);
+        const sink = self?.#emit;
+        if (!sink) throw new Error('FakeUsbSensor: device control emitted before the sensor started');
+        return sink(draft);
       },
     });
     super({ source, control });
