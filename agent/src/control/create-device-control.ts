@@ -18,12 +18,15 @@ export interface DeviceControlSettings {
 }
 
 export interface DeviceControlSetup {
+  /** The agent's policy holder: decisions follow it (and the exceptions it carries) as it changes. */
   policy: PolicyHolder;
   /** The agent's journal (main's emit): every decision is journaled before it is enforced. */
   emit: Emit;
+  /** The logged-in user now (allow-list entries may name users). */
   user: () => string;
   /** Where allowed mounts are published for the file-copy sensor. */
   mounts: MountHub;
+  /** Where the unlock ledger and the journaled-exceptions record are kept. */
   stateDir: string;
   settings: DeviceControlSettings;
   /** Replaces the OS's enforcer (tests); `settings.enforcement: off` still wins. */
