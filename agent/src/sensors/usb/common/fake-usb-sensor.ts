@@ -62,7 +62,7 @@ export class FakeUsbSensor extends UsbSensor {
       policy: options.policy ?? new PolicyHolder(), enforcer, user: options.user ?? (() => 'tester'), now: options.now,
       mounts: options.mounts, ledger: options.ledger, ...(options.logged ? { logged: options.logged } : {}),
       emit: (draft) => {
-        const sink = self?.#emit;
+        const sink = self ? self.#emit : undefined;
         if (!sink) throw new Error('FakeUsbSensor: device control emitted before the sensor started');
         return sink(draft);
       },
