@@ -49,7 +49,8 @@ export class FakeUsbSource implements UsbSource {
 export class FakeUsbSensor extends UsbSensor {
   readonly source: FakeUsbSource;
   readonly enforcer: RecordingEnforcer;
-  #emit: Emit | undefined;
+  /** Where its own device control journals: the emit the sensor is started with. */
+  readonly #sink: { emit?: Emit };
 
   constructor(options: {
     control?: DeviceControl; enforcer?: RecordingEnforcer;
@@ -57,24 +58,23 @@ export class FakeUsbSensor extends UsbSensor {
   } = {}) {
     const source = new FakeUsbSource();
     const enforcer = options.enforcer ?? new RecordingEnforcer();
-    let self: FakeUsbSensor | undefined;
+    const sink: { emit?: Emit } = {};
     const control = options.control ?? new DeviceControl({
       policy: options.policy ?? new PolicyHolder(), enforcer, user: options.user ?? (() => 'tester'), now: options.now,
       mounts: options.mounts, ledger: options.ledger, ...(options.logged ? { logged: options.logged } : {}),
       emit: (draft) => {
-        const sink = self ? self.#emit : undefined;
-        if (!sink) throw new Error('FakeUsbSensor: device control emitted before the sensor started');
-        return sink(draft);
+        if (!sink.emit) throw new Error('FakeUsbSensor: device control emitted before the sensor started');
+        return sink.emit(draft);
       },
     });
     super({ source, control });
-    self = this;
+    this.#sink = sink;
     this.source = source;
     this.enforcer = enforcer;
   }
 
   override start(emit: Emit, signal: AbortSignal): Promise<SensorStatus> {
-    this.#emit = emit;
+    this.#sink.emit = emit;
     return super.start(emit, signal);
   }
 
