@@ -25,7 +25,8 @@ export default tseslint.config(
     },
   },
   // Layer boundaries (lint/layer-rules.js): database drivers only in collector/src/store/, gRPC only in the agent's
-  // uplink/ and the collector's ingest/, OS-neutral common/ folders, and a store that imports no feature folder.
+  // uplink/ and the collector's ingest/, OS-neutral common/ folders, a store that imports no feature folder, and an
+  // agent control/ that never imports sensors/.
   ...layerRules,
   {
     // The console talks to the collector only through its API client and never touches Node.

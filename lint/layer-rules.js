@@ -18,6 +18,9 @@ const collectorFeatures = {
   message: 'store/ imports no feature folder: shared types live in store/repositories/ (or another neutral module)',
 };
 
+// Device control is handed what it needs by main.ts (the USB model and mount hub live in core/removable-media/).
+const sensors = { group: ['**/sensors/**'], message: 'control/ does not reach into sensors/: main.ts hands it what it needs; shared USB types live in core/removable-media/' };
+
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export const layerRules = [
@@ -41,4 +44,17 @@ export const layerRules = [
     ignores: ['**/*.test.ts'],
     rules: restrict(grpc, osFolders, osModules),
   },
+  // control/ keeps the rules above and adds its own. A later block replaces an earlier one's options for the same
+  // rule, so each of its blocks restates what applies there (tests beside control/ code are held to it too).
+  {
+    files: ['agent/src/control/**/*.ts'],
+    ignores: ['agent/src/control/**/common/**'],
+    rules: restrict(grpc, sensors),
+  },
+  {
+    files: ['agent/src/control/**/common/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(grpc, osFolders, osModules, sensors),
+  },
+  { files: ['agent/src/control/**/common/**/*.test.ts'], rules: restrict(sensors) },
 ];

@@ -19,6 +19,7 @@ export const agentErrors = {
   AGENT_DOCUMENT_UNREADABLE: 'the document cannot be registered',
   AGENT_SEAL_STATE_LOST: 'the seal state was missing or unreadable; a new seal chain starts',
   AGENT_SEAL_UNAVAILABLE: 'forward-secure sealing could not start; events are journaled unsealed',
+  AGENT_POLICY_INVALID: 'the policy pushed by the collector is invalid and was not applied',
 } as const;
 
 export type AgentErrorCode = keyof typeof agentErrors;

@@ -1,23 +1,28 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { EffectivePolicy } from '@mamori/policies';
 import { loadPrivateKey } from '@mamori/proto';
 import type { AgentConfig } from './config/schema.ts';
+import type { DeviceControl } from './control/common/device-control.ts';
+import { RecordingEnforcer, type DeviceEnforcer } from './control/common/enforcer.ts';
+import { createDeviceControl } from './control/create-device-control.ts';
 import { startClockGuard } from './core/clock-guard.ts';
 import { CurrentUser } from './core/current-user.ts';
+import type { Emit } from './core/event-draft.ts';
 import { Journal } from './core/journal.ts';
 import { PolicyHolder } from './core/policy-holder.ts';
+import { createPolicyIntake } from './core/policy-intake.ts';
 import { Recorder } from './core/recorder.ts';
+import { MountHub } from './core/removable-media/mount-hub.ts';
 import { reconcileWithCollector } from './core/journal-reset.ts';
 import { SealKeyFile } from './core/seal-key-file.ts';
 import { Sealer } from './core/sealer.ts';
 import { AgentError } from './errors.ts';
 import type { Sensor } from './sensors/common/sensor.ts';
 import { createLocalServer, type LocalServer } from './local/local-server.ts';
-import { startTray, localExceptionsThroughSensors, unlockThroughSensors, type Tray } from './local/tray/tray-service.ts';
+import { startTray, throughDeviceControl, type Tray } from './local/tray/tray-service.ts';
 import { InventorySensor } from './sensors/inventory/common/inventory-sensor.ts';
-import { createSensors } from './sensors/registry.ts';
+import { createSensors, type SensorContext } from './sensors/registry.ts';
 import { fileWallClockMark } from './state/wall-clock-mark.ts';
 import { readIdentity, readSavedPolicy, savePolicy, stateFiles, type AgentIdentity } from './state/identity.ts';
 import { createCollectorClient } from './uplink/client.ts';
@@ -31,6 +36,8 @@ export interface RunningAgent {
   policy: PolicyHolder;
   uplink: Uplink;
   sensors: Sensor[];
+  /** Device control with this OS's enforcer; undefined on an OS without one. */
+  deviceControl: DeviceControl | undefined;
   /** The end-user tray's agent side (block notifications, access requests); its page is on the local endpoint. */
   tray: Tray;
   /** The loopback endpoint's port, or undefined when it could not bind. */
@@ -42,8 +49,16 @@ export interface RunningAgent {
 }
 
 export interface RunOptions {
-  /** Replace the OS-chosen sensors (tests, benchmarks). */
-  sensors?: Sensor[];
+  /**
+   * Replace the OS-chosen sensors (tests, benchmarks). A function gets the context the real factories get (the
+   * agent's policy, device control, mount hub), so a test's usb or file-copy sensor shares them as in production.
+   */
+  sensors?: Sensor[] | ((context: SensorContext) => Sensor[]);
+  /**
+   * Replace the OS's device enforcer (tests). When `sensors` are replaced and no enforcer is given, decisions are
+   * only recorded: a test never changes the devices of the machine it runs on by accident.
+   */
+  deviceEnforcer?: DeviceEnforcer;
   log?: (line: string) => void;
   /** Skip the systeminformation-based inventory and user lookup (benchmarks measuring the core). */
   lightweight?: boolean;
@@ -84,13 +99,7 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   const recordLifecycle = options.recordLifecycle ?? true;
   if (recordLifecycle) recorder.record({ lifecycle: { kind: 'STARTED', agentVersion, policyVersion: policy.current()?.version ?? 0, detail: `pid ${process.pid}` } });
 
-  const applyPolicy = (next: EffectivePolicy) => {
-    const previous = policy.current();
-    if (previous && JSON.stringify(previous) === JSON.stringify(next)) return;
-    savePolicy(config.stateDir, next);
-    recorder.record({ lifecycle: { kind: 'POLICY_APPLIED', agentVersion, policyVersion: next.version, detail: `device mode ${next.device.mode} (${next.device.rule}), ${next.device.exceptions.length} exception(s)` } });
-    policy.apply(next);
-  };
+  const applyPolicy = createPolicyIntake({ policy, save: (next) => savePolicy(config.stateDir, next), record: recorder.record, log, agentVersion });
 
   // The loopback endpoint for the tray page and the browser extension; a taken port degrades, never stops, the agent.
   const local: LocalServer = createLocalServer({ port: config.local.port });
@@ -98,25 +107,30 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
     log(`local endpoint on 127.0.0.1:${config.local.port} unavailable: ${(error as Error).message}`);
     return undefined;
   });
-  let sensorList: Sensor[] = [];
-  const tray = startTray({
-    routes: local, policy, emit: recorder.record, user: user.get, pc: () => identity.pc || hostname(), stateDir: config.stateDir,
-    unlock: (code) => unlockThroughSensors(sensorList, identity)(code),
-    localExceptions: () => localExceptionsThroughSensors(sensorList)(),
-  });
-  // Sensors journal first, then the tray announces any block the event records.
-  const emit = (draft: Parameters<typeof recorder.record>[0]): number => {
+  // Sensors and device control journal first, then the tray announces any block the event records. The tray is
+  // made below (it needs device control, which needs this): nothing emits before runAgent returns.
+  const emit: Emit = (draft) => {
     const seq = recorder.record(draft);
     tray.observe(draft);
     return seq;
   };
+  const mounts = new MountHub();
+  const deviceControl = await createDeviceControl({
+    policy, emit, user: user.get, mounts, stateDir: config.stateDir, settings: config.sensors.usb,
+    enforcer: options.deviceEnforcer ?? (options.sensors ? new RecordingEnforcer() : undefined),
+  });
+  const tray: Tray = startTray({
+    routes: local, policy, emit: recorder.record, user: user.get, pc: () => identity.pc || hostname(), stateDir: config.stateDir,
+    ...throughDeviceControl(deviceControl, identity),
+  });
 
-  const sensors = options.sensors ?? [
-    ...(await createSensors({
-      config, policy, currentUser: user.get, local,
-      requestUploadAccess: (ask) => tray.requests.requestUpload(
-        { host: ask.host, domain: ask.domain, category: ask.category, fileNames: ask.fileNames }, ask.reason, ask.user, ask.rule),
-    })),
+  const context: SensorContext = {
+    config, policy, currentUser: user.get, local, deviceControl, mounts,
+    requestUploadAccess: (ask) => tray.requests.requestUpload(
+      { host: ask.host, domain: ask.domain, category: ask.category, fileNames: ask.fileNames }, ask.reason, ask.user, ask.rule),
+  };
+  const sensors = typeof options.sensors === 'function' ? options.sensors(context) : options.sensors ?? [
+    ...(await createSensors(context)),
     ...(options.lightweight ? [] : [new InventorySensor(await import('./sensors/inventory/node/systeminformation-inventory.ts').then((m) => new m.SystemInformationInventory()))]),
   ];
 
@@ -138,10 +152,8 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
     (error: unknown) => log(`sensor ${sensor.name} failed to start: ${(error as Error).message}`),
   ))).then(() => undefined);
 
-  sensorList = sensors;
-
   return {
-    identity, journal, recorder, policy, uplink, sensors, tray, localPort, started,
+    identity, journal, recorder, policy, uplink, sensors, deviceControl, tray, localPort, started,
     async stop() {
       if (recordLifecycle) {
         recorder.record({ lifecycle: { kind: 'STOPPED', agentVersion, detail: 'graceful stop' } });

@@ -1,6 +1,7 @@
 export * from './schema/index.ts';
 export * from './load.ts';
 export * from './effective.ts';
+export * from './effective-schema.ts';
 import { fileURLToPath } from 'node:url';
 
 /** The policies shipped with Mamori (policies/default), used when a collector is initialised. */

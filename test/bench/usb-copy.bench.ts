@@ -13,8 +13,9 @@ import { defaultPolicyDir, effectivePolicyFor, parsePolicySources, readPolicyDir
 import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
 import { ContentInspector } from '../../agent/src/inspect/node/content-inspector.ts';
 import type { EventDraft } from '../../agent/src/core/event-draft.ts';
+import { DeviceControl } from '../../agent/src/control/common/device-control.ts';
 import { RecordingEnforcer } from '../../agent/src/control/common/enforcer.ts';
-import { MountHub } from '../../agent/src/sensors/usb/common/mount-hub.ts';
+import { MountHub } from '../../agent/src/core/removable-media/mount-hub.ts';
 import { UsbSensor } from '../../agent/src/sensors/usb/common/usb-sensor.ts';
 import { SysfsUsbSource } from '../../agent/src/sensors/usb/linux/sysfs-usb-source.ts';
 import { FileCopySensorConfigSchema } from '../../agent/src/sensors/file-copy/common/config.ts';
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
     const startWatching = async () => {
       const stop = new AbortController();
       const mounts = new MountHub();
-      const usb = new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false }), enforcer: new RecordingEnforcer(), policy, mounts, user: () => 'bench' });
+      const control = new DeviceControl({ policy, mounts, user: () => 'bench', emit, enforcer: new RecordingEnforcer() });
+      const usb = new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false }), control });
       const fileCopy = new ChokidarFileCopySensor({
         config: FileCopySensorConfigSchema.parse({ watcher: WATCHER, hashPriority: HASH_PRIORITY }), policy, mounts, user: () => 'bench', home: () => work,
         inspector: new ContentInspector(() => policy.current()?.content),

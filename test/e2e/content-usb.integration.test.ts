@@ -5,14 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAgent, type RunningAgent } from '@mamori/agent';
 import { defaultPolicyDir, readPolicyDir } from '@mamori/policies';
 import type { FileCopyEvent } from '@mamori/proto';
-import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
 import { RecordingEnforcer } from '../../agent/src/control/common/enforcer.ts';
 import { encodeHashes, fingerprintText } from '../../agent/src/inspect/common/fingerprint.ts';
 import { ContentInspector } from '../../agent/src/inspect/node/content-inspector.ts';
 import { people, peopleXlsx, textDocx } from '../../agent/src/inspect/testing/corpus-writers.ts';
 import { FileCopySensorConfigSchema } from '../../agent/src/sensors/file-copy/common/config.ts';
 import { ChokidarFileCopySensor } from '../../agent/src/sensors/file-copy/node/file-copy-sensor.ts';
-import { MountHub } from '../../agent/src/sensors/usb/common/mount-hub.ts';
 import { UsbSensor } from '../../agent/src/sensors/usb/common/usb-sensor.ts';
 import { SysfsUsbSource } from '../../agent/src/sensors/usb/linux/sysfs-usb-source.ts';
 import { enrollTestAgent, testAgentConfig } from '../harness/agent.ts';
@@ -48,28 +46,25 @@ describe.skipIf(!canMountVirtualSticks() && process.env.CI !== 'true')('content 
     const stateDir = await enrollTestAgent(await collector.token(), { hostname: PC });
     lab = new VirtualUsbLab();
     work = mkdtempSync(join(tmpdir(), 'mamori-content-usb-'));
-    // The agent's policy holder exists only once runAgent returns: the sensors follow it through a mirror.
-    const mirror = new PolicyHolder();
-    const mounts = new MountHub();
-    const usb = new UsbSensor({
-      source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false, pollMs: 50 }), enforcer: new RecordingEnforcer(),
-      policy: mirror, mounts, user: () => 'tanaka',
+    // The sensors get the agent's own policy, device control and mount hub, as the real factories do.
+    let fileCopy!: ChokidarFileCopySensor;
+    agent = await runAgent(testAgentConfig(stateDir), {
+      lightweight: true, log: () => undefined, userLookup: async () => 'tanaka', deviceEnforcer: new RecordingEnforcer(),
+      sensors: (context) => {
+        fileCopy = new ChokidarFileCopySensor({
+          config: FileCopySensorConfigSchema.parse({}), policy: context.policy, mounts: context.mounts, user: context.currentUser, home: () => work,
+          inspector: new ContentInspector(() => context.policy.current()?.content),
+        });
+        return [new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false, pollMs: 50 }), control: context.deviceControl! }), fileCopy];
+      },
     });
-    const fileCopy = new ChokidarFileCopySensor({
-      config: FileCopySensorConfigSchema.parse({}), policy: mirror, mounts, user: () => 'tanaka', home: () => work,
-      inspector: new ContentInspector(() => mirror.current()?.content),
-    });
-    agent = await runAgent(testAgentConfig(stateDir), { sensors: [usb, fileCopy], lightweight: true, log: () => undefined });
     const seen = agent.recorder.record.bind(agent.recorder);
     // Keep a copy of what the sensor emits, to check the event as recorded.
     agent.recorder.record = ((draft: Parameters<typeof seen>[0]) => {
       if (draft.fileCopy) copies.push(draft.fileCopy);
       return seen(draft);
     }) as typeof agent.recorder.record;
-    const current = agent.policy.current();
-    if (current) mirror.apply(current);
-    agent.policy.subscribe((policy) => mirror.apply(policy));
-    await waitFor(() => agent.uplink.status().connected === true && (mirror.current()?.content?.fingerprints.length ?? 0) > 0, 30_000, 'agent connected with the policy');
+    await waitFor(() => agent.uplink.status().connected === true && (agent.policy.current()?.content?.fingerprints.length ?? 0) > 0, 30_000, 'agent connected with the policy');
     stick = lab.stick({ busPath: '3-1', serial: 'CONTENT-STICK', filesystem: 'tmpfs', sizeMb: 64 }).attach().mount();
     await waitFor(() => fileCopy.roots().some((r) => r.root === stick.mountPoint), 10_000, 'stick watched');
   });

@@ -8,13 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { runAgent, type RunningAgent } from '@mamori/agent';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
 import { LinuxDeviceEnforcer } from '../../agent/src/control/linux/linux-enforcer.ts';
-import { UnlockLedger } from '../../agent/src/control/common/unlock-ledger.ts';
 import { UsbSensor } from '../../agent/src/sensors/usb/common/usb-sensor.ts';
 import { SysfsUsbSource } from '../../agent/src/sensors/usb/linux/sysfs-usb-source.ts';
 import { enrollTestAgent, testAgentConfig } from '../harness/agent.ts';
-import { startTestCollector, tempDir, waitFor, type TestCollector } from '../harness/collector.ts';
+import { startTestCollector, waitFor, type TestCollector } from '../harness/collector.ts';
 import { ensureDebianPackages } from '../harness/system-packages.ts';
 import { VirtualUsbLab, type VirtualUsbStick } from '../harness/virtual-usb-stick.ts';
 
@@ -39,16 +37,12 @@ describe.skipIf(!haveChromium)('device control from the console (Chromium, en + 
     collector = await startTestCollector();
     const stateDir = await enrollTestAgent(await collector.token(), { hostname: PC });
     lab = new VirtualUsbLab();
-    const mirror = new PolicyHolder();
-    const usb = new UsbSensor({
-      source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false, pollMs: 50 }),
-      enforcer: new LinuxDeviceEnforcer({ sysRoot: lab.sysRoot, prefer: 'sysfs' }),
-      policy: mirror, user: () => 'tanaka', ledger: new UnlockLedger(`${tempDir('ledger')}/unlock-ledger.json`),
+    // The sensor feeds the agent's own device control (built by runAgent with this enforcer), as in production.
+    const enforcer = new LinuxDeviceEnforcer({ sysRoot: lab.sysRoot, prefer: 'sysfs' });
+    agent = await runAgent(testAgentConfig(stateDir, { heartbeatMs: 500 }), {
+      lightweight: true, log: () => undefined, userLookup: async () => 'tanaka', deviceEnforcer: enforcer,
+      sensors: ({ deviceControl }) => [new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false, pollMs: 50 }), control: deviceControl! })],
     });
-    agent = await runAgent(testAgentConfig(stateDir, { heartbeatMs: 500 }), { sensors: [usb], lightweight: true, log: () => undefined });
-    const current = agent.policy.current();
-    if (current) mirror.apply(current);
-    agent.policy.subscribe((policy) => mirror.apply(policy));
     await waitFor(() => agent.uplink.status().connected === true, 30_000, 'agent connected');
     stick = lab.stick({ busPath: '5-1', serial: 'FIN-STICK-0042', vendorId: '0781', productId: '5581' }).attach();
     await waitFor(() => stick.authorized() === '0', 10_000, 'stick blocked by the default policy');

@@ -2,8 +2,7 @@ import { AgentConfigSchema, runAgent, type RunningAgent } from '@mamori/agent';
 import { createUnlockCode, randomUnlockNonce } from '@mamori/proto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnlockLedger } from '../../agent/src/control/common/unlock-ledger.ts';
-import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
+import { RecordingEnforcer } from '../../agent/src/control/common/enforcer.ts';
 import { FakeUsbSensor, sampleStick } from '../../agent/src/sensors/usb/common/fake-usb-sensor.ts';
 import { enrollTestAgent } from '../harness/agent.ts';
 import { startTestCollector, waitFor, type TestCollector } from '../harness/collector.ts';
@@ -29,16 +28,16 @@ describe.skipIf(!haveChromium)('tray page in Chromium, agent ↔ collector', () 
   beforeAll(async () => {
     collector = await startTestCollector();
     const stateDir = await enrollTestAgent(await collector.token(), { hostname: pc });
-    // Device control reads its own holder; it follows the agent's policy as the real composition does.
-    const devicePolicy = new PolicyHolder();
-    usb = new FakeUsbSensor({ policy: devicePolicy, ledger: new UnlockLedger() });
+    // The fake stick feeds the agent's own device control, which the tray reaches for unlock codes, as in production.
     const config = Object.freeze(AgentConfigSchema.parse({
       stateDir, local: { port: 0 }, uplink: { backoffInitialMs: 100, backoffMaxMs: 1_000, heartbeatMs: 60_000 },
     }));
-    agent = await runAgent(config, { sensors: [usb], lightweight: true, log: () => undefined });
-    agent.policy.subscribe((policy) => devicePolicy.apply(policy));
+    const enforcer = new RecordingEnforcer();
+    agent = await runAgent(config, {
+      lightweight: true, log: () => undefined, deviceEnforcer: enforcer,
+      sensors: ({ deviceControl }) => [usb = new FakeUsbSensor({ control: deviceControl!, enforcer })],
+    });
     await waitFor(() => agent.policy.current() !== undefined, 20_000, 'policy from the collector');
-    devicePolicy.apply(agent.policy.current()!);
 
     const login = await collector.app.http.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin', password: collector.adminPassword } });
     expect(login.statusCode).toBe(200);

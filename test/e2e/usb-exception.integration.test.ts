@@ -5,13 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAgent, type RunningAgent } from '@mamori/agent';
 import { createDeviceException } from '@mamori/collector';
 import { createUnlockCode, randomUnlockNonce } from '@mamori/proto';
-import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
 import { LinuxDeviceEnforcer } from '../../agent/src/control/linux/linux-enforcer.ts';
 import { UsbSensor } from '../../agent/src/sensors/usb/common/usb-sensor.ts';
 import { SysfsUsbSource } from '../../agent/src/sensors/usb/linux/sysfs-usb-source.ts';
-import { UnlockLedger } from '../../agent/src/control/common/unlock-ledger.ts';
 import { enrollTestAgent, testAgentConfig } from '../harness/agent.ts';
-import { startTestCollector, tempDir, waitFor, type TestCollector } from '../harness/collector.ts';
+import { startTestCollector, waitFor, type TestCollector } from '../harness/collector.ts';
 import { VirtualUsbLab } from '../harness/virtual-usb-stick.ts';
 
 const PC = 'PC-RECEPTION-2';
@@ -26,17 +24,12 @@ describe('device exceptions end to end', () => {
     collector = await startTestCollector();
     const stateDir = await enrollTestAgent(await collector.token(), { hostname: PC });
     lab = new VirtualUsbLab();
-    // The agent's policy holder exists only once runAgent returns: the sensor follows it through a mirror.
-    const mirror = new PolicyHolder();
-    usb = new UsbSensor({
-      source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false, pollMs: 50 }),
-      enforcer: new LinuxDeviceEnforcer({ sysRoot: lab.sysRoot, prefer: 'sysfs' }),
-      policy: mirror, user: () => 'visitor-desk', ledger: new UnlockLedger(`${tempDir('ledger')}/unlock-ledger.json`),
+    // The sensor feeds the agent's own device control (built by runAgent with this enforcer), as in production.
+    const enforcer = new LinuxDeviceEnforcer({ sysRoot: lab.sysRoot, prefer: 'sysfs' });
+    agent = await runAgent(testAgentConfig(stateDir), {
+      lightweight: true, log: () => undefined, userLookup: async () => 'visitor-desk', deviceEnforcer: enforcer,
+      sensors: ({ deviceControl }) => [usb = new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false, pollMs: 50 }), control: deviceControl! })],
     });
-    agent = await runAgent(testAgentConfig(stateDir), { sensors: [usb], lightweight: true, log: () => undefined });
-    const current = agent.policy.current();
-    if (current) mirror.apply(current);
-    agent.policy.subscribe((policy) => mirror.apply(policy));
     await waitFor(() => agent.uplink.status().connected === true, 30_000, 'agent connected');
   });
 

@@ -51,4 +51,20 @@ describe('layer boundaries (eslint no-restricted-imports)', () => {
     ]);
     expect(await restricted('agent/src/control/node/example.ts', "import { execFile } from 'node:child_process';\nexport const x = execFile;\n")).toEqual([]);
   });
+
+  it("keeps device control out of sensors/, in its code and its tests, on every OS folder", async () => {
+    const code = "import type { MountHub } from '../../sensors/usb/common/mount-hub.ts';\nimport { FakeUsbSensor } from '../../sensors/usb/common/fake-usb-sensor.ts';\nexport const x: MountHub[] = [FakeUsbSensor as never];\n";
+    for (const path of ['agent/src/control/common/example.ts', 'agent/src/control/common/example.test.ts', 'agent/src/control/linux/example.ts', 'agent/src/control/create-example.ts']) {
+      expect(await restricted(path, code), path).toEqual([
+        expect.stringContaining('control/ does not reach into sensors/'),
+        expect.stringContaining('control/ does not reach into sensors/'),
+      ]);
+    }
+    // The neutral model is allowed, and control/common keeps its OS-neutral rule alongside the new one.
+    expect(await restricted('agent/src/control/common/example.ts', "import type { MountHub } from '../../core/removable-media/mount-hub.ts';\nexport const x: MountHub[] = [];\n")).toEqual([]);
+    expect(await restricted('agent/src/control/common/example.ts', "import { execFile } from 'node:child_process';\nexport const x = execFile;\n")).toEqual([expect.stringContaining('common/ is OS-neutral')]);
+    expect(await restricted('agent/src/control/linux/example.ts', "import * as grpc from '@grpc/grpc-js';\nexport const x = grpc;\n")).toHaveLength(1);
+    // The other way round stays open: the usb sensor feeds device control.
+    expect(await restricted('agent/src/sensors/usb/common/example.ts', "import type { DeviceControl } from '../../../control/common/device-control.ts';\nexport type X = DeviceControl;\n")).toEqual([]);
+  });
 });

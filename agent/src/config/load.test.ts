@@ -54,3 +54,29 @@ describe('default config file', () => {
     }
   });
 });
+
+describe('sensor sections', () => {
+  it('are part of the one config schema: each sensor gets its settings validated, with defaults, at start', () => {
+    const { configFile, stateDir } = setup('sensors:\n  usb: { pollMs: 100, enforcement: "off" }\n  print: { enabled: false }\n');
+    const config = loadAgentConfig({ stateDir, configFile });
+    expect(config.sensors.usb).toMatchObject({ pollMs: 100, enforcement: 'off', sysRoot: '/sys' });
+    expect(config.sensors.print.enabled).toBe(false);
+    expect(config.sensors.fileCopy.enabled).toBe(true);
+    expect(config.sensors.mail.listen).toEqual({ host: '127.0.0.1', port: 2525 });
+    expect(config.sensors.upload.loopback).toBe(false);
+  });
+
+  it('refuse a misspelt sensor, naming the key', () => {
+    const { configFile, stateDir } = setup('sensors:\n  usbb:\n    pollMs: 100\n');
+    expect(() => loadAgentConfig({ stateDir, configFile })).toThrow(/agent\.yaml: sensors\.usbb: unknown setting/);
+    const old = setup('sensors:\n  file-copy: { enabled: false }\n');
+    expect(() => loadAgentConfig({ stateDir: old.stateDir, configFile: old.configFile })).toThrow(/sensors\.file-copy: unknown setting/);
+  });
+
+  it('refuse a misspelt setting inside a sensor, naming the whole path', () => {
+    const { configFile, stateDir } = setup('sensors:\n  usb:\n    pollMS: 100\n');
+    expect(() => loadAgentConfig({ stateDir, configFile })).toThrow(/agent\.yaml: sensors\.usb\.pollMS: unknown setting/);
+    const deeper = setup('sensors:\n  print:\n    cups: { socketpath: /run/cups/cups.sock }\n');
+    expect(() => loadAgentConfig({ stateDir: deeper.stateDir, configFile: deeper.configFile })).toThrow(/sensors\.print\.cups\.socketpath: unknown setting/);
+  });
+});

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import type { z } from 'zod';
 import { AgentError } from '../errors.ts';
 import { AgentConfigSchema, type AgentConfig } from './schema.ts';
 
@@ -52,11 +53,16 @@ export function loadAgentConfig(overrides: { stateDir?: string; configFile?: str
     secrets = readYaml(secretsFile);
   }
   const result = AgentConfigSchema.safeParse({ ...mergeDeep(fromFile, secrets), stateDir });
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new AgentError('AGENT_CONFIG_INVALID', `${file}: ${issue.path.join('.')}: ${issue.message}`);
-  }
+  if (!result.success) throw new AgentError('AGENT_CONFIG_INVALID', `${file}: ${describeIssue(result.error.issues[0]!)}`);
   return deepFreeze(result.data);
+}
+
+/** One validation issue as `path: problem`; an unknown key is named with its full path (sensors.usbb). */
+function describeIssue(issue: z.ZodError['issues'][number]): string {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${[...issue.path, key].join('.')}: unknown setting (misspelt?)`).join('; ');
+  }
+  return `${issue.path.join('.')}: ${issue.message}`;
 }
 
 function readYaml(file: string): Record<string, unknown> {

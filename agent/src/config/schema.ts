@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { FileCopySensorConfigSchema } from '../sensors/file-copy/common/config.ts';
+import { MailSensorConfigSchema } from '../sensors/mail/common/config.ts';
+import { PrintSensorConfigSchema } from '../sensors/print/common/config.ts';
+import { UploadSensorConfigSchema } from '../sensors/upload/common/config.ts';
+import { UsbSensorConfigSchema } from '../sensors/usb/common/config.ts';
 
 /**
  * The agent's configuration: one schema, validated once at start, frozen and passed down. Each sensor's own
@@ -36,7 +41,18 @@ export const AgentConfigSchema = z.object({
     /** …or after this many events. */
     epochEvents: z.number().int().min(1).default(10_000),
   }).strict().prefault({}),
-  sensors: z.object({}).passthrough().default({}),
+  /**
+   * Each sensor's section, composed strictly: a misspelt sensor (`usbb:`) or setting inside one (`pollMS:`) stops
+   * the agent at start, naming the key, instead of being ignored while the sensor runs on its defaults. `usb` also
+   * carries device control's settings (enforcement, sysRoot, unlockLedgerPath).
+   */
+  sensors: z.object({
+    usb: UsbSensorConfigSchema,
+    fileCopy: FileCopySensorConfigSchema,
+    print: PrintSensorConfigSchema.prefault({}),
+    mail: MailSensorConfigSchema.prefault({}),
+    upload: UploadSensorConfigSchema,
+  }).strict().prefault({}),
 }).strict();
 
 export type AgentConfig = Readonly<z.infer<typeof AgentConfigSchema>>;

@@ -5,3 +5,9 @@ import type { Event } from '@mamori/proto';
  * sequence number, time, agent id and PC name when it journals the event.
  */
 export type EventDraft = Omit<Event, 'seq' | 'timeMs' | 'agentId' | 'pc'> & { timeMs?: number };
+
+/**
+ * Hands an event to the agent's journal. Synchronous: when it returns, the event is durably journaled with its
+ * sequence number, so a sensor or device control may act (block, cancel, relay) only after emitting.
+ */
+export type Emit = (event: EventDraft) => number;

@@ -1,5 +1,7 @@
 import type { AgentConfig } from '../config/schema.ts';
+import type { DeviceControl } from '../control/common/device-control.ts';
 import type { PolicyHolder } from '../core/policy-holder.ts';
+import type { MountHub } from '../core/removable-media/mount-hub.ts';
 import type { LocalRoutes } from '../local/local-server.ts';
 import type { Sensor } from './common/sensor.ts';
 import type { UploadSensorOptions } from './upload/common/upload-sensor.ts';
@@ -14,6 +16,13 @@ export interface SensorContext {
   local?: LocalRoutes;
   /** Files an employee's upload access request (the tray's access-request flow), for the upload sensor. */
   requestUploadAccess?: UploadSensorOptions['requestAccess'];
+  /**
+   * The agent's device control, built by main.ts with this OS's enforcer (undefined where there is none): the usb
+   * sensor feeds it observations; the tray reaches the same one for offline unlock codes.
+   */
+  deviceControl?: DeviceControl;
+  /** Removable mounts device control let stay mounted: published by it, watched by the file-copy sensor. */
+  mounts: MountHub;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { hostname as osHostname, platform, release } from 'node:os';
+import { EffectivePolicySchema } from '@mamori/policies';
 import { decodeEnrollmentToken, generateEd25519KeyPair, MalformedTokenError, type EnrollResponse__Output } from '@mamori/proto';
 import { AgentError } from '../errors.ts';
 import { join } from 'node:path';
@@ -68,6 +69,9 @@ export async function enroll(options: EnrollOptions): Promise<AgentIdentity> {
   const sealFile = new SealKeyFile(join(options.stateDir, stateFiles.sealKey));
   if (seal) sealFile.write({ chain: seal.chain, epoch: 0, key: seal.key });
   else sealFile.erase();
-  if (response.policyJson) savePolicy(options.stateDir, JSON.parse(response.policyJson));
+  // Checked like every pushed policy (core/policy-intake.ts): an invalid one is not kept, so the agent fails closed
+  // until the collector pushes a valid one on connect, where a refusal is journaled.
+  const enrollmentPolicy = response.policyJson ? EffectivePolicySchema.safeParse(JSON.parse(response.policyJson)) : undefined;
+  if (enrollmentPolicy?.success) savePolicy(options.stateDir, enrollmentPolicy.data);
   return identity;
 }

@@ -1,5 +1,4 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
-import type { EffectivePolicy } from '@mamori/policies';
 import {
   epochRuns, signAuth, signBatch, type AgentMessage, type AgentServiceClient, type CollectorMessage__Output, type EventBatch, type SealSeed,
   type SensorStatus,
@@ -22,8 +21,8 @@ export interface UplinkOptions {
   backoffInitialMs: number;
   backoffMaxMs: number;
   heartbeatMs: number;
-  /** Called with each policy pushed down (the composition root validates, persists and applies it). */
-  onPolicy: (policy: EffectivePolicy) => void;
+  /** Called with each policy pushed down, as parsed JSON: unchecked (core/policy-intake.ts validates it). */
+  onPolicy: (policy: unknown) => void;
   /** Sensor statuses and the current user for heartbeats. */
   heartbeat: () => { sensors: SensorStatus[]; policyVersion: number; user: string };
   onCommand?: (command: { id: string; name: string; argsJson: string }) => void;
@@ -184,7 +183,7 @@ export class Uplink {
       this.#pump();
     } else if (message.policy) {
       try {
-        this.#o.onPolicy(JSON.parse(message.policy.policyJson) as EffectivePolicy);
+        this.#o.onPolicy(JSON.parse(message.policy.policyJson) as unknown);
       } catch (error) {
         this.#o.log?.(`uplink: ignoring unreadable policy: ${(error as Error).message}`);
       }

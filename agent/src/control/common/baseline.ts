@@ -1,5 +1,5 @@
 import type { DeviceException, EffectivePolicy } from '@mamori/policies';
-import type { UsbDeviceInfo } from '../../sensors/usb/common/types.ts';
+import type { UsbDeviceInfo } from '../../core/removable-media/usb-device.ts';
 import type { DeviceBaseline } from './enforcer.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { DeviceAllowEntry, DeviceException, DeviceMode, EffectivePolicy } from '@mamori/policies';
-import type { UsbDeviceInfo } from '../../sensors/usb/common/types.ts';
+import type { UsbDeviceInfo } from '../../core/removable-media/usb-device.ts';
 
 /** What device policy says about one device, and which rule said it. */
 export interface DeviceDecision {

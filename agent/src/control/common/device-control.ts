@@ -1,8 +1,9 @@
 import type { DeviceException, DeviceMode, EffectivePolicy } from '@mamori/policies';
 import type { PolicyHolder } from '../../core/policy-holder.ts';
-import type { Emit } from '../../sensors/common/sensor.ts';
-import type { MountHub } from '../../sensors/usb/common/mount-hub.ts';
-import { deviceKey, isMassStorage, type MountInfo, type UsbDeviceInfo, type UsbObservation } from '../../sensors/usb/common/types.ts';
+import type { DiskActivity } from '../../platform/diskutil-activity.ts';
+import type { Emit } from '../../core/event-draft.ts';
+import type { MountHub } from '../../core/removable-media/mount-hub.ts';
+import { deviceKey, isMassStorage, type MountInfo, type UsbDeviceInfo, type UsbObservation } from '../../core/removable-media/usb-device.ts';
 import { deviceBaseline } from './baseline.ts';
 import { actionFor, decideDevice, type DeviceDecision } from './decide.ts';
 import type { DeviceEnforcer } from './enforcer.ts';
@@ -23,8 +24,6 @@ export interface DeviceControlOptions {
   ledger?: UnlockLedger;
   /** Exceptions already journaled as applied, kept across restarts (absent: journal them again at each start). */
   logged?: LoggedExceptions;
-  /** Called after enforcement changed something, so the source rescans at once. */
-  afterEnforcement?: () => Promise<void>;
   /** Longest wait between expiry checks, in case the wall clock jumps. */
   maxCheckIntervalMs?: number;
 }
@@ -55,6 +54,8 @@ export class DeviceControl {
   #queue: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #started = false;
+  #afterEnforcement: (() => Promise<void>) | undefined;
   /** The baseline last applied, as JSON. */
   #baseline: string | undefined;
 
@@ -65,8 +66,15 @@ export class DeviceControl {
     for (const exception of options.logged?.load() ?? []) this.#knownExceptions.set(exception.id, exception);
   }
 
-  /** Starts following policy changes and exception expiry until `signal` aborts. */
-  start(signal: AbortSignal): void {
+  /**
+   * Starts following policy changes and exception expiry until `signal` aborts. The usb sensor starts it, as the
+   * source of the observations; `afterEnforcement` (its source's rescan) runs after enforcement changed something,
+   * so the source sees the result at once. Starting twice is a programmer error.
+   */
+  start(signal: AbortSignal, options: { afterEnforcement?: () => Promise<void> } = {}): void {
+    if (this.#started) throw new Error('device control was started twice');
+    this.#started = true;
+    this.#afterEnforcement = options.afterEnforcement;
     const unsubscribe = this.#options.policy.subscribe(() => this.reevaluate());
     signal.addEventListener('abort', () => {
       this.#stopped = true;
@@ -86,9 +94,22 @@ export class DeviceControl {
     return this.#enqueue(() => this.#reevaluate());
   }
 
+  /**
+   * Hands one disk notification to the enforcer's mount guard (macOS: a refused stick's volume mounted again is
+   * unmounted at once); a no-op with enforcers that need none.
+   */
+  guardDiskActivity(activity: DiskActivity): Promise<void> {
+    return this.#options.enforcer.guard?.(activity) ?? Promise.resolve();
+  }
+
   /** Resolves when everything queued so far is done (tests, shutdown). */
   idle(): Promise<void> {
     return this.#queue;
+  }
+
+  /** The enforcer's mechanism ("usbguard", "sysfs", "registry", "diskutil", "none"), for the sensor's status. */
+  get mechanism(): string {
+    return this.#options.enforcer.mechanism;
   }
 
   /** Serials seen on this PC recently, newest last: the candidates for a serial-bound unlock code. */
@@ -266,7 +287,7 @@ export class DeviceControl {
       });
       return false;
     }
-    await this.#options.afterEnforcement?.();
+    await this.#afterEnforcement?.();
     return true;
   }
 

@@ -1,5 +1,6 @@
 import type { DeviceMode } from '@mamori/policies';
-import type { MountInfo, UsbDeviceInfo } from '../../sensors/usb/common/types.ts';
+import type { DiskActivity } from '../../platform/diskutil-activity.ts';
+import type { MountInfo, UsbDeviceInfo } from '../../core/removable-media/usb-device.ts';
 
 export interface EnforcementResult {
   ok: boolean;
@@ -20,6 +21,11 @@ export interface DeviceEnforcer {
    * policy), so a stick the agent has not seen yet is refused by the OS itself. Called whenever it changes.
    */
   applyBaseline?(baseline: DeviceBaseline): Promise<EnforcementResult>;
+  /**
+   * Optional: sees every disk notification the source hears (macOS `diskutil activity`), so a refused volume that
+   * something mounts again is undone at once instead of at the next decision.
+   */
+  guard?(activity: DiskActivity): Promise<void>;
 }
 
 /** What device policy lets the OS decide by itself, independent of who is logged in. */

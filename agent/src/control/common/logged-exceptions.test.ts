@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { effectivePolicyFor, parsePolicySources, type DeviceException } from '@mamori/policies';
 import { PolicyHolder } from '../../core/policy-holder.ts';
 import type { EventDraft } from '../../core/event-draft.ts';
-import { FakeUsbSensor } from '../../sensors/usb/common/fake-usb-sensor.ts';
+import { DeviceControl } from './device-control.ts';
+import { RecordingEnforcer } from './enforcer.ts';
 import { LoggedExceptions } from './logged-exceptions.ts';
 
 const set = parsePolicySources([{ name: 'device.yaml', text: 'device:\n  default: { mode: block }\n' }]);
@@ -17,11 +18,14 @@ const exceptions: DeviceException[] = [
 /** One agent run: device control started with the policy's exceptions at `clock`, its decisions journaled. */
 async function agentRun(clock: number, logged: LoggedExceptions | undefined): Promise<string[]> {
   const events: EventDraft[] = [];
-  const sensor = new FakeUsbSensor({ policy: new PolicyHolder(effectivePolicyFor(set, 'PC-1', 1, exceptions)), now: () => clock, ...(logged ? { logged } : {}) });
+  const control = new DeviceControl({
+    policy: new PolicyHolder(effectivePolicyFor(set, 'PC-1', 1, exceptions)), enforcer: new RecordingEnforcer(), user: () => 'tester',
+    now: () => clock, ...(logged ? { logged } : {}), emit: (event) => { events.push(event); return events.length; },
+  });
   const controller = new AbortController();
-  await sensor.start((event) => { events.push(event); return events.length; }, controller.signal);
-  await sensor.control!.reevaluate();
-  await sensor.control!.idle();
+  control.start(controller.signal);
+  await control.reevaluate();
+  await control.idle();
   controller.abort();
   return events.filter((e) => e.policyDecision).map((e) => `${e.policyDecision!.decision} ${e.policyDecision!.rule}`);
 }

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDiskActivity } from '../../platform/diskutil-activity.ts';
-import { sampleStick } from '../../sensors/usb/common/fake-usb-sensor.ts';
+import { sampleStick } from '../../core/removable-media/sample-stick.ts';
 import type { CommandRunner } from '../common/command-runner.ts';
 import { DiskutilEnforcer, guardPlan } from './diskutil-enforcer.ts';
 
-const activity = readFileSync(new URL('../../sensors/usb/darwin/fixtures/diskutil-activity.txt', import.meta.url), 'utf8')
+const activity = readFileSync(new URL('../../platform/fixtures/diskutil-activity.txt', import.meta.url), 'utf8')
   .split('\n').map(parseDiskActivity).filter((a) => a !== undefined);
 
 function recorder(answers: Record<string, string> = {}) {
@@ -21,7 +21,7 @@ function recorder(answers: Record<string, string> = {}) {
 const stick = sampleStick({ busPath: 'disk4' });
 const mount = { mountPoint: '/Volumes/SANDISK', filesystem: 'msdos', blockDevice: '/dev/disk4s1', sizeBytes: 1, label: 'SANDISK', readOnly: false, device: stick };
 
-describe('diskutil activity lines (hand-written in the format of public captures; see fixtures/README.md)', () => {
+describe('diskutil activity lines (hand-written in the format of public captures; see platform/fixtures/README.md)', () => {
   it('parses notifications with BSD name, decoded volume path, kind and name', () => {
     expect(activity.map((a) => a.event)).toEqual([
       'DiskAppeared', 'DAIdle', 'DiskAppeared', 'DiskAppeared', 'DiskMountApproval', 'DiskDescriptionChanged', 'DAIdle',

@@ -17,7 +17,7 @@
  */
 import type { DeviceMode } from '@mamori/policies';
 import { wholeDisk, type DiskActivity } from '../../platform/diskutil-activity.ts';
-import type { MountInfo, UsbDeviceInfo } from '../../sensors/usb/common/types.ts';
+import type { MountInfo, UsbDeviceInfo } from '../../core/removable-media/usb-device.ts';
 import type { CommandRunner } from '../common/command-runner.ts';
 import type { DeviceEnforcer, EnforcementResult } from '../common/enforcer.ts';
 

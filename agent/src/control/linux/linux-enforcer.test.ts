@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleStick } from '../../sensors/usb/common/fake-usb-sensor.ts';
+import { sampleStick } from '../../core/removable-media/sample-stick.ts';
 import type { CommandRunner } from '../common/command-runner.ts';
 import { LinuxDeviceEnforcer } from './linux-enforcer.ts';
 import { parseUsbguardDevices } from './usbguard.ts';

@@ -11,7 +11,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeviceMode } from '@mamori/policies';
-import type { MountInfo, UsbDeviceInfo } from '../../sensors/usb/common/types.ts';
+import type { MountInfo, UsbDeviceInfo } from '../../core/removable-media/usb-device.ts';
 import type { CommandRunner } from '../common/command-runner.ts';
 import { execCommand } from '../node/exec-command.ts';
 import type { DeviceEnforcer, EnforcementResult } from '../common/enforcer.ts';

@@ -20,7 +20,7 @@
  *   are tested as data.
  */
 import type { DeviceMode } from '@mamori/policies';
-import type { MountInfo, UsbDeviceInfo } from '../../sensors/usb/common/types.ts';
+import type { MountInfo, UsbDeviceInfo } from '../../core/removable-media/usb-device.ts';
 import type { CommandRunner } from '../common/command-runner.ts';
 import type { DeviceBaseline, DeviceEnforcer, EnforcementResult } from '../common/enforcer.ts';
 import {

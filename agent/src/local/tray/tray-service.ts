@@ -4,7 +4,6 @@ import type { DeviceControl } from '../../control/common/device-control.ts';
 import type { EventDraft } from '../../core/event-draft.ts';
 import type { PolicyHolder } from '../../core/policy-holder.ts';
 import { AgentError } from '../../errors.ts';
-import type { Sensor } from '../../sensors/common/sensor.ts';
 import type { LocalRoutes } from '../local-server.ts';
 import { AccessRequests, accessOutcomeCommand, parseOutcomeArgs, type AccessRequest } from './common/access-requests.ts';
 import { BlockNotifier, type BlockNotification } from './common/block-notifier.ts';
@@ -158,16 +157,16 @@ function activeExceptions(fromPolicy: readonly DeviceException[], local: readonl
   return [...fromPolicy.map((e) => shown(e, 'collector')), ...local.map((e) => shown(e, 'offline_code'))].filter((e) => e.untilMs > nowMs);
 }
 
-/** Offline unlock exceptions from the running USB sensor's device control (none when device control is not running). */
-export function localExceptionsThroughSensors(sensors: readonly Sensor[]): () => DeviceException[] {
-  return () => sensors.map((s) => (s as { control?: DeviceControl }).control).find((c) => c !== undefined)?.localExceptions() ?? [];
-}
-
-/** Offline unlock through the running USB sensor's device control (absent when device control is not running). */
-export function unlockThroughSensors(sensors: readonly Sensor[], identity: { unlockKey: string; pc: string }): (code: string) => Promise<DeviceException> {
-  return async (code) => {
-    const control = sensors.map((s) => (s as { control?: DeviceControl }).control).find((c) => c !== undefined);
-    if (!control) throw new AgentError('AGENT_UNLOCK_CODE_INVALID', 'device control is not running on this PC');
-    return control.redeemUnlockCode(code, Buffer.from(identity.unlockKey, 'base64'), identity.pc);
+/**
+ * The tray's unlock codes and offline exceptions through the agent's device control, which main.ts builds and
+ * hands over (undefined on an OS without one: then every code is refused, naming why).
+ */
+export function throughDeviceControl(control: DeviceControl | undefined, identity: { unlockKey: string; pc: string }): Pick<TrayOptions, 'unlock' | 'localExceptions'> {
+  return {
+    unlock: async (code) => {
+      if (!control) throw new AgentError('AGENT_UNLOCK_CODE_INVALID', 'device control is not running on this PC');
+      return control.redeemUnlockCode(code, Buffer.from(identity.unlockKey, 'base64'), identity.pc);
+    },
+    localExceptions: () => control?.localExceptions() ?? [],
   };
 }

@@ -1,4 +1,4 @@
-import type { EventDraft } from '../../core/event-draft.ts';
+import type { Emit } from '../../core/event-draft.ts';
 
 export type SensorName = 'usb' | 'file-copy' | 'print' | 'mail' | 'upload' | 'inventory';
 
@@ -9,11 +9,9 @@ export interface SensorStatus {
   detail: string;
 }
 
-/**
- * Hands an event to the agent's journal. Synchronous: when it returns, the event is durably journaled with its
- * sequence number, so a sensor may act (block, cancel, relay) only after emitting.
- */
-export type Emit = (event: EventDraft) => number;
+// Emit lives in core/ beside EventDraft, so device control (control/) journals through the same type without
+// reaching into sensors/; it is re-exported here because it is part of the sensor seam.
+export type { Emit };
 
 /** One way data leaves the PC, watched through one OS mechanism. */
 export interface Sensor {

@@ -1,21 +1,13 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AgentError } from '../../errors.ts';
 import type { Sensor } from '../common/sensor.ts';
 import type { SensorContext } from '../registry.ts';
-import { removableMounts } from '../usb/common/mount-hub.ts';
-import { FileCopySensorConfigSchema } from './common/config.ts';
 import { ChokidarFileCopySensor } from './node/file-copy-sensor.ts';
 
 /** The file-copy sensor (one implementation on every OS; only network-share discovery is Linux-specific). */
 export async function createFileCopySensor(context: SensorContext): Promise<Sensor> {
-  const sensors = context.config.sensors as Record<string, unknown>;
-  const parsed = FileCopySensorConfigSchema.safeParse(sensors.fileCopy ?? sensors['file-copy'] ?? {});
-  if (!parsed.success) {
-    throw new AgentError('AGENT_CONFIG_INVALID', `sensors.fileCopy: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const config = parsed.data;
+  const config = context.config.sensors.fileCopy;
   if (!config.enabled) {
     const status = { state: 'stopped', detail: 'file-copy recording disabled in the agent configuration' } as const;
     return { name: 'file-copy', start: async () => status, status: () => status };
@@ -25,7 +17,7 @@ export async function createFileCopySensor(context: SensorContext): Promise<Sens
     : undefined;
   const { ContentInspector } = await import('../../inspect/node/content-inspector.ts');
   return new ChokidarFileCopySensor({
-    config, policy: context.policy, mounts: removableMounts, user: context.currentUser, networkShares,
+    config, policy: context.policy, mounts: context.mounts, user: context.currentUser, networkShares,
     inspector: new ContentInspector(() => context.policy.current()?.content),
     home: () => homeOf(context.currentUser()),
   });

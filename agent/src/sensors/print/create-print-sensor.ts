@@ -1,19 +1,13 @@
 import { join } from 'node:path';
 import type { PrintPolicy } from '@mamori/policies';
-import { AgentError } from '../../errors.ts';
 import type { Sensor } from '../common/sensor.ts';
 import { unsupportedHere } from '../common/sensor.ts';
 import type { SensorContext } from '../registry.ts';
-import { PrintSensorConfigSchema } from './common/config.ts';
 import { PrintStateStore } from './common/print-state.ts';
 
 /** Picks the print adapter for this OS: CUPS on Linux and macOS, the PrintService event log on Windows. */
 export async function createPrintSensor(context: SensorContext): Promise<Sensor> {
-  const parsed = PrintSensorConfigSchema.safeParse((context.config.sensors as Record<string, unknown>).print ?? {});
-  if (!parsed.success) {
-    throw new AgentError('AGENT_CONFIG_INVALID', `sensors.print: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const config = parsed.data;
+  const config = context.config.sensors.print;
   const policy = (): PrintPolicy | undefined => context.policy.current()?.print;
   const state = () => new PrintStateStore(join(context.config.stateDir, 'print-state.json'));
   if (!config.enabled) {

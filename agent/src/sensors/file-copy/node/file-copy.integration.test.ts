@@ -9,8 +9,9 @@ import type { FileCopyEvent } from '@mamori/proto';
 import { VirtualUsbLab, canMountVirtualSticks, type VirtualUsbStick } from '@mamori/test';
 import { PolicyHolder } from '../../../core/policy-holder.ts';
 import type { EventDraft } from '../../../core/event-draft.ts';
+import { DeviceControl } from '../../../control/common/device-control.ts';
 import { RecordingEnforcer } from '../../../control/common/enforcer.ts';
-import { MountHub } from '../../usb/common/mount-hub.ts';
+import { MountHub } from '../../../core/removable-media/mount-hub.ts';
 import { UsbSensor } from '../../usb/common/usb-sensor.ts';
 import { SysfsUsbSource } from '../../usb/linux/sysfs-usb-source.ts';
 import { FileCopySensorConfigSchema } from '../common/config.ts';
@@ -48,17 +49,15 @@ describe.skipIf(!canMountVirtualSticks() && process.env.CI !== 'true')('file cop
     ].join('\n') }]);
     const policy = new PolicyHolder(effectivePolicyFor(set, 'PC-1', 1));
     const mounts = new MountHub();
-    const usb = new UsbSensor({
-      source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false, pollMs: 50 }), enforcer: new RecordingEnforcer(),
-      policy, mounts, user: () => 'hanako',
-    });
-    fileCopy = new ChokidarFileCopySensor({
-      config: FileCopySensorConfigSchema.parse({}), policy, mounts, user: () => 'hanako', home: () => join(work, 'home/hanako'),
-    });
     const emit = (event: EventDraft) => {
       if (event.fileCopy) copies.push(event.fileCopy);
       return copies.length;
     };
+    const control = new DeviceControl({ policy, mounts, user: () => 'hanako', emit, enforcer: new RecordingEnforcer() });
+    const usb = new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false, pollMs: 50 }), control });
+    fileCopy = new ChokidarFileCopySensor({
+      config: FileCopySensorConfigSchema.parse({}), policy, mounts, user: () => 'hanako', home: () => join(work, 'home/hanako'),
+    });
     await usb.start(emit, controller.signal);
     await fileCopy.start(emit, controller.signal);
     stick = lab.stick({ busPath: '2-1', serial: 'COPY-STICK', filesystem: 'tmpfs', sizeMb: 1024 }).attach().mount();

@@ -7,6 +7,7 @@ import { AgentConfigSchema } from '../../../config/schema.ts';
 import type { EventDraft } from '../../../core/event-draft.ts';
 import { PolicyHolder } from '../../../core/policy-holder.ts';
 import { FakeMailSensor } from '../common/fake-mail-sensor.ts';
+import { MountHub } from '../../../core/removable-media/mount-hub.ts';
 import { createMailSensor } from '../create-mail-sensor.ts';
 import { SmtpPeer } from './testing/smtp-peer.ts';
 
@@ -16,7 +17,7 @@ afterEach(async () => {
 });
 
 function context(mail: unknown, policy = new PolicyHolder()) {
-  return { config: AgentConfigSchema.parse({ stateDir: '/tmp/x', sensors: { mail } }), policy, currentUser: () => 'alice' };
+  return { config: AgentConfigSchema.parse({ stateDir: '/tmp/x', sensors: { mail } }), policy, currentUser: () => 'alice', mounts: new MountHub() };
 }
 
 describe('mail sensor', () => {
@@ -32,9 +33,10 @@ describe('mail sensor', () => {
     expect(await taken.start(() => 0, new AbortController().signal)).toMatchObject({ state: 'degraded', detail: expect.stringMatching(/cannot listen/) });
   });
 
-  it('refuses a bad configuration with the field named', async () => {
-    await expect(createMailSensor(context({ upstream: { host: 'smtp.example.co.jp', security: 'ssl' } })))
-      .rejects.toThrow(/sensors\.mail\.upstream\.security/);
+  it('refuses a bad configuration with the field named, when the agent config is read (before any sensor is made)', () => {
+    const parsed = AgentConfigSchema.safeParse({ stateDir: '/tmp/x', sensors: { mail: { upstream: { host: 'smtp.example.co.jp', security: 'ssl' } } } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]!.path.join('.')).toBe('sensors.mail.upstream.security');
   });
 
   it('relays with the policy the agent holds now, and stops on abort', async () => {

@@ -1,11 +1,12 @@
 import type { DeviceMode } from '@mamori/policies';
 import { PolicyHolder } from '../../../core/policy-holder.ts';
+import { DeviceControl } from '../../../control/common/device-control.ts';
 import { RecordingEnforcer } from '../../../control/common/enforcer.ts';
 import type { UnlockLedger } from '../../../control/common/unlock-ledger.ts';
 import type { LoggedExceptions } from '../../../control/common/logged-exceptions.ts';
-import type { SensorStatus } from '../../common/sensor.ts';
-import type { MountHub } from './mount-hub.ts';
-import type { MountInfo, UsbDeviceInfo, UsbObservation } from './types.ts';
+import type { Emit, SensorStatus } from '../../common/sensor.ts';
+import type { MountHub } from '../../../core/removable-media/mount-hub.ts';
+import type { MountInfo, UsbDeviceInfo, UsbObservation } from '../../../core/removable-media/usb-device.ts';
 import type { UsbSource } from './usb-source.ts';
 import { UsbSensor } from './usb-sensor.ts';
 
@@ -40,22 +41,41 @@ export class FakeUsbSource implements UsbSource {
 }
 
 /**
- * The usb sensor over a hand-driven source and an enforcer that only records: for unit tests here and for
- * end-to-end tests of other parts (console, alerts) that need realistic device events.
+ * The usb sensor over a hand-driven source: for unit tests here and for end-to-end tests of other parts (console,
+ * alerts, tray) that need realistic device events. Given the agent's device control (SensorContext.deviceControl,
+ * with `enforcer` the RecordingEnforcer the agent was given), it feeds that one; otherwise it builds its own over a
+ * RecordingEnforcer, journaling through whatever emit it is started with.
  */
 export class FakeUsbSensor extends UsbSensor {
   readonly source: FakeUsbSource;
   readonly enforcer: RecordingEnforcer;
+  /** Where its own device control journals: the emit the sensor is started with. */
+  readonly #sink: { emit?: Emit };
 
-  constructor(options: { policy?: PolicyHolder; user?: () => string; now?: () => number; mounts?: MountHub; ledger?: UnlockLedger; logged?: LoggedExceptions } = {}) {
+  constructor(options: {
+    control?: DeviceControl; enforcer?: RecordingEnforcer;
+    policy?: PolicyHolder; user?: () => string; now?: () => number; mounts?: MountHub; ledger?: UnlockLedger; logged?: LoggedExceptions;
+  } = {}) {
     const source = new FakeUsbSource();
-    const enforcer = new RecordingEnforcer();
-    super({
-      source, enforcer, policy: options.policy ?? new PolicyHolder(), user: options.user ?? (() => 'tester'),
-      now: options.now, mounts: options.mounts, ledger: options.ledger, ...(options.logged ? { logged: options.logged } : {}),
+    const enforcer = options.enforcer ?? new RecordingEnforcer();
+    const sink: { emit?: Emit } = {};
+    const control = options.control ?? new DeviceControl({
+      policy: options.policy ?? new PolicyHolder(), enforcer, user: options.user ?? (() => 'tester'), now: options.now,
+      mounts: options.mounts, ledger: options.ledger, ...(options.logged ? { logged: options.logged } : {}),
+      emit: (draft) => {
+        if (!sink.emit) throw new Error('FakeUsbSensor: device control emitted before the sensor started');
+        return sink.emit(draft);
+      },
     });
+    super({ source, control });
+    this.#sink = sink;
     this.source = source;
     this.enforcer = enforcer;
+  }
+
+  override start(emit: Emit, signal: AbortSignal): Promise<SensorStatus> {
+    this.#sink.emit = emit;
+    return super.start(emit, signal);
   }
 
   /** What the enforcer was asked for a device or mount, last call first. */
@@ -64,10 +84,4 @@ export class FakeUsbSensor extends UsbSensor {
   }
 }
 
-/** A typical USB stick, for tests; override any field. */
-export function sampleStick(overrides: Partial<UsbDeviceInfo> = {}): UsbDeviceInfo {
-  return {
-    vendorId: '0781', productId: '5581', serial: '4C530001231120115142', vendor: 'SanDisk', product: 'Ultra',
-    deviceClass: '00', interfaceClasses: ['08'], busPath: '1-2', ...overrides,
-  };
-}
+export { sampleStick } from '../../../core/removable-media/sample-stick.ts';

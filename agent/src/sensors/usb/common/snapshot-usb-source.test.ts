@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { effectivePolicyFor, parsePolicySources } from '@mamori/policies';
 import { PolicyHolder } from '../../../core/policy-holder.ts';
 import type { EventDraft } from '../../../core/event-draft.ts';
+import { DeviceControl } from '../../../control/common/device-control.ts';
 import { RecordingEnforcer } from '../../../control/common/enforcer.ts';
 import { parseSystemProfilerUsb } from '../darwin/system-profiler-usb-source.ts';
 import { parseWmiSnapshot } from '../win32/wmi-usb-source.ts';
@@ -16,12 +17,14 @@ async function eventsFrom(snapshots: UsbSnapshot[]): Promise<EventDraft[]> {
   const set = parsePolicySources([{ name: 'd.yaml', text: 'device: { default: { mode: block }, allow: [ { name: archive, serial: 60A44C3FAE22EEA0797900B5, mode: read_only } ] }' }]);
   let next = 0;
   const source = new SnapshotUsbSource('recorded', async () => snapshots[Math.min(next++, snapshots.length - 1)]!, 60_000);
-  const sensor = new UsbSensor({ source, enforcer: new RecordingEnforcer(), policy: new PolicyHolder(effectivePolicyFor(set, 'PC-1', 1)), user: () => 'tanaka' });
   const events: EventDraft[] = [];
+  const emit = (event: EventDraft) => { events.push(event); return events.length; };
+  const control = new DeviceControl({ policy: new PolicyHolder(effectivePolicyFor(set, 'PC-1', 1)), enforcer: new RecordingEnforcer(), user: () => 'tanaka', emit });
+  const sensor = new UsbSensor({ source, control });
   const controller = new AbortController();
-  await sensor.start((event) => { events.push(event); return events.length; }, controller.signal);
+  await sensor.start(emit, controller.signal);
   for (let i = 1; i < snapshots.length; i += 1) await source.rescan();
-  await sensor.control!.idle();
+  await control.idle();
   controller.abort();
   return events;
 }

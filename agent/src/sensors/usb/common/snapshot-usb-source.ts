@@ -1,5 +1,5 @@
 import type { SensorStatus } from '../../common/sensor.ts';
-import { deviceKey, type MountInfo, type UsbDeviceInfo, type UsbObservation } from './types.ts';
+import { deviceKey, type MountInfo, type UsbDeviceInfo, type UsbObservation } from '../../../core/removable-media/usb-device.ts';
 import type { UsbSource } from './usb-source.ts';
 
 /** What an OS query returns at one moment: USB storage devices and the volumes mounted from them. */

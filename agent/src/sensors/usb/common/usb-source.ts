@@ -1,5 +1,5 @@
 import type { SensorStatus } from '../../common/sensor.ts';
-import type { UsbObservation } from './types.ts';
+import type { UsbObservation } from '../../../core/removable-media/usb-device.ts';
 
 /**
  * One OS mechanism that sees USB devices come and go and removable filesystems mount and unmount (sysfs +

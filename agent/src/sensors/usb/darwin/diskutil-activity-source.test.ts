@@ -5,7 +5,7 @@ import type { DiskActivity } from '../../../platform/diskutil-activity.ts';
 import type { HostProcess } from '../../../platform/line-host.ts';
 import { DiskutilActivitySource } from './diskutil-activity-source.ts';
 
-const lines = readFileSync(new URL('./fixtures/diskutil-activity.txt', import.meta.url));
+const lines = readFileSync(new URL('../../../platform/fixtures/diskutil-activity.txt', import.meta.url));
 
 /** A real child process printing the fixture one line every 30 ms, then exiting with `code` or staying. */
 function replay(code?: number): HostProcess {

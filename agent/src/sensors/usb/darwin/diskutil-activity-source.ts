@@ -13,7 +13,7 @@ import { parseDiskActivity, type DiskActivity } from '../../../platform/diskutil
 import { LineHost, type HostProcess } from '../../../platform/line-host.ts';
 import type { SensorStatus } from '../../common/sensor.ts';
 import { SnapshotUsbSource, type UsbSnapshot } from '../common/snapshot-usb-source.ts';
-import type { UsbObservation } from '../common/types.ts';
+import type { UsbObservation } from '../../../core/removable-media/usb-device.ts';
 import type { UsbSource } from '../common/usb-source.ts';
 
 export interface DiskutilActivitySourceOptions {

@@ -13,7 +13,7 @@
  */
 import type { CommandRunner } from '../../../control/common/command-runner.ts';
 import { SnapshotUsbSource, type UsbSnapshot } from '../common/snapshot-usb-source.ts';
-import type { MountInfo, UsbDeviceInfo } from '../common/types.ts';
+import type { MountInfo, UsbDeviceInfo } from '../../../core/removable-media/usb-device.ts';
 
 interface SpVolume { _name?: string; bsd_name?: string; file_system?: string; mount_point?: string; size_in_bytes?: number; writable?: string }
 interface SpMedia { bsd_name?: string; volumes?: SpVolume[] }

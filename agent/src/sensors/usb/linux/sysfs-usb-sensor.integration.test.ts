@@ -5,8 +5,9 @@ import { effectivePolicyFor, parsePolicySources, type DeviceException } from '@m
 import { VirtualUsbLab, canMountVirtualSticks } from '@mamori/test';
 import { PolicyHolder } from '../../../core/policy-holder.ts';
 import type { EventDraft } from '../../../core/event-draft.ts';
+import { DeviceControl } from '../../../control/common/device-control.ts';
 import { LinuxDeviceEnforcer } from '../../../control/linux/linux-enforcer.ts';
-import { MountHub } from '../common/mount-hub.ts';
+import { MountHub } from '../../../core/removable-media/mount-hub.ts';
 import { UsbSensor } from '../common/usb-sensor.ts';
 import { SysfsUsbSource } from './sysfs-usb-source.ts';
 
@@ -44,14 +45,14 @@ describe.skipIf(!canMountVirtualSticks() && process.env.CI !== 'true')('Linux US
     const events: EventDraft[] = [];
     const policy = new PolicyHolder(effectivePolicyFor(set, pc, 1, exceptions));
     const mounts = new MountHub();
-    const sensor = new UsbSensor({
-      source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false, pollMs: 50 }),
-      enforcer: new LinuxDeviceEnforcer({ sysRoot: lab.sysRoot, prefer: 'sysfs' }),
-      policy, mounts, user: () => 'hanako',
+    const emit = (event: EventDraft) => { events.push(event); return events.length; };
+    const control = new DeviceControl({
+      policy, mounts, user: () => 'hanako', emit, enforcer: new LinuxDeviceEnforcer({ sysRoot: lab.sysRoot, prefer: 'sysfs' }),
     });
+    const sensor = new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false, pollMs: 50 }), control });
     const controller = new AbortController();
     running.push(controller);
-    const started = sensor.start((event) => { events.push(event); return events.length; }, controller.signal);
+    const started = sensor.start(emit, controller.signal);
     const device = (action: string, mountPoint?: string) => events.find((e) => e.device?.action === action
       && e.device.device?.serial === serial && (mountPoint === undefined || e.device.mountPoint === mountPoint))?.device;
     return { events, policy, mounts, sensor, controller, started, device };

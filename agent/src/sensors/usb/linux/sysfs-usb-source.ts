@@ -12,7 +12,7 @@ import { statfs } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { SensorStatus } from '../../common/sensor.ts';
 import { parseMountInfo } from '../common/mountinfo.ts';
-import { deviceKey, type MountInfo, type UsbDeviceInfo, type UsbObservation } from '../common/types.ts';
+import { deviceKey, type MountInfo, type UsbDeviceInfo, type UsbObservation } from '../../../core/removable-media/usb-device.ts';
 import type { UsbSource } from '../common/usb-source.ts';
 import { readUsbDevices, usbBusPathForBlock } from './sysfs.ts';
 import { readVolumeLabel } from './volume-label.ts';

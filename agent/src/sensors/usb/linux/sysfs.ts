@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { UsbDeviceInfo } from '../common/types.ts';
+import type { UsbDeviceInfo } from '../../../core/removable-media/usb-device.ts';
 
 /** A USB device directory name: bus-port[.port…] ("1-2", "3-1.4"); not root hubs ("usb1") or interfaces ("1-2:1.0"). */
 const DEVICE_NAME = /^\d+-\d+(\.\d+)*$/;

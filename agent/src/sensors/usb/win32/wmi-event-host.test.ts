@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { UsbSnapshot } from '../common/snapshot-usb-source.ts';
-import type { UsbObservation } from '../common/types.ts';
+import type { UsbObservation } from '../../../core/removable-media/usb-device.ts';
 import { scriptOf, UTF8_OUTPUT } from '../../../platform/powershell.ts';
 import type { HostProcess } from '../../../platform/line-host.ts';
 import { parseHostLine, WMI_EVENT_HOST_SCRIPT, WmiEventUsbSource } from './wmi-event-host.ts';

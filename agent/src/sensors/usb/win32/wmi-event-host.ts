@@ -18,7 +18,7 @@
 import { spawn } from 'node:child_process';
 import type { SensorStatus } from '../../common/sensor.ts';
 import { SnapshotUsbSource, type UsbSnapshot } from '../common/snapshot-usb-source.ts';
-import type { UsbObservation } from '../common/types.ts';
+import type { UsbObservation } from '../../../core/removable-media/usb-device.ts';
 import type { UsbSource } from '../common/usb-source.ts';
 import { LineHost, type HostProcess } from '../../../platform/line-host.ts';
 import { readJsonLine } from '../../../platform/json-line.ts';

@@ -13,7 +13,7 @@
  */
 import type { CommandRunner } from '../../../control/common/command-runner.ts';
 import { SnapshotUsbSource, type UsbSnapshot } from '../common/snapshot-usb-source.ts';
-import type { MountInfo, UsbDeviceInfo } from '../common/types.ts';
+import type { MountInfo, UsbDeviceInfo } from '../../../core/removable-media/usb-device.ts';
 import { assertDecodedCleanly, powershellArgs } from '../../../platform/powershell.ts';
 
 /** The one PowerShell query behind a snapshot; its output format is what the fixtures record. */

@@ -1,3 +1,5 @@
+// The USB and removable-media model shared by the usb sensor (sensors/usb, which observes) and device control
+// (control/, which decides and enforces): neutral, so neither side imports the other.
 /** A USB device as every OS adapter reports it (the shape of proto's UsbDevice, all fields present). */
 export interface UsbDeviceInfo {
   /** 4 hex digits, lower case. */

@@ -1,10 +1,12 @@
-import type { MountInfo } from './types.ts';
+import type { MountInfo } from './usb-device.ts';
 
 export type MountHubListener = (change: { type: 'mounted' | 'unmounted'; mount: MountInfo }) => void;
 
 /**
- * Removable filesystems that device policy let stay mounted, published by the usb sensor for the file-copy
- * sensor, so files are recorded only on media the PC really writes to and mountinfo is polled once.
+ * Removable filesystems that device policy let stay mounted, published by device control for the file-copy
+ * sensor, so files are recorded only on media the PC really writes to and mountinfo is polled once. The agent
+ * has one, made by main.ts and handed to both through SensorContext (never a module singleton, so two agents or
+ * two tests in one process never share mounts).
  */
 export class MountHub {
   readonly #mounts = new Map<string, MountInfo>();
@@ -15,6 +17,7 @@ export class MountHub {
     return [...this.#mounts.values()];
   }
 
+  /** Adds or removes one mount and tells every subscriber; repeating the current state is a no-op. */
   publish(type: 'mounted' | 'unmounted', mount: MountInfo): void {
     if (type === 'mounted') {
       if (this.#mounts.has(mount.mountPoint)) return;
@@ -31,6 +34,3 @@ export class MountHub {
     return () => this.#listeners.delete(listener);
   }
 }
-
-/** The agent's one hub; sensor factories use it unless a test passes its own. */
-export const removableMounts = new MountHub();
