@@ -28,7 +28,7 @@ describe.skipIf(!haveChromium)('a path-carrying upload is hashed once the browse
     const shipped = loadPolicyDir(defaultPolicyDir);
     lab = await UploadLab.start({ ...shipped, upload: { ...shipped.upload, enforcement: defaultUploadEnforcement } }, {
       forward: (draft) => {
-        if (draft.upload) siteHadAtRecord.set(draft.upload.fileName, Math.max(0, ...lab.received.map((r) => r.bytes.length)));
+        if (draft.upload) siteHadAtRecord.set(draft.upload.fileName ?? '', Math.max(0, ...lab.received.map((r) => r.bytes.length)));
       },
     });
     silent = createServer({ key: readFileSync(join(lab.work, 'key.pem')), cert: readFileSync(join(lab.work, 'cert.pem')) }, (request) => {
