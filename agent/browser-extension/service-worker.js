@@ -493,7 +493,7 @@ chrome.webRequest.onBeforeRequest.addListener(
       : raw.length === 1 ? 'blob' : 'formdata';
     const chosen = selections.get(details.tabId) ?? [];
     const pageUrl = pages.get(details.tabId) ?? details.documentUrl ?? details.initiator ?? '';
-    queue({
+    holdUntilSent(details.requestId, {
       reportId: `${details.requestId}-${Date.now()}`,
       pageUrl: stripQuery(pageUrl),
       destinationUrl: stripQuery(details.url),
@@ -509,6 +509,35 @@ chrome.webRequest.onBeforeRequest.addListener(
   { urls: ['<all_urls>'] },
   ['requestBody'],
 );
+
+// ---- Files the agent reads from disk: reported when their request has ended ------------------------------
+
+/** Reports naming local paths, by request id, until that request completes or fails. @type {Map<string, {report: object, at: number}>} */
+const heldReports = new Map();
+/** A request that never ends for us (no onCompleted/onErrorOccurred seen) is reported anyway after this. */
+const MAX_HOLD_MS = 60 * 60 * 1000;
+
+/**
+ * The agent hashes a path-carrying upload from disk. Done while the browser is still sending that file, the
+ * hash competes with the upload for CPU and nice does not stop it: the agent's service and the user's session
+ * are separate cgroups (autogroups), each with its own share. So the report waits until the request has ended,
+ * completed or failed (an upload cut off is still reported). Its time stays the request's start.
+ */
+function holdUntilSent(requestId, report) {
+  const now = Date.now();
+  for (const [id, held] of heldReports) if (now - held.at > MAX_HOLD_MS || heldReports.size >= 200) releaseHeld(id);
+  heldReports.set(requestId, { report, at: now });
+}
+
+function releaseHeld(requestId) {
+  const held = heldReports.get(requestId);
+  if (!held) return;
+  heldReports.delete(requestId);
+  queue(held.report);
+}
+
+chrome.webRequest.onCompleted.addListener((details) => releaseHeld(details.requestId), { urls: ['<all_urls>'] });
+chrome.webRequest.onErrorOccurred.addListener((details) => releaseHeld(details.requestId), { urls: ['<all_urls>'] });
 
 // ---- In-memory bodies and chunked uploads ----------------------------------------------------------------
 
