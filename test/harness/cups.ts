@@ -15,6 +15,19 @@ export function ensureCups(): boolean {
 }
 
 /**
+ * A job "from another user" must name an account that exists: cupsd 2.4.2-3+deb12u10 (Debian 12) dereferences a
+ * missing passwd entry and segfaults when such a job is queued (seen in dmesg; deb12u9 did not), which took the
+ * harness's cupsd down mid-test. A real office PC's users exist, so the test loses nothing by creating one.
+ */
+function ensureSystemUser(name: string): void {
+  try {
+    execFileSync('id', ['-u', name], { stdio: 'pipe' });
+  } catch {
+    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name], { stdio: 'pipe' });
+  }
+}
+
+/**
  * A private cupsd for tests: its own ServerRoot, spool and socket in a temp folder, so tests never touch the
  * system's queues. Needs root (cupsd runs filters as `lp` and cups-pdf as root). Adds the cups-pdf printer "PDF"
  * and "PDF-SLOW", the same printer behind a backend that takes `slowPrinterMs` per job before writing the PDF, as a
@@ -137,7 +150,10 @@ export class CupsHarness {
     const args = ['-d', options.printer ?? 'PDF'];
     if (options.title !== undefined) args.push('-t', options.title);
     if (options.copies) args.push('-n', String(options.copies));
-    if (options.asUser) args.push('-U', options.asUser);
+    if (options.asUser) {
+      ensureSystemUser(options.asUser);
+      args.push('-U', options.asUser);
+    }
     const out = execFileSync('lp', [...args, file], { env: this.env, stdio: 'pipe' }).toString();
     const match = /request id is .*-(\d+) /.exec(out);
     if (!match) throw new Error(`unexpected lp output: ${out}`);
