@@ -8,10 +8,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAgent, type RunningAgent } from '@mamori/agent';
+import type { RunningAgent } from '@mamori/agent';
 import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
 import { NoticeDriver, UploadLab } from '../../agent/src/sensors/upload/testing/upload-lab.ts';
-import { enrollTestAgent, testAgentConfig } from '../harness/agent.ts';
+import { runConnectedBareAgent } from '../harness/agent.ts';
 import { startTestCollector, waitFor, type TestCollector } from '../harness/collector.ts';
 import { ensureDebianPackages } from '../harness/system-packages.ts';
 
@@ -26,10 +26,7 @@ describe.skipIf(!haveChromium)('upload access request end to end (block message 
 
   beforeAll(async () => {
     collector = await startTestCollector();
-    const stateDir = await enrollTestAgent(await collector.token(), { hostname: PC });
-    agent = await runAgent(testAgentConfig(stateDir), { sensors: [], lightweight: true, log: () => undefined });
-    await waitFor(() => agent.uplink.status().connected === true, 30_000, 'agent connected');
-    await waitFor(() => agent.policy.current() !== undefined, 10_000, 'the collector\'s policy on the agent');
+    agent = await runConnectedBareAgent(await collector.token(), PC);
     // The upload sensor follows the real agent's policy, journals into it and files requests in its tray's flow,
     // as the composition root wires them (agent/src/main.ts).
     const mirror = new PolicyHolder(agent.policy.current());

@@ -7,11 +7,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAgent, type RunningAgent } from '@mamori/agent';
+import type { RunningAgent } from '@mamori/agent';
 import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
 import { UploadLab } from '../../agent/src/sensors/upload/testing/upload-lab.ts';
 import { runCollectorCli } from '../../collector/src/cli/program.ts';
-import { enrollTestAgent, testAgentConfig } from '../harness/agent.ts';
+import { runConnectedBareAgent } from '../harness/agent.ts';
 import { startTestCollector, waitFor, type TestCollector } from '../harness/collector.ts';
 import { ensureDebianPackages } from '../harness/system-packages.ts';
 
@@ -33,10 +33,7 @@ describe.skipIf(!haveChromium)('upload exceptions end to end (collector → agen
 
   beforeAll(async () => {
     collector = await startTestCollector();
-    const stateDir = await enrollTestAgent(await collector.token(), { hostname: PC });
-    agent = await runAgent(testAgentConfig(stateDir), { sensors: [], lightweight: true, log: () => undefined });
-    await waitFor(() => agent.uplink.status().connected === true, 30_000, 'agent connected');
-    await waitFor(() => agent.policy.current() !== undefined, 10_000, 'the collector\'s policy on the agent');
+    agent = await runConnectedBareAgent(await collector.token(), PC);
     // The upload sensor follows the real agent's policy (as pushed by the collector) and journals into it.
     const mirror = new PolicyHolder(agent.policy.current());
     agent.policy.subscribe((policy) => mirror.apply(policy));

@@ -1,5 +1,5 @@
 import { AgentConfigSchema, enroll, runAgent, type RunningAgent } from '@mamori/agent';
-import { tempDir } from './collector.ts';
+import { tempDir, waitFor } from './collector.ts';
 
 /** Agent config for tests: fast reconnects, no OS sensors. */
 export function testAgentConfig(stateDir: string, uplink: Record<string, number> = {}) {
@@ -25,3 +25,14 @@ export async function runTestAgent(stateDir: string, uplink: Record<string, numb
 }
 
 export { sampleEvent } from './sample-events.ts';
+
+/**
+ * An enrolled agent with no sensors of its own (a test wires the one it needs to the agent's policy and journal),
+ * connected and holding the collector's policy.
+ */
+export async function runConnectedBareAgent(token: string, hostname: string): Promise<RunningAgent> {
+  const agent = await runAgent(testAgentConfig(await enrollTestAgent(token, { hostname })), { sensors: [], lightweight: true, log: () => undefined });
+  await waitFor(() => agent.uplink.status().connected === true, 30_000, 'agent connected');
+  await waitFor(() => agent.policy.current() !== undefined, 10_000, 'the collector\'s policy on the agent');
+  return agent;
+}
