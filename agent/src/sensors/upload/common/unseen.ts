@@ -7,6 +7,5 @@ export const UNSEEN_UPLOAD_METHODS = [
   'S3 multipart parts whose size the page hook did not see (no record rather than a wrong one)',
   'bodies sent from page workers',
   'Blob bodies sent with a fetch the page-world hook never saw',
-  'FormData parts holding a Blob the page made itself (Chromium shows webRequest no bytes for them)',
   'files over 256 MiB sent whole or in a parsed form post',
 ] as const;
