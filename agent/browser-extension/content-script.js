@@ -79,7 +79,7 @@ async function sha256(file) {
 }
 
 document.addEventListener('mamori:blob-upload', (event) => {
-  /** @type {{name?: unknown, size?: unknown, url?: unknown, blobUrl?: unknown}} */
+  /** @type {{name?: unknown, size?: unknown, url?: unknown, blobUrl?: unknown, part?: unknown}} */
   let claim;
   try {
     claim = JSON.parse(String(/** @type {CustomEvent} */ (event).detail));
@@ -89,6 +89,10 @@ document.addEventListener('mamori:blob-upload', (event) => {
   if (typeof claim.size !== 'number' || typeof claim.url !== 'string' || claim.size > MAX_HASH_BYTES) return;
   const name = typeof claim.name === 'string' ? claim.name : '';
   const match = [...chosen].reverse().find((c) => c.file.size === claim.size && (!name || c.file.name === name));
+  // A FormData part that is a file the user chose already has its path: from disk, or (pasted) hashed by name
+  // (selection-hash). Only parts the page made are read here, so a chosen file is never read twice.
+  const part = claim.part === true;
+  if (part && (match || !name)) return;
   // The bytes come from the Blob the page handed to fetch/XHR (a blob: URL of this origin), so a Blob the page
   // built itself is hashed as sent. Without a blob URL (older hook) only a chosen file can be vouched for.
   const blobUrl = typeof claim.blobUrl === 'string' && claim.blobUrl.startsWith(`blob:${location.origin}/`) ? claim.blobUrl : undefined;
@@ -97,7 +101,7 @@ document.addEventListener('mamori:blob-upload', (event) => {
     if (!blob || blob.size !== claim.size) return;
     // A Blob equal in name and size to a file the user chose is that file; anything else the page made.
     const method = match ? match.method : 'script';
-    tell({ kind: 'blob-upload', url: claim.url, name: match?.file.name ?? name, size: blob.size, sha256: await sha256(blob), method });
+    tell({ kind: 'blob-upload', url: claim.url, name: match?.file.name ?? name, size: blob.size, sha256: await sha256(blob), method, ...(part ? { part } : {}) });
   }, () => undefined);
 });
 

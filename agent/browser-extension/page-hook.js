@@ -1,5 +1,5 @@
 // @ts-check
-/* global document, window, location, CustomEvent, Request, XMLHttpRequest, Blob, File, URL, Headers, setTimeout */
+/* global document, window, location, CustomEvent, Request, XMLHttpRequest, Blob, File, FormData, URL, Headers, setTimeout */
 /**
  * Mamori upload monitor: runs in the page's own JavaScript world (MAIN), before the page's scripts.
  *
@@ -8,13 +8,17 @@
  * This hook says "a Blob of this name and size is being sent to this URL". It lives in the page's world, so the
  * page can see, remove or fake it: the hint is only used to pick, among files the user really chose in this
  * tab (trusted input/drop events seen by the isolated content script), the one that a real body-carrying request
- * (seen by webRequest) sent. A fake hint without both of those records nothing.
+ * (seen by webRequest) sent. A fake hint without both of those records nothing. For a Blob the page built
+ * itself (whole body, or a FormData part webRequest shows without bytes) the bytes are lent through a blob: URL
+ * and hashed: a record needs a real request of this tab to that URL with a body webRequest could not show (for a
+ * FormData, a part of that very name), and its size and hash are of the Blob handed to fetch/XHR.
  */
 (() => {
   // Taken now, before any page script can replace them.
   const createObjectURL = URL.createObjectURL.bind(URL);
   const revokeObjectURL = URL.revokeObjectURL.bind(URL);
   const setTimer = setTimeout;
+  const formDataEntries = FormData.prototype.entries;
   /**
    * Names the Blob being sent and lends its bytes to the content script through a blob: URL (readable only by
    * this origin, revoked after a minute), so the record carries the hash of the bytes really sent, also for a
@@ -33,11 +37,30 @@
       }
       return;
     }
-    if (!(body instanceof Blob)) return;
+    if (body instanceof FormData) {
+      // Chromium's webRequest shows a FormData's in-memory Blob parts as headers without bytes: each Blob part is
+      // lent the same way, named as in the multipart body (a Blob appended with a file name is a File in the
+      // FormData; one without is named "blob"), so the service worker can pair it with that part of the request.
+      try {
+        let count = 0;
+        for (const [, value] of formDataEntries.call(body)) {
+          if (!(value instanceof Blob)) continue;
+          if ((count += 1) > 100) break;
+          lend(value, value instanceof File ? value.name : 'blob', url, true);
+        }
+      } catch {
+        // never break the page
+      }
+      return;
+    }
+    if (body instanceof Blob) lend(body, body instanceof File ? body.name : '', url, false);
+  };
+  /** @param {Blob} blob @param {string} name @param {string} url @param {boolean} part a FormData part, not the whole body */
+  const lend = (blob, name, url, part) => {
     try {
-      const blobUrl = createObjectURL(body);
+      const blobUrl = createObjectURL(blob);
       setTimer(() => revokeObjectURL(blobUrl), 60_000);
-      const detail = JSON.stringify({ name: body instanceof File ? body.name : '', size: body.size, url: new URL(url, location.href).href, blobUrl });
+      const detail = JSON.stringify({ name, size: blob.size, url: new URL(url, location.href).href, blobUrl, ...(part ? { part: true } : {}) });
       document.dispatchEvent(new CustomEvent('mamori:blob-upload', { detail }));
     } catch {
       // never break the page

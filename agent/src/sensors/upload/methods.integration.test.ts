@@ -52,6 +52,34 @@ describe.skipIf(!haveChromium)('every upload method recorded once, in a real Chr
     });
   });
 
+  it.each([
+    ['fetch', 'uploads.transfer-d.example'],
+    ['xhr', 'uploads.transfer-e.example'],
+  ])('a CSV of 2,000 customers built in JavaScript and sent as a FormData part customers.csv (%s): once, script+formdata', async (via, host) => {
+    const before = lab.received.length;
+    const page = await lab.open('generated-formdata', 'crm.example.com', { target: lab.url(host, '/upload'), via });
+    await page.locator('#send').click();
+    await page.locator('#status', { hasText: 'sent' }).waitFor();
+    await lab.until(() => lab.received.length > before, 'the site to receive the body');
+    await page.close();
+    // The site got a multipart body: the CSV is the bytes of the customers.csv part, between its headers and the next boundary.
+    const body = lab.received.at(-1)!.bytes;
+    const headers = body.indexOf('filename="customers.csv"');
+    expect(headers).toBeGreaterThan(0);
+    const start = body.indexOf('\r\n\r\n', headers) + 4;
+    const csv = body.subarray(start, body.indexOf('\r\n--', start));
+    expect(csv.length).toBeGreaterThan(80_000);
+    expect(csv.subarray(0, 20).toString()).toBe('id,name,email,phone\n');
+    await lab.until(() => lab.uploads().some((u) => u.destinationHost === host), 'the record of the FormData part');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const records = lab.uploads().filter((u) => u.destinationHost === host);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      fileName: 'customers.csv', sizeBytes: csv.length, sha256: sha256(csv), method: 'script+formdata',
+      destinationUrl: lab.url(host, '/upload'), pageUrl: lab.url('crm.example.com', '/pages/generated-formdata'),
+    });
+  });
+
   it('does not take a small JSON API call for an upload', async () => {
     await generated('json', 'fetch', 'api.weather.example');
     await new Promise((resolve) => setTimeout(resolve, 1000));
