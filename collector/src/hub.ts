@@ -9,6 +9,8 @@ interface HubEvents {
   events: [IngestedEvent[]];
   /** Something the collector noticed about an agent's evidence (tamper, gaps, re-enrollment). */
   integrity: [IntegrityFinding];
+  /** Risk scores taking in these agents' events were written (their employees' tray views may have changed). */
+  riskScored: [{ agentIds: string[] }];
   /** An agent's stream opened or closed. */
   connection: [{ agentId: string; pc: string; connected: boolean; timeMs: number }];
 }

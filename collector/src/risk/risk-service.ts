@@ -241,7 +241,10 @@ export class RiskService {
       cursor = Math.max(cursor, stored.id);
       if (!this.#policy.risk.enabled) continue;
       const observation = this.#observer.observe(stored, event);
-      if (observation) observations.push(observation);
+      if (observation) {
+        observations.push(observation);
+        this.#scoredAgents.add(stored.agentId);
+      }
     }
     cursor = Math.max(cursor, through ?? 0);
     if (cursor === this.#cursor) return { persons: [], pcs: [] };
@@ -307,7 +310,16 @@ export class RiskService {
     if (pending.rows === 0 && pending.cursor === 0) return;
     this.#pending = { observations: [], persons: new Map(), pcs: new Map(), cursor: 0, rows: 0 };
     await this.#deps.repos.risk.saveIncrement({ observations: pending.observations, persons: [...pending.persons.values()], pcs: [...pending.pcs.values()], cursor: pending.cursor });
+    // Taken events are scored before every write, so these agents' scores are now stored: their views can be sent.
+    if (this.#scoredAgents.size > 0) {
+      const agentIds = [...this.#scoredAgents];
+      this.#scoredAgents.clear();
+      this.#deps.hub?.emit('riskScored', { agentIds });
+    }
   }
+
+  /** Agents whose events made observations since the last write. */
+  readonly #scoredAgents = new Set<string>();
 
   /** Resolves when every event taken so far is scored and written (tests, benchmark, shutdown). */
   async persisted(): Promise<void> {

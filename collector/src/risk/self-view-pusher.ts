@@ -1,6 +1,6 @@
 import type { PolicySet } from '@mamori/policies';
 import { localTime } from '../alerts/calendar.ts';
-import type { CollectorHub, IngestedEvent } from '../hub.ts';
+import type { CollectorHub } from '../hub.ts';
 import type { SessionRegistry } from '../ingest/sessions.ts';
 import type { Repositories } from '../store/repositories/index.ts';
 import { dayNumber } from './days.ts';
@@ -15,8 +15,6 @@ export interface SelfViewPusherOptions {
   now: () => number;
   /** How often connected agents' views are refreshed (only changed views are sent). */
   intervalMs?: number;
-  /** After an agent's events arrive, its view is refreshed this much later (the risk scores take them in meanwhile). */
-  afterEventsMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -24,8 +22,8 @@ export interface SelfViewPusherOptions {
  * Sends each connected agent the risk self-view of the one person its newest evidence says is using that PC, down
  * the agent's own authenticated stream (a command, like access-request answers). The agent never asks for a user:
  * the collector decides whose view a PC gets, so no agent, and no one at a PC, can fetch another person's score;
- * the tray shows it only while that person is the PC's user. On connect, soon after the agent's events arrive, and
- * every interval; only when it changed.
+ * the tray shows it only while that person is the PC's user. On connect, when the risk service has written scores
+ * of the agent's events, and every interval; only when it changed.
  */
 export function startSelfViewPusher(options: SelfViewPusherOptions): () => void {
   const sent = new Map<string, string>();
@@ -60,27 +58,17 @@ export function startSelfViewPusher(options: SelfViewPusherOptions): () => void 
     if (change.connected) setImmediate(() => void push(change.agentId).catch((error: unknown) => options.onError?.(error)));
   };
   options.hub.on('connection', onConnection);
-  // New events change the score: refresh those agents' views soon, once per burst.
-  const waiting = new Set<string>();
-  let soon: NodeJS.Timeout | undefined;
-  const onEvents = (events: IngestedEvent[]) => {
-    for (const { stored } of events) if (stored.user) waiting.add(stored.agentId);
-    if (soon || waiting.size === 0) return;
-    soon = setTimeout(() => {
-      soon = undefined;
-      const agents = [...waiting];
-      waiting.clear();
-      void (async () => {
-        for (const agentId of agents) await push(agentId);
-      })().catch((error: unknown) => options.onError?.(error));
-    }, options.afterEventsMs ?? 2_000);
-    soon.unref();
+  // New scores change the views: refresh those agents' views once the risk service has written them. (A fixed delay
+  // after ingest raced the scoring: a view sent before the scores were stored stayed stale until the next sweep.)
+  const onScored = ({ agentIds }: { agentIds: string[] }) => {
+    void (async () => {
+      for (const agentId of agentIds) await push(agentId);
+    })().catch((error: unknown) => options.onError?.(error));
   };
-  options.hub.on('events', onEvents);
+  options.hub.on('riskScored', onScored);
   return () => {
     clearInterval(timer);
-    clearTimeout(soon);
     options.hub.off('connection', onConnection);
-    options.hub.off('events', onEvents);
+    options.hub.off('riskScored', onScored);
   };
 }
