@@ -2,8 +2,8 @@ import type {
   AccessRequest, AccessRequestFilter, Alert, AlertEvent, DepartmentAlertCounts, AlertFilter, AlertFinding, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
   InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
   RiskDepartment, RiskDigestSubscription, RiskPerson, RiskRanking,
-} from './types.ts';
-import type { CollectorSettings, DisplaySettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration, UploadException } from './types.ts';
+} from '@mamori/collector/api';
+import type { CollectorSettings, DisplaySettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration, UploadException } from '@mamori/collector/api';
 
 /** An API failure with the collector's error code (COLLECTOR_…) and, for policies, the inline problems. */
 export class ApiError extends Error {

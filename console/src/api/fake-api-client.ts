@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.ts';
-import type { AccessRequest, Alert, AlertPage, InspectionReport, PcRow, PolicyVersion, Session, TimelineEvent } from './types.ts';
+import type { AccessRequest, Alert, AlertPage, InspectionReport, PcRow, PolicyVersion, Session, TimelineEvent } from '@mamori/collector/api';
 
 // A scriptable ApiClient for component tests: canned answers, recorded calls, and a push() for live alerts.
 

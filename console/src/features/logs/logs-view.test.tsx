@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, configure } from '@testing
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context.tsx';
 import { fakeApiClient, sampleEvent } from '../../api/fake-api-client.ts';
-import type { LogEntry } from '../../api/types.ts';
+import type { LogEntry } from '@mamori/collector/api';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { LogsView } from './logs-view.tsx';
 
