@@ -43,8 +43,8 @@ export const alertFilter = z.object({
   /** Exact department / site from the directory import. */
   department: z.string().optional(),
   site: z.string().optional(),
-  /** 'open': new or acknowledged (the dashboard's counts). */
-  status: z.union([alertStatus, z.literal('open'), z.literal('')]).optional(),
+  /** A status, 'open' (new or acknowledged: the dashboard's counts) or several comma-separated ('new,acknowledged'). */
+  status: z.string().optional(),
   from: z.number().optional(),
   to: z.number().optional(),
   limit: z.number().optional(),

@@ -14,6 +14,9 @@ export const logEntry = z.strictObject({
   summary: z.string(),
   detail: z.string(),
   sizeBytes: z.number(),
+  /** The PC's department and site from the directory import ('' when it does not name the PC). */
+  department: z.string(),
+  site: z.string(),
 });
 
 export const logFilter = z.object({

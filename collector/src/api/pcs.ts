@@ -30,6 +30,8 @@ export const deviceException = z.strictObject({
   reason: z.string(),
   createdBy: z.string(),
   createdMs: z.number(),
+  /** Only on the record a grant or revoke answers with (null on a grant); lists leave it out. */
+  revokedMs: z.number().nullable().optional(),
 });
 
 /** A temporary upload exception (collector/src/store/repositories/upload-exceptions.ts, as the API returns it). */
@@ -43,6 +45,9 @@ export const uploadException = z.strictObject({
   reason: z.string(),
   createdBy: z.string(),
   createdMs: z.number(),
+  /** Set once revoked (a revoke answers with the revoked exception). */
+  revokedMs: z.number().nullable(),
+  revokedBy: z.string().nullable(),
 });
 
 export const accessRequestStatus = z.enum(['pending', 'approved', 'declined']);

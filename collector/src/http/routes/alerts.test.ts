@@ -68,7 +68,7 @@ describe('/api/alerts', () => {
     const res = expectContract(alertDetailResponse, (await server.app.inject({ url: `/api/alerts/${first.id}`, headers })).json());
     expect(res.alert).toMatchObject({ kind: 'stream_auth_failed', count: 42 });
     expect(res.events).toEqual([]);
-    expect(res.findings.map((f: { detail: string; count: number }) => [f.count, f.detail])).toEqual([
+    expect(res.findings!.map((f: { detail: string; count: number }) => [f.count, f.detail])).toEqual([
       [1, 'stream from 10.0.0.66: could not prove the agent\'s key'], [41, '41 more failed stream authentications in 60 s'],
     ]);
     // Ordinary alerts keep their shape (no findings field).

@@ -43,7 +43,7 @@ describe('/api/pcs', () => {
     ]);
     const headers = await server.as('auditor');
     const pc = expectContract(pcDetail, (await server.app.inject({ url: '/api/pcs/PC-ACCT-07', headers })).json());
-    expect(pc.inventory.snapshot).toMatchObject({ osDistro: 'Debian' });
+    expect(pc.inventory!.snapshot).toMatchObject({ osDistro: 'Debian' });
     expect(pc.device).toMatchObject({ mode: expect.any(String), exceptions: [] });
     const history = (await server.app.inject({ url: '/api/pcs/PC-ACCT-07/history', headers })).json();
     const mail = history.events.find((e: { kind: string }) => e.kind === 'mail');

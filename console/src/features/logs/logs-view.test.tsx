@@ -13,7 +13,7 @@ configure({ asyncUtilTimeout: 5_000 });
 afterEach(cleanup);
 
 const entry = (over: Partial<LogEntry>): LogEntry => ({
-  eventId: 1, timeMs: Date.UTC(2026, 10, 22), pc: 'PC-ACCT-07', agentId: 'agent-1', user: 'tanaka', kind: 'file_copy', action: 'created', summary: 'a.xlsx', detail: 'removable', sizeBytes: 2048, ...over,
+  eventId: 1, timeMs: Date.UTC(2026, 10, 22), pc: 'PC-ACCT-07', agentId: 'agent-1', user: 'tanaka', kind: 'file_copy', action: 'created', summary: 'a.xlsx', detail: 'removable', sizeBytes: 2048, department: '', site: '', ...over,
 });
 
 describe('LogsView', () => {
