@@ -26,11 +26,7 @@ export default tseslint.config(
   },
   // Layer boundaries (lint/layer-rules.js): database drivers only in collector/src/store/, gRPC only in the agent's
   // uplink/ and the collector's ingest/, OS-neutral common/ folders, a store that imports no feature folder, and an
-  // agent control/ that never imports sensors/.
+  // agent control/ that never imports sensors/; a console that never touches Node and imports only types from the
+  // collector (its API contract).
   ...layerRules,
-  {
-    // The console talks to the collector only through its API client and never touches Node.
-    files: ['console/src/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'the console runs in a browser' }] }] },
-  },
 );

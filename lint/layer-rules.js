@@ -21,6 +21,15 @@ const collectorFeatures = {
 // Device control is handed what it needs by main.ts (the USB model and mount hub live in core/removable-media/).
 const sensors = { group: ['**/sensors/**'], message: 'control/ does not reach into sensors/: main.ts hands it what it needs; shared USB types live in core/removable-media/' };
 
+// The console runs in a browser and knows the collector only by its API contract: types, never code, so no server
+// module (fastify, a database driver) can reach its bundle.
+const nodeBuiltins = { group: ['node:*'], message: 'the console runs in a browser' };
+const collectorCode = {
+  group: ['@mamori/collector', '@mamori/collector/*', '**/collector/src/**'],
+  allowTypeImports: true,
+  message: "the console imports only types from the collector: `import type { … } from '@mamori/collector/api'`",
+};
+
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export const layerRules = [
@@ -57,4 +66,9 @@ export const layerRules = [
     rules: restrict(grpc, osFolders, osModules, sensors),
   },
   { files: ['agent/src/control/**/common/**/*.test.ts'], rules: restrict(sensors) },
+  {
+    // typescript-eslint's variant of the rule, because only it can tell `import type` from an import of code.
+    files: ['console/src/**/*.{ts,tsx}'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [nodeBuiltins, collectorCode] }] },
+  },
 ];

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadTlsMaterial, type TlsMaterial } from './data-dir.ts';
 import { startAccessOutcomePusher } from './access-requests/outcome-pusher.ts';
@@ -25,6 +26,8 @@ import { SettingsService } from './settings/settings-service.ts';
 import { RiskDigest } from './risk/digest.ts';
 import { RiskService } from './risk/risk-service.ts';
 import { startSelfViewPusher } from './risk/self-view-pusher.ts';
+import { startRetentionSchedule } from './retention/retention-schedule.ts';
+import { retentionRepositoryOf } from './store/retention.ts';
 
 export interface CollectorApp {
   config: CollectorConfig;
@@ -131,6 +134,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   let siem: SiemExport | undefined;
   let stopPolicyWatch: (() => void) | undefined;
   let stopSensorHealth: (() => void) | undefined;
+  let stopRetention: (() => Promise<void>) | undefined;
   const operations = repos.operations;
   let projectionPoll: NodeJS.Timeout | undefined;
   const registry = createOperationsRegistry({
@@ -178,6 +182,15 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       }, 500);
       projectionPoll.unref();
       siem = startSiemExport({ siem: config.siem, repository: store.repos.siem, records: store.repos.siemRecords, hub, now });
+      // Evidence past the policy's `retention` goes, each agent's only after a verified export of exactly it.
+      const retention = retentionRepositoryOf(store);
+      if (retention) {
+        stopRetention = startRetentionSchedule(
+          { store, retention, signer: { key: evidenceKey, collectorName: config.name }, exportDir: config.retention.exportDir ?? join(config.dataDir, 'retention-exports'), now },
+          () => policy.current.retention, config.retention.checkEveryMs,
+          (error) => process.stderr.write(`mamori-collector: retention run failed, nothing unexported was deleted: ${error.message}\n`),
+        );
+      }
       return { grpcPort, httpUrl: `${useHttps ? 'https' : 'http'}://${host}:${port}/` };
     },
     async close() {
@@ -192,6 +205,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         const force = setTimeout(() => { grpcServer.forceShutdown(); resolve(); }, 2_000);
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
+      await stopRetention?.();
       await projector.stop();
       await riskDigest.stop();
       await risk.stop();

@@ -23,6 +23,7 @@ export const collectorErrors = {
   COLLECTOR_FORK: { message: 'batch conflicts with events already stored for these sequence numbers', http: 409, grpc: status.ALREADY_EXISTS },
   COLLECTOR_EXPORT_EMPTY: { message: 'no events for that agent and time range', http: 404, grpc: status.NOT_FOUND },
   COLLECTOR_EXPORT_INCONSISTENT: { message: "the stored events do not match their signed batches; export refused", http: 500, grpc: status.DATA_LOSS },
+  COLLECTOR_RETENTION_EXPORT_FAILED: { message: 'the evidence export written before a retention delete did not verify; nothing was deleted', http: 500, grpc: status.INTERNAL },
   COLLECTOR_NOT_FOUND: { message: 'not found', http: 404, grpc: status.NOT_FOUND },
   COLLECTOR_POLICY_INVALID: { message: 'policy is invalid', http: 400, grpc: status.INVALID_ARGUMENT },
   COLLECTOR_AUTH_REQUIRED: { message: 'sign in required', http: 401, grpc: status.UNAUTHENTICATED },

@@ -35,6 +35,8 @@ export interface ExportOptions {
    */
   segments?: ExportSegment[];
   now?: () => number;
+  /** Export exactly these seqs (widened to whole batches) instead of the events timed inside the range (retention). */
+  seqRange?: { fromSeq: number; toSeq: number };
 }
 
 function header(batch: BatchRecord): SignedBatchHeader {
@@ -53,7 +55,7 @@ function header(batch: BatchRecord): SignedBatchHeader {
 export async function exportEvidence(
   store: Store, agent: AgentRecord, fromMs: number, toMs: number, signer: ExportSigner, options: ExportOptions = {},
 ): Promise<EvidenceDocument> {
-  const range = await store.seqRangeForTime(agent.id, fromMs, toMs);
+  const range = options.seqRange ?? await store.seqRangeForTime(agent.id, fromMs, toMs);
   if (!range) throw new CollectorError('COLLECTOR_EXPORT_EMPTY', `${agent.pc} (${agent.id})`);
   const batches = await store.batchesCovering(agent.id, range.fromSeq, range.toSeq);
   // Batches may overlap after a resend; drop those wholly inside an earlier one (the verifier checks overlaps).

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiProvider, useApi } from './api/api-context.tsx';
 import type { ApiClient } from './api/client.ts';
-import type { Role, Session } from './api/types.ts';
+import type { Role, Session } from '@mamori/collector/api';
 import { AccessRequestsView } from './features/access-requests/access-requests-view.tsx';
 import { AlertsView } from './features/alerts/alerts-view.tsx';
 import { AuditView } from './features/audit/audit-view.tsx';

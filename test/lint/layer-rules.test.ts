@@ -10,7 +10,7 @@ const eslint = new ESLint({ cwd: root });
 
 async function restricted(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: join(root, filePath) });
-  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
 }
 
 describe('layer boundaries (eslint no-restricted-imports)', () => {
@@ -66,5 +66,17 @@ describe('layer boundaries (eslint no-restricted-imports)', () => {
     expect(await restricted('agent/src/control/linux/example.ts', "import * as grpc from '@grpc/grpc-js';\nexport const x = grpc;\n")).toHaveLength(1);
     // The other way round stays open: the usb sensor feeds device control.
     expect(await restricted('agent/src/sensors/usb/common/example.ts', "import type { DeviceControl } from '../../../control/common/device-control.ts';\nexport type X = DeviceControl;\n")).toEqual([]);
+  });
+
+  it('lets the console import only types from the collector, and nothing from Node', async () => {
+    const code = "import { alertPage } from '@mamori/collector/api';\nimport { startCollector } from '@mamori/collector';\nimport { readFile } from 'node:fs/promises';\nexport const x = [alertPage, startCollector, readFile];\n";
+    expect(await restricted('console/src/features/alerts/example.tsx', code)).toEqual([
+      expect.stringContaining('the console imports only types from the collector'),
+      expect.stringContaining('the console imports only types from the collector'),
+      expect.stringContaining('the console runs in a browser'),
+    ]);
+    // A relative path into the collector's source is code all the same.
+    expect(await restricted('console/src/api/example.ts', "import { alert } from '../../../collector/src/api/alerts.ts';\nexport const x = alert;\n")).toHaveLength(1);
+    expect(await restricted('console/src/api/example.ts', "import type { Alert, AlertPage } from '@mamori/collector/api';\nexport type X = [Alert, AlertPage];\n")).toEqual([]);
   });
 });

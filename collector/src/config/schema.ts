@@ -41,6 +41,11 @@ export const CollectorConfigSchema = z.object({
     checkEveryMs: z.number().int().min(100).default(30_000),
     degradedAlertAfterMs: z.number().int().min(0).default(30 * 60_000),
   }).strict().prefault({}),
+  /** Retention (policy `retention:`): where the evidence exported before a delete is written, and how often it runs. */
+  retention: z.object({
+    exportDir: z.string().min(1).optional(),
+    checkEveryMs: z.number().int().min(60_000).default(6 * 3_600_000),
+  }).strict().prefault({}),
   /** The store: SQLite in the data dir unless `database.postgres.url` names a PostgreSQL database (config/database.ts). */
   database: DatabaseConfigSchema.prefault({}),
 }).strict();

@@ -1,9 +1,11 @@
 import type {
-  AccessRequest, AccessRequestFilter, Alert, AlertEvent, DepartmentAlertCounts, AlertFilter, AlertFinding, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, AuditEntry, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogEntry, LogFilter,
-  InspectionReport, NotReportingPc, OfflinePc, PcDetail, PcRow, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, PolicyVersionSummary, Resolution, Session, TimelineEvent,
-  RiskDepartment, RiskDigestSubscription, RiskPerson, RiskRanking,
-} from './types.ts';
-import type { CollectorSettings, DisplaySettings, DeviceControlView, DeviceModeName, DeviceModeState, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration, UploadException } from './types.ts';
+  AccessRequest, AccessRequestFilter, Alert, DepartmentAlertCounts, AlertFilter, AlertPage, AlertSummary, BulkAlertAction, SavedAlertFilter, EvidenceKey, DeviceException, HistoryPage, HistoryQuery, LogFilter,
+  InspectionReport, OfflinePc, PcDetail, PolicyProblem, ReportTemplateSummary, PolicySource, PolicyVersion, Resolution, Session, TimelineEvent,
+  RiskDigestSubscription, RiskPerson, RiskRanking,
+  AlertDetailResponse, AuditPageResponse, AuditVerifyResponse, DeviceModeChangeResponse, LogPageResponse, NotReportingResponse, PcListResponse,
+  PolicyVersionsResponse, RiskDepartmentsResponse,
+} from '@mamori/collector/api';
+import type { CollectorSettings, DisplaySettings, DeviceControlView, DeviceModeName, PcSensorHealth, SensorHealthSummary, SettingsUpdate, StickRegistration, UploadException } from '@mamori/collector/api';
 
 /** An API failure with the collector's error code (COLLECTOR_…) and, for policies, the inline problems. */
 export class ApiError extends Error {
@@ -37,17 +39,17 @@ export interface ApiClient {
   saveAlertFilter(name: string, filter: AlertFilter): Promise<SavedAlertFilter>;
   deleteAlertFilter(id: number): Promise<void>;
   /** `findings` comes with integrity alerts (rule `integrity.<kind>`), which have no events behind them. */
-  alert(id: number): Promise<{ alert: Alert; events: AlertEvent[]; findings?: AlertFinding[] }>;
+  alert(id: number): Promise<AlertDetailResponse>;
   acknowledgeAlert(id: number, note: string): Promise<void>;
   resolveAlert(id: number, resolution: Resolution, note: string): Promise<void>;
   alertSummary(days: number): Promise<AlertSummary>;
   /** Calls `onAlert` for every new or updated alert until the returned function is called. */
   subscribeAlerts(onAlert: (alert: Alert) => void, onState?: (live: boolean) => void): () => void;
 
-  pcs(): Promise<{ pcs: PcRow[]; nowMs: number }>;
+  pcs(): Promise<PcListResponse>;
   pc(name: string): Promise<PcDetail>;
   /** PCs silent longer than the policy allows (or `days`), longest silent first, one line each. */
-  notReporting(days?: number): Promise<{ pcs: NotReportingPc[]; count: number; afterMs: number; nowMs: number }>;
+  notReporting(days?: number): Promise<NotReportingResponse>;
   /** The PCs behind an "N PCs offline" alert. */
   offlinePcs(alertId: number): Promise<OfflinePc[]>;
   /** Replaces the PC directory (admins); ApiError with `problems` (line, message) when a line is bad. */
@@ -63,7 +65,7 @@ export interface ApiClient {
   /** Device control without YAML: mode and its source, groups, active exceptions (offline codes too), sticks seen. */
   deviceControl(pc: string): Promise<DeviceControlView>;
   /** Admins: a new policy version with this PC's mode ('inherit' removes the PC's own setting). */
-  setDeviceMode(pc: string, mode: DeviceModeName | 'inherit'): Promise<{ version: number; state: DeviceModeState }>;
+  setDeviceMode(pc: string, mode: DeviceModeName | 'inherit'): Promise<DeviceModeChangeResponse>;
   setGroupDeviceMode(group: string, mode: DeviceModeName | 'inherit'): Promise<{ version: number }>;
   /** Admins: adds a company stick to the allow-list (a new policy version). */
   registerStick(input: StickRegistration): Promise<{ version: number }>;
@@ -94,7 +96,7 @@ export interface ApiClient {
   /** ApiError 409 when someone decided it first. */
   declineAccessRequest(id: number, note: string): Promise<AccessRequest>;
 
-  logs(filter: LogFilter): Promise<{ entries: LogEntry[]; next: string | null }>;
+  logs(filter: LogFilter): Promise<LogPageResponse>;
   logEvent(eventId: number): Promise<TimelineEvent & { pc: string }>;
   /** Where the browser downloads the CSV of a filter (a plain link: the session cookie goes with it). */
   logsCsvUrl(filter: LogFilter): string;
@@ -104,15 +106,15 @@ export interface ApiClient {
   logsJsonLinesUrl(filter: LogFilter): string;
 
   policy(): Promise<PolicyVersion>;
-  policyVersions(): Promise<{ currentVersion: number; versions: PolicyVersionSummary[] }>;
+  policyVersions(): Promise<PolicyVersionsResponse>;
   policyVersion(version: number): Promise<PolicyVersion>;
   validatePolicy(sources: PolicySource[]): Promise<PolicyProblem[]>;
   /** Publishes; throws ApiError with `problems` when the policy is invalid. */
   publishPolicy(sources: PolicySource[], comment: string): Promise<number>;
   rollbackPolicy(version: number): Promise<number>;
 
-  audit(query: { before?: number; actor?: string; action?: string; limit?: number }): Promise<{ entries: AuditEntry[]; next: number | null }>;
-  verifyAudit(): Promise<{ entries: number; ok: boolean; firstBadId: number | null }>;
+  audit(query: { before?: number; actor?: string; action?: string; limit?: number }): Promise<AuditPageResponse>;
+  verifyAudit(): Promise<AuditVerifyResponse>;
   /** The collector's evidence-signing public key, which signs export manifests: auditors pin it. */
   evidenceKey(): Promise<EvidenceKey>;
 
@@ -128,7 +130,7 @@ export interface ApiClient {
 
   /** Risk: the top `limit` people on `day` (default today), optionally of one department. */
   riskRanking(query: { day?: string; limit?: number; department?: string }): Promise<RiskRanking>;
-  riskDepartments(day?: string): Promise<{ date: string; departments: RiskDepartment[] }>;
+  riskDepartments(day?: string): Promise<RiskDepartmentsResponse>;
   /** A person's (name or pseudonym) last `days` days with each day's breakdown. */
   riskPerson(person: string, query: { day?: string; days?: number }): Promise<RiskPerson>;
   /** Admins and auditors: shows a pseudonymised person by name from now on (reason audited). */

@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.ts';
-import type { AccessRequest, Alert, AlertPage, InspectionReport, PcRow, PolicyVersion, Session, TimelineEvent } from './types.ts';
+import type { AccessRequest, Alert, AlertPage, InspectionReport, PcRow, PolicyVersion, Session, TimelineEvent } from '@mamori/collector/api';
 
 // A scriptable ApiClient for component tests: canned answers, recorded calls, and a push() for live alerts.
 
@@ -79,7 +79,7 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     },
     pcs: async () => ({ pcs: [], nowMs: Date.UTC(2026, 10, 22) }),
     pc: async (name) => ({
-      pc: { ...samplePc(1), pc: name }, device: { mode: 'block', message: '', rule: 'device.default', policyVersion: 1, allow: [] }, exceptions: [], inventory: null,
+      pc: { ...samplePc(1), pc: name }, device: { mode: 'block', message: '', rule: 'device.default', policyVersion: 1, allow: [], exceptions: [] }, exceptions: [], inventory: null,
     }),
     history: async () => ({ mode: 'page', events: [], next: null }),
     notReporting: async () => ({ pcs: [], count: 0, afterMs: 3 * 86_400_000, nowMs: Date.UTC(2026, 10, 22) }),
@@ -103,7 +103,7 @@ export function fakeApiClient(overrides: Partial<ApiClient> = {}, session: Sessi
     uploadExceptions: async () => [],
     grantUploadException: async (input) => ({
       id: 'upx_1', pc: input.pc, user: input.user ?? null, category: input.category ?? null, domain: input.domain ?? null,
-      untilMs: input.untilMs, reason: input.reason, createdBy: 'operator', createdMs: 0,
+      untilMs: input.untilMs, reason: input.reason, createdBy: 'operator', createdMs: 0, revokedMs: null, revokedBy: null,
     }),
     revokeUploadException: async () => undefined,
     sensorHealth: async () => ({ pcs: [], bySensor: {}, pcsWithSensorsOff: 0 }),

@@ -1,4 +1,4 @@
-import type { Severity } from '../api/types.ts';
+import type { Severity } from '@mamori/collector/api';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-en.ts';
 

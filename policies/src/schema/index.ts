@@ -12,6 +12,7 @@ import { UploadPolicySchema } from './upload.ts';
 import { LogImportsPolicySchema } from './log-imports.ts';
 import { ReportsPolicySchema } from './reports.ts';
 import { RiskPolicySchema } from './risk.ts';
+import { RetentionPolicySchema } from './retention.ts';
 
 /** One policy file: any subset of the sections below. Files in a policy folder are merged section by section. */
 export const PolicyFileSchema = z.object({
@@ -28,6 +29,7 @@ export const PolicyFileSchema = z.object({
   log_imports: LogImportsPolicySchema.optional(),
   reports: ReportsPolicySchema.optional(),
   risk: RiskPolicySchema.optional(),
+  retention: RetentionPolicySchema.optional(),
 }).strict();
 
 /** The whole organisation's policy, every section present with defaults applied. */
@@ -45,6 +47,7 @@ export const PolicySetSchema = z.object({
   log_imports: LogImportsPolicySchema,
   reports: ReportsPolicySchema,
   risk: RiskPolicySchema,
+  retention: RetentionPolicySchema.default({}),
 }).strict();
 
 export type PolicySet = z.infer<typeof PolicySetSchema>;
@@ -63,3 +66,4 @@ export * from './upload-enforcement.ts';
 export * from './log-imports.ts';
 export * from './reports.ts';
 export * from './risk.ts';
+export * from './retention.ts';

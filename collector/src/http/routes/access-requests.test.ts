@@ -1,6 +1,8 @@
 import type { Event } from '@mamori/proto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleTestServer, day, ingest, type ConsoleTestServer } from './console-test-support.ts';
+import { accessRequestDecisionResponse, accessRequestListResponse } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
 afterEach(async () => server?.close());
@@ -21,20 +23,20 @@ describe('/api/access-requests for uploads', () => {
     server = await consoleTestServer();
     await ingest(server.store, 'agent-1', [uploadRequest(1, 'req_upload_1')]);
     const operator = await server.as('operator');
-    const listed = (await server.app.inject({ url: '/api/access-requests?status=pending', headers: await server.as('auditor') })).json().requests;
+    const listed = expectContract(accessRequestListResponse, (await server.app.inject({ url: '/api/access-requests?status=pending', headers: await server.as('auditor') })).json()).requests;
     expect(listed).toEqual([expect.objectContaining({
       pc: 'PC-ACCT-07', user: 'tanaka', subject: 'upload', reason: '監査法人への証憑提出のため', status: 'pending',
       upload: { host: '46.gigafile.nu', domain: 'gigafile.nu', category: 'file_transfer', fileNames: ['証憑.zip'] },
     })]);
     const untilMs = server.clock.now + 3_600_000;
-    const approved = await server.app.inject({ method: 'POST', url: `/api/access-requests/${listed[0].id}/approve`, headers: operator, payload: { untilMs, note: '本日中のみ' } });
+    const approved = await server.app.inject({ method: 'POST', url: `/api/access-requests/${listed[0]!.id}/approve`, headers: operator, payload: { untilMs, note: '本日中のみ' } });
     expect(approved.statusCode, approved.body).toBe(200);
-    const { exception, request } = approved.json() as { exception: { id: string }; request: { status: string; exceptionId: string; untilMs: number } };
+    const { exception, request } = expectContract(accessRequestDecisionResponse, approved.json());
     expect(exception).toMatchObject({ pc: 'PC-ACCT-07', domain: 'gigafile.nu', category: null, untilMs, createdBy: 'operator', reason: expect.stringContaining('監査法人への証憑提出のため') });
-    expect(request).toMatchObject({ status: 'approved', exceptionId: exception.id, untilMs });
-    expect((await server.policy.effectiveFor('PC-ACCT-07')).upload_exceptions).toEqual([expect.objectContaining({ id: exception.id, domain: 'gigafile.nu', untilMs })]);
+    expect(request).toMatchObject({ status: 'approved', exceptionId: exception!.id, untilMs });
+    expect((await server.policy.effectiveFor('PC-ACCT-07')).upload_exceptions).toEqual([expect.objectContaining({ id: exception!.id, domain: 'gigafile.nu', untilMs })]);
     // Decided once: a second approval neither succeeds nor grants a second exception.
-    expect((await server.app.inject({ method: 'POST', url: `/api/access-requests/${listed[0].id}/approve`, headers: operator, payload: {} })).statusCode).toBe(409);
+    expect((await server.app.inject({ method: 'POST', url: `/api/access-requests/${listed[0]!.id}/approve`, headers: operator, payload: {} })).statusCode).toBe(409);
     expect((await server.policy.effectiveFor('PC-ACCT-07')).upload_exceptions).toHaveLength(1);
     const actions = (await server.store.listAudit(10)).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['upload_exception.create', 'access_request.approve']));

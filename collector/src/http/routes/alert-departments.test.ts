@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertCandidate } from '../../alerts/types.ts';
 import { consoleTestServer, copyEvent, day, ingest, type ConsoleTestServer } from './console-test-support.ts';
+import { alertsByDepartmentResponse } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
 afterEach(async () => {
@@ -97,7 +99,7 @@ describe('alert list by department and site', () => {
     const alerts = await seeded();
     await server!.store.repos.alerts.resolve(alerts[3]!.id, 'true_positive', 'operator', day);
     const headers = await server!.as('auditor');
-    const { departments } = (await server!.app.inject({ url: '/api/alerts/by-department', headers })).json();
+    const { departments } = expectContract(alertsByDepartmentResponse, (await server!.app.inject({ url: '/api/alerts/by-department', headers })).json());
     expect(departments).toEqual([{ department: '経理部', bySeverity: { critical: 1, high: 2, medium: 0, low: 0, info: 0 }, total: 3 }]);
     expect((await server!.app.inject({ url: '/api/directory/choices', headers })).json()).toEqual({ departments: ['営業部', '経理部'], sites: ['Osaka', 'Tokyo'] });
   });

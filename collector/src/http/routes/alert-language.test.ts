@@ -3,6 +3,8 @@ import { RuleEngine } from '../../alerts/rule-engine.ts';
 import { engineEvent, policyFrom } from '../../alerts/test-support.ts';
 import { alertTitle } from '../../i18n/alert-title.ts';
 import { consoleTestServer, day, type ConsoleTestServer } from './console-test-support.ts';
+import { displaySettings } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
 afterEach(async () => {
@@ -49,7 +51,7 @@ describe('alert titles in the reader language', () => {
   it('tells every signed-in role the organisation time zone', async () => {
     server = await consoleTestServer();
     expect((await server.app.inject({ url: '/api/display' })).statusCode).toBe(401);
-    const display = (await server.app.inject({ url: '/api/display', headers: await server.as('auditor') })).json();
+    const display = expectContract(displaySettings, (await server.app.inject({ url: '/api/display', headers: await server.as('auditor') })).json());
     expect(display).toEqual({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
   });
 });

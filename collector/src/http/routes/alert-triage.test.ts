@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { alertFeed } from '../../alerts/alert-feed.ts';
 import type { Alert, AlertCandidate } from '../../alerts/types.ts';
 import { consoleTestServer, day, type ConsoleTestServer } from './console-test-support.ts';
+import { bulkAlertResponse, savedAlertFilterResponse, savedAlertFiltersResponse } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
 afterEach(async () => {
@@ -82,7 +84,7 @@ describe('alert list at scale', () => {
     alertFeed(server.store.repos).on('alert', (a) => pushed.push(a));
     const res = await server.app.inject({ method: 'POST', url: '/api/alerts/bulk', headers: operator, payload: body });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ changed: 500, skipped: [] });
+    expect(expectContract(bulkAlertResponse, res.json())).toMatchObject({ changed: 500, skipped: [] });
     expect(pushed).toHaveLength(500);
     const resolved = (await server.app.inject({ url: '/api/alerts?status=resolved&limit=1000', headers: auditor })).json();
     expect(resolved.total).toBe(500);
@@ -115,18 +117,18 @@ describe('alert list at scale', () => {
     const operator = await server.as('operator');
     const auditor = await server.as('auditor');
     const save = (headers: Record<string, string>, payload: object) => server!.app.inject({ method: 'POST', url: '/api/alerts/filters', headers, payload });
-    const saved = (await save(operator, { name: 'Accounting, open', filter: { pc: 'ACCT', status: 'new,acknowledged' } })).json().filter;
+    const saved = expectContract(savedAlertFilterResponse, (await save(operator, { name: 'Accounting, open', filter: { pc: 'ACCT', status: 'new,acknowledged' } })).json()).filter;
     expect(saved).toMatchObject({ name: 'Accounting, open', filter: { pc: 'ACCT', status: 'new,acknowledged' } });
     await save(operator, { name: 'Accounting, open', filter: { pc: 'ACCT', status: 'new' } });
     await save(auditor, { name: 'Mine', filter: { severity: 'critical' } });
-    const list = (await server.app.inject({ url: '/api/alerts/filters', headers: operator })).json().filters;
+    const list = expectContract(savedAlertFiltersResponse, (await server.app.inject({ url: '/api/alerts/filters', headers: operator })).json()).filters;
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ name: 'Accounting, open', filter: { pc: 'ACCT', status: 'new' } });
     expect((await save(operator, { name: 'bad', filter: { severity: 'urgent' } })).statusCode).toBe(400);
     expect((await save(operator, { name: '', filter: {} })).statusCode).toBe(400);
     // Someone else's filter cannot be deleted.
-    expect((await server.app.inject({ method: 'DELETE', url: `/api/alerts/filters/${list[0].id}`, headers: auditor })).statusCode).toBe(404);
-    expect((await server.app.inject({ method: 'DELETE', url: `/api/alerts/filters/${list[0].id}`, headers: operator })).statusCode).toBe(200);
+    expect((await server.app.inject({ method: 'DELETE', url: `/api/alerts/filters/${list[0]!.id}`, headers: auditor })).statusCode).toBe(404);
+    expect((await server.app.inject({ method: 'DELETE', url: `/api/alerts/filters/${list[0]!.id}`, headers: operator })).statusCode).toBe(200);
     expect((await server.app.inject({ url: '/api/alerts/filters', headers: operator })).json().filters).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { alertFeed } from '../../alerts/alert-feed.ts';
 import type { AlertCandidate } from '../../alerts/types.ts';
 import { consoleTestServer, copyEvent, day, ingest, type ConsoleTestServer } from './console-test-support.ts';
+import { alertChangeResponse, alertDetailResponse, alertPage, alertSummary } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
 afterEach(async () => {
@@ -32,14 +34,14 @@ describe('/api/alerts', () => {
     const { usb, offline } = await seeded();
     expect((await server!.app.inject({ url: '/api/alerts' })).statusCode).toBe(401);
     const headers = await server!.as('auditor');
-    const all = (await server!.app.inject({ url: '/api/alerts', headers })).json();
+    const all = expectContract(alertPage, (await server!.app.inject({ url: '/api/alerts', headers })).json());
     expect(all.alerts.map((a: { id: number }) => a.id)).toEqual([offline.id, usb.id]);
     expect(all.alerts[1]).toEqual({
       id: usb.id, ruleId: 'bulk_usb_copy', ruleName: 'Bulk copy to USB', kind: 'file_copy', severity: 'high', color: '#f57c00', status: 'new',
       resolution: null, pc: 'PC-ACCT-07', user: 'tanaka', title: 'Bulk copy to USB: 101 files in 10m', count: 2, firstMs: day, lastMs: day + 60_000,
       acknowledgedBy: null, acknowledgedMs: null, resolvedBy: null, resolvedMs: null, note: '', department: '', site: '',
     });
-    const high = (await server!.app.inject({ url: '/api/alerts?severity=high,critical&kind=file_copy&pc=PC-ACCT-07&status=new', headers })).json();
+    const high = expectContract(alertPage, (await server!.app.inject({ url: '/api/alerts?severity=high,critical&kind=file_copy&pc=PC-ACCT-07&status=new', headers })).json());
     expect(high.alerts.map((a: { id: number }) => a.id)).toEqual([usb.id]);
     expect((await server!.app.inject({ url: '/api/alerts?severity=urgent', headers })).json()).toMatchObject({ error: 'COLLECTOR_QUERY_INVALID' });
   });
@@ -47,7 +49,7 @@ describe('/api/alerts', () => {
   it('shows one alert with the events that made it, payload decoded', async () => {
     const { usb } = await seeded();
     const headers = await server!.as('auditor');
-    const res = (await server!.app.inject({ url: `/api/alerts/${usb.id}`, headers })).json();
+    const res = expectContract(alertDetailResponse, (await server!.app.inject({ url: `/api/alerts/${usb.id}`, headers })).json());
     expect(res.alert.id).toBe(usb.id);
     expect(res.events).toHaveLength(2);
     expect(res.events[0]).toMatchObject({ agentId: 'agent-1', seq: 1, kind: 'file_copy', pc: 'PC-ACCT-07', user: 'tanaka', payload: { destinationPath: '/media/usb/a.xlsx' } });
@@ -63,10 +65,10 @@ describe('/api/alerts', () => {
     const integrity = { ruleId: 'integrity.stream_auth_failed', ruleName: 'Integrity finding: stream auth failed', kind: 'stream_auth_failed', user: '', foldWhileNew: true };
     const first = (await server.store.repos.alerts.record([candidate({ ...integrity, firstMs: day, lastMs: day + 60_000, count: 42 })], day))[0]!;
     const headers = await server.as('auditor');
-    const res = (await server.app.inject({ url: `/api/alerts/${first.id}`, headers })).json();
+    const res = expectContract(alertDetailResponse, (await server.app.inject({ url: `/api/alerts/${first.id}`, headers })).json());
     expect(res.alert).toMatchObject({ kind: 'stream_auth_failed', count: 42 });
     expect(res.events).toEqual([]);
-    expect(res.findings.map((f: { detail: string; count: number }) => [f.count, f.detail])).toEqual([
+    expect(res.findings!.map((f: { detail: string; count: number }) => [f.count, f.detail])).toEqual([
       [1, 'stream from 10.0.0.66: could not prove the agent\'s key'], [41, '41 more failed stream authentications in 60 s'],
     ]);
     // Ordinary alerts keep their shape (no findings field).
@@ -84,11 +86,11 @@ describe('/api/alerts', () => {
     expect((await ack({ cookie: operator.cookie! })).statusCode).toBe(403); // no CSRF token
     const acked = await ack(operator);
     expect(acked.statusCode).toBe(200);
-    expect(acked.json().alert).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'operator', acknowledgedMs: server!.clock.now, note: 'calling tanaka' });
+    expect(expectContract(alertChangeResponse, acked.json()).alert).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'operator', acknowledgedMs: server!.clock.now, note: 'calling tanaka' });
     expect((await ack(operator)).statusCode).toBe(409);
     const resolve = (payload: object) => server!.app.inject({ method: 'POST', url: `/api/alerts/${usb.id}/resolve`, headers: operator, payload });
     expect((await resolve({ resolution: 'maybe' })).statusCode).toBe(400);
-    const resolved = (await resolve({ resolution: 'false_positive', note: 'backup of own files' })).json();
+    const resolved = expectContract(alertChangeResponse, (await resolve({ resolution: 'false_positive', note: 'backup of own files' })).json());
     expect(resolved.alert).toMatchObject({ status: 'resolved', resolution: 'false_positive', resolvedBy: 'operator', note: 'backup of own files' });
     expect((await resolve({ resolution: 'true_positive' })).statusCode).toBe(409);
     const audit = await server!.store.listAudit(10);
@@ -98,7 +100,7 @@ describe('/api/alerts', () => {
   it('summarises today by severity, per day, and the top PCs and users', async () => {
     await seeded();
     const headers = await server!.as('auditor');
-    const summary = (await server!.app.inject({ url: '/api/alerts/summary?days=7', headers })).json();
+    const summary = expectContract(alertSummary, (await server!.app.inject({ url: '/api/alerts/summary?days=7', headers })).json());
     expect(summary.today).toMatchObject({ high: 1, medium: 1, critical: 0 });
     expect(summary.byDay).toEqual([{ day: '2026-11-22', severity: 'high', count: 1 }, { day: '2026-11-22', severity: 'medium', count: 1 }]);
     expect(summary.topPcs).toEqual([{ pc: 'PC-2', count: 1 }, { pc: 'PC-ACCT-07', count: 1 }]);

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleTestServer, day, ingest, type ConsoleTestServer } from './console-test-support.ts';
+import { deviceControlView, deviceModeChangeResponse } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
 afterEach(async () => server?.close());
@@ -13,13 +15,13 @@ describe('device control without YAML', () => {
   it('makes one PC read-only as a new policy version, shows where the mode comes from, and inherit undoes it', async () => {
     server = await consoleTestServer(['PC-ACCT-07', 'PC-RECEPTION-1']);
     const admin = await server.as('admin');
-    const before = (await server.app.inject({ url: '/api/pcs/PC-ACCT-07/device-control', headers: admin })).json();
+    const before = expectContract(deviceControlView, (await server.app.inject({ url: '/api/pcs/PC-ACCT-07/device-control', headers: admin })).json());
     expect(before.state).toMatchObject({ mode: 'block', rule: 'device.default', source: { kind: 'default' }, pcMode: null });
     const versionBefore = server.policy.version;
 
     const set = await server.app.inject({ method: 'PUT', url: '/api/pcs/PC-ACCT-07/device-mode', headers: admin, payload: { mode: 'read_only' } });
     expect(set.statusCode).toBe(200);
-    expect(set.json().state).toMatchObject({ mode: 'read_only', rule: 'device.pcs.PC-ACCT-07', source: { kind: 'pc', name: 'PC-ACCT-07' }, pcMode: 'read_only' });
+    expect(expectContract(deviceModeChangeResponse, set.json()).state).toMatchObject({ mode: 'read_only', rule: 'device.pcs.PC-ACCT-07', source: { kind: 'pc', name: 'PC-ACCT-07' }, pcMode: 'read_only' });
     expect(server.policy.version).toBe(versionBefore + 1);
     expect((await server.policy.effectiveFor('PC-ACCT-07')).device).toMatchObject({ mode: 'read_only', rule: 'device.pcs.PC-ACCT-07' });
     const stored = await server.store.latestPolicyVersion();
@@ -86,7 +88,7 @@ describe('device control without YAML', () => {
     });
     await ingest(server.store, 'agent-1', [decision(1, 'exception_applied'), decision(2, 'exception_applied')]);
     const auditor = await server.as('auditor');
-    const view = (await server.app.inject({ url: '/api/pcs/PC-ACCT-07/device-control', headers: auditor })).json();
+    const view = expectContract(deviceControlView, (await server.app.inject({ url: '/api/pcs/PC-ACCT-07/device-control', headers: auditor })).json());
     expect(view.exceptions).toEqual([{ id: 'unlock-abc', mode: 'allow', serial: 'PHONE-1', untilMs, appliedMs: day + 2 * 60_000, source: 'offline_code' }]);
     await ingest(server.store, 'agent-1', [decision(3, 'exception_revoked')]);
     expect((await server.app.inject({ url: '/api/pcs/PC-ACCT-07/device-control', headers: auditor })).json().exceptions).toEqual([]);

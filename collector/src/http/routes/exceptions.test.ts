@@ -1,6 +1,8 @@
 import { verifyUnlockCode } from '@mamori/proto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleTestServer, unlockKey, type ConsoleTestServer } from './console-test-support.ts';
+import { exceptionListResponse, exceptionResponse } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
 afterEach(async () => server?.close());
@@ -14,7 +16,8 @@ describe('/api/exceptions', () => {
     expect(res.statusCode).toBe(201);
     const effective = await server.policy.effectiveFor('PC-ACCT-07');
     expect(effective.device.exceptions).toMatchObject([{ mode: 'allow', untilMs, createdBy: 'operator' }]);
-    const listed = (await server.app.inject({ url: '/api/exceptions?pc=PC-ACCT-07', headers: operator })).json();
+    expectContract(exceptionResponse, res.json());
+    const listed = expectContract(exceptionListResponse, (await server.app.inject({ url: '/api/exceptions?pc=PC-ACCT-07', headers: operator })).json());
     expect(listed.exceptions).toHaveLength(1);
     expect((await server.store.listAudit(5)).map((a) => a.action)).toContain('device_exception.create');
   });

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleTestServer, copyEvent, day, ingest, type ConsoleTestServer } from './console-test-support.ts';
 import { csvCell } from './logs.ts';
+import { logEventResponse, logPageResponse } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
 afterEach(async () => server?.close());
@@ -24,7 +26,7 @@ describe('/api/logs', () => {
   it('combines every logged kind newest first (lifecycle left out) and filters by kind, user and keyword', async () => {
     server = await seeded();
     const headers = await server.as('auditor');
-    const all = (await server.app.inject({ url: '/api/logs', headers })).json().entries;
+    const all = expectContract(logPageResponse, (await server.app.inject({ url: '/api/logs', headers })).json()).entries;
     expect(all.map((e: { kind: string }) => e.kind)).toEqual(['upload', 'mail', 'print_job', 'file_copy', 'file_copy']);
     const mails = (await server.app.inject({ url: '/api/logs?kind=mail', headers })).json().entries;
     expect(mails).toMatchObject([{ summary: 'Quarterly numbers', user: 'suzuki' }]);
@@ -41,7 +43,7 @@ describe('/api/logs', () => {
   it('pages with a cursor in both orders', async () => {
     server = await seeded();
     const headers = await server.as('auditor');
-    const first = (await server.app.inject({ url: '/api/logs?limit=2', headers })).json();
+    const first = expectContract(logPageResponse, (await server.app.inject({ url: '/api/logs?limit=2', headers })).json());
     const second = (await server.app.inject({ url: `/api/logs?limit=2&before=${first.next}`, headers })).json();
     expect(second.entries.map((e: { kind: string }) => e.kind)).toEqual(['print_job', 'file_copy']);
     const oldest = (await server.app.inject({ url: '/api/logs?limit=1&order=asc', headers })).json();
@@ -80,8 +82,8 @@ describe('/api/logs', () => {
     server = await seeded();
     const headers = await server.as('auditor');
     const mail = (await server.app.inject({ url: '/api/logs?kind=mail', headers })).json().entries[0];
-    const opened = (await server.app.inject({ url: `/api/logs/events/${mail.eventId}`, headers })).json().event;
-    expect(opened.payload.bodyExcerpt).toBe('confidential body');
+    const opened = expectContract(logEventResponse, (await server.app.inject({ url: `/api/logs/events/${mail.eventId}`, headers })).json()).event;
+    expect(opened.payload!.bodyExcerpt).toBe('confidential body');
     const [entry] = await server.store.listAudit(1);
     expect(entry).toMatchObject({ actor: 'auditor', action: 'mail.open', entry: { eventId: mail.eventId } });
     const copy = (await server.app.inject({ url: '/api/logs?kind=file_copy', headers })).json().entries[0];

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AlertService } from '../../alerts/alert-service.ts';
 import { CollectorHub } from '../../hub.ts';
 import { consoleTestServer, type ConsoleTestServer } from './console-test-support.ts';
+import { notReportingResponse } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -35,7 +37,7 @@ describe('/api/not-reporting', () => {
     expect((await server.app.inject({ url: '/api/not-reporting' })).statusCode).toBe(401);
     const res = await server.app.inject({ url: '/api/not-reporting', headers });
     expect(res.statusCode).toBe(200);
-    const body = res.json();
+    const body = expectContract(notReportingResponse, res.json());
     // PC-YESTERDAY has now been silent 4 days too (past the shipped 3 days); PC-SILENT comes first, once.
     expect(body.pcs.map((p: { pc: string }) => p.pc)).toEqual(['PC-SILENT', 'PC-YESTERDAY']);
     expect(body.pcs[0]).toMatchObject({ pc: 'PC-SILENT', agentId: 'agent-1', site: 'default', silentDays: 13, lastSeenMs: start - 10 * day });

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleTestServer, type ConsoleTestServer } from './console-test-support.ts';
+import { currentPolicyResponse, policyValidationResponse, policyVersionResponse, policyVersionsResponse } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
 afterEach(async () => server?.close());
@@ -8,7 +10,7 @@ describe('/api/policies', () => {
   it('lets anyone signed in read the sources, but only admins publish; operators get 403', async () => {
     server = await consoleTestServer();
     const auditor = await server.as('auditor');
-    const current = (await server.app.inject({ url: '/api/policies', headers: auditor })).json().current;
+    const current = expectContract(currentPolicyResponse, (await server.app.inject({ url: '/api/policies', headers: auditor })).json()).current;
     expect(current.version).toBe(1);
     expect(current.sources.map((s: { name: string }) => s.name)).toContain('device.yaml');
     const operator = await server.as('operator');
@@ -26,7 +28,7 @@ describe('/api/policies', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toBe('COLLECTOR_POLICY_INVALID');
     expect(res.json().problems[0]).toMatchObject({ file: 'device.yaml', line: expect.any(Number) });
-    const validated = (await server.app.inject({ method: 'POST', url: '/api/policies/validate', headers: admin, payload: { sources: broken } })).json();
+    const validated = expectContract(policyValidationResponse, (await server.app.inject({ method: 'POST', url: '/api/policies/validate', headers: admin, payload: { sources: broken } })).json());
     expect(validated.ok).toBe(false);
     expect(server.policy.version).toBe(1);
   });
@@ -39,11 +41,11 @@ describe('/api/policies', () => {
     const published = await server.app.inject({ method: 'POST', url: '/api/policies', headers: admin, payload: { sources: edited, comment: 'note' } });
     expect(published.statusCode).toBe(201);
     expect(published.json().version).toBe(2);
-    const versions = (await server.app.inject({ url: '/api/policies/versions', headers: admin })).json();
+    const versions = expectContract(policyVersionsResponse, (await server.app.inject({ url: '/api/policies/versions', headers: admin })).json());
     expect(versions.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     const rolled = await server.app.inject({ method: 'POST', url: '/api/policies/rollback', headers: admin, payload: { version: 1 } });
     expect(rolled.json().version).toBe(3);
-    const v3 = (await server.app.inject({ url: '/api/policies/versions/3', headers: admin })).json().version;
+    const v3 = expectContract(policyVersionResponse, (await server.app.inject({ url: '/api/policies/versions/3', headers: admin })).json()).version;
     expect(v3.sources).toEqual(sources);
     const audit = await server.store.listAudit(10);
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['policy.publish', 'policy.rollback']));

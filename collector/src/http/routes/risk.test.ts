@@ -9,6 +9,8 @@ import { RiskService } from '../../risk/risk-service.ts';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { storeEvents } from '../../store/sqlite/test-support.ts';
 import { buildHttpServer } from '../server.ts';
+import { riskRanking } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 const password = 'correct horse battery staple';
 // Monday 2026-03-02 10:00 JST, and the days before it.
@@ -65,7 +67,7 @@ describe('risk routes', () => {
   it('show operators a pseudonym until an auditor reveals the person with a reason (audited); operators cannot reveal', async () => {
     const { app, store, as } = await server();
     const operator = await as('operator');
-    const ranking = (await app.inject({ url: '/api/risk/ranking?day=2026-03-02', headers: operator })).json() as { entries: { person: string; pseudonymous: boolean; score: number }[] };
+    const ranking = expectContract(riskRanking, (await app.inject({ url: '/api/risk/ranking?day=2026-03-02', headers: operator })).json());
     expect(ranking.entries).toHaveLength(1);
     const shown = ranking.entries[0]!;
     expect(shown).toMatchObject({ pseudonymous: true });

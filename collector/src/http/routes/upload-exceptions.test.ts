@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleTestServer, type ConsoleTestServer } from './console-test-support.ts';
+import { uploadExceptionListResponse, uploadExceptionResponse } from '../../api/index.ts';
+import { expectContract } from './api-contract-test-support.ts';
 
 let server: ConsoleTestServer | undefined;
 afterEach(async () => server?.close());
@@ -14,12 +16,12 @@ describe('/api/upload/exceptions', () => {
       payload: { pc: 'PC-ACCT-07', domain: 'GigaFile.nu', untilMs, reason: '監査法人への提出' },
     });
     expect(granted.statusCode, granted.body).toBe(201);
-    const { exception } = granted.json() as { exception: { id: string } };
+    const { exception } = expectContract(uploadExceptionResponse, granted.json());
     expect(exception).toMatchObject({ pc: 'PC-ACCT-07', domain: 'gigafile.nu', category: null, user: null, untilMs, createdBy: 'operator' });
     expect((await server.policy.effectiveFor('PC-ACCT-07')).upload_exceptions).toEqual([
       { id: exception.id, domain: 'gigafile.nu', untilMs, reason: '監査法人への提出', createdBy: 'operator' },
     ]);
-    const listed = (await server.app.inject({ url: '/api/upload/exceptions?pc=PC-ACCT-07', headers: await server.as('auditor') })).json();
+    const listed = expectContract(uploadExceptionListResponse, (await server.app.inject({ url: '/api/upload/exceptions?pc=PC-ACCT-07', headers: await server.as('auditor') })).json());
     expect(listed.exceptions.map((e: { id: string }) => e.id)).toEqual([exception.id]);
 
     const revoked = await server.app.inject({ method: 'DELETE', url: `/api/upload/exceptions/${exception.id}`, headers: operator });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { AccessRequest } from '../../api/types.ts';
+import type { AccessRequest } from '@mamori/collector/api';
 import { defaultUntil, fromLocalInput, toLocalInput } from '../../components/time-input.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 

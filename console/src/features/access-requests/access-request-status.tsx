@@ -1,4 +1,4 @@
-import type { AccessRequest } from '../../api/types.ts';
+import type { AccessRequest } from '@mamori/collector/api';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 /** Pending, or who decided, until when, and the note they left. */

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context.tsx';
 import { ApiError } from '../../api/client.ts';
 import { fakeApiClient, sampleAccessRequest } from '../../api/fake-api-client.ts';
-import type { AccessRequest, Role } from '../../api/types.ts';
+import type { AccessRequest, Role } from '@mamori/collector/api';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { PcView } from '../pcs/pc-view.tsx';
 import { AccessRequestsView } from './access-requests-view.tsx';

@@ -1,5 +1,5 @@
 import { Fragment, useState } from 'react';
-import type { AccessRequestStatus as Status, Role } from '../../api/types.ts';
+import type { AccessRequestStatus as Status, Role } from '@mamori/collector/api';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { href } from '../../router.ts';

@@ -1,4 +1,4 @@
-import type { AccessRequest } from '../../api/types.ts';
+import type { AccessRequest } from '@mamori/collector/api';
 
 /** "SanDisk Ultra (0781:5581, SN123)": what the stick reported, as plain text (it came from the PC). */
 export function deviceLabel(device: AccessRequest['device']): string {

@@ -1,4 +1,4 @@
-import type { Role } from '../../api/types.ts';
+import type { Role } from '@mamori/collector/api';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { href } from '../../router.ts';

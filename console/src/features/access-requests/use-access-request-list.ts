@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
 import { ApiError } from '../../api/client.ts';
-import type { AccessRequestStatus } from '../../api/types.ts';
+import type { AccessRequestStatus } from '@mamori/collector/api';
 import { useAsync } from '../../components/use-async.ts';
 import type { Decision } from './access-request-decision.tsx';
 

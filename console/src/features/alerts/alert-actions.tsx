@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { Alert, Resolution } from '../../api/types.ts';
+import type { Alert, Resolution } from '@mamori/collector/api';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 /** Acknowledge or resolve one alert with a note (operators and admins). */

@@ -3,7 +3,7 @@ import { cleanup, configure, fireEvent, render, screen, waitFor, within } from '
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context.tsx';
 import { alertPage, fakeApiClient, sampleAlert } from '../../api/fake-api-client.ts';
-import type { AlertFilter } from '../../api/types.ts';
+import type { AlertFilter } from '@mamori/collector/api';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { DepartmentAlerts } from '../dashboard/department-alerts.tsx';
 import { LogsView } from '../logs/logs-view.tsx';

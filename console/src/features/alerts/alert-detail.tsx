@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { Role } from '../../api/types.ts';
+import type { Role } from '@mamori/collector/api';
 import { ErrorBanner, KindBadge, SeverityBadge } from '../../components/badges.tsx';
 import { AlertEventsTable } from './alert-events-table.tsx';
 import { useAsync } from '../../components/use-async.ts';

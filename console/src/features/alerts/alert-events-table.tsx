@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../../api/types.ts';
+import type { AlertEvent } from '@mamori/collector/api';
 import { ClockSkewBadge } from '../../components/clock-skew-badge.tsx';
 import { KindBadge } from '../../components/badges.tsx';
 import { PcText } from '../../components/pc-text.tsx';

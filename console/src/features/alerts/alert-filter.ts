@@ -1,4 +1,4 @@
-import type { Alert, AlertFilter } from '../../api/types.ts';
+import type { Alert, AlertFilter } from '@mamori/collector/api';
 
 /** "Contains, any case": how the collector matches PC and user filters. */
 const contains = (value: string, part: string) => value.toLowerCase().includes(part.toLowerCase());

@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { Alert, AlertFilter, Role, Severity } from '../../api/types.ts';
+import type { Alert, AlertFilter, Role, Severity } from '@mamori/collector/api';
 import { KindBadge, SeverityBadge, safeColor, severityColors } from '../../components/badges.tsx';
 import { fromLocalInput, toLocalInput } from '../../components/time-input.ts';
 import { useI18n } from '../../i18n/i18n.tsx';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { AlertFilter, SavedAlertFilter } from '../../api/types.ts';
+import type { AlertFilter, SavedAlertFilter } from '@mamori/collector/api';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 /** The signed-in user's saved alert filters: pick one to apply it, save the current one under a name, delete. */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { EntryFields } from '../../components/entry-fields.tsx';
 import { useApi } from '../../api/api-context.tsx';
-import type { AuditEntry } from '../../api/types.ts';
+import type { AuditEntry } from '@mamori/collector/api';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';

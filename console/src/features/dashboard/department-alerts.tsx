@@ -1,5 +1,5 @@
 import { useApi } from '../../api/api-context.tsx';
-import type { Severity } from '../../api/types.ts';
+import type { Severity } from '@mamori/collector/api';
 import { ErrorBanner, severityColors } from '../../components/badges.tsx';
 import { PcText } from '../../components/pc-text.tsx';
 import { useAsync } from '../../components/use-async.ts';

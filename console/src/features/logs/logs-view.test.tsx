@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, configure } from '@testing
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context.tsx';
 import { fakeApiClient, sampleEvent } from '../../api/fake-api-client.ts';
-import type { LogEntry } from '../../api/types.ts';
+import type { LogEntry } from '@mamori/collector/api';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { LogsView } from './logs-view.tsx';
 
@@ -13,7 +13,7 @@ configure({ asyncUtilTimeout: 5_000 });
 afterEach(cleanup);
 
 const entry = (over: Partial<LogEntry>): LogEntry => ({
-  eventId: 1, timeMs: Date.UTC(2026, 10, 22), pc: 'PC-ACCT-07', agentId: 'agent-1', user: 'tanaka', kind: 'file_copy', action: 'created', summary: 'a.xlsx', detail: 'removable', sizeBytes: 2048, ...over,
+  eventId: 1, timeMs: Date.UTC(2026, 10, 22), pc: 'PC-ACCT-07', agentId: 'agent-1', user: 'tanaka', kind: 'file_copy', action: 'created', summary: 'a.xlsx', detail: 'removable', sizeBytes: 2048, department: '', site: '', ...over,
 });
 
 describe('LogsView', () => {

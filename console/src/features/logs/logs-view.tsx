@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { LogEntry, LogFilter, TimelineEvent } from '../../api/types.ts';
+import type { LogEntry, LogFilter, TimelineEvent } from '@mamori/collector/api';
 import { ErrorBanner, KindBadge } from '../../components/badges.tsx';
 import { ClockSkewBadge } from '../../components/clock-skew-badge.tsx';
 import { EntryFields } from '../../components/entry-fields.tsx';

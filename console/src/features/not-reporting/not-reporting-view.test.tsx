@@ -3,7 +3,7 @@ import { cleanup, render, screen, configure } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context.tsx';
 import { fakeApiClient, sampleAlert } from '../../api/fake-api-client.ts';
-import type { NotReportingPc } from '../../api/types.ts';
+import type { NotReportingPc } from '@mamori/collector/api';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { AlertDetail } from '../alerts/alert-detail.tsx';
 import { DashboardView } from '../dashboard/dashboard-view.tsx';

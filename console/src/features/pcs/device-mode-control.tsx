@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { DeviceControlView, DeviceModeName, Role } from '../../api/types.ts';
+import type { DeviceControlView, DeviceModeName, Role } from '@mamori/collector/api';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';

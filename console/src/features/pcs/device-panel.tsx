@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { ActiveException, PcDetail, Role } from '../../api/types.ts';
+import type { ActiveException, PcDetail, Role } from '@mamori/collector/api';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { defaultUntil, fromLocalInput, toLocalInput } from '../../components/time-input.ts';
 import { useI18n } from '../../i18n/i18n.tsx';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { TimelineEvent } from '../../api/types.ts';
+import type { TimelineEvent } from '@mamori/collector/api';
 import { ErrorBanner, KindBadge, kindColor } from '../../components/badges.tsx';
 import { ClockSkewBadge } from '../../components/clock-skew-badge.tsx';
 import { fromLocalInput, toLocalInput } from '../../components/time-input.ts';

@@ -1,4 +1,4 @@
-import type { PcDetail } from '../../api/types.ts';
+import type { PcDetail } from '@mamori/collector/api';
 import { fieldLabel } from '../../i18n/event-labels.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PcText } from '../../components/pc-text.tsx';

@@ -1,4 +1,4 @@
-import type { PcRow } from '../../api/types.ts';
+import type { PcRow } from '@mamori/collector/api';
 
 export type PcSortKey = 'pc' | 'connected' | 'os' | 'currentUser' | 'lastSeenMs' | 'deviceMode' | 'openAlerts' | 'department' | 'site';
 

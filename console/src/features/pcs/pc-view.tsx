@@ -1,5 +1,5 @@
 import { useApi } from '../../api/api-context.tsx';
-import type { Role } from '../../api/types.ts';
+import type { Role } from '@mamori/collector/api';
 import { ErrorBanner, OnlineDot } from '../../components/badges.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';

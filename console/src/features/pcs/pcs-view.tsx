@@ -7,7 +7,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-en.ts';
 import { href } from '../../router.ts';
 import { PcText } from '../../components/pc-text.tsx';
-import type { Role } from '../../api/types.ts';
+import type { Role } from '@mamori/collector/api';
 import { DirectoryImport } from './directory-import.tsx';
 import { useSensorLabel } from './sensor-health-panel.tsx';
 import { directoryChoices, pcTablePage, type PcSortKey } from './pc-table-model.ts';

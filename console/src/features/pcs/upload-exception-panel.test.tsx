@@ -9,7 +9,7 @@ import { UploadExceptionPanel } from './upload-exception-panel.tsx';
 configure({ asyncUtilTimeout: 5_000 });
 afterEach(cleanup);
 
-const existing = { id: 'upx_a', pc: 'PC-ACCT-07', user: null, category: null, domain: 'gigafile.nu', untilMs: Date.UTC(2026, 11, 1, 8), reason: '監査', createdBy: 'operator', createdMs: 0 };
+const existing = { id: 'upx_a', pc: 'PC-ACCT-07', user: null, category: null, domain: 'gigafile.nu', untilMs: Date.UTC(2026, 11, 1, 8), reason: '監査', createdBy: 'operator', createdMs: 0, revokedMs: null, revokedBy: null };
 
 describe('UploadExceptionPanel', () => {
   it('grants a domain exception for one user in one form, and revokes one in force', async () => {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { Role } from '../../api/types.ts';
+import type { Role } from '@mamori/collector/api';
 import { useAsync } from '../../components/use-async.ts';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { defaultUntil, fromLocalInput, toLocalInput } from '../../components/time-input.ts';

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { useApi } from '../../api/api-context.tsx';
-import type { PolicyProblem, PolicySource, Role } from '../../api/types.ts';
+import type { PolicyProblem, PolicySource, Role } from '@mamori/collector/api';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
 import { ApiError } from '../../api/client.ts';
-import type { InspectionReport, Session } from '../../api/types.ts';
+import type { InspectionReport, Session } from '@mamori/collector/api';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 /**

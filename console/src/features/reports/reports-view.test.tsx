@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context.tsx';
 import { ApiError } from '../../api/client.ts';
 import { fakeApiClient, sampleReport } from '../../api/fake-api-client.ts';
-import type { Session } from '../../api/types.ts';
+import type { Session } from '@mamori/collector/api';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { ReportsView } from './reports-view.tsx';
 

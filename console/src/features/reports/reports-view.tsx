@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
-import type { InspectionReport, Session } from '../../api/types.ts';
+import type { InspectionReport, Session } from '@mamori/collector/api';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';

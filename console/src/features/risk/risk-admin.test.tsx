@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context.tsx';
 import { ApiError } from '../../api/client.ts';
 import { fakeApiClient } from '../../api/fake-api-client.ts';
-import type { RiskDigestSubscription } from '../../api/types.ts';
+import type { RiskDigestSubscription } from '@mamori/collector/api';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { RiskRankingView } from './risk-ranking-view.tsx';
 

@@ -3,7 +3,7 @@ import { cleanup, configure, fireEvent, render, screen } from '@testing-library/
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context.tsx';
 import { fakeApiClient } from '../../api/fake-api-client.ts';
-import type { RiskPerson, RiskRanking } from '../../api/types.ts';
+import type { RiskPerson, RiskRanking } from '@mamori/collector/api';
 import { I18nProvider } from '../../i18n/i18n.tsx';
 import { RiskPersonView } from './risk-person-view.tsx';
 import { RiskRankingView } from './risk-ranking-view.tsx';

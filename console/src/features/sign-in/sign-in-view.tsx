@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { useApi } from '../../api/api-context.tsx';
-import type { Session } from '../../api/types.ts';
+import type { Session } from '@mamori/collector/api';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 export function SignInView({ onSignedIn }: { onSignedIn(session: Session): void }) {
