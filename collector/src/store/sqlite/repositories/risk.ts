@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type {
-  RiskAttendance, RiskContribution, RiskDayScore, RiskDeparting, RiskLatestRow, RiskObservation, RiskRepository, RiskSignalName, RiskSuppression, RiskVectorName,
+  RiskAttendance, RiskContribution, RiskDayScore, RiskDeparting, RiskIntegrityFinding, RiskLatestRow, RiskObservation, RiskRepository, RiskSignalName, RiskSuppression, RiskVectorName,
 } from '../../repositories/risk.ts';
 import type { StoredEvent } from '../../types.ts';
 
@@ -34,6 +34,10 @@ export class SqliteRiskRepository implements RiskRepository {
     this.#s = {
       eventsAfter: db.prepare(`SELECT id, agent_id AS agentId, seq, pc, time_ms AS timeMs, received_ms AS receivedMs, kind, user, hash, bytes
         FROM events WHERE id > ? ORDER BY id LIMIT ?`),
+      // The PC's user at the time: its newest event up to the finding that names one (index events_pc_time).
+      findingsAfter: db.prepare(`SELECT f.id, f.agent_id AS agentId, f.pc, f.time_ms AS timeMs, f.kind, f.detail,
+        COALESCE((SELECT e.user FROM events e WHERE e.pc = f.pc AND e.time_ms <= f.time_ms AND e.user <> '' ORDER BY e.time_ms DESC, e.id DESC LIMIT 1), '') AS user
+        FROM integrity_findings f WHERE f.id > ? ORDER BY f.id LIMIT ?`),
       cursor: db.prepare('SELECT event_id AS eventId FROM risk_cursor WHERE id = 1'),
       setCursor: db.prepare('INSERT INTO risk_cursor (id, event_id) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id'),
       observationsFrom: db.prepare(`SELECT event_id AS eventId, agent_id AS agentId, seq, person, pc, time_ms AS timeMs, day, off_hours AS offHours,
@@ -74,6 +78,10 @@ export class SqliteRiskRepository implements RiskRepository {
 
   async eventsAfter(afterId: number, limit: number): Promise<StoredEvent[]> {
     return this.#s.eventsAfter.all(afterId, limit) as StoredEvent[];
+  }
+
+  async integrityFindingsAfter(afterId: number, limit: number): Promise<RiskIntegrityFinding[]> {
+    return this.#s.findingsAfter.all(afterId, limit) as RiskIntegrityFinding[];
   }
 
   async cursor(): Promise<number> {
