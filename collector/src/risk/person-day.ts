@@ -14,6 +14,8 @@ export interface PersonDay {
   volumes: Map<RiskVectorName, number>;
   /** Some exfiltration of the day happened off-hours. */
   offHours: boolean;
+  /** The PCs the day's points were attributed to when last scored (the scorer takes them off PCs no longer touched). */
+  pcs?: string[];
 }
 
 /** Everything the scorer keeps about one person. */
@@ -232,9 +234,17 @@ export function scorePersonDay(
 
   if (policy.signals.enabled) {
     let room = policy.signals.max_points_per_day;
+    // One pass over the day (most days have no signal at all), not a filter per signal.
+    const bySignal = new Map<string, RiskObservation[]>();
+    for (const o of day.observations) {
+      if (!o.signal) continue;
+      const list = bySignal.get(o.signal);
+      if (list) list.push(o);
+      else bySignal.set(o.signal, [o]);
+    }
     for (const signal of ['tamper', 'integrity', 'agent_stop', 'blocked_attempt'] as const) {
-      const events = day.observations.filter((o) => o.signal === signal);
-      if (events.length === 0 || room <= 0) continue;
+      const events = bySignal.get(signal);
+      if (!events || room <= 0) continue;
       const points = Math.min(room, policy.signals[signal] * events.length);
       room -= points;
       contributions.push({ indicator: `signals.${signal}`, points, observations: events, detail: signalDetail(signal, events) });

@@ -15,8 +15,17 @@ interface DayRow { subject: string; day: number; department: string; raw: number
 /** Stored breakdown: events as [agentId, seq, eventId, pc, timeMs] tuples (a third of the JSON, written on every rescore). */
 type StoredContribution = Omit<RiskContribution, 'events'> & { events: [string, number, number, string, number][] };
 
+/**
+ * The stored form written directly (JSON.stringify only for the strings): mapping every event to a tuple first made
+ * three short-lived objects per listed event, and a full recompute writes millions.
+ */
 function breakdownJson(contributions: RiskContribution[]): string {
-  return JSON.stringify(contributions.map((c): StoredContribution => ({ ...c, events: c.events.map((e) => [e.agentId, e.seq, e.eventId, e.pc, e.timeMs]) })));
+  const parts: string[] = [];
+  for (const c of contributions) {
+    const events = c.events.map((e) => `[${JSON.stringify(e.agentId)},${e.seq},${e.eventId},${JSON.stringify(e.pc)},${e.timeMs}]`).join(',');
+    parts.push(`{"indicator":${JSON.stringify(c.indicator)},"points":${JSON.stringify(c.points)},"detail":${JSON.stringify(c.detail)},"eventCount":${c.eventCount},"events":[${events}]}`);
+  }
+  return `[${parts.join(',')}]`;
 }
 
 function dayScore(row: DayRow): RiskDayScore {
