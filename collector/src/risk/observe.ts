@@ -1,7 +1,7 @@
 import type { Event__Output } from '@mamori/proto';
 import type { PolicySet } from '@mamori/policies';
 import { SiteCalendars } from '../alerts/calendar.ts';
-import type { RiskObservation, RiskSignalName, RiskVectorName } from '../store/repositories/risk.ts';
+import type { RiskIntegrityFinding, RiskObservation, RiskSignalName, RiskVectorName } from '../store/repositories/risk.ts';
 import type { StoredEvent } from '../store/types.ts';
 import type { AttendanceBook } from './attendance.ts';
 import { RiskCalendar } from './days.ts';
@@ -129,6 +129,19 @@ export class RiskObserver {
     return {
       eventId: stored.id, agentId: stored.agentId, seq: stored.seq, person: stored.user, pc: stored.pc, timeMs: stored.timeMs,
       day: time.day, offHours, nonWorkingDay, byAttendance: recorded !== undefined, ...facts,
+    };
+  }
+
+  /**
+   * A collector integrity finding of a kind the policy counts, as a tamper signal of the PC (and of the person its
+   * evidence named then). Undefined for other kinds.
+   */
+  observeFinding(finding: RiskIntegrityFinding): RiskObservation | undefined {
+    if (!this.#policy.risk.signals.integrity_kinds.includes(finding.kind)) return undefined;
+    const time = this.#calendarOf(finding.pc).at(finding.timeMs);
+    return {
+      eventId: -finding.id, agentId: finding.agentId, seq: 0, person: finding.user, pc: finding.pc, timeMs: finding.timeMs, day: time.day,
+      offHours: time.offHours, nonWorkingDay: time.nonWorkingDay, byAttendance: false, ...none, category: finding.kind, signal: 'integrity',
     };
   }
 }

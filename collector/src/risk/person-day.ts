@@ -14,6 +14,8 @@ export interface PersonDay {
   volumes: Map<RiskVectorName, number>;
   /** Some exfiltration of the day happened off-hours. */
   offHours: boolean;
+  /** The PCs the day's points were attributed to when last scored (the scorer takes them off PCs no longer touched). */
+  pcs?: string[];
 }
 
 /** Everything the scorer keeps about one person. */
@@ -232,16 +234,37 @@ export function scorePersonDay(
 
   if (policy.signals.enabled) {
     let room = policy.signals.max_points_per_day;
-    for (const signal of ['tamper', 'agent_stop', 'blocked_attempt'] as const) {
-      const events = day.observations.filter((o) => o.signal === signal);
-      if (events.length === 0 || room <= 0) continue;
+    // One pass over the day (most days have no signal at all), not a filter per signal.
+    const bySignal = new Map<string, RiskObservation[]>();
+    for (const o of day.observations) {
+      if (!o.signal) continue;
+      const list = bySignal.get(o.signal);
+      if (list) list.push(o);
+      else bySignal.set(o.signal, [o]);
+    }
+    for (const signal of ['tamper', 'integrity', 'agent_stop', 'blocked_attempt'] as const) {
+      const events = bySignal.get(signal);
+      if (!events || room <= 0) continue;
       const points = Math.min(room, policy.signals[signal] * events.length);
       room -= points;
-      const label = { tamper: 'tamper signals (journal reset, clock jump, uninstall …)', agent_stop: 'agent stops', blocked_attempt: 'blocked attempts' }[signal];
-      contributions.push({ indicator: `signals.${signal}`, points, observations: events, detail: `${events.length} ${label}` });
+      contributions.push({ indicator: `signals.${signal}`, points, observations: events, detail: signalDetail(signal, events) });
     }
   }
 
   const kept = contributions.filter((c) => c.points > 0 && !suppressed(c.indicator)).sort((a, b) => b.points - a.points || (a.indicator < b.indicator ? -1 : 1));
   return { raw: kept.reduce((sum, c) => sum + c.points, 0), contributions: kept };
+}
+
+const signalLabels = {
+  tamper: 'tamper signals (journal reset, clock jump, uninstall …)', agent_stop: 'agent stops', blocked_attempt: 'blocked attempts',
+  integrity: 'integrity findings',
+} as const;
+
+/** "3 agent stops"; integrity findings name their kinds ("2 integrity findings: chain_break, seal_invalid ×1 …"). */
+function signalDetail(signal: keyof typeof signalLabels, events: RiskObservation[]): string {
+  if (signal !== 'integrity') return `${events.length} ${signalLabels[signal]}`;
+  const kinds = new Map<string, number>();
+  for (const o of events) kinds.set(o.category, (kinds.get(o.category) ?? 0) + 1);
+  const named = [...kinds].map(([kind, n]) => (n > 1 ? `${kind} ×${n}` : kind)).join(', ');
+  return `${events.length} integrity finding${events.length > 1 ? 's' : ''} on the PC: ${named}`;
 }

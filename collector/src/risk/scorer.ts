@@ -109,7 +109,7 @@ export class RiskScorer {
       }
       let day = person.days.get(observation.day);
       if (!day) {
-        day = { day: observation.day, observations: [], department: '', volumes: new Map(), offHours: false };
+        day = { day: observation.day, observations: [], department: '', volumes: new Map(), offHours: false, pcs: [] };
         person.days.set(observation.day, day);
         insertSorted(person.sortedDays, observation.day);
       }
@@ -157,7 +157,7 @@ export class RiskScorer {
         person.scores.set(day, { raw: scored.raw, score });
         previous = { day, score };
         const shown = scored.contributions.map(listed);
-        this.#attributeToPcs(key, day, scored.contributions, shown);
+        this.#attributeToPcs(key, personDay, scored.contributions, shown);
         if (!key.startsWith(pcOnlyPrefix)) {
           persons.push({ subject: key, day, department: personDay.department, raw: scored.raw, score, contributions: shown });
         }
@@ -210,19 +210,19 @@ export class RiskScorer {
    * Splits a person's day among the PCs its events came from (points in proportion to events) and marks those PCs.
    * Shares are kept in their listed form (first events only), so a PC day holds no observation arrays.
    */
-  #attributeToPcs(key: string, day: number, contributions: ScoredContribution[], shown: RiskContribution[]): void {
+  #attributeToPcs(key: string, personDay: PersonDay, contributions: ScoredContribution[], shown: RiskContribution[]): void {
+    const day = personDay.day;
     const perPc = new Map<string, RiskContribution[]>();
     for (const [i, contribution] of contributions.entries()) {
-      const pcs = new Set(contribution.observations.map((o) => o.pc));
-      if (pcs.size === 1) {
-        // The usual case: one PC had all of it.
-        const pc = contribution.observations[0]!.pc;
+      const pc = onlyPc(contribution.observations);
+      if (pc !== undefined) {
+        // The usual case: one PC had all of it (checked without a Set: this runs for every contribution of every day).
         const list = perPc.get(pc);
         if (list) list.push(shown[i]!);
         else perPc.set(pc, [shown[i]!]);
         continue;
       }
-      for (const pc of pcs) {
+      for (const pc of new Set(contribution.observations.map((o) => o.pc))) {
         const events = contribution.observations.filter((o) => o.pc === pc);
         const share = listed({ ...contribution, points: (contribution.points * events.length) / contribution.observations.length, observations: events });
         const list = perPc.get(pc);
@@ -231,7 +231,7 @@ export class RiskScorer {
       }
     }
     // The person's share leaves the PCs it no longer touches, too.
-    for (const pc of new Set([...perPc.keys(), ...this.#pcsOfPersonDay(key, day)])) {
+    for (const pc of new Set([...perPc.keys(), ...(personDay.pcs ?? [])])) {
       let state = this.#pcs.get(pc);
       if (!state) this.#pcs.set(pc, (state = { days: new Map(), sortedDays: [], scores: new Map() }));
       let pcDay = state.days.get(day);
@@ -245,13 +245,7 @@ export class RiskScorer {
       const current = this.#dirtyPcs.get(pc);
       if (current === undefined || day < current) this.#dirtyPcs.set(pc, day);
     }
-    this.#pcsByPersonDay.set(`${key}\n${day}`, [...perPc.keys()]);
-  }
-
-  readonly #pcsByPersonDay = new Map<string, string[]>();
-
-  #pcsOfPersonDay(key: string, day: number): string[] {
-    return this.#pcsByPersonDay.get(`${key}\n${day}`) ?? [];
+    personDay.pcs = [...perPc.keys()];
   }
 
   #flushPcs(): RiskDayScore[] {
@@ -274,6 +268,13 @@ export class RiskScorer {
     }
     return rows;
   }
+}
+
+/** The one PC all these observations came from; undefined when several. */
+function onlyPc(observations: RiskObservation[]): string | undefined {
+  const pc = observations[0]!.pc;
+  for (const o of observations) if (o.pc !== pc) return undefined;
+  return pc;
 }
 
 /** A contribution as stored and shown: the first events (by time) and how many there are in all. */

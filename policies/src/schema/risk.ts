@@ -117,12 +117,25 @@ export const RiskAttendanceSchema = z.object({
   }).strict().prefault({}),
 }).strict();
 
-/** Tamper signals, agent stops and blocked attempts: points per event, capped per day. */
+/**
+ * The collector's integrity findings that count as tamper on the PC. Left out by default: the ones the agent also
+ * reports as a lifecycle event (journal_reset, unsent_discarded, seal_reset: already `tamper`), and the benign or
+ * unattributable ones (out_of_order, re_enrolled, stream_auth_failed, stream_unknown_agent).
+ */
+const defaultIntegrityKinds = [
+  'chain_break', 'chain_mismatch', 'fork', 'signature_invalid', 'seal_invalid', 'envelope_mismatch', 'malformed_signed_event',
+  'sequence_gap', 'journal_overflow', 'hostname_takeover', 'clock_ahead', 'clock_behind',
+];
+
+/** Tamper signals, agent stops, blocked attempts and integrity findings: points per event (finding), capped per day. */
 export const RiskSignalsSchema = z.object({
   enabled: z.boolean().default(true),
   tamper: points.default(30),
   agent_stop: points.default(10),
   blocked_attempt: points.default(4),
+  /** Points per integrity finding of a kind in `integrity_kinds` on the PC (0: findings do not count). */
+  integrity: points.default(20),
+  integrity_kinds: z.array(z.string().regex(/^[a-z_]+$/, 'a finding kind such as chain_break')).default(defaultIntegrityKinds),
   max_points_per_day: points.default(60),
 }).strict();
 

@@ -4,8 +4,23 @@ import type { StoredEvent } from '../types.ts';
 export type RiskVectorName = 'usb' | 'cloud_upload' | 'external_mail' | 'print';
 export const riskVectorNames: readonly RiskVectorName[] = ['usb', 'cloud_upload', 'external_mail', 'print'];
 
-/** Tamper, agent stops and blocked attempts; '' for an observation that is only a vector. */
-export type RiskSignalName = 'tamper' | 'agent_stop' | 'blocked_attempt';
+/** Tamper, agent stops, blocked attempts and collector integrity findings; '' for an observation that is only a vector. */
+export type RiskSignalName = 'tamper' | 'agent_stop' | 'blocked_attempt' | 'integrity';
+
+/**
+ * A collector integrity finding as risk sees it. Its observation has `eventId` = -id (findings are not events, and
+ * their ids never meet events' ids), `seq` 0 and the finding's kind as `category`.
+ */
+export interface RiskIntegrityFinding {
+  id: number;
+  agentId: string;
+  pc: string;
+  timeMs: number;
+  kind: string;
+  detail: string;
+  /** The user the PC's newest stored event at or before the finding names ('' when none: the PC only). */
+  user: string;
+}
 
 /** What one stored event tells the risk scorer (derived from the evidence; rebuilt by a full recompute). */
 export interface RiskObservation {
@@ -25,7 +40,7 @@ export interface RiskObservation {
   vector: RiskVectorName | '';
   /** Bytes (pages for print). */
   volume: number;
-  /** Destination category: upload category, "external" for mail, "unregistered" … ('' when none). */
+  /** Destination category: upload category, "external" for mail, "unregistered" …; an integrity finding's kind ('' when none). */
   category: string;
   /** Destination keys for first-time checks: "domain:example.com", "device:SERIAL". */
   destinations: string[];
@@ -105,6 +120,8 @@ export interface RiskLatestRow {
 export interface RiskRepository {
   /** Stored events with id > afterId, in id order, at most `limit` (catch-up and full recompute read evidence here). */
   eventsAfter(afterId: number, limit: number): Promise<StoredEvent[]>;
+  /** Integrity findings with id > afterId, in id order, at most `limit` (each with the user of its PC at the time). */
+  integrityFindingsAfter(afterId: number, limit: number): Promise<RiskIntegrityFinding[]>;
   /** The last events.id taken in (0 when never). */
   cursor(): Promise<number>;
   /** Every stored observation with day >= fromDay (a restart reloads the scorer's state from these). */

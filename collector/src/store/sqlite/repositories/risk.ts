@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type {
-  RiskAttendance, RiskContribution, RiskDayScore, RiskDeparting, RiskLatestRow, RiskObservation, RiskRepository, RiskSignalName, RiskSuppression, RiskVectorName,
+  RiskAttendance, RiskContribution, RiskDayScore, RiskDeparting, RiskIntegrityFinding, RiskLatestRow, RiskObservation, RiskRepository, RiskSignalName, RiskSuppression, RiskVectorName,
 } from '../../repositories/risk.ts';
 import type { StoredEvent } from '../../types.ts';
 
@@ -15,8 +15,17 @@ interface DayRow { subject: string; day: number; department: string; raw: number
 /** Stored breakdown: events as [agentId, seq, eventId, pc, timeMs] tuples (a third of the JSON, written on every rescore). */
 type StoredContribution = Omit<RiskContribution, 'events'> & { events: [string, number, number, string, number][] };
 
+/**
+ * The stored form written directly (JSON.stringify only for the strings): mapping every event to a tuple first made
+ * three short-lived objects per listed event, and a full recompute writes millions.
+ */
 function breakdownJson(contributions: RiskContribution[]): string {
-  return JSON.stringify(contributions.map((c): StoredContribution => ({ ...c, events: c.events.map((e) => [e.agentId, e.seq, e.eventId, e.pc, e.timeMs]) })));
+  const parts: string[] = [];
+  for (const c of contributions) {
+    const events = c.events.map((e) => `[${JSON.stringify(e.agentId)},${e.seq},${e.eventId},${JSON.stringify(e.pc)},${e.timeMs}]`).join(',');
+    parts.push(`{"indicator":${JSON.stringify(c.indicator)},"points":${JSON.stringify(c.points)},"detail":${JSON.stringify(c.detail)},"eventCount":${c.eventCount},"events":[${events}]}`);
+  }
+  return `[${parts.join(',')}]`;
 }
 
 function dayScore(row: DayRow): RiskDayScore {
@@ -24,6 +33,21 @@ function dayScore(row: DayRow): RiskDayScore {
     ...c, events: c.events.map(([agentId, seq, eventId, pc, timeMs]) => ({ agentId, seq, eventId, pc, timeMs })),
   }));
   return { subject: row.subject, day: row.day, department: row.department, raw: row.raw, score: row.score, contributions };
+}
+
+/**
+ * A PC day whose breakdown is its one user's (the usual case: one person per PC) stores `@person` instead of a copy
+ * of that JSON (a PC row is rewritten whenever its person's row of the day is); reads resolve it here.
+ */
+const pcBreakdown = `CASE WHEN substr(c.breakdown, 1, 1) = '@'
+  THEN (SELECT p.breakdown FROM risk_person_days p WHERE p.person = substr(c.breakdown, 2) AND p.day = c.day) ELSE c.breakdown END AS breakdown`;
+
+/** The person row of the same write whose breakdown is the very same list as this PC row's, if any. */
+function samePersonBreakdown(row: RiskDayScore, byFirst: Map<RiskContribution, RiskDayScore>): RiskDayScore | undefined {
+  const first = row.contributions[0];
+  const person = first && byFirst.get(first);
+  if (!person || person.day !== row.day || person.contributions.length !== row.contributions.length) return undefined;
+  return row.contributions.every((c, i) => c === person.contributions[i]) ? person : undefined;
 }
 
 /** SQLite implementation of the risk repository (tables of migration 1100). */
@@ -34,14 +58,18 @@ export class SqliteRiskRepository implements RiskRepository {
     this.#s = {
       eventsAfter: db.prepare(`SELECT id, agent_id AS agentId, seq, pc, time_ms AS timeMs, received_ms AS receivedMs, kind, user, hash, bytes
         FROM events WHERE id > ? ORDER BY id LIMIT ?`),
+      // The PC's user at the time: its newest event up to the finding that names one (index events_pc_time).
+      findingsAfter: db.prepare(`SELECT f.id, f.agent_id AS agentId, f.pc, f.time_ms AS timeMs, f.kind, f.detail,
+        COALESCE((SELECT e.user FROM events e WHERE e.pc = f.pc AND e.time_ms <= f.time_ms AND e.user <> '' ORDER BY e.time_ms DESC, e.id DESC LIMIT 1), '') AS user
+        FROM integrity_findings f WHERE f.id > ? ORDER BY f.id LIMIT ?`),
       cursor: db.prepare('SELECT event_id AS eventId FROM risk_cursor WHERE id = 1'),
       setCursor: db.prepare('INSERT INTO risk_cursor (id, event_id) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id'),
       observationsFrom: db.prepare(`SELECT event_id AS eventId, agent_id AS agentId, seq, person, pc, time_ms AS timeMs, day, off_hours AS offHours,
         non_working_day AS nonWorkingDay, by_attendance AS byAttendance, vector, volume, category, destinations, content_severity AS contentSeverity, signal
         FROM risk_observations WHERE day >= ? ORDER BY event_id`),
+      // Positional: a named-parameter object per observation was a copy of every observation on a full recompute.
       insertObservation: db.prepare(`INSERT OR REPLACE INTO risk_observations (event_id, agent_id, seq, person, pc, time_ms, day, off_hours, non_working_day,
-        by_attendance, vector, volume, category, destinations, content_severity, signal)
-        VALUES (@eventId, @agentId, @seq, @person, @pc, @timeMs, @day, @offHours, @nonWorkingDay, @byAttendance, @vector, @volume, @category, @destinations, @contentSeverity, @signal)`),
+        by_attendance, vector, volume, category, destinations, content_severity, signal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       upsertPerson: db.prepare(`INSERT OR REPLACE INTO risk_person_days (person, day, department, raw, score, breakdown) VALUES (?, ?, ?, ?, ?, ?)`),
       upsertPc: db.prepare(`INSERT OR REPLACE INTO risk_pc_days (pc, day, raw, score, breakdown) VALUES (?, ?, ?, ?, ?)`),
       // SQLite takes the bare columns of an aggregate query from the row holding the MAX.
@@ -50,10 +78,10 @@ export class SqliteRiskRepository implements RiskRepository {
       currentUser: db.prepare(`SELECT user FROM events WHERE agent_id = ? AND user <> '' ORDER BY seq DESC LIMIT 1`).pluck(),
       personDays: db.prepare(`SELECT person AS subject, day, department, raw, score, breakdown FROM risk_person_days
         WHERE person = ? AND day BETWEEN ? AND ? ORDER BY day`),
-      pcDays: db.prepare(`SELECT pc AS subject, day, '' AS department, raw, score, breakdown FROM risk_pc_days
+      pcDays: db.prepare(`SELECT pc AS subject, day, '' AS department, raw, score, ${pcBreakdown} FROM risk_pc_days c
         WHERE pc = ? AND day BETWEEN ? AND ? ORDER BY day`),
       allPersons: db.prepare('SELECT person AS subject, day, department, raw, score, breakdown FROM risk_person_days ORDER BY person, day'),
-      allPcs: db.prepare(`SELECT pc AS subject, day, '' AS department, raw, score, breakdown FROM risk_pc_days ORDER BY pc, day`),
+      allPcs: db.prepare(`SELECT pc AS subject, day, '' AS department, raw, score, ${pcBreakdown} FROM risk_pc_days c ORDER BY pc, day`),
       directory: db.prepare('SELECT pc, department, site FROM pc_directory'),
       insertDeparting: db.prepare('INSERT OR REPLACE INTO risk_departing (user, notice_day, last_day, imported_ms) VALUES (?, ?, ?, ?)'),
       departing: db.prepare('SELECT user, notice_day AS noticeDay, last_day AS lastDay FROM risk_departing ORDER BY user'),
@@ -76,6 +104,10 @@ export class SqliteRiskRepository implements RiskRepository {
     return this.#s.eventsAfter.all(afterId, limit) as StoredEvent[];
   }
 
+  async integrityFindingsAfter(afterId: number, limit: number): Promise<RiskIntegrityFinding[]> {
+    return this.#s.findingsAfter.all(afterId, limit) as RiskIntegrityFinding[];
+  }
+
   async cursor(): Promise<number> {
     return (this.#s.cursor.get() as { eventId: number } | undefined)?.eventId ?? 0;
   }
@@ -88,11 +120,21 @@ export class SqliteRiskRepository implements RiskRepository {
   }
 
   #write(change: { observations: RiskObservation[]; persons: RiskDayScore[]; pcs: RiskDayScore[]; cursor: number }): void {
+    const insert = this.#s.insertObservation;
     for (const o of change.observations) {
-      this.#s.insertObservation.run({ ...o, offHours: o.offHours ? 1 : 0, nonWorkingDay: o.nonWorkingDay ? 1 : 0, byAttendance: o.byAttendance ? 1 : 0, destinations: o.destinations.join('\n') });
+      insert.run(o.eventId, o.agentId, o.seq, o.person, o.pc, o.timeMs, o.day, o.offHours ? 1 : 0, o.nonWorkingDay ? 1 : 0, o.byAttendance ? 1 : 0,
+        o.vector, o.volume, o.category, o.destinations.join('\n'), o.contentSeverity, o.signal);
     }
-    for (const row of change.persons) this.#s.upsertPerson.run(row.subject, row.day, row.department, row.raw, row.score, breakdownJson(row.contributions));
-    for (const row of change.pcs) this.#s.upsertPc.run(row.subject, row.day, row.raw, row.score, breakdownJson(row.contributions));
+    // The scorer hands a single-user PC day the person's own contribution objects: identity finds them.
+    const byFirst = new Map<RiskContribution, RiskDayScore>();
+    for (const row of change.persons) {
+      this.#s.upsertPerson.run(row.subject, row.day, row.department, row.raw, row.score, breakdownJson(row.contributions));
+      if (row.contributions.length > 0) byFirst.set(row.contributions[0]!, row);
+    }
+    for (const row of change.pcs) {
+      const person = samePersonBreakdown(row, byFirst);
+      this.#s.upsertPc.run(row.subject, row.day, row.raw, row.score, person ? `@${person.subject}` : breakdownJson(row.contributions));
+    }
     this.#s.setCursor.run(change.cursor);
   }
 
