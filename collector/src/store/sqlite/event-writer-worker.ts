@@ -4,8 +4,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openWriterConnection } from './writer-connection.ts';
 import { prepareEventAppend } from './event-append.ts';
 import { unpackBatch, type PackedBatch } from './packed-batch.ts';
+import { WriteGate } from './write-gate.ts';
 
-const { path } = (workerData as { data: { path: string } }).data;
+const { path, gate: shared } = (workerData as { data: { path: string; gate: SharedArrayBuffer } }).data;
+const gate = new WriteGate(shared);
 const db = openWriterConnection(path);
 const append = prepareEventAppend(db);
 
@@ -16,7 +18,8 @@ parentPort!.on('message', (job: { id: number; batch: PackedBatch; receivedMs: nu
     return;
   }
   try {
-    const { inserted } = append(unpackBatch(job.batch), job.receivedMs);
+    const batch = unpackBatch(job.batch);
+    const { inserted } = gate.writerTurn(() => append(batch, job.receivedMs));
     parentPort!.postMessage({ id: job.id, inserted });
   } catch (error) {
     parentPort!.postMessage({ id: job.id, error: (error as Error).message, code: (error as { code?: string }).code });
