@@ -22,12 +22,12 @@ export type WriterMessage =
 interface Reply { id?: number; ready?: true; inserted?: number; error?: string; code?: string }
 
 /**
- * Jobs handed to the writer thread at once; the rest queue here, in arrival order. Enough that the writer always
- * has its next transaction in hand while this thread is busy elsewhere (a projection chunk, a burst of gRPC
- * frames). It does not lengthen the store's own writes' waits: the writer starts no transaction while one of
- * those wants the lock (write-gate.ts), so they wait for one transaction at most.
+ * Batches handed to the writer thread at once. Small on purpose: while the writer holds the write lock, any other
+ * write on the store's own connection (projection, alerts, heartbeats) waits for it, and that connection is on the
+ * thread that talks gRPC. With two in hand the writer always has the next transaction ready, yet another
+ * connection never waits for more than two batches' commits; the rest queue here, in arrival order.
  */
-const IN_FLIGHT = 16;
+const IN_FLIGHT = 2;
 
 /**
  * Runs the evidence appends (SqliteStore.appendBatch) on a thread of their own with its own connection
