@@ -208,8 +208,6 @@ export class SqliteStore implements Store {
    * append on one thread need not.
    */
   startEventWriter(startWorker: StartWorker, options: { onWarning?: (message: string) => void } = {}): void {
-    // A second connection to an in-memory database would open another, empty one.
-    if (this.#path === ':memory:' || this.#path === '') return;
     this.#writer ??= new EventWriter(this.#path, this.#gate, { append: this.#append, setConnected: this.#setConnected }, startWorker, options);
   }
 
