@@ -37,11 +37,3 @@ export function prepareEventAppend(db: Database.Database): (batch: AcceptedBatch
   // instead of failing on a stale read snapshot.
   return (batch, receivedMs) => append.immediate(batch, receivedMs);
 }
-
-/** An agent's connection state (ingest sets it as streams open and close; on the writer thread when there is one). */
-export function prepareConnectedUpdate(db: Database.Database): (agentId: string, connected: boolean, timeMs: number) => void {
-  const update = db.prepare('UPDATE agents SET connected = ?, last_seen_ms = ? WHERE id = ?');
-  return (agentId, connected, timeMs) => {
-    update.run(connected ? 1 : 0, timeMs, agentId);
-  };
-}

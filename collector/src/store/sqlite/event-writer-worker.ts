@@ -2,29 +2,22 @@
 // runs each batch's append transaction and answers once that transaction has committed.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openWriterConnection } from './writer-connection.ts';
-import { prepareConnectedUpdate, prepareEventAppend } from './event-append.ts';
-import type { WriterMessage } from './event-writer.ts';
-import { unpackBatch } from './packed-batch.ts';
+import { prepareEventAppend } from './event-append.ts';
+import { unpackBatch, type PackedBatch } from './packed-batch.ts';
 import { WriteGate } from './write-gate.ts';
 
 const { path, gate: shared } = (workerData as { data: { path: string; gate: SharedArrayBuffer } }).data;
 const gate = new WriteGate(shared);
 const db = openWriterConnection(path);
 const append = prepareEventAppend(db);
-const setConnected = prepareConnectedUpdate(db);
 
-parentPort!.on('message', (job: WriterMessage) => {
+parentPort!.on('message', (job: { id: number; batch: PackedBatch; receivedMs: number } | { close: true }) => {
   if ('close' in job) {
     db.close();
     parentPort!.close();
     return;
   }
   try {
-    if (job.kind === 'connected') {
-      gate.writerTurn(() => setConnected(job.agentId, job.connected, job.timeMs));
-      parentPort!.postMessage({ id: job.id, inserted: 0 });
-      return;
-    }
     const batch = unpackBatch(job.batch);
     const { inserted } = gate.writerTurn(() => append(batch, job.receivedMs));
     parentPort!.postMessage({ id: job.id, inserted });

@@ -3,22 +3,10 @@ import type { AcceptedBatch } from '../types.ts';
 import { packBatch, type PackedBatch } from './packed-batch.ts';
 import type { WriteGate } from './write-gate.ts';
 
-/** The same writes on the store's own connection, for when the thread is not there. */
-export interface InlineWrites {
-  append: (batch: AcceptedBatch, receivedMs: number) => { inserted: number };
-  setConnected: (agentId: string, connected: boolean, timeMs: number) => void;
-}
+type Append = (batch: AcceptedBatch, receivedMs: number) => { inserted: number };
 /** Starts a worker thread on a TypeScript module (the collector's threads/module-worker.ts; store/ does not import it). */
 export type StartWorker = (moduleUrl: URL, data: unknown) => Worker;
-type Work =
-  | { kind: 'append'; batch: AcceptedBatch; receivedMs: number }
-  | { kind: 'connected'; agentId: string; connected: boolean; timeMs: number };
-type Job = Work & { resolve: (result: { inserted: number }) => void; reject: (error: Error) => void };
-/** What the thread is sent for one job. */
-export type WriterMessage =
-  | { id: number; kind: 'append'; batch: PackedBatch; receivedMs: number }
-  | { id: number; kind: 'connected'; agentId: string; connected: boolean; timeMs: number }
-  | { close: true };
+interface Job { batch: AcceptedBatch; receivedMs: number; resolve: (result: { inserted: number }) => void; reject: (error: Error) => void }
 interface Reply { id?: number; ready?: true; inserted?: number; error?: string; code?: string }
 
 /**
@@ -37,7 +25,7 @@ const IN_FLIGHT = 2;
  * `inline` (the store's connection) from then on; the batches it held fail, and their agents send them again.
  */
 export class EventWriter {
-  readonly #inline: InlineWrites;
+  readonly #inline: Append;
   readonly #queue: Job[] = [];
   readonly #posted = new Map<number, Job>();
   #worker: Worker | undefined;
@@ -45,7 +33,7 @@ export class EventWriter {
   #closing: Promise<void> | undefined;
   #onWarning: (message: string) => void;
 
-  constructor(path: string, gate: WriteGate, inline: InlineWrites, startWorker: StartWorker, options: { onWarning?: (message: string) => void } = {}) {
+  constructor(path: string, gate: WriteGate, inline: Append, startWorker: StartWorker, options: { onWarning?: (message: string) => void } = {}) {
     this.#inline = inline;
     this.#onWarning = options.onWarning ?? ((message) => process.stderr.write(`mamori-collector: ${message}\n`));
     let worker: Worker;
@@ -67,32 +55,17 @@ export class EventWriter {
   }
 
   append(batch: AcceptedBatch, receivedMs: number): Promise<{ inserted: number }> {
-    return this.#submit({ kind: 'append', batch, receivedMs });
-  }
-
-  /** An agent's connection state, in turn with the appends (resolves after its commit). */
-  async setConnected(agentId: string, connected: boolean, timeMs: number): Promise<void> {
-    await this.#submit({ kind: 'connected', agentId, connected, timeMs });
-  }
-
-  #submit(work: Work): Promise<{ inserted: number }> {
     if (!this.#worker) {
       try {
-        return Promise.resolve(this.#runInline(work));
+        return Promise.resolve(this.#inline(batch, receivedMs));
       } catch (error) {
         return Promise.reject(error as Error);
       }
     }
     return new Promise((resolve, reject) => {
-      this.#queue.push({ ...work, resolve, reject });
+      this.#queue.push({ batch, receivedMs, resolve, reject });
       this.#pump();
     });
-  }
-
-  #runInline(work: Work): { inserted: number } {
-    if (work.kind === 'append') return this.#inline.append(work.batch, work.receivedMs);
-    this.#inline.setConnected(work.agentId, work.connected, work.timeMs);
-    return { inserted: 0 };
   }
 
   /** Waits for the appends asked for so far, then stops the thread (appends after this run inline). */
@@ -118,22 +91,15 @@ export class EventWriter {
     while (worker && this.#posted.size < IN_FLIGHT && this.#queue.length > 0) {
       const job = this.#queue.shift()!;
       const id = this.#nextId++;
-      let message: WriterMessage;
-      let transfer: ArrayBuffer[] = [];
+      let message: { packed: PackedBatch; transfer: ArrayBuffer[] };
       try {
-        if (job.kind === 'append') {
-          const packed = packBatch(job.batch);
-          message = { id, kind: 'append', batch: packed.packed, receivedMs: job.receivedMs };
-          transfer = packed.transfer;
-        } else {
-          message = { id, kind: 'connected', agentId: job.agentId, connected: job.connected, timeMs: job.timeMs };
-        }
+        message = packBatch(job.batch);
       } catch (error) {
         job.reject(error as Error);
         continue;
       }
       this.#posted.set(id, job);
-      worker.postMessage(message, transfer);
+      worker.postMessage({ id, batch: message.packed, receivedMs: job.receivedMs }, message.transfer);
     }
     if (this.#posted.size === 0 && this.#queue.length === 0) {
       const drained = this.#drained;
@@ -164,7 +130,7 @@ export class EventWriter {
     this.#posted.clear();
     for (const job of this.#queue.splice(0)) {
       try {
-        job.resolve(this.#runInline(job));
+        job.resolve(this.#inline(job.batch, job.receivedMs));
       } catch (failure) {
         job.reject(failure as Error);
       }

@@ -11,7 +11,7 @@ import { SqliteSegments } from './segments.ts';
 import { eventIndexers } from './indexers/index.ts';
 import type { StoredEventRef } from './indexer.ts';
 import { migrate } from './migrate.ts';
-import { prepareConnectedUpdate, prepareEventAppend } from './event-append.ts';
+import { prepareEventAppend } from './event-append.ts';
 import { EventWriter, type StartWorker } from './event-writer.ts';
 import { openWriterConnection, shareWithWriter } from './writer-connection.ts';
 import { WriteGate } from './write-gate.ts';
@@ -44,7 +44,6 @@ export class SqliteStore implements Store {
   readonly #segments: SqliteSegments;
   readonly #path: string;
   readonly #append: (batch: AcceptedBatch, receivedMs: number) => { inserted: number };
-  readonly #setConnected: (agentId: string, connected: boolean, timeMs: number) => void;
   #writer: EventWriter | undefined;
   readonly #gate = new WriteGate();
 
@@ -64,6 +63,7 @@ export class SqliteStore implements Store {
       agents: db.prepare('SELECT * FROM agents ORDER BY pc, enrolled_ms'),
       heartbeat: db.prepare(`UPDATE agents SET last_seen_ms = @timeMs, agent_version = @agentVersion, policy_version = @policyVersion,
         current_user = @currentUser, sensors_json = @sensorsJson, journal_backlog = @journalBacklog WHERE id = @agentId`),
+      connected: db.prepare('UPDATE agents SET connected = ?, last_seen_ms = ? WHERE id = ?'),
       clockSkew: db.prepare('SELECT clock_skew_ms AS skew FROM agents WHERE id = ?'),
       setClockSkew: db.prepare('UPDATE agents SET clock_skew_ms = ?, clock_checked_ms = ? WHERE id = ?'),
       insertToken: db.prepare(`INSERT INTO enrollment_tokens (id, secret_hash, created_ms, expires_ms, max_uses, created_by)
@@ -107,7 +107,6 @@ export class SqliteStore implements Store {
       exceptionsAfter: db.prepare('SELECT rowid AS cursor, pc FROM device_exceptions WHERE rowid > ? ORDER BY rowid'),
     };
     this.#append = prepareEventAppend(db);
-    this.#setConnected = prepareConnectedUpdate(db);
     this.#segments = new SqliteSegments(db);
     this.#indexers = new Map();
     for (const indexer of eventIndexers) {
@@ -144,9 +143,7 @@ export class SqliteStore implements Store {
   }
 
   async setConnected(agentId: string, connected: boolean, timeMs: number): Promise<void> {
-    // Through the writer thread when it runs: a stream opening or closing then never waits for its write lock.
-    if (this.#writer) return this.#writer.setConnected(agentId, connected, timeMs);
-    this.#setConnected(agentId, connected, timeMs);
+    this.#s.connected.run(connected ? 1 : 0, timeMs, agentId);
   }
 
   async noteClockSkew(agentId: string, skewMs: number, timeMs: number): Promise<{ previousSkewMs: number | null }> {
@@ -208,7 +205,7 @@ export class SqliteStore implements Store {
    * append on one thread need not.
    */
   startEventWriter(startWorker: StartWorker, options: { onWarning?: (message: string) => void } = {}): void {
-    this.#writer ??= new EventWriter(this.#path, this.#gate, { append: this.#append, setConnected: this.#setConnected }, startWorker, options);
+    this.#writer ??= new EventWriter(this.#path, this.#gate, this.#append, startWorker, options);
   }
 
   async projectPending(limit: number): Promise<ProjectionPass> {
