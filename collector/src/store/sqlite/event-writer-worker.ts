@@ -4,10 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openWriterConnection } from './writer-connection.ts';
 import { prepareEventAppend } from './event-append.ts';
 import { unpackBatch, type PackedBatch } from './packed-batch.ts';
-import { WriteGate } from './write-gate.ts';
 
-const { path, gate: shared } = (workerData as { data: { path: string; gate: SharedArrayBuffer } }).data;
-const gate = new WriteGate(shared);
+const { path } = (workerData as { data: { path: string } }).data;
 const db = openWriterConnection(path);
 const append = prepareEventAppend(db);
 
@@ -18,8 +16,7 @@ parentPort!.on('message', (job: { id: number; batch: PackedBatch; receivedMs: nu
     return;
   }
   try {
-    const batch = unpackBatch(job.batch);
-    const { inserted } = gate.writerTurn(() => append(batch, job.receivedMs));
+    const { inserted } = append(unpackBatch(job.batch), job.receivedMs);
     parentPort!.postMessage({ id: job.id, inserted });
   } catch (error) {
     parentPort!.postMessage({ id: job.id, error: (error as Error).message, code: (error as { code?: string }).code });

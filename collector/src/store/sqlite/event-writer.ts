@@ -1,7 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { AcceptedBatch } from '../types.ts';
 import { packBatch, type PackedBatch } from './packed-batch.ts';
-import type { WriteGate } from './write-gate.ts';
 
 type Append = (batch: AcceptedBatch, receivedMs: number) => { inserted: number };
 /** Starts a worker thread on a TypeScript module (the collector's threads/module-worker.ts; store/ does not import it). */
@@ -33,12 +32,12 @@ export class EventWriter {
   #closing: Promise<void> | undefined;
   #onWarning: (message: string) => void;
 
-  constructor(path: string, gate: WriteGate, inline: Append, startWorker: StartWorker, options: { onWarning?: (message: string) => void } = {}) {
+  constructor(path: string, inline: Append, startWorker: StartWorker, options: { onWarning?: (message: string) => void } = {}) {
     this.#inline = inline;
     this.#onWarning = options.onWarning ?? ((message) => process.stderr.write(`mamori-collector: ${message}\n`));
     let worker: Worker;
     try {
-      worker = startWorker(new URL('./event-writer-worker.ts', import.meta.url), { path, gate: gate.shared });
+      worker = startWorker(new URL('./event-writer-worker.ts', import.meta.url), { path });
     } catch (error) {
       this.#onWarning(`evidence is written on the main thread: ${(error as Error).message}`);
       return;

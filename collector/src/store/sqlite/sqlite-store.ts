@@ -13,8 +13,7 @@ import type { StoredEventRef } from './indexer.ts';
 import { migrate } from './migrate.ts';
 import { prepareEventAppend } from './event-append.ts';
 import { EventWriter, type StartWorker } from './event-writer.ts';
-import { openWriterConnection, shareWithWriter } from './writer-connection.ts';
-import { WriteGate } from './write-gate.ts';
+import { immediateTransactions, openWriterConnection } from './writer-connection.ts';
 import type { Repositories } from '../repositories/index.ts';
 import { createSqliteRepositories } from './repositories/index.ts';
 
@@ -45,12 +44,11 @@ export class SqliteStore implements Store {
   readonly #path: string;
   readonly #append: (batch: AcceptedBatch, receivedMs: number) => { inserted: number };
   #writer: EventWriter | undefined;
-  readonly #gate = new WriteGate();
 
   constructor(path: string) {
     this.#path = path;
     this.db = openWriterConnection(path);
-    shareWithWriter(this.db, this.#gate);
+    immediateTransactions(this.db);
     migrate(this.db);
     this.repos = createSqliteRepositories(this.db);
     const db = this.db;
@@ -205,7 +203,7 @@ export class SqliteStore implements Store {
    * append on one thread need not.
    */
   startEventWriter(startWorker: StartWorker, options: { onWarning?: (message: string) => void } = {}): void {
-    this.#writer ??= new EventWriter(this.#path, this.#gate, this.#append, startWorker, options);
+    this.#writer ??= new EventWriter(this.#path, this.#append, startWorker, options);
   }
 
   async projectPending(limit: number): Promise<ProjectionPass> {

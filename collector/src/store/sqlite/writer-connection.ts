@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import type { WriteGate } from './write-gate.ts';
 
 /**
  * The connection settings every connection that writes the collector's database uses (the store's own and the
@@ -22,30 +21,18 @@ export function openWriterConnection(path: string): Database.Database {
 }
 
 /**
- * Makes the store's own connection share the database with the event writer thread (`gate`: see write-gate.ts).
- * Every write on it — a transaction (`db.transaction(fn)`, what the repositories call) or a lone writing statement —
- * first waits until the writer is between transactions. Transactions also begin IMMEDIATE instead of DEFERRED:
- * with a second connection writing, a deferred transaction that reads and then writes fails with
- * SQLITE_BUSY_SNAPSHOT whenever the other one committed in between, and SQLite does not wait on that error.
- * Call before anything prepares statements on `db`.
+ * Makes `db.transaction(fn)` (what every repository on this connection calls) begin IMMEDIATE instead of
+ * DEFERRED. With a second connection writing at the same time (the event writer thread), a deferred transaction
+ * that reads and then writes fails with SQLITE_BUSY_SNAPSHOT whenever the other one committed in between, and
+ * SQLite does not wait on that error; an immediate one takes the write lock first and waits for it (busy_timeout).
  */
-export function shareWithWriter(db: Database.Database, gate: WriteGate): void {
+export function immediateTransactions(db: Database.Database): void {
   const begin = db.transaction.bind(db);
   db.transaction = ((fn: (...args: never[]) => unknown) => {
     const transaction = begin(fn);
-    const gated = (run: (...args: never[]) => unknown) => (...args: never[]) => gate.mainWrite(() => run(...args));
-    const immediate = gated(transaction.immediate);
-    return Object.assign(immediate, {
-      default: immediate, deferred: gated(transaction.deferred), immediate, exclusive: gated(transaction.exclusive), database: db,
+    const immediate = transaction.immediate;
+    return Object.assign((...args: never[]) => immediate(...args), {
+      default: immediate, deferred: transaction.deferred, immediate, exclusive: transaction.exclusive, database: db,
     });
   }) as unknown as typeof db.transaction;
-  const prepare = db.prepare.bind(db);
-  db.prepare = ((source: string) => {
-    const statement = prepare(source);
-    if (!statement.reader) {
-      const run = statement.run.bind(statement);
-      statement.run = (...params: unknown[]) => gate.mainWrite(() => run(...params));
-    }
-    return statement;
-  }) as typeof db.prepare;
 }
