@@ -9,8 +9,6 @@ import { SessionRegistry } from './ingest/sessions.ts';
 import { StreamAuthFailures } from './ingest/stream-auth-failures.ts';
 import { PolicyService } from './policy-service.ts';
 import { BatchCryptoPool } from './ingest/batch-crypto-pool.ts';
-import { SqliteStore } from './store/sqlite/sqlite-store.ts';
-import { startModuleWorker } from './threads/module-worker.ts';
 import { widenReceiveWindows } from './ingest/flow-control.ts';
 import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
@@ -60,8 +58,6 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const tls = loadTlsMaterial(config.dataDir);
   const evidenceKey = loadOrCreateEvidenceKey(config.dataDir);
   const store = await openCollectorStore(config);
-  // On SQLite, evidence appends get a thread and connection of their own, off the thread that talks gRPC.
-  if (store instanceof SqliteStore) store.startEventWriter(startModuleWorker);
   const repos = store.repos;
   const hub = new CollectorHub();
   const sessions = new SessionRegistry();

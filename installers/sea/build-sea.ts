@@ -183,7 +183,7 @@ export const seaSpecs: Record<'agent' | 'collector', SeaSpec> = {
     sideBundles: [{ module: 'collector/src/reports/render-pdf.ts', file: 'lib/report-pdf.cjs' }],
     // SIEM formatting and report building run on worker threads; without these files the executable did both on
     // its main thread (ingest and the API stalled meanwhile).
-    workerModules: ['collector/src/siem/format-worker.ts', 'collector/src/reports/report-worker.ts', 'collector/src/store/sqlite/event-writer-worker.ts'],
+    workerModules: ['collector/src/siem/format-worker.ts', 'collector/src/reports/report-worker.ts'],
     // Its standard-font metrics load at run time through the package "imports" map ('#standard-fonts/…'), which
     // lib/package.json gives back beside the side bundle.
     sideData: [
