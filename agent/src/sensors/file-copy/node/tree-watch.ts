@@ -45,10 +45,17 @@ export async function chokidarTreeWatch(options: TreeWatchOptions): Promise<Tree
 export async function nativeTreeWatch(options: TreeWatchOptions): Promise<TreeWatch> {
   const { root } = options;
   const watchers = new Map<string, NodeWatcher>();
-  const handle = (dir: string) => (_event: string, name: string | Buffer | null) => {
-    if (name === null) return;
-    const path = join(dir, name.toString());
-    if (!options.ignored(relative(root, path).split(sep).join('/'))) options.onChange(path);
+  // Called once per write during the user's copy: the directory's paths are worked out once, not per event.
+  const handle = (dir: string) => {
+    const relativeDir = relative(root, dir).split(sep).join('/');
+    const prefix = relativeDir ? `${relativeDir}/` : '';
+    return (_event: string, name: string | Buffer | null) => {
+      if (name === null) return;
+      const entry = name.toString();
+      // Windows and macOS report paths below the root in a recursive watch; normalise to '/' for the ignore rules.
+      const relativePath = sep === '/' ? prefix + entry : prefix + entry.split(sep).join('/');
+      if (!options.ignored(relativePath)) options.onChange(join(dir, entry));
+    };
   };
   const add = (dir: string, recursive: boolean) => {
     if (watchers.has(dir)) return;
