@@ -8,6 +8,7 @@
 //   BENCH_INSPECT=0         no content inspection
 //   BENCH_SOURCES=0         no source folders in policy, so no source lookups (no hashing of the user's files)
 //   BENCH_HASH_PRIORITY=normal  landed and source files hashed on the main thread / libuv's pool, not the nice-19 worker
+//   BENCH_WATCH_PAUSE_MS=0  directory watches not rested after an event (every write wakes the agent)
 //   BENCH_WATCH_ONLY=1      only the OS watch (fs.watch on every directory of the stick, events counted): no
 //                           settling, hashing, lookups or inspection, and nothing recorded
 import { spawn } from 'node:child_process';
@@ -31,12 +32,14 @@ import { VirtualUsbLab } from '../harness/virtual-usb-stick.ts';
 
 const FILES = Number(process.env.BENCH_FILES ?? 5_000);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 1_024);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WATCHER = process.env.BENCH_WATCHER === 'chokidar' ? 'chokidar' : 'native';
 /** low (default): hashing on a nice-19 worker thread; normal: on the main thread (BENCH_HASH_PRIORITY=normal). */
 const HASH_PRIORITY = process.env.BENCH_HASH_PRIORITY === 'normal' ? 'normal' : 'low';
 const SOURCES = process.env.BENCH_SOURCES !== '0';
 const WATCH_ONLY = process.env.BENCH_WATCH_ONLY === '1';
+const WATCH_PAUSE_MS = process.env.BENCH_WATCH_PAUSE_MS === undefined ? undefined : Number(process.env.BENCH_WATCH_PAUSE_MS);
+const fileCopyConfig = FileCopySensorConfigSchema.parse({ watcher: WATCHER, hashPriority: HASH_PRIORITY, ...(WATCH_PAUSE_MS === undefined ? {} : { watchPauseMs: WATCH_PAUSE_MS }) });
 
 function run(command: string, args: string[]): Promise<number> {
   const started = performance.now();
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
       if (WATCH_ONLY) {
         // Directories are added as they appear, as the exit watcher does; nothing else runs.
         treeWatch = await nativeTreeWatch({
-          root: stick.mountPoint, maxDepth: 32, ignored: () => false, onError: () => undefined,
+          root: stick.mountPoint, maxDepth: 32, ignored: () => false, onError: () => undefined, pauseMs: fileCopyConfig.watchPauseMs,
           onChange: (path) => { events += 1; if (!basename(path).includes('.')) treeWatch?.addDirectory(path); },
         });
         return;
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
       const control = new DeviceControl({ policy, mounts, user: () => 'bench', emit, enforcer: new RecordingEnforcer() });
       const usb = new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false }), control });
       const fileCopy = new ChokidarFileCopySensor({
-        config: FileCopySensorConfigSchema.parse({ watcher: WATCHER, hashPriority: HASH_PRIORITY }), policy, mounts, user: () => 'bench', home: () => work,
+        config: fileCopyConfig, policy, mounts, user: () => 'bench', home: () => work,
         inspector: new ContentInspector(() => policy.current()?.content),
       });
       await usb.start(emit, stop.signal);
@@ -165,7 +168,7 @@ async function main(): Promise<void> {
     const ms = (values: number[]) => values.map((v) => Math.round(v));
     process.stderr.write(`  per round (ms): ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, ms(v)])))}${WATCH_ONLY ? `, ${events} watch events` : ''}\n`);
     const result = {
-      bench: 'usb-copy', watcher: WATCHER, watch_only: WATCH_ONLY, source_lookups: SOURCES, inspection: content.length > 0, hash_priority: HASH_PRIORITY, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
+      bench: 'usb-copy', watcher: WATCHER, watch_pause_ms: fileCopyConfig.watchPauseMs, watch_only: WATCH_ONLY, source_lookups: SOURCES, inspection: content.length > 0, hash_priority: HASH_PRIORITY, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
       unwatched_ms: Math.round(median(times.unwatched)), watched_ms: Math.round(median(times.watched)),
       overhead_ratio: Number((median(times.watched) / median(times.unwatched)).toFixed(3)),
       big_unwatched_ms: Math.round(median(times.bigUnwatched)), big_watched_ms: Math.round(median(times.bigWatched)),

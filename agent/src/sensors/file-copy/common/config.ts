@@ -43,6 +43,11 @@ export const FileCopySensorConfigSchema = z.object({
    * macOS) or "chokidar". Native is the default because chokidar slowed a 5,000-file copy 1.3-1.5x (bench:usb-copy).
    */
   watcher: z.enum(['native', 'chokidar']).default('native'),
+  /**
+   * Native watcher on Linux: a directory's watch is closed for this long after an event (0: never), so a copy's
+   * thousands of writes wake the agent a few times, not once each; the rescan after the burst covers the pause.
+   */
+  watchPauseMs: z.number().int().min(0).max(1_000).default(100),
 }).strict().prefault({});
 
 export type FileCopySensorConfig = z.infer<typeof FileCopySensorConfigSchema>;

@@ -30,6 +30,8 @@ export interface ExitWatcherOptions {
   hashing: Limiter;
   /** "native" (fs.watch; default) or "chokidar". */
   watcher?: 'native' | 'chokidar';
+  /** Native watcher on Linux: how long a directory's watch rests after an event (see TreeWatchOptions.pauseMs). */
+  watchPauseMs?: number;
   onFile: (file: LandedFile) => void;
   /** How a settled file is hashed (default: a streamed read on the main thread), keeping files of up to `keepBytes`. */
   hashFile?: (path: string, keepBytes: number) => Promise<HashedFile>;
@@ -84,7 +86,7 @@ export class ExitWatcher {
   async start(): Promise<void> {
     const options = {
       root: this.#options.root, maxDepth: this.#options.maxDepth, ignored: this.#options.ignored,
-      onChange: (path: string) => this.#touched(path), onError: this.#options.onError,
+      onChange: (path: string) => this.#touched(path), onError: this.#options.onError, pauseMs: this.#options.watchPauseMs ?? 0,
     };
     this.#watcher = this.#options.watcher === 'chokidar' ? await chokidarTreeWatch(options) : await nativeTreeWatch(options);
     await this.#scan();

@@ -160,7 +160,7 @@ export class ChokidarFileCopySensor implements Sensor {
     const watcher = new ExitWatcher({
       root, sinceMs, settleMs: this.#options.config.settleMs, settleMaxDelayMs: this.#options.config.settleMaxDelayMs, reconcileQuietMs: this.#options.config.reconcileQuietMs,
       maxDepth: this.#options.config.maxDepth, ignored: compileIgnore(this.#policy().ignore), hashing: this.#hashing,
-      watcher: this.#options.config.watcher,
+      watcher: this.#options.config.watcher, watchPauseMs: this.#options.config.watchPauseMs,
       ...(this.#options.config.hashPriority === 'low' ? { hashFile: (path: string, keep: number) => lowPriorityHasher().hashKeeping(path, keep) } : {}),
       keepBytes: this.#options.inspector?.rules() ? this.#options.config.inspectKeepBytes : 0,
       onFile: (file) => this.#landed(root, kind, device, file),
