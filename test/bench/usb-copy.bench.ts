@@ -4,11 +4,18 @@
 // this process (watching, hashing, tracing sources) and with nothing watching — the ceiling, measured in the same
 // run. Rounds alternate watched/unwatched, and which of the two goes first; medians are compared. Content
 // inspection runs with the shipped rules (BENCH_INSPECT=0 turns it off). Needs root (mount).
+// Switches that split the overhead into its parts (each turns one piece off):
+//   BENCH_INSPECT=0         no content inspection
+//   BENCH_SOURCES=0         no source folders in policy, so no source lookups (no hashing of the user's files)
+//   BENCH_HASH_PRIORITY=normal  landed and source files hashed on the main thread / libuv's pool, not the nice-19 worker
+//   BENCH_WATCH_PAUSE_MS=0  directory watches not rested after an event (every write wakes the agent)
+//   BENCH_WATCH_ONLY=1      only the OS watch (fs.watch on every directory of the stick, events counted): no
+//                           settling, hashing, lookups or inspection, and nothing recorded
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { defaultPolicyDir, effectivePolicyFor, parsePolicySources, readPolicyDir } from '@mamori/policies';
 import { PolicyHolder } from '../../agent/src/core/policy-holder.ts';
 import { ContentInspector } from '../../agent/src/inspect/node/content-inspector.ts';
@@ -20,14 +27,19 @@ import { UsbSensor } from '../../agent/src/sensors/usb/common/usb-sensor.ts';
 import { SysfsUsbSource } from '../../agent/src/sensors/usb/linux/sysfs-usb-source.ts';
 import { FileCopySensorConfigSchema } from '../../agent/src/sensors/file-copy/common/config.ts';
 import { ChokidarFileCopySensor } from '../../agent/src/sensors/file-copy/node/file-copy-sensor.ts';
+import { nativeTreeWatch, type TreeWatch } from '../../agent/src/sensors/file-copy/node/tree-watch.ts';
 import { VirtualUsbLab } from '../harness/virtual-usb-stick.ts';
 
 const FILES = Number(process.env.BENCH_FILES ?? 5_000);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 1_024);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WATCHER = process.env.BENCH_WATCHER === 'chokidar' ? 'chokidar' : 'native';
 /** low (default): hashing on a nice-19 worker thread; normal: on the main thread (BENCH_HASH_PRIORITY=normal). */
 const HASH_PRIORITY = process.env.BENCH_HASH_PRIORITY === 'normal' ? 'normal' : 'low';
+const SOURCES = process.env.BENCH_SOURCES !== '0';
+const WATCH_ONLY = process.env.BENCH_WATCH_ONLY === '1';
+const WATCH_PAUSE_MS = process.env.BENCH_WATCH_PAUSE_MS === undefined ? undefined : Number(process.env.BENCH_WATCH_PAUSE_MS);
+const fileCopyConfig = FileCopySensorConfigSchema.parse({ watcher: WATCHER, hashPriority: HASH_PRIORITY, ...(WATCH_PAUSE_MS === undefined ? {} : { watchPauseMs: WATCH_PAUSE_MS }) });
 
 function run(command: string, args: string[]): Promise<number> {
   const started = performance.now();
@@ -72,7 +84,7 @@ async function main(): Promise<void> {
     const stick = lab.stick({ busPath: '3-1', serial: 'BENCH', filesystem: 'tmpfs', sizeMb: BIG_MB * 3 + 512 }).attach().mount();
     // Content inspection on (the shipped content rules) unless BENCH_INSPECT=0.
     const content = process.env.BENCH_INSPECT === '0' ? [] : readPolicyDir(defaultPolicyDir).filter((s) => s.name === 'content.yaml');
-    const set = parsePolicySources([{ name: 'p.yaml', text: `device: { default: { mode: allow } }\nfile_copy: { source_folders: [${work}], exits: [], network_shares: false }\n` }, ...content]);
+    const set = parsePolicySources([{ name: 'p.yaml', text: `device: { default: { mode: allow } }\nfile_copy: { source_folders: [${SOURCES ? work : ''}], exits: [], network_shares: false }\n` }, ...content]);
     const policy = new PolicyHolder(effectivePolicyFor(set, 'BENCH-PC', 1));
     let recorded = 0;
     const emit = (event: EventDraft) => {
@@ -91,13 +103,23 @@ async function main(): Promise<void> {
 
     const times = { unwatched: [] as number[], watched: [] as number[], bigUnwatched: [] as number[], bigWatched: [] as number[], recordedAll: [] as number[] };
     let watcher: { fileCopy: ChokidarFileCopySensor; stop: AbortController } | undefined;
+    let events = 0;
+    let treeWatch: TreeWatch | undefined;
     const startWatching = async () => {
+      if (WATCH_ONLY) {
+        // Directories are added as they appear, as the exit watcher does; nothing else runs.
+        treeWatch = await nativeTreeWatch({
+          root: stick.mountPoint, maxDepth: 32, ignored: () => false, onError: () => undefined, pauseMs: fileCopyConfig.watchPauseMs,
+          onChange: (path) => { events += 1; if (!basename(path).includes('.')) treeWatch?.addDirectory(path); },
+        });
+        return;
+      }
       const stop = new AbortController();
       const mounts = new MountHub();
       const control = new DeviceControl({ policy, mounts, user: () => 'bench', emit, enforcer: new RecordingEnforcer() });
       const usb = new UsbSensor({ source: new SysfsUsbSource({ sysRoot: lab.sysRoot, hotplug: false }), control });
       const fileCopy = new ChokidarFileCopySensor({
-        config: FileCopySensorConfigSchema.parse({ watcher: WATCHER, hashPriority: HASH_PRIORITY }), policy, mounts, user: () => 'bench', home: () => work,
+        config: fileCopyConfig, policy, mounts, user: () => 'bench', home: () => work,
         inspector: new ContentInspector(() => policy.current()?.content),
       });
       await usb.start(emit, stop.signal);
@@ -105,7 +127,7 @@ async function main(): Promise<void> {
       while (!fileCopy.roots().length) await new Promise((resolve) => setTimeout(resolve, 10));
       watcher = { fileCopy, stop };
     };
-    const stopWatching = () => { watcher?.stop.abort(); watcher = undefined; };
+    const stopWatching = () => { watcher?.stop.abort(); watcher = undefined; void treeWatch?.close(); treeWatch = undefined; };
 
     const unwatchedRound = async (round: number) => {
       times.unwatched.push(await copyBatch(`u${round}`));
@@ -117,11 +139,17 @@ async function main(): Promise<void> {
       const before = recorded;
       const started = performance.now();
       times.watched.push(await copyBatch(`w${round}`));
-      while (recorded - before < FILES) await new Promise((resolve) => setTimeout(resolve, 10));
-      times.recordedAll.push(performance.now() - started);
+      if (!WATCH_ONLY) {
+        while (recorded - before < FILES) await new Promise((resolve) => setTimeout(resolve, 10));
+        times.recordedAll.push(performance.now() - started);
+        // The batch's leftovers (the rescan after the burst) finish first: the big copy is timed on its own.
+        await watcher!.fileCopy.idle();
+      }
       times.bigWatched.push(await copyBig(`w${round}.bin`));
-      while (recorded - before < FILES + 1) await new Promise((resolve) => setTimeout(resolve, 10));
-      await watcher!.fileCopy.idle();
+      if (!WATCH_ONLY) {
+        while (recorded - before < FILES + 1) await new Promise((resolve) => setTimeout(resolve, 10));
+        await watcher!.fileCopy.idle();
+      }
       stopWatching();
       await clean();
     };
@@ -137,14 +165,15 @@ async function main(): Promise<void> {
       }
     }
 
-    process.stderr.write(`  per round: ${JSON.stringify(times)}\n`);
+    const ms = (values: number[]) => values.map((v) => Math.round(v));
+    process.stderr.write(`  per round (ms): ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, ms(v)])))}${WATCH_ONLY ? `, ${events} watch events` : ''}\n`);
     const result = {
-      bench: 'usb-copy', watcher: WATCHER, inspection: content.length > 0, hash_priority: HASH_PRIORITY, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
+      bench: 'usb-copy', watcher: WATCHER, watch_pause_ms: fileCopyConfig.watchPauseMs, watch_only: WATCH_ONLY, source_lookups: SOURCES, inspection: content.length > 0, hash_priority: HASH_PRIORITY, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
       unwatched_ms: Math.round(median(times.unwatched)), watched_ms: Math.round(median(times.watched)),
       overhead_ratio: Number((median(times.watched) / median(times.unwatched)).toFixed(3)),
       big_unwatched_ms: Math.round(median(times.bigUnwatched)), big_watched_ms: Math.round(median(times.bigWatched)),
       big_file_overhead_ratio: Number((median(times.bigWatched) / median(times.bigUnwatched)).toFixed(3)),
-      all_recorded_ms: Math.round(median(times.recordedAll)), target_ratio: 1.1,
+      all_recorded_ms: WATCH_ONLY ? null : Math.round(median(times.recordedAll)), target_ratio: 1.1,
     };
     console.log(`copy to a virtual stick (tmpfs), median of ${ROUNDS} rounds, agent watching with ${WATCHER}`);
     console.log(`  ${FILES} files   unwatched ${result.unwatched_ms} ms   watched ${result.watched_ms} ms   ratio ${result.overhead_ratio}   (all ${FILES} recorded ${result.all_recorded_ms} ms after the copy started)`);

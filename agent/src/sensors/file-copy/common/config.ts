@@ -22,8 +22,12 @@ export const FileCopySensorConfigSchema = z.object({
    */
   inspectKeepBytes: z.number().int().min(0).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
   inspectKeepTotalBytes: z.number().int().min(0).default(64 * 1024 * 1024),
-  /** A file is hashed once it has not changed for this long (a big copy is hashed once, at its end). */
+  /**
+   * Files are hashed once their exit has seen no write for this long (the user's copy is over; a big file is hashed
+   * once, at its end); under writes that never pause, after `settleMaxDelayMs` at most.
+   */
   settleMs: z.number().int().min(0).max(60_000).default(300),
+  settleMaxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
   /** Rescan of a watched root after a quiet period, catching anything the OS watcher dropped under a burst. */
   reconcileQuietMs: z.number().int().min(50).max(60_000).default(1_000),
   /** How often the source folders' index is rebuilt at most (lookups retry a stale index once). */
@@ -39,6 +43,11 @@ export const FileCopySensorConfigSchema = z.object({
    * macOS) or "chokidar". Native is the default because chokidar slowed a 5,000-file copy 1.3-1.5x (bench:usb-copy).
    */
   watcher: z.enum(['native', 'chokidar']).default('native'),
+  /**
+   * Native watcher on Linux: a directory's watch is closed for this long after an event (0: never), so a copy's
+   * thousands of writes wake the agent a few times, not once each; the rescan after the burst covers the pause.
+   */
+  watchPauseMs: z.number().int().min(0).max(1_000).default(100),
 }).strict().prefault({});
 
 export type FileCopySensorConfig = z.infer<typeof FileCopySensorConfigSchema>;

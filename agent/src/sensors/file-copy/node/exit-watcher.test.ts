@@ -45,6 +45,31 @@ describe('exit watcher', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  it('with each directory watch resting after an event, still reports every file of a burst and a rewrite made while it rests', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'exit-'));
+    const files: LandedFile[] = [];
+    const w = new ExitWatcher({
+      root, sinceMs: Date.now() - 2_000, settleMs: 100, reconcileQuietMs: 300, maxDepth: 8, ignored: () => false,
+      hashing: new Limiter(2), onFile: (f) => files.push(f), onError: (e) => { throw e; }, watchPauseMs: 500,
+    });
+    await w.start();
+    // Written faster than the 500 ms rest: all but the first few land while the watches are closed.
+    mkdirSync(join(root, 'a/b'), { recursive: true });
+    for (let i = 0; i < 300; i += 1) writeFileSync(join(root, i % 2 ? 'a/b' : 'a', `f${i}.txt`), `content ${i}`);
+    await until(() => files.length >= 300 && w.backlog === 0);
+    expect(new Set(files.map((f) => f.path)).size).toBe(300);
+    expect(files.find((f) => f.path === join(root, 'a/b/f7.txt'))?.sha256).toBe(createHash('sha256').update('content 7').digest('hex'));
+    // One event rests the directory's watch; the rewrite just after it is seen only by the rescan after the burst.
+    writeFileSync(join(root, 'a/new.txt'), 'new');
+    writeFileSync(join(root, 'a/f0.txt'), 'rewritten while the watch rests');
+    await until(() => files.length === 302);
+    expect(files.slice(300).map((f) => [f.path, f.operation]).sort()).toEqual([[join(root, 'a/f0.txt'), 'modified'], [join(root, 'a/new.txt'), 'created']]);
+    expect(files.find((f) => f.path === join(root, 'a/f0.txt') && f.operation === 'modified')?.sha256)
+      .toBe(createHash('sha256').update('rewritten while the watch rests').digest('hex'));
+    await w.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
   it('still records a file written just before its exit vanished, without a hash', async () => {
     const root = mkdtempSync(join(tmpdir(), 'exit-'));
     const files: LandedFile[] = [];

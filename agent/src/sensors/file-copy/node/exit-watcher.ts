@@ -20,13 +20,18 @@ export interface ExitWatcherOptions {
   root: string;
   /** Files whose change time is at or after this are new (written since the exit appeared); older ones are baseline. */
   sinceMs: number;
+  /** Files are hashed once the whole exit has seen no write for this long (the user's copy is over). */
   settleMs: number;
+  /** Under writes that never pause, files that stopped changing are hashed after this long anyway (default 30 s). */
+  settleMaxDelayMs?: number;
   reconcileQuietMs: number;
   maxDepth: number;
   ignored: (relativePath: string) => boolean;
   hashing: Limiter;
   /** "native" (fs.watch; default) or "chokidar". */
   watcher?: 'native' | 'chokidar';
+  /** Native watcher on Linux: how long a directory's watch rests after an event (see TreeWatchOptions.pauseMs). */
+  watchPauseMs?: number;
   onFile: (file: LandedFile) => void;
   /** How a settled file is hashed (default: a streamed read on the main thread), keeping files of up to `keepBytes`. */
   hashFile?: (path: string, keepBytes: number) => Promise<HashedFile>;
@@ -34,6 +39,9 @@ export interface ExitWatcherOptions {
   keepBytes?: number;
   onError: (error: Error) => void;
 }
+
+/** Default of `settleMaxDelayMs`. */
+const defaultSettleMaxDelayMs = 30_000;
 
 interface Known {
   size: number;
@@ -51,9 +59,16 @@ interface Known {
 export class ExitWatcher {
   readonly #options: ExitWatcherOptions;
   readonly #known = new Map<string, Known>();
-  readonly #settling = new Map<string, { timer: NodeJS.Timeout; size: number; mtimeMs: number }>();
+  /**
+   * Paths written (or found by a rescan) and not yet hashed. A set, so a file written in 8,000 chunks is one entry,
+   * and no timer per write: one timer per exit waits for the exit to go quiet.
+   */
+  readonly #settling = new Set<string>();
   readonly #inFlight = new Set<string>();
   #watcher: TreeWatch | undefined;
+  #settleTimer: NodeJS.Timeout | undefined;
+  /** When the settle timer was armed from idle (bounds the wait under writes that never pause). */
+  #settleSinceMs = 0;
   #reconcileTimer: NodeJS.Timeout | undefined;
   #dirty = false;
   #closed = false;
@@ -71,7 +86,7 @@ export class ExitWatcher {
   async start(): Promise<void> {
     const options = {
       root: this.#options.root, maxDepth: this.#options.maxDepth, ignored: this.#options.ignored,
-      onChange: (path: string) => this.#touched(path), onError: this.#options.onError,
+      onChange: (path: string) => this.#touched(path), onError: this.#options.onError, pauseMs: this.#options.watchPauseMs ?? 0,
     };
     this.#watcher = this.#options.watcher === 'chokidar' ? await chokidarTreeWatch(options) : await nativeTreeWatch(options);
     await this.#scan();
@@ -81,13 +96,16 @@ export class ExitWatcher {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#reconcileTimer);
+    clearTimeout(this.#settleTimer);
     await this.#watcher?.close();
     const last = [...this.#settling];
     this.#settling.clear();
-    for (const [path, pending] of last) {
-      clearTimeout(pending.timer);
-      void this.#hash(path, pending.size);
-    }
+    for (const path of last) void this.#hash(path, -1);
+  }
+
+  /** A rescan is due once writes pause (the sensor's idle() waits for it too). */
+  get reconcilePending(): boolean {
+    return this.#dirty && !this.#closed;
   }
 
   /** Files settling, hashing or queued: 0 when everything seen so far has been reported. */
@@ -109,55 +127,82 @@ export class ExitWatcher {
     return this.#lastChangeMs;
   }
 
+  /**
+   * Runs on every OS write event, on the agent's main thread, while the user's copy runs: so it only notes the
+   * path and the time. Timers are armed once per burst, not once per write (a 1 GB copy is ~8,000 writes).
+   */
   #touched(path: string): void {
     if (this.#closed) return;
     this.#lastChangeMs = Date.now();
     this.#dirty = true;
     this.#settle(path);
-    clearTimeout(this.#reconcileTimer);
-    this.#reconcileTimer = setTimeout(() => void this.#afterBurst(), this.#options.reconcileQuietMs);
+    this.#reconcileTimer ??= setTimeout(() => this.#afterBurst(), this.#options.reconcileQuietMs);
   }
 
-  async #afterBurst(): Promise<void> {
+  #afterBurst(): void {
+    this.#reconcileTimer = undefined;
     if (!this.#dirty || this.#closed) return;
+    const quietFor = Date.now() - this.#lastChangeMs;
+    if (quietFor < this.#options.reconcileQuietMs) {
+      this.#reconcileTimer = setTimeout(() => this.#afterBurst(), this.#options.reconcileQuietMs - quietFor);
+      return;
+    }
     this.#dirty = false;
-    await this.#scan();
+    void this.#scan();
   }
 
-  /** Waits until the file stops changing (same size and mtime across `settleMs`), then hashes it. */
+  /** Queues the file; it is hashed once the exit has been quiet for `settleMs`. */
   #settle(path: string): void {
-    const previous = this.#settling.get(path);
-    if (previous) clearTimeout(previous.timer);
-    const timer = setTimeout(() => void this.#check(path), this.#options.settleMs);
-    this.#settling.set(path, { timer, size: previous?.size ?? -1, mtimeMs: previous?.mtimeMs ?? -1 });
+    this.#settling.add(path);
+    if (this.#settleTimer || this.#closed) return;
+    this.#settleSinceMs = Date.now();
+    this.#settleTimer = setTimeout(() => this.#settled(), this.#options.settleMs);
+  }
+
+  /**
+   * Hashing and everything after it (source lookup, inspection) wait until the whole exit has seen no write for
+   * `settleMs`: measured on bench:usb-copy, work that started while the copy still ran slowed it (the copy and the
+   * agent's threads share two cores). Under writes that never pause, `settleMaxDelayMs` bounds the wait.
+   */
+  #settled(): void {
+    this.#settleTimer = undefined;
+    if (this.#closed) return;
+    const now = Date.now();
+    const quietFor = now - this.#lastChangeMs;
+    const maxDelay = this.#options.settleMaxDelayMs ?? defaultSettleMaxDelayMs;
+    if (quietFor < this.#options.settleMs && now - this.#settleSinceMs < maxDelay) {
+      this.#settleTimer = setTimeout(() => this.#settled(), this.#options.settleMs - quietFor);
+      return;
+    }
+    const paths = [...this.#settling];
+    this.#settling.clear();
+    for (const path of paths) void this.#check(path);
   }
 
   async #check(path: string): Promise<void> {
-    const pending = this.#settling.get(path);
-    if (!pending) return;
+    // Counted as in flight while it is looked at, so idle() and backlog do not see a gap between queue and hash.
+    if (this.#inFlight.has(path)) return;
+    this.#inFlight.add(path);
     let stats;
     try {
       stats = await stat(path);
     } catch {
-      this.#settling.delete(path); // deleted or renamed away before it settled (e.g. a temp file)
+      this.#inFlight.delete(path); // deleted or renamed away before it settled (e.g. a temp file)
       return;
     }
+    this.#inFlight.delete(path);
     if (!stats.isFile()) {
-      this.#settling.delete(path);
       // A new directory (copied folder): watch it and pick up what was written into it before the watch began.
       if (stats.isDirectory()) void this.#scanDirectory(path);
       return;
     }
-    const unchanged = stats.size === pending.size && stats.mtimeMs === pending.mtimeMs;
-    // Settled: unchanged since the last look, or last written longer ago than the settle period. A file still
-    // being written that slips through is caught by the before/after check around hashing.
-    if (!unchanged && Date.now() - stats.mtimeMs < this.#options.settleMs) {
-      pending.size = stats.size;
-      pending.mtimeMs = stats.mtimeMs;
-      pending.timer = setTimeout(() => void this.#check(path), this.#options.settleMs);
+    // Written within the settle period (still being written under writes that never pause, or a write the OS
+    // watcher dropped): look again later. A file still being written that slips through is caught by the
+    // before/after check around hashing.
+    if (Date.now() - stats.mtimeMs < this.#options.settleMs) {
+      this.#settle(path);
       return;
     }
-    this.#settling.delete(path);
     await this.#hash(path);
   }
 

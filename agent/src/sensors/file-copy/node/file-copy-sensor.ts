@@ -72,6 +72,9 @@ export class ChokidarFileCopySensor implements Sensor {
     this.#sources = new SourceIndex({
       folders: () => this.#policy().source_folders.map((f) => expandHome(f, options.home())),
       refreshMs: options.config.sourceIndexRefreshMs, maxFiles: options.config.sourceIndexMaxFiles,
+      // Source files are hashed on the same nice-19 thread as landed files, not on libuv's pool at normal priority
+      // (four threads that took the core the user's copy needed).
+      ...(options.config.hashPriority === 'low' ? { hashFile: (path: string) => lowPriorityHasher().hash(path) } : {}),
     });
   }
 
@@ -116,7 +119,7 @@ export class ChokidarFileCopySensor implements Sensor {
   async idle(): Promise<void> {
     for (;;) {
       await Promise.all([...this.#lookups]);
-      const busy = [...this.#roots.values()].some((r) => r.watcher.backlog > 0) || this.#lookups.size > 0;
+      const busy = [...this.#roots.values()].some((r) => r.watcher.backlog > 0 || r.watcher.reconcilePending) || this.#lookups.size > 0;
       if (!busy) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -155,9 +158,9 @@ export class ChokidarFileCopySensor implements Sensor {
   async #add(root: string, kind: DestinationKind, sinceMs: number, device?: UsbDeviceInfo): Promise<void> {
     if (this.#roots.has(root)) return;
     const watcher = new ExitWatcher({
-      root, sinceMs, settleMs: this.#options.config.settleMs, reconcileQuietMs: this.#options.config.reconcileQuietMs,
+      root, sinceMs, settleMs: this.#options.config.settleMs, settleMaxDelayMs: this.#options.config.settleMaxDelayMs, reconcileQuietMs: this.#options.config.reconcileQuietMs,
       maxDepth: this.#options.config.maxDepth, ignored: compileIgnore(this.#policy().ignore), hashing: this.#hashing,
-      watcher: this.#options.config.watcher,
+      watcher: this.#options.config.watcher, watchPauseMs: this.#options.config.watchPauseMs,
       ...(this.#options.config.hashPriority === 'low' ? { hashFile: (path: string, keep: number) => lowPriorityHasher().hashKeeping(path, keep) } : {}),
       keepBytes: this.#options.inspector?.rules() ? this.#options.config.inspectKeepBytes : 0,
       onFile: (file) => this.#landed(root, kind, device, file),

@@ -17,6 +17,8 @@ export interface SourceIndexOptions {
   maxFiles: number;
   /** Clock for the index's age (monotonic by default). */
   now?: () => number;
+  /** How a candidate source file is hashed (default: streamed on the main thread, read on libuv's pool). */
+  hashFile?: (path: string) => Promise<string>;
 }
 
 /**
@@ -51,7 +53,7 @@ export class SourceIndex {
 
   async #find(size: number, sha256: string): Promise<string | undefined> {
     for (const candidate of this.#bySize.get(size) ?? []) {
-      candidate.sha256 ??= hashIfSize(candidate, size);
+      candidate.sha256 ??= hashIfSize(candidate, size, this.#options.hashFile ?? sha256File);
       if (await candidate.sha256 === sha256) return candidate.path;
     }
     return undefined;
@@ -98,12 +100,12 @@ export class SourceIndex {
   }
 }
 
-async function hashIfSize(candidate: Candidate, size: number): Promise<string | undefined> {
+async function hashIfSize(candidate: Candidate, size: number, hashFile: (path: string) => Promise<string>): Promise<string | undefined> {
   try {
     const stats = await stat(candidate.path);
     if (stats.size !== size) return undefined;
     candidate.mtimeMs = stats.mtimeMs;
-    return await sha256File(candidate.path);
+    return await hashFile(candidate.path);
   } catch {
     return undefined; // moved or deleted since indexing
   }

@@ -18,6 +18,12 @@ export interface TreeWatchOptions {
   ignored: (relativePath: string) => boolean;
   onChange: TreeListener;
   onError: (error: Error) => void;
+  /**
+   * Linux: after an event, the directory's watch is closed for this long (0: never), so a copy's writes do not each
+   * wake the agent. What happens while it is closed is seen by later events or by the exit watcher's rescan after
+   * the burst (which also picks up directories created meanwhile).
+   */
+  pauseMs?: number;
 }
 
 /**
@@ -45,10 +51,33 @@ export async function chokidarTreeWatch(options: TreeWatchOptions): Promise<Tree
 export async function nativeTreeWatch(options: TreeWatchOptions): Promise<TreeWatch> {
   const { root } = options;
   const watchers = new Map<string, NodeWatcher>();
-  const handle = (dir: string) => (_event: string, name: string | Buffer | null) => {
-    if (name === null) return;
-    const path = join(dir, name.toString());
-    if (!options.ignored(relative(root, path).split(sep).join('/'))) options.onChange(path);
+  // Called once per write during the user's copy: the directory's paths are worked out once, not per event.
+  const paused = new Map<string, NodeJS.Timeout>();
+  let closed = false;
+  const handle = (dir: string) => {
+    const relativeDir = relative(root, dir).split(sep).join('/');
+    const prefix = relativeDir ? `${relativeDir}/` : '';
+    return (_event: string, name: string | Buffer | null) => {
+      if (name === null) return;
+      const entry = name.toString();
+      // Windows and macOS report paths below the root in a recursive watch; normalise to '/' for the ignore rules.
+      const relativePath = sep === '/' ? prefix + entry : prefix + entry.split(sep).join('/');
+      if (!options.ignored(relativePath)) options.onChange(join(dir, entry));
+      if (pauseMs > 0) pause(dir);
+    };
+  };
+  // Measured on bench:usb-copy (1 GB to a tmpfs stick, 8,000 writes of 128 KB): every write queued an inotify event
+  // that woke the agent's thread on the other core, and each wake-up cost the copy time. Closing the directory's
+  // watch for a moment after an event leaves one wake-up per pause instead of one per write.
+  const pause = (dir: string) => {
+    const watcher = watchers.get(dir);
+    if (!watcher || paused.has(dir)) return;
+    watchers.delete(dir);
+    watcher.close();
+    paused.set(dir, setTimeout(() => {
+      paused.delete(dir);
+      if (!closed) add(dir, false);
+    }, pauseMs));
   };
   const add = (dir: string, recursive: boolean) => {
     if (watchers.has(dir)) return;
@@ -68,10 +97,15 @@ export async function nativeTreeWatch(options: TreeWatchOptions): Promise<TreeWa
     }
   };
   const recursive = process.platform === 'win32' || process.platform === 'darwin';
+  // A recursive watch (Windows, macOS) is one handle for the whole tree: it is not paused.
+  const pauseMs = recursive ? 0 : options.pauseMs ?? 0;
   add(root, recursive);
   return {
-    addDirectory: (path) => { if (!recursive) add(path, false); },
+    addDirectory: (path) => { if (!recursive && !paused.has(path)) add(path, false); },
     close: async () => {
+      closed = true;
+      for (const timer of paused.values()) clearTimeout(timer);
+      paused.clear();
       for (const watcher of watchers.values()) watcher.close();
       watchers.clear();
     },
