@@ -13,7 +13,8 @@
  * (`undefined`) before anything is reported, and the caller decodes the text instead.
  */
 import { pairTable, type ByteEncodingName } from './byte-codecs.ts';
-import { shingleBase, shingleCode, type ShingleMatcher } from './fingerprint.ts';
+import { rollShingleBytes } from './byte-shingles.ts';
+import type { ShingleMatcher } from './fingerprint.ts';
 import { classifyRunBytes, lookbehindChars, maxRunChars, type NumberSinks, type RunText } from './number-scanner.ts';
 
 /** What the pass read, for the string pass to go on from (TextPass.resume) and the scanner to count. */
@@ -104,54 +105,10 @@ export function scanTextBytes(
     i += length;
   }
   // Shingles in a loop of their own, once the text is known to be read here: two lean loops ran faster than one.
-  const candidates = shingles ? rollShingles(bytes, start, kind, table, shingles) : [];
+  const candidates = shingles ? rollShingleBytes(bytes, start, encoding, shingles) : [];
   const run = inRun ? { chars: n - runStart, before: runBefore, separator } : undefined;
   const tail = inRun && n - runStart <= maxRunChars ? around.textBefore(runStart) + around.slice(runStart, n) : around.textBefore(n);
   return { chars, tail, previous, run, shingleCandidates: candidates };
-}
-
-/** Rolls `shingles`' state over the text (valid: scanTextBytes read it all); returns the hashes its filter let by. */
-function rollShingles(bytes: Uint8Array, start: number, kind: number, table: Uint16Array, shingles: ShingleMatcher): number[] {
-  const state = shingles.state;
-  const { size, window, power } = state;
-  const filter = shingles.filter;
-  let { hash, filled, at } = state;
-  const candidates: number[] = [];
-  const n = bytes.length;
-  let i = start;
-  while (i < n) {
-    const b = bytes[i]!;
-    let c = b;
-    if (b < 0x80) {
-      i += 1;
-    } else if (kind !== utf8) {
-      c = table[(b << 8) | bytes[i + 1]!]!;
-      i += 2;
-    } else if (b < 0xe0) {
-      c = ((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f);
-      i += 2;
-    } else {
-      c = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
-      i += 3;
-    }
-    // The rolling step of ShingleMatcher.push.
-    const code = shingleCode(c);
-    if (code < 0) continue;
-    if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
-    else filled += 1;
-    hash = (Math.imul(hash, shingleBase) + code) | 0;
-    window[at] = code;
-    at += 1;
-    if (at === size) at = 0;
-    if (filled === size) {
-      const bit = (hash >>> 8) & 0xffff;
-      if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
-    }
-  }
-  state.hash = hash;
-  state.filled = filled;
-  state.at = at;
-  return candidates;
 }
 
 /**

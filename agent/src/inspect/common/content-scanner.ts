@@ -1,6 +1,7 @@
 import type { ContentDetector } from '@mamori/policies';
 import { ruleLabel, type CompiledContentRules, type ContentFinding } from './content-rules.ts';
-import { encodeUniquely, isCharStart, type ByteEncodingName } from './byte-codecs.ts';
+import type { ByteEncodingName } from './byte-codecs.ts';
+import { byteKeyword, countByteKeyword, type ByteKeyword } from './byte-keywords.ts';
 import { scanTextBytes } from './byte-text-pass.ts';
 import { ShingleHasher, ShingleMatcher } from './fingerprint.ts';
 import { foldWidths } from './fold-widths.ts';
@@ -22,13 +23,6 @@ const maxDistinct = 100_000;
 
 /** A keyword, found by indexOf when it has no letters that case changes, else by a case-insensitive regex. */
 interface KeywordMatcher { word: string; caseless: boolean; regex: RegExp }
-
-/**
- * A keyword searched for in the bytes of one encoding: its bytes (no letters that case changes), or an ASCII-only
- * case-insensitive regex over the bytes read as Latin-1 (ASCII keywords without k or s: Unicode case folding
- * matches K and ſ to those two, and nothing else outside ASCII to an ASCII letter).
- */
-type ByteKeyword = { bytes: Uint8Array; regex?: undefined } | { bytes?: undefined; regex: RegExp };
 
 /**
  * Counts what the compiled rules look for in a stream of text pieces of any size, in bounded memory: one pass over
@@ -150,13 +144,9 @@ export class ContentScanner {
     for (const { rule, words } of this.#keywords) {
       const byteWords: ByteKeyword[] = [];
       for (const { word, caseless } of words) {
-        if (!caseless && /^[\x20-\x7e]+$/.test(word) && !/[ks]/i.test(word)) {
-          byteWords.push({ regex: new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi') });
-          continue;
-        }
-        const encoded = caseless ? encodeUniquely(word, encoding) : undefined;
-        if (!encoded || encoded.length === 0) { compiled = undefined; break; }
-        byteWords.push({ bytes: encoded });
+        const encoded = byteKeyword(word, caseless, encoding);
+        if (!encoded) { compiled = undefined; break; }
+        byteWords.push(encoded);
       }
       if (!compiled) break;
       compiled.push({ rule, words: byteWords });
@@ -166,31 +156,9 @@ export class ContentScanner {
   }
 
   #countByteKeywords(bytes: Uint8Array, encoding: ByteEncodingName, keywords: { rule: string; words: ByteKeyword[] }[]): void {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-    let latin1: string | undefined;
     for (const { rule, words } of keywords) {
       let count = 0;
-      for (const word of words) {
-        if (word.bytes) {
-          const length = word.bytes.length;
-          for (let at = buffer.indexOf(word.bytes); at !== -1; at = buffer.indexOf(word.bytes, at)) {
-            if (isCharStart(bytes, at, 0, encoding)) {
-              count += 1;
-              at += length;
-            } else {
-              at += 1;
-            }
-          }
-        } else {
-          latin1 ??= buffer.toString('latin1');
-          const regex = word.regex;
-          regex.lastIndex = 0;
-          for (let m = regex.exec(latin1); m; m = regex.exec(latin1)) {
-            if (isCharStart(bytes, m.index, 0, encoding)) count += 1;
-            else regex.lastIndex = m.index + 1;
-          }
-        }
-      }
+      for (const word of words) count += countByteKeyword(bytes, word, encoding);
       if (count > 0) this.#occurrences.set(rule, (this.#occurrences.get(rule) ?? 0) + count);
     }
   }

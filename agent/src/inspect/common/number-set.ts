@@ -4,9 +4,15 @@
  * sorted array of the distinct values: sequential memory work only. A hash table of a hundred thousand residents'
  * numbers is megabytes, so each lookup was a cache miss, and that was the largest cost of scanning such a CSV.
  */
+const maxBuffer = 65_536;
+
 export class NumberSet {
   readonly #limit: number;
-  readonly #buffer = new Float64Array(65_536);
+  /**
+   * Starts small and doubles up to 64 Ki values: every inspection makes a set per number detector, and half a
+   * megabyte each up front cost more than scanning a 50 KB file.
+   */
+  #buffer = new Float64Array(256);
   #buffered = 0;
   #distinct = new Float64Array(0);
 
@@ -24,7 +30,15 @@ export class NumberSet {
     if (this.#distinct.length >= this.#limit) return;
     this.#buffer[this.#buffered] = value;
     this.#buffered += 1;
-    if (this.#buffered === this.#buffer.length) this.#merge();
+    if (this.#buffered === this.#buffer.length) {
+      if (this.#buffer.length < maxBuffer) {
+        const grown = new Float64Array(this.#buffer.length * 4);
+        grown.set(this.#buffer);
+        this.#buffer = grown;
+      } else {
+        this.#merge();
+      }
+    }
   }
 
   #merge(): void {

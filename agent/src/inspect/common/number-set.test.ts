@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { NumberSet } from './number-set.ts';
+
+describe('NumberSet', () => {
+  it('counts distinct values across buffer growth and merges, as a Set does', () => {
+    const set = new NumberSet();
+    const reference = new Set<number>();
+    let x = 1;
+    // 300,000 values drawn from 150,000: the buffer grows from 256 to 65,536 and merges several times.
+    for (let i = 0; i < 300_000; i += 1) {
+      x = (x * 48_271) % 2_147_483_647;
+      const value = 100_000_000_000 + (x % 150_000) * 7;
+      set.add(value);
+      reference.add(value);
+      if (i === 200 || i === 5_000 || i === 70_000) expect(set.size).toBe(reference.size);
+    }
+    expect(set.size).toBe(reference.size);
+  });
+
+  it('stops at its limit', () => {
+    const set = new NumberSet(1_000);
+    for (let i = 0; i < 5_000; i += 1) set.add(i);
+    expect(set.size).toBe(1_000);
+  });
+});
