@@ -65,7 +65,7 @@ export interface ContentFinding {
   rule: string;
   /** my_number, credit_card, …, keywords, regex, fingerprint. */
   detector: string;
-  /** Distinct numbers (detectors), occurrences (keywords, regexes), or percent of the document (fingerprints). */
+  /** Distinct numbers (detectors; at most 100,000 are remembered, so that count is then a lower bound), occurrences (keywords, regexes), or percent of the document (fingerprints). */
   count: number;
   severity: Severity;
   mailAction: 'block' | 'warn' | 'off';
