@@ -12,7 +12,9 @@ import { BatchCryptoPool } from './ingest/batch-crypto-pool.ts';
 import { widenReceiveWindows } from './ingest/flow-control.ts';
 import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
-import { openCollectorStore, type CollectorStore } from './store/open-store.ts';
+import type { ChangeFeed } from './store/change-feed.ts';
+import { listenForChanges, openCollectorStore, type CollectorStore } from './store/open-store.ts';
+import { ExceptionPusher } from './device-control/exception-pusher.ts';
 import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence-key.ts';
 import { startSiemExport, type SiemExport } from './siem/index.ts';
 import { createOperationsRegistry } from './metrics/operations-metrics.ts';
@@ -78,25 +80,16 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
     tls,
   });
-  // Exceptions may be written by the CLI (another process) or the console: poll for new rows and push them
-  // to the PC's agent. 200 ms keeps "applied on the PC in under a second" with room to spare.
-  let exceptionCursor = (await store.exceptionsAfter(0)).cursor;
-  let revocationCursor = (await repos.deviceControl.revocationsAfter(0)).cursor;
-  let uploadExceptionCursor = (await repos.uploadExceptions.changesAfter(0)).cursor;
-  const exceptionWatcher = setInterval(() => {
-    void store.exceptionsAfter(exceptionCursor).then(async ({ cursor, pcs }) => {
-      exceptionCursor = cursor;
-      // Revocations too (a CLI `exception-revoke` in another process): same push, same 200 ms.
-      const revoked = await repos.deviceControl.revocationsAfter(revocationCursor);
-      revocationCursor = revoked.cursor;
-      // Upload exceptions granted or revoked (console, API, CLI): the same push carries them to the extension.
-      const uploadChanges = await repos.uploadExceptions.changesAfter(uploadExceptionCursor);
-      uploadExceptionCursor = uploadChanges.cursor;
-      await Promise.all([...new Set([...pcs, ...revoked.pcs, ...uploadChanges.pcs])].map((pc) => policy.push(pc)));
-    }).catch(() => undefined);
-  }, 200);
+  // Exceptions may be written by the CLI (another process), the console or, on PostgreSQL, another collector: each
+  // change is pushed to the PC's agent. On SQLite a 200 ms poll keeps "applied on the PC in under a second"; on
+  // PostgreSQL a NOTIFY wakes the check as the row commits (listen()), and the poll covers only the upload
+  // exceptions, still in the local file.
+  const shared = config.database.postgres !== undefined;
+  const exceptions = await ExceptionPusher.start({ store, deviceControl: repos.deviceControl, uploadExceptions: repos.uploadExceptions, policy });
+  const exceptionWatcher = setInterval(() => void exceptions.check(shared ? 'uploads' : 'all'), 200);
   exceptionWatcher.unref();
-  const stopAccessOutcomes = startAccessOutcomePusher({ accessRequests: store.repos.accessRequests, sessions, hub, now });
+  // On PostgreSQL decisions arrive by NOTIFY too; the timer is then only the retry of a sweep that failed.
+  const accessOutcomes = startAccessOutcomePusher({ accessRequests: store.repos.accessRequests, sessions, hub, now, intervalMs: shared ? 5_000 : 300 });
   // Employees' own risk indicators for the tray page, down each agent's stream.
   const stopSelfViews = startSelfViewPusher({ repos, sessions, hub, policy: () => policy.current, decayPerDay: () => risk.decayPerDay, now });
   const useHttps = !isLoopback(config.http.host);
@@ -130,6 +123,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().
   let siem: SiemExport | undefined;
   let stopPolicyWatch: (() => void) | undefined;
+  let changes: ChangeFeed | undefined;
   let stopSensorHealth: (() => void) | undefined;
   const operations = repos.operations;
   let projectionPoll: NodeJS.Timeout | undefined;
@@ -163,9 +157,25 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       risk.start().catch((error: unknown) => process.stderr.write(`mamori-collector: risk scoring did not start: ${(error as Error).message}\n`));
       reportScheduler.start();
       riskDigest.start();
-      // Policy versions stored by another process (`policy-publish` from the CLI) reach connected agents too:
-      // polling the newest version number is one indexed read, and 250 ms keeps "on the PC within a second".
-      stopPolicyWatch = policy.watch(250, (error) => process.stderr.write(`mamori-collector: policy version not taken up: ${(error as Error).message}\n`));
+      // Policy versions, exceptions and access-request answers stored by another process (the CLI) or, on
+      // PostgreSQL, another collector reach this collector's agents too. PostgreSQL: LISTEN/NOTIFY, heard as the row
+      // commits; after a lost LISTEN connection comes back, every cursor catches up. SQLite: polling the newest
+      // version number is one indexed read, and 250 ms keeps "on the PC within a second".
+      const reportRefresh = (error: unknown) => process.stderr.write(`mamori-collector: policy version not taken up: ${(error as Error).message}\n`);
+      changes = await listenForChanges(store, (error) => process.stderr.write(`mamori-collector: change notifications interrupted (reconnecting): ${error.message}\n`));
+      if (changes) {
+        const refreshPolicy = () => void policy.refresh().catch(reportRefresh);
+        changes.on('policyVersion', refreshPolicy);
+        changes.on('deviceException', () => void exceptions.check());
+        changes.on('accessOutcome', () => accessOutcomes.wake());
+        changes.onResync(() => {
+          refreshPolicy();
+          void exceptions.check();
+          accessOutcomes.wake();
+        });
+      } else {
+        stopPolicyWatch = policy.watch(250, reportRefresh);
+      }
       projector.notify(); // catch up on anything stored but not yet projected before a crash or restart
       // Events stored by another process (`import-log` from the CLI) or by an API import reach the query tables
       // and the SIEM sinks without waiting for the next agent batch. Only a pending event wakes the projector.
@@ -185,7 +195,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       stopSensorHealth?.();
       clearInterval(projectionPoll);
       stopPolicyWatch?.();
-      stopAccessOutcomes();
+      accessOutcomes.stop();
+      await changes?.close();
       stopSelfViews();
       for (const session of sessions.all()) session.close();
       await new Promise<void>((resolve) => {
