@@ -13,7 +13,8 @@ import { widenReceiveWindows } from './ingest/flow-control.ts';
 import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
 import type { ChangeFeed } from './store/change-feed.ts';
-import { listenForChanges, openCollectorStore, type CollectorStore } from './store/open-store.ts';
+import { listenForChanges, openCollectorStore, seekProjectionLeadership, type CollectorStore } from './store/open-store.ts';
+import type { ProjectionLeadership } from './store/projection-leadership.ts';
 import { ExceptionPusher } from './device-control/exception-pusher.ts';
 import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence-key.ts';
 import { startSiemExport, type SiemExport } from './siem/index.ts';
@@ -72,7 +73,10 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Risk scores: taken from the projector's events (hub), risk alerts through the alert machinery.
   const risk = new RiskService({ repos: store.repos, hub, policy, now, raiseAlerts: (candidates) => alerts.raise(candidates) });
   // Ingest stores evidence and acknowledges; the projector then fills the query tables and feeds the alerts.
-  const projector = new Projector(store, hub);
+  // On PostgreSQL only the collector holding the projection lock projects (listen() seeks it); a CLI that builds
+  // the app never does.
+  const shared = config.database.postgres !== undefined;
+  const projector = new Projector(store, hub, { leader: !shared });
   const crypto = new BatchCryptoPool();
   const authFailures = new StreamAuthFailures({ store, hub, now });
   const { server: grpcServer, credentials } = createGrpcServer({
@@ -84,7 +88,6 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // change is pushed to the PC's agent. On SQLite a 200 ms poll keeps "applied on the PC in under a second"; on
   // PostgreSQL a NOTIFY wakes the check as the row commits (listen()), and the poll covers only the upload
   // exceptions, still in the local file.
-  const shared = config.database.postgres !== undefined;
   const exceptions = await ExceptionPusher.start({ store, deviceControl: repos.deviceControl, uploadExceptions: repos.uploadExceptions, policy });
   const exceptionWatcher = setInterval(() => void exceptions.check(shared ? 'uploads' : 'all'), 200);
   exceptionWatcher.unref();
@@ -124,6 +127,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   let siem: SiemExport | undefined;
   let stopPolicyWatch: (() => void) | undefined;
   let changes: ChangeFeed | undefined;
+  let leadership: ProjectionLeadership | undefined;
   let stopSensorHealth: (() => void) | undefined;
   const operations = repos.operations;
   let projectionPoll: NodeJS.Timeout | undefined;
@@ -176,6 +180,11 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       } else {
         stopPolicyWatch = policy.watch(250, reportRefresh);
       }
+      leadership = await seekProjectionLeadership(store, (error) => process.stderr.write(`mamori-collector: projection lock: ${error.message}\n`));
+      if (leadership) {
+        leadership.onChange((leader) => projector.setLeader(leader));
+        projector.setLeader(leadership.isLeader);
+      }
       projector.notify(); // catch up on anything stored but not yet projected before a crash or restart
       // Events stored by another process (`import-log` from the CLI) or by an API import reach the query tables
       // and the SIEM sinks without waiting for the next agent batch. Only a pending event wakes the projector.
@@ -204,6 +213,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         grpcServer.tryShutdown(() => { clearTimeout(force); resolve(); });
       });
       await projector.stop();
+      await leadership?.close(); // after the last pass: another collector takes over from the cursor
       await riskDigest.stop();
       await risk.stop();
       await reportScheduler.stop();

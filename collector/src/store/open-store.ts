@@ -3,6 +3,8 @@ import { databasePath } from '../data-dir.ts';
 import { CollectorError } from '../errors.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import { PostgresChangeListener } from './postgres/change-listener.ts';
+import { PostgresProjectionLock } from './postgres/projection-lock.ts';
+import type { ProjectionLeadership } from './projection-leadership.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
 import { createPostgresRepositories } from './postgres/repositories/index.ts';
 import { redactDatabaseUrl } from './postgres/redact-url.ts';
@@ -40,6 +42,13 @@ export class PostgresStoreWithLocalTables extends PostgresStore {
     const listener = new PostgresChangeListener({ connection: this.pool.options, onError });
     await listener.start();
     return listener;
+  }
+
+  /** Seeks the projection leadership on a connection of its own (see PostgresProjectionLock). */
+  async seekProjectionLeadership(onError: (error: Error) => void, retryMs?: number): Promise<ProjectionLeadership> {
+    const lock = new PostgresProjectionLock({ connection: this.pool.options, onError, ...(retryMs ? { retryMs } : {}) });
+    await lock.start();
+    return lock;
   }
 
   get db(): Database.Database {
@@ -97,4 +106,9 @@ export async function openCollectorStore(config: StoreLocation): Promise<Collect
  */
 export async function listenForChanges(store: CollectorStore, onError: (error: Error) => void): Promise<ChangeFeed | undefined> {
   return store instanceof PostgresStoreWithLocalTables ? store.listenForChanges(onError) : undefined;
+}
+
+/** The projection leadership among the collectors sharing a PostgreSQL database; undefined on SQLite (one collector). */
+export async function seekProjectionLeadership(store: CollectorStore, onError: (error: Error) => void): Promise<ProjectionLeadership | undefined> {
+  return store instanceof PostgresStoreWithLocalTables ? store.seekProjectionLeadership(onError) : undefined;
 }
