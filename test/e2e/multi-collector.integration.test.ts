@@ -8,10 +8,11 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicyDir, readPolicyDir } from '@mamori/policies';
 import { runCollectorCli } from '@mamori/collector';
-import { enrollTestAgent, runTestAgent } from '../harness/agent.ts';
+import { enrollTestAgent, runTestAgent, sampleEvent } from '../harness/agent.ts';
 import { collectorBin, killHard, spawnCollector, startTestCollector, tempDir, waitFor } from '../harness/collector.ts';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../harness/postgres.ts';
 
@@ -107,5 +108,64 @@ describe.skipIf(!available)('two collectors on one PostgreSQL', () => {
     console.log(`exception granted through collector A → on the agent connected to collector B: ${exceptionMs} ms (request sent → applied)`);
     console.log(`policy-publish (CLI) stored version 2 → applied on the agent connected to collector B: ${appliedAtMs - stored.createdMs} ms (wall clock, same host; the CLI exited ${cliExitedMs - stored.createdMs} ms after storing it)`);
     // Its own timeout: PostgreSQL, two collectors, the CLI and an agent start on the shared 2-core machine.
+  }, 240_000);
+
+  it('one leader projects a burst through both collectors into one alert; when it is killed the other takes over, exactly once', async () => {
+    const url = await server.createDatabase('multi_leader');
+    const dirA = tempDir('pg-leader-a');
+    let out = '';
+    expect(await runCollectorCli(['-d', dirA, 'init', '--database', url, '--json'], { out: (t) => (out += t), err: () => undefined })).toBe(0);
+    const { password } = JSON.parse(out) as { password: string };
+    const dirB = tempDir('pg-leader-b');
+    cpSync(dirA, dirB, { recursive: true });
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    cleanups.push(() => db.end());
+    const count = async (sql: string): Promise<number> => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
+
+    // B starts first and takes the projection lock; A, started next, does not project.
+    const portB = await freePort();
+    const b = await spawnCollector(dirB, portB);
+    cleanups.push(() => killHard(b));
+    await waitFor(async () => await count("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 7443002 AND granted") === 1, 30_000, 'B holding the projection lock');
+    const a = await startTestCollector({ dataDir: dirA, adminPassword: password });
+    cleanups.push(() => a.close());
+    expect(a.app.projector.isLeader).toBe(false);
+
+    const token = await a.token(2);
+    const onA = await enrollTestAgent(token, { hostname: 'PC-LEADER-A' });
+    const onB = await enrollTestAgent(token, { hostname: 'PC-LEADER-B' });
+    pointAgentAt(onB, portB);
+    const agentA = await runTestAgent(onA);
+    cleanups.push(() => agentA.stop());
+    const agentB = await runTestAgent(onB);
+    cleanups.push(() => agentB.stop());
+    await waitFor(() => agentA.uplink.status().connected && agentB.uplink.status().connected, 60_000, 'both agents connected');
+
+    // One person prints through both PCs: each half stays under large_print_day's 300 pages a day, both together
+    // cross it. Only one collector projects, so its rule window sees both halves and raises one alert.
+    const burst = 50;
+    const pages = (from: number) => Array.from({ length: burst }, (_, i) => sampleEvent(from + i).printJob.pages).reduce((sum, p) => sum + p, 0);
+    expect(pages(0)).toBeLessThan(300);
+    expect(pages(0) + pages(burst)).toBeGreaterThan(300);
+    for (let i = 0; i < burst; i += 1) agentA.recorder.record(sampleEvent(i));
+    for (let i = burst; i < 2 * burst; i += 1) agentB.recorder.record(sampleEvent(i));
+    expect(await agentA.uplink.drained(60_000)).toBe(true);
+    expect(await agentB.uplink.drained(60_000)).toBe(true);
+    await waitFor(async () => await count('SELECT COUNT(*) AS n FROM print_jobs') === 2 * burst, 60_000, 'the burst projected');
+    await waitFor(async () => await count("SELECT COUNT(*) AS n FROM alerts WHERE rule_id = 'large_print_day'") === 1, 30_000, 'one alert');
+
+    // The leader dies with events still arriving: A takes the lock over and projects from the shared cursor.
+    for (let i = 2 * burst; i < 3 * burst; i += 1) agentA.recorder.record(sampleEvent(i));
+    await killHard(b);
+    const killedAtMs = Date.now();
+    await waitFor(() => a.app.projector.isLeader, 30_000, 'A taking over the projection');
+    const takeoverMs = Date.now() - killedAtMs;
+    expect(await agentA.uplink.drained(60_000)).toBe(true);
+    await waitFor(async () => await count('SELECT COUNT(*) AS n FROM print_jobs') === 3 * burst, 60_000, 'every print job projected');
+    // Exactly once: one print_jobs row per stored print event (none lost, none twice), and still one alert.
+    expect(await count("SELECT COUNT(*) AS n FROM (SELECT event_id FROM print_jobs GROUP BY event_id HAVING COUNT(*) > 1) d")).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM alerts WHERE rule_id = 'large_print_day'")).toBe(1);
+    console.log(`projection leader SIGKILLed → collector A projecting: ${takeoverMs} ms`);
   }, 240_000);
 });
