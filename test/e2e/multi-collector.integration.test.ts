@@ -127,7 +127,7 @@ describe.skipIf(!available)('two collectors on one PostgreSQL', () => {
     const portB = await freePort();
     const b = await spawnCollector(dirB, portB);
     cleanups.push(() => killHard(b));
-    await waitFor(async () => await count("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 7443002 AND granted") === 1, 30_000, 'B holding the projection lock');
+    await waitFor(async () => await count("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 7443160 AND granted") === 1, 30_000, 'B holding the projection lock');
     const a = await startTestCollector({ dataDir: dirA, adminPassword: password });
     cleanups.push(() => a.close());
     expect(a.app.projector.isLeader).toBe(false);

@@ -1,8 +1,11 @@
 import pg from 'pg';
 import type { ProjectionLeadership } from '../projection-leadership.ts';
 
-/** Arbitrary constant (beside migrate.ts's 7_443_001): the session advisory lock whose holder projects. */
-const projectionLock = 7_443_002;
+/**
+ * The session lock whose holder projects: an arbitrary constant unlike every other advisory key (7_443_001/002 in
+ * store/, 7_443_01x in repositories/) — held for a leader's lifetime, a shared key would block its other users.
+ */
+const projectionLock = 7_443_160;
 
 export interface ProjectionLockOptions {
   /** Connection settings of the store's pool; the lock is held on a connection of its own. */
