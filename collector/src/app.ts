@@ -13,7 +13,10 @@ import { BatchCryptoPool } from './ingest/batch-crypto-pool.ts';
 import { widenReceiveWindows } from './ingest/flow-control.ts';
 import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
-import { openCollectorStore, type CollectorStore } from './store/open-store.ts';
+import type { ChangeFeed } from './store/change-feed.ts';
+import { listenForChanges, openCollectorStore, seekProjectionLeadership, type CollectorStore } from './store/open-store.ts';
+import type { ProjectionLeadership } from './store/projection-leadership.ts';
+import { ExceptionPusher } from './device-control/exception-pusher.ts';
 import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence-key.ts';
 import { startSiemExport, type SiemExport } from './siem/index.ts';
 import { createOperationsRegistry } from './metrics/operations-metrics.ts';
@@ -73,7 +76,10 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Risk scores: taken from the projector's events (hub), risk alerts through the alert machinery.
   const risk = new RiskService({ repos: store.repos, hub, policy, now, raiseAlerts: (candidates) => alerts.raise(candidates) });
   // Ingest stores evidence and acknowledges; the projector then fills the query tables and feeds the alerts.
-  const projector = new Projector(store, hub);
+  // On PostgreSQL only the collector holding the projection lock projects (listen() seeks it); a CLI that builds
+  // the app never does.
+  const shared = config.database.postgres !== undefined;
+  const projector = new Projector(store, hub, { leader: !shared });
   const crypto = new BatchCryptoPool();
   const authFailures = new StreamAuthFailures({ store, hub, now });
   const { server: grpcServer, credentials } = createGrpcServer({
@@ -81,25 +87,15 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
     tls,
   });
-  // Exceptions may be written by the CLI (another process) or the console: poll for new rows and push them
-  // to the PC's agent. 200 ms keeps "applied on the PC in under a second" with room to spare.
-  let exceptionCursor = (await store.exceptionsAfter(0)).cursor;
-  let revocationCursor = (await repos.deviceControl.revocationsAfter(0)).cursor;
-  let uploadExceptionCursor = (await repos.uploadExceptions.changesAfter(0)).cursor;
-  const exceptionWatcher = setInterval(() => {
-    void store.exceptionsAfter(exceptionCursor).then(async ({ cursor, pcs }) => {
-      exceptionCursor = cursor;
-      // Revocations too (a CLI `exception-revoke` in another process): same push, same 200 ms.
-      const revoked = await repos.deviceControl.revocationsAfter(revocationCursor);
-      revocationCursor = revoked.cursor;
-      // Upload exceptions granted or revoked (console, API, CLI): the same push carries them to the extension.
-      const uploadChanges = await repos.uploadExceptions.changesAfter(uploadExceptionCursor);
-      uploadExceptionCursor = uploadChanges.cursor;
-      await Promise.all([...new Set([...pcs, ...revoked.pcs, ...uploadChanges.pcs])].map((pc) => policy.push(pc)));
-    }).catch(() => undefined);
-  }, 200);
+  // Exceptions may be written by the CLI (another process), the console or, on PostgreSQL, another collector: each
+  // change is pushed to the PC's agent. On SQLite a 200 ms poll keeps "applied on the PC in under a second"; on
+  // PostgreSQL a NOTIFY wakes the check as the row commits (listen()), and the poll covers only the upload
+  // exceptions, still in the local file.
+  const exceptions = await ExceptionPusher.start({ store, deviceControl: repos.deviceControl, uploadExceptions: repos.uploadExceptions, policy });
+  const exceptionWatcher = setInterval(() => void exceptions.check(shared ? 'uploads' : 'all'), 200);
   exceptionWatcher.unref();
-  const stopAccessOutcomes = startAccessOutcomePusher({ accessRequests: store.repos.accessRequests, sessions, hub, now });
+  // On PostgreSQL decisions arrive by NOTIFY too; the timer is then only the retry of a sweep that failed.
+  const accessOutcomes = startAccessOutcomePusher({ accessRequests: store.repos.accessRequests, sessions, hub, now, intervalMs: shared ? 5_000 : 300 });
   // Employees' own risk indicators for the tray page, down each agent's stream.
   const stopSelfViews = startSelfViewPusher({ repos, sessions, hub, policy: () => policy.current, decayPerDay: () => risk.decayPerDay, now });
   const useHttps = !isLoopback(config.http.host);
@@ -133,6 +129,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // Operations: /metrics and /health on the console's port; SIEM sinks start with listen().
   let siem: SiemExport | undefined;
   let stopPolicyWatch: (() => void) | undefined;
+  let changes: ChangeFeed | undefined;
+  let leadership: ProjectionLeadership | undefined;
   let stopSensorHealth: (() => void) | undefined;
   let stopRetention: (() => Promise<void>) | undefined;
   const operations = repos.operations;
@@ -167,9 +165,30 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       risk.start().catch((error: unknown) => process.stderr.write(`mamori-collector: risk scoring did not start: ${(error as Error).message}\n`));
       reportScheduler.start();
       riskDigest.start();
-      // Policy versions stored by another process (`policy-publish` from the CLI) reach connected agents too:
-      // polling the newest version number is one indexed read, and 250 ms keeps "on the PC within a second".
-      stopPolicyWatch = policy.watch(250, (error) => process.stderr.write(`mamori-collector: policy version not taken up: ${(error as Error).message}\n`));
+      // Policy versions, exceptions and access-request answers stored by another process (the CLI) or, on
+      // PostgreSQL, another collector reach this collector's agents too. PostgreSQL: LISTEN/NOTIFY, heard as the row
+      // commits; after a lost LISTEN connection comes back, every cursor catches up. SQLite: polling the newest
+      // version number is one indexed read, and 250 ms keeps "on the PC within a second".
+      const reportRefresh = (error: unknown) => process.stderr.write(`mamori-collector: policy version not taken up: ${(error as Error).message}\n`);
+      changes = await listenForChanges(store, (error) => process.stderr.write(`mamori-collector: change notifications interrupted (reconnecting): ${error.message}\n`));
+      if (changes) {
+        const refreshPolicy = () => void policy.refresh().catch(reportRefresh);
+        changes.on('policyVersion', refreshPolicy);
+        changes.on('deviceException', () => void exceptions.check());
+        changes.on('accessOutcome', () => accessOutcomes.wake());
+        changes.onResync(() => {
+          refreshPolicy();
+          void exceptions.check();
+          accessOutcomes.wake();
+        });
+      } else {
+        stopPolicyWatch = policy.watch(250, reportRefresh);
+      }
+      leadership = await seekProjectionLeadership(store, (error) => process.stderr.write(`mamori-collector: projection lock: ${error.message}\n`));
+      if (leadership) {
+        leadership.onChange((leader) => projector.setLeader(leader));
+        projector.setLeader(leadership.isLeader);
+      }
       projector.notify(); // catch up on anything stored but not yet projected before a crash or restart
       // Events stored by another process (`import-log` from the CLI) or by an API import reach the query tables
       // and the SIEM sinks without waiting for the next agent batch. Only a pending event wakes the projector.
@@ -198,7 +217,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       stopSensorHealth?.();
       clearInterval(projectionPoll);
       stopPolicyWatch?.();
-      stopAccessOutcomes();
+      accessOutcomes.stop();
+      await changes?.close();
       stopSelfViews();
       for (const session of sessions.all()) session.close();
       await new Promise<void>((resolve) => {
@@ -207,6 +227,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       });
       await stopRetention?.();
       await projector.stop();
+      await leadership?.close(); // after the last pass: another collector takes over from the cursor
       await riskDigest.stop();
       await risk.stop();
       await reportScheduler.stop();

@@ -10,17 +10,26 @@ export interface OutcomePusherOptions {
   sessions: SessionRegistry;
   hub: CollectorHub;
   now: () => number;
-  /** How often to look for new decisions (they may come from another process, e.g. a CLI). */
+  /**
+   * How often to look for new decisions (they may come from another process, e.g. a CLI). On PostgreSQL a NOTIFY
+   * calls `wake()` as each decision commits, and this is only the retry of a sweep that failed.
+   */
   intervalMs?: number;
+}
+
+export interface OutcomePusher {
+  /** Looks for answers not yet sent now (a decision was just committed, or the change feed reconnected). */
+  wake(): void;
+  stop(): void;
 }
 
 /**
  * Sends the admin's answer to an access request down the PC's stream as a Command. Answers are re-sent every time
  * the agent connects until the agent journals OUTCOME_RECEIVED (see the access_request indexer), so an answer
  * given while the PC is off reaches it when it comes back. The agent applies an answer once, so repeats are
- * harmless. Returns the stop function.
+ * harmless.
  */
-export function startAccessOutcomePusher(options: OutcomePusherOptions): () => void {
+export function startAccessOutcomePusher(options: OutcomePusherOptions): OutcomePusher {
   const send = async (row: AccessRequestRow): Promise<void> => {
     const session = options.sessions.all().find((s) => s.agentId === row.agentId);
     if (!session) return;
@@ -46,8 +55,11 @@ export function startAccessOutcomePusher(options: OutcomePusherOptions): () => v
     if (change.connected) setImmediate(() => void sweep({ agentId: change.agentId }));
   };
   options.hub.on('connection', onConnection);
-  return () => {
-    clearInterval(timer);
-    options.hub.off('connection', onConnection);
+  return {
+    wake: () => void sweep({ neverSent: true }),
+    stop: () => {
+      clearInterval(timer);
+      options.hub.off('connection', onConnection);
+    },
   };
 }

@@ -73,6 +73,31 @@ describe('Projector', () => {
     await store.close();
   });
 
+  it('projects only while it holds the leadership, catching up from the cursor when it gains it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-projector-'));
+    dirs.push(dir);
+    const store = await openStore(join(dir, 'c.db'));
+    const hub = new CollectorHub();
+    const seen: number[] = [];
+    hub.on('events', (events: IngestedEvent[]) => seen.push(...events.map((e) => e.stored.seq)));
+    const projector = new Projector(store, hub, { chunk: 7, leader: false });
+    await ingest(store, 1, Array.from({ length: 20 }, (_, i) => encodeEvent(printJob(i + 1))));
+    projector.notify();
+    await projector.idle();
+    expect(seen).toEqual([]);
+    expect(printJobRows(store)).toBe(0);
+    projector.setLeader(true); // no notify needed: the new leader looks for the backlog itself
+    await projector.idle();
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    projector.setLeader(false);
+    await ingest(store, 21, [encodeEvent(printJob(21))]);
+    projector.notify();
+    await projector.idle();
+    expect(printJobRows(store)).toBe(20);
+    await projector.stop();
+    await store.close();
+  });
+
   it('keeps a signed event whose payload does not decode as evidence, reports it, and goes on', async () => {
     const store = await openStore(':memory:');
     const hub = new CollectorHub();

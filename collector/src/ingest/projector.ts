@@ -35,11 +35,14 @@ export class Projector {
   #again = false;
   #lastStoredAt = -Infinity;
   #stopped = false;
+  /** Only the leader projects (PostgreSQL: one collector of several; SQLite: always this one). */
+  #leader: boolean;
   /** Cuts a back-off pause short when stop() is called. */
   #wake: (() => void) | undefined;
 
-  constructor(store: Store, hub: CollectorHub, options: { chunk?: number; busyShare?: number; onError?: (error: unknown) => void } = {}) {
+  constructor(store: Store, hub: CollectorHub, options: { chunk?: number; busyShare?: number; leader?: boolean; onError?: (error: unknown) => void } = {}) {
     this.#store = store;
+    this.#leader = options.leader ?? true;
     this.#hub = hub;
     // Small chunks (~7 ms each): between two chunks the event loop reads the sockets, which is what opens the
     // agents' HTTP/2 flow-control windows; with 500-event chunks one stream could only send ~1 batch per chunk.
@@ -48,10 +51,23 @@ export class Projector {
     this.#onError = options.onError ?? ((error) => process.stderr.write(`projector: ${(error as Error).message} (will retry)\n`));
   }
 
+  /**
+   * Gains or loses the projection leadership. A new leader catches up from the shared cursor at once; a former one
+   * stops after the chunk in hand (that chunk's commit still takes the cursor row lock, so it cannot repeat events).
+   */
+  setLeader(leader: boolean): void {
+    this.#leader = leader;
+    if (leader) this.notify();
+  }
+
+  get isLeader(): boolean {
+    return this.#leader;
+  }
+
   /** New events were stored: project them soon (coalesces many calls into one pass). */
   notify = (): void => {
     this.#lastStoredAt = performance.now();
-    if (this.#stopped) return;
+    if (this.#stopped || !this.#leader) return;
     if (this.#running) {
       this.#again = true;
       return;
@@ -97,7 +113,7 @@ export class Projector {
   async #run(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     let failures = 0;
-    while (!this.#stopped) {
+    while (!this.#stopped && this.#leader) {
       const started = performance.now();
       let pass;
       try {

@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
 import { databasePath } from '../data-dir.ts';
 import { CollectorError } from '../errors.ts';
+import type { ChangeFeed } from './change-feed.ts';
+import { PostgresChangeListener } from './postgres/change-listener.ts';
+import { PostgresProjectionLock } from './postgres/projection-lock.ts';
+import type { ProjectionLeadership } from './projection-leadership.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
 import { createPostgresRepositories } from './postgres/repositories/index.ts';
 import { redactDatabaseUrl } from './postgres/redact-url.ts';
@@ -31,6 +35,20 @@ export class PostgresStoreWithLocalTables extends PostgresStore {
     this.#local = local;
     const shared = createPostgresRepositories(pool);
     this.#repos = { ...local.repos, ...shared, directory: mirroredDirectory(shared.directory, local.repos.directory) };
+  }
+
+  /** Starts a LISTEN connection of its own for changes committed by any process on the database. */
+  async listenForChanges(onError: (error: Error) => void): Promise<ChangeFeed> {
+    const listener = new PostgresChangeListener({ connection: this.pool.options, onError });
+    await listener.start();
+    return listener;
+  }
+
+  /** Seeks the projection leadership on a connection of its own (see PostgresProjectionLock). */
+  async seekProjectionLeadership(onError: (error: Error) => void, retryMs?: number): Promise<ProjectionLeadership> {
+    const lock = new PostgresProjectionLock({ connection: this.pool.options, onError, ...(retryMs ? { retryMs } : {}) });
+    await lock.start();
+    return lock;
   }
 
   get db(): Database.Database {
@@ -80,4 +98,17 @@ export async function openCollectorStore(config: StoreLocation): Promise<Collect
     throw new CollectorError('COLLECTOR_DATABASE_UNREACHABLE', `${redactDatabaseUrl(postgres.url)}: ${(error as Error).message || (error as { code?: string }).code}`, { cause: error });
   }
   return new PostgresStoreWithLocalTables(pool, new SqliteStore(databasePath(config.dataDir)));
+}
+
+/**
+ * Changes committed on the shared database by any process, heard as they commit (PostgreSQL LISTEN/NOTIFY).
+ * Undefined on SQLite: nobody else shares its file but processes on this host, and the collector polls for those.
+ */
+export async function listenForChanges(store: CollectorStore, onError: (error: Error) => void): Promise<ChangeFeed | undefined> {
+  return store instanceof PostgresStoreWithLocalTables ? store.listenForChanges(onError) : undefined;
+}
+
+/** The projection leadership among the collectors sharing a PostgreSQL database; undefined on SQLite (one collector). */
+export async function seekProjectionLeadership(store: CollectorStore, onError: (error: Error) => void): Promise<ProjectionLeadership | undefined> {
+  return store instanceof PostgresStoreWithLocalTables ? store.seekProjectionLeadership(onError) : undefined;
 }
