@@ -4,6 +4,7 @@ import { alertsContract } from './alerts.ts';
 import { auditPoliciesDirectoryContract } from './audit-policies-directory.ts';
 import { deviceControlContract } from './device-control.ts';
 import { devicesContract } from './devices.ts';
+import { logImportsContract } from './log-imports.ts';
 import { logsContract } from './logs.ts';
 import { mailContract } from './mail.ts';
 import { notifyContract } from './notify.ts';
@@ -44,5 +45,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     mailContract(start);
     uploadContract(start);
     sensorsSettingsContract(start);
+    logImportsContract(start);
   });
 }

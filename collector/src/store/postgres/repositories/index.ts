@@ -6,6 +6,7 @@ import { PostgresAuditRepository } from './audit.ts';
 import { PostgresDeviceControlRepository } from './device-control.ts';
 import { PostgresDevicesRepository } from './devices.ts';
 import { PostgresDirectoryRepository } from './directory.ts';
+import { PostgresLogImportsRepository } from './log-imports.ts';
 import { PostgresLogsRepository } from './logs.ts';
 import { PostgresMailRepository } from './mail.ts';
 import { PostgresNotifyRepository } from './notify.ts';
@@ -20,7 +21,7 @@ import { PostgresUploadRepository } from './upload.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
 export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
-  | 'mail' | 'upload' | 'sensorHealth' | 'settings'>;
+  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
@@ -42,5 +43,6 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     upload: new PostgresUploadRepository(pool),
     sensorHealth: new PostgresSensorHealthRepository(pool),
     settings: new PostgresSettingsRepository(pool),
+    logImports: new PostgresLogImportsRepository(pool),
   };
 }
