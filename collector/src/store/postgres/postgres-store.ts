@@ -10,6 +10,7 @@ import type {
 import { migratePostgres } from './migrate.ts';
 import { applyAccessRequestEvents } from './access-request-events.ts';
 import { insertDeviceEvents } from './device-events.ts';
+import { insertExportOrder } from './export-order.ts';
 import { insertLogEntries } from './log-entries.ts';
 import { insertMails } from './mails.ts';
 import { EventPartitions } from './partitions.ts';
@@ -290,6 +291,7 @@ export class PostgresStore implements Store {
       await applyAccessRequestEvents(client, pass.events);
       await insertMails(client, pass.events);
       await insertUploads(client, pass.events);
+      await insertExportOrder(client, rows);
       const last = rows.at(-1);
       if (last) await client.query('UPDATE projection_cursor SET tx = $1::xid8, event_id = $2', [last.tx, last.id]);
       return pass;

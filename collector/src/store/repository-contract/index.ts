@@ -12,6 +12,7 @@ import { pcsOperationsContract } from './pcs-operations.ts';
 import { printContract } from './print.ts';
 import { savedAlertFiltersContract } from './saved-alert-filters.ts';
 import { sensorsSettingsContract } from './sensors-settings.ts';
+import { siemContract } from './siem.ts';
 import type { RepositoriesUnderTest } from './subject.ts';
 import { uploadContract } from './upload.ts';
 
@@ -46,5 +47,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     uploadContract(start);
     sensorsSettingsContract(start);
     logImportsContract(start);
+    siemContract(start);
   });
 }
