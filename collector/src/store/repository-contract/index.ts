@@ -13,6 +13,7 @@ import { printContract } from './print.ts';
 import { savedAlertFiltersContract } from './saved-alert-filters.ts';
 import { sensorsSettingsContract } from './sensors-settings.ts';
 import { siemContract } from './siem.ts';
+import { siemRecordsContract } from './siem-records.ts';
 import type { RepositoriesUnderTest } from './subject.ts';
 import { uploadContract } from './upload.ts';
 
@@ -48,5 +49,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     sensorsSettingsContract(start);
     logImportsContract(start);
     siemContract(start);
+    siemRecordsContract(start);
   });
 }

@@ -18,11 +18,12 @@ import { PostgresSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { PostgresSensorHealthRepository } from './sensor-health.ts';
 import { PostgresSettingsRepository } from './settings.ts';
 import { PostgresSiemRepository } from './siem.ts';
+import { PostgresSiemRecordsRepository } from './siem-records.ts';
 import { PostgresUploadRepository } from './upload.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
 export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
-  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem'>;
+  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
@@ -46,5 +47,6 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     settings: new PostgresSettingsRepository(pool),
     logImports: new PostgresLogImportsRepository(pool),
     siem: new PostgresSiemRepository(pool),
+    siemRecords: new PostgresSiemRecordsRepository(pool),
   };
 }
