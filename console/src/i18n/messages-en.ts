@@ -167,7 +167,7 @@ export const en = {
   'requests.approved': 'Approved',
   'requests.declined': 'Declined',
   'requests.status': 'Status',
-  'requests.device': 'Device',
+  'requests.subject': 'Device or upload',
   'requests.reason': 'Reason',
   'requests.refresh': 'Refresh',
   'requests.approve': 'Approve',

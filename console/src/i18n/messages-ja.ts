@@ -168,7 +168,7 @@ export const ja: Messages = {
   'requests.approved': '承認済み',
   'requests.declined': '却下',
   'requests.status': '状態',
-  'requests.device': 'デバイス',
+  'requests.subject': 'デバイス・アップロード',
   'requests.reason': '理由',
   'requests.refresh': '再読み込み',
   'requests.approve': '承認',

@@ -36,7 +36,7 @@ export function AccessRequestsView({ role, pc = '', now }: { role: Role; pc?: st
       <ErrorBanner error={list.error} />
       <table className="grid requests">
         <thead>
-          <tr><th>{t('common.time')}</th><th>{t('common.pc')}</th><th>{t('common.user')}</th><th>{t('requests.device')}</th>
+          <tr><th>{t('common.time')}</th><th>{t('common.pc')}</th><th>{t('common.user')}</th><th>{t('requests.subject')}</th>
             <th>{t('requests.reason')}</th><th>{t('requests.status')}</th><th /></tr>
         </thead>
         <tbody>

@@ -1,3 +1,4 @@
+import { hashValue } from '../hash-column.ts';
 import type { EventIndexer } from '../indexer.ts';
 
 /** Fills device_events from device events (attach/detach/mount/unmount and BLOCKED/ALLOWED/READ_ONLY decisions). */
@@ -37,7 +38,7 @@ export const fileCopyIndexer: EventIndexer = {
       insert.run({
         eventId: ref.eventId, agentId: ref.agentId, pc: ref.pc, user: ref.user, timeMs: ref.timeMs,
         destinationPath: c.destinationPath, destinationKind: c.destinationKind, destinationRoot: c.destinationRoot,
-        sizeBytes: Number(c.sizeBytes), sha256: c.sha256.toLowerCase(), sourcePath: c.sourcePath,
+        sizeBytes: Number(c.sizeBytes), sha256: hashValue(c.sha256.toLowerCase()), sourcePath: c.sourcePath,
         vendorId: c.device?.vendorId ?? '', productId: c.device?.productId ?? '', serial: c.device?.serial ?? '', operation: c.operation,
       });
     };

@@ -1,3 +1,4 @@
+import { hashValue } from '../hash-column.ts';
 import type { EventIndexer } from '../indexer.ts';
 import { mailIndexText } from './mail-text.ts';
 
@@ -32,7 +33,7 @@ export const mailIndexer: EventIndexer = {
       if (result.changes === 0) return;
       const id = Number(result.lastInsertRowid);
       mail.attachments.forEach((a, i) => {
-        insertAttachment.run(id, i, a.fileName, a.contentType, Number(a.sizeBytes), a.sha256, a.inline ? 1 : 0);
+        insertAttachment.run(id, i, a.fileName, a.contentType, Number(a.sizeBytes), hashValue(a.sha256), a.inline ? 1 : 0);
       });
       const text = mailIndexText([mail.subject, mail.bodyExcerpt, mail.from, ...mail.to, ...mail.cc, ...mail.bcc, names]);
       insertText.run(id, text);

@@ -1,3 +1,4 @@
+import { hashValue } from '../hash-column.ts';
 import type { EventIndexer } from '../indexer.ts';
 
 /** Fills `uploads` from upload events, one row per uploaded file. */
@@ -14,7 +15,7 @@ export const uploadIndexer: EventIndexer = {
       if (!upload) return;
       insert.run({
         eventId: ref.eventId, agentId: ref.agentId, pc: ref.pc, seq: ref.seq, timeMs: ref.timeMs, user: ref.user,
-        fileName: upload.fileName, sizeBytes: Number(upload.sizeBytes), sha256: upload.sha256, destinationHost: upload.destinationHost,
+        fileName: upload.fileName, sizeBytes: Number(upload.sizeBytes), sha256: hashValue(upload.sha256), destinationHost: upload.destinationHost,
         destinationUrl: upload.destinationUrl, pageUrl: upload.pageUrl, category: upload.category, method: upload.method,
         browser: upload.browser, browserProfile: upload.browserProfile, localPath: upload.localPath,
       });

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
+import { hashText, hashValue } from '../hash-column.ts';
 import type { DeviceEventRow, DeviceEventSearch, FileCopyRow, FileCopySearch, SeenDeviceRow } from '../../repositories/devices.ts';
 
 const deviceColumns = `id, event_id AS eventId, agent_id AS agentId, pc, user, time_ms AS timeMs, action, vendor_id AS vendorId,
   product_id AS productId, serial, vendor, product, mount_point AS mountPoint, filesystem, size_bytes AS sizeBytes, label, rule, message`;
 const copyColumns = `id, event_id AS eventId, agent_id AS agentId, pc, user, time_ms AS timeMs, destination_path AS destinationPath,
-  destination_kind AS destinationKind, destination_root AS destinationRoot, size_bytes AS sizeBytes, sha256,
+  destination_kind AS destinationKind, destination_root AS destinationRoot, size_bytes AS sizeBytes, ${hashText('sha256')} AS sha256,
   source_path AS sourcePath, vendor_id AS vendorId, product_id AS productId, serial, operation`;
 
 const likeLiteral = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -42,7 +43,7 @@ export function searchFileCopies(db: Database.Database, search: FileCopySearch):
     where.push("(destination_path LIKE ? ESCAPE '\\' OR source_path LIKE ? ESCAPE '\\')");
     params.push(likeLiteral(word), likeLiteral(word));
   }
-  const exact = [[search.pc, 'pc'], [search.user, 'user'], [search.serial, 'serial'], [search.sha256?.toLowerCase(), 'sha256'], [search.kind, 'destination_kind']] as const;
+  const exact = [[search.pc, 'pc'], [search.user, 'user'], [search.serial, 'serial'], [search.sha256 === undefined ? undefined : hashValue(search.sha256.toLowerCase()), 'sha256'], [search.kind, 'destination_kind']] as const;
   for (const [value, column] of exact) {
     if (value !== undefined) { where.push(`${column} = ?`); params.push(value); }
   }

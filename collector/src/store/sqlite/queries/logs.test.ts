@@ -77,4 +77,20 @@ describe('log keyword search by event time', () => {
   it('gives the same answer with the default plan choice', () => {
     expect(ids(searchLogs(db, { text: '見積書', limit: 10 }))).toEqual(expected('見積書', 'desc', 10));
   });
+
+  it('matches a word only where it stands whole in one column, not where its trigrams are scattered', () => {
+    // The index keeps no positions: "abc" and "bcd" both occur in 601 and across the columns of 602, but only 603 and
+    // 604 hold "abcd" itself; case folds for every script as the trigram tokenizer does (Ａ/ａ are not ASCII).
+    const insert = db.prepare(`INSERT INTO log_entries (event_id, time_ms, pc, user, kind, action, summary, detail, size_bytes)
+      VALUES (?, 0, 'PC-1', 'tanaka', 'upload', 'created', ?, ?, 0)`);
+    const text = db.prepare('INSERT INTO log_entries_fts (rowid, summary, detail) VALUES (?, ?, ?)');
+    for (const [id, summary, detail] of [[601, 'abc-xbcd', ''], [602, 'xabc', 'bcdx'], [603, 'ABCD.pdf', ''], [604, '', 'to abcd'],
+      [605, '報告書ＡＢＣ', ''], [606, 'ａｂｃ', '']] as const) {
+      insert.run(id, summary, detail);
+      text.run(id, summary, detail);
+    }
+    expect(search({ text: 'abcd' }).sort()).toEqual([603, 604]);
+    expect(search({ text: 'aBcD pdf' })).toEqual([603]);
+    expect(search({ text: 'ａｂｃ' }).sort()).toEqual([605, 606]);
+  });
 });

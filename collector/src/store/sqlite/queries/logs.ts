@@ -8,12 +8,52 @@ const columns = `le.event_id AS eventId, le.time_ms AS timeMs, le.pc,
 /** One directory lookup per row (it was two correlated subqueries, one per column: an export reads millions). */
 const directoryJoin = 'LEFT JOIN pc_directory d ON d.pc = le.pc';
 
-/** Turns typed words into an FTS5 trigram query (each word quoted, so no FTS syntax reaches SQLite), or LIKE terms. */
-export function splitKeywords(text: string): { match: string | undefined; like: string[] } {
+/** The trigram tokenizer's case folding (case_sensitive=0 folds every script, not only ASCII as LIKE does). */
+const foldCase = (text: string) => text.toLowerCase();
+
+/**
+ * Trigrams that cover every character of a word (starting at 0, 3, 6 … and the last three): enough to narrow the
+ * candidates, since each candidate is then checked for the whole word; reading every overlapping trigram's list
+ * would only cost more.
+ */
+function coveringTrigrams(word: string): string[] {
+  const chars = [...word];
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i += 3) grams.add(chars.slice(i, i + 3).join(''));
+  grams.add(chars.slice(-3).join(''));
+  return [...grams];
+}
+
+/**
+ * Turns typed words into a search: words of 3+ characters become an FTS5 query over their trigrams (each quoted, so
+ * no FTS syntax reaches SQLite) plus the words the candidates are checked for (`check`, lower-cased, NUL-separated);
+ * shorter words become LIKE terms. The index keeps no positions (1400-log-fts-detail-none.sql), so the trigrams
+ * only find rows holding them all; the check keeps the whole word contiguous within one column, as before.
+ */
+export function splitKeywords(text: string): { match: string | undefined; check: string; like: string[] } {
   const words = text.split(/\s+/).map((w) => w.trim()).filter(Boolean).slice(0, 8);
-  const long = words.filter((w) => [...w].length >= 3);
+  const long = words.filter((w) => [...w].length >= 3).map(foldCase);
   const short = words.filter((w) => [...w].length < 3);
-  return { match: long.length ? long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ') : undefined, like: short };
+  const grams = [...new Set(long.flatMap(coveringTrigrams))];
+  return {
+    match: grams.length ? grams.map((g) => `"${g.replace(/"/g, '""')}"`).join(' AND ') : undefined,
+    check: long.join('\u0000'),
+    like: short,
+  };
+}
+
+const checkFunction = 'mamori_log_contains';
+const prepared = new WeakSet<Database.Database>();
+
+/** Registers the candidate check: every word (NUL-separated, folded) appears in the folded summary or detail. */
+function prepareConnection(db: Database.Database): void {
+  if (prepared.has(db)) return;
+  db.function(checkFunction, { deterministic: true }, (summary: unknown, detail: unknown, words: unknown) => {
+    const inSummary = foldCase(String(summary ?? ''));
+    const inDetail = foldCase(String(detail ?? ''));
+    return String(words).split('\u0000').every((word) => inSummary.includes(word) || inDetail.includes(word)) ? 1 : 0;
+  });
+  prepared.add(db);
 }
 
 /** How a keyword search sizes its first look; the default suits millions of entries, tests shrink it. */
@@ -57,7 +97,7 @@ const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' A
  * or without keywords, so "newest first" means newest by when it happened on the PC, not by when it arrived.
  */
 export function searchLogs(db: Database.Database, search: LogSearch, tuning: LogSearchTuning = defaultTuning): LogEntryRow[] {
-  const keywords = search.text ? splitKeywords(search.text) : { match: undefined, like: [] };
+  const keywords = search.text ? splitKeywords(search.text) : { match: undefined, check: '', like: [] };
   const filters = filterTerms(search, keywords.like);
   const asc = search.order === 'asc';
   const order = `ORDER BY le.time_ms ${asc ? 'ASC' : 'DESC'}, le.event_id ${asc ? 'ASC' : 'DESC'}`;
@@ -69,7 +109,8 @@ export function searchLogs(db: Database.Database, search: LogSearch, tuning: Log
     .all(...params, limit) as LogEntryRow[];
 
   if (!keywords.match) return select('log_entries le', filters.where, filters.params, search.limit);
-  return searchByKeywords(db, search, keywords.match, filters, tuning, select);
+  prepareConnection(db);
+  return searchByKeywords(db, search, { match: keywords.match, check: keywords.check }, filters, tuning, select);
 }
 
 /**
@@ -83,16 +124,20 @@ export function searchLogs(db: Database.Database, search: LogSearch, tuning: Log
  * ×8; once it holds every match it is the exact answer with nothing to prove.
  */
 function searchByKeywords(
-  db: Database.Database, search: LogSearch, match: string, filters: { where: string[]; params: unknown[] }, tuning: LogSearchTuning,
+  db: Database.Database, search: LogSearch, keywords: { match: string; check: string }, filters: { where: string[]; params: unknown[] }, tuning: LogSearchTuning,
   select: (from: string, where: string[], params: unknown[], limit: number) => LogEntryRow[],
 ): LogEntryRow[] {
   const asc = search.order === 'asc';
-  const newest = `SELECT rowid AS id FROM log_entries_fts WHERE log_entries_fts MATCH ? ORDER BY rowid ${asc ? 'ASC' : 'DESC'} LIMIT ?`;
+  // The index walks its candidates by id and each is checked against its own row, so the window still comes
+  // straight off the index's end (CROSS JOIN keeps the index outermost).
+  const newest = `SELECT f.rowid AS id FROM log_entries_fts f CROSS JOIN log_entries c ON c.event_id = f.rowid
+    WHERE f.log_entries_fts MATCH ? AND ${checkFunction}(c.summary, c.detail, ?) ORDER BY f.rowid ${asc ? 'ASC' : 'DESC'} LIMIT ?`;
+  const { match, check } = keywords;
   for (let window = tuning.firstWindow; ; window *= 8) {
     const { matches, edge } = db.prepare(`SELECT count(*) AS matches, ${asc ? 'max' : 'min'}(id) AS edge FROM (${newest})`)
-      .get(match, window) as { matches: number; edge: number | null };
+      .get(match, check, window) as { matches: number; edge: number | null };
     if (edge === null) return [];
-    const rows = select(`(${newest}) m CROSS JOIN log_entries le ON le.event_id = m.id`, filters.where, [match, window, ...filters.params], search.limit);
+    const rows = select(`(${newest}) m CROSS JOIN log_entries le ON le.event_id = m.id`, filters.where, [match, check, window, ...filters.params], search.limit);
     if (matches < window) return rows; // every match was in the window
     if (rows.length < search.limit) continue;
     const last = rows[rows.length - 1]!;
@@ -101,7 +146,8 @@ function searchByKeywords(
       // `+` keeps SQLite from walking the primary key over every id outside the window: the time index is the way.
       asc ? 'le.time_ms < ?' : 'le.time_ms > ?', asc ? '+le.event_id > ?' : '+le.event_id < ?', ...filters.where,
       'EXISTS (SELECT 1 FROM log_entries_fts f WHERE f.log_entries_fts MATCH ? AND f.rowid = le.event_id)',
-    ])} LIMIT 1`).get(last.timeMs, edge, ...filters.params, match);
+      `${checkFunction}(le.summary, le.detail, ?)`,
+    ])} LIMIT 1`).get(last.timeMs, edge, ...filters.params, match, check);
     if (!outside) return rows;
   }
 }

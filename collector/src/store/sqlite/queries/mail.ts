@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { hashText, hashValue } from '../hash-column.ts';
 import { normalizeMailText, termTokens } from '../indexers/mail-text.ts';
 import type { AttachmentSighting, MailAttachmentRow, MailRow, MailSearch } from '../../repositories/mail.ts';
 
@@ -115,9 +116,9 @@ export function getMail(db: Database.Database, id: number): MailRow | undefined 
 /** Every mail that carried a file with this SHA-256, newest first: where did this file go? */
 export function mailsWithAttachment(db: Database.Database, sha256: string, limit = 100): AttachmentSighting[] {
   const rows = db.prepare(`SELECT a.mail_id AS mailId, m.time_ms AS timeMs, m.pc, m.user, m.subject, m.verdict,
-      m.to_json AS toJson, a.file_name AS fileName, a.content_type AS contentType, a.size_bytes AS sizeBytes, a.sha256,
+      m.to_json AS toJson, a.file_name AS fileName, a.content_type AS contentType, a.size_bytes AS sizeBytes, ${hashText('a.sha256')} AS sha256,
       a.inline FROM mail_attachments a JOIN mails m ON m.id = a.mail_id WHERE a.sha256 = ?
-      ORDER BY a.mail_id DESC LIMIT ?`).all(sha256.toLowerCase(), Math.min(Math.max(limit, 1), 1000)) as
+      ORDER BY a.mail_id DESC LIMIT ?`).all(hashValue(sha256.toLowerCase()), Math.min(Math.max(limit, 1), 1000)) as
     (Omit<AttachmentSighting, 'to' | 'inline'> & { toJson: string; inline: number })[];
   return rows.map(({ toJson, inline, ...row }) => ({ ...row, inline: inline === 1, to: JSON.parse(toJson) as string[] }));
 }
@@ -126,7 +127,7 @@ function withAttachments(db: Database.Database, rows: RawRow[]): MailRow[] {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const attachments = db.prepare(`SELECT mail_id AS mailId, file_name AS fileName, content_type AS contentType,
-      size_bytes AS sizeBytes, sha256, inline FROM mail_attachments WHERE mail_id IN (${ids.map(() => '?').join(',')})
+      size_bytes AS sizeBytes, ${hashText('sha256')} AS sha256, inline FROM mail_attachments WHERE mail_id IN (${ids.map(() => '?').join(',')})
       ORDER BY mail_id, ordinal`).all(...ids) as (Omit<MailAttachmentRow, 'inline'> & { mailId: number; inline: number })[];
   const byMail = new Map<number, MailAttachmentRow[]>();
   for (const { mailId, inline, ...a } of attachments) {

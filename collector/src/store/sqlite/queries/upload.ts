@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
+import { hashText, hashValue } from '../hash-column.ts';
 import type { ExtensionHealthRow, UploadRow, UploadSearch } from '../../repositories/upload.ts';
 
 const columns = `id, event_id AS eventId, agent_id AS agentId, pc, seq, time_ms AS timeMs, user, file_name AS fileName,
-  size_bytes AS sizeBytes, sha256, destination_host AS destinationHost, destination_url AS destinationUrl, page_url AS pageUrl,
+  size_bytes AS sizeBytes, ${hashText('sha256')} AS sha256, destination_host AS destinationHost, destination_url AS destinationUrl, page_url AS pageUrl,
   category, method, browser, browser_profile AS browserProfile, local_path AS localPath`;
 
 /** LIKE with the user's text taken literally. */
@@ -27,7 +28,7 @@ export function searchUploads(db: Database.Database, search: UploadSearch): Uplo
     params.host = search.host.toLowerCase();
     params.hostSuffix = `%.${search.host.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}`;
   }
-  if (search.sha256) { where.push('sha256 = @sha256'); params.sha256 = search.sha256.toLowerCase(); }
+  if (search.sha256) { where.push('sha256 = @sha256'); params.sha256 = hashValue(search.sha256.toLowerCase()); }
   if (search.fromMs !== undefined) { where.push('time_ms >= @fromMs'); params.fromMs = search.fromMs; }
   if (search.toMs !== undefined) { where.push('time_ms < @toMs'); params.toMs = search.toMs; }
   if (search.beforeId !== undefined) { where.push('id < @beforeId'); params.beforeId = search.beforeId; }
