@@ -137,7 +137,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   let projectionPoll: NodeJS.Timeout | undefined;
   const registry = createOperationsRegistry({
     operations, now, connectedHere: () => sessions.all().length,
-    siem: async () => ({ statuses: siem?.statuses() ?? [], lastEventId: (await siem?.lastEventId()) ?? 0 }),
+    siem: async () => ({ statuses: siem?.statuses() ?? [], lastPosition: (await siem?.lastPosition()) ?? 0 }),
   });
   operationsRoutes(http, { metrics: registry, operations, startedMs: now(), now });
 

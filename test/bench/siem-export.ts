@@ -78,7 +78,7 @@ async function ceiling(queries: SiemRepository, port: number): Promise<{ seconds
     const chunk = Buffer.concat(rows.map((r) => r.bytes));
     bytes += chunk.length;
     await new Promise<void>((resolve, reject) => socket.write(chunk, (error) => (error ? reject(error) : resolve())));
-    cursor = rows.at(-1)!.id;
+    cursor = rows.at(-1)!.position;
   }
   const seconds = (performance.now() - started) / 1000;
   socket.destroy();
@@ -91,7 +91,7 @@ async function exportRun(queries: SiemRepository, port: number, name: string, fo
   const formatter = new SiemFormatPool(siem, { threads: FORMAT_THREADS });
   const exporter = new SinkExporter({ config, siem, queries, sink: new SocketSink(config.socket!), formatter });
   await formatter.ready(); // threads live as long as the collector: their start is not part of the export
-  const last = await queries.lastEventId();
+  const last = await queries.lastPosition();
   const started = performance.now();
   exporter.start();
   while (exporter.status.cursor < last) await new Promise((resolve) => setTimeout(resolve, 5));

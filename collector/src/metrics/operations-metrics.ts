@@ -7,7 +7,7 @@ export interface MetricsSources {
   /** Agent streams open on this collector process. */
   connectedHere: () => number;
   /** SIEM sinks (empty when none are configured). */
-  siem: () => Promise<{ statuses: SinkStatus[]; lastEventId: number }>;
+  siem: () => Promise<{ statuses: SinkStatus[]; lastPosition: number }>;
   now: () => number;
 }
 
@@ -34,7 +34,7 @@ export function createOperationsRegistry(sources: MetricsSources): OperationsMet
   // prom-client names these gauges *_total, which Prometheus' naming rules (promtool check metrics) reserve for counters.
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(`mamori_collector_${name}`);
   let snapshot = emptySnapshot;
-  let siem: { statuses: SinkStatus[]; lastEventId: number } = { statuses: [], lastEventId: 0 };
+  let siem: { statuses: SinkStatus[]; lastPosition: number } = { statuses: [], lastPosition: 0 };
   // Every collect() below reads the snapshot taken by refresh() just before the scrape.
   const refresh = async (): Promise<void> => {
     [snapshot, siem] = await Promise.all([sources.operations.snapshot(sources.now()), sources.siem()]);
@@ -67,7 +67,7 @@ export function createOperationsRegistry(sources: MetricsSources): OperationsMet
   });
   new Gauge({
     name: 'mamori_siem_lag_events', help: 'Stored events not yet delivered to (or skipped for) each SIEM sink (by event id).', labelNames: ['sink'], registers: [registry],
-    collect() { this.reset(); for (const s of siem.statuses) this.set({ sink: s.name }, Math.max(0, siem.lastEventId - s.cursor)); },
+    collect() { this.reset(); for (const s of siem.statuses) this.set({ sink: s.name }, Math.max(0, siem.lastPosition - s.cursor)); },
   });
   new Gauge({
     name: 'mamori_siem_connected', help: '1 while the SIEM sink is connected (socket) or open (file).', labelNames: ['sink'], registers: [registry],

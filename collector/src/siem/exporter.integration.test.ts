@@ -68,7 +68,7 @@ describe('SinkExporter with a slow receiver', () => {
       last = cursor;
     }
     expect(exporter.status.cursor).toBeLessThan(total / 2);
-    expect((await queries.cursor('slow'))!.eventId).toBe(exporter.status.cursor);
+    expect((await queries.cursor('slow'))!.position).toBe(exporter.status.cursor);
 
     rsyslog.resume();
     const deadline = Date.now() + 30_000;
@@ -97,7 +97,7 @@ describe('SinkExporter with a slow receiver', () => {
     first.start();
     while (rsyslog.ids.length < 1_000) await new Promise((resolve) => setTimeout(resolve, 5));
     await first.stop(); // pages read ahead and not delivered are dropped: the cursor is where delivery stopped
-    const stoppedAt = (await queries.cursor('pooled'))!.eventId;
+    const stoppedAt = (await queries.cursor('pooled'))!.position;
     expect(stoppedAt).toBeLessThan(total);
 
     const secondPool = new SiemFormatPool(siem, { threads: 1 });

@@ -1,12 +1,18 @@
 import type { SiemRepository } from '../store/repositories/siem.ts';
 import type { SiemRecordsRepository } from '../store/repositories/siem-records.ts';
 import type { SiemConfig, SiemSinkConfig } from './config.ts';
-import type { FormattedChunk } from './format-page.ts';
 import { InlineFormatter, type PageFormatter } from './format-pool.ts';
 import { RecordStreams } from './record-streams.ts';
 import type { SiemSink } from './sink.ts';
 
 /** Events read per page (one SQL query, one formatting job). */
+/** A formatted chunk with the export position of the last event it covers (what the cursor moves to). */
+interface PositionedChunk {
+  bytes: Uint8Array;
+  through: number;
+  count: number;
+}
+
 const READ_LIMIT = 2_000;
 /** How often a quiet exporter looks for events another process stored (CLI imports) without a notify. */
 const POLL_MS = 500;
@@ -18,7 +24,7 @@ export interface SinkStatus {
   connected: boolean;
   /** Events delivered since the sink was first configured (persisted). */
   exported: number;
-  /** Id of the last event delivered. */
+  /** Export position of the last event delivered (see SiemRepository: the event's id on SQLite). */
   cursor: number;
   lastError: string | undefined;
 }
@@ -71,11 +77,11 @@ export class SinkExporter {
     await this.#records?.load(this.#now());
     const saved = await this.#queries.cursor(this.#config.name);
     if (saved) {
-      this.#cursor = saved.eventId;
+      this.#cursor = saved.position;
       this.#exported = saved.exported;
     } else {
       // Fix a new sink's starting point at once, so "end" means the moment it was added, not the next restart.
-      this.#cursor = this.#config.start === 'end' ? await this.#queries.lastEventId() : 0;
+      this.#cursor = this.#config.start === 'end' ? await this.#queries.lastPosition() : 0;
       await this.#queries.advance(this.#config.name, this.#cursor, 0, this.#now());
     }
   }
@@ -112,7 +118,7 @@ export class SinkExporter {
         this.#lastError = (error as Error).message;
         await this.#sink.close().catch(() => undefined);
         // Whatever was not delivered is resent from the persisted cursor.
-        this.#cursor = (await this.#queries.cursor(this.#config.name).catch(() => undefined))?.eventId ?? this.#cursor;
+        this.#cursor = (await this.#queries.cursor(this.#config.name).catch(() => undefined))?.position ?? this.#cursor;
         await this.#records?.reload().catch(() => undefined);
         await this.#sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]!);
         failures += 1;
@@ -129,10 +135,10 @@ export class SinkExporter {
       await this.#records?.resumeFrom(match[1] === 'alert' ? 'alerts' : 'audit', Number(match[2]), this.#now());
       return;
     }
-    const id = await this.#queries.eventIdOf(match[1]!, Number(match[2]));
-    if (id !== undefined && id > this.#cursor) {
-      await this.#queries.advance(this.#config.name, id, 0, this.#now());
-      this.#cursor = id;
+    const position = await this.#queries.positionOf(match[1]!, Number(match[2]));
+    if (position !== undefined && position > this.#cursor) {
+      await this.#queries.advance(this.#config.name, position, 0, this.#now());
+      this.#cursor = position;
     }
   }
 
@@ -142,7 +148,7 @@ export class SinkExporter {
    * not delivered (a lost connection, a stop) are simply read again from the cursor.
    */
   async #pump(): Promise<void> {
-    const ahead: Promise<FormattedChunk[]>[] = [];
+    const ahead: Promise<PositionedChunk[]>[] = [];
     let readCursor = this.#cursor;
     while (!this.#stopped) {
       // Alerts and audit entries first, one batch per stream per turn: rare, and never starved by an events backlog.
@@ -151,8 +157,11 @@ export class SinkExporter {
       while (this.#events && ahead.length < this.#formatter.depth) {
         const rows = await this.#queries.eventsAfter(readCursor, READ_LIMIT);
         if (rows.length === 0) break;
-        readCursor = rows.at(-1)!.id;
-        const formatting = this.#formatter.format(rows, this.#config.name);
+        readCursor = rows.at(-1)!.position;
+        // Chunks end at an event id; the cursor moves by export position, which is the id only on SQLite.
+        const positions = new Map(rows.map((row) => [row.id, row.position]));
+        const formatting = this.#formatter.format(rows, this.#config.name)
+          .then((chunks) => chunks.map((chunk) => ({ bytes: chunk.bytes, through: positions.get(chunk.throughId)!, count: chunk.count })));
         formatting.catch(() => undefined); // awaited below, in order; an early rejection is not unhandled
         ahead.push(formatting);
       }
@@ -162,7 +171,7 @@ export class SinkExporter {
         continue;
       }
       for (const chunk of await next) {
-        await this.#deliver(chunk.bytes as Buffer, chunk.throughId, chunk.count);
+        await this.#deliver(chunk.bytes as Buffer, chunk.through, chunk.count);
         if (this.#stopped) return;
       }
     }
@@ -186,12 +195,12 @@ export class SinkExporter {
     return delivered;
   }
 
-  async #deliver(chunk: Buffer, throughId: number, count: number): Promise<void> {
+  async #deliver(chunk: Buffer, through: number, count: number): Promise<void> {
     // The sink calls back once the chunk is written; the cursor is persisted then, and awaited before the next read.
     let persisted: Promise<void> = Promise.resolve();
     const advance = (): void => {
-      persisted = this.#queries.advance(this.#config.name, throughId, count, this.#now());
-      this.#cursor = throughId;
+      persisted = this.#queries.advance(this.#config.name, through, count, this.#now());
+      this.#cursor = through;
       this.#exported += count;
     };
     if (chunk.length === 0) advance();

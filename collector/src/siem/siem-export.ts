@@ -11,8 +11,8 @@ import { SocketSink } from './socket-sink.ts';
 export interface SiemExport {
   /** Each sink's connection state, cursor and delivered count (for /metrics and health). */
   statuses(): SinkStatus[];
-  /** The id of the newest stored event, to tell how far behind each sink is. */
-  lastEventId(): Promise<number>;
+  /** The newest event's export position, to tell how far behind each sink is. */
+  lastPosition(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +41,7 @@ export function startSiemExport(options: {
   for (const exporter of exporters) exporter.start();
   return {
     statuses: () => exporters.map((e) => e.status),
-    lastEventId: () => queries.lastEventId(),
+    lastPosition: () => queries.lastPosition(),
     async stop() {
       options.hub.off('events', wake);
       await Promise.all(exporters.map((e) => e.stop()));

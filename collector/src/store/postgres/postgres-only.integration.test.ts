@@ -4,6 +4,7 @@ import { decodeEnvelope, encodeEvent } from '@mamori/proto';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../../../../test/harness/postgres.ts';
 import type { AcceptedBatch } from '../types.ts';
 import { PostgresStore } from './postgres-store.ts';
+import { PostgresSiemRepository } from './repositories/siem.ts';
 
 // What only the PostgreSQL store has to get right: monthly partitions, and a projection cursor that holds when
 // several connections commit in an order other than the one their ids were taken in.
@@ -74,6 +75,45 @@ describe.skipIf(!available)('PostgresStore (PostgreSQL only)', () => {
       const pass = await store.projectPending(100);
       expect(pass.events.map((e) => `${e.stored.agentId}${e.stored.seq}`)).toEqual(['a1', 'a2', 'b1', 'b2', 'b3']);
       expect((await store.projectPending(100)).events).toEqual([]);
+    } finally {
+      await slow.end();
+      await store.close();
+    }
+  });
+
+  it('SIEM export never skips an event whose transaction commits after a later-numbered one was exported', async () => {
+    const url = await server.createDatabase('late_commit_siem');
+    const store = await PostgresStore.open({ url });
+    const siem = new PostgresSiemRepository(store.pool);
+    const slow = new pg.Client({ connectionString: url });
+    await slow.connect();
+    try {
+      await store.createAgent(agent('a'));
+      await store.createAgent(agent('b'));
+      await store.appendBatch(batch('b', 1, 1), Date.now());
+      await store.projectPending(100);
+      const exported = await siem.eventsAfter(0, 100);
+      await siem.advance('soc', exported.at(-1)!.position, exported.length, 1);
+      // Agent a's append takes its event ids first and commits last; b's later ids commit meanwhile.
+      await slow.query('BEGIN');
+      const a = batch('a', 1, 2);
+      await slow.query(
+        `SELECT append_batch($1, 1, 2, $2, $3, $4, $5, $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::bytea[], $12::bytea[],
+          NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+        ['a', a.prevHash, a.lastHash, a.signature, Date.now(), [1, 2], ['PC-a', 'PC-a'], [1, 2], ['lifecycle', 'lifecycle'], ['u', 'u'],
+          a.events.map((e) => e.hash), a.events.map((e) => e.bytes)],
+      );
+      await store.appendBatch(batch('b', 2, 2), Date.now());
+      await store.projectPending(100);
+      const cursor = (await siem.cursor('soc'))!.position;
+      // b2 and b3 are committed, but an id cursor moved past them would leave a1 and a2 (lower ids) behind for good.
+      expect(await siem.eventsAfter(cursor, 100)).toEqual([]);
+      await slow.query('COMMIT');
+      await store.projectPending(100);
+      const after = await siem.eventsAfter(cursor, 100);
+      expect(after.map((e) => `${e.agentId}${e.seq}`)).toEqual(['a1', 'a2', 'b2', 'b3']);
+      expect(Math.max(after[0]!.id, after[1]!.id)).toBeLessThan(Math.min(after[2]!.id, after[3]!.id));
+      expect(Math.max(after[0]!.id, after[1]!.id)).toBeGreaterThan(exported.at(-1)!.id);
     } finally {
       await slow.end();
       await store.close();

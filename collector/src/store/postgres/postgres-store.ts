@@ -10,10 +10,13 @@ import type {
 import { migratePostgres } from './migrate.ts';
 import { applyAccessRequestEvents } from './access-request-events.ts';
 import { insertDeviceEvents } from './device-events.ts';
+import { insertExportOrder } from './export-order.ts';
 import { insertLogEntries } from './log-entries.ts';
+import { insertMails } from './mails.ts';
 import { EventPartitions } from './partitions.ts';
 import { insertPrintJobs } from './print-jobs.ts';
 import { PostgresSegments } from './segments.ts';
+import { insertUploads } from './uploads.ts';
 
 type Row = Record<string, unknown>;
 
@@ -286,6 +289,9 @@ export class PostgresStore implements Store {
       await insertDeviceEvents(client, pass.events);
       await insertPrintJobs(client, pass.events);
       await applyAccessRequestEvents(client, pass.events);
+      await insertMails(client, pass.events);
+      await insertUploads(client, pass.events);
+      await insertExportOrder(client, rows);
       const last = rows.at(-1);
       if (last) await client.query('UPDATE projection_cursor SET tx = $1::xid8, event_id = $2', [last.tx, last.id]);
       return pass;

@@ -4,12 +4,18 @@ import { alertsContract } from './alerts.ts';
 import { auditPoliciesDirectoryContract } from './audit-policies-directory.ts';
 import { deviceControlContract } from './device-control.ts';
 import { devicesContract } from './devices.ts';
+import { logImportsContract } from './log-imports.ts';
 import { logsContract } from './logs.ts';
+import { mailContract } from './mail.ts';
 import { notifyContract } from './notify.ts';
 import { pcsOperationsContract } from './pcs-operations.ts';
 import { printContract } from './print.ts';
 import { savedAlertFiltersContract } from './saved-alert-filters.ts';
+import { sensorsSettingsContract } from './sensors-settings.ts';
+import { siemContract } from './siem.ts';
+import { siemRecordsContract } from './siem-records.ts';
 import type { RepositoriesUnderTest } from './subject.ts';
+import { uploadContract } from './upload.ts';
 
 export type { ContractRepositories, RepositoriesUnderTest } from './subject.ts';
 
@@ -38,5 +44,11 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     accessRequestsContract(start);
     savedAlertFiltersContract(start);
     devicesContract(start);
+    mailContract(start);
+    uploadContract(start);
+    sensorsSettingsContract(start);
+    logImportsContract(start);
+    siemContract(start);
+    siemRecordsContract(start);
   });
 }

@@ -6,16 +6,24 @@ import { PostgresAuditRepository } from './audit.ts';
 import { PostgresDeviceControlRepository } from './device-control.ts';
 import { PostgresDevicesRepository } from './devices.ts';
 import { PostgresDirectoryRepository } from './directory.ts';
+import { PostgresLogImportsRepository } from './log-imports.ts';
 import { PostgresLogsRepository } from './logs.ts';
+import { PostgresMailRepository } from './mail.ts';
 import { PostgresNotifyRepository } from './notify.ts';
 import { PostgresOperationsRepository } from './operations.ts';
 import { PostgresPcsRepository } from './pcs.ts';
 import { PostgresPoliciesRepository } from './policies.ts';
 import { PostgresPrintRepository } from './print.ts';
 import { PostgresSavedAlertFiltersRepository } from './saved-alert-filters.ts';
+import { PostgresSensorHealthRepository } from './sensor-health.ts';
+import { PostgresSettingsRepository } from './settings.ts';
+import { PostgresSiemRepository } from './siem.ts';
+import { PostgresSiemRecordsRepository } from './siem-records.ts';
+import { PostgresUploadRepository } from './upload.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'>;
+export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
+  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
@@ -33,5 +41,12 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     policies: new PostgresPoliciesRepository(pool),
     print: new PostgresPrintRepository(pool),
     savedAlertFilters: new PostgresSavedAlertFiltersRepository(pool),
+    mail: new PostgresMailRepository(pool),
+    upload: new PostgresUploadRepository(pool),
+    sensorHealth: new PostgresSensorHealthRepository(pool),
+    settings: new PostgresSettingsRepository(pool),
+    logImports: new PostgresLogImportsRepository(pool),
+    siem: new PostgresSiemRepository(pool),
+    siemRecords: new PostgresSiemRecordsRepository(pool),
   };
 }

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { StoredEvent } from '../../types.ts';
+import type { SiemEvent } from '../../repositories/siem.ts';
 
-const eventColumns = 'id, agent_id AS agentId, seq, pc, time_ms AS timeMs, received_ms AS receivedMs, kind, user, hash, bytes';
+// On SQLite an event's export position is its id: ids are taken in commit order (one writer at a time).
+const eventColumns = 'id, id AS position, agent_id AS agentId, seq, pc, time_ms AS timeMs, received_ms AS receivedMs, kind, user, hash, bytes';
 
 /** Reads and moves SIEM sinks' cursors, and the events after them, for collector/src/siem/. */
 export class SiemQueries {
@@ -12,7 +13,7 @@ export class SiemQueries {
   readonly #idOf;
 
   constructor(db: Database.Database) {
-    this.#cursor = db.prepare('SELECT event_id AS eventId, exported FROM siem_cursors WHERE sink = ?');
+    this.#cursor = db.prepare('SELECT event_id AS position, exported FROM siem_cursors WHERE sink = ?');
     this.#setCursor = db.prepare(`INSERT INTO siem_cursors (sink, event_id, exported, updated_ms) VALUES (?, ?, ?, ?)
       ON CONFLICT (sink) DO UPDATE SET event_id = excluded.event_id, exported = siem_cursors.exported + excluded.exported,
       updated_ms = excluded.updated_ms WHERE excluded.event_id > siem_cursors.event_id`);
@@ -22,8 +23,8 @@ export class SiemQueries {
   }
 
   /** The sink's cursor (last event id delivered) and how many events it delivered in all; undefined for a new sink. */
-  cursor(sink: string): { eventId: number; exported: number } | undefined {
-    return this.#cursor.get(sink) as { eventId: number; exported: number } | undefined;
+  cursor(sink: string): { position: number; exported: number } | undefined {
+    return this.#cursor.get(sink) as { position: number; exported: number } | undefined;
   }
 
   /** Moves the cursor forward (never back) and adds to the delivered count, in one statement. */
@@ -32,8 +33,8 @@ export class SiemQueries {
   }
 
   /** Stored events after an id, oldest first. */
-  eventsAfter(eventId: number, limit: number): StoredEvent[] {
-    return this.#after.all(eventId, limit) as StoredEvent[];
+  eventsAfter(eventId: number, limit: number): SiemEvent[] {
+    return this.#after.all(eventId, limit) as SiemEvent[];
   }
 
   /** The newest stored event's id (0 when none): where a sink that starts "at the end" begins. */

@@ -1,0 +1,13 @@
+import type pg from 'pg';
+import type { StoredEvent } from '../types.ts';
+
+/**
+ * Gives a projection pass's events (all it read, payloads that do not decode too: SIEM exports their envelope)
+ * their export positions, in the pass's (transaction, id) order and transaction (see migration 0124).
+ */
+export async function insertExportOrder(client: pg.PoolClient, rows: (StoredEvent & { tx: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query(`INSERT INTO export_order (event_id, tx, received_ms)
+    SELECT e, t, r FROM unnest($1::bigint[], $2::xid8[], $3::bigint[]) WITH ORDINALITY AS x (e, t, r, n) ORDER BY n
+    ON CONFLICT (event_id) DO NOTHING`, [rows.map((r) => r.id), rows.map((r) => r.tx), rows.map((r) => r.receivedMs)]);
+}
