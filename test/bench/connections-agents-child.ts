@@ -2,20 +2,20 @@
 // enrolls `count` agents with one multi-use token, then holds each one's stream open the way the real uplink does —
 // its own TLS connection (a local subchannel pool per client: grpc-js would otherwise multiplex every client over
 // one shared HTTP/2 connection, which no fleet of PCs does), hello → challenge → signed auth → welcome, a heartbeat
-// every HEARTBEAT_MS, and on a lost stream a reconnect after a capped exponential backoff with full jitter (the
-// agent's defaults: 500 ms first, 60 s cap). Prints JSON lines: {"enrolled":n}, then {"welcomed":n} as the count of
+// every HEARTBEAT_MS, and on a lost stream a reconnect after the uplink's own backoff schedule and defaults
+// (agent/src/uplink/backoff.ts). Prints JSON lines: {"enrolled":n}, then {"welcomed":n} as the count of
 // welcomed streams changes (at most every 200 ms), so the parent can time a full reconnect.
 import * as grpc from '@grpc/grpc-js';
 import type { AgentServiceClient, CollectorMessage__Output } from '@mamori/proto';
 import { decodeEnrollmentToken, generateEd25519KeyPair, loadPrivateKey, signAuth } from '@mamori/proto';
 import { loadAgentServiceProto, maxMessageBytes } from '@mamori/proto/grpc';
+import { DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS, MAX_BACKOFF_ATTEMPT, reconnectDelayMs } from '../../agent/src/uplink/backoff.ts';
 import { fetchPinnedCa } from '../../agent/src/uplink/pin.ts';
 import { collectorTlsName } from '../../agent/src/uplink/pin.ts';
 
 const [token, countText, heartbeatText] = process.argv.slice(2);
 const count = Number(countText);
 const HEARTBEAT_MS = Number(heartbeatText ?? 30_000);
-const BACKOFF = { initialMs: 500, maxMs: 60_000 };
 const parsed = decodeEnrollmentToken(token!);
 const caPem = await fetchPinnedCa(parsed.address, parsed.caFingerprint);
 const Service = loadAgentServiceProto().mamori.v1.AgentService;
@@ -67,9 +67,9 @@ function connect(sim: Sim): void {
     clearTimeout(heartbeat);
     if (sim.welcomed) welcomed -= 1;
     sim.welcomed = false;
-    const ceiling = Math.min(BACKOFF.maxMs, BACKOFF.initialMs * 2 ** sim.attempt);
-    sim.attempt += 1;
-    setTimeout(() => connect(sim), Math.random() * ceiling);
+    const delay = reconnectDelayMs(sim.attempt, DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS);
+    sim.attempt = Math.min(sim.attempt + 1, MAX_BACKOFF_ATTEMPT);
+    setTimeout(() => connect(sim), delay);
   };
   call.on('data', (m: CollectorMessage__Output) => {
     if (m.challenge) call.write({ auth: { signature: signAuth(sim.key, sim.agentId, m.challenge.nonce) } });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadCollectorConfig, openCollectorStore } from '@mamori/collector';
+import { DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS } from '../../agent/src/uplink/backoff.ts';
 import { certificateFingerprint } from '../../collector/src/pki/certificates.ts';
 import { createEnrollmentToken } from '../../collector/src/tokens.ts';
 import { initTestCollector, killHard, spawnCollector } from '../harness/collector.ts';
@@ -97,7 +98,7 @@ try {
   const restarted = performance.now();
   await waitUntil(() => sum(welcomed) === AGENTS, 30 * 60_000, `${AGENTS} streams welcomed again`);
   const reconnectS = (performance.now() - restarted) / 1000;
-  console.log(`after a collector restart, all ${AGENTS} agents welcomed again in ${reconnectS.toFixed(1)} s (agents back off 0.5 s doubling, with jitter, up to 60 s)`);
+  console.log(`after a collector restart, all ${AGENTS} agents welcomed again in ${reconnectS.toFixed(1)} s (agents back off ${DEFAULT_BACKOFF_INITIAL_MS / 1000} s doubling, with jitter, up to ${DEFAULT_BACKOFF_MAX_MS / 1000} s)`);
   console.log(`target: ${TARGET_AGENTS.toLocaleString()} agents on one collector on this machine`);
   console.log(JSON.stringify({
     bench: 'connections', agents: AGENTS, target_agents: TARGET_AGENTS, rss_mb_per_1000_agents: Math.round(perThousand * 10) / 10,

@@ -4,6 +4,7 @@ import { MailSensorConfigSchema } from '../sensors/mail/common/config.ts';
 import { PrintSensorConfigSchema } from '../sensors/print/common/config.ts';
 import { UploadSensorConfigSchema } from '../sensors/upload/common/config.ts';
 import { UsbSensorConfigSchema } from '../sensors/usb/common/config.ts';
+import { DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS } from '../uplink/backoff.ts';
 
 /**
  * The agent's configuration: one schema, validated once at start, frozen and passed down. Each sensor's own
@@ -18,8 +19,9 @@ export const AgentConfigSchema = z.object({
     batchSize: z.number().int().min(1).max(10_000).default(500),
     /** Backlog drain rate after an outage, so thousands of PCs returning at once don't swamp the collector. */
     drainEventsPerSecond: z.number().positive().default(20_000),
-    backoffInitialMs: z.number().int().positive().default(500),
-    backoffMaxMs: z.number().int().positive().default(60_000),
+    /** Reconnect backoff (uplink/backoff.ts says why the cap is 15 s). */
+    backoffInitialMs: z.number().int().positive().default(DEFAULT_BACKOFF_INITIAL_MS),
+    backoffMaxMs: z.number().int().positive().default(DEFAULT_BACKOFF_MAX_MS),
     heartbeatMs: z.number().int().positive().default(30_000),
   }).strict().prefault({}),
   /** Clock checks: jumps while running, set back across a stop, skew against the collector (CLOCK_JUMP events). */

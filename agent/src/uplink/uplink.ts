@@ -8,6 +8,7 @@ import type { Journal, JournalRow } from '../core/journal.ts';
 import { monotonicMs } from '../core/monotonic.ts';
 import type { CollectorHead, Reconciliation } from '../core/journal-reset.ts';
 import { agentVersion } from '../version.ts';
+import { MAX_BACKOFF_ATTEMPT, reconnectDelayMs } from './backoff.ts';
 import { cutAtAlteredRow } from './batch-cut.ts';
 import { describeGrpcError } from './client.ts';
 
@@ -139,10 +140,8 @@ export class Uplink {
     this.#status.lastError = reason;
     clearInterval(this.#heartbeatTimer);
     if (this.#stopped) return;
-    // Capped exponential backoff with full jitter.
-    const ceiling = Math.min(this.#o.backoffMaxMs, this.#o.backoffInitialMs * 2 ** this.#attempt);
-    const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-    this.#attempt = Math.min(this.#attempt + 1, 20);
+    const delay = reconnectDelayMs(this.#attempt, this.#o.backoffInitialMs, this.#o.backoffMaxMs);
+    this.#attempt = Math.min(this.#attempt + 1, MAX_BACKOFF_ATTEMPT);
     this.#status.reconnects += 1;
     this.#o.log?.(`uplink: ${reason}; retrying in ${delay} ms`);
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
