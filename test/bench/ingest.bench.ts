@@ -3,10 +3,11 @@
 // the same schema and indexes with prepared statements in batched transactions (no network, decoding, verifying).
 // BENCH_STORE=sqlite,postgres runs every scenario on each store in the same run, each against its own ceiling
 // (PostgreSQL: the same rows by COPY into the same schema, see ingest-postgres.ts).
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
+import { loadAgentServiceProto } from '@mamori/proto/grpc';
 import {
   ZERO_HASH, chainHash, decodeEnvelope, encodeEvent, epochRuns, evolveSealKey, generateEd25519KeyPair, loadPrivateKey, sealClose, sealEvent,
   signAuth, signBatch, type AgentMessage, type CollectorMessage__Output, type SealCloseRecord,
@@ -40,8 +41,15 @@ interface SimAgent {
     sealChain: number; sealEpochRuns: number[]; seals: Buffer; sealCloses: SealCloseRecord[];
     /** Per-event epochs for the ceiling's rows (not a wire field: the wire carries runs). */
     sealEpochs: number[];
+    /** The batch's AgentMessage as protobuf bytes, serialized before timing (what the stream sends). */
+    wire: Buffer;
   }[];
 }
+
+/** The Connect method's own serializer and deserializer (the ones the generated client uses). */
+const connectMethod = loadAgentServiceProto().mamori.v1.AgentService.service.Connect;
+/** BENCH_ENCODE=in-window: the harness encodes each batch when it writes it, as before (an A/B of the harness's own cost). */
+const encodeInWindow = process.env.BENCH_ENCODE === 'in-window';
 
 function makeBatches(agentId: string, key: SimAgent['key'], seal: { chain: number; key: Buffer }, count: number): SimAgent['batches'] {
   const batches: SimAgent['batches'] = [];
@@ -72,10 +80,11 @@ function makeBatches(agentId: string, key: SimAgent['key'], seal: { chain: numbe
         batchCloses.push(closes.at(-1)!);
       }
     }
-    batches.push({
+    const batch = {
       firstSeq: seq, events, prevHash, lastHash: hash, signature: signBatch(key, agentId, seq, events.length, prevHash, hash),
-      sealChain: seal.chain, sealEpochs: epochs, sealEpochRuns: epochRuns(epochs), seals: Buffer.concat(seals), sealCloses: batchCloses,
-    });
+      sealChain: seal.chain, sealEpochRuns: epochRuns(epochs), seals: Buffer.concat(seals), sealCloses: batchCloses,
+    };
+    batches.push({ ...batch, sealEpochs: epochs, wire: connectMethod.requestSerialize({ batch } satisfies AgentMessage) });
   }
   return batches;
 }
@@ -99,10 +108,18 @@ async function enrollSims(token: string, count: number, eventsEach: number): Pro
   return { sims, address: parsed.address, caPem };
 }
 
-/** Opens a sim agent's stream and authenticates; `run()` then streams its batches (≤ 4 in flight) until acked. */
+/**
+ * Opens a sim agent's stream and authenticates; `run()` then streams its batches (≤ 8 in flight) until acked.
+ * The stream writes bytes: each message is serialized here with the Connect method's own serializer (hello and
+ * auth as they are sent, batches before timing), so the timed window does not charge protobuf encoding on the
+ * agents' side to the collector — a real agent encodes on its own PC. The collector receives the same bytes.
+ */
 async function connect(sim: SimAgent, address: string, caPem: string): Promise<{ run: () => Promise<void> }> {
   const client = createCollectorClient(address, caPem);
-  const call: ClientDuplexStream<AgentMessage, CollectorMessage__Output> = client.Connect();
+  const call: ClientDuplexStream<Buffer, CollectorMessage__Output> = client.makeBidiStreamRequest(
+    connectMethod.path, (bytes: Buffer) => bytes, connectMethod.responseDeserialize,
+  );
+  const send = (message: AgentMessage) => call.write(connectMethod.requestSerialize(message));
   const last = sim.batches.at(-1)!;
   const lastSeq = last.firstSeq + last.events.length - 1;
   let next = 0;
@@ -112,14 +129,15 @@ async function connect(sim: SimAgent, address: string, caPem: string): Promise<{
   const done = new Promise<void>((resolve, reject) => { finished = resolve; failed = reject; });
   const pump = () => {
     while (inFlight < 8 && next < sim.batches.length) {
-      call.write({ batch: sim.batches[next]! });
+      const batch = sim.batches[next]!;
+      call.write(encodeInWindow ? connectMethod.requestSerialize({ batch }) : batch.wire);
       next += 1;
       inFlight += 1;
     }
   };
   const welcomed = new Promise<void>((resolve, reject) => {
     call.on('data', (m: CollectorMessage__Output) => {
-      if (m.challenge) call.write({ auth: { signature: signAuth(sim.key, sim.agentId, m.challenge.nonce) } });
+      if (m.challenge) send({ auth: { signature: signAuth(sim.key, sim.agentId, m.challenge.nonce) } });
       else if (m.welcome) resolve();
       else if (m.ack) {
         inFlight -= 1;
@@ -132,7 +150,7 @@ async function connect(sim: SimAgent, address: string, caPem: string): Promise<{
     });
     call.on('error', (e) => { reject(e); failed(e); });
   });
-  call.write({ hello: { agentId: sim.agentId, agentVersion: 'bench' } });
+  send({ hello: { agentId: sim.agentId, agentVersion: 'bench' } });
   await welcomed;
   return { run: () => { pump(); return done; } };
 }
@@ -167,7 +185,18 @@ async function ceiling(sims: SimAgent[]): Promise<number> {
 
 // The collector runs with the environment its systemd unit gives it (V8 young-generation size).
 const collectorEnv = serviceEnvironment(fileURLToPath(new URL('../../installers/linux/collector/mamori-collector.service', import.meta.url)));
-interface Run { store: string; agents: number; events: number; seconds: number; eventsPerS: number; projectedPerS: number; ceiling: number }
+interface Run {
+  store: string; agents: number; events: number; seconds: number; eventsPerS: number; projectedPerS: number; ceiling: number;
+  /** CPU seconds during the timed ingest window: this process (the simulated agents' clients) and the collector process. */
+  harnessCpuS: number; collectorCpuS: number;
+}
+
+/** A process's user + system CPU seconds so far, from /proc (Linux; the collector is a child, so process.cpuUsage cannot see it). */
+function processCpuSeconds(pid: number): number {
+  // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th (both in clock ticks, 100/s on Linux).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 /** One measurement: a fresh collector ingests the scenario, then the ceiling is measured on the same batches. */
 async function runScenario(agents: number, storeName: string): Promise<Run> {
@@ -188,9 +217,13 @@ async function runScenario(agents: number, storeName: string): Promise<Run> {
     for (let i = 0; i < sims.length; i += 50) {
       connections.push(...await Promise.all(sims.slice(i, i + 50).map((sim) => connect(sim, address, caPem))));
     }
+    const harnessCpuBefore = process.cpuUsage();
+    const collectorCpuBefore = processCpuSeconds(child.pid!);
     const started = performance.now();
     await Promise.all(connections.map((c) => c.run()));
     const ackedSeconds = (performance.now() - started) / 1000;
+    const harnessCpu = process.cpuUsage(harnessCpuBefore);
+    const collectorCpuS = processCpuSeconds(child.pid!) - collectorCpuBefore;
     // Then the projection (query tables + alert rules) catches up; its rate is reported beside the ingest rate.
     if (database) {
       while (!(await postgres!.caughtUp(database))) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -206,7 +239,8 @@ async function runScenario(agents: number, storeName: string): Promise<Run> {
     const projectedSeconds = (performance.now() - started) / 1000;
     const events = eventsEach * agents;
     const limit = database ? await postgres!.ceiling(acceptedBatches(sims)) : await ceiling(sims);
-    return { store: storeName, agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit };
+    return { store: storeName, agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit,
+      harnessCpuS: (harnessCpu.user + harnessCpu.system) / 1e6, collectorCpuS };
   } finally {
     // A graceful stop first, so a profiling run (COLLECTOR_NODE_ARGS=--cpu-prof) gets its profile written.
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -233,9 +267,9 @@ for (const agents of scenarios) for (const storeName of stores) {
 console.log(`best of ${REPEAT} runs per scenario, for ingest and ceiling alike (each run: a fresh collector, then the ceiling on the same batches)`);
 await postgres?.stop();
 
-console.log('store     agents   events    seconds   events/s verified+stored+acked   ceiling events/s (insert only)   ratio   events/s incl. query tables + alert rules');
+console.log('store     agents   events    seconds   events/s verified+stored+acked   ceiling events/s (insert only)   ratio   events/s incl. query tables + alert rules   CPU s in the ingest window: harness (agents) / collector');
 for (const r of rows) {
-  console.log(`${r.store.padEnd(8)} ${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(32)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}   ${Math.round(r.projectedPerS).toString().padStart(10)}`);
+  console.log(`${r.store.padEnd(8)} ${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(32)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}   ${Math.round(r.projectedPerS).toString().padStart(41)}   ${r.harnessCpuS.toFixed(2)} / ${r.collectorCpuS.toFixed(2)}`);
 }
 const worst = rows.reduce((a, b) => (a.eventsPerS < b.eventsPerS ? a : b));
 const perStore = (name: string) => {
@@ -252,7 +286,10 @@ console.log(JSON.stringify({
   stores: Object.fromEntries(stores.map((name) => [name, perStore(name)])),
   scenarios: rows.map((r) => ({
     store: r.store, agents: r.agents, events: r.events, events_per_s: Math.round(r.eventsPerS), projected_events_per_s: Math.round(r.projectedPerS),
-    ceiling_events_per_s: Math.round(r.ceiling),
-    runs: r.runs.map((run) => ({ events_per_s: Math.round(run.eventsPerS), ceiling_events_per_s: Math.round(run.ceiling) })),
+    ceiling_events_per_s: Math.round(r.ceiling), harness_cpu_s: Number(r.harnessCpuS.toFixed(2)), collector_cpu_s: Number(r.collectorCpuS.toFixed(2)),
+    runs: r.runs.map((run) => ({
+      events_per_s: Math.round(run.eventsPerS), ceiling_events_per_s: Math.round(run.ceiling), seconds: Number(run.seconds.toFixed(2)),
+      harness_cpu_s: Number(run.harnessCpuS.toFixed(2)), collector_cpu_s: Number(run.collectorCpuS.toFixed(2)),
+    })),
   })),
 }));
