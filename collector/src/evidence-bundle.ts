@@ -22,7 +22,7 @@ export interface EvidenceBundle {
 
 /** Every agent that has used a PC name, oldest enrollment first. */
 export async function agentsOfPc(store: Store, pc: string): Promise<AgentRecord[]> {
-  return (await store.listAgents()).filter((a) => a.pc === pc).sort((a, b) => a.enrolledMs - b.enrolledMs);
+  return store.agentsOfPc(pc);
 }
 
 /**

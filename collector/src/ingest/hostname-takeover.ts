@@ -9,7 +9,7 @@ import type { Store } from '../store/store.ts';
 export async function noteHostnameTakeover(
   deps: { store: Store; hub: CollectorHub }, enrolled: { agentId: string; hostname: string; hardwareId: string; timeMs: number },
 ): Promise<void> {
-  const others = (await deps.store.listAgents()).filter((a) => a.pc === enrolled.hostname && a.hardwareId !== enrolled.hardwareId && a.id !== enrolled.agentId);
+  const others = (await deps.store.agentsOfPc(enrolled.hostname)).filter((a) => a.hardwareId !== enrolled.hardwareId && a.id !== enrolled.agentId);
   if (others.length === 0) return;
   const describe = others.map((a) => `${a.id} (hardware ${a.hardwareId.slice(0, 64)}${a.retiredMs === null ? '' : ', retired'})`).join(', ');
   const finding = {

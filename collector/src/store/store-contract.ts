@@ -71,6 +71,10 @@ export function storeContract(backend: string, open: () => Promise<StoreUnderTes
       expect((await store.findActiveAgentByHardwareId('hw-1'))?.id).toBe('agent-2');
       expect((await store.getAgent(agentId))?.retiredMs).toBe(2_000);
       expect((await store.listAgents()).map((a) => a.id)).toEqual([agentId, 'agent-2']);
+      await store.createAgent({ ...newAgent('agent-3', 'hw-3', 4_000), pc: 'PC-3' });
+      expect((await store.agentsOfPc('PC-1')).map((a) => a.id)).toEqual([agentId, 'agent-2']);
+      expect((await store.agentsOfPc('PC-3')).map((a) => a.id)).toEqual(['agent-3']);
+      expect(await store.agentsOfPc('PC-none')).toEqual([]);
 
       const sensors = [{ name: 'usb', state: 'running', detail: '' }];
       await store.recordHeartbeat('agent-2', { timeMs: 5_000, agentVersion: '1.2.3', policyVersion: 4, currentUser: 'suzuki', sensors, journalBacklog: 17 });

@@ -18,6 +18,8 @@ export interface Store {
   /** Marks an agent as replaced by a re-enrollment; its history stays. */
   retireAgent(id: string, timeMs: number): Promise<void>;
   listAgents(): Promise<AgentRecord[]>;
+  /** Every agent (retired too) enrolled under this PC name, oldest first: one indexed read, not the whole fleet. */
+  agentsOfPc(pc: string): Promise<AgentRecord[]>;
   recordHeartbeat(agentId: string, update: HeartbeatUpdate): Promise<void>;
   setConnected(agentId: string, connected: boolean, timeMs: number): Promise<void>;
   /** Saves the agent's clock skew measured at connect; returns the one saved before (null when never measured). */

@@ -152,6 +152,10 @@ export class PostgresStore implements Store {
     return (await this.#rows('SELECT * FROM agents ORDER BY pc, enrolled_ms')).map(agentFromRow);
   }
 
+  async agentsOfPc(pc: string): Promise<AgentRecord[]> {
+    return (await this.#rows('SELECT * FROM agents WHERE pc = $1 ORDER BY enrolled_ms', [pc])).map(agentFromRow);
+  }
+
   async recordHeartbeat(agentId: string, update: HeartbeatUpdate): Promise<void> {
     await this.pool.query(
       `UPDATE agents SET last_seen_ms = $1, agent_version = $2, policy_version = $3, current_user_name = $4, sensors_json = $5,

@@ -61,6 +61,7 @@ export class SqliteStore implements Store {
       activeByHardware: db.prepare('SELECT * FROM agents WHERE hardware_id = ? AND retired_ms IS NULL ORDER BY enrolled_ms DESC LIMIT 1'),
       retire: db.prepare('UPDATE agents SET retired_ms = ? WHERE id = ?'),
       agents: db.prepare('SELECT * FROM agents ORDER BY pc, enrolled_ms'),
+      agentsOfPc: db.prepare('SELECT * FROM agents WHERE pc = ? ORDER BY enrolled_ms'),
       heartbeat: db.prepare(`UPDATE agents SET last_seen_ms = @timeMs, agent_version = @agentVersion, policy_version = @policyVersion,
         current_user = @currentUser, sensors_json = @sensorsJson, journal_backlog = @journalBacklog WHERE id = @agentId`),
       connected: db.prepare('UPDATE agents SET connected = ?, last_seen_ms = ? WHERE id = ?'),
@@ -142,6 +143,10 @@ export class SqliteStore implements Store {
 
   async listAgents(): Promise<AgentRecord[]> {
     return (this.#s.agents.all() as Row[]).map(agentFromRow);
+  }
+
+  async agentsOfPc(pc: string): Promise<AgentRecord[]> {
+    return (this.#s.agentsOfPc.all(pc) as Row[]).map(agentFromRow);
   }
 
   async recordHeartbeat(agentId: string, update: HeartbeatUpdate): Promise<void> {
