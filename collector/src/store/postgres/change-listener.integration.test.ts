@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../../test/harness/collector.ts';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../../../../test/harness/postgres.ts';
 import { PostgresChangeListener } from './change-listener.ts';
 import { PostgresStore } from './postgres-store.ts';
@@ -7,14 +8,6 @@ import { PostgresStore } from './postgres-store.ts';
 // Real PostgreSQL 15: the triggers of 0160-change-notify.sql NOTIFY as rows commit, and the listener survives its
 // connection being killed (reconnects, tells subscribers to catch up, hears later changes).
 const available = ensurePostgres();
-
-async function until(check: () => boolean, label: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.skipIf(!available)('PostgresChangeListener', () => {
   let server: PostgresServer;
@@ -42,30 +35,30 @@ describe.skipIf(!available)('PostgresChangeListener', () => {
     await db.connect();
     try {
       const version = await store.savePolicyVersion({ createdMs: Date.now(), createdBy: 'test', sources: [], comment: '' });
-      await until(() => heard.includes(`policy:${version}`), 'the policy version');
+      await waitFor(() => heard.includes(`policy:${version}`), 15_000, 'the policy version');
 
       await db.query('BEGIN');
       await db.query("INSERT INTO device_exceptions (id, pc, mode, until_ms, created_by, created_ms) VALUES ('ex-1', 'PC-1', 'allow', 1, 't', 1)");
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(heard).not.toContain('exception:ex-1'); // not before commit
       await db.query('COMMIT');
-      await until(() => heard.includes('exception:ex-1'), 'the exception');
+      await waitFor(() => heard.includes('exception:ex-1'), 15_000, 'the exception');
 
       await db.query('BEGIN');
       await db.query("INSERT INTO device_exceptions (id, pc, mode, until_ms, created_by, created_ms) VALUES ('ex-rolled-back', 'PC-1', 'allow', 1, 't', 1)");
       await db.query('ROLLBACK');
       await db.query("INSERT INTO device_exception_revocations (exception_id, pc, revoked_ms, revoked_by) VALUES ('ex-1', 'PC-1', 2, 't')");
-      await until(() => heard.filter((h) => h === 'exception:ex-1').length === 2, 'the revocation');
+      await waitFor(() => heard.filter((h) => h === 'exception:ex-1').length === 2, 15_000, 'the revocation');
 
       const request = await db.query<{ id: string }>(`INSERT INTO access_requests (event_id, agent_id, request_id, pc, user_name, time_ms, subject, reason, blocked_rule, vendor_id, product_id, serial, vendor, product)
         VALUES (1, 'a', 'r', 'PC-1', 'u', 1, 's', 'r', 'b', 'v', 'p', 's', 'v', 'p') RETURNING id`);
       const id = request.rows[0]!.id;
       await db.query('UPDATE access_requests SET note = $2 WHERE id = $1', [id, 'still pending']);
       await db.query("UPDATE access_requests SET status = 'approved', decided_by = 'admin' WHERE id = $1", [id]);
-      await until(() => heard.includes(`outcome:${id}`), 'the answer');
+      await waitFor(() => heard.includes(`outcome:${id}`), 15_000, 'the answer');
       await db.query('UPDATE access_requests SET sent_ms = 5 WHERE id = $1', [id]); // delivery bookkeeping is no new answer
       const version2 = await store.savePolicyVersion({ createdMs: Date.now(), createdBy: 'test', sources: [], comment: '' });
-      await until(() => heard.includes(`policy:${version2}`), 'a later change');
+      await waitFor(() => heard.includes(`policy:${version2}`), 15_000, 'a later change');
       expect(heard.filter((h) => h.startsWith('outcome:'))).toEqual([`outcome:${id}`]);
       expect(heard).not.toContain('exception:ex-rolled-back');
       expect(errors).toEqual([]);
@@ -91,10 +84,10 @@ describe.skipIf(!available)('PostgresChangeListener', () => {
     try {
       const killed = await admin.query("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'mamori-listener-test'");
       expect(killed.rows).toEqual([{ ok: true }]);
-      await until(() => resyncs === 2, 'the reconnect');
+      await waitFor(() => resyncs === 2, 15_000, 'the reconnect');
       expect(errors.length).toBeGreaterThan(0);
       const version = await store.savePolicyVersion({ createdMs: Date.now(), createdBy: 'test', sources: [], comment: '' });
-      await until(() => versions.includes(String(version)), 'a change after the reconnect');
+      await waitFor(() => versions.includes(String(version)), 15_000, 'a change after the reconnect');
     } finally {
       await admin.end();
       await listener.close();

@@ -1,19 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../../test/harness/collector.ts';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../../../../test/harness/postgres.ts';
 import { PostgresProjectionLock } from './projection-lock.ts';
 
 // Real PostgreSQL 15: one leader among several collectors' locks; when the leader's session dies another takes
 // over, and the former leader, back on a new connection, does not take it back while the new one lives.
 const available = ensurePostgres();
-
-async function until(check: () => boolean, label: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.skipIf(!available)('PostgresProjectionLock', () => {
   let server: PostgresServer;
@@ -42,16 +35,16 @@ describe.skipIf(!available)('PostgresProjectionLock', () => {
       expect([first.isLeader, second.isLeader]).toEqual([true, false]);
 
       await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lock-first'");
-      await until(() => second.isLeader, 'the second taking over');
+      await waitFor(() => second.isLeader, 15_000, 'the second taking over');
       expect(first.isLeader).toBe(false);
       // The first reconnects and keeps trying, but the lock is the second's now.
-      await until(() => changes.length >= 3, 'all changes');
+      await waitFor(() => changes.length >= 3, 15_000, 'all changes');
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(first.isLeader).toBe(false);
       expect(changes).toEqual(['first:true', 'first:false', 'second:true']);
 
       await second.close();
-      await until(() => first.isLeader, 'the first taking over again');
+      await waitFor(() => first.isLeader, 15_000, 'the first taking over again');
       expect(changes).toEqual(['first:true', 'first:false', 'second:true', 'second:false', 'first:true']);
     } finally {
       await admin.end();
