@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { onSessionLost } from './dedicated-session.ts';
 import { changeKinds, type ChangeFeed, type ChangeKind } from '../change-feed.ts';
 
 /** The channels the triggers of migration 0160-change-notify.sql NOTIFY on. */
@@ -65,19 +66,12 @@ export class PostgresChangeListener implements ChangeFeed {
   async #connect(): Promise<void> {
     if (this.#closed) return;
     const client = new pg.Client(this.#options.connection);
-    // Attached before connect: an error on an idle LISTEN connection is emitted, and unhandled it kills the process.
-    let lost = false;
-    const onLost = (error?: Error) => {
-      if (lost) return;
-      lost = true;
+    const lost = onSessionLost(client, (error) => {
       if (this.#client === client) this.#client = undefined;
-      void client.end().catch(() => undefined);
       if (this.#closed) return;
       this.#options.onError(error ?? new Error('change listener connection ended'));
       this.#scheduleReconnect();
-    };
-    client.on('error', onLost);
-    client.on('end', () => onLost());
+    });
     client.on('notification', (message) => {
       const kind = this.#kindByChannel.get(message.channel);
       if (!kind) return;
@@ -87,7 +81,7 @@ export class PostgresChangeListener implements ChangeFeed {
       await client.connect();
       await client.query(changeKinds.map((kind) => `LISTEN ${channels[kind]}`).join('; '));
     } catch (error) {
-      onLost(error as Error);
+      lost(error as Error);
       return;
     }
     if (this.#closed) {

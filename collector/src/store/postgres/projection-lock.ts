@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { onSessionLost } from './dedicated-session.ts';
 import type { ProjectionLeadership } from '../projection-leadership.ts';
 
 /**
@@ -66,19 +67,13 @@ export class PostgresProjectionLock implements ProjectionLeadership {
 
   async #connect(): Promise<pg.Client> {
     const client = new pg.Client(this.#options.connection);
-    let lost = false;
-    const onLost = (error?: Error) => {
-      if (lost) return;
-      lost = true;
+    onSessionLost(client, (error) => {
       if (this.#client === client) this.#client = undefined;
-      void client.end().catch(() => undefined);
       if (this.#closed) return;
       this.#setLeader(false);
       this.#options.onError(error ?? new Error('projection lock connection ended'));
       this.#schedule();
-    };
-    client.on('error', onLost);
-    client.on('end', () => onLost());
+    });
     await client.connect();
     this.#client = client;
     return client;
