@@ -14,11 +14,9 @@ describe.skipIf(!available)('PostgreSQL repositories', () => {
   beforeAll(async () => {
     server = await startPostgres();
   });
-  // Stopping writes the shutdown checkpoint of every test's database: 92 s for 20 freshly migrated databases on
-  // this shared, loaded machine (2026-12-02, load ~12), so the suite's ~50 databases need more than the default hook time.
   afterAll(async () => {
     await server?.stop();
-  }, 600_000);
+  });
 
   repositoryContract('PostgreSQL', async () => {
     databases += 1;
