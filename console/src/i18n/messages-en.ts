@@ -385,6 +385,7 @@ export const en = {
   'risk.reveal': 'Reveal name',
   'risk.history': 'Score over 30 days',
   'risk.dayPoints': '+{points} points, score {score}',
+  'risk.findingRef': 'integrity finding {id}',
   'risk.moreEvents': '…and {count} more events',
   // Risk: attendance/HR imports and the daily digest (risk2)
   'risk.imports': 'Imports',

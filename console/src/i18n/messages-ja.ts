@@ -386,6 +386,7 @@ export const ja: Messages = {
   'risk.reveal': '実名を表示',
   'risk.history': '30日間のスコア',
   'risk.dayPoints': '+{points} 点、スコア {score}',
+  'risk.findingRef': '完全性の検知 {id}',
   'risk.moreEvents': '…ほか {count} 件',
   // Risk: attendance/HR imports and the daily digest (risk2)
   'risk.imports': '取り込み',

@@ -3,7 +3,7 @@ import { useApi } from '../../api/api-context.tsx';
 import type { Role } from '@mamori/collector/api';
 import { ErrorBanner } from '../../components/badges.tsx';
 import { useAsync } from '../../components/use-async.ts';
-import { useI18n } from '../../i18n/i18n.tsx';
+import { useI18n, type I18n } from '../../i18n/i18n.tsx';
 import { href, navigate } from '../../router.ts';
 import { Sparkline } from './sparkline.tsx';
 
@@ -53,8 +53,8 @@ export function RiskPersonView({ person, role }: { person: string; role: Role })
                     <strong>{one(c.points)}</strong> {t(`risk.indicator.${c.indicator.split('.')[0]}` as 'risk.indicator.vector')} — {c.detail}
                     <ul className="risk-events">
                       {c.events.map((e) => (
-                        <li key={`${e.agentId}:${e.seq}`}>
-                          <a href={href(['pcs', e.pc], { at: e.timeMs })}>{e.pc} {formatDate(e.timeMs)}</a> <span className="muted">#{e.seq}</span>
+                        <li key={e.eventId}>
+                          <a href={href(['pcs', e.pc], { at: e.timeMs })}>{e.pc} {formatDate(e.timeMs)}</a> <span className="muted">{eventLabel(e, t)}</span>
                         </li>
                       ))}
                       {c.eventCount > c.events.length && <li className="muted">{t('risk.moreEvents', { count: formatNumber(c.eventCount - c.events.length) })}</li>}
@@ -68,4 +68,12 @@ export function RiskPersonView({ person, role }: { person: string; role: Role })
       )}
     </section>
   );
+}
+
+/**
+ * An agent's event is named by its journal sequence; an integrity finding is the collector's own record (the risk
+ * scorer refers to it by its negated id and sequence 0), so it is named as a finding instead of "#0".
+ */
+function eventLabel(e: { seq: number; eventId: number }, t: I18n['t']): string {
+  return e.eventId < 0 ? t('risk.findingRef', { id: String(-e.eventId) }) : `#${e.seq}`;
 }

@@ -55,6 +55,20 @@ describe('risk views', () => {
     expect(fake.calls.find((c) => c.method === 'revealRiskPerson')?.args).toEqual(['P-0a1b2c3d4e', 'case 2026-14']);
   });
 
+  it('name an integrity finding as a finding, not as journal sequence #0', async () => {
+    const withFindings: RiskPerson = { ...person, days: [{ ...person.days[0]!, contributions: [{
+      indicator: 'signals.integrity', points: 40, detail: '2 integrity findings', eventCount: 2, events: [
+        { agentId: 'agent-u1', seq: 0, eventId: -17, pc: 'PC-SALE-1', timeMs: Date.UTC(2026, 10, 21, 9) },
+        { agentId: 'agent-u1', seq: 0, eventId: -18, pc: 'PC-SALE-1', timeMs: Date.UTC(2026, 10, 21, 10) },
+      ],
+    }] }] };
+    const fake = fakeApiClient({ riskPerson: async () => withFindings });
+    const { container } = render(<I18nProvider locale="en"><ApiProvider client={fake.client}><RiskPersonView person="P-0a1b2c3d4e" role="operator" /></ApiProvider></I18nProvider>);
+    await screen.findByText(/2 integrity findings/);
+    expect([...container.querySelectorAll('.risk-events .muted')].map((n) => n.textContent)).toEqual(['integrity finding 17', 'integrity finding 18']);
+    expect(container.textContent).not.toContain('#0');
+  });
+
   it('offer operators no reveal (Japanese)', async () => {
     const fake = fakeApiClient({ riskPerson: async () => person });
     render(<I18nProvider locale="ja"><ApiProvider client={fake.client}><RiskPersonView person="P-0a1b2c3d4e" role="operator" /></ApiProvider></I18nProvider>);
