@@ -81,6 +81,7 @@ async function storeKind(kinds: string[]): Promise<{ bytesPerEvent: number; byOb
     });
   }
   await risk.start();
+  await risk.stop(); // its timers would otherwise write to the closed store ("database connection is not open")
   await store.close();
   const before = pagesByObject(path);
   const reopened = new SqliteStore(path);
