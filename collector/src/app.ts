@@ -84,6 +84,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const authFailures = new StreamAuthFailures({ store, hub, now });
   const { server: grpcServer, credentials } = createGrpcServer({
     store, hub, sessions, policy, now, collectorName: config.name, onStored: projector.notify, crypto, authFailures, evidenceKey,
+    collectorAddresses: config.grpc.agentAddresses ?? [],
     limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
     tls,
   });
