@@ -20,6 +20,7 @@ export const agentErrors = {
   AGENT_SEAL_STATE_LOST: 'the seal state was missing or unreadable; a new seal chain starts',
   AGENT_SEAL_UNAVAILABLE: 'forward-secure sealing could not start; events are journaled unsealed',
   AGENT_POLICY_INVALID: 'the policy pushed by the collector is invalid and was not applied',
+  AGENT_IDENTITY_INVALID: 'the enrollment state (identity.json) is unreadable: enroll again with `mamori-agent enroll <token> --force`',
 } as const;
 
 export type AgentErrorCode = keyof typeof agentErrors;

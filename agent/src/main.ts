@@ -24,7 +24,7 @@ import { startTray, throughDeviceControl, type Tray } from './local/tray/tray-se
 import { InventorySensor } from './sensors/inventory/common/inventory-sensor.ts';
 import { createSensors, type SensorContext } from './sensors/registry.ts';
 import { fileWallClockMark } from './state/wall-clock-mark.ts';
-import { readIdentity, readSavedPolicy, savePolicy, stateFiles, type AgentIdentity } from './state/identity.ts';
+import { readIdentity, readSavedPolicy, saveCollectorAddresses, savePolicy, stateFiles, type AgentIdentity } from './state/identity.ts';
 import { createCollectorClient } from './uplink/client.ts';
 import { Uplink } from './uplink/uplink.ts';
 import { agentVersion } from './version.ts';
@@ -137,7 +137,19 @@ export async function runAgent(config: AgentConfig, options: RunOptions = {}): P
   const clock = startClockGuard({ mark: fileWallClockMark(config.stateDir), record: recorder.record, agentVersion, ...config.clock });
   const uplink = new Uplink({
     agentId: identity.agentId, privateKey: loadPrivateKey(privateKeyPem),
-    client: createCollectorClient(identity.collectorAddress, identity.caPem), journal,
+    // Every collector of the deployment presents a certificate from the one CA pinned at enrollment.
+    collectors: {
+      addresses: identity.collectorAddresses,
+      dial: (address) => createCollectorClient(address, identity.caPem),
+      onAddresses: (addresses) => {
+        try {
+          saveCollectorAddresses(config.stateDir, addresses);
+        } catch (error) {
+          log(`uplink: could not save the collectors' addresses: ${(error as Error).message}`);
+        }
+      },
+    },
+    journal,
     ...config.uplink, onPolicy: applyPolicy, onServerTime: clock.onServerTime, log, sealing: sealing?.sealer, onCommand: (command) => void tray.onCommand(command),
     reconcile: (collector) => reconcileWithCollector(journal, recorder, collector, agentVersion),
     heartbeat: () => ({

@@ -84,6 +84,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const authFailures = new StreamAuthFailures({ store, hub, now });
   const { server: grpcServer, credentials } = createGrpcServer({
     store, hub, sessions, policy, now, collectorName: config.name, onStored: projector.notify, crypto, authFailures, evidenceKey,
+    collectorAddresses: config.grpc.agentAddresses ?? [],
     limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
     tls,
   });
@@ -167,8 +168,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       riskDigest.start();
       // Policy versions, exceptions and access-request answers stored by another process (the CLI) or, on
       // PostgreSQL, another collector reach this collector's agents too. PostgreSQL: LISTEN/NOTIFY, heard as the row
-      // commits; after a lost LISTEN connection comes back, every cursor catches up. SQLite: polling the newest
-      // version number is one indexed read, and 250 ms keeps "on the PC within a second".
+      // commits; after a lost LISTEN connection comes back, every cursor catches up. SQLite: the writer's signal file
+      // (store/sqlite/change-signals.ts) wakes the same handlers as the commit lands; the poll of the newest version
+      // number (one indexed read) stays behind it for a filesystem that reports no changes.
       const reportRefresh = (error: unknown) => process.stderr.write(`mamori-collector: policy version not taken up: ${(error as Error).message}\n`);
       changes = await listenForChanges(store, (error) => process.stderr.write(`mamori-collector: change notifications interrupted (reconnecting): ${error.message}\n`));
       if (changes) {
@@ -181,9 +183,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
           void exceptions.check();
           accessOutcomes.wake();
         });
-      } else {
-        stopPolicyWatch = policy.watch(250, reportRefresh);
       }
+      if (!shared) stopPolicyWatch = policy.watch(250, reportRefresh);
       leadership = await seekProjectionLeadership(store, (error) => process.stderr.write(`mamori-collector: projection lock: ${error.message}\n`));
       if (leadership) {
         leadership.onChange((leader) => projector.setLeader(leader));

@@ -27,11 +27,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Points an enrolled agent at another collector of the deployment (its identity names one address). */
+/** Points an enrolled agent at another collector of the deployment only (these collectors hand out no list). */
 function pointAgentAt(stateDir: string, grpcPort: number): void {
   const file = join(stateDir, 'identity.json');
-  const identity = JSON.parse(readFileSync(file, 'utf8')) as { collectorAddress: string };
-  identity.collectorAddress = `localhost:${grpcPort}`;
+  const identity = JSON.parse(readFileSync(file, 'utf8')) as { collectorAddresses: string[] };
+  identity.collectorAddresses = [`localhost:${grpcPort}`];
   writeFileSync(file, JSON.stringify(identity, null, 2), { mode: 0o600 });
 }
 

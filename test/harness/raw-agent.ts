@@ -31,7 +31,7 @@ export class RawAgent {
     this.agentId = options.agentId ?? identity.agentId;
     this.key = loadPrivateKey(privateKeyPem);
     this.seal = new SealKeyFile(join(stateDir, stateFiles.sealKey)).read();
-    const client = createCollectorClient(identity.collectorAddress, identity.caPem);
+    const client = createCollectorClient(identity.collectorAddresses[0]!, identity.caPem);
     this.call = client.Connect();
     this.call.on('data', (m: CollectorMessage__Output) => {
       this.received.push(m);

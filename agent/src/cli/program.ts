@@ -75,15 +75,15 @@ export function buildAgentProgram(io: Output): Command {
       const identity = await enroll({
         stateDir: config().stateDir, token, force: options.force ?? false, ...(options.hostname ? { hostname: options.hostname } : {}),
       });
-      print(options.json, { agentId: identity.agentId, pc: identity.pc, collector: identity.collectorAddress },
-        `enrolled ${identity.pc} as ${identity.agentId} with ${identity.collectorAddress}`);
+      print(options.json, { agentId: identity.agentId, pc: identity.pc, collector: identity.collectorAddresses[0], collectors: identity.collectorAddresses },
+        `enrolled ${identity.pc} as ${identity.agentId} with ${identity.collectorAddresses.join(', ')}`);
     });
 
   program.command('run')
     .description('run the agent in the foreground (what the service runs)')
     .action(async () => {
       const agent = await runAgent(config());
-      io.err(`mamori-agent ${agent.identity.agentId} (${agent.identity.pc}) running; collector ${agent.identity.collectorAddress}\n`);
+      io.err(`mamori-agent ${agent.identity.agentId} (${agent.identity.pc}) running; collector ${agent.identity.collectorAddresses.join(', then ')}\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
@@ -119,12 +119,14 @@ export function buildAgentProgram(io: Output): Command {
       const lastSeq = backlog.lastSeq;
       const pid = runningAgentPid(stateDir);
       const status = {
-        agentId: identity.agentId, pc: identity.pc, collector: identity.collectorAddress, running: pid !== undefined, pid: pid ?? null,
+        // `collector` is the one tried first (the last that worked); `collectors` all of them, in order.
+        agentId: identity.agentId, pc: identity.pc, collector: identity.collectorAddresses[0], collectors: identity.collectorAddresses,
+        running: pid !== undefined, pid: pid ?? null,
         lastSeq, unsentEvents: backlog.events, policyVersion: policy?.version ?? 0, deviceMode: policy?.device.mode ?? 'unknown',
         exceptions: policy?.device.exceptions ?? [], stateDir,
       };
       print(options.json, status, [
-        `agent      ${status.agentId} (${status.pc})${demo ? ` — the npm start demo's agent (${demo})` : ''}`, `collector  ${status.collector}`,
+        `agent      ${status.agentId} (${status.pc})${demo ? ` — the npm start demo's agent (${demo})` : ''}`, `collector  ${status.collectors.join(', then ')}`,
         `running    ${status.running ? `yes (pid ${status.pid})` : 'no'}`, `journal    last seq ${lastSeq}, ${backlog.events} not yet acknowledged`,
         `policy     version ${status.policyVersion}, USB storage: ${status.deviceMode}, ${status.exceptions.length} exception(s)`,
       ].join('\n'));

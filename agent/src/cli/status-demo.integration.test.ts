@@ -15,7 +15,7 @@ function checkoutWithDemo(): { checkout: string; demo: string } {
   const checkout = mkdtempSync(join(tmpdir(), 'checkout-'));
   const demo = join(checkout, '.mamori', 'agent');
   writeIdentity(demo, {
-    agentId: 'agent-demo-1', pc: 'DEMO-PC', hardwareId: 'hw', collectorAddress: 'localhost:7443', caFingerprint: 'ab', caPem: '', publicKey: '',
+    agentId: 'agent-demo-1', pc: 'DEMO-PC', hardwareId: 'hw', collectorAddresses: ['localhost:7443'], caFingerprint: 'ab', caPem: '', publicKey: '',
     unlockKey: '', collectorName: 'localhost', enrolledMs: Date.now(),
   }, 'not a real key');
   mkdirSync(join(checkout, 'agent', 'src'), { recursive: true });

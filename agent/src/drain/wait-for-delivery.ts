@@ -42,8 +42,8 @@ export async function waitForDelivery(agent: RunningAgent, wait: DeliveryWait): 
       const seconds = Math.round(wait.timeoutMs / 1000);
       const reason = backlog.events === 0 ? ''
         : status.connected
-          ? `the collector at ${agent.identity.collectorAddress} acknowledged too slowly: ${backlog.events} events left after ${seconds} s`
-          : `the collector at ${agent.identity.collectorAddress} was not reachable within ${seconds} s (${status.lastError || 'no answer'})`;
+          ? `the collector at ${agent.uplink.status().collectorAddress ?? agent.identity.collectorAddresses[0]} acknowledged too slowly: ${backlog.events} events left after ${seconds} s`
+          : `the collector at ${agent.uplink.status().collectorAddress ?? agent.identity.collectorAddresses[0]} was not reachable within ${seconds} s (${status.lastError || 'no answer'})`;
       return { drained: backlog.events === 0, eventsLeft: backlog.events, firstUnsentSeq: backlog.firstSeq, lastSeq: agent.journal.lastSeq, reason };
     }
     await agent.uplink.drained(Math.min(left, every));

@@ -8,6 +8,7 @@ import { newSealChain } from '../core/sealer.ts';
 import { isEnrolled, savePolicy, stateFiles, writeIdentity, type AgentIdentity } from '../state/identity.ts';
 import { agentVersion } from '../version.ts';
 import { createCollectorClient, toAgentError } from './client.ts';
+import { orderCollectorAddresses } from './collector-rotation.ts';
 import { fetchPinnedCa } from './pin.ts';
 
 export interface EnrollOptions {
@@ -60,7 +61,9 @@ export async function enroll(options: EnrollOptions): Promise<AgentIdentity> {
     seal?.seed.fill(0);
   }
   const identity: AgentIdentity = {
-    agentId: response.agentId, pc, hardwareId, collectorAddress: token.address, caFingerprint: token.caFingerprint, caPem,
+    // The collector's list (if it has one) names the deployment's other collectors; the one enrolled through stays first.
+    agentId: response.agentId, pc, hardwareId, collectorAddresses: orderCollectorAddresses(token.address, response.collectorAddresses),
+    caFingerprint: token.caFingerprint, caPem,
     publicKey: keys.publicKey.toString('base64'), unlockKey: response.unlockKey.toString('base64'),
     collectorName: response.collectorName, enrolledMs: Date.now(), ...(seal ? { sealChain: seal.chain } : {}),
   };

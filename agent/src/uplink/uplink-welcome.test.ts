@@ -52,7 +52,7 @@ describe('uplink: Welcome and quarantine answers', () => {
     const { journal, recorder, call, stop } = uplinkWithJournal();
     for (let i = 0; i < 3; i += 1) recorder.record(print(`new-${i}`));
     const collectorHash = Buffer.alloc(32, 9);
-    call.say({ welcome: { lastSeq: 406, lastHash: collectorHash, serverTimeMs: Date.now() } });
+    call.say({ welcome: { lastSeq: 406, lastHash: collectorHash, serverTimeMs: Date.now(), collectorAddresses: [] } });
     await tick();
     const [batch] = call.batches();
     expect(batch!.firstSeq).toBe(407);
@@ -68,7 +68,7 @@ describe('uplink: Welcome and quarantine answers', () => {
   it('a Welcome on its own chain acknowledges what the collector holds and sends the rest', async () => {
     const { journal, recorder, call, stop } = uplinkWithJournal();
     for (let i = 0; i < 5; i += 1) recorder.record(print(`doc-${i}`));
-    call.say({ welcome: { lastSeq: 2, lastHash: journal.hashAt(2)!, serverTimeMs: Date.now() } });
+    call.say({ welcome: { lastSeq: 2, lastHash: journal.hashAt(2)!, serverTimeMs: Date.now(), collectorAddresses: [] } });
     await tick();
     expect(call.batches().map((b) => [b.firstSeq, (b.events as Buffer[]).length])).toEqual([[3, 3]]);
     expect(journal.backlog()).toMatchObject({ events: 3, firstSeq: 3 });
@@ -77,7 +77,7 @@ describe('uplink: Welcome and quarantine answers', () => {
 
   it('drops a batch\'s rows only when the collector says it quarantined them, and goes on with the next ones', async () => {
     const { journal, recorder, call, uplink, stop } = uplinkWithJournal();
-    call.say({ welcome: { lastSeq: 0, lastHash: Buffer.alloc(32), serverTimeMs: Date.now() } });
+    call.say({ welcome: { lastSeq: 0, lastHash: Buffer.alloc(32), serverTimeMs: Date.now(), collectorAddresses: [] } });
     for (let i = 0; i < 3; i += 1) recorder.record(print(`bad-${i}`));
     await tick();
     const [bad] = call.batches();

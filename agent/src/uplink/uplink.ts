@@ -11,11 +11,24 @@ import { agentVersion } from '../version.ts';
 import { MAX_BACKOFF_ATTEMPT, reconnectDelayMs } from './backoff.ts';
 import { cutAtAlteredRow } from './batch-cut.ts';
 import { describeGrpcError } from './client.ts';
+import { CollectorRotation } from './collector-rotation.ts';
+
+/** Several collectors of one deployment (one database, one CA): the uplink streams to one and fails over to the next. */
+export interface CollectorChoice {
+  /** host:port of each, in the order to try them. */
+  addresses: readonly string[];
+  /** A client for one of them (made once per address, on first use; closed by stop()). */
+  dial(address: string): AgentServiceClient;
+  /** Called with the new order when a collector's welcome changed the list (the agent saves it for its next start). */
+  onAddresses?(addresses: readonly string[]): void;
+}
 
 export interface UplinkOptions {
   agentId: string;
   privateKey: KeyObject;
-  client: AgentServiceClient;
+  /** Exactly one of `client` (one collector) and `collectors` (several, with fail-over). */
+  client?: AgentServiceClient;
+  collectors?: CollectorChoice;
   journal: Journal;
   batchSize: number;
   drainEventsPerSecond: number;
@@ -47,6 +60,8 @@ export interface UplinkStatus {
   reconnects: number;
   /** Batches the collector quarantined (their rows were dropped here once it said it holds them). */
   quarantined: number;
+  /** The collector dialled or streamed to now (with `collectors`; absent with one `client`). */
+  collectorAddress?: string;
 }
 
 /**
@@ -72,16 +87,37 @@ export class Uplink {
   readonly #status: UplinkStatus = { connected: false, lastError: '', ackedSeq: 0, reconnects: 0, quarantined: 0 };
   #waiters: (() => void)[] = [];
   #seedSent: SealSeed | undefined;
+  readonly #rotation: CollectorRotation | undefined;
+  readonly #clients = new Map<string, AgentServiceClient>();
 
   constructor(options: UplinkOptions) {
+    if ((options.client === undefined) === (options.collectors === undefined)) throw new TypeError('Uplink takes either one client or a collector choice');
     this.#o = options;
+    this.#rotation = options.collectors ? new CollectorRotation(options.collectors.addresses) : undefined;
     this.#tokens = options.drainEventsPerSecond;
     this.#monotonic = options.monotonic ?? monotonicMs;
     this.#lastRefill = this.#monotonic();
   }
 
   status(): UplinkStatus {
-    return { ...this.#status };
+    return { ...this.#status, ...(this.#rotation ? { collectorAddress: this.#rotation.current } : {}) };
+  }
+
+  /** The collectors in the order they are tried, the one in use first (with `collectors`; else empty). */
+  collectorAddresses(): readonly string[] {
+    return this.#rotation?.addresses ?? [];
+  }
+
+  /** The client for the collector to dial now. */
+  #client(): AgentServiceClient {
+    if (this.#o.client) return this.#o.client;
+    const address = this.#rotation!.current;
+    let client = this.#clients.get(address);
+    if (!client) {
+      client = this.#o.collectors!.dial(address);
+      this.#clients.set(address, client);
+    }
+    return client;
   }
 
   start(signal: AbortSignal): void {
@@ -97,7 +133,9 @@ export class Uplink {
     this.#call?.end();
     this.#call?.cancel();
     this.#call = undefined;
-    this.#o.client.close();
+    this.#o.client?.close();
+    for (const client of this.#clients.values()) client.close();
+    this.#clients.clear();
   }
 
   /** Wakes the sender (called after every journal append). */
@@ -123,7 +161,7 @@ export class Uplink {
     if (this.#stopped) return;
     this.#ready = false;
     this.#inFlight = [];
-    const call = this.#o.client.Connect();
+    const call = this.#client().Connect();
     this.#call = call;
     call.on('data', (message: CollectorMessage__Output) => this.#onMessage(call, message));
     call.on('error', (error) => this.#onClosed(call, describeGrpcError(error).message));
@@ -140,10 +178,13 @@ export class Uplink {
     this.#status.lastError = reason;
     clearInterval(this.#heartbeatTimer);
     if (this.#stopped) return;
+    // With several collectors the next one is tried, and the backoff grows with whole failed rounds
+    // (collector-rotation.ts); with one client every failure is a round, as it always was.
+    if (this.#rotation) this.#attempt = Math.min(this.#rotation.failed(), MAX_BACKOFF_ATTEMPT);
     const delay = reconnectDelayMs(this.#attempt, this.#o.backoffInitialMs, this.#o.backoffMaxMs);
     this.#attempt = Math.min(this.#attempt + 1, MAX_BACKOFF_ATTEMPT);
     this.#status.reconnects += 1;
-    this.#o.log?.(`uplink: ${reason}; retrying in ${delay} ms`);
+    this.#o.log?.(`uplink: ${reason}; retrying${this.#rotation ? ` with ${this.#rotation.current}` : ''} in ${delay} ms`);
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
   }
 
@@ -160,6 +201,10 @@ export class Uplink {
       this.#status.connected = true;
       this.#status.lastError = '';
       this.#o.onServerTime?.(message.welcome.serverTimeMs);
+      if (this.#rotation) {
+        this.#rotation.connected();
+        if (this.#rotation.offer(message.welcome.collectorAddresses ?? [])) this.#o.collectors!.onAddresses?.(this.#rotation.addresses);
+      }
       // The collector holds everything up to welcome.lastSeq. On our chain: forget it here, send from the next
       // one. Not on our chain (journal deleted or rolled back): a reset starts a new segment after it, and every
       // unsent row is sent — nothing new is skipped or deleted on the collector's word alone.

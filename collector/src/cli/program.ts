@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { readPolicyDir, PolicyValidationError } from '@mamori/policies';
 import { createUnlockCode, formatVerdict, randomUnlockNonce, verifyEvidence } from '@mamori/proto';
-import { buildApp } from '../app.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { defaultDataDir, loadCollectorConfig } from '../config/load.ts';
 import { initDataDir, loadTlsMaterial } from '../data-dir.ts';
@@ -115,6 +114,8 @@ export function buildCollectorProgram(io: Output): Command {
         grpc: options.grpcPort === undefined ? undefined : { port: options.grpcPort },
         http: options.httpPort === undefined ? undefined : { port: options.httpPort },
       });
+      // Loaded here, not at the top: every other command runs without the servers' code (policy-publish starts faster).
+      const { buildApp } = await import('../app.ts');
       const app = await buildApp(config);
       const { grpcPort, httpUrl } = await app.listen();
       print(options.json, { grpcPort, consoleUrl: httpUrl }, `collector listening: gRPC :${grpcPort}, console ${httpUrl}`);
@@ -297,15 +298,16 @@ export function buildCollectorProgram(io: Output): Command {
     .action(async (dir: string, options: { message: string }) => {
       const sources = readPolicyDir(dir);
       if (sources.length === 0) throw new CollectorError('COLLECTOR_USAGE', `no policy files (*.yaml, *.yml) in ${dir}`);
-      const config = loadCollectorConfig(dataDir());
-      const app = await buildApp(config);
-      try {
-        const version = await app.policy.publish(sources, 'cli', options.message);
-        await app.store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'policy.publish', entry: { version, files: sources.map((s) => s.name) } });
-        io.out(`policy version ${version} published\n`);
-      } finally {
-        await app.close();
-      }
+      // The store and the policy service only, not the whole collector (servers, workers, alerts): the running
+      // collector hears the commit (PostgreSQL NOTIFY, or SQLite's signal file) and pushes the version to its agents.
+      const version = await withStore(dataDir(), async (store) => {
+        const policy = new PolicyService(store, new SessionRegistry());
+        await policy.load();
+        const published = await policy.publish(sources, 'cli', options.message);
+        await store.appendAudit({ timeMs: Date.now(), actor: 'cli', action: 'policy.publish', entry: { version: published, files: sources.map((s) => s.name) } });
+        return published;
+      });
+      io.out(`policy version ${version} published\n`);
     });
 
   program.command('exception')

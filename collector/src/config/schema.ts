@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { SiemConfigSchema } from '../siem/config.ts';
 import { DatabaseConfigSchema } from './database.ts';
 
+/** host:port as agents dial it (the enrollment token checks the same shape). */
+const collectorAddressPattern = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
 /** The collector's configuration (<dataDir>/collector.yaml plus CLI flags), validated once and frozen. */
 export const CollectorConfigSchema = z.object({
   dataDir: z.string().min(1),
@@ -11,7 +14,13 @@ export const CollectorConfigSchema = z.object({
     host: z.string().default('0.0.0.0'),
     port: z.number().int().min(0).max(65535).default(7443),
     /** host:port agents dial; goes into enrollment tokens. */
-    advertise: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/).default('localhost:7443'),
+    advertise: z.string().regex(collectorAddressPattern).default('localhost:7443'),
+    /**
+     * Every collector of the deployment (host:port; all on one database, with one CA), in the order agents should
+     * try them. Handed to agents at enrollment and in every welcome, so a PC enrolled through one collector fails
+     * over to the others. Unset (one collector): agents keep the address from their token.
+     */
+    agentAddresses: z.array(z.string().regex(collectorAddressPattern, 'expected host:port')).min(1).max(32).optional(),
     maxBatchEvents: z.number().int().positive().default(5000),
   }).strict().prefault({}),
   http: z.object({

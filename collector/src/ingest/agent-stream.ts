@@ -31,6 +31,8 @@ export interface StreamDeps {
   authFailures?: Pick<StreamAuthFailures, 'unknownAgent' | 'badProof'>;
   /** Signs segment anchors when a boundary is recorded; absent in narrow tests (an export then signs them). */
   evidenceKey?: EvidenceSigningKey;
+  /** The deployment's collectors, told to every agent in its welcome (config `grpc.agentAddresses`; empty: none). */
+  collectorAddresses?: readonly string[];
 }
 
 type Call = ServerDuplexStream<AgentMessage__Output, CollectorMessage>;
@@ -124,7 +126,7 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
         seeds = await deps.store.sealSeeds(agent.id);
       }
       sealsKnown = true;
-      call.write({ welcome: { lastSeq: agent.lastSeq, lastHash: agent.lastHash, serverTimeMs: now } });
+      call.write({ welcome: { lastSeq: agent.lastSeq, lastHash: agent.lastHash, serverTimeMs: now, collectorAddresses: [...deps.collectorAddresses ?? []] } });
       if (clockSkewMs !== undefined) await noteAgentClock(deps, agent, clockSkewMs, now);
       const policy = await deps.policy.effectiveFor(agent.pc);
       call.write({ policy: { version: policy.version, policyJson: JSON.stringify(policy) } });

@@ -19,7 +19,8 @@ const tokenErrors = {
  * history kept, and the re-enrollment is recorded as an integrity finding so nobody can hide history that way.
  */
 export async function enrollAgent(
-  request: EnrollRequest__Output, deps: { store: Store; policy: PolicyService; hub: CollectorHub; collectorName: string; now: () => number },
+  request: EnrollRequest__Output,
+  deps: { store: Store; policy: PolicyService; hub: CollectorHub; collectorName: string; now: () => number; collectorAddresses?: readonly string[] },
 ): Promise<EnrollResponse> {
   const hostname = request.hostname.trim();
   if (!hostname || hostname.length > 253) throw new CollectorError('COLLECTOR_ENROLL_INVALID', 'hostname missing or too long');
@@ -56,5 +57,8 @@ export async function enrollAgent(
     deps.hub.emit('integrity', finding);
   }
   const policy = await deps.policy.effectiveFor(hostname);
-  return { agentId, policyVersion: policy.version, policyJson: JSON.stringify(policy), unlockKey, collectorName: deps.collectorName };
+  return {
+    agentId, policyVersion: policy.version, policyJson: JSON.stringify(policy), unlockKey, collectorName: deps.collectorName,
+    collectorAddresses: [...deps.collectorAddresses ?? []],
+  };
 }

@@ -101,11 +101,12 @@ export async function openCollectorStore(config: StoreLocation): Promise<Collect
 }
 
 /**
- * Changes committed on the shared database by any process, heard as they commit (PostgreSQL LISTEN/NOTIFY).
- * Undefined on SQLite: nobody else shares its file but processes on this host, and the collector polls for those.
+ * Changes committed on the database by any process, heard as they commit: PostgreSQL LISTEN/NOTIFY, or on SQLite
+ * (whose only other writers are processes on this host, such as the CLI) the signal files of sqlite/change-signals.ts.
  */
 export async function listenForChanges(store: CollectorStore, onError: (error: Error) => void): Promise<ChangeFeed | undefined> {
-  return store instanceof PostgresStoreWithLocalTables ? store.listenForChanges(onError) : undefined;
+  if (store instanceof PostgresStoreWithLocalTables) return store.listenForChanges(onError);
+  return store instanceof SqliteStore ? store.listenForChanges(onError) : undefined;
 }
 
 /** The projection leadership among the collectors sharing a PostgreSQL database; undefined on SQLite (one collector). */

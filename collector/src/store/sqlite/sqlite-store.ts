@@ -7,6 +7,8 @@ import type {
   NewAgent, PolicyVersionRecord, ProjectionPass, Role, SealSeedRecord, StoredEvent, TokenRecord, TokenUse,
   ChainSegment, QuarantineInput, QuarantineOutcome, QuarantinedBatch,
 } from '../types.ts';
+import type { ChangeFeed } from '../change-feed.ts';
+import { signalChange, SqliteChangeSignals } from './change-signals.ts';
 import { SqliteSegments } from './segments.ts';
 import { eventIndexers } from './indexers/index.ts';
 import type { StoredEventRef } from './indexer.ts';
@@ -38,8 +40,10 @@ export class SqliteStore implements Store {
   readonly #s;
   readonly #indexers: Map<string, ((ref: StoredEventRef, event: Event__Output) => void)[]>;
   readonly #segments: SqliteSegments;
+  readonly #path: string;
 
   constructor(path: string) {
+    this.#path = path;
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -329,6 +333,7 @@ export class SqliteStore implements Store {
 
   async savePolicyVersion(version: Omit<PolicyVersionRecord, 'version'>): Promise<number> {
     const result = this.#s.insertPolicy.run(version.createdMs, version.createdBy, JSON.stringify(version.sources), version.comment);
+    signalChange(this.#path, 'policyVersion'); // committed: a running collector takes it up now, not at its next poll
     return Number(result.lastInsertRowid);
   }
 
@@ -347,6 +352,12 @@ export class SqliteStore implements Store {
 
   async createDeviceException(exception: DeviceExceptionRecord): Promise<void> {
     this.#s.insertException.run(exception);
+    signalChange(this.#path, 'deviceException');
+  }
+
+  /** Changes committed by any process on this file (the CLI beside the running collector), heard as they commit. */
+  listenForChanges(onError: (error: Error) => void): ChangeFeed {
+    return new SqliteChangeSignals(this.#path, onError);
   }
 
   async activeDeviceExceptions(pc: string, nowMs: number): Promise<DeviceExceptionRecord[]> {

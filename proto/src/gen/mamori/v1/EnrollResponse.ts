@@ -9,6 +9,7 @@ export interface EnrollResponse {
   'policyJson'?: (string);
   'unlockKey'?: (Buffer | Uint8Array | string);
   'collectorName'?: (string);
+  'collectorAddresses'?: (string)[];
 }
 
 export interface EnrollResponse__Output {
@@ -17,4 +18,5 @@ export interface EnrollResponse__Output {
   'policyJson': (string);
   'unlockKey': (Buffer);
   'collectorName': (string);
+  'collectorAddresses': (string)[];
 }

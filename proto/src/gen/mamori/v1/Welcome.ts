@@ -7,10 +7,12 @@ export interface Welcome {
   'lastSeq'?: (number | string | Long);
   'lastHash'?: (Buffer | Uint8Array | string);
   'serverTimeMs'?: (number | string | Long);
+  'collectorAddresses'?: (string)[];
 }
 
 export interface Welcome__Output {
   'lastSeq': (number);
   'lastHash': (Buffer);
   'serverTimeMs': (number);
+  'collectorAddresses': (string)[];
 }
