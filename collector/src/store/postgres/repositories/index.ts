@@ -14,6 +14,7 @@ import { PostgresOperationsRepository } from './operations.ts';
 import { PostgresPcsRepository } from './pcs.ts';
 import { PostgresPoliciesRepository } from './policies.ts';
 import { PostgresPrintRepository } from './print.ts';
+import { PostgresReportsRepository } from './reports.ts';
 import { PostgresRiskRepository } from './risk.ts';
 import { PostgresSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { PostgresSensorHealthRepository } from './sensor-health.ts';
@@ -24,7 +25,7 @@ import { PostgresUploadRepository } from './upload.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
 export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
-  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords' | 'risk'>;
+  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords' | 'risk' | 'reports'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
@@ -50,5 +51,6 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     siem: new PostgresSiemRepository(pool),
     siemRecords: new PostgresSiemRecordsRepository(pool),
     risk: new PostgresRiskRepository(pool),
+    reports: new PostgresReportsRepository(pool),
   };
 }
