@@ -10,6 +10,7 @@ import { mailContract } from './mail.ts';
 import { notifyContract } from './notify.ts';
 import { pcsOperationsContract } from './pcs-operations.ts';
 import { printContract } from './print.ts';
+import { reportsContract } from './reports.ts';
 import { riskContract } from './risk.ts';
 import { savedAlertFiltersContract } from './saved-alert-filters.ts';
 import { sensorsSettingsContract } from './sensors-settings.ts';
@@ -52,5 +53,6 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     siemContract(start);
     siemRecordsContract(start);
     riskContract(start);
+    reportsContract(start);
   });
 }
