@@ -140,3 +140,18 @@ async function waitReady(child: ChildProcess, port: number, user: string): Promi
   child.kill('SIGKILL');
   return 'failed';
 }
+
+/** One connection of its own (tests outside collector/src/store/ may not import the driver): for holding a transaction open. */
+export interface PostgresSession {
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  end(): Promise<void>;
+}
+
+export async function connectSession(url: string): Promise<PostgresSession> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    query: async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[],
+    end: () => client.end(),
+  };
+}

@@ -31,6 +31,14 @@ export interface RiskServiceDeps {
   onError?: (error: unknown) => void;
 }
 
+/**
+ * An event's place in the order risk takes events in, which its cursor counts: the id on SQLite, the export position
+ * on PostgreSQL (ids there are taken before commit, so a lower id can still arrive after a higher one was scored).
+ */
+function orderOf(stored: StoredEvent): number {
+  return stored.position ?? stored.id;
+}
+
 /** How often a running service looks for an attendance import made by another process. */
 const attendancePollMs = 30_000;
 /** Events read per page when catching up or recomputing. */
@@ -173,7 +181,7 @@ export class RiskService {
         if (observation) observations.push(observation);
       }
       events += page.length;
-      cursor = page.at(-1)!.id;
+      cursor = orderOf(page.at(-1)!);
     }
     this.#findingCursor = 0;
     for (const observation of await this.#readFindings()) observations.push(observation);
@@ -266,7 +274,7 @@ export class RiskService {
     this.#settleSoon();
   }
 
-  /** Event ids only grow, so an event past cursor + count means a backlog of about that many (deleted rows aside). */
+  /** Positions only grow, so an event past cursor + count means a backlog of about that many (deleted rows aside). */
   async #backlogAtLeast(count: number): Promise<boolean> {
     return (await this.#deps.repos.risk.eventsAfter(this.#cursor + count - 1, 1)).length > 0;
   }
@@ -285,7 +293,7 @@ export class RiskService {
           // an undecodable payload is the projector's finding; nothing to score
         }
       }
-      await this.#take(decoded, page.at(-1)!.id);
+      await this.#take(decoded, orderOf(page.at(-1)!));
     }
   }
 
@@ -293,8 +301,9 @@ export class RiskService {
     const observations: RiskObservation[] = [];
     let cursor = this.#cursor;
     for (const { stored, event } of events) {
-      if (stored.id <= this.#cursor) continue;
-      cursor = Math.max(cursor, stored.id);
+      const order = orderOf(stored);
+      if (order <= this.#cursor) continue;
+      cursor = Math.max(cursor, order);
       if (!this.#policy.risk.enabled) continue;
       const observation = this.#observer.observe(stored, event);
       if (observation) {

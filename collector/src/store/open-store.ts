@@ -67,7 +67,7 @@ export class PostgresStoreWithLocalTables extends PostgresStore {
 
 /**
  * The directory on PostgreSQL (alerts and logs filter by it there), each import copied into the local file too: the
- * repositories still on SQLite (risk, reports) join it for department and site.
+ * repositories still on SQLite may join it for department and site.
  */
 function mirroredDirectory(shared: DirectoryRepository, local: DirectoryRepository): DirectoryRepository {
   return {

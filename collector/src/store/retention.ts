@@ -1,12 +1,15 @@
-import type { RetentionRepository } from './repositories/retention.ts';
-import type { CollectorStore } from './open-store.ts';
+import type { MonthlyRetentionRepository, RetentionRepository } from './repositories/retention.ts';
+import { PostgresStoreWithLocalTables, type CollectorStore } from './open-store.ts';
+import { PostgresRetentionRepository } from './postgres/repositories/retention.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import { SqliteRetentionRepository } from './sqlite/repositories/retention.ts';
 
 /**
- * The retention repository of the configured store, or undefined where retention is not implemented yet
- * (PostgreSQL: whole-month partition drops after an export of the month are still to be written).
+ * The retention repository of the configured store: agent by agent on SQLite, whole months (partition drops) on
+ * PostgreSQL. Undefined for any other store.
  */
-export function retentionRepositoryOf(store: CollectorStore): RetentionRepository | undefined {
-  return store instanceof SqliteStore ? new SqliteRetentionRepository(store.db) : undefined;
+export function retentionRepositoryOf(store: CollectorStore): RetentionRepository | MonthlyRetentionRepository | undefined {
+  if (store instanceof SqliteStore) return new SqliteRetentionRepository(store.db);
+  if (store instanceof PostgresStoreWithLocalTables) return new PostgresRetentionRepository(store.pool);
+  return undefined;
 }

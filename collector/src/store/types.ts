@@ -80,6 +80,11 @@ export interface StoredEvent {
   user: string;
   hash: Buffer;
   bytes: Buffer;
+  /**
+   * Its place in projection order where that is not its id: on PostgreSQL ids commit out of order, so a projected
+   * event carries its export_order position (risk's cursor counts these). Absent on SQLite: the id is the order.
+   */
+  position?: number;
 }
 
 export interface IntegrityFinding {

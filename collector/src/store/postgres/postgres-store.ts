@@ -295,7 +295,9 @@ export class PostgresStore implements Store {
       await applyAccessRequestEvents(client, pass.events);
       await insertMails(client, pass.events);
       await insertUploads(client, pass.events);
-      await insertExportOrder(client, rows);
+      // Risk's cursor counts positions, not ids (an id below it may still commit): the pass hands them on.
+      const positions = await insertExportOrder(client, rows);
+      for (const { stored } of pass.events) stored.position = positions.get(stored.id)!;
       const last = rows.at(-1);
       if (last) await client.query('UPDATE projection_cursor SET tx = $1::xid8, event_id = $2', [last.tx, last.id]);
       return pass;

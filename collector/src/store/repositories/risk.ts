@@ -118,11 +118,15 @@ export interface RiskLatestRow {
 
 /** Risk scores and their evidence-derived facts. */
 export interface RiskRepository {
-  /** Stored events with id > afterId, in id order, at most `limit` (catch-up and full recompute read evidence here). */
-  eventsAfter(afterId: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Stored events after a place in projection order, in that order, at most `limit` (catch-up and full recompute
+   * read evidence here). The order is the id on SQLite; on PostgreSQL the export position of projected events
+   * (each returned with its `position`), since ids there commit out of order.
+   */
+  eventsAfter(after: number, limit: number): Promise<StoredEvent[]>;
   /** Integrity findings with id > afterId, in id order, at most `limit` (each with the user of its PC at the time). */
   integrityFindingsAfter(afterId: number, limit: number): Promise<RiskIntegrityFinding[]>;
-  /** The last events.id taken in (0 when never). */
+  /** The place in projection order (see eventsAfter) of the last event taken in (0 when never). */
   cursor(): Promise<number>;
   /** Every stored observation with day >= fromDay (a restart reloads the scorer's state from these). */
   observationsFrom(fromDay: number): Promise<RiskObservation[]>;

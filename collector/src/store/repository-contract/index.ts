@@ -10,6 +10,8 @@ import { mailContract } from './mail.ts';
 import { notifyContract } from './notify.ts';
 import { pcsOperationsContract } from './pcs-operations.ts';
 import { printContract } from './print.ts';
+import { reportsContract } from './reports.ts';
+import { riskContract } from './risk.ts';
 import { savedAlertFiltersContract } from './saved-alert-filters.ts';
 import { sensorsSettingsContract } from './sensors-settings.ts';
 import { siemContract } from './siem.ts';
@@ -50,5 +52,7 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     logImportsContract(start);
     siemContract(start);
     siemRecordsContract(start);
+    riskContract(start);
+    reportsContract(start);
   });
 }

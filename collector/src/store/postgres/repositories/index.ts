@@ -14,6 +14,8 @@ import { PostgresOperationsRepository } from './operations.ts';
 import { PostgresPcsRepository } from './pcs.ts';
 import { PostgresPoliciesRepository } from './policies.ts';
 import { PostgresPrintRepository } from './print.ts';
+import { PostgresReportsRepository } from './reports.ts';
+import { PostgresRiskRepository } from './risk.ts';
 import { PostgresSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { PostgresSensorHealthRepository } from './sensor-health.ts';
 import { PostgresSettingsRepository } from './settings.ts';
@@ -23,7 +25,7 @@ import { PostgresUploadRepository } from './upload.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
 export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
-  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords'>;
+  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords' | 'risk' | 'reports'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
@@ -48,5 +50,7 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     logImports: new PostgresLogImportsRepository(pool),
     siem: new PostgresSiemRepository(pool),
     siemRecords: new PostgresSiemRecordsRepository(pool),
+    risk: new PostgresRiskRepository(pool),
+    reports: new PostgresReportsRepository(pool),
   };
 }

@@ -27,4 +27,6 @@ export const advisoryLocks = {
   alerts: 7_443_010,
   /** Serialises draining a notification queue, so two collectors never mail the same digest. */
   notifyQueue: 7_443_011,
+  /** Serialises retention's month drops across collectors. */
+  retention: 7_443_012,
 } as const;

@@ -1,10 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ReportPcs, ReportRiskPerson } from '../../repositories/reports.ts';
+import { reportRiskPerson } from '../../report-aggregate.ts';
 
-// The inspection report's risk_scores item, over the risk tables of migration 1100 (breakdowns as stored by
-// SqliteRiskRepository: events as [agentId, seq, eventId, pc, timeMs] tuples).
-
-interface StoredContribution { indicator: string; points: number; detail: string; events: [string, number, number, string, number][] }
+// The inspection report's risk_scores item, over the risk tables of migration 1100.
 
 /** People with scored events on the report's PCs in the period (only used when the report is restricted). */
 const scopedPeople = `person IN (SELECT o.person FROM risk_observations o JOIN temp.report_pcs s ON s.pc = o.pc WHERE o.day BETWEEN @from AND @to)`;
@@ -19,25 +17,7 @@ export function riskScores(db: Database.Database, pcs: ReportPcs, fromDay: numbe
     WHERE day BETWEEN @from AND @to AND person <> '' ${scope} GROUP BY person ORDER BY peakScore DESC, person LIMIT @limit`)
     .all(p) as { person: string; peakScore: number; peakDay: number }[];
   const daysOf = db.prepare('SELECT breakdown FROM risk_person_days WHERE person = ? AND day BETWEEN ? AND ?').pluck();
-  const persons = top.map((row): ReportRiskPerson => {
-    const byIndicator = new Map<string, { points: number; detail: string; best: number }>();
-    const pcNames = new Set<string>();
-    for (const json of daysOf.all(row.person, fromDay, toDay) as string[]) {
-      for (const c of JSON.parse(json) as StoredContribution[]) {
-        const into = byIndicator.get(c.indicator) ?? { points: 0, detail: c.detail, best: -Infinity };
-        into.points += c.points;
-        if (c.points > into.best) Object.assign(into, { best: c.points, detail: c.detail });
-        byIndicator.set(c.indicator, into);
-        for (const event of c.events) pcNames.add(event[3]);
-      }
-    }
-    return {
-      ...row,
-      indicators: [...byIndicator].map(([indicator, v]) => ({ indicator, points: v.points, detail: v.detail }))
-        .sort((a, b) => b.points - a.points || a.indicator.localeCompare(b.indicator)),
-      pcs: [...pcNames].sort(),
-    };
-  });
+  const persons = top.map((row) => reportRiskPerson(row, daysOf.all(row.person, fromDay, toDay) as string[]));
   const daily = Array.from({ length: toDay - fromDay + 1 }, () => 0);
   for (const { day, n } of db.prepare(`SELECT day, COUNT(*) AS n FROM risk_person_days WHERE day BETWEEN @from AND @to AND score >= @threshold ${scope} GROUP BY day`)
     .all(p) as { day: number; n: number }[]) daily[day - fromDay] = n;
