@@ -194,7 +194,7 @@ describe.skipIf(!available)('migrate-store: SQLite store → PostgreSQL', () => 
     const tampered = new Database(join(dir, 'collector.db'));
     const row = tampered.prepare('SELECT bytes FROM events WHERE agent_id = ? AND seq = 7').get(agentId) as { bytes: Buffer };
     const bytes = Buffer.from(row.bytes);
-    bytes[bytes.length - 1] ^= 0x01;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0x01, bytes.length - 1);
     tampered.prepare('UPDATE events SET bytes = ? WHERE agent_id = ? AND seq = 7').run(bytes, agentId);
     tampered.close();
 
