@@ -91,7 +91,8 @@ describe.skipIf(!available)('migrate-store: SQLite store → PostgreSQL', () => 
   }
 
   it('copies every table, then verifies counts, the agent chain and the audit chain in PostgreSQL', async () => {
-    const run = await cli(['-d', dataDir, 'migrate-store', '--to', url, '--batch-rows', '97', '--json']);
+    // Small batches and verify windows, so several of each run (and the windows must chain to each other).
+    const run = await cli(['-d', dataDir, 'migrate-store', '--to', url, '--batch-rows', '97', '--verify-window', '50', '--json']);
     expect(run.err).toContain('copy events:');
     expect(run.code, run.err).toBe(0);
     const summary = JSON.parse(run.out) as Summary;
@@ -182,6 +183,31 @@ describe.skipIf(!available)('migrate-store: SQLite store → PostgreSQL', () => 
       await agent.stop();
       await c.close().catch(() => undefined);
     }
+  }, 120_000);
+
+  it('refuses a SQLite table or column it has no place for, before writing anything', async () => {
+    const dir = tempDir('drifted');
+    const source = new Database(join(dataDir, 'collector.db'));
+    await source.backup(join(dir, 'collector.db'));
+    source.close();
+    const drifted = new Database(join(dir, 'collector.db'));
+    drifted.exec('ALTER TABLE print_jobs ADD COLUMN secret_note TEXT');
+    drifted.close();
+    const target = await server.createDatabase('migrated_drifted');
+    const column = await cli(['-d', dataDir, 'migrate-store', '--from', join(dir, 'collector.db'), '--to', target]);
+    expect(column.code).toBe(1);
+    expect(column.err).toMatch(/has no place for; nothing was copied: SQLite column print_jobs\.secret_note has no PostgreSQL column/);
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    expect((await client.query('SELECT COUNT(*)::int AS n FROM agents')).rows[0].n).toBe(0);
+    await client.end();
+
+    const extra = new Database(join(dir, 'collector.db'));
+    extra.exec('CREATE TABLE mystery (x TEXT)');
+    extra.close();
+    const table = await cli(['-d', dataDir, 'migrate-store', '--from', join(dir, 'collector.db'), '--to', target]);
+    expect(table.code).toBe(1);
+    expect(table.err).toMatch(/SQLite table mystery is neither copied nor known to stay local/);
   }, 120_000);
 
   it('a tampered SQLite row makes verification fail, naming the agent and the seq', async () => {

@@ -23,13 +23,16 @@ interface MigrateStoreFlags {
   from?: string;
   to?: string;
   batchRows?: number;
+  verifyWindow?: number;
   json?: boolean;
 }
 
-function batchRows(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 50_000) throw new InvalidArgumentError('must be a whole number from 1 to 50000');
-  return n;
+function wholeNumber(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    return n;
+  };
 }
 
 /** `migrate-store`: copies the SQLite store into PostgreSQL and verifies the copy there. */
@@ -38,7 +41,8 @@ export function addMigrateStoreCommand(program: Command, context: CommandContext
     .description('copy the SQLite store into an empty PostgreSQL database, then verify it there (row counts, every agent chain, the audit chain)')
     .option('--from <path>', 'data dir, or its SQLite file (collector.db), to copy from (default: the data dir)')
     .option('--to <url>', "PostgreSQL database to fill, postgres://user[:password]@host[:port]/db (default: the data dir's configured database.postgres.url)")
-    .option('--batch-rows <n>', 'rows per INSERT (default 2000)', batchRows)
+    .option('--batch-rows <n>', 'rows per INSERT (default 2000)', wholeNumber(50_000))
+    .option('--verify-window <seqs>', "seqs of one agent exported and verified at a time: bounds memory (default 20000)", wholeNumber(10_000_000))
     .option('--json', 'print the summary as JSON')
     .action(async (flags: MigrateStoreFlags) => {
       const source = resolveSource(flags.from ?? context.dataDir());
@@ -48,6 +52,7 @@ export function addMigrateStoreCommand(program: Command, context: CommandContext
       const result = await migrateStore({
         sqlitePath: source.sqlitePath, postgresUrl: url, signer,
         ...(flags.batchRows ? { batchRows: flags.batchRows } : {}),
+        ...(flags.verifyWindow ? { verifyWindow: flags.verifyWindow } : {}),
         progress: (line) => context.err(`${line}\n`),
       });
       context.out(flags.json ? `${JSON.stringify(summaryJson(result))}\n` : `${summaryText(result, url, context.dataDir()).join('\n')}\n`);

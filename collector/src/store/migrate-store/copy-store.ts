@@ -40,10 +40,10 @@ export async function copySqliteStoreToPostgres(options: CopyOptions): Promise<C
   const source = new SqliteSource(options.sqlitePath);
   let target: PostgresTarget | undefined;
   try {
+    checkEveryTablePlaced(source.tables());
     target = await PostgresTarget.open(options.postgresUrl);
     const targetColumns = await target.columns();
     const plans = copiedTables.map((plan) => ({ plan, columns: columnPlan(plan, source.columns(plan.table), targetColumns.get(plan.table)) }));
-    checkEveryTablePlaced(source.tables());
     const occupied = await target.nonEmpty(copiedTables.map((t) => t.table));
     if (occupied.length > 0) {
       throw new CollectorError('COLLECTOR_MIGRATE_TARGET_NOT_EMPTY',
