@@ -131,6 +131,11 @@ describe.skipIf(!available)('migrate-store: SQLite store → PostgreSQL', () => 
     const badUrl = await cli(['-d', dataDir, 'migrate-store', '--to', 'mysql://x@localhost/db']);
     expect(badUrl.code).toBe(1);
     expect(badUrl.err).toMatch(/--to must be a postgres:\/\//);
+    const closedPort = server.port === 1 ? 2 : 1;
+    const unreachable = await cli(['-d', dataDir, 'migrate-store', '--to', `postgres://mamori:secret@127.0.0.1:${closedPort}/nowhere`]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.err.trim().split('\n').at(-1)).toMatch(/^mamori-collector: the configured PostgreSQL database cannot be reached: postgres:\/\/mamori:\*\*\*@127\.0\.0\.1/);
+    expect(unreachable.err).not.toContain('secret');
     const noTarget = await cli(['-d', dataDir, 'migrate-store']);
     expect(noTarget.code).toBe(1);
     expect(noTarget.err).toMatch(/--to postgres:\/\/… is required/);

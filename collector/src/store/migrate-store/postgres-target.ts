@@ -1,6 +1,8 @@
 import pg from 'pg';
+import { CollectorError } from '../../errors.ts';
 import { EventPartitions } from '../postgres/partitions.ts';
 import { PostgresStore } from '../postgres/postgres-store.ts';
+import { redactDatabaseUrl } from '../postgres/redact-url.ts';
 import type { SourceRow } from './table-plan.ts';
 
 /** A target column: its name and its type as a cast names it (`bigint`, `bytea`, `boolean`…). */
@@ -28,7 +30,11 @@ export class PostgresTarget {
 
   /** Connects and applies the PostgreSQL migrations (the schema the collector would create). */
   static async open(url: string): Promise<PostgresTarget> {
-    return new PostgresTarget(await PostgresStore.connect({ url, maxConnections: 2 }));
+    try {
+      return new PostgresTarget(await PostgresStore.connect({ url, maxConnections: 2 }));
+    } catch (error) {
+      throw new CollectorError('COLLECTOR_DATABASE_UNREACHABLE', `${redactDatabaseUrl(url)}: ${(error as Error).message || (error as { code?: string }).code}`, { cause: error });
+    }
   }
 
   /** The target's tables (partitions of events excluded) with their columns, in column order. */
