@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCollectorCli } from '@mamori/collector';
 import type { RunningAgent } from '@mamori/agent';
 import { enrollTestAgent, runTestAgent, sampleEvent } from '../harness/agent.ts';
+import { InProcessAgent, ScriptedAgent } from '../harness/scripted-agent.ts';
 import { initTestCollector, startTestCollector, tempDir, waitFor, type TestCollector } from '../harness/collector.ts';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../harness/postgres.ts';
 
@@ -213,6 +214,45 @@ describe.skipIf(!available)('migrate-store: SQLite store → PostgreSQL', () => 
     const table = await cli(['-d', dataDir, 'migrate-store', '--from', join(dir, 'collector.db'), '--to', target]);
     expect(table.code).toBe(1);
     expect(table.err).toMatch(/SQLite table mystery is neither copied nor known to stay local/);
+  }, 120_000);
+
+  it("an agent whose journal was reset verifies across its chain segment (anchored by the data dir's evidence key)", async () => {
+    // As journal-segments.integration.test.ts: the journal deleted while stopped; the agent comes back numbering
+    // from 1 and declares a journal_reset, which the collector records as a segment boundary with a signed anchor.
+    let collector: TestCollector | undefined = await startTestCollector();
+    const { dataDir: dir, grpcPort: port } = collector;
+    const resetState = await enrollTestAgent(await collector.token(), { hostname: 'PC-RESET-01' });
+    const before = await InProcessAgent.start(resetState);
+    await before.ask('record before 5');
+    expect(await before.ask('drain')).toBe('drained true');
+    await before.stop();
+    for (const file of ['journal.db', 'journal.db-wal', 'journal.db-shm']) rmSync(join(resetState, file), { force: true });
+    await collector.close();
+    const agent = await ScriptedAgent.start(resetState);
+    try {
+      await agent.ask('record offline 4');
+      collector = await startTestCollector({ dataDir: dir, grpcPort: port });
+      await agent.ask('wait-connected');
+      await agent.ask('record online 3');
+      expect(await agent.ask('drain')).toBe('drained true');
+    } finally {
+      await agent.kill();
+      await collector.close();
+    }
+    const sqlite = new Database(join(dir, 'collector.db'), { readonly: true });
+    expect((sqlite.prepare('SELECT COUNT(*) AS n FROM chain_segments').get() as { n: number }).n).toBe(1);
+    sqlite.close();
+
+    const target = await server.createDatabase('migrated_reset');
+    const run = await cli(['-d', dir, 'migrate-store', '--to', target, '--json']);
+    expect(run.code, run.out + run.err).toBe(0);
+    const summary = JSON.parse(run.out) as Summary;
+    expect(summary.problems).toEqual([]);
+    expect(summary.tables.find((t) => t.table === 'chain_segments')).toEqual({ table: 'chain_segments', source: 1, target: 1 });
+    expect(summary.agents.map((a) => a.ok)).toEqual([true]);
+    // Windows of 3 seqs: one of them starts at the segment boundary, and the others must chain across their edges.
+    const windowed = await cli(['-d', dir, 'migrate-store', '--to', await server.createDatabase('migrated_reset_windows'), '--verify-window', '3', '--json']);
+    expect(windowed.code, windowed.out + windowed.err).toBe(0);
   }, 120_000);
 
   it('a tampered SQLite row makes verification fail, naming the agent and the seq', async () => {
