@@ -55,6 +55,11 @@ export const collectorErrors = {
   COLLECTOR_DATA_DIR_UNREADABLE: { message: 'cannot read the data dir: run this as root or as its owner', http: 500, grpc: status.UNAVAILABLE },
   COLLECTOR_PACKAGED_NOT_INITIALISED: { message: "the installed collector's data dir is not initialised; the package does it on install (dpkg-reconfigure mamori-collector), not `init`", http: 500, grpc: status.UNAVAILABLE },
   COLLECTOR_MAIL_TEST_FAILED: { message: 'the SMTP server did not accept the test mail', http: 502, grpc: status.UNAVAILABLE },
+  // migrate-store (issue 14): SQLite store → PostgreSQL.
+  COLLECTOR_MIGRATE_SOURCE: { message: 'cannot read the SQLite store to migrate', http: 500, grpc: status.FAILED_PRECONDITION },
+  COLLECTOR_MIGRATE_TARGET_NOT_EMPTY: { message: 'the target PostgreSQL database already holds data; migrate-store fills an empty database only', http: 409, grpc: status.FAILED_PRECONDITION },
+  COLLECTOR_MIGRATE_PLAN: { message: 'the SQLite store holds data the migration has no place for; nothing was copied', http: 500, grpc: status.FAILED_PRECONDITION },
+  COLLECTOR_MIGRATE_VERIFY_FAILED: { message: 'the copy in PostgreSQL does not match the SQLite store', http: 500, grpc: status.DATA_LOSS },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;

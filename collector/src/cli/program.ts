@@ -24,6 +24,7 @@ import { SessionRegistry } from '../ingest/sessions.ts';
 import { PolicyService } from '../policy-service.ts';
 import { generateReport } from '../reports/generate.ts';
 import { addUploadExceptionCommands } from './upload-exception-commands.ts';
+import { addMigrateStoreCommand } from './migrate-store-command.ts';
 import { parsePeriodInput } from '../reports/period-input.ts';
 import { parseAttendanceCsv } from '../risk/attendance-csv.ts';
 
@@ -408,6 +409,7 @@ export function buildCollectorProgram(io: Output): Command {
     });
 
   addUploadExceptionCommands(program, { withStore: (run) => withStore(dataDir(), run), print });
+  addMigrateStoreCommand(program, { dataDir, out: io.out, err: io.err });
   return program;
 }
 
