@@ -2,8 +2,11 @@
 // (fake sysfs entry + a real tmpfs mount) is attached; `cp -r` of BENCH_FILES (default 5,000) small files and
 // `cp` of one BENCH_BIG_MB (default 1,024) MB file are timed with the agent's usb + file-copy sensors running in
 // this process (watching, hashing, tracing sources) and with nothing watching — the ceiling, measured in the same
-// run. Rounds alternate watched/unwatched, and which of the two goes first; medians are compared. Content
-// inspection runs with the shipped rules (BENCH_INSPECT=0 turns it off). Needs root (mount).
+// run. BENCH_ROUNDS (default 9) rounds alternate watched/unwatched, and which of the two goes first; medians are
+// compared (on the shared machine one copy of the same file varies by up to 1.5x from round to round, so 5 rounds
+// left the ratio at the mercy of one or two slow copies). Also printed: the agent's own CPU time during the watched
+// copies, which the machine's load barely moves. Content inspection runs with the shipped rules (BENCH_INSPECT=0
+// turns it off). Needs root (mount).
 // Switches that split the overhead into its parts (each turns one piece off):
 //   BENCH_INSPECT=0         no content inspection
 //   BENCH_SOURCES=0         no source folders in policy, so no source lookups (no hashing of the user's files)
@@ -32,7 +35,7 @@ import { VirtualUsbLab } from '../harness/virtual-usb-stick.ts';
 
 const FILES = Number(process.env.BENCH_FILES ?? 5_000);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 1_024);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const WATCHER = process.env.BENCH_WATCHER === 'chokidar' ? 'chokidar' : 'native';
 /** low (default): hashing on a nice-19 worker thread; normal: on the main thread (BENCH_HASH_PRIORITY=normal). */
 const HASH_PRIORITY = process.env.BENCH_HASH_PRIORITY === 'normal' ? 'normal' : 'low';
@@ -92,8 +95,18 @@ async function main(): Promise<void> {
       return recorded;
     };
 
-    const copyBatch = (name: string) => run('cp', ['-r', batch, join(stick.mountPoint, name)]);
-    const copyBig = (name: string) => run('cp', [big, join(stick.mountPoint, name)]);
+    // The agent's CPU time (all its threads: main, hashing worker, libuv pool) while each watched copy runs: what it
+    // took from the user's machine during the copy, a figure the machine's load does not move the way wall time moves.
+    const agentCpu = { batch: [] as number[], big: [] as number[] };
+    const timed = async (kind: 'batch' | 'big', args: string[]) => {
+      const before = process.cpuUsage();
+      const ms = await run('cp', args);
+      const cpu = process.cpuUsage(before);
+      if (watcher || treeWatch) agentCpu[kind].push((cpu.user + cpu.system) / 1000);
+      return ms;
+    };
+    const copyBatch = (name: string) => timed('batch', ['-r', batch, join(stick.mountPoint, name)]);
+    const copyBig = (name: string) => timed('big', [big, join(stick.mountPoint, name)]);
     const clean = async () => { await run('sh', ['-c', `rm -rf ${JSON.stringify(stick.mountPoint)}/*`]); };
 
     // Warm the page cache so neither side pays for the first read of the sources.
@@ -167,6 +180,7 @@ async function main(): Promise<void> {
 
     const ms = (values: number[]) => values.map((v) => Math.round(v));
     process.stderr.write(`  per round (ms): ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, ms(v)])))}${WATCH_ONLY ? `, ${events} watch events` : ''}\n`);
+    process.stderr.write(`  agent CPU during each watched copy (ms): ${JSON.stringify({ batch: ms(agentCpu.batch), big: ms(agentCpu.big) })}\n`);
     const result = {
       bench: 'usb-copy', watcher: WATCHER, watch_pause_ms: fileCopyConfig.watchPauseMs, watch_only: WATCH_ONLY, source_lookups: SOURCES, inspection: content.length > 0, hash_priority: HASH_PRIORITY, files: FILES, big_file_mb: BIG_MB, rounds: ROUNDS,
       unwatched_ms: Math.round(median(times.unwatched)), watched_ms: Math.round(median(times.watched)),
@@ -174,10 +188,12 @@ async function main(): Promise<void> {
       big_unwatched_ms: Math.round(median(times.bigUnwatched)), big_watched_ms: Math.round(median(times.bigWatched)),
       big_file_overhead_ratio: Number((median(times.bigWatched) / median(times.bigUnwatched)).toFixed(3)),
       all_recorded_ms: WATCH_ONLY ? null : Math.round(median(times.recordedAll)), target_ratio: 1.1,
+      agent_cpu_ms_during_copy: Math.round(median(agentCpu.batch)), agent_cpu_ms_during_big_copy: Math.round(median(agentCpu.big)),
     };
     console.log(`copy to a virtual stick (tmpfs), median of ${ROUNDS} rounds, agent watching with ${WATCHER}`);
     console.log(`  ${FILES} files   unwatched ${result.unwatched_ms} ms   watched ${result.watched_ms} ms   ratio ${result.overhead_ratio}   (all ${FILES} recorded ${result.all_recorded_ms} ms after the copy started)`);
     console.log(`  ${BIG_MB} MB file  unwatched ${result.big_unwatched_ms} ms   watched ${result.big_watched_ms} ms   ratio ${result.big_file_overhead_ratio}`);
+    console.log(`  agent CPU while the copy ran (all threads, median): ${result.agent_cpu_ms_during_copy} ms during the ${FILES} files, ${result.agent_cpu_ms_during_big_copy} ms during the ${BIG_MB} MB file`);
     console.log(JSON.stringify(result));
   } finally {
     controller.abort();
