@@ -95,6 +95,9 @@ async function main(): Promise<void> {
       return recorded;
     };
 
+    let watcher: { fileCopy: ChokidarFileCopySensor; stop: AbortController } | undefined;
+    let events = 0;
+    let treeWatch: TreeWatch | undefined;
     // The agent's CPU time (all its threads: main, hashing worker, libuv pool) while each watched copy runs: what it
     // took from the user's machine during the copy, a figure the machine's load does not move the way wall time moves.
     const agentCpu = { batch: [] as number[], big: [] as number[] };
@@ -115,9 +118,6 @@ async function main(): Promise<void> {
     await clean();
 
     const times = { unwatched: [] as number[], watched: [] as number[], bigUnwatched: [] as number[], bigWatched: [] as number[], recordedAll: [] as number[] };
-    let watcher: { fileCopy: ChokidarFileCopySensor; stop: AbortController } | undefined;
-    let events = 0;
-    let treeWatch: TreeWatch | undefined;
     const startWatching = async () => {
       if (WATCH_ONLY) {
         // Directories are added as they appear, as the exit watcher does; nothing else runs.
