@@ -26,11 +26,23 @@ const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 30_000);
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 30);
 const TARGET_AGENTS = 20_000;
 const FILE_LIMIT = 65_536;
+/** Files the collector holds besides agent sockets (database, WAL, listeners, epoll, worker pipes), with headroom. */
+const COLLECTOR_OWN_FILES = 200;
 const collectorEnv = serviceEnvironment(fileURLToPath(new URL('../../installers/linux/collector/mamori-collector.service', import.meta.url)));
 // The collector holds one socket per agent. Node raises its soft open-file limit to the hard one, which systemd
 // sets to 524,288 for a service by default; on this machine the hard limit is 20,000 — below 20,000 agents plus the
-// collector's own files. Raised on this process (root may), so the collector and agents spawned from here inherit it.
-if (process.getuid?.() === 0) execFileSync('prlimit', ['--pid', String(process.pid), `--nofile=${FILE_LIMIT}:${FILE_LIMIT}`]);
+// collector's own files. Raised here when the process may (CAP_SYS_RESOURCE), so the collector and the agents'
+// processes spawned from here inherit it; where it may not, a count that cannot fit stops the bench at once
+// instead of leaving the last agents refused (EMFILE) until the 30-minute wait runs out.
+try {
+  execFileSync('prlimit', ['--pid', String(process.pid), `--nofile=${FILE_LIMIT}:${FILE_LIMIT}`], { stdio: 'ignore' });
+} catch {
+  // not permitted: checked below against the limit in force
+}
+const openFileLimit = Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? Infinity);
+if (AGENTS + COLLECTOR_OWN_FILES > openFileLimit) {
+  throw new Error(`bench:connections: the open-file limit here is ${openFileLimit} and may not be raised, so one collector process cannot hold ${AGENTS} agents (one socket each, plus ~${COLLECTOR_OWN_FILES} of its own files): at most BENCH_AGENTS=${openFileLimit - COLLECTOR_OWN_FILES}`);
+}
 const childScript = fileURLToPath(new URL('./connections-agents-child.ts', import.meta.url));
 
 function rssMb(pid: number): number {
