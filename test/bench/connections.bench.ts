@@ -1,12 +1,13 @@
 // bench:connections — how many idle agents one collector holds: BENCH_AGENTS (default 20,000) simulated agents,
-// spread over BENCH_CHILDREN processes of their own (default 4), each with its own TLS connection and stream,
-// authenticated, heartbeating every BENCH_HEARTBEAT_MS (default 30 s, the agent's default). Measured on the
-// collector process (spawned like the systemd unit runs it): resident memory per 1,000 agents (RSS with all agents
-// connected and idle, minus RSS before the first one), CPU share of one core over BENCH_IDLE_S of idle heartbeats,
-// and after a collector restart (SIGTERM, then started again on the same port) the time until every agent is
-// welcomed again — the agents reconnect with the real uplink's backoff (see connections-agents-child.ts).
-// Target (issue 14): 20,000 agents on this 2-core machine. JSON keys `agents`, `rss_mb_per_1000_agents`, `reconnect_all_s`.
-import { spawn, type ChildProcess } from 'node:child_process';
+// spread over BENCH_CHILDREN processes of their own (default: one per 2,500 agents, at least 4), each with its own
+// TLS connection and stream, authenticated, heartbeating every BENCH_HEARTBEAT_MS (default 30 s, the agent's
+// default). Measured on the collector process (spawned like the systemd unit runs it): resident memory per 1,000
+// agents (RSS with all agents connected and idle, minus RSS before the first one), CPU share of one core over
+// BENCH_IDLE_S of idle heartbeats, and after a collector restart (SIGTERM, then started again on the same port) the
+// time until every agent is welcomed again — the agents reconnect with the real uplink's backoff (see
+// connections-agents-child.ts). Target (issue 14): 20,000 agents on this 2-core machine. JSON keys `agents`,
+// `rss_mb_per_1000_agents`, `reconnect_all_s`.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -19,11 +20,29 @@ import { initTestCollector, killHard, spawnCollector } from '../harness/collecto
 import { serviceEnvironment } from './service-environment.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 20_000);
-const CHILDREN = Math.max(1, Math.min(Number(process.env.BENCH_CHILDREN ?? 4), AGENTS));
+// At most 2,500 simulated agents per process, so one process's event loop (their TLS) does not bound the reconnect.
+const CHILDREN = Math.max(1, Math.min(Number(process.env.BENCH_CHILDREN ?? Math.max(4, Math.ceil(AGENTS / 2_500))), AGENTS));
 const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 30_000);
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 30);
 const TARGET_AGENTS = 20_000;
+const FILE_LIMIT = 65_536;
+/** Files the collector holds besides agent sockets (database, WAL, listeners, epoll, worker pipes), with headroom. */
+const COLLECTOR_OWN_FILES = 200;
 const collectorEnv = serviceEnvironment(fileURLToPath(new URL('../../installers/linux/collector/mamori-collector.service', import.meta.url)));
+// The collector holds one socket per agent. Node raises its soft open-file limit to the hard one, which systemd
+// sets to 524,288 for a service by default; on this machine the hard limit is 20,000 — below 20,000 agents plus the
+// collector's own files. Raised here when the process may (CAP_SYS_RESOURCE), so the collector and the agents'
+// processes spawned from here inherit it; where it may not, a count that cannot fit stops the bench at once
+// instead of leaving the last agents refused (EMFILE) until the 30-minute wait runs out.
+try {
+  execFileSync('prlimit', ['--pid', String(process.pid), `--nofile=${FILE_LIMIT}:${FILE_LIMIT}`], { stdio: 'ignore' });
+} catch {
+  // not permitted: checked below against the limit in force
+}
+const openFileLimit = Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? Infinity);
+if (AGENTS + COLLECTOR_OWN_FILES > openFileLimit) {
+  throw new Error(`bench:connections: the open-file limit here is ${openFileLimit} and may not be raised, so one collector process cannot hold ${AGENTS} agents (one socket each, plus ~${COLLECTOR_OWN_FILES} of its own files): at most BENCH_AGENTS=${openFileLimit - COLLECTOR_OWN_FILES}`);
+}
 const childScript = fileURLToPath(new URL('./connections-agents-child.ts', import.meta.url));
 
 function rssMb(pid: number): number {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitWatcher, timestampSlackMs, type LandedFile } from './exit-watcher.ts';
-import { Limiter } from './hash.ts';
+import { Limiter, sha256FileKeeping } from './hash.ts';
 
 async function until(probe: () => boolean): Promise<void> {
   const deadline = Date.now() + 20_000;
@@ -66,6 +66,38 @@ describe('exit watcher', () => {
     expect(files.slice(300).map((f) => [f.path, f.operation]).sort()).toEqual([[join(root, 'a/f0.txt'), 'modified'], [join(root, 'a/new.txt'), 'created']]);
     expect(files.find((f) => f.path === join(root, 'a/f0.txt') && f.operation === 'modified')?.sha256)
       .toBe(createHash('sha256').update('rewritten while the watch rests').digest('hex'));
+    await w.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('hashes nothing while the exit\'s free space still moves, even when no watch sees the writes', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'exit-'));
+    const files: LandedFile[] = [];
+    const hashedWhileWriting: string[] = [];
+    let written = 0;
+    let writing = true;
+    const w = new ExitWatcher({
+      root, sinceMs: Date.now() - 2_000, settleMs: 500, reconcileQuietMs: 500, maxDepth: 8, ignored: () => false,
+      // The first write rests the root's watch for 5 s: every later write is invisible to it, as writes inside a
+      // freshly copied folder are until the rescan watches it. Only the free space (a counter here) shows them.
+      watchPauseMs: 5_000, freeSpace: async () => String(written),
+      hashFile: (path, keep) => {
+        if (writing) hashedWhileWriting.push(path);
+        return sha256FileKeeping(path, keep);
+      },
+      hashing: new Limiter(2), onFile: (f) => files.push(f), onError: (e) => { throw e; },
+    });
+    await w.start();
+    // Writes 20 ms apart for ~1 s: far longer than settleMs without a visible event, never a 500 ms gap.
+    for (let i = 0; i < 50; i += 1) {
+      writeFileSync(join(root, `f${i}.txt`), `content ${i}`);
+      written += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    writing = false;
+    await until(() => files.length === 50 && w.backlog === 0);
+    expect(hashedWhileWriting).toEqual([]);
+    expect(new Set(files.map((f) => f.path)).size).toBe(50);
     await w.close();
     rmSync(root, { recursive: true, force: true });
   });

@@ -37,6 +37,12 @@ export interface ExitWatcherOptions {
   hashFile?: (path: string, keepBytes: number) => Promise<HashedFile>;
   /** Files up to this size are handed on with their bytes (0: never). */
   keepBytes?: number;
+  /**
+   * A fingerprint of the exit filesystem's free space (blocks and inodes), for an exit that is a filesystem of its
+   * own (a stick): writes into a directory not watched yet raise no watch event, but they change it. Absent (a
+   * folder on the system disk, where every other program's writes change it too): only watch events count.
+   */
+  freeSpace?: () => Promise<string>;
   onError: (error: Error) => void;
 }
 
@@ -73,6 +79,10 @@ export class ExitWatcher {
   #dirty = false;
   #closed = false;
   #lastChangeMs = 0;
+  /** The exit's free-space fingerprint at the last look (undefined: not looked at yet, or no probe). */
+  #lastFreeSpace: string | undefined;
+  /** The settle timer fired and the free-space probe is still answering (so a new event does not arm a second one). */
+  #settleChecking = false;
 
   constructor(options: ExitWatcherOptions) {
     this.#options = options;
@@ -154,9 +164,31 @@ export class ExitWatcher {
   /** Queues the file; it is hashed once the exit has been quiet for `settleMs`. */
   #settle(path: string): void {
     this.#settling.add(path);
-    if (this.#settleTimer || this.#closed) return;
+    if (this.#settleTimer || this.#settleChecking || this.#closed) return;
     this.#settleSinceMs = Date.now();
+    // The free space when the burst began, so the first check already sees writes the watch could not.
+    void this.#freeSpaceChanged();
     this.#settleTimer = setTimeout(() => this.#settled(), this.#options.settleMs);
+  }
+
+  /**
+   * True when the exit's free space changed since the last look: someone is writing, maybe where no watch sees it.
+   * Measured on bench:usb-copy: `cp -r` of a 5,000-file folder raised one event at the stick's root (the folder's
+   * name) and then wrote only inside the new folder, which is watched once the rescan finds it. The root looked
+   * quiet after `settleMs`, so the rescan, hashing and inspection ran while the copy was still writing (0.3-0.45 s
+   * of agent CPU during a 0.8 s copy). One statfs per settle period sees those writes.
+   */
+  async #freeSpaceChanged(): Promise<boolean> {
+    if (!this.#options.freeSpace) return false;
+    let now: string;
+    try {
+      now = await this.#options.freeSpace();
+    } catch {
+      return false; // the exit is going away; the watch and the hash report that
+    }
+    const changed = this.#lastFreeSpace !== undefined && now !== this.#lastFreeSpace;
+    this.#lastFreeSpace = now;
+    return changed;
   }
 
   /**
@@ -166,6 +198,16 @@ export class ExitWatcher {
    */
   #settled(): void {
     this.#settleTimer = undefined;
+    if (this.#closed) return;
+    this.#settleChecking = true;
+    void this.#freeSpaceChanged().then((changed) => {
+      this.#settleChecking = false;
+      if (changed) this.#lastChangeMs = Date.now();
+      this.#settledIfQuiet();
+    });
+  }
+
+  #settledIfQuiet(): void {
     if (this.#closed) return;
     const now = Date.now();
     const quietFor = now - this.#lastChangeMs;

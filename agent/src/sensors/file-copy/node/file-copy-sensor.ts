@@ -2,13 +2,15 @@
  * File copies to exits, on every OS Node runs on.
  * OS interfaces: chokidar 4 (inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows) on each exit
  *   root — removable mounts published by the usb sensor, the policy's exit folders (cloud sync), network shares
- *   (Linux: cifs/nfs/sshfs mounts from /proc/self/mountinfo) —; SHA-256 by streaming read.
+ *   (Linux: cifs/nfs/sshfs mounts from /proc/self/mountinfo) —; SHA-256 by streaming read; statfs of removable
+ *   mounts (free space that still moves = a copy still writing, also where no watch sees it yet).
  * Privileges: read access to the exits and the source folders (the agent runs as root/LocalSystem).
  * Known gaps: the writing process is not known (the user is the PC's logged-in user); a file renamed on the
  *   exit is recorded again only if its content changed; network shares on Windows/macOS are not discovered yet
  *   (list them as exits in policy); inotify watches cost one per directory on a large share.
  */
 import { existsSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { FileCopyPolicy } from '@mamori/policies';
 import type { PolicyHolder } from '../../../core/policy-holder.ts';
@@ -163,6 +165,8 @@ export class ChokidarFileCopySensor implements Sensor {
       watcher: this.#options.config.watcher, watchPauseMs: this.#options.config.watchPauseMs,
       ...(this.#options.config.hashPriority === 'low' ? { hashFile: (path: string, keep: number) => lowPriorityHasher().hashKeeping(path, keep) } : {}),
       keepBytes: this.#options.inspector?.rules() ? this.#options.config.inspectKeepBytes : 0,
+      // A stick is a filesystem of its own: its free space moves only when someone writes to it.
+      ...(kind === 'removable' ? { freeSpace: () => freeSpaceOf(root) } : {}),
       onFile: (file) => this.#landed(root, kind, device, file),
       onError: () => { this.#errors += 1; },
     });
@@ -222,4 +226,10 @@ export class ChokidarFileCopySensor implements Sensor {
       await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 200)));
     }
   }
+}
+
+/** Free blocks and inodes of the filesystem holding `path` (changes with every allocating write). */
+async function freeSpaceOf(path: string): Promise<string> {
+  const space = await statfs(path);
+  return `${space.bfree}/${space.ffree}`;
 }
