@@ -5,6 +5,7 @@ import { Notifier, type NotifierOptions } from '../notify/notifier.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrityFinding } from '../store/types.ts';
 import type { Repositories } from '../store/repositories/index.ts';
+import { alertFoldKey } from '../store/repositories/alerts.ts';
 import { monotonicMs } from '../monotonic.ts';
 import { alertFeed } from './alert-feed.ts';
 import { OfflineTracker, type TrackerTime } from './offline-tracker.ts';
@@ -160,7 +161,7 @@ export class AlertService {
 }
 
 /**
- * Folds candidates of one batch that would fold into the same alert anyway (same rule, PC, user and severity,
+ * Folds candidates of one batch that would fold into the same alert anyway (same fold key and severity,
  * within the fold window, or at any distance for candidates that fold while new) before they reach the database: a burst that fires on every event — 500 print jobs
  * over a daily page limit — becomes one fold with 500 events instead of 500 round trips.
  */
@@ -168,7 +169,7 @@ export function mergeCandidates(candidates: AlertCandidate[]): AlertCandidate[] 
   const merged: AlertCandidate[] = [];
   const open = new Map<string, AlertCandidate>();
   for (const candidate of candidates) {
-    const key = JSON.stringify([candidate.ruleId, candidate.pc, candidate.user, candidate.severity, candidate.foldGroup ?? null]);
+    const key = JSON.stringify([alertFoldKey(candidate), candidate.severity]);
     const into = open.get(key);
     const withinWindow = (into: AlertCandidate) => candidate.firstMs <= into.lastMs + into.foldWindowMs && candidate.lastMs >= into.firstMs - into.foldWindowMs;
     if (into && (candidate.foldWhileNew || withinWindow(into))) {

@@ -62,7 +62,8 @@ export class RuleEngine {
         continue;
       }
       const candidate = this.#thresholdCandidate(rule, event);
-      if (candidate) out.push({ ...base, ...candidate });
+      // The alert is the window's: counted per user, it folds whichever of the person's PCs crossed the threshold.
+      if (candidate) out.push({ ...base, ...candidate, foldBy: rule.threshold.per });
     }
     return out;
   }
