@@ -79,7 +79,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // On PostgreSQL only the collector holding the projection lock projects (listen() seeks it); a CLI that builds
   // the app never does.
   const shared = config.database.postgres !== undefined;
-  const projector = new Projector(store, hub, { leader: !shared });
+  // Before it projects (at start, and each time it becomes the leader), the alert windows are rebuilt from the events
+  // already projected, so a fail-over or a restart does not start a person's day-long count from zero.
+  const projector = new Projector(store, hub, { leader: !shared, beforeLeading: () => alerts.rebuildWindows() });
   const crypto = new BatchCryptoPool();
   const authFailures = new StreamAuthFailures({ store, hub, now });
   const { server: grpcServer, credentials } = createGrpcServer({
