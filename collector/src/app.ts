@@ -13,6 +13,7 @@ import { BatchCryptoPool } from './ingest/batch-crypto-pool.ts';
 import { widenReceiveWindows } from './ingest/flow-control.ts';
 import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
+import { relayRemoteAlerts } from './alerts/remote-alert-relay.ts';
 import type { ChangeFeed } from './store/change-feed.ts';
 import { listenForChanges, openCollectorStore, seekProjectionLeadership, type CollectorStore } from './store/open-store.ts';
 import type { ProjectionLeadership } from './store/projection-leadership.ts';
@@ -132,6 +133,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   let siem: SiemExport | undefined;
   let stopPolicyWatch: (() => void) | undefined;
   let changes: ChangeFeed | undefined;
+  let stopAlertRelay: (() => void) | undefined;
   let leadership: ProjectionLeadership | undefined;
   let stopSensorHealth: (() => void) | undefined;
   let stopRetention: (() => Promise<void>) | undefined;
@@ -178,6 +180,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         changes.on('policyVersion', refreshPolicy);
         changes.on('deviceException', () => void exceptions.check());
         changes.on('accessOutcome', () => accessOutcomes.wake());
+        // Alerts stored by the projection leader (another collector, when this one is not) reach this console too.
+        stopAlertRelay = relayRemoteAlerts(changes, repos, (error) => process.stderr.write(`mamori-collector: alert not relayed to the live view: ${(error as Error).message}\n`));
         changes.onResync(() => {
           refreshPolicy();
           void exceptions.check();
@@ -220,6 +224,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       clearInterval(projectionPoll);
       stopPolicyWatch?.();
       accessOutcomes.stop();
+      stopAlertRelay?.();
       await changes?.close();
       stopSelfViews();
       for (const session of sessions.all()) session.close();

@@ -36,7 +36,7 @@ async function setup() {
   let seq = 0;
   /** Stores and projects `jobs` prints, evaluated by `by` (none: a leader that died before its alerts were stored). */
   const print = async (jobs: number, by: AlertService | undefined) => {
-    const events: Event[] = Array.from({ length: jobs }, () => ({
+    const events = Array.from({ length: jobs }, (): Event & { seq: number } => ({
       seq: ++seq, agentId: 'agent-1', pc: 'PC-A', timeMs: t0 + seq * 1_000, user: 'tanaka', printJob: { documentName: `d${seq}.pdf`, printer: 'P1', pages: 10 },
     }));
     await store.appendBatch({
