@@ -128,31 +128,24 @@ describe.skipIf(!available)('alert windows and folding across two collectors on 
       for (let i = from; i < to; i += 1) agent.recorder.record(sampleEvent(i));
       expect(await agent.uplink.drained(60_000)).toBe(true);
     };
-    return { a, b, agentA, agentB, count, alerts, print, db };
+    return { a, b, agentA, agentB, count, alerts, print };
   }
 
   it('one person\'s burst through both collectors folds into one alert, and still one after the leader is killed', async () => {
-    const { a, b, agentA, agentB, count, alerts, print, db } = await twoCollectors('fold_both');
+    const { a, b, agentA, agentB, count, alerts, print } = await twoCollectors('fold_both');
     // A's console is open: A is not the leader, so the alert is stored by B and must still reach A's live view.
     const live = await liveAlerts(a);
     cleanups.push(() => live.close());
     // Each half stays under the threshold, both together cross it: only a window fed by both PCs raises the alert.
+    // B projects its own agent's half (the later jobs) at once and A's half after its 500 ms poll, so the window
+    // often takes the later half first: the crossing must not depend on the order (fold-across-pcs.test.ts).
     const half = 50;
     expect(pages(0, half)).toBeLessThanOrEqual(threshold);
     expect(pages(half, 2 * half)).toBeLessThanOrEqual(threshold);
     expect(pages(0, 2 * half)).toBeGreaterThan(threshold);
     await Promise.all([print(agentA, 0, half), print(agentB, half, 2 * half)]);
     await waitFor(async () => await count('SELECT COUNT(*) AS n FROM print_jobs') === 2 * half, 60_000, 'the burst projected');
-    try {
-      await waitFor(async () => (await alerts()).length > 0, 30_000, 'the alert');
-    } catch (error) {
-      console.log('DEBUG activity', JSON.stringify((await db.query(`SELECT pid, application_name, state, wait_event_type, wait_event, left(query, 160) AS q, (now() - xact_start)::text AS xact
-        FROM pg_stat_activity WHERE datname = current_database()`)).rows, null, 1));
-      console.log('DEBUG events', JSON.stringify((await db.query('SELECT pc, user_name, kind, COUNT(*) AS n, MIN(time_ms) AS t0, MAX(time_ms) AS t1 FROM events GROUP BY 1, 2, 3')).rows));
-      console.log('DEBUG alerts', JSON.stringify((await db.query('SELECT rule_id, pc, user_name, count FROM alerts')).rows));
-      console.log('DEBUG leader A', a.app.projector.isLeader, 'B alive', b.exitCode, b.signalCode);
-      throw error;
-    }
+    await waitFor(async () => (await alerts()).length > 0, 30_000, 'the alert');
     let [alert, ...others] = await alerts();
     expect(others).toEqual([]);
     // Both PCs' events are the alert's evidence.

@@ -43,6 +43,16 @@ describe('folding follows the threshold\'s per', () => {
     expect(alerts[0]).toMatchObject({ ruleId: 'pages_day', user: 'tanaka', count: 40, title: 'Many pages: 400 pages in 1d' });
   });
 
+  it('the later half of a burst evaluated first (the other collector\'s half projected after it) still crosses: one alert', async () => {
+    // What the e2e met: B's own agent's jobs (later times) were projected at once, A's (earlier) after B's 500 ms poll.
+    const job = (i: number, pc: string) => engineEvent('print_job', { pages: 10 }, tue10 + i * 1_000, { pc });
+    const later = Array.from({ length: 20 }, (_, i) => job(20 + i, 'PC-B'));
+    const earlier = Array.from({ length: 20 }, (_, i) => job(i, 'PC-A'));
+    const alerts = await raise([later, earlier.slice(0, 10), earlier.slice(10)]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ ruleId: 'pages_day', count: 40, title: 'Many pages: 400 pages in 1d' });
+  });
+
   it('a window counted per PC and user still folds per PC: the same person on two PCs makes two alerts', async () => {
     const copy = (i: number, pc: string) => engineEvent('file_copy', { destinationKind: 'removable', destinationPath: `/media/S/${i}` }, tue10 + i * 1_000, { pc });
     const alerts = await raise([[0, 1, 2, 3].map((i) => copy(i, 'PC-A')), [4, 5, 6, 7].map((i) => copy(i, 'PC-B'))]);

@@ -152,9 +152,15 @@ export class RuleEngine {
     let window = windows.get(key);
     if (!window) windows.set(key, (window = new SlidingWindow(threshold.windowMs)));
     const value = threshold.sumPath ? fieldValues(event.payload, threshold.sumPath).reduce<number>((sum, v) => sum + (typeof v === 'number' ? v : 0), 0) : 1;
-    const state = window.add(event.timeMs, value, event.id, reported);
+    window.add(event.timeMs, value, event.id, reported);
+    // The fullest window holding this event is the one ending at the newest entry (it holds every entry kept). For an
+    // event in time order that is the window ending at the event; for one evaluated after later ones — the other
+    // collector's half of a burst projected after this one's, a backlog — the window ending at its own time leaves
+    // the later entries out, and a burst projected newest half first never crossed.
+    const endMs = Math.max(event.timeMs, window.newestMs);
+    const state = window.stateAt(endMs);
     if (state.total <= threshold.moreThan) return undefined;
-    const { eventIds, firstMs } = window.takeUnreported(event.timeMs);
+    const { eventIds, firstMs } = window.takeUnreported(endMs);
     if (eventIds.length === 0) return undefined;
     const unit = threshold.sumPath ? threshold.sumLabel : (countUnits[event.kind] ?? 'events');
     const unitKey = threshold.sumPath ? sumUnits[threshold.sumLabel] : (countUnitKeys[event.kind] ?? 'unit.events');
