@@ -13,6 +13,7 @@ import { BatchCryptoPool } from './ingest/batch-crypto-pool.ts';
 import { widenReceiveWindows } from './ingest/flow-control.ts';
 import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
+import { relayRemoteAlerts } from './alerts/remote-alert-relay.ts';
 import type { ChangeFeed } from './store/change-feed.ts';
 import { listenForChanges, openCollectorStore, seekProjectionLeadership, type CollectorStore } from './store/open-store.ts';
 import type { ProjectionLeadership } from './store/projection-leadership.ts';
@@ -79,7 +80,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   // On PostgreSQL only the collector holding the projection lock projects (listen() seeks it); a CLI that builds
   // the app never does.
   const shared = config.database.postgres !== undefined;
-  const projector = new Projector(store, hub, { leader: !shared });
+  // Before it projects (at start, and each time it becomes the leader), the alert windows are rebuilt from the events
+  // already projected, so a fail-over or a restart does not start a person's day-long count from zero.
+  const projector = new Projector(store, hub, { leader: !shared, beforeLeading: () => alerts.rebuildWindows() });
   const crypto = new BatchCryptoPool();
   const authFailures = new StreamAuthFailures({ store, hub, now });
   const { server: grpcServer, credentials } = createGrpcServer({
@@ -131,6 +134,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   let siem: SiemExport | undefined;
   let stopPolicyWatch: (() => void) | undefined;
   let changes: ChangeFeed | undefined;
+  let stopAlertRelay: (() => void) | undefined;
   let leadership: ProjectionLeadership | undefined;
   let stopSensorHealth: (() => void) | undefined;
   let stopRetention: (() => Promise<void>) | undefined;
@@ -178,6 +182,8 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         changes.on('policyVersion', refreshPolicy);
         changes.on('deviceException', () => void exceptions.check());
         changes.on('accessOutcome', () => accessOutcomes.wake());
+        // Alerts stored by the projection leader (another collector, when this one is not) reach this console too.
+        stopAlertRelay = relayRemoteAlerts(changes, repos, (error) => process.stderr.write(`mamori-collector: alert not relayed to the live view: ${(error as Error).message}\n`));
         changes.onResync(() => {
           refreshPolicy();
           void exceptions.check();
@@ -219,6 +225,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
       clearInterval(projectionPoll);
       stopPolicyWatch?.();
       accessOutcomes.stop();
+      stopAlertRelay?.();
       await changes?.close();
       stopSelfViews();
       for (const session of sessions.all()) session.close();

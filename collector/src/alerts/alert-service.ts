@@ -5,6 +5,7 @@ import { Notifier, type NotifierOptions } from '../notify/notifier.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrityFinding } from '../store/types.ts';
 import type { Repositories } from '../store/repositories/index.ts';
+import { alertFoldKey } from '../store/repositories/alerts.ts';
 import { monotonicMs } from '../monotonic.ts';
 import { alertFeed } from './alert-feed.ts';
 import { OfflineTracker, type TrackerTime } from './offline-tracker.ts';
@@ -33,6 +34,11 @@ export interface AlertServiceDeps {
 export function payloadOf(event: IngestedEvent['event']): Record<string, unknown> {
   const key = event.payload;
   return (key ? (event as unknown as Record<string, unknown>)[key] : undefined) as Record<string, unknown> ?? {};
+}
+
+/** A stored event as the rule engine sees it. */
+function engineEventOf({ stored, event }: IngestedEvent): EngineEvent {
+  return { id: stored.id, agentId: stored.agentId, pc: stored.pc, user: stored.user, timeMs: stored.timeMs, kind: stored.kind, payload: payloadOf(event) };
 }
 
 /**
@@ -101,13 +107,43 @@ export class AlertService {
     const candidates: AlertCandidate[] = [];
     for (const { stored, event } of events) {
       this.#guard(() => {
-        const engineEvent: EngineEvent = {
-          id: stored.id, agentId: stored.agentId, pc: stored.pc, user: stored.user, timeMs: stored.timeMs, kind: stored.kind, payload: payloadOf(event),
-        };
-        candidates.push(...this.engine.evaluate(engineEvent));
+        candidates.push(...this.engine.evaluate(engineEventOf({ stored, event })));
       });
     }
     return this.#record(candidates);
+  }
+
+  /**
+   * Rebuilds the threshold windows from the stored evidence before this collector starts evaluating (it became the
+   * projection leader, or it starts): the events of the rules' kinds already projected within the longest window go
+   * back into the windows, those already counted into an alert as reported, so a window goes on where the former
+   * evaluator left it — a person's count survives a leader's death, and what it reported is not reported twice. A
+   * window that crosses its threshold with unreported events (the former leader died between projecting them and
+   * storing their alert) raises its alert now. Rejects when the database does not answer (the projector retries).
+   */
+  async rebuildWindows(): Promise<{ events: number }> {
+    this.engine.resetWindows();
+    const span = this.engine.windowSpan(this.#now());
+    if (!span) return { events: 0 };
+    const alerted = new Map<number, Set<string>>();
+    for (const { ruleId, eventId } of await this.#deps.repos.alertWindows.alertedEvents(span.ruleIds, span.fromMs)) {
+      let rules = alerted.get(eventId);
+      if (!rules) alerted.set(eventId, (rules = new Set()));
+      rules.add(ruleId);
+    }
+    const none = new Set<string>();
+    let events = 0;
+    for await (const chunk of this.#deps.repos.alertWindows.projectedEvents({ kinds: span.kinds, fromMs: span.fromMs, chunk: 1_000 })) {
+      const candidates: AlertCandidate[] = [];
+      for (const { stored, event } of chunk) {
+        this.#guard(() => {
+          candidates.push(...this.engine.replay(engineEventOf({ stored, event }), alerted.get(stored.id) ?? none));
+        });
+      }
+      events += chunk.length;
+      await this.#record(candidates, { rethrow: true });
+    }
+    return { events };
   }
 
   /** Records candidates made outside the rule engine (sensor health, risk scores): folded, stored, notified like any other. */
@@ -129,7 +165,7 @@ export class AlertService {
     }
   }
 
-  async #record(candidates: AlertCandidate[]): Promise<void> {
+  async #record(candidates: AlertCandidate[], options: { rethrow?: boolean } = {}): Promise<void> {
     if (candidates.length === 0) return;
     try {
       // One transaction per ingested batch: a burst that fires on every event costs one commit, not one each; and
@@ -141,6 +177,7 @@ export class AlertService {
       const feed = alertFeed(this.#deps.repos);
       for (const alert of alerts) feed.emit('alert', alert);
     } catch (error) {
+      if (options.rethrow) throw error;
       this.#onError(error);
     }
   }
@@ -160,7 +197,7 @@ export class AlertService {
 }
 
 /**
- * Folds candidates of one batch that would fold into the same alert anyway (same rule, PC, user and severity,
+ * Folds candidates of one batch that would fold into the same alert anyway (same fold key and severity,
  * within the fold window, or at any distance for candidates that fold while new) before they reach the database: a burst that fires on every event — 500 print jobs
  * over a daily page limit — becomes one fold with 500 events instead of 500 round trips.
  */
@@ -168,7 +205,7 @@ export function mergeCandidates(candidates: AlertCandidate[]): AlertCandidate[] 
   const merged: AlertCandidate[] = [];
   const open = new Map<string, AlertCandidate>();
   for (const candidate of candidates) {
-    const key = JSON.stringify([candidate.ruleId, candidate.pc, candidate.user, candidate.severity, candidate.foldGroup ?? null]);
+    const key = JSON.stringify([alertFoldKey(candidate), candidate.severity]);
     const into = open.get(key);
     const withinWindow = (into: AlertCandidate) => candidate.firstMs <= into.lastMs + into.foldWindowMs && candidate.lastMs >= into.firstMs - into.foldWindowMs;
     if (into && (candidate.foldWhileNew || withinWindow(into))) {

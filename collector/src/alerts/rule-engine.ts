@@ -39,12 +39,45 @@ export class RuleEngine {
   }
 
   evaluate(event: EngineEvent): AlertCandidate[] {
+    return this.#evaluate(event, undefined);
+  }
+
+  /**
+   * What a rebuild of the windows reads: the kinds the threshold rules count, their ids, and the event time after
+   * which an event may still count (`nowMs` − the longest window); undefined when no rule has a threshold.
+   */
+  windowSpan(nowMs: number): { kinds: string[]; ruleIds: string[]; fromMs: number } | undefined {
+    const rules = [...this.#policy.rulesByKind.values()].flat().filter((rule) => rule.threshold);
+    if (rules.length === 0) return undefined;
+    return {
+      kinds: [...new Set(rules.map((rule) => rule.kind))], ruleIds: [...new Set(rules.map((rule) => rule.id))],
+      fromMs: nowMs - Math.max(...rules.map((rule) => rule.threshold!.windowMs)),
+    };
+  }
+
+  /** Empties every window (before a rebuild: windows kept while another collector evaluated miss its events). */
+  resetWindows(): void {
+    this.#windows.clear();
+  }
+
+  /**
+   * Puts a stored event back into the threshold windows (a rebuild), as `evaluate` would have, except that rules
+   * without a threshold are skipped (their alerts exist already) and the event counts as reported for the rules in
+   * `alertedRuleIds`. Returns the candidates of windows that cross their threshold with events no alert holds yet
+   * (the former evaluator stopped between projecting them and recording their alert).
+   */
+  replay(event: EngineEvent, alertedRuleIds: ReadonlySet<string>): AlertCandidate[] {
+    return this.#evaluate(event, alertedRuleIds);
+  }
+
+  #evaluate(event: EngineEvent, replayAlerted: ReadonlySet<string> | undefined): AlertCandidate[] {
     const rules = this.#policy.rulesByKind.get(event.kind);
     if (!rules) return [];
     const out: AlertCandidate[] = [];
     let offHours: boolean | undefined;
     let watchRaise: number | undefined;
     for (const rule of rules) {
+      if (replayAlerted && !rule.threshold) continue;
       if (!rule.fields.every((field) => field.test(fieldValues(event.payload, field.path)))) continue;
       if (rule.watchLists && !this.#policy.watchLists.some((list) => rule.watchLists!.includes(list.name) && list.applies(event.user, event.pc, event.timeMs))) continue;
       if (this.#allowed(rule, event)) continue;
@@ -61,8 +94,9 @@ export class RuleEngine {
         out.push({ ...base, title: cleanText(translate('en', titleMessage), 200), titleMessage, firstMs: event.timeMs, count: 1, eventIds: [event.id] });
         continue;
       }
-      const candidate = this.#thresholdCandidate(rule, event);
-      if (candidate) out.push({ ...base, ...candidate });
+      const candidate = this.#thresholdCandidate(rule, event, replayAlerted?.has(rule.id) ?? false);
+      // The alert is the window's: counted per user, it folds whichever of the person's PCs crossed the threshold.
+      if (candidate) out.push({ ...base, ...candidate, foldBy: rule.threshold.per });
     }
     return out;
   }
@@ -110,7 +144,7 @@ export class RuleEngine {
     return raise;
   }
 
-  #thresholdCandidate(rule: CompiledRule, event: EngineEvent): Pick<AlertCandidate, 'title' | 'titleMessage' | 'firstMs' | 'count' | 'eventIds'> | undefined {
+  #thresholdCandidate(rule: CompiledRule, event: EngineEvent, reported: boolean): Pick<AlertCandidate, 'title' | 'titleMessage' | 'firstMs' | 'count' | 'eventIds'> | undefined {
     const threshold = rule.threshold!;
     let windows = this.#windows.get(rule.stateKey);
     if (!windows) this.#windows.set(rule.stateKey, (windows = new Map()));
@@ -118,9 +152,15 @@ export class RuleEngine {
     let window = windows.get(key);
     if (!window) windows.set(key, (window = new SlidingWindow(threshold.windowMs)));
     const value = threshold.sumPath ? fieldValues(event.payload, threshold.sumPath).reduce<number>((sum, v) => sum + (typeof v === 'number' ? v : 0), 0) : 1;
-    const state = window.add(event.timeMs, value, event.id);
+    window.add(event.timeMs, value, event.id, reported);
+    // The fullest window holding this event is the one ending at the newest entry (it holds every entry kept). For an
+    // event in time order that is the window ending at the event; for one evaluated after later ones — the other
+    // collector's half of a burst projected after this one's, a backlog — the window ending at its own time leaves
+    // the later entries out, and a burst projected newest half first never crossed.
+    const endMs = Math.max(event.timeMs, window.newestMs);
+    const state = window.stateAt(endMs);
     if (state.total <= threshold.moreThan) return undefined;
-    const { eventIds, firstMs } = window.takeUnreported(event.timeMs);
+    const { eventIds, firstMs } = window.takeUnreported(endMs);
     if (eventIds.length === 0) return undefined;
     const unit = threshold.sumPath ? threshold.sumLabel : (countUnits[event.kind] ?? 'events');
     const unitKey = threshold.sumPath ? sumUnits[threshold.sumLabel] : (countUnitKeys[event.kind] ?? 'unit.events');

@@ -37,7 +37,8 @@ export class SlidingWindow {
     return this.size > 0 ? this.#times[this.#times.length - 1]! : Number.NEGATIVE_INFINITY;
   }
 
-  add(timeMs: number, value: number, eventId: number): WindowState {
+  /** Adds an entry; `reported` when it is already part of an alert (a window rebuilt from stored events and alerts). */
+  add(timeMs: number, value: number, eventId: number, reported = false): WindowState {
     const times = this.#times;
     // Insertion point after every entry ≤ timeMs: O(1) for in-order events, binary search for a backlog's late ones
     // (a linear scan here made a day-long window quadratic when thousands of PCs drain backlogs at once).
@@ -47,15 +48,15 @@ export class SlidingWindow {
       times.push(timeMs);
       this.#values.push(value);
       this.#ids.push(eventId);
-      this.#reported.push(0);
+      this.#reported.push(reported ? 1 : 0);
     } else {
       times.splice(index, 0, timeMs);
       this.#values.splice(index, 0, value);
       this.#ids.splice(index, 0, eventId);
-      this.#reported.splice(index, 0, 0);
+      this.#reported.splice(index, 0, reported ? 1 : 0);
     }
     this.#sum += value;
-    this.#unreported += 1;
+    if (!reported) this.#unreported += 1;
     this.evict(this.newestMs);
     return this.stateAt(timeMs);
   }

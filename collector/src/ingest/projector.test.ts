@@ -98,6 +98,37 @@ describe('Projector', () => {
     await store.close();
   });
 
+  it('runs beforeLeading (the alert windows\' rebuild) before the first pass of each leadership, retrying it when it fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-projector-'));
+    dirs.push(dir);
+    const store = await openStore(join(dir, 'c.db'));
+    const hub = new CollectorHub();
+    const log: string[] = [];
+    hub.on('events', (events: IngestedEvent[]) => log.push(`events ${events.map((e) => e.stored.seq).join(',')}`));
+    let failNext = true;
+    const projector = new Projector(store, hub, {
+      leader: false, onError: (error) => log.push(`error ${(error as Error).message}`),
+      beforeLeading: async () => {
+        log.push(`rebuild with ${printJobRows(store)} projected`);
+        if (failNext) { failNext = false; throw new Error('database busy'); }
+      },
+    });
+    await ingest(store, 1, [encodeEvent(printJob(1)), encodeEvent(printJob(2))]);
+    projector.setLeader(true);
+    await projector.idle();
+    expect(log).toEqual(['rebuild with 0 projected', 'error database busy', 'rebuild with 0 projected', 'events 1,2']);
+    // Further passes of the same leadership go straight on; a leadership lost and regained rebuilds again.
+    await ingest(store, 3, [encodeEvent(printJob(3))]);
+    projector.notify();
+    await projector.idle();
+    projector.setLeader(false);
+    projector.setLeader(true);
+    await projector.idle();
+    expect(log.slice(4)).toEqual(['events 3', 'rebuild with 3 projected']);
+    await projector.stop();
+    await store.close();
+  });
+
   it('keeps a signed event whose payload does not decode as evidence, reports it, and goes on', async () => {
     const store = await openStore(':memory:');
     const hub = new CollectorHub();

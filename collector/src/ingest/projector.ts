@@ -39,10 +39,22 @@ export class Projector {
   #leader: boolean;
   /** Cuts a back-off pause short when stop() is called. */
   #wake: (() => void) | undefined;
+  readonly #beforeLeading: (() => Promise<unknown>) | undefined;
+  /** Counts the leaderships this projector gained; `beforeLeading` has run for the one numbered `#preparedTerm`. */
+  #term = 0;
+  #preparedTerm = -1;
 
-  constructor(store: Store, hub: CollectorHub, options: { chunk?: number; busyShare?: number; leader?: boolean; onError?: (error: unknown) => void } = {}) {
+  /**
+   * `beforeLeading` runs before the first pass of each leadership (and of the first start): the alert windows are
+   * rebuilt from what the former leader projected, so they go on where its windows stopped. It is retried like a
+   * failed pass until it succeeds; nothing is projected before.
+   */
+  constructor(store: Store, hub: CollectorHub, options: {
+    chunk?: number; busyShare?: number; leader?: boolean; onError?: (error: unknown) => void; beforeLeading?: () => Promise<unknown>;
+  } = {}) {
     this.#store = store;
     this.#leader = options.leader ?? true;
+    this.#beforeLeading = options.beforeLeading;
     this.#hub = hub;
     // Small chunks (~7 ms each): between two chunks the event loop reads the sockets, which is what opens the
     // agents' HTTP/2 flow-control windows; with 500-event chunks one stream could only send ~1 batch per chunk.
@@ -56,6 +68,7 @@ export class Projector {
    * stops after the chunk in hand (that chunk's commit still takes the cursor row lock, so it cannot repeat events).
    */
   setLeader(leader: boolean): void {
+    if (leader && !this.#leader) this.#term += 1;
     this.#leader = leader;
     if (leader) this.notify();
   }
@@ -117,6 +130,13 @@ export class Projector {
       const started = performance.now();
       let pass;
       try {
+        if (this.#preparedTerm !== this.#term) {
+          // A leadership lost and regained during the call needs another: its windows miss the other leader's events.
+          const term = this.#term;
+          await this.#beforeLeading?.();
+          this.#preparedTerm = term;
+          continue;
+        }
         pass = await this.#store.projectPending(this.#chunk);
         failures = 0;
       } catch (error) {

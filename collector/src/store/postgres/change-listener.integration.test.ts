@@ -5,7 +5,7 @@ import { ensurePostgres, startPostgres, type PostgresServer } from '../../../../
 import { PostgresChangeListener } from './change-listener.ts';
 import { PostgresStore } from './postgres-store.ts';
 
-// Real PostgreSQL 15: the triggers of 0160-change-notify.sql NOTIFY as rows commit, and the listener survives its
+// Real PostgreSQL 15: the triggers of 0160-change-notify.sql and 0221-alert-notify.sql NOTIFY as rows commit, and the listener survives its
 // connection being killed (reconnects, tells subscribers to catch up, hears later changes).
 const available = ensurePostgres();
 
@@ -18,7 +18,7 @@ describe.skipIf(!available)('PostgresChangeListener', () => {
     await server?.stop();
   });
 
-  it('hears policy versions, exceptions, revocations and answered requests at commit, not before, and not rolled back ones', async () => {
+  it('hears policy versions, exceptions, revocations, answered requests and alerts at commit, not before, and not rolled back ones', async () => {
     const url = await server.createDatabase('change_notify');
     const store = await PostgresStore.open({ url });
     const errors: Error[] = [];
@@ -27,6 +27,7 @@ describe.skipIf(!available)('PostgresChangeListener', () => {
     listener.on('policyVersion', (id) => heard.push(`policy:${id}`));
     listener.on('deviceException', (id) => heard.push(`exception:${id}`));
     listener.on('accessOutcome', (id) => heard.push(`outcome:${id}`));
+    listener.on('alert', (id) => heard.push(`alert:${id}`));
     let resyncs = 0;
     listener.onResync(() => (resyncs += 1));
     await listener.start();
@@ -60,6 +61,18 @@ describe.skipIf(!available)('PostgresChangeListener', () => {
       const version2 = await store.savePolicyVersion({ createdMs: Date.now(), createdBy: 'test', sources: [], comment: '' });
       await waitFor(() => heard.includes(`policy:${version2}`), 15_000, 'a later change');
       expect(heard.filter((h) => h.startsWith('outcome:'))).toEqual([`outcome:${id}`]);
+
+      // An alert stored, then folded twice in one transaction (one NOTIFY: the same payload collapses), then acknowledged.
+      const alert = (await db.query<{ id: string }>(`INSERT INTO alerts (rule_id, rule_name, kind, severity, severity_rank, color, pc, user_name, title, count,
+        first_ms, last_ms, fold_key, fold_window_ms, created_ms, updated_ms) VALUES ('r', 'R', 'print_job', 'low', 1, '#000', 'PC-1', 'u', 't', 1, 1, 1, 'k', 1, 1, 1)
+        RETURNING id`)).rows[0]!.id;
+      await waitFor(() => heard.includes(`alert:${alert}`), 15_000, 'the alert stored');
+      await db.query('BEGIN');
+      await db.query('UPDATE alerts SET count = count + 1 WHERE id = $1', [alert]);
+      await db.query('UPDATE alerts SET linked_count = 2 WHERE id = $1', [alert]);
+      await db.query('COMMIT');
+      await db.query("UPDATE alerts SET status = 'acknowledged' WHERE id = $1", [alert]);
+      await waitFor(() => heard.filter((h) => h === `alert:${alert}`).length === 3, 15_000, 'the fold and the acknowledgement');
       expect(heard).not.toContain('exception:ex-rolled-back');
       expect(errors).toEqual([]);
     } finally {

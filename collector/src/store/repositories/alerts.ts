@@ -31,6 +31,11 @@ export interface AlertCandidate {
   foldWhileNew?: boolean;
   /** Narrows folding beyond rule + PC + user: offline alerts fold per site and working day ("tokyo 2026-03-03"). */
   foldGroup?: string;
+  /**
+   * Which of PC and user identify the alert it folds into (a threshold rule's `per`); absent: both. A rule counted
+   * per user folds one person's burst over several PCs into one alert, whichever PC's event crossed the threshold.
+   */
+  foldBy?: ('pc' | 'user')[];
   /** PCs behind an offline alert; the alert's count is the number of distinct PCs listed. */
   offlinePcs?: OfflinePc[];
 }
@@ -198,4 +203,15 @@ export interface AlertsRepository {
   openByDepartment(): Promise<DepartmentAlertCounts[]>;
   /** The PCs behind an offline alert, earliest outage first. */
   offlinePcs(alertId: number, limit?: number): Promise<OfflinePc[]>;
+}
+
+/**
+ * The key an alert folds by: rule, PC and user (those `foldBy` names; the others as "*"), and the fold group. Both
+ * stores keep it in the alert row, so every collector on one database folds a candidate into the same alert.
+ */
+export function alertFoldKey(candidate: Pick<AlertCandidate, 'ruleId' | 'pc' | 'user' | 'foldGroup' | 'foldBy'>): string {
+  const by = candidate.foldBy;
+  const pc = !by || by.includes('pc') ? candidate.pc : '*';
+  const user = !by || by.includes('user') ? candidate.user : '*';
+  return JSON.stringify(candidate.foldGroup === undefined ? [candidate.ruleId, pc, user] : [candidate.ruleId, pc, user, candidate.foldGroup]);
 }

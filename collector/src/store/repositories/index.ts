@@ -3,6 +3,7 @@ import type { DeviceControlRepository } from './device-control.ts';
 import type { SensorHealthRepository } from './sensor-health.ts';
 import type { SettingsRepository } from './settings.ts';
 import type { AlertsRepository } from './alerts.ts';
+import type { AlertWindowsRepository } from './alert-windows.ts';
 import type { AuditRepository } from './audit.ts';
 import type { DevicesRepository } from './devices.ts';
 import type { DirectoryRepository } from './directory.ts';
@@ -31,6 +32,7 @@ import type { UploadExceptionsRepository } from './upload-exceptions.ts';
 export interface Repositories {
   accessRequests: AccessRequestsRepository;
   alerts: AlertsRepository;
+  alertWindows: AlertWindowsRepository;
   audit: AuditRepository;
   devices: DevicesRepository;
   directory: DirectoryRepository;

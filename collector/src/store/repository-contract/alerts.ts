@@ -47,6 +47,23 @@ export function alertsContract(start: () => Promise<RepositoriesUnderTest>): voi
     expect(tokyo!.id).not.toBe(osaka!.id);
   });
 
+  it('alerts: foldBy [user] folds one person\'s occurrences on several PCs, also through another collector; the alert keeps its first PC', async () => {
+    const { repos: { alerts }, second } = await start();
+    const other = await second();
+    try {
+      const perUser = (timeMs: number, pc: string, user = 'tanaka') => candidate(timeMs, { ruleId: 'pages_day', pc, user, foldBy: ['user'] });
+      const [first] = await alerts.record([perUser(t0, 'PC-1')], t0);
+      const [folded] = await other.repos.alerts.record([perUser(t0 + minute, 'PC-2')], t0 + 1);
+      expect(folded).toMatchObject({ id: first!.id, count: 2, pc: 'PC-1', lastMs: t0 + minute });
+      // Another person, or the same rule folding by PC and user, is another alert.
+      const [sato] = await alerts.record([perUser(t0, 'PC-2', 'sato')], t0 + 2);
+      const [byPc] = await alerts.record([candidate(t0, { ruleId: 'pages_day', pc: 'PC-2' })], t0 + 3);
+      expect(new Set([first!.id, sato!.id, byPc!.id]).size).toBe(3);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('alerts: concurrent recorders, also through a second handle on the database (another collector), fold into one alert', async () => {
     const { repos: { alerts }, second } = await start();
     const other = await second();

@@ -1,6 +1,7 @@
 import { afterEach, describe } from 'vitest';
 import { accessRequestsContract } from './access-requests.ts';
 import { alertsContract } from './alerts.ts';
+import { alertWindowsContract } from './alert-windows.ts';
 import { auditPoliciesDirectoryContract } from './audit-policies-directory.ts';
 import { deviceControlContract } from './device-control.ts';
 import { devicesContract } from './devices.ts';
@@ -37,6 +38,7 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
       for (const subject of opened.splice(0)) await subject.close().catch(() => undefined);
     });
     alertsContract(start);
+    alertWindowsContract(start);
     notifyContract(start);
     auditPoliciesDirectoryContract(start);
     pcsOperationsContract(start);

@@ -6,7 +6,7 @@ import type { Store } from '../store.ts';
 import type { AcceptedBatch, StoredEvent } from '../types.ts';
 
 /** The repositories every backend must implement for the contract (grows as PostgreSQL implementations land). */
-export type ContractRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
+export type ContractRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'alertWindows' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
   | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords' | 'risk' | 'reports'>;
 
 /** One fresh, empty database per test: its store, its repositories, and the backend-specific hooks tests need. */

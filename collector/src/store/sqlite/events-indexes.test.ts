@@ -4,7 +4,7 @@ import { SqliteStore } from './sqlite-store.ts';
 /**
  * Every ingested event pays one insert per index on `events`, so each index must serve a query. These are the
  * statements that read events by something other than id (sqlite-store.ts, queries/pcs.ts, queries/reports.ts,
- * repositories/risk.ts); each must still be answered from an index (SEARCH, not a table SCAN) once migration
+ * repositories/risk.ts, repositories/alert-windows.ts); each must still be answered from an index (SEARCH, not a table SCAN) once migration
  * 1480 dropped events_time.
  */
 const reads: Record<string, string> = {
@@ -14,6 +14,7 @@ const reads: Record<string, string> = {
   riskUserAtFinding: "SELECT e.user FROM events e WHERE e.pc = 'x' AND e.time_ms <= 5 AND e.user <> '' ORDER BY e.time_ms DESC, e.id DESC LIMIT 1",
   riskCurrentUser: "SELECT user FROM events WHERE agent_id = 'a' AND user <> '' ORDER BY seq DESC LIMIT 1",
   latestInventory: "SELECT * FROM events WHERE pc = 'x' AND kind = 'inventory' ORDER BY time_ms DESC, id DESC LIMIT 1",
+  alertWindowEvents: "SELECT * FROM events WHERE kind = 'print_job' AND (time_ms, id) > (1, 2) AND id <= 9 ORDER BY time_ms, id LIMIT 5",
   pcHistoryWindow: "SELECT * FROM events INDEXED BY events_pc_time WHERE pc = 'x' AND time_ms BETWEEN 1 AND 2 ORDER BY time_ms, id LIMIT 5",
 };
 

@@ -1,12 +1,7 @@
 import type pg from 'pg';
 import { severityLevels, type Severity } from '@mamori/policies';
-import { maxLinkedEvents, type Alert, type AlertCandidate, type OfflinePc, type RecordedAlert } from '../../repositories/alerts.ts';
+import { alertFoldKey, maxLinkedEvents, type Alert, type AlertCandidate, type OfflinePc, type RecordedAlert } from '../../repositories/alerts.ts';
 import { alertById } from './alert-rows.ts';
-
-/** Same key as SQLite's (queries/alerts.ts), so a store copied from SQLite keeps folding into its open alerts. */
-function foldKey(candidate: Pick<AlertCandidate, 'ruleId' | 'pc' | 'user' | 'foldGroup'>): string {
-  return JSON.stringify(candidate.foldGroup === undefined ? [candidate.ruleId, candidate.pc, candidate.user] : [candidate.ruleId, candidate.pc, candidate.user, candidate.foldGroup]);
-}
 
 interface FoldTarget { id: number; rank: number; severity: Severity; linked: number }
 
@@ -16,7 +11,8 @@ interface FoldTarget { id: number; rank: number; severity: Severity; linked: num
  * which holds the alerts advisory lock: folding reads then writes, and two collectors must not both open an alert.
  */
 export async function recordCandidate(client: pg.PoolClient, candidate: AlertCandidate, nowMs: number): Promise<RecordedAlert> {
-  const key = foldKey(candidate);
+  // The same key as SQLite's, so a store copied from SQLite keeps folding into its open alerts.
+  const key = alertFoldKey(candidate);
   const rank = severityLevels.indexOf(candidate.severity);
   const target = (candidate.foldWhileNew
     ? await client.query<FoldTarget>(`SELECT id, severity_rank AS rank, severity, linked_count AS linked FROM alerts

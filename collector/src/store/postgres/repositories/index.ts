@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Repositories } from '../../repositories/index.ts';
 import { PostgresAccessRequestsRepository } from './access-requests.ts';
 import { PostgresAlertsRepository } from './alerts.ts';
+import { PostgresAlertWindowsRepository } from './alert-windows.ts';
 import { PostgresAuditRepository } from './audit.ts';
 import { PostgresDeviceControlRepository } from './device-control.ts';
 import { PostgresDevicesRepository } from './devices.ts';
@@ -24,7 +25,7 @@ import { PostgresSiemRecordsRepository } from './siem-records.ts';
 import { PostgresUploadRepository } from './upload.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
+export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'alertWindows' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
   | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords' | 'risk' | 'reports'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
@@ -32,6 +33,7 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
   return {
     accessRequests: new PostgresAccessRequestsRepository(pool),
     alerts: new PostgresAlertsRepository(pool),
+    alertWindows: new PostgresAlertWindowsRepository(pool),
     audit: new PostgresAuditRepository(pool),
     deviceControl: new PostgresDeviceControlRepository(pool),
     devices: new PostgresDevicesRepository(pool),

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { severityLevels, type Severity } from '@mamori/policies';
 import {
-  maxLinkedEvents, type Alert, type DepartmentAlertCounts, type AlertCandidate, type AlertEventRow, type AlertFilter, type AlertFindingRow, type AlertResolution,
+  alertFoldKey, maxLinkedEvents, type Alert, type DepartmentAlertCounts, type AlertCandidate, type AlertEventRow, type AlertFilter, type AlertFindingRow, type AlertResolution,
   type AlertSummary, type LifecycleResult,
 } from '../../repositories/alerts.ts';
 
@@ -49,9 +49,6 @@ function s(db: Database.Database) {
 
 const messageJson = (candidate: AlertCandidate): string | null => (candidate.titleMessage ? JSON.stringify(candidate.titleMessage) : null);
 
-export function foldKey(candidate: Pick<AlertCandidate, 'ruleId' | 'pc' | 'user' | 'foldGroup'>): string {
-  return JSON.stringify(candidate.foldGroup === undefined ? [candidate.ruleId, candidate.pc, candidate.user] : [candidate.ruleId, candidate.pc, candidate.user, candidate.foldGroup]);
-}
 
 /**
  * Stores a candidate: folds it into the open alert of the same rule + PC + user whose time span lies within the
@@ -62,7 +59,7 @@ export function recordAlert(
 ): { alert: Alert; created: boolean; escalatedFrom?: Severity } {
   const st = s(db);
   return db.transaction(() => {
-    const key = foldKey(candidate);
+    const key = alertFoldKey(candidate);
     const rank = severityRank(candidate.severity);
     const target = (candidate.foldWhileNew
       ? st.openTarget.get(key)

@@ -4,6 +4,7 @@ import { SqliteAccessRequestsRepository } from './access-requests.ts';
 import { SqliteDeviceControlRepository } from './device-control.ts';
 import { SqliteSensorHealthRepository } from './sensor-health.ts';
 import { SqliteSettingsRepository } from './settings.ts';
+import { SqliteAlertWindowsRepository } from './alert-windows.ts';
 import { SqliteAlertsRepository } from './alerts.ts';
 import { SqliteAuditRepository } from './audit.ts';
 import { SqliteDevicesRepository } from './devices.ts';
@@ -30,6 +31,7 @@ export function createSqliteRepositories(db: Database.Database): Repositories {
   return {
     accessRequests: new SqliteAccessRequestsRepository(db),
     alerts: new SqliteAlertsRepository(db),
+    alertWindows: new SqliteAlertWindowsRepository(db),
     audit: new SqliteAuditRepository(db),
     devices: new SqliteDevicesRepository(db),
     directory: new SqliteDirectoryRepository(db),
