@@ -98,4 +98,37 @@ describe('BatchCryptoPool', () => {
       expect(result.hashes.at(-1)!.equals(batches[i]!.expected.at(-1)!)).toBe(true);
     }
   });
+
+  it('hands a result over without waiting for the event loop: taking the replies is enough (a thread busy reading sockets)', async () => {
+    const pool = new BatchCryptoPool({ threads: 1 });
+    pools.push(pool);
+    const { job, expected } = signedBatch('agent-1', 50);
+    let result: Awaited<ReturnType<BatchCryptoPool['check']>> | undefined;
+    void pool.check(job).then((value) => (result = value));
+    // Only microtasks run in this loop (no timer, no 'message' event can fire), so the result can come only
+    // from drainReplies.
+    const deadline = Date.now() + 10_000;
+    while (!result && Date.now() < deadline) {
+      const until = Date.now() + 5;
+      while (Date.now() < until) { /* the worker checks meanwhile */ }
+      pool.drainReplies();
+      for (let i = 0; i < 5; i += 1) await Promise.resolve();
+    }
+    expect(result?.signed).toBe(true);
+    expect(result?.hashes.at(-1)!.equals(expected.at(-1)!)).toBe(true);
+  });
+
+  it('checks a batch whose fields are views into one larger received buffer the same as one with buffers of its own', async () => {
+    const pool = new BatchCryptoPool({ threads: 1 });
+    pools.push(pool);
+    const { job } = signedBatch('agent-1', 20);
+    // As gRPC hands them over: every field a view into the one buffer the message was read into.
+    const wire = Buffer.concat([Buffer.alloc(1000), job.prevHash, job.lastHash, job.signature, Buffer.alloc(1000)]);
+    const views = { ...job, prevHash: wire.subarray(1000, 1032), lastHash: wire.subarray(1032, 1064), signature: wire.subarray(1064, 1128) };
+    const [own, viewed] = await Promise.all([pool.check(job), pool.check(views)]);
+    expect(viewed.signed).toBe(true);
+    expect(viewed.hashes.map((h) => h.toString('hex'))).toEqual(own.hashes.map((h) => h.toString('hex')));
+    // The received buffer is untouched (copies were posted, not the views' buffer).
+    expect(wire.subarray(1000, 1032).equals(job.prevHash)).toBe(true);
+  });
 });

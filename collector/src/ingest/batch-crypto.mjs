@@ -108,7 +108,7 @@ export function unpackEnvelopes(packed) {
 const asBuffer = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** Worker side: one job = one batch, its events packed into one buffer with their end offsets. */
-function serve(port, kinds) {
+function serve(port, kinds, replies = port) {
   const keys = new Map(); // agent id → { raw, key }: one import per agent, not per batch
   const cursors = new Map(); // agent/chain → seal key cursor
   port.on('message', (job) => {
@@ -136,11 +136,11 @@ function serve(port, kinds) {
       );
       const packed = envelopes ? packEnvelopes(envelopes) : undefined;
       const transfer = packed ? [hashes.buffer, packed.numbers.buffer, packed.refs.buffer] : [hashes.buffer];
-      port.postMessage({ id: job.id, signed, hashes, envelopes: packed, malformed, seal: sealCheck }, transfer);
+      replies.postMessage({ id: job.id, signed, hashes, envelopes: packed, malformed, seal: sealCheck }, transfer);
     } catch (error) {
-      port.postMessage({ id: job.id, error: String(error?.message ?? error) });
+      replies.postMessage({ id: job.id, error: String(error?.message ?? error) });
     }
   });
 }
 
-if (!isMainThread && workerData?.mamori === 'batch-crypto') serve(parentPort, new Map(workerData.kinds));
+if (!isMainThread && workerData?.mamori === 'batch-crypto') serve(parentPort, new Map(workerData.kinds), workerData.replies);
