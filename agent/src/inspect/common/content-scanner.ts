@@ -7,7 +7,6 @@ import { ShingleHasher, ShingleMatcher } from './fingerprint.ts';
 import { foldWidths } from './fold-widths.ts';
 import { NumberSet } from './number-set.ts';
 import type { NumberSinks } from './number-scanner.ts';
-import { StagedSinks } from './staged-sinks.ts';
 import { TextPass } from './text-pass.ts';
 
 /** Keyword and regex matches starting in the last `carry` characters of a window wait for the next one. */
@@ -122,10 +121,8 @@ export class ContentScanner {
     if (!keywords) return false;
     this.#flushBatch();
     if (this.#pass.inRun) return false;
-    const staged = new StagedSinks(this.#sinks);
-    const result = scanTextBytes(bytes, encoding, staged.sinks, this.#matcher, this.#pass.before);
+    const result = scanTextBytes(bytes, encoding, this.#sinks, this.#matcher, this.#pass.before);
     if (!result) return false;
-    staged.commit();
     for (const raw of result.shingleCandidates) this.#matcher!.check(raw);
     this.#pass.resume(result.tail, result.previous, result.run);
     this.#chars += result.chars;

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { NumberSet } from './number-set.ts';
 
 describe('NumberSet', () => {
-  it('counts distinct values across buffer growth and merges, as a Set does', () => {
+  it('counts distinct values across table growth, as a Set does', () => {
     const set = new NumberSet();
     const reference = new Set<number>();
     let x = 1;
-    // 300,000 values drawn from 150,000: the buffer grows from 256 to 65,536 and merges several times.
+    // 300,000 values drawn from 150,000: the table grows from 256 slots to 524,288.
     for (let i = 0; i < 300_000; i += 1) {
       x = (x * 48_271) % 2_147_483_647;
       const value = 100_000_000_000 + (x % 150_000) * 7;

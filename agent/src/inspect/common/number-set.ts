@@ -1,20 +1,25 @@
 /**
  * Counts the distinct non-negative integers below 2^53 it is given (My Numbers, phone numbers, postal codes as
- * numbers), up to `limit`. Values are appended to a buffer and, when it fills, sorted (natively) and merged into a
- * sorted array of the distinct values: sequential memory work only. A hash table of a hundred thousand residents'
- * numbers is megabytes, so each lookup was a cache miss, and that was the largest cost of scanning such a CSV.
+ * numbers), up to `limit`: an open-addressing hash table in a Float64Array (linear probing, −1 marks a free slot).
+ * A JS Set boxes every 12-digit value on the heap; the sorted buffer this replaced spent more on sorting and merging
+ * than the text pass spent finding the numbers (about 20 vs 6 ms for 240,000 values, measured side by side).
  */
-const maxBuffer = 65_536;
+const free = -1;
+/** Starts small (every inspection makes a set per number detector; most files hold few numbers) and grows ×4. */
+const initialSlots = 256;
+
+/** Slot of `value` in a table of `mask + 1` slots: both 32-bit halves mixed, so sequential numbers spread. */
+function slotOf(value: number, mask: number): number {
+  let h = Math.imul((value >>> 0) ^ Math.imul((value / 4_294_967_296) | 0, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 15;
+  return h & mask;
+}
 
 export class NumberSet {
   readonly #limit: number;
-  /**
-   * Starts small and doubles up to 64 Ki values: every inspection makes a set per number detector, and half a
-   * megabyte each up front cost more than scanning a 50 KB file.
-   */
-  #buffer = new Float64Array(256);
-  #buffered = 0;
-  #distinct = new Float64Array(0);
+  #table = new Float64Array(initialSlots).fill(free);
+  #mask = initialSlots - 1;
+  #size = 0;
 
   constructor(limit = Number.MAX_SAFE_INTEGER) {
     this.#limit = limit;
@@ -22,43 +27,38 @@ export class NumberSet {
 
   /** Distinct values added, at most `limit`. */
   get size(): number {
-    this.#merge();
-    return this.#distinct.length;
+    return this.#size;
   }
 
   add(value: number): void {
-    if (this.#distinct.length >= this.#limit) return;
-    this.#buffer[this.#buffered] = value;
-    this.#buffered += 1;
-    if (this.#buffered === this.#buffer.length) {
-      if (this.#buffer.length < maxBuffer) {
-        const grown = new Float64Array(this.#buffer.length * 4);
-        grown.set(this.#buffer);
-        this.#buffer = grown;
-      } else {
-        this.#merge();
-      }
+    if (this.#size >= this.#limit) return;
+    const table = this.#table;
+    const mask = this.#mask;
+    let slot = slotOf(value, mask);
+    for (;;) {
+      const held = table[slot]!;
+      if (held === value) return;
+      if (held === free) break;
+      slot = (slot + 1) & mask;
     }
+    table[slot] = value;
+    this.#size += 1;
+    // At most half full: probes stay short.
+    if (this.#size * 2 > mask) this.#grow();
   }
 
-  #merge(): void {
-    if (this.#buffered === 0) return;
-    const batch = this.#buffer.subarray(0, this.#buffered).sort();
-    this.#buffered = 0;
-    const old = this.#distinct;
-    const merged = new Float64Array(Math.min(this.#limit, old.length + batch.length));
-    let count = 0;
-    let i = 0;
-    let j = 0;
-    let last = -1;
-    while (count < merged.length && (i < old.length || j < batch.length)) {
-      const value = j >= batch.length || (i < old.length && old[i]! <= batch[j]!) ? old[i++]! : batch[j++]!;
-      if (value !== last) {
-        merged[count] = value;
-        count += 1;
-        last = value;
-      }
+  #grow(): void {
+    const old = this.#table;
+    const table = new Float64Array(old.length * 4).fill(free);
+    const mask = table.length - 1;
+    for (let k = 0; k < old.length; k += 1) {
+      const value = old[k]!;
+      if (value === free) continue;
+      let slot = slotOf(value, mask);
+      while (table[slot] !== free) slot = (slot + 1) & mask;
+      table[slot] = value;
     }
-    this.#distinct = merged.subarray(0, count);
+    this.#table = table;
+    this.#mask = mask;
   }
 }
