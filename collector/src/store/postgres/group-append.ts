@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { AcceptedBatch } from '../types.ts';
 import { encodeEventRows, eventCopyColumns, eventCopyStream } from './event-copy.ts';
@@ -34,6 +34,7 @@ export interface GroupAppendOptions {
  * own, so one bad batch fails alone.
  */
 export class GroupAppend {
+  /** Connections of its own (one per committing group): evidence never queues behind reads on the shared pool. */
   readonly #pool: pg.Pool;
   readonly #partitions: EventPartitions;
   readonly #concurrency: number;
@@ -41,11 +42,22 @@ export class GroupAppend {
   #pending: Pending[] = [];
   #committing = 0;
 
-  constructor(pool: pg.Pool, partitions: EventPartitions, options: GroupAppendOptions = {}) {
-    this.#pool = pool;
+  /** `shared` is the store's pool; the appender opens its own with the same settings. */
+  constructor(shared: pg.Pool, partitions: EventPartitions, options: GroupAppendOptions = {}) {
     this.#partitions = partitions;
     this.#concurrency = options.concurrency ?? 2;
+    // Kept open (no idle timeout) and opened now: a flood's first batches must not wait for connections to be made.
+    this.#pool = new pg.Pool({ ...shared.options, max: this.#concurrency, idleTimeoutMillis: 0 });
+    // As for the shared pool: an idle connection dropping (server restart) must not crash the process.
+    this.#pool.on('error', () => undefined);
+    void Promise.all(Array.from({ length: this.#concurrency }, () => this.#pool.connect()))
+      .then((clients) => clients.forEach((client) => client.release()), () => undefined);
     this.#maxEvents = options.maxEvents ?? 20_000;
+  }
+
+  /** Closes the appender's connections (after the store's callers stopped appending). */
+  async close(): Promise<void> {
+    await this.#pool.end();
   }
 
   /** Stores one verified batch; resolves with how many of its events were new, once they are committed. */

@@ -411,6 +411,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#groupAppend.close();
     await this.pool.end();
   }
 }
