@@ -47,7 +47,8 @@ export class GroupAppend {
     this.#partitions = partitions;
     this.#concurrency = options.concurrency ?? 2;
     // Kept open (no idle timeout) and opened now: a flood's first batches must not wait for connections to be made.
-    this.#pool = new pg.Pool({ ...shared.options, max: this.#concurrency, idleTimeoutMillis: 0 });
+    // Idle, they do not keep the process alive (a CLI command or a test ends when its work does).
+    this.#pool = new pg.Pool({ ...shared.options, max: this.#concurrency, idleTimeoutMillis: 0, allowExitOnIdle: true });
     // As for the shared pool: an idle connection dropping (server restart) must not crash the process.
     this.#pool.on('error', () => undefined);
     void Promise.all(Array.from({ length: this.#concurrency }, () => this.#pool.connect()))
