@@ -1,10 +1,12 @@
 // bench:ingest on PostgreSQL: a durable throwaway PostgreSQL 15 for the run, a fresh database per scenario, and the
 // ceiling: the same rows COPYed into a fresh database with the same schema (no network to agents, no decoding,
-// no verification, no idempotency check, no chain head).
+// no verification, no idempotency check, no chain head). The events go in binary COPY, as the store writes them:
+// a text COPY would spell every byte in hex and make the ceiling slower than the path it bounds.
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { PostgresStore } from '@mamori/collector';
 import type { AcceptedBatch } from '../../collector/src/store/types.ts';
+import { encodeEventRows, eventCopyColumns, eventCopyStream } from '../../collector/src/store/postgres/event-copy.ts';
 import { startPostgres, type PostgresServer } from '../harness/postgres.ts';
 
 export interface PostgresBench {
@@ -13,13 +15,12 @@ export interface PostgresBench {
   database(): Promise<string>;
   /** True once the projection cursor passed every stored event. */
   caughtUp(url: string): Promise<boolean>;
-  /** Rows per second COPYed (all batches' events and the batch rows, one COPY each, one transaction). */
+  /** Rows per second COPYed (all batches' events in binary and the batch rows, one COPY each, one transaction). */
   ceiling(batches: AcceptedBatch[]): Promise<number>;
   stop(): Promise<void>;
 }
 
 const hex = (bytes: Buffer) => `\\\\x${bytes.toString('hex')}`;
-const text = (value: string) => value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 
 async function copyRows(client: pg.PoolClient | pg.Client, sql: string, rows: Iterable<string>): Promise<void> {
   const stream = client.query(copyStreams.from(sql));
@@ -39,9 +40,19 @@ async function copyRows(client: pg.PoolClient | pg.Client, sql: string, rows: It
   await finished;
 }
 
+/**
+ * The bench server's settings beside the harness's: durability stays as in production (fsync, synchronous_commit,
+ * full_page_writes on); what changes is room, so a run is not timed through checkpoints it would not see on a
+ * sized server: WAL and shared buffers of a dedicated database host, no checkpoint forced by WAL volume or the clock
+ * inside a run (a run writes ~1 GB of WAL). The ceiling runs on this same server.
+ */
+const serverSettings: Record<string, string> = {
+  shared_buffers: '1GB', wal_buffers: '64MB', max_wal_size: '16GB', min_wal_size: '1GB', checkpoint_timeout: '30min',
+};
+
 export async function startPostgresBench(): Promise<PostgresBench> {
   // Durable as in production: fsync and synchronous commit on (the harness turns them off only for tests).
-  const server = await startPostgres({ durable: true });
+  const server = await startPostgres({ durable: true, settings: process.env.DEBUG_PG_PLAIN ? {} : serverSettings });
   let n = 0;
   return {
     server,
@@ -66,15 +77,13 @@ export async function startPostgresBench(): Promise<PostgresBench> {
         const receivedMs = Date.now();
         const started = performance.now();
         await client.query('BEGIN');
-        await copyRows(client, 'COPY events (agent_id, seq, pc, time_ms, received_ms, kind, user_name, hash, bytes, seal_chain, seal_epoch, seal) FROM STDIN', (function* () {
-          for (const b of batches) {
-            for (let i = 0; i < b.events.length; i += 1) {
-              const e = b.events[i]!;
-              const seal = b.seal ? `${b.seal.chain}\t${b.seal.epochs[i]}\t${hex(b.seal.seals.subarray(i * 32, i * 32 + 32))}` : '\\N\t\\N\t\\N';
-              yield `${b.agentId}\t${e.seq}\t${text(e.envelope.pc)}\t${e.envelope.timeMs}\t${receivedMs}\t${e.envelope.kind}\t${text(e.envelope.user)}\t${hex(e.hash)}\t${hex(e.bytes)}\t${seal}\n`;
-            }
-          }
-        })());
+        // The same binary rows the store's group append COPYs (event-copy.ts), all batches in one COPY.
+        const events = client.query(copyStreams.from(`COPY events (${eventCopyColumns}) FROM STDIN (FORMAT binary)`));
+        await new Promise<void>((resolve, reject) => {
+          events.on('finish', resolve);
+          events.on('error', reject);
+          events.end(eventCopyStream(batches.map((b) => encodeEventRows(b, receivedMs))));
+        });
         await copyRows(client, 'COPY batches (agent_id, first_seq, last_seq, prev_hash, last_hash, signature, received_ms) FROM STDIN', (function* () {
           for (const b of batches) yield `${b.agentId}\t${b.firstSeq}\t${b.lastSeq}\t${hex(b.prevHash)}\t${hex(b.lastHash)}\t${hex(b.signature)}\t${receivedMs}\n`;
         })());

@@ -13,6 +13,7 @@ import { insertDeviceEvents } from './device-events.ts';
 import { insertExportOrder } from './export-order.ts';
 import { insertLogEntries } from './log-entries.ts';
 import { insertMails } from './mails.ts';
+import { GroupAppend } from './group-append.ts';
 import { EventPartitions } from './partitions.ts';
 import { insertPrintJobs } from './print-jobs.ts';
 import { PostgresSegments } from './segments.ts';
@@ -61,9 +62,9 @@ export interface PostgresStoreOptions {
 }
 
 /**
- * The store for deployments past one machine: PostgreSQL through a `pg` pool. Evidence is appended by one
- * server-side function call per batch (append_batch, migration 0002: one round trip, one transaction with the chain
- * head); events are partitioned by received month so retention is a partition drop. projectPending decodes events,
+ * The store for deployments past one machine: PostgreSQL through a `pg` pool. Evidence is appended in groups
+ * (group-append.ts: batches arriving while earlier ones commit share one transaction with their chain heads, their
+ * events go in by one binary COPY); events are partitioned by received month so retention is a partition drop. projectPending decodes events,
  * fills the combined log, device events, file copies, print jobs and access requests and hands events on (alerts,
  * live views) in the pass that advances the cursor; the mail and upload query tables are NOT filled yet.
  */
@@ -71,12 +72,14 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly partitions: EventPartitions;
   readonly #segments: PostgresSegments;
+  readonly #groupAppend: GroupAppend;
 
   /** Takes a pool from `PostgresStore.connect` (migrated). */
   constructor(pool: pg.Pool) {
     this.pool = pool;
     this.partitions = new EventPartitions(pool);
     this.#segments = new PostgresSegments(pool);
+    this.#groupAppend = new GroupAppend(pool, this.partitions);
   }
 
   /** Connects, applies migrations, and makes sure this month's event partition exists. */
@@ -235,29 +238,7 @@ export class PostgresStore implements Store {
   }
 
   async appendBatch(batch: AcceptedBatch, receivedMs: number): Promise<{ inserted: number }> {
-    await this.partitions.ensure(receivedMs);
-    const { seal, events } = batch;
-    const count = events.length;
-    const seqs = new Array<number>(count), pcs = new Array<string>(count), times = new Array<number>(count), kinds = new Array<string>(count);
-    const users = new Array<string>(count), hashes = new Array<Buffer>(count), bytes = new Array<Buffer>(count);
-    for (let i = 0; i < count; i += 1) {
-      const item = events[i]!;
-      seqs[i] = item.seq; pcs[i] = item.envelope.pc; times[i] = item.envelope.timeMs; kinds[i] = item.envelope.kind;
-      users[i] = item.envelope.user; hashes[i] = item.hash; bytes[i] = item.bytes;
-    }
-    const seals = seal ? events.map((_, i) => seal.seals.subarray(i * 32, i * 32 + 32)) : null;
-    const closes = seal?.closes.length ? seal.closes : null;
-    const { rows } = await this.pool.query<{ inserted: number }>(
-      `SELECT append_batch($1, $2, $3, $4, $5, $6, $7, $8::bigint[], $9::text[], $10::bigint[], $11::text[], $12::text[], $13::bytea[], $14::bytea[],
-        $15::bigint, $16::bigint[], $17::bytea[], $18::bigint[], $19::bigint[], $20::bytea[], $21::bytea[]) AS inserted`,
-      [
-        batch.agentId, batch.firstSeq, batch.lastSeq, batch.prevHash, batch.lastHash, batch.signature, receivedMs,
-        seqs, pcs, times, kinds, users, hashes, bytes,
-        seal?.chain ?? null, seal ? seal.epochs : null, seals,
-        closes?.map((c) => c.epoch) ?? null, closes?.map((c) => c.lastSeq) ?? null, closes?.map((c) => c.lastHash) ?? null, closes?.map((c) => c.mac) ?? null,
-      ],
-    );
-    return { inserted: rows[0]!.inserted };
+    return this.#groupAppend.append(batch, receivedMs);
   }
 
   async projectPending(limit: number): Promise<ProjectionPass> {
@@ -432,6 +413,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#groupAppend.close();
     await this.pool.end();
   }
 }
