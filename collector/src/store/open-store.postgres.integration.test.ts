@@ -36,24 +36,29 @@ describe.skipIf(!available)('openCollectorStore on PostgreSQL', () => {
       await store.repos.directory.replace([{ pc: 'PC-1', department: '経理部', site: 'tokyo' }], 2);
       await store.repos.settings.put('retention', { days: 30 }, 'admin', 3);
       await store.repos.risk.replaceDeparting([{ user: 'sato', noticeDay: 20_000, lastDay: 20_030 }], 4);
+      await store.repos.uploadExceptions.create({
+        id: 'ux-1', pc: 'PC-1', user: null, category: 'personal_storage', domain: null, untilMs: 10_000, reason: 'r', createdBy: 'admin', createdMs: 5,
+      });
       const shared = async (sql: string) => Number((await pg.pool.query<{ n: number }>(sql)).rows[0]!.n);
       expect(await shared('SELECT COUNT(*) AS n FROM alerts')).toBe(1);
       expect(await shared('SELECT COUNT(*) AS n FROM saved_alert_filters')).toBe(1);
       expect(await shared('SELECT COUNT(*) AS n FROM pc_directory')).toBe(1);
       expect(await shared('SELECT COUNT(*) AS n FROM collector_settings')).toBe(1);
+      expect(await shared('SELECT COUNT(*) AS n FROM risk_departing')).toBe(1);
       expect((await store.repos.alerts.list({ limit: 1 }))[0]).toMatchObject({ department: '経理部', site: 'tokyo' });
     } finally {
       await store.close();
     }
-    // The local file: no alerts, saved filters or settings (they went to PostgreSQL); the directory copy and the
-    // departing list (risk has no PostgreSQL implementation yet) are there.
+    // The local file: no alerts, saved filters, settings or risk rows (they went to PostgreSQL); the directory copy and
+    // the upload exceptions (no PostgreSQL implementation yet) are there.
     const local = new SqliteStore(join(dataDir, 'collector.db'));
     try {
       expect(await local.repos.alerts.count({})).toBe(0);
       expect(await local.repos.savedAlertFilters.list('admin')).toEqual([]);
       expect((await local.repos.directory.status()).count).toBe(1);
       expect(await local.repos.settings.all()).toEqual([]);
-      expect((await local.repos.risk.listDeparting()).map((d) => d.user)).toEqual(['sato']);
+      expect(await local.repos.risk.listDeparting()).toEqual([]);
+      expect((await local.repos.uploadExceptions.find('ux-1'))?.pc).toBe('PC-1');
     } finally {
       await local.close();
     }
