@@ -65,6 +65,8 @@ describe.skipIf(!available)('migrate-store: SQLite store → PostgreSQL', () => 
     expect(await agent.uplink.drained(60_000)).toBe(true);
     await waitFor(async () => (await c.app.store.repos.alerts.list({ limit: 10 })).length > 0, 30_000, 'an alert on SQLite');
     await waitFor(() => (c.app.store.db.prepare('SELECT COUNT(*) AS n FROM mails').get() as { n: number }).n === 1, 30_000, 'the mail projected on SQLite');
+    // Risk data people entered (a departure list) moves with the store; the scores are recomputed there.
+    await c.app.store.repos.risk.replaceDeparting([{ user: 'sato', noticeDay: 20_000, lastDay: 20_030 }], Date.now());
     await stopBoth(c, agent);
     // Stopping journals a lifecycle event of its own: the head is what the store holds once both stopped.
     lastSeqOnSqlite = await countSqliteEvents();
@@ -107,6 +109,9 @@ describe.skipIf(!available)('migrate-store: SQLite store → PostgreSQL', () => 
     }
     expect(summary.agents).toEqual([{ agentId, pc: 'PC-MIGRATE-01', events: lastSeqOnSqlite, ok: true }]);
     expect(summary.audit.ok).toBe(true);
+    expect(count('risk_departing')).toEqual({ table: 'risk_departing', source: 1, target: 1 });
+    expect(count('risk_secret')!.target).toBe(count('risk_secret')!.source);
+    expect((await db.query('SELECT user_name FROM risk_departing')).rows).toEqual([{ user_name: 'sato' }]);
 
     // The evidence is byte for byte what SQLite held, and the sealed events kept their seals.
     const sqlite = new Database(join(dataDir, 'collector.db'), { readonly: true });

@@ -90,6 +90,18 @@ export const copiedTables: readonly TableCopy[] = [
     derived: { position: (row) => row.event_id },
   },
   { table: 'siem_record_cursors' },
+  // Risk: what people entered or were given (the pseudonym key, reveals, suppressions, attendance, departures).
+  // The scores themselves are not copied: see notDataTables.
+  { table: 'risk_secret', sourceOnly: { id: 'the single-row key; PostgreSQL marks its one row with only_row instead' } },
+  { table: 'risk_reveals' },
+  { table: 'risk_suppressions' },
+  { table: 'risk_attendance' },
+  { table: 'risk_departing' },
+  // Reports with their files and the review records auditors show, and the schedule's next periods.
+  { table: 'reports' },
+  { table: 'report_files' },
+  { table: 'report_reviews' },
+  { table: 'report_schedule' },
 ];
 
 /**
@@ -97,21 +109,8 @@ export const copiedTables: readonly TableCopy[] = [
  * (PostgresStoreWithLocalTables), which is the file migrated from, so they stay where they are.
  */
 export const localTables: Readonly<Record<string, string>> = {
-  reports: 'reports repository has no PostgreSQL implementation yet',
-  report_files: 'reports repository has no PostgreSQL implementation yet',
-  report_reviews: 'reports repository has no PostgreSQL implementation yet',
-  report_schedule: 'reports repository has no PostgreSQL implementation yet',
-  risk_attendance: 'risk repository has no PostgreSQL implementation yet',
-  risk_cursor: 'risk repository has no PostgreSQL implementation yet (its event id stays valid: ids are kept)',
-  risk_departing: 'risk repository has no PostgreSQL implementation yet',
   risk_digest_runs: 'risk digest repository has no PostgreSQL implementation yet',
   risk_digest_subscriptions: 'risk digest repository has no PostgreSQL implementation yet',
-  risk_observations: 'risk repository has no PostgreSQL implementation yet',
-  risk_pc_days: 'risk repository has no PostgreSQL implementation yet',
-  risk_person_days: 'risk repository has no PostgreSQL implementation yet',
-  risk_reveals: 'risk repository has no PostgreSQL implementation yet',
-  risk_secret: 'risk repository has no PostgreSQL implementation yet',
-  risk_suppressions: 'risk repository has no PostgreSQL implementation yet',
   upload_exceptions: 'upload exceptions repository has no PostgreSQL implementation yet',
   upload_exception_changes: 'upload exceptions repository has no PostgreSQL implementation yet',
 };
@@ -122,6 +121,10 @@ export const notDataTables: readonly { name: string; prefix?: boolean; why: stri
   { name: 'sqlite_', prefix: true, why: "SQLite's own bookkeeping" },
   { name: 'meta', why: "holds SQLite's projection cursor, carried over as PostgreSQL's projection_cursor" },
   { name: 'log_entries_fts', prefix: true, why: "SQLite's full-text index of log_entries; PostgreSQL indexes log_entries itself (pg_trgm)" },
+  { name: 'risk_cursor', why: 'derived: the risk scorer on PostgreSQL scores the copied events again from the start (its cursor is an export_order position there, not an event id)' },
+  { name: 'risk_observations', why: 'derived from the events: scored again on PostgreSQL (see risk_cursor)' },
+  { name: 'risk_person_days', why: 'derived from the events: scored again on PostgreSQL (see risk_cursor)' },
+  { name: 'risk_pc_days', why: 'derived from the events: scored again on PostgreSQL (see risk_cursor)' },
   { name: 'mails_fts', prefix: true, why: "SQLite's full-text index of mails; PostgreSQL indexes mails.search_text (pg_trgm)" },
 ];
 
