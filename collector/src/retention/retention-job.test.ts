@@ -23,8 +23,17 @@ function copy(seq: number): Event {
   };
 }
 
+/** A sent mail with one attachment: its query rows span mails, mail_attachments and the mail keyword index. */
+function mail(seq: number): Event {
+  return {
+    seq, timeMs: now - 2000 * day + seq * 60_000, agentId: 'agent-1', pc: 'PC-ACCT-07', user: 'tanaka',
+    mail: { messageId: `<m${seq}@city.example>`, from: 'tanaka@city.example', to: ['a@gmail.example'], cc: [], bcc: [], subject: `住民一覧 ${seq}`,
+      sizeBytes: 900, verdict: 'relayed', rule: '', attachments: [{ fileName: `list-${seq}.csv`, contentType: 'text/csv', sizeBytes: 800, sha256: 'cd'.repeat(32), inline: false }] },
+  };
+}
+
 /** The agent's signed, chained batches as ingest accepts them: seqs 1–10 received 6 years ago, 11–15 and 16–20 later. */
-async function filledStore(): Promise<SqliteStore> {
+async function filledStore(make: (seq: number) => Event = copy): Promise<SqliteStore> {
   const store = new SqliteStore(':memory:');
   stores.push(store);
   await store.createAgent({ id: 'agent-1', pc: 'PC-ACCT-07', hardwareId: 'hw', os: 'linux', publicKey: agentKeys.publicKey, unlockKey: Buffer.alloc(32), enrolledMs: 0, previousAgentId: null });
@@ -35,7 +44,7 @@ async function filledStore(): Promise<SqliteStore> {
     const prevHash = prev;
     const events = [];
     for (let seq = first; seq <= last; seq += 1) {
-      const bytes = encodeEvent(copy(seq));
+      const bytes = encodeEvent(make(seq));
       prev = chainHash(prev, bytes);
       events.push({ seq, bytes, hash: prev, envelope: decodeEnvelope(bytes) });
     }
@@ -82,6 +91,18 @@ describe('evidence retention', () => {
     // Nothing more is due: a second run deletes nothing and writes no export.
     expect(await runEvidenceRetention(d, fiveYears)).toEqual([]);
     expect(readdirSync(d.exportDir)).toHaveLength(1);
+  });
+
+  it('deletes expired mails with their attachments and keyword index entries (attachments reference mails, not events)', async () => {
+    const store = await filledStore(mail);
+    expect(await runEvidenceRetention(deps(store), fiveYears)).toMatchObject([{ agentId: 'agent-1', fromSeq: 1, toSeq: 10, events: 10 }]);
+    expect(await storedSeqs(store)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    const left = await store.repos.mail.search({ limit: 100 });
+    expect(left.map((m) => m.subject).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `住民一覧 ${i + 11}`).sort());
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM mail_attachments').get() as { n: number }).n).toBe(10);
+    expect(await store.repos.mail.search({ text: 'list-', limit: 100 })).toHaveLength(10);
+    // The contentless keyword index holds one row per mail left, no orphans of the deleted ones.
+    expect((store.db.prepare('SELECT rowid FROM mails_fts ORDER BY rowid').all() as { rowid: number }[]).map((r) => r.rowid)).toEqual(left.map((m) => m.id).sort((a, b) => a - b));
   });
 
   it('deletes nothing when the export cannot be written, and nothing without a retention for the kind', async () => {

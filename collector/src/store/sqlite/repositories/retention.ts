@@ -31,6 +31,15 @@ export class SqliteRetentionRepository implements RetentionRepository {
         this.db.prepare(`INSERT INTO log_entries_fts (log_entries_fts, rowid, summary, detail)
           SELECT 'delete', event_id, summary, detail FROM log_entries WHERE event_id IN (${ids})`).run({ agentId, toSeq });
       }
+      if (tables.includes('mails')) {
+        // A mail's attachments and keyword index entries hang off the mail's id, not the event's: they go first
+        // (mail_attachments' foreign key to mails would refuse the mail's delete; the indexes are contentless).
+        const mailIds = `SELECT id FROM mails WHERE event_id IN (${ids})`;
+        for (const index of ['mails_fts', 'mails_fts_sample']) {
+          if (this.exists(index)) this.db.prepare(`DELETE FROM "${index}" WHERE rowid IN (${mailIds})`).run({ agentId, toSeq });
+        }
+        this.db.prepare(`DELETE FROM mail_attachments WHERE mail_id IN (${mailIds})`).run({ agentId, toSeq });
+      }
       for (const table of tables) this.db.prepare(`DELETE FROM "${table}" WHERE event_id IN (${ids})`).run({ agentId, toSeq });
       this.db.prepare('DELETE FROM batches WHERE agent_id = @agentId AND last_seq <= @toSeq').run({ agentId, toSeq });
       return this.db.prepare('DELETE FROM events WHERE agent_id = @agentId AND seq <= @toSeq').run({ agentId, toSeq }).changes;
