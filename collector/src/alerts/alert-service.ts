@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { IntegrityFinding } from '../store/types.ts';
 import type { Repositories } from '../store/repositories/index.ts';
 import { alertFoldKey } from '../store/repositories/alerts.ts';
+import { isTransientStoreError } from '../store/transient-error.ts';
 import { monotonicMs } from '../monotonic.ts';
 import { alertFeed } from './alert-feed.ts';
 import { OfflineTracker, type TrackerTime } from './offline-tracker.ts';
@@ -27,8 +28,15 @@ export interface AlertServiceDeps {
   /** How often the offline rule is checked. */
   offlineCheckMs?: number;
   notifier?: Pick<NotifierOptions, 'retry' | 'tickMs' | 'concurrency'>;
+  /**
+   * Waits before each new try of an alert write that failed on a transient store error (a lock held for a moment,
+   * a PostgreSQL fail-over); after the last the error goes to onError. Default about 15 s in all.
+   */
+  recordRetryDelaysMs?: readonly number[];
   onError?: (error: unknown) => void;
 }
+
+const defaultRecordRetryDelaysMs = [50, 200, 1_000, 3_000, 10_000];
 
 /** Payload object of a decoded event (event.printJob for a print_job …). */
 export function payloadOf(event: IngestedEvent['event']): Record<string, unknown> {
@@ -167,18 +175,30 @@ export class AlertService {
 
   async #record(candidates: AlertCandidate[], options: { rethrow?: boolean } = {}): Promise<void> {
     if (candidates.length === 0) return;
-    try {
-      // One transaction per ingested batch: a burst that fires on every event costs one commit, not one each; and
-      // an alert and its queued mails commit together, so a crash cannot keep one and lose the other.
-      const alerts = await this.#deps.repos.alerts.record(mergeCandidates(candidates), this.#now(), ({ alert, created, escalatedFrom }, tx) => {
-        if (created) this.notifier.alertCreated(alert, tx);
-        else if (escalatedFrom) this.notifier.alertEscalated(alert, escalatedFrom, tx);
-      });
-      const feed = alertFeed(this.#deps.repos);
-      for (const alert of alerts) feed.emit('alert', alert);
-    } catch (error) {
-      if (options.rethrow) throw error;
-      this.#onError(error);
+    const merged = mergeCandidates(candidates);
+    const delays = this.#deps.recordRetryDelaysMs ?? defaultRecordRetryDelaysMs;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        // One transaction per ingested batch: a burst that fires on every event costs one commit, not one each; and
+        // an alert and its queued mails commit together, so a crash cannot keep one and lose the other.
+        const alerts = await this.#deps.repos.alerts.record(merged, this.#now(), ({ alert, created, escalatedFrom }, tx) => {
+          if (created) this.notifier.alertCreated(alert, tx);
+          else if (escalatedFrom) this.notifier.alertEscalated(alert, escalatedFrom, tx);
+        });
+        const feed = alertFeed(this.#deps.repos);
+        for (const alert of alerts) feed.emit('alert', alert);
+        return;
+      } catch (error) {
+        // The transaction rolled back, so trying again records the alert once; giving up at once would lose it,
+        // since the events that raised it are already projected and are not evaluated again.
+        if (isTransientStoreError(error) && attempt < delays.length) {
+          await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
+          continue;
+        }
+        if (options.rethrow) throw error;
+        this.#onError(error);
+        return;
+      }
     }
   }
 
