@@ -5,6 +5,7 @@ import {
   reportBucketMs, type ItemQueryResult, type NewReport, type OffHoursIntervals, type ReportPcs, type ReportRange, type ReportRecord, type ReportReview,
   type ReportRow,
 } from '../../repositories/reports.ts';
+import { reportFromRow, reportSelect } from '../../report-row.ts';
 
 // Inspection reports: the per-item queries over the query tables (and, for agent stops, the evidence itself),
 // and the reports, their files, reviews and schedule cursors. Every query is bounded by [fromMs, toMs) on an
@@ -221,26 +222,6 @@ export function adminActions(db: Database.Database, range: ReportRange): ItemQue
 
 // ---- reports, files, reviews, schedule ----
 
-type ReportRowRaw = Record<string, unknown>;
-
-function reportFromRow(row: ReportRowRaw): ReportRecord {
-  return {
-    id: row.id as number, template: row.template as string, title: row.title as string, periodKind: row.period_kind as ReportRecord['periodKind'],
-    fromMs: row.from_ms as number, toMs: row.to_ms as number, timezone: row.timezone as string,
-    scope: JSON.parse(row.scope_json as string) as ReportRecord['scope'], items: JSON.parse(row.items_json as string) as string[],
-    totals: JSON.parse(row.totals_json as string) as ReportRecord['totals'], coveredActors: JSON.parse(row.covered_actors_json as string) as string[],
-    generatedMs: row.generated_ms as number, generatedBy: row.generated_by as string, pdfSha256: row.pdf_sha256 as string,
-    csvSha256: row.csv_sha256 as string, auditId: row.audit_id as number,
-    review: row.reviewer ? {
-      reviewer: row.reviewer as string, reviewerRole: row.reviewer_role as string, note: row.note as string,
-      reviewedMs: row.reviewed_ms as number, auditId: row.review_audit_id as number,
-    } : null,
-  };
-}
-
-const reportSelect = `SELECT r.*, v.reviewer, v.reviewer_role, v.note, v.reviewed_ms, v.audit_id AS review_audit_id
-  FROM reports r LEFT JOIN report_reviews v ON v.report_id = r.id`;
-
 /** Whether a scheduled report for this template and period exists already. */
 export function scheduledReportExists(db: Database.Database, template: string, periodKind: string, fromMs: number): boolean {
   return db.prepare('SELECT 1 FROM reports WHERE template = ? AND period_kind = ? AND from_ms = ?').get(template, periodKind, fromMs) !== undefined;
@@ -280,7 +261,7 @@ export function setReportAudit(db: Database.Database, id: number, auditId: numbe
 }
 
 export function getReport(db: Database.Database, id: number): ReportRecord | undefined {
-  const row = db.prepare(`${reportSelect} WHERE r.id = ?`).get(id) as ReportRowRaw | undefined;
+  const row = db.prepare(`${reportSelect} WHERE r.id = ?`).get(id) as Record<string, unknown> | undefined;
   return row ? reportFromRow(row) : undefined;
 }
 
@@ -291,7 +272,7 @@ export function listReports(db: Database.Database, options: { template?: string;
   if (options.template) { where.push('r.template = ?'); params.push(options.template); }
   if (options.beforeId !== undefined) { where.push('r.id < ?'); params.push(options.beforeId); }
   params.push(options.limit);
-  return (db.prepare(`${reportSelect} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT ?`).all(...params) as ReportRowRaw[])
+  return (db.prepare(`${reportSelect} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT ?`).all(...params) as Record<string, unknown>[])
     .map(reportFromRow);
 }
 
