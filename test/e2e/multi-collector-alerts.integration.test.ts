@@ -6,7 +6,6 @@
 // lock over and rebuilds its windows from the stored events, so the day's count goes on where B left it: one alert,
 // not zero (a window that starts empty) and not two. A real PostgreSQL 15 from Debian; no mocks.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,18 +14,11 @@ import { runCollectorCli } from '@mamori/collector';
 import { enrollTestAgent, runTestAgent, sampleEvent } from '../harness/agent.ts';
 import { killHard, spawnCollector, startTestCollector, tempDir, waitFor, type TestCollector } from '../harness/collector.ts';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../harness/postgres.ts';
+import { freePort } from '../harness/free-port.ts';
 
 const available = ensurePostgres();
 const rule = 'large_print_day';
 const threshold = 300;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Points an enrolled agent at another collector of the deployment (its identity names one address). */
 function pointAgentAt(stateDir: string, grpcPort: number): void {

@@ -5,7 +5,6 @@
 // agents must fail over to B by themselves, and afterwards every event each agent journaled is stored exactly
 // once, with no journal reset. A real PostgreSQL 15 from Debian, real collector processes, real agents; no mocks.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { parse, stringify } from 'yaml';
@@ -15,16 +14,9 @@ import type { RunningAgent } from '@mamori/agent';
 import { enrollTestAgent, runTestAgent, sampleEvent } from '../harness/agent.ts';
 import { killHard, spawnCollector, tempDir, waitFor } from '../harness/collector.ts';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../harness/postgres.ts';
+import { freePort } from '../harness/free-port.ts';
 
 const available = ensurePostgres();
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Sets what an admin writes in each collector's collector.yaml: its own address and the deployment's list. */
 function configureAddresses(dataDir: string, advertise: string, agentAddresses: string[]): void {

@@ -5,7 +5,6 @@
 // row commits and B pushes what it then reads. A real PostgreSQL 15 from Debian; no mocks.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -15,17 +14,10 @@ import { runCollectorCli } from '@mamori/collector';
 import { enrollTestAgent, runTestAgent, sampleEvent } from '../harness/agent.ts';
 import { collectorBin, killHard, spawnCollector, startTestCollector, tempDir, waitFor } from '../harness/collector.ts';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../harness/postgres.ts';
+import { freePort } from '../harness/free-port.ts';
 
 const run = promisify(execFile);
 const available = ensurePostgres();
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Points an enrolled agent at another collector of the deployment only (these collectors hand out no list). */
 function pointAgentAt(stateDir: string, grpcPort: number): void {

@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { ensureDebianPackages } from './system-packages.ts';
+import { freePort } from './free-port.ts';
+
+export { freePort };
 
 /** rsyslog's GnuTLS network stream driver, from Debian's rsyslog-gnutls (multiarch path). */
 const gtlsDriver = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/rsyslog/lmnsd_gtls.so`;
@@ -10,14 +13,6 @@ const gtlsDriver = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-
 /** Installs rsyslog + rsyslog-gnutls + openssl when missing (see system-packages.ts). */
 export function ensureRsyslog(): boolean {
   return ensureDebianPackages(['rsyslog', 'rsyslog-gnutls', 'openssl'], ['rsyslogd', 'openssl'], [gtlsDriver]);
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A private CA and a server certificate for `localhost`, made with openssl. */
