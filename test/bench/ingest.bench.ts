@@ -19,6 +19,7 @@ import { startPostgresBench, type PostgresBench } from './ingest-postgres.ts';
 import { createCollectorClient } from '../../agent/src/uplink/client.ts';
 import { fetchPinnedCa } from '../../agent/src/uplink/pin.ts';
 import { initTestCollector, killHard, spawnCollector, tempDir } from '../harness/collector.ts';
+import { freePort } from '../harness/free-port.ts';
 import { createEnrollmentToken } from '../../collector/src/tokens.ts';
 import { decodeEnrollmentToken } from '@mamori/proto';
 import { sampleEvent } from '../harness/agent.ts';
@@ -203,7 +204,7 @@ async function runScenario(agents: number, storeName: string): Promise<Run> {
   const database = storeName === 'postgres' ? await postgres!.database() : undefined;
   const dataDir = database ? tempDir('collector') : (await initTestCollector()).dataDir;
   if (database) await initDataDir(dataDir, { advertise: 'localhost:7443', names: [], adminUser: 'admin', httpPort: 0, database });
-  const grpcPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const grpcPort = await freePort();
   const child = await spawnCollector(dataDir, grpcPort, collectorEnv);
   try {
     const probe: CollectorStore = await openCollectorStore(loadCollectorConfig(dataDir));
