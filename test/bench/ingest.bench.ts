@@ -19,6 +19,7 @@ import { startPostgresBench, type PostgresBench } from './ingest-postgres.ts';
 import { createCollectorClient } from '../../agent/src/uplink/client.ts';
 import { fetchPinnedCa } from '../../agent/src/uplink/pin.ts';
 import { initTestCollector, killHard, spawnCollector, tempDir } from '../harness/collector.ts';
+import { freePort } from '../harness/free-port.ts';
 import { createEnrollmentToken } from '../../collector/src/tokens.ts';
 import { decodeEnrollmentToken } from '@mamori/proto';
 import { sampleEvent } from '../harness/agent.ts';
@@ -170,17 +171,19 @@ function acceptedBatches(sims: SimAgent[]): AcceptedBatch[] {
   }));
 }
 
-/** The insert-only rate for the same batches, into a fresh database. */
-async function ceiling(sims: SimAgent[]): Promise<number> {
+/** The insert-only rate for the same batches, into a fresh database, and the CPU seconds that took (one thread). */
+async function ceiling(sims: SimAgent[]): Promise<{ eventsPerS: number; cpuS: number }> {
   const dir = tempDir('ceiling');
   const store = new SqliteStore(join(dir, 'c.db'));
   const prepared = acceptedBatches(sims);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for (const batch of prepared) await store.appendBatch(batch, Date.now());
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  return prepared.reduce((n, b) => n + b.events.length, 0) / seconds;
+  return { eventsPerS: prepared.reduce((n, b) => n + b.events.length, 0) / seconds, cpuS: (cpu.user + cpu.system) / 1e6 };
 }
 
 // The collector runs with the environment its systemd unit gives it (V8 young-generation size).
@@ -189,12 +192,21 @@ interface Run {
   store: string; agents: number; events: number; seconds: number; eventsPerS: number; projectedPerS: number; ceiling: number;
   /** CPU seconds during the timed ingest window: this process (the simulated agents' clients) and the collector process. */
   harnessCpuS: number; collectorCpuS: number;
+  /**
+   * The collector's main thread alone in that window (gRPC, hand-off, SQLite: the thread that limits ingest), and the
+   * ceiling's CPU seconds (SQLite only, PostgreSQL: undefined). CPU time, unlike the rates, hardly moves with other
+   * load on the machine: their quotient is the load-independent view of the ratio (for comparing changes).
+   */
+  collectorMainCpuS: number; ceilingCpuS?: number;
 }
 
-/** A process's user + system CPU seconds so far, from /proc (Linux; the collector is a child, so process.cpuUsage cannot see it). */
-function processCpuSeconds(pid: number): number {
+/**
+ * A process's user + system CPU seconds so far, from /proc (Linux; the collector is a child, so process.cpuUsage cannot
+ * see it); with `thread`, that thread's only (a process's main thread has the process's id).
+ */
+function processCpuSeconds(pid: number, thread?: number): number {
   // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th (both in clock ticks, 100/s on Linux).
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -203,7 +215,7 @@ async function runScenario(agents: number, storeName: string): Promise<Run> {
   const database = storeName === 'postgres' ? await postgres!.database() : undefined;
   const dataDir = database ? tempDir('collector') : (await initTestCollector()).dataDir;
   if (database) await initDataDir(dataDir, { advertise: 'localhost:7443', names: [], adminUser: 'admin', httpPort: 0, database });
-  const grpcPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const grpcPort = await freePort();
   const child = await spawnCollector(dataDir, grpcPort, collectorEnv);
   try {
     const probe: CollectorStore = await openCollectorStore(loadCollectorConfig(dataDir));
@@ -219,11 +231,13 @@ async function runScenario(agents: number, storeName: string): Promise<Run> {
     }
     const harnessCpuBefore = process.cpuUsage();
     const collectorCpuBefore = processCpuSeconds(child.pid!);
+    const collectorMainCpuBefore = processCpuSeconds(child.pid!, child.pid!);
     const started = performance.now();
     await Promise.all(connections.map((c) => c.run()));
     const ackedSeconds = (performance.now() - started) / 1000;
     const harnessCpu = process.cpuUsage(harnessCpuBefore);
     const collectorCpuS = processCpuSeconds(child.pid!) - collectorCpuBefore;
+    const collectorMainCpuS = processCpuSeconds(child.pid!, child.pid!) - collectorMainCpuBefore;
     // Then the projection (query tables + alert rules) catches up; its rate is reported beside the ingest rate.
     if (database) {
       while (!(await postgres!.caughtUp(database))) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -238,9 +252,9 @@ async function runScenario(agents: number, storeName: string): Promise<Run> {
     }
     const projectedSeconds = (performance.now() - started) / 1000;
     const events = eventsEach * agents;
-    const limit = database ? await postgres!.ceiling(acceptedBatches(sims)) : await ceiling(sims);
-    return { store: storeName, agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit,
-      harnessCpuS: (harnessCpu.user + harnessCpu.system) / 1e6, collectorCpuS };
+    const limit = database ? { eventsPerS: await postgres!.ceiling(acceptedBatches(sims)), cpuS: undefined } : await ceiling(sims);
+    return { store: storeName, agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit.eventsPerS,
+      harnessCpuS: (harnessCpu.user + harnessCpu.system) / 1e6, collectorCpuS, collectorMainCpuS, ...(limit.cpuS === undefined ? {} : { ceilingCpuS: limit.cpuS }) };
   } finally {
     // A graceful stop first, so a profiling run (COLLECTOR_NODE_ARGS=--cpu-prof) gets its profile written.
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -267,9 +281,9 @@ for (const agents of scenarios) for (const storeName of stores) {
 console.log(`best of ${REPEAT} runs per scenario, for ingest and ceiling alike (each run: a fresh collector, then the ceiling on the same batches)`);
 await postgres?.stop();
 
-console.log('store     agents   events    seconds   events/s verified+stored+acked   ceiling events/s (insert only)   ratio   events/s incl. query tables + alert rules   CPU s in the ingest window: harness (agents) / collector');
+console.log('store     agents   events    seconds   events/s verified+stored+acked   ceiling events/s (insert only)   ratio   events/s incl. query tables + alert rules   CPU s in the ingest window: harness (agents) / collector (its main thread)   ceiling CPU s');
 for (const r of rows) {
-  console.log(`${r.store.padEnd(8)} ${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(32)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}   ${Math.round(r.projectedPerS).toString().padStart(41)}   ${r.harnessCpuS.toFixed(2)} / ${r.collectorCpuS.toFixed(2)}`);
+  console.log(`${r.store.padEnd(8)} ${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(32)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}   ${Math.round(r.projectedPerS).toString().padStart(41)}   ${r.harnessCpuS.toFixed(2)} / ${r.collectorCpuS.toFixed(2)} (${r.collectorMainCpuS.toFixed(2)})   ${r.ceilingCpuS?.toFixed(2) ?? '-'}`);
 }
 const worst = rows.reduce((a, b) => (a.eventsPerS < b.eventsPerS ? a : b));
 const perStore = (name: string) => {
@@ -287,9 +301,11 @@ console.log(JSON.stringify({
   scenarios: rows.map((r) => ({
     store: r.store, agents: r.agents, events: r.events, events_per_s: Math.round(r.eventsPerS), projected_events_per_s: Math.round(r.projectedPerS),
     ceiling_events_per_s: Math.round(r.ceiling), harness_cpu_s: Number(r.harnessCpuS.toFixed(2)), collector_cpu_s: Number(r.collectorCpuS.toFixed(2)),
+    collector_main_cpu_s: Number(r.collectorMainCpuS.toFixed(2)), ceiling_cpu_s: r.ceilingCpuS === undefined ? null : Number(r.ceilingCpuS.toFixed(2)),
     runs: r.runs.map((run) => ({
       events_per_s: Math.round(run.eventsPerS), ceiling_events_per_s: Math.round(run.ceiling), seconds: Number(run.seconds.toFixed(2)),
       harness_cpu_s: Number(run.harnessCpuS.toFixed(2)), collector_cpu_s: Number(run.collectorCpuS.toFixed(2)),
+      collector_main_cpu_s: Number(run.collectorMainCpuS.toFixed(2)), ceiling_cpu_s: run.ceilingCpuS === undefined ? null : Number(run.ceilingCpuS.toFixed(2)),
     })),
   })),
 }));

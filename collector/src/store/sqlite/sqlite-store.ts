@@ -10,6 +10,7 @@ import type {
 import type { ChangeFeed } from '../change-feed.ts';
 import { signalChange, SqliteChangeSignals } from './change-signals.ts';
 import { SqliteSegments } from './segments.ts';
+import { ConnectionFlags } from './connection-flags.ts';
 import { eventIndexers } from './indexers/index.ts';
 import type { StoredEventRef } from './indexer.ts';
 import { migrate } from './migrate.ts';
@@ -40,6 +41,7 @@ export class SqliteStore implements Store {
   readonly #s;
   readonly #indexers: Map<string, ((ref: StoredEventRef, event: Event__Output) => void)[]>;
   readonly #segments: SqliteSegments;
+  readonly #connectionFlags: ConnectionFlags;
   readonly #path: string;
 
   constructor(path: string) {
@@ -68,7 +70,6 @@ export class SqliteStore implements Store {
       agentsOfPc: db.prepare('SELECT * FROM agents WHERE pc = ? ORDER BY enrolled_ms'),
       heartbeat: db.prepare(`UPDATE agents SET last_seen_ms = @timeMs, agent_version = @agentVersion, policy_version = @policyVersion,
         current_user = @currentUser, sensors_json = @sensorsJson, journal_backlog = @journalBacklog WHERE id = @agentId`),
-      connected: db.prepare('UPDATE agents SET connected = ?, last_seen_ms = ? WHERE id = ?'),
       clockSkew: db.prepare('SELECT clock_skew_ms AS skew FROM agents WHERE id = ?'),
       setClockSkew: db.prepare('UPDATE agents SET clock_skew_ms = ?, clock_checked_ms = ? WHERE id = ?'),
       insertToken: db.prepare(`INSERT INTO enrollment_tokens (id, secret_hash, created_ms, expires_ms, max_uses, created_by)
@@ -119,6 +120,7 @@ export class SqliteStore implements Store {
       exceptionsAfter: db.prepare('SELECT rowid AS cursor, pc FROM device_exceptions WHERE rowid > ? ORDER BY rowid'),
     };
     this.#segments = new SqliteSegments(db);
+    this.#connectionFlags = new ConnectionFlags(db);
     this.#indexers = new Map();
     for (const indexer of eventIndexers) {
       const list = this.#indexers.get(indexer.kind) ?? [];
@@ -158,7 +160,7 @@ export class SqliteStore implements Store {
   }
 
   async setConnected(agentId: string, connected: boolean, timeMs: number): Promise<void> {
-    this.#s.connected.run(connected ? 1 : 0, timeMs, agentId);
+    return this.#connectionFlags.set(agentId, connected, timeMs);
   }
 
   async noteClockSkew(agentId: string, skewMs: number, timeMs: number): Promise<{ previousSkewMs: number | null }> {
@@ -370,6 +372,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#connectionFlags.flush();
     this.db.close();
   }
 }
