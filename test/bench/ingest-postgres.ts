@@ -50,14 +50,51 @@ const serverSettings: Record<string, string> = {
   shared_buffers: '1GB', wal_buffers: '64MB', max_wal_size: '16GB', min_wal_size: '1GB', checkpoint_timeout: '30min',
 };
 
+/**
+ * BENCH_PG_STATEMENTS=1 (a profiling aid, not for figures: tracking costs a little): pg_stat_statements on, and the
+ * statements that took the server's time are printed when the ingest window ends (the first caught-up check) and
+ * again before the ceiling (the projection's catch-up).
+ */
+const traceStatements = process.env.BENCH_PG_STATEMENTS === '1';
+
+async function printStatements(server: PostgresServer, label: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server.url('postgres') });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ ms: number; calls: string; rows: string; query: string }>(
+      `SELECT round(total_exec_time)::float8 AS ms, calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`);
+    console.log(`[pg statements: ${label}] ms calls rows query`);
+    for (const row of rows) console.log(`  ${String(row.ms).padStart(8)} ${row.calls.padStart(6)} ${row.rows.padStart(8)}  ${row.query}`);
+    await client.query('SELECT pg_stat_statements_reset()');
+  } finally {
+    await client.end();
+  }
+}
+
 export async function startPostgresBench(): Promise<PostgresBench> {
   // Durable as in production: fsync and synchronous commit on (the harness turns them off only for tests).
-  const server = await startPostgres({ durable: true, settings: process.env.DEBUG_PG_PLAIN ? {} : serverSettings });
+  const settings = {
+    ...(process.env.DEBUG_PG_PLAIN ? {} : serverSettings),
+    ...(traceStatements ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}),
+  };
+  const server = await startPostgres({ durable: true, settings });
+  if (traceStatements) {
+    const client = new pg.Client({ connectionString: server.url('postgres') });
+    await client.connect();
+    await client.query('CREATE EXTENSION pg_stat_statements');
+    await client.end();
+  }
   let n = 0;
+  const traced = new Set<string>();
   return {
     server,
     database: () => server.createDatabase(`bench_${++n}`),
     async caughtUp(url) {
+      if (traceStatements && !traced.has(url)) {
+        traced.add(url);
+        await printStatements(server, 'ingest window');
+      }
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
@@ -69,6 +106,7 @@ export async function startPostgresBench(): Promise<PostgresBench> {
       }
     },
     async ceiling(batches) {
+      if (traceStatements) await printStatements(server, 'projection catch-up');
       const url = await server.createDatabase(`ceiling_${++n}`);
       const store = await PostgresStore.open({ url });
       await store.partitions.ensure(Date.now());
