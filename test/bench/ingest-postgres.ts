@@ -1,12 +1,16 @@
 // bench:ingest on PostgreSQL: a durable throwaway PostgreSQL 15 for the run, a fresh database per scenario, and the
 // ceiling: the same rows COPYed into a fresh database with the same schema (no network to agents, no decoding,
 // no verification, no idempotency check, no chain head). The events go in binary COPY, as the store writes them:
-// a text COPY would spell every byte in hex and make the ceiling slower than the path it bounds.
+// a text COPY would spell every byte in hex and make the ceiling slower than the path it bounds. It COPYs on as many
+// connections at once as the appender commits on (group-append.ts, defaultGroupConcurrency = 2): with one
+// connection it measured the server's one backend, ~16-19 µs of CPU a row here (six indexes per event), i.e. a ceiling
+// below what the collector's two committing groups may reach; two connections COPYed 50-58k rows/s against 37-53k.
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { PostgresStore } from '@mamori/collector';
 import type { AcceptedBatch } from '../../collector/src/store/types.ts';
 import { encodeEventRows, eventCopyColumns, eventCopyStream } from '../../collector/src/store/postgres/event-copy.ts';
+import { defaultGroupConcurrency } from '../../collector/src/store/postgres/group-append.ts';
 import { startPostgres, type PostgresServer } from '../harness/postgres.ts';
 
 export interface PostgresBench {
@@ -15,7 +19,10 @@ export interface PostgresBench {
   database(): Promise<string>;
   /** True once the projection cursor passed every stored event. */
   caughtUp(url: string): Promise<boolean>;
-  /** Rows per second COPYed (all batches' events in binary and the batch rows, one COPY each, one transaction). */
+  /**
+   * Rows per second COPYed: all batches' events in binary and the batch rows, split over as many connections as the
+   * appender commits on at once (one transaction, one events COPY and one batches COPY each).
+   */
   ceiling(batches: AcceptedBatch[]): Promise<number>;
   stop(): Promise<void>;
 }
@@ -40,6 +47,22 @@ async function copyRows(client: pg.PoolClient | pg.Client, sql: string, rows: It
   await finished;
 }
 
+/** One connection's share of the ceiling: its batches' events in one binary COPY and their batch rows, one transaction. */
+async function copyShare(client: pg.PoolClient, batches: AcceptedBatch[], receivedMs: number): Promise<void> {
+  await client.query('BEGIN');
+  // The same binary rows the store's group append COPYs (event-copy.ts).
+  const events = client.query(copyStreams.from(`COPY events (${eventCopyColumns}) FROM STDIN (FORMAT binary)`));
+  await new Promise<void>((resolve, reject) => {
+    events.on('finish', resolve);
+    events.on('error', reject);
+    events.end(eventCopyStream(batches.map((b) => encodeEventRows(b, receivedMs))));
+  });
+  await copyRows(client, 'COPY batches (agent_id, first_seq, last_seq, prev_hash, last_hash, signature, received_ms) FROM STDIN', (function* () {
+    for (const b of batches) yield `${b.agentId}\t${b.firstSeq}\t${b.lastSeq}\t${hex(b.prevHash)}\t${hex(b.lastHash)}\t${hex(b.signature)}\t${receivedMs}\n`;
+  })());
+  await client.query('COMMIT');
+}
+
 /**
  * The bench server's settings beside the harness's: durability stays as in production (fsync, synchronous_commit,
  * full_page_writes on); what changes is room, so a run is not timed through checkpoints it would not see on a
@@ -50,14 +73,51 @@ const serverSettings: Record<string, string> = {
   shared_buffers: '1GB', wal_buffers: '64MB', max_wal_size: '16GB', min_wal_size: '1GB', checkpoint_timeout: '30min',
 };
 
+/**
+ * BENCH_PG_STATEMENTS=1 (a profiling aid, not for figures: tracking costs a little): pg_stat_statements on, and the
+ * statements that took the server's time are printed when the ingest window ends (the first caught-up check) and
+ * again before the ceiling (the projection's catch-up).
+ */
+const traceStatements = process.env.BENCH_PG_STATEMENTS === '1';
+
+async function printStatements(server: PostgresServer, label: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server.url('postgres') });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ ms: number; calls: string; rows: string; query: string }>(
+      `SELECT round(total_exec_time)::float8 AS ms, calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`);
+    console.log(`[pg statements: ${label}] ms calls rows query`);
+    for (const row of rows) console.log(`  ${String(row.ms).padStart(8)} ${row.calls.padStart(6)} ${row.rows.padStart(8)}  ${row.query}`);
+    await client.query('SELECT pg_stat_statements_reset()');
+  } finally {
+    await client.end();
+  }
+}
+
 export async function startPostgresBench(): Promise<PostgresBench> {
   // Durable as in production: fsync and synchronous commit on (the harness turns them off only for tests).
-  const server = await startPostgres({ durable: true, settings: process.env.DEBUG_PG_PLAIN ? {} : serverSettings });
+  const settings = {
+    ...(process.env.DEBUG_PG_PLAIN ? {} : serverSettings),
+    ...(traceStatements ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}),
+  };
+  const server = await startPostgres({ durable: true, settings });
+  if (traceStatements) {
+    const client = new pg.Client({ connectionString: server.url('postgres') });
+    await client.connect();
+    await client.query('CREATE EXTENSION pg_stat_statements');
+    await client.end();
+  }
   let n = 0;
+  const traced = new Set<string>();
   return {
     server,
     database: () => server.createDatabase(`bench_${++n}`),
     async caughtUp(url) {
+      if (traceStatements && !traced.has(url)) {
+        traced.add(url);
+        await printStatements(server, 'ingest window');
+      }
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
@@ -69,29 +129,21 @@ export async function startPostgresBench(): Promise<PostgresBench> {
       }
     },
     async ceiling(batches) {
+      if (traceStatements) await printStatements(server, 'projection catch-up');
       const url = await server.createDatabase(`ceiling_${++n}`);
       const store = await PostgresStore.open({ url });
       await store.partitions.ensure(Date.now());
-      const client = await store.pool.connect();
+      // As many connections as the collector's appender commits on at once, each COPYing its share of the batches.
+      const shares = Array.from({ length: defaultGroupConcurrency }, (_, i) => batches.filter((_, j) => j % defaultGroupConcurrency === i));
+      const clients = await Promise.all(shares.map(() => store.pool.connect()));
       try {
         const receivedMs = Date.now();
         const started = performance.now();
-        await client.query('BEGIN');
-        // The same binary rows the store's group append COPYs (event-copy.ts), all batches in one COPY.
-        const events = client.query(copyStreams.from(`COPY events (${eventCopyColumns}) FROM STDIN (FORMAT binary)`));
-        await new Promise<void>((resolve, reject) => {
-          events.on('finish', resolve);
-          events.on('error', reject);
-          events.end(eventCopyStream(batches.map((b) => encodeEventRows(b, receivedMs))));
-        });
-        await copyRows(client, 'COPY batches (agent_id, first_seq, last_seq, prev_hash, last_hash, signature, received_ms) FROM STDIN', (function* () {
-          for (const b of batches) yield `${b.agentId}\t${b.firstSeq}\t${b.lastSeq}\t${hex(b.prevHash)}\t${hex(b.lastHash)}\t${hex(b.signature)}\t${receivedMs}\n`;
-        })());
-        await client.query('COMMIT');
+        await Promise.all(clients.map((client, i) => copyShare(client, shares[i]!, receivedMs)));
         const seconds = (performance.now() - started) / 1000;
         return batches.reduce((sum, b) => sum + b.events.length, 0) / seconds;
       } finally {
-        client.release();
+        for (const client of clients) client.release();
         await store.close();
       }
     },

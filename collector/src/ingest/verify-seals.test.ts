@@ -96,6 +96,27 @@ describe.each(pools.map((pool) => [pool.threads ? 'on a check thread' : 'on the 
     expect(closes).toEqual([{ epoch: 0, lastSeq: 0 }, { epoch: 1, lastSeq: 3 }, { epoch: 2, lastSeq: 3 }, { epoch: 3, lastSeq: 3 }, { epoch: 4, lastSeq: 5 }]);
   });
 
+  it('asks the store for chain segments only when a batch would be refused without one (not for every agent\'s first batch)', async () => {
+    const store = new SqliteStore(':memory:');
+    const agent = await sealedAgent(store);
+    let segmentLookups = 0;
+    const listChainSegments = store.listChainSegments.bind(store);
+    store.listChainSegments = (agentId) => {
+      segmentLookups += 1;
+      return listChainSegments(agentId);
+    };
+    agent.play('c' + 'eee');
+    expect((await ingest(store, pool, agent.id, agent.batch())).action).toBe('store');
+    expect(segmentLookups).toBe(0);
+    // A first batch claiming epoch 1 without the close of epoch 0: refused, after looking for a quarantine segment.
+    const other = await sealedAgent(store);
+    other.play('c' + 'ee');
+    const batch = other.batch();
+    const verdict = await ingest(store, pool, other.id, { ...batch, sealCloses: [] });
+    expect(verdict).toMatchObject({ action: 'reject', finding: { kind: 'seal_invalid', detail: 'batch 1..2: seq 1 claims epoch 1 but epoch 0 has no close record at seq 0' } });
+    expect(segmentLookups).toBe(1);
+  });
+
   it('rejects a first event that claims a later epoch than the stored event before it without the close records between', async () => {
     const store = new SqliteStore(':memory:');
     const agent = await sealedAgent(store);

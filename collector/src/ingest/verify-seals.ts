@@ -60,25 +60,43 @@ export async function checkSeals(
   const closes = incoming.sealCloses ?? [];
   if (firstSeq === agent.lastSeq + 1 && incoming.prevHash.equals(agent.lastHash)) {
     const firstEpoch = crypto.seal.firstEpoch;
-    const previous = firstSeq - 1 >= seed.fromSeq ? await store.eventSeal(agent.id, firstSeq - 1) : undefined;
+    const hasEventBefore = firstSeq - 1 >= seed.fromSeq;
+    const previous = hasEventBefore ? await store.eventSeal(agent.id, firstSeq - 1) : undefined;
     // A segment the collector anchored (journal_reset / quarantine findings already report the boundary): the
     // closes that would bridge it died with the agent's journal, or point into refused events. Only an epoch
     // that goes backwards within one chain is still refused there.
-    if (startsJournalReset || (previous === undefined && await startsQuarantineSegment(agent.id, firstSeq, store))) {
+    if (startsJournalReset) {
       return previous?.chain === chain && firstEpoch < previous.epoch
         ? fail(`seq ${firstSeq} claims epoch ${firstEpoch} after stored epoch ${previous.epoch}`)
         : { ok: true, seal: { chain, epochs, seals: incoming.seals!, closes } };
     }
-    let previousEpoch = 0;
-    if (firstSeq - 1 >= seed.fromSeq) {
-      if (previous?.chain !== chain) return fail(`stored seq ${firstSeq - 1} is not sealed in chain ${chain}`);
-      previousEpoch = previous.epoch;
-    }
-    if (firstEpoch < previousEpoch) return fail(`seq ${firstSeq} claims epoch ${firstEpoch} after stored epoch ${previousEpoch}`);
-    const missing = missingCloses(new Map(closes.map((c) => [c.epoch, c])), previousEpoch, firstEpoch, firstSeq - 1);
-    if (missing !== undefined) return fail(`seq ${firstSeq} claims epoch ${firstEpoch} but epoch ${missing} has no close record at seq ${firstSeq - 1}`);
+    const refusal = continuationRefusal(previous, hasEventBefore, chain, firstSeq, firstEpoch, closes);
+    // With no sealed event stored before it, a batch the strict rules refuse may still start a quarantine segment
+    // (which accepts it, as above). Asked only then: every agent's first batch has no event before it, and asking
+    // for each of them flooded the store with one query per agent when 1,000 agents connected at once.
+    if (refusal !== undefined && !(previous === undefined && await startsQuarantineSegment(agent.id, firstSeq, store))) return fail(refusal);
   }
   return { ok: true, seal: { chain, epochs, seals: incoming.seals!, closes } };
+}
+
+/**
+ * Why a batch that continues the stored chain may not claim its first epoch (undefined: it may): the sealed event
+ * stored before it (if the chain has one there) fixes the epoch it starts from, and every epoch skipped from there
+ * needs a close record pointing at that event.
+ */
+function continuationRefusal(
+  previous: { chain: number; epoch: number } | undefined, hasEventBefore: boolean, chain: number, firstSeq: number, firstEpoch: number,
+  closes: readonly SealCloseRecord[],
+): string | undefined {
+  let previousEpoch = 0;
+  if (hasEventBefore) {
+    if (previous?.chain !== chain) return `stored seq ${firstSeq - 1} is not sealed in chain ${chain}`;
+    previousEpoch = previous.epoch;
+  }
+  if (firstEpoch < previousEpoch) return `seq ${firstSeq} claims epoch ${firstEpoch} after stored epoch ${previousEpoch}`;
+  const missing = missingCloses(new Map(closes.map((c) => [c.epoch, c])), previousEpoch, firstEpoch, firstSeq - 1);
+  if (missing !== undefined) return `seq ${firstSeq} claims epoch ${firstEpoch} but epoch ${missing} has no close record at seq ${firstSeq - 1}`;
+  return undefined;
 }
 
 /** Whether the collector opened a quarantine segment at `seq` (the batch before it was refused and kept apart). */

@@ -13,6 +13,9 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** Groups committing at once by default, each on a connection of its own (the bench's ceiling uses as many). */
+export const defaultGroupConcurrency = 2;
+
 export interface GroupAppendOptions {
   /** Groups committing at once (default 2: one group waits for its WAL flush while the next is written). */
   concurrency?: number;
@@ -45,7 +48,7 @@ export class GroupAppend {
   /** `shared` is the store's pool; the appender opens its own with the same settings. */
   constructor(shared: pg.Pool, partitions: EventPartitions, options: GroupAppendOptions = {}) {
     this.#partitions = partitions;
-    this.#concurrency = options.concurrency ?? 2;
+    this.#concurrency = options.concurrency ?? defaultGroupConcurrency;
     // Kept open (no idle timeout) and opened now: a flood's first batches must not wait for connections to be made.
     // Idle, they do not keep the process alive (a CLI command or a test ends when its work does).
     this.#pool = new pg.Pool({ ...shared.options, max: this.#concurrency, idleTimeoutMillis: 0, allowExitOnIdle: true });

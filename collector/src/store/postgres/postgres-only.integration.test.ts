@@ -51,6 +51,45 @@ describe.skipIf(!available)('PostgresStore (PostgreSQL only)', () => {
     }
   });
 
+  it('writes the connection states of agents whose streams change together in one statement, each agent ending as its last call left it', async () => {
+    const store = await PostgresStore.open({ url: await server.createDatabase('connection_states') });
+    const ids = Array.from({ length: 50 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+    let writes = 0;
+    const query = store.pool.query.bind(store.pool) as (...args: unknown[]) => unknown;
+    (store.pool as { query: unknown }).query = (...args: unknown[]) => {
+      if ((args[0] as { name?: string }).name === 'connection-states-write') writes += 1;
+      return query(...args);
+    };
+    try {
+      for (const id of ids) await store.createAgent(agent(id));
+      await Promise.all([
+        ...ids.map((id) => store.setConnected(id, true, 10)),
+        store.setConnected('c00', false, 12),
+        store.setConnected('c01', false, 11).then(() => store.setConnected('c01', true, 13)),
+      ]);
+      expect(writes).toBeGreaterThanOrEqual(1);
+      expect(writes).toBeLessThanOrEqual(3);
+      const { rows } = await store.pool.query<{ id: string; connected: boolean; seen: number }>(
+        'SELECT id, connected, last_seen_ms AS seen FROM agents ORDER BY id');
+      expect(rows[0]).toEqual({ id: 'c00', connected: false, seen: 12 });
+      expect(rows[1]).toEqual({ id: 'c01', connected: true, seen: 13 });
+      expect(rows.slice(2).every((row) => row.connected && row.seen === 10)).toBe(true);
+      // A write waits for a row another transaction holds (the group append locks agents' rows), then goes on.
+      const holder = await store.pool.connect();
+      await holder.query("BEGIN; SELECT 1 FROM agents WHERE id = 'c02' FOR UPDATE");
+      let done = false;
+      const waiting = store.setConnected('c02', false, 20).then(() => { done = true; });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(done).toBe(false);
+      await holder.query('COMMIT');
+      holder.release();
+      await waiting;
+      expect((await store.getAgent('c02'))?.connected).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('never skips an event whose transaction commits after a later-numbered one was projected', async () => {
     const url = await server.createDatabase('late_commit');
     const store = await PostgresStore.open({ url });

@@ -14,6 +14,7 @@ import { insertExportOrder } from './export-order.ts';
 import { insertLogEntries } from './log-entries.ts';
 import { insertMails } from './mails.ts';
 import { GroupAppend } from './group-append.ts';
+import { ConnectionStates } from './connection-states.ts';
 import { EventPartitions } from './partitions.ts';
 import { insertPrintJobs } from './print-jobs.ts';
 import { PostgresSegments } from './segments.ts';
@@ -73,6 +74,7 @@ export class PostgresStore implements Store {
   readonly partitions: EventPartitions;
   readonly #segments: PostgresSegments;
   readonly #groupAppend: GroupAppend;
+  readonly #connectionStates: ConnectionStates;
 
   /** Takes a pool from `PostgresStore.connect` (migrated). */
   constructor(pool: pg.Pool) {
@@ -80,6 +82,7 @@ export class PostgresStore implements Store {
     this.partitions = new EventPartitions(pool);
     this.#segments = new PostgresSegments(pool);
     this.#groupAppend = new GroupAppend(pool, this.partitions);
+    this.#connectionStates = new ConnectionStates(pool);
   }
 
   /** Connects, applies migrations, and makes sure this month's event partition exists. */
@@ -167,8 +170,8 @@ export class PostgresStore implements Store {
     );
   }
 
-  async setConnected(agentId: string, connected: boolean, timeMs: number): Promise<void> {
-    await this.pool.query('UPDATE agents SET connected = $1, last_seen_ms = $2 WHERE id = $3', [connected, timeMs, agentId]);
+  setConnected(agentId: string, connected: boolean, timeMs: number): Promise<void> {
+    return this.#connectionStates.set(agentId, connected, timeMs);
   }
 
   async noteClockSkew(agentId: string, skewMs: number, timeMs: number): Promise<{ previousSkewMs: number | null }> {
@@ -414,6 +417,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.#groupAppend.close();
+    await this.#connectionStates.settled();
     await this.pool.end();
   }
 }
