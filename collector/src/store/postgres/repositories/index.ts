@@ -17,15 +17,17 @@ import { PostgresPoliciesRepository } from './policies.ts';
 import { PostgresPrintRepository } from './print.ts';
 import { PostgresReportsRepository } from './reports.ts';
 import { PostgresRiskRepository } from './risk.ts';
+import { PostgresRiskDigestRepository } from './risk-digest.ts';
 import { PostgresSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { PostgresSensorHealthRepository } from './sensor-health.ts';
 import { PostgresSettingsRepository } from './settings.ts';
 import { PostgresSiemRepository } from './siem.ts';
 import { PostgresSiemRecordsRepository } from './siem-records.ts';
 import { PostgresUploadRepository } from './upload.ts';
+import { PostgresUploadExceptionsRepository } from './upload-exceptions.ts';
 
 /** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'alertWindows' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
+export type PostgresRepositories = Pick<Repositories, 'uploadExceptions' | 'riskDigest' | 'accessRequests' | 'alerts' | 'alertWindows' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
   | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords' | 'risk' | 'reports'>;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
@@ -54,5 +56,7 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     siemRecords: new PostgresSiemRecordsRepository(pool),
     risk: new PostgresRiskRepository(pool),
     reports: new PostgresReportsRepository(pool),
+    uploadExceptions: new PostgresUploadExceptionsRepository(pool),
+    riskDigest: new PostgresRiskDigestRepository(pool),
   };
 }
