@@ -91,13 +91,13 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
     tls,
   });
-  // Exceptions may be written by the CLI (another process), the console or, on PostgreSQL, another collector: each
-  // change is pushed to the PC's agent. On SQLite a 200 ms poll keeps "applied on the PC in under a second"; on
-  // PostgreSQL a NOTIFY wakes the check as the row commits (listen()), and the poll covers only the upload
-  // exceptions, still in the local file.
+  // Exceptions (device and upload) may be written by the CLI (another process), the console or, on PostgreSQL,
+  // another collector: each change is pushed to the PC's agent. On PostgreSQL a NOTIFY wakes the check as the row
+  // commits (listen()); on SQLite a 200 ms poll stays behind the signal files and keeps "applied on the PC in under
+  // a second".
   const exceptions = await ExceptionPusher.start({ store, deviceControl: repos.deviceControl, uploadExceptions: repos.uploadExceptions, policy });
-  const exceptionWatcher = setInterval(() => void exceptions.check(shared ? 'uploads' : 'all'), 200);
-  exceptionWatcher.unref();
+  const exceptionWatcher = shared ? undefined : setInterval(() => void exceptions.check(), 200);
+  exceptionWatcher?.unref();
   // On PostgreSQL decisions arrive by NOTIFY too; the timer is then only the retry of a sweep that failed.
   const accessOutcomes = startAccessOutcomePusher({ accessRequests: store.repos.accessRequests, sessions, hub, now, intervalMs: shared ? 5_000 : 300 });
   // Employees' own risk indicators for the tray page, down each agent's stream.
@@ -181,6 +181,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         const refreshPolicy = () => void policy.refresh().catch(reportRefresh);
         changes.on('policyVersion', refreshPolicy);
         changes.on('deviceException', () => void exceptions.check());
+        changes.on('uploadException', () => void exceptions.check());
         changes.on('accessOutcome', () => accessOutcomes.wake());
         // Alerts stored by the projection leader (another collector, when this one is not) reach this console too.
         stopAlertRelay = relayRemoteAlerts(changes, repos, (error) => process.stderr.write(`mamori-collector: alert not relayed to the live view: ${(error as Error).message}\n`));
