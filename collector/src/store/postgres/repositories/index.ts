@@ -26,9 +26,8 @@ import { PostgresSiemRecordsRepository } from './siem-records.ts';
 import { PostgresUploadRepository } from './upload.ts';
 import { PostgresUploadExceptionsRepository } from './upload-exceptions.ts';
 
-/** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'uploadExceptions' | 'riskDigest' | 'accessRequests' | 'alerts' | 'alertWindows' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
-  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords' | 'risk' | 'reports'>;
+/** Every repository has a PostgreSQL implementation (issue 14: none left in a collector's local file). */
+export type PostgresRepositories = Repositories;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
