@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicyDir, readPolicyDir } from '@mamori/policies';
 import { runCollectorCli } from '@mamori/collector';
 import { enrollTestAgent, runTestAgent, sampleEvent } from '../harness/agent.ts';
-import { collectorBin, killHard, spawnCollector, startTestCollector, tempDir, waitFor } from '../harness/collector.ts';
+import { collectorBin, initTestCollector, killHard, spawnCollector, startTestCollector, tempDir, waitFor } from '../harness/collector.ts';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../harness/postgres.ts';
 import { freePort } from '../harness/free-port.ts';
 
@@ -121,6 +121,30 @@ describe.skipIf(!available)('two collectors on one PostgreSQL', () => {
     console.log(`policy-publish (CLI) stored version 2 → applied on the agent connected to collector B: ${appliedAtMs - stored.createdMs} ms (wall clock, same host; the CLI exited ${cliExitedMs - stored.createdMs} ms after storing it)`);
     // Its own timeout: PostgreSQL, two collectors, the CLI and an agent start on the shared 2-core machine.
   }, 240_000);
+
+  it('a collector whose data dir holds another CA than the database records refuses to start, naming both', async () => {
+    const url = await server.createDatabase('multi_ca');
+    const dirA = tempDir('pg-ca-a');
+    expect(await runCollectorCli(['-d', dirA, 'init', '--database', url, '--json'], { out: () => undefined, err: () => undefined })).toBe(0);
+    const a = await startTestCollector({ dataDir: dirA }); // the first to start records its CA
+    cleanups.push(() => a.close());
+    // B: a node of the same deployment set up wrongly — A's config and database, but a CA of its own (its own `init`).
+    const dirB = tempDir('pg-ca-b');
+    cpSync(dirA, dirB, { recursive: true });
+    const other = await initTestCollector();
+    for (const file of ['ca.crt', 'ca.key', 'server.crt', 'server.key']) cpSync(join(other.dataDir, file), join(dirB, file));
+    const started = await run(process.execPath, [collectorBin, '-d', dirB, 'start', '--grpc-port', '0', '--http-port', '0'], { encoding: 'utf8', timeout: 60_000 })
+      .then(() => ({ code: 0, stderr: '' }), (error: { code: number; stderr: string }) => error);
+    expect(started.code).toBe(1);
+    const line = started.stderr.trim().split('\n').at(-1)!;
+    expect(line).toMatch(/the data dir's CA is not the CA of the collectors sharing this database/);
+    expect(line).toContain(a.app.tls.caFingerprint);
+    // A copy of A's data dir (same CA) is a node of the deployment: it starts.
+    const dirC = tempDir('pg-ca-c');
+    cpSync(dirA, dirC, { recursive: true });
+    const c = await startTestCollector({ dataDir: dirC });
+    await c.close();
+  }, 120_000);
 
   it('one leader projects a burst through both collectors; when it is killed the other takes over, exactly once', async () => {
     const url = await server.createDatabase('multi_leader');

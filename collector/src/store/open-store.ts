@@ -3,6 +3,7 @@ import { databasePath } from '../data-dir.ts';
 import { CollectorError } from '../errors.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import { PostgresChangeListener } from './postgres/change-listener.ts';
+import { recordDeploymentCa } from './postgres/deployment-ca.ts';
 import { PostgresProjectionLock } from './postgres/projection-lock.ts';
 import type { ProjectionLeadership } from './projection-leadership.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
@@ -96,4 +97,18 @@ export async function listenForChanges(store: CollectorStore, onError: (error: E
 /** The projection leadership among the collectors sharing a PostgreSQL database; undefined on SQLite (one collector). */
 export async function seekProjectionLeadership(store: CollectorStore, onError: (error: Error) => void): Promise<ProjectionLeadership | undefined> {
   return store instanceof PostgresStoreWithLocalTables ? store.seekProjectionLeadership(onError) : undefined;
+}
+
+/**
+ * Refuses a collector whose CA is not the one of the collectors already sharing its PostgreSQL database: agents pin
+ * the CA they enrolled with, so such a collector would turn every agent of the deployment away at fail-over. The
+ * first collector to start records its CA. On SQLite the database is the data dir's own: nothing to compare.
+ */
+export async function checkDeploymentCa(store: CollectorStore, caFingerprint: string, nowMs: number): Promise<void> {
+  if (!(store instanceof PostgresStoreWithLocalTables)) return;
+  const recorded = await recordDeploymentCa(store.pool, caFingerprint, nowMs);
+  if (recorded !== caFingerprint) {
+    throw new CollectorError('COLLECTOR_CA_MISMATCH', `this data dir's CA is ${caFingerprint}, the database's is ${recorded}: copy ca.crt, ca.key, `
+      + "server.crt and server.key from a collector of this deployment into this data dir (or point it at the deployment's own database)");
+  }
 }
