@@ -15,7 +15,7 @@ import { Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
 import { relayRemoteAlerts } from './alerts/remote-alert-relay.ts';
 import type { ChangeFeed } from './store/change-feed.ts';
-import { listenForChanges, openCollectorStore, seekProjectionLeadership, type CollectorStore } from './store/open-store.ts';
+import { checkDeploymentCa, listenForChanges, openCollectorStore, seekProjectionLeadership, type CollectorStore } from './store/open-store.ts';
 import type { ProjectionLeadership } from './store/projection-leadership.ts';
 import { ExceptionPusher } from './device-control/exception-pusher.ts';
 import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence-key.ts';
@@ -65,6 +65,11 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const tls = loadTlsMaterial(config.dataDir);
   const evidenceKey = loadOrCreateEvidenceKey(config.dataDir);
   const store = await openCollectorStore(config);
+  // Several collectors on one PostgreSQL database must share one CA, or an agent failing over is turned away.
+  await checkDeploymentCa(store, tls.caFingerprint, now()).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const repos = store.repos;
   const hub = new CollectorHub();
   const sessions = new SessionRegistry();
@@ -91,13 +96,13 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     limits: { maxEvents: config.grpc.maxBatchEvents, maxEventBytes: 1024 * 1024 },
     tls,
   });
-  // Exceptions may be written by the CLI (another process), the console or, on PostgreSQL, another collector: each
-  // change is pushed to the PC's agent. On SQLite a 200 ms poll keeps "applied on the PC in under a second"; on
-  // PostgreSQL a NOTIFY wakes the check as the row commits (listen()), and the poll covers only the upload
-  // exceptions, still in the local file.
+  // Exceptions (device and upload) may be written by the CLI (another process), the console or, on PostgreSQL,
+  // another collector: each change is pushed to the PC's agent. On PostgreSQL a NOTIFY wakes the check as the row
+  // commits (listen()); on SQLite a 200 ms poll stays behind the signal files and keeps "applied on the PC in under
+  // a second".
   const exceptions = await ExceptionPusher.start({ store, deviceControl: repos.deviceControl, uploadExceptions: repos.uploadExceptions, policy });
-  const exceptionWatcher = setInterval(() => void exceptions.check(shared ? 'uploads' : 'all'), 200);
-  exceptionWatcher.unref();
+  const exceptionWatcher = shared ? undefined : setInterval(() => void exceptions.check(), 200);
+  exceptionWatcher?.unref();
   // On PostgreSQL decisions arrive by NOTIFY too; the timer is then only the retry of a sweep that failed.
   const accessOutcomes = startAccessOutcomePusher({ accessRequests: store.repos.accessRequests, sessions, hub, now, intervalMs: shared ? 5_000 : 300 });
   // Employees' own risk indicators for the tray page, down each agent's stream.
@@ -181,6 +186,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         const refreshPolicy = () => void policy.refresh().catch(reportRefresh);
         changes.on('policyVersion', refreshPolicy);
         changes.on('deviceException', () => void exceptions.check());
+        changes.on('uploadException', () => void exceptions.check());
         changes.on('accessOutcome', () => accessOutcomes.wake());
         // Alerts stored by the projection leader (another collector, when this one is not) reach this console too.
         stopAlertRelay = relayRemoteAlerts(changes, repos, (error) => process.stderr.write(`mamori-collector: alert not relayed to the live view: ${(error as Error).message}\n`));

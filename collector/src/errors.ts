@@ -40,6 +40,7 @@ export const collectorErrors = {
   COLLECTOR_QUARANTINE_UNAVAILABLE: { message: 'the refused batch could not be quarantined now; send it again', http: 503, grpc: status.UNAVAILABLE },
   // PostgreSQL store (issue 14): the configured database could not be reached or migrated at start.
   COLLECTOR_DATABASE_UNREACHABLE: { message: 'the configured PostgreSQL database cannot be reached', http: 503, grpc: status.UNAVAILABLE },
+  COLLECTOR_CA_MISMATCH: { message: "the data dir's CA is not the CA of the collectors sharing this database (agents pin it)", http: 500, grpc: status.FAILED_PRECONDITION },
   COLLECTOR_IMPORT_MAPPING_UNKNOWN: { message: 'no log import mapping of that name in the current policy (log_imports.mappings)', http: 404, grpc: status.NOT_FOUND },
   COLLECTOR_IMPORT_INVALID: { message: 'the CSV log does not fit its mapping; nothing was imported', http: 400, grpc: status.INVALID_ARGUMENT },
   // Inspection reports

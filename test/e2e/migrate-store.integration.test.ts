@@ -67,6 +67,12 @@ describe.skipIf(!available)('migrate-store: SQLite store → PostgreSQL', () => 
     await waitFor(() => (c.app.store.db.prepare('SELECT COUNT(*) AS n FROM mails').get() as { n: number }).n === 1, 30_000, 'the mail projected on SQLite');
     // Risk data people entered (a departure list) moves with the store; the scores are recomputed there.
     await c.app.store.repos.risk.replaceDeparting([{ user: 'sato', noticeDay: 20_000, lastDay: 20_030 }], Date.now());
+    // So do an upload exception in force and a risk digest subscription (local to one collector until issue 14).
+    await c.app.store.repos.uploadExceptions.create({
+      id: 'upx_migrated', pc: 'PC-MIGRATE-01', user: null, category: null, domain: 'files.example.co.jp', untilMs: Date.now() + 86_400_000,
+      reason: 'partner delivery', createdBy: 'admin', createdMs: Date.now(),
+    });
+    await c.app.store.repos.riskDigest.subscribe({ email: 'bucho@example.co.jp', department: '', createdBy: 'admin', createdMs: Date.now() });
     await stopBoth(c, agent);
     // Stopping journals a lifecycle event of its own: the head is what the store holds once both stopped.
     lastSeqOnSqlite = await countSqliteEvents();
@@ -112,6 +118,8 @@ describe.skipIf(!available)('migrate-store: SQLite store → PostgreSQL', () => 
     expect(count('risk_departing')).toEqual({ table: 'risk_departing', source: 1, target: 1 });
     expect(count('risk_secret')!.target).toBe(count('risk_secret')!.source);
     expect((await db.query('SELECT user_name FROM risk_departing')).rows).toEqual([{ user_name: 'sato' }]);
+    for (const table of ['upload_exceptions', 'upload_exception_changes', 'risk_digest_subscriptions']) expect(count(table), table).toEqual({ table, source: 1, target: 1 });
+    expect((await db.query('SELECT email FROM risk_digest_subscriptions')).rows).toEqual([{ email: 'bucho@example.co.jp' }]);
 
     // The evidence is byte for byte what SQLite held, and the sealed events kept their seals.
     const sqlite = new Database(join(dataDir, 'collector.db'), { readonly: true });
@@ -167,6 +175,8 @@ describe.skipIf(!available)('migrate-store: SQLite store → PostgreSQL', () => 
     const c = await startTestCollector({ dataDir, adminPassword, grpcPort });
     const agent = await runTestAgent(stateDir);
     try {
+      // The upload exception copied into PostgreSQL is part of the PC's policy the collector there pushes.
+      await waitFor(() => (agent.policy.current()?.upload_exceptions ?? []).some((e) => e.id === 'upx_migrated'), 30_000, 'the copied upload exception on the agent');
       recordMixedEvents(agent, 1_000, 50);
       expect(await agent.uplink.drained(60_000)).toBe(true);
       expect(agent.journal.lastSeq).toBeGreaterThanOrEqual(lastSeqOnSqlite + 52);

@@ -1,7 +1,7 @@
 // Must-show (issue 14 item 3): two collectors on one PostgreSQL. Collector A runs in this process, collector B in
 // its own process on a copy of A's data dir (same CA and keys, as a second node of one deployment would have),
-// both on the same database. An agent connected to B hears, within the time printed, of an exception granted
-// through A's API and of a policy version published by the CLI (a third process): the database NOTIFYs as the
+// both on the same database. An agent connected to B hears, within the time printed, of an exception and an upload
+// exception granted (and the upload exception revoked) through A's API and of a policy version published by the CLI (a third process): the database NOTIFYs as the
 // row commits and B pushes what it then reads. A real PostgreSQL 15 from Debian; no mocks.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicyDir, readPolicyDir } from '@mamori/policies';
 import { runCollectorCli } from '@mamori/collector';
 import { enrollTestAgent, runTestAgent, sampleEvent } from '../harness/agent.ts';
-import { collectorBin, killHard, spawnCollector, startTestCollector, tempDir, waitFor } from '../harness/collector.ts';
+import { collectorBin, initTestCollector, killHard, spawnCollector, startTestCollector, tempDir, waitFor } from '../harness/collector.ts';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../harness/postgres.ts';
 import { freePort } from '../harness/free-port.ts';
 
@@ -75,6 +75,25 @@ describe.skipIf(!available)('two collectors on one PostgreSQL', () => {
     const exceptionMs = Date.now() - grantedAtMs;
     expect(agent.policy.current()?.device.exceptions).toMatchObject([{ id: exceptionId, mode: 'allow', reason: 'audit visit' }]);
 
+    // An upload exception granted through A (shared on PostgreSQL since issue 14, no longer in A's local file)
+    // reaches the agent on B the same way: the change row NOTIFYs, B reads it and pushes the PC's policy.
+    const uploadGrantedAtMs = Date.now();
+    const uploadGranted = await a.app.http.inject({
+      method: 'POST', url: '/api/upload/exceptions', headers, payload: { pc: 'PC-MULTI-1', domain: 'files.example.co.jp', untilMs: Date.now() + 3_600_000, reason: 'partner delivery' },
+    });
+    expect(uploadGranted.statusCode, uploadGranted.body).toBe(201);
+    const uploadExceptionId = (uploadGranted.json() as { exception: { id: string } }).exception.id;
+    const uploadIds = () => (agent.policy.current()?.upload_exceptions ?? []).map((e) => e.id);
+    await waitFor(() => uploadIds().includes(uploadExceptionId), 10_000, 'the upload exception on the agent');
+    const uploadExceptionMs = Date.now() - uploadGrantedAtMs;
+    expect(agent.policy.current()?.upload_exceptions).toMatchObject([{ id: uploadExceptionId, domain: 'files.example.co.jp' }]);
+    // Revoked through A: gone from the agent on B too.
+    const uploadRevokedAtMs = Date.now();
+    const uploadRevoked = await a.app.http.inject({ method: 'DELETE', url: `/api/upload/exceptions/${uploadExceptionId}`, headers });
+    expect(uploadRevoked.statusCode, uploadRevoked.body).toBe(200);
+    await waitFor(() => !uploadIds().includes(uploadExceptionId), 10_000, 'the upload exception revoked on the agent');
+    const uploadRevokeMs = Date.now() - uploadRevokedAtMs;
+
     // A policy version published by the CLI (its own process, configured on A's data dir) reaches the agent on B.
     let appliedAtMs = 0;
     agent.policy.subscribe((policy) => {
@@ -98,9 +117,34 @@ describe.skipIf(!available)('two collectors on one PostgreSQL', () => {
     expect(stored).toMatchObject({ version: 2, createdBy: 'cli', comment: 'audit only' });
 
     console.log(`exception granted through collector A → on the agent connected to collector B: ${exceptionMs} ms (request sent → applied)`);
+    console.log(`upload exception granted through collector A → on the agent connected to collector B: ${uploadExceptionMs} ms; revoked → gone: ${uploadRevokeMs} ms (request sent → applied)`);
     console.log(`policy-publish (CLI) stored version 2 → applied on the agent connected to collector B: ${appliedAtMs - stored.createdMs} ms (wall clock, same host; the CLI exited ${cliExitedMs - stored.createdMs} ms after storing it)`);
     // Its own timeout: PostgreSQL, two collectors, the CLI and an agent start on the shared 2-core machine.
   }, 240_000);
+
+  it('a collector whose data dir holds another CA than the database records refuses to start, naming both', async () => {
+    const url = await server.createDatabase('multi_ca');
+    const dirA = tempDir('pg-ca-a');
+    expect(await runCollectorCli(['-d', dirA, 'init', '--database', url, '--json'], { out: () => undefined, err: () => undefined })).toBe(0);
+    const a = await startTestCollector({ dataDir: dirA }); // the first to start records its CA
+    cleanups.push(() => a.close());
+    // B: a node of the same deployment set up wrongly — A's config and database, but a CA of its own (its own `init`).
+    const dirB = tempDir('pg-ca-b');
+    cpSync(dirA, dirB, { recursive: true });
+    const other = await initTestCollector();
+    for (const file of ['ca.crt', 'ca.key', 'server.crt', 'server.key']) cpSync(join(other.dataDir, file), join(dirB, file));
+    const started = await run(process.execPath, [collectorBin, '-d', dirB, 'start', '--grpc-port', '0', '--http-port', '0'], { encoding: 'utf8', timeout: 60_000 })
+      .then(() => ({ code: 0, stderr: '' }), (error: { code: number; stderr: string }) => error);
+    expect(started.code).toBe(1);
+    const line = started.stderr.trim().split('\n').at(-1)!;
+    expect(line).toMatch(/the data dir's CA is not the CA of the collectors sharing this database/);
+    expect(line).toContain(a.app.tls.caFingerprint);
+    // A copy of A's data dir (same CA) is a node of the deployment: it starts.
+    const dirC = tempDir('pg-ca-c');
+    cpSync(dirA, dirC, { recursive: true });
+    const c = await startTestCollector({ dataDir: dirC });
+    await c.close();
+  }, 120_000);
 
   it('one leader projects a burst through both collectors; when it is killed the other takes over, exactly once', async () => {
     const url = await server.createDatabase('multi_leader');

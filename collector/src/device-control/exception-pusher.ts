@@ -22,8 +22,8 @@ export class ExceptionPusher {
   #revocationCursor = 0;
   #uploadCursor = 0;
   #running: Promise<void> | undefined;
-  /** A wake-up came during a check: what the next check must read. */
-  #again: 'none' | 'uploads' | 'all' = 'none';
+  /** A wake-up came during a check: one more check runs after it. */
+  #again = false;
 
   private constructor(options: ExceptionPusherOptions) {
     this.#options = options;
@@ -38,28 +38,24 @@ export class ExceptionPusher {
     return pusher;
   }
 
-  /**
-   * Looks for changes now; errors (the database busy or closing) are left to the next wake-up. `uploads` reads only
-   * the upload exceptions: on PostgreSQL they are still in the collector's local file, which no NOTIFY covers, so a
-   * timer keeps looking there while device exceptions wait for their NOTIFY.
-   */
-  check(scope: 'uploads' | 'all' = 'all'): Promise<void> {
+  /** Looks for changes now; errors (the database busy or closing) are left to the next wake-up. */
+  check(): Promise<void> {
     if (this.#running) {
-      if (this.#again !== 'all') this.#again = scope;
+      this.#again = true;
       return this.#running;
     }
-    this.#running = this.#checkOnce(scope).catch(() => undefined).finally(() => {
+    this.#running = this.#checkOnce().catch(() => undefined).finally(() => {
       this.#running = undefined;
       const again = this.#again;
-      this.#again = 'none';
-      if (again !== 'none') void this.check(again);
+      this.#again = false;
+      if (again) void this.check();
     });
     return this.#running;
   }
 
-  async #checkOnce(scope: 'uploads' | 'all'): Promise<void> {
-    const granted = scope === 'all' ? await this.#options.store.exceptionsAfter(this.#exceptionCursor) : { cursor: this.#exceptionCursor, pcs: [] };
-    const revoked = scope === 'all' ? await this.#options.deviceControl.revocationsAfter(this.#revocationCursor) : { cursor: this.#revocationCursor, pcs: [] };
+  async #checkOnce(): Promise<void> {
+    const granted = await this.#options.store.exceptionsAfter(this.#exceptionCursor);
+    const revoked = await this.#options.deviceControl.revocationsAfter(this.#revocationCursor);
     const uploads = await this.#options.uploadExceptions.changesAfter(this.#uploadCursor);
     // Moved only once all three were read, so a failed read leaves every change for the next check.
     this.#exceptionCursor = granted.cursor;

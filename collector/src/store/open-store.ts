@@ -3,6 +3,7 @@ import { databasePath } from '../data-dir.ts';
 import { CollectorError } from '../errors.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import { PostgresChangeListener } from './postgres/change-listener.ts';
+import { recordDeploymentCa } from './postgres/deployment-ca.ts';
 import { PostgresProjectionLock } from './postgres/projection-lock.ts';
 import type { ProjectionLeadership } from './projection-leadership.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
@@ -10,21 +11,22 @@ import { createPostgresRepositories } from './postgres/repositories/index.ts';
 import { redactDatabaseUrl } from './postgres/redact-url.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
-import type { DirectoryRepository } from './repositories/directory.ts';
 import type { Repositories } from './repositories/index.ts';
 
 /**
  * The store the collector runs on (evidence, agents, users, policy versions) and the feature repositories (alerts,
- * outbox, query tables, reports, SIEM cursors…). On SQLite both are the same file. On PostgreSQL the repositories
- * built for it (`createPostgresRepositories`) run there, shared by every collector on the database; every other
- * repository falls back to the data dir's SQLite file, local to this collector (README lists which). `db` is that
- * SQLite handle, for tests only (nothing outside store/ takes it).
+ * outbox, query tables, reports, SIEM cursors…). On SQLite both are the same file. On PostgreSQL every repository runs
+ * there (`createPostgresRepositories`), shared by every collector on the database; the data dir's SQLite file is
+ * still opened, but no repository reads or writes it. `db` is that SQLite handle, for tests only (nothing outside
+ * store/ takes it).
  */
 export type CollectorStore = Store & { readonly repos: Repositories; readonly db: Database.Database };
 
 /**
- * The evidence store and the ported repositories on PostgreSQL, with the data dir's SQLite file for the repositories
- * not ported yet. Spreading the local set first means a repository added later (on SQLite only) falls back by itself.
+ * The evidence store and every repository on PostgreSQL. Since issue 14 nothing falls back to the data dir's SQLite
+ * file (which would keep state to one collector: an upload exception made through another collector would never
+ * reach this one's agents): `createPostgresRepositories` must build every repository, and a repository added on
+ * SQLite only fails the typecheck here rather than silently staying local. The file is kept open for `db`.
  */
 export class PostgresStoreWithLocalTables extends PostgresStore {
   readonly #local: SqliteStore;
@@ -33,8 +35,7 @@ export class PostgresStoreWithLocalTables extends PostgresStore {
   constructor(pool: ConstructorParameters<typeof PostgresStore>[0], local: SqliteStore) {
     super(pool);
     this.#local = local;
-    const shared = createPostgresRepositories(pool);
-    this.#repos = { ...local.repos, ...shared, directory: mirroredDirectory(shared.directory, local.repos.directory) };
+    this.#repos = createPostgresRepositories(pool);
   }
 
   /** Starts a LISTEN connection of its own for changes committed by any process on the database. */
@@ -63,22 +64,6 @@ export class PostgresStoreWithLocalTables extends PostgresStore {
     await super.close();
     await this.#local.close();
   }
-}
-
-/**
- * The directory on PostgreSQL (alerts and logs filter by it there), each import copied into the local file too: the
- * repositories still on SQLite may join it for department and site.
- */
-function mirroredDirectory(shared: DirectoryRepository, local: DirectoryRepository): DirectoryRepository {
-  return {
-    replace: async (entries, nowMs) => {
-      await shared.replace(entries, nowMs);
-      await local.replace(entries, nowMs);
-    },
-    byPc: () => shared.byPc(),
-    choices: () => shared.choices(),
-    status: () => shared.status(),
-  };
 }
 
 /** Where the store lives, as the collector config says it (config/database.ts); a plain shape so store/ imports no config/. */
@@ -112,4 +97,18 @@ export async function listenForChanges(store: CollectorStore, onError: (error: E
 /** The projection leadership among the collectors sharing a PostgreSQL database; undefined on SQLite (one collector). */
 export async function seekProjectionLeadership(store: CollectorStore, onError: (error: Error) => void): Promise<ProjectionLeadership | undefined> {
   return store instanceof PostgresStoreWithLocalTables ? store.seekProjectionLeadership(onError) : undefined;
+}
+
+/**
+ * Refuses a collector whose CA is not the one of the collectors already sharing its PostgreSQL database: agents pin
+ * the CA they enrolled with, so such a collector would turn every agent of the deployment away at fail-over. The
+ * first collector to start records its CA. On SQLite the database is the data dir's own: nothing to compare.
+ */
+export async function checkDeploymentCa(store: CollectorStore, caFingerprint: string, nowMs: number): Promise<void> {
+  if (!(store instanceof PostgresStoreWithLocalTables)) return;
+  const recorded = await recordDeploymentCa(store.pool, caFingerprint, nowMs);
+  if (recorded !== caFingerprint) {
+    throw new CollectorError('COLLECTOR_CA_MISMATCH', `this data dir's CA is ${caFingerprint}, the database's is ${recorded}: copy ca.crt, ca.key, `
+      + "server.crt and server.key from a collector of this deployment into this data dir (or point it at the deployment's own database)");
+  }
 }

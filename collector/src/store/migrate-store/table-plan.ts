@@ -28,7 +28,7 @@ export const renamedColumns: Readonly<Record<string, string>> = { user: 'user_na
 
 /**
  * Copied row for row, keys kept: event ids, alert ids, mail ids… stay what they were, so every reference between
- * tables (alert_events, query tables' event_id, the risk tables left in the local file) still points at the same row.
+ * tables (alert_events, query tables' event_id) still points at the same row.
  * The query tables are copied rather than re-projected: access requests carry decisions and delivery times that are
  * not in the evidence, and re-projecting would hand every old event to the alert rules again.
  */
@@ -97,23 +97,24 @@ export const copiedTables: readonly TableCopy[] = [
   { table: 'risk_suppressions' },
   { table: 'risk_attendance' },
   { table: 'risk_departing' },
+  { table: 'risk_digest_subscriptions' },
+  { table: 'risk_digest_runs' },
   // Reports with their files and the review records auditors show, and the schedule's next periods.
   { table: 'reports' },
   { table: 'report_files' },
   { table: 'report_reviews' },
   { table: 'report_schedule' },
+  // Upload exceptions with their change log (the pushers' cursors start from the copied seq, so nothing re-pushes).
+  { table: 'upload_exceptions' },
+  { table: 'upload_exception_changes' },
 ];
 
 /**
- * Tables with no PostgreSQL home yet: on PostgreSQL the collector keeps using them in the data dir's SQLite file
- * (PostgresStoreWithLocalTables), which is the file migrated from, so they stay where they are.
+ * Tables with no PostgreSQL home yet: on PostgreSQL the collector would keep using them in the data dir's SQLite file,
+ * which is the file migrated from, so they would stay where they are. None since issue 14 (the risk digest and upload
+ * exceptions moved to PostgreSQL); a table listed here needs its repository served from that file again.
  */
-export const localTables: Readonly<Record<string, string>> = {
-  risk_digest_runs: 'risk digest repository has no PostgreSQL implementation yet',
-  risk_digest_subscriptions: 'risk digest repository has no PostgreSQL implementation yet',
-  upload_exceptions: 'upload exceptions repository has no PostgreSQL implementation yet',
-  upload_exception_changes: 'upload exceptions repository has no PostgreSQL implementation yet',
-};
+export const localTables: Readonly<Record<string, string>> = {};
 
 /** SQLite tables that hold no data of their own, by name or prefix. */
 export const notDataTables: readonly { name: string; prefix?: boolean; why: string }[] = [

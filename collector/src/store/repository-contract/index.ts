@@ -13,12 +13,14 @@ import { pcsOperationsContract } from './pcs-operations.ts';
 import { printContract } from './print.ts';
 import { reportsContract } from './reports.ts';
 import { riskContract } from './risk.ts';
+import { riskDigestContract } from './risk-digest.ts';
 import { savedAlertFiltersContract } from './saved-alert-filters.ts';
 import { sensorsSettingsContract } from './sensors-settings.ts';
 import { siemContract } from './siem.ts';
 import { siemRecordsContract } from './siem-records.ts';
 import type { RepositoriesUnderTest } from './subject.ts';
 import { uploadContract } from './upload.ts';
+import { uploadExceptionsContract } from './upload-exceptions.ts';
 
 export type { ContractRepositories, RepositoriesUnderTest } from './subject.ts';
 
@@ -56,5 +58,7 @@ export function repositoryContract(backend: string, open: () => Promise<Reposito
     siemRecordsContract(start);
     riskContract(start);
     reportsContract(start);
+    uploadExceptionsContract(start);
+    riskDigestContract(start);
   });
 }

@@ -7,7 +7,8 @@ import type { AcceptedBatch, StoredEvent } from '../types.ts';
 
 /** The repositories every backend must implement for the contract (grows as PostgreSQL implementations land). */
 export type ContractRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'alertWindows' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
-  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords' | 'risk' | 'reports'>;
+  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords' | 'risk' | 'reports'
+  | 'uploadExceptions' | 'riskDigest'>;
 
 /** One fresh, empty database per test: its store, its repositories, and the backend-specific hooks tests need. */
 export interface RepositoriesUnderTest {

@@ -47,6 +47,27 @@ describe('SQLite change signals (the CLI beside a running collector)', () => {
     await feed.close();
   });
 
+  it('an upload exception granted or revoked through another handle is heard by the running one', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'mamori-signals-')), 'collector.db');
+    const running = open(path);
+    const feed = running.listenForChanges((error) => { throw error; });
+    const granted = heard();
+    feed.on('uploadException', granted.listener);
+    const cli = open(path); // as `mamori-collector upload-exception grant` opens it, in its own process
+    await cli.repos.uploadExceptions.create({
+      id: 'upx_1', pc: 'PC-1', user: null, category: null, domain: 'files.example.co.jp', untilMs: Date.now() + 60_000, reason: 'visit', createdBy: 'cli', createdMs: Date.now(),
+    });
+    await granted.promise;
+    expect((await running.repos.uploadExceptions.changesAfter(0)).pcs).toEqual(['PC-1']); // the signal follows the commit
+
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the grant's own events (inotify may send two) are past
+    const revoked = heard();
+    feed.on('uploadException', revoked.listener);
+    await cli.repos.uploadExceptions.revoke('upx_1', 'cli', Date.now());
+    await revoked.promise;
+    await feed.close();
+  });
+
   it('asks its subscribers to catch up once when it starts (changes before the watch were not heard)', async () => {
     const feed = open(join(mkdtempSync(join(tmpdir(), 'mamori-signals-')), 'collector.db')).listenForChanges(() => undefined);
     const resync = heard();

@@ -17,16 +17,17 @@ import { PostgresPoliciesRepository } from './policies.ts';
 import { PostgresPrintRepository } from './print.ts';
 import { PostgresReportsRepository } from './reports.ts';
 import { PostgresRiskRepository } from './risk.ts';
+import { PostgresRiskDigestRepository } from './risk-digest.ts';
 import { PostgresSavedAlertFiltersRepository } from './saved-alert-filters.ts';
 import { PostgresSensorHealthRepository } from './sensor-health.ts';
 import { PostgresSettingsRepository } from './settings.ts';
 import { PostgresSiemRepository } from './siem.ts';
 import { PostgresSiemRecordsRepository } from './siem-records.ts';
 import { PostgresUploadRepository } from './upload.ts';
+import { PostgresUploadExceptionsRepository } from './upload-exceptions.ts';
 
-/** The repositories that have a PostgreSQL implementation (one line each); the rest fall back (see open-store.ts). */
-export type PostgresRepositories = Pick<Repositories, 'accessRequests' | 'alerts' | 'alertWindows' | 'audit' | 'deviceControl' | 'devices' | 'directory' | 'logs' | 'notify' | 'operations' | 'pcs' | 'policies' | 'print' | 'savedAlertFilters'
-  | 'mail' | 'upload' | 'sensorHealth' | 'settings' | 'logImports' | 'siem' | 'siemRecords' | 'risk' | 'reports'>;
+/** Every repository has a PostgreSQL implementation (issue 14: none left in a collector's local file). */
+export type PostgresRepositories = Repositories;
 
 /** Every repository built on PostgreSQL, over one migrated pool (the pool stays inside `store/`). */
 export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories {
@@ -54,5 +55,7 @@ export function createPostgresRepositories(pool: pg.Pool): PostgresRepositories 
     siemRecords: new PostgresSiemRecordsRepository(pool),
     risk: new PostgresRiskRepository(pool),
     reports: new PostgresReportsRepository(pool),
+    uploadExceptions: new PostgresUploadExceptionsRepository(pool),
+    riskDigest: new PostgresRiskDigestRepository(pool),
   };
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { UploadExceptionRow, UploadExceptionsRepository } from '../../repositories/upload-exceptions.ts';
+import { signalChange } from '../change-signals.ts';
 
 const columns = `id, pc, user_name AS user, category, domain, until_ms AS untilMs, reason, created_by AS createdBy,
   created_ms AS createdMs, revoked_ms AS revokedMs, revoked_by AS revokedBy`;
@@ -13,6 +14,8 @@ export class SqliteUploadExceptionsRepository implements UploadExceptionsReposit
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(row.id, row.pc, row.user, row.category, row.domain, row.untilMs, row.reason, row.createdBy, row.createdMs);
       this.db.prepare('INSERT INTO upload_exception_changes (pc) VALUES (?)').run(row.pc);
     })();
+    // Committed: a running collector on this file (when the CLI wrote it) pushes now, not at its next poll.
+    signalChange(this.db.name, 'uploadException');
   }
 
   async find(id: string): Promise<UploadExceptionRow | undefined> {
@@ -30,7 +33,7 @@ export class SqliteUploadExceptionsRepository implements UploadExceptionsReposit
   }
 
   async revoke(id: string, actor: string, nowMs: number): Promise<UploadExceptionRow | undefined> {
-    return this.db.transaction(() => {
+    const revoked = this.db.transaction(() => {
       const changed = this.db.prepare('UPDATE upload_exceptions SET revoked_ms = ?, revoked_by = ? WHERE id = ? AND revoked_ms IS NULL AND until_ms > ?')
         .run(nowMs, actor, id, nowMs);
       if (changed.changes === 0) return undefined;
@@ -38,6 +41,8 @@ export class SqliteUploadExceptionsRepository implements UploadExceptionsReposit
       this.db.prepare('INSERT INTO upload_exception_changes (pc) VALUES (?)').run(row.pc);
       return row;
     })();
+    if (revoked) signalChange(this.db.name, 'uploadException');
+    return revoked;
   }
 
   async changesAfter(cursor: number): Promise<{ cursor: number; pcs: string[] }> {
