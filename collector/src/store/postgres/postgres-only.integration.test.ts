@@ -5,6 +5,7 @@ import { ensurePostgres, startPostgres, type PostgresServer } from '../../../../
 import type { AcceptedBatch } from '../types.ts';
 import { PostgresStore } from './postgres-store.ts';
 import { PostgresSiemRepository } from './repositories/siem.ts';
+import { PostgresUploadExceptionsRepository } from './repositories/upload-exceptions.ts';
 
 // What only the PostgreSQL store has to get right: monthly partitions, and a projection cursor that holds when
 // several connections commit in an order other than the one their ids were taken in.
@@ -155,6 +156,44 @@ describe.skipIf(!available)('PostgresStore (PostgreSQL only)', () => {
       expect(Math.max(after[0]!.id, after[1]!.id)).toBeGreaterThan(exported.at(-1)!.id);
     } finally {
       await slow.end();
+      await store.close();
+    }
+  });
+  it("an upload-exception change that commits late is not read past: a later grant waits, so the pusher's seq cursor never skips a PC", async () => {
+    const store = await PostgresStore.open({ url: await server.createDatabase('late_commit_upload_exception') });
+    // Grant A's COMMIT is held until released; grant B runs on the plain pool meanwhile.
+    let reachedCommit!: () => void;
+    const atCommit = new Promise<void>((resolve) => { reachedCommit = resolve; });
+    let releaseCommit!: () => void;
+    const commitReleased = new Promise<void>((resolve) => { releaseCommit = resolve; });
+    const gatedPool = {
+      connect: async () => {
+        const client = await store.pool.connect();
+        const query = client.query.bind(client) as (sql: string, values?: unknown[]) => Promise<pg.QueryResult>;
+        return Object.assign(Object.create(client) as pg.PoolClient, {
+          query: async (sql: string, values?: unknown[]) => {
+            if (sql === 'COMMIT') { reachedCommit(); await commitReleased; }
+            return query(sql, values);
+          },
+          release: () => client.release(),
+        });
+      },
+    } as unknown as pg.Pool;
+    const grant = (id: string, pc: string) => ({ id, pc, user: null, category: 'personal_cloud', domain: null, untilMs: Date.now() + 60_000, reason: 'r', createdBy: 'alice', createdMs: Date.now() });
+    try {
+      const plain = new PostgresUploadExceptionsRepository(store.pool);
+      const a = new PostgresUploadExceptionsRepository(gatedPool).create(grant('ue-a', 'PC-A'));
+      await atCommit;
+      const b = plain.create(grant('ue-b', 'PC-B'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Read while A is still open: without the lock B has committed a higher seq by now, and this cursor passes A's.
+      const first = await plain.changesAfter(0);
+      releaseCommit();
+      await Promise.all([a, b]);
+      const second = await plain.changesAfter(first.cursor);
+      expect([...first.pcs, ...second.pcs].sort()).toEqual(['PC-A', 'PC-B']);
+    } finally {
+      releaseCommit();
       await store.close();
     }
   });

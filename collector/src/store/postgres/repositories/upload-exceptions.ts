@@ -16,7 +16,7 @@ export class PostgresUploadExceptionsRepository implements UploadExceptionsRepos
     await inTransaction(this.pool, async (client) => {
       await client.query(`INSERT INTO upload_exceptions (id, pc, user_name, category, domain, until_ms, reason, created_by, created_ms)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [row.id, row.pc, row.user, row.category, row.domain, row.untilMs, row.reason, row.createdBy, row.createdMs]);
-      await client.query('INSERT INTO upload_exception_changes (pc) VALUES ($1)', [row.pc]);
+      await insertChange(client, row.pc);
     });
   }
 
@@ -39,7 +39,7 @@ export class PostgresUploadExceptionsRepository implements UploadExceptionsRepos
       // One statement checks and ends it: of two collectors revoking at once, only one sees the row change.
       const row = (await client.query<UploadExceptionRow>(`UPDATE upload_exceptions SET revoked_ms = $1, revoked_by = $2
         WHERE id = $3 AND revoked_ms IS NULL AND until_ms > $1 RETURNING ${columns}`, [nowMs, actor, id])).rows[0];
-      if (row) await client.query('INSERT INTO upload_exception_changes (pc) VALUES ($1)', [row.pc]);
+      if (row) await insertChange(client, row.pc);
       return row;
     });
   }
@@ -48,4 +48,14 @@ export class PostgresUploadExceptionsRepository implements UploadExceptionsRepos
     const rows = (await this.pool.query<{ seq: number; pc: string }>('SELECT seq, pc FROM upload_exception_changes WHERE seq > $1 ORDER BY seq', [cursor])).rows;
     return { cursor: rows.at(-1)?.seq ?? cursor, pcs: [...new Set(rows.map((r) => r.pc))] };
   }
+}
+
+/**
+ * Change rows commit in seq order (grants and revocations are rare, human actions), as device_exception_revocations
+ * do: otherwise a seq taken earlier could commit after a later one that a pusher had already read past, and that PC's
+ * push would wait for its next change or reconnect. The lock comes before the INSERT, so the seq is taken under it.
+ */
+async function insertChange(client: pg.PoolClient, pc: string): Promise<void> {
+  await client.query('LOCK TABLE upload_exception_changes IN EXCLUSIVE MODE');
+  await client.query('INSERT INTO upload_exception_changes (pc) VALUES ($1)', [pc]);
 }
