@@ -15,15 +15,18 @@ import { join } from 'node:path';
 import { ZERO_HASH, chainHash, decodeEnvelope, encodeEvent, eventKind, type Event } from '@mamori/proto';
 import { PostgresStore, SqliteStore, type Store } from '@mamori/collector';
 import { CollectorHub } from '../../collector/src/hub.ts';
-import { Projector } from '../../collector/src/ingest/projector.ts';
+import { POSTGRES_PROJECTION_CHUNK, Projector } from '../../collector/src/ingest/projector.ts';
 import type { ProjectedEvent } from '../../collector/src/store/types.ts';
 import { startPostgresBench } from './ingest-postgres.ts';
 
 const EVENTS = Number(process.env.BENCH_PROJECTION_EVENTS ?? 100_000);
 const AGENTS = 100;
 const BATCH = 500;
-/** BENCH_PROJECTION_CHUNK: the projector's events per pass (default: the projector's own choice for the store). */
-const CHUNK = process.env.BENCH_PROJECTION_CHUNK ? Number(process.env.BENCH_PROJECTION_CHUNK) : undefined;
+/**
+ * BENCH_PROJECTION_CHUNK: the PostgreSQL projector's events per pass, a list to compare (each on a fresh database;
+ * default: the collector's own, POSTGRES_PROJECTION_CHUNK). SQLite always runs with its default.
+ */
+const pgChunks = (process.env.BENCH_PROJECTION_CHUNK ?? String(POSTGRES_PROJECTION_CHUNK)).split(',').map(Number);
 const stores = (process.env.BENCH_PROJECTION_STORES ?? 'postgres,sqlite').split(',').map((s) => s.trim());
 
 function draft(i: number, agent: number): Omit<Event, 'seq' | 'agentId' | 'timeMs' | 'pc'> {
@@ -64,10 +67,10 @@ async function seed(store: Store): Promise<void> {
   }
 }
 
-interface Figures { store: string; seconds: number; perS: number; cpuS: number; passes?: number; roundTrips?: number }
+interface Figures { store: string; chunk: number | undefined; seconds: number; perS: number; cpuS: number; passes?: number; roundTrips?: number }
 
 /** Runs the real projector until every stored event went through the hub; the hub's listener only counts. */
-async function project(store: Store): Promise<{ seconds: number; cpuS: number }> {
+async function project(store: Store, chunk: number | undefined): Promise<{ seconds: number; cpuS: number }> {
   const hub = new CollectorHub();
   let seen = 0;
   const kinds = new Map<string, number>();
@@ -78,7 +81,7 @@ async function project(store: Store): Promise<{ seconds: number; cpuS: number }>
     seen += events.length;
     if (seen >= EVENTS) done();
   });
-  const projector = new Projector(store, hub, { chunk: CHUNK, onError: (error) => { throw error; } });
+  const projector = new Projector(store, hub, { chunk, onError: (error) => { throw error; } });
   const cpu = process.cpuUsage();
   const started = performance.now();
   projector.notify();
@@ -94,7 +97,7 @@ async function project(store: Store): Promise<{ seconds: number; cpuS: number }>
 const rows: Figures[] = [];
 if (stores.includes('postgres')) {
   const bench = await startPostgresBench();
-  try {
+  for (const chunk of pgChunks) {
     const url = await bench.database();
     const store = await PostgresStore.open({ url });
     try {
@@ -103,16 +106,15 @@ if (stores.includes('postgres')) {
       await store.pool.query('CHECKPOINT'); // the seed's dirty pages are not the projection's to write
       const stat = async () => (await store.pool.query<{ commits: string }>('SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()')).rows[0]!.commits;
       const commitsBefore = Number(await stat());
-      const run = await project(store);
+      const run = await project(store, chunk);
       await new Promise((resolve) => setTimeout(resolve, 600)); // pg_stat counters are flushed at most every 500 ms
       const commits = Number(await stat()) - commitsBefore;
-      rows.push({ store: 'postgres', seconds: run.seconds, perS: EVENTS / run.seconds, cpuS: run.cpuS, passes: commits });
+      rows.push({ store: 'postgres', chunk, seconds: run.seconds, perS: EVENTS / run.seconds, cpuS: run.cpuS, passes: commits });
     } finally {
       await store.close();
     }
-  } finally {
-    await bench.stop();
   }
+  await bench.stop();
 }
 if (stores.includes('sqlite')) {
   const dir = mkdtempSync(join(tmpdir(), 'mamori-bench-projection-'));
@@ -120,23 +122,25 @@ if (stores.includes('sqlite')) {
   try {
     process.stdout.write(`seeding ${EVENTS.toLocaleString()} events into SQLite …\n`);
     await seed(store);
-    const run = await project(store);
-    rows.push({ store: 'sqlite', seconds: run.seconds, perS: EVENTS / run.seconds, cpuS: run.cpuS });
+    const run = await project(store, undefined);
+    rows.push({ store: 'sqlite', chunk: undefined, seconds: run.seconds, perS: EVENTS / run.seconds, cpuS: run.cpuS });
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-console.log(`store     events    seconds   events/s projected   CPU s (this process)   transactions committed`);
+console.log(`store     chunk   events    seconds   events/s projected   CPU s (this process)   transactions committed`);
 for (const r of rows) {
-  console.log(`${r.store.padEnd(8)} ${String(EVENTS).padStart(7)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.perS).toString().padStart(20)} ${r.cpuS.toFixed(2).padStart(22)}   ${r.passes ?? ''}`);
+  console.log(`${r.store.padEnd(8)} ${String(r.chunk ?? 'default').padStart(7)} ${String(EVENTS).padStart(7)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.perS).toString().padStart(20)} ${r.cpuS.toFixed(2).padStart(22)}   ${r.passes ?? ''}`);
 }
-const pgRow = rows.find((r) => r.store === 'postgres');
+// The figure against the target is the collector's own pass size (the last row when the list does not hold it).
+const pgRow = rows.find((r) => r.store === 'postgres' && r.chunk === POSTGRES_PROJECTION_CHUNK) ?? rows.filter((r) => r.store === 'postgres').at(-1);
 const sqliteRow = rows.find((r) => r.store === 'sqlite');
 console.log('target: PostgreSQL projection ≥ 10,000 events/s (same order as SQLite on the same events)');
 console.log(JSON.stringify({
-  bench: 'projection', events: EVENTS, target_events_per_s: 10_000,
+  bench: 'projection', events: EVENTS, target_events_per_s: 10_000, postgres_chunk: pgRow?.chunk,
+  postgres_by_chunk: rows.filter((r) => r.store === 'postgres').map((r) => ({ chunk: r.chunk, events_per_s: Math.round(r.perS), cpu_s: Number(r.cpuS.toFixed(2)), transactions: r.passes })),
   postgres_events_per_s: pgRow && Math.round(pgRow.perS), postgres_transactions: pgRow?.passes, postgres_cpu_s: pgRow && Number(pgRow.cpuS.toFixed(2)),
   sqlite_events_per_s: sqliteRow && Math.round(sqliteRow.perS), sqlite_cpu_s: sqliteRow && Number(sqliteRow.cpuS.toFixed(2)),
 }));

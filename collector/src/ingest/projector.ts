@@ -9,6 +9,12 @@ const MAX_PAUSE_MS = 100;
 /** Back-off after a failed pass: a busy database clears in moments, anything else is retried slowly. */
 const TRANSIENT_RETRY = { firstMs: 20, maxMs: 1_000 };
 const OTHER_RETRY = { firstMs: 1_000, maxMs: 30_000 };
+/**
+ * Events per pass on PostgreSQL. A pass there costs ~15 round trips and a durable commit whatever its size, and the
+ * thread is free while the server works (every statement is an await), so the socket reads the small SQLite chunk
+ * protects happen anyway. bench:projection, 20,000 events of the mix: 100 per pass 3.5k events/s, 1,000 7.5k/s.
+ */
+export const POSTGRES_PROJECTION_CHUNK = 1_000;
 
 /**
  * Turns stored evidence into everything derived from it — the per-kind query tables (through the store's
