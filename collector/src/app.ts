@@ -11,7 +11,7 @@ import { StreamAuthFailures } from './ingest/stream-auth-failures.ts';
 import { PolicyService } from './policy-service.ts';
 import { BatchCryptoPool } from './ingest/batch-crypto-pool.ts';
 import { widenReceiveWindows } from './ingest/flow-control.ts';
-import { Projector } from './ingest/projector.ts';
+import { POSTGRES_PROJECTION_CHUNK, Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
 import { relayRemoteAlerts } from './alerts/remote-alert-relay.ts';
 import type { ChangeFeed } from './store/change-feed.ts';
@@ -87,7 +87,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const shared = config.database.postgres !== undefined;
   // Before it projects (at start, and each time it becomes the leader), the alert windows are rebuilt from the events
   // already projected, so a fail-over or a restart does not start a person's day-long count from zero.
-  const projector = new Projector(store, hub, { leader: !shared, beforeLeading: () => alerts.rebuildWindows() });
+  const projector = new Projector(store, hub, {
+    leader: !shared, chunk: shared ? POSTGRES_PROJECTION_CHUNK : undefined, beforeLeading: () => alerts.rebuildWindows(),
+  });
   const crypto = new BatchCryptoPool();
   const authFailures = new StreamAuthFailures({ store, hub, now });
   const { server: grpcServer, credentials } = createGrpcServer({

@@ -9,6 +9,13 @@ const MAX_PAUSE_MS = 100;
 /** Back-off after a failed pass: a busy database clears in moments, anything else is retried slowly. */
 const TRANSIENT_RETRY = { firstMs: 20, maxMs: 1_000 };
 const OTHER_RETRY = { firstMs: 1_000, maxMs: 30_000 };
+/**
+ * Events per pass on PostgreSQL. A pass there costs ~15 round trips and a durable commit whatever its size, and the
+ * thread is free while the server works (every statement is an await), so the socket reads the small SQLite chunk
+ * protects happen anyway. bench:projection, 50,000 events of the mix: 100 per pass 2.3k events/s, 1,000 8.0k/s; larger
+ * passes gained little more (2,000: +20 %, 5,000: +29 % in a 20k run) and hold the pass's rows and cursor lock longer.
+ */
+export const POSTGRES_PROJECTION_CHUNK = 1_000;
 
 /**
  * Turns stored evidence into everything derived from it — the per-kind query tables (through the store's
