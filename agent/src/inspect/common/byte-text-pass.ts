@@ -147,7 +147,13 @@ function classifyRuns(bytes: Uint8Array, start: number, previous: number, runs: 
   }
 }
 
-/** Shift_JIS or EUC-JP: an ASCII byte is a character; any other starts a pair (`codes`), or the pass gives up. */
+/**
+ * Shift_JIS or EUC-JP: an ASCII byte is a character; any other starts a pair (`codes`), or the pass gives up.
+ * Text alternates between stretches of ASCII (numbers, commas, line ends) and of pairs (names, addresses), so each
+ * kind of stretch has a loop of its own: an ASCII byte is never looked up as a possible pair, a pair never goes
+ * through the digit-run logic (it only ends a run), and the loop is left once per stretch rather than taking a
+ * different branch per character (about 28 → 22 M instructions for the 6.8 MB Shift_JIS list, callgrind).
+ */
 function scanPairs(bytes: Uint8Array, from: number, codes: Int32Array, state: PassState): boolean {
   const n = bytes.length;
   const { rolling, filter, window, size, power, candidates } = state;
@@ -159,61 +165,92 @@ function scanPairs(bytes: Uint8Array, from: number, codes: Int32Array, state: Pa
   let separator = 0;
   const checkpoints = state.checkpoints;
   checkpoints.push(from);
-  let checkpointAt = from + checkpointBytes;
   let i = from;
   while (i < n) {
-    if (i >= checkpointAt) {
-      checkpoints.push(i);
-      checkpointAt = i + checkpointBytes;
-    }
-    const b = bytes[i]!;
-    let c = b;
-    let length = 1;
-    let code: number;
-    if (b < 0x80) {
-      code = asciiCodes[b]!;
-    } else {
-      // The last byte cannot start a pair.
-      if (i + 1 >= n) return false;
-      code = codes[(b << 8) | bytes[i + 1]!]!;
-      if (code === giveUp) return false;
-      c = multibyte;
-      length = 2;
-    }
-    // Digit runs, exactly as TextPass (positions are byte offsets; a run's characters are single bytes).
-    if (c >= 48 && c <= 57) {
-      if (!inRun) {
-        inRun = true;
-        runStart = i;
-      }
-      separator = 0;
-    } else if (inRun) {
-      if (separator === 0 && (c === 32 || c === 45)) {
-        separator = c;
-      } else {
-        const end = separator !== 0 ? i - 1 : i;
-        if (end - runStart >= 7) {
-          if (runInts === runs.length) runs = grown(runs);
-          runs[runInts] = runStart;
-          runs[runInts + 1] = end;
-          runInts += 2;
+    if (i > from) checkpoints.push(i);
+    const blockEnd = Math.min(n, i + checkpointBytes);
+    while (i < blockEnd) {
+      let b = bytes[i]!;
+      if (b < 0x80) {
+        const stretchFrom = i;
+        for (;;) {
+          // Digit runs, exactly as TextPass (positions are byte offsets; a run's characters are single bytes).
+          if (b >= 48 && b <= 57) {
+            if (!inRun) {
+              inRun = true;
+              runStart = i;
+            }
+            separator = 0;
+          } else if (inRun) {
+            if (separator === 0 && (b === 32 || b === 45)) {
+              separator = b;
+            } else {
+              const end = separator !== 0 ? i - 1 : i;
+              if (end - runStart >= 7) {
+                if (runInts === runs.length) runs = grown(runs);
+                runs[runInts] = runStart;
+                runs[runInts + 1] = end;
+                runInts += 2;
+              }
+              inRun = false;
+              separator = 0;
+            }
+          }
+          const code = asciiCodes[b]!;
+          if (rolling && code >= 0) {
+            if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
+            else filled += 1;
+            hash = (Math.imul(hash, shingleBase) + code) | 0;
+            window[at] = code;
+            at += 1;
+            if (at === size) at = 0;
+            if (filled === size) {
+              const bit = (hash >>> 8) & 0xffff;
+              if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
+            }
+          }
+          i += 1;
+          if (i >= blockEnd) break;
+          b = bytes[i]!;
+          if (b >= 0x80) break;
         }
-        inRun = false;
-        separator = 0;
-      }
-    }
-    chars += 1;
-    i += length;
-    if (rolling && code >= 0) {
-      if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
-      else filled += 1;
-      hash = (Math.imul(hash, shingleBase) + code) | 0;
-      window[at] = code;
-      at += 1;
-      if (at === size) at = 0;
-      if (filled === size) {
-        const bit = (hash >>> 8) & 0xffff;
-        if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
+        chars += i - stretchFrom;
+      } else {
+        // A character of two bytes is neither a digit nor a separator: it ends an open run.
+        if (inRun) {
+          const end = separator !== 0 ? i - 1 : i;
+          if (end - runStart >= 7) {
+            if (runInts === runs.length) runs = grown(runs);
+            runs[runInts] = runStart;
+            runs[runInts + 1] = end;
+            runInts += 2;
+          }
+          inRun = false;
+          separator = 0;
+        }
+        for (;;) {
+          // The last byte cannot start a pair.
+          if (i + 1 >= n) return false;
+          const code = codes[(b << 8) | bytes[i + 1]!]!;
+          if (code === giveUp) return false;
+          chars += 1;
+          if (rolling && code >= 0) {
+            if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
+            else filled += 1;
+            hash = (Math.imul(hash, shingleBase) + code) | 0;
+            window[at] = code;
+            at += 1;
+            if (at === size) at = 0;
+            if (filled === size) {
+              const bit = (hash >>> 8) & 0xffff;
+              if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
+            }
+          }
+          i += 2;
+          if (i >= blockEnd) break;
+          b = bytes[i]!;
+          if (b < 0x80) break;
+        }
       }
     }
   }
@@ -223,7 +260,7 @@ function scanPairs(bytes: Uint8Array, from: number, codes: Int32Array, state: Pa
 
 /**
  * UTF-8, already validated (isUtf8): a character is 1–3 bytes by its lead byte; four (outside the BMP) gives up,
- * as does a full-width or half-width form.
+ * as does a full-width or half-width form. ASCII and multibyte stretches have loops of their own, as in scanPairs.
  */
 function scanUtf8(bytes: Uint8Array, from: number, state: PassState): boolean {
   const n = bytes.length;
@@ -236,37 +273,54 @@ function scanUtf8(bytes: Uint8Array, from: number, state: PassState): boolean {
   let separator = 0;
   let i = from;
   while (i < n) {
-    const b = bytes[i]!;
-    let c = b;
-    let length = 1;
-    let code: number;
+    let b = bytes[i]!;
     if (b < 0x80) {
-      code = asciiCodes[b]!;
+      const stretchFrom = i;
+      for (;;) {
+        // Digit runs, exactly as TextPass (positions are byte offsets; a run's characters are single bytes).
+        if (b >= 48 && b <= 57) {
+          if (!inRun) {
+            inRun = true;
+            runStart = i;
+          }
+          separator = 0;
+        } else if (inRun) {
+          if (separator === 0 && (b === 32 || b === 45)) {
+            separator = b;
+          } else {
+            const end = separator !== 0 ? i - 1 : i;
+            if (end - runStart >= 7) {
+              if (runInts === runs.length) runs = grown(runs);
+              runs[runInts] = runStart;
+              runs[runInts + 1] = end;
+              runInts += 2;
+            }
+            inRun = false;
+            separator = 0;
+          }
+        }
+        const code = asciiCodes[b]!;
+        if (rolling && code >= 0) {
+          if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
+          else filled += 1;
+          hash = (Math.imul(hash, shingleBase) + code) | 0;
+          window[at] = code;
+          at += 1;
+          if (at === size) at = 0;
+          if (filled === size) {
+            const bit = (hash >>> 8) & 0xffff;
+            if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
+          }
+        }
+        i += 1;
+        if (i >= n) break;
+        b = bytes[i]!;
+        if (b >= 0x80) break;
+      }
+      chars += i - stretchFrom;
     } else {
-      if (b < 0xe0) {
-        code = shingleCode(((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f));
-        length = 2;
-      } else if (b < 0xf0) {
-        const char = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
-        if (isFoldedForm(char)) return false;
-        code = shingleCode(char);
-        length = 3;
-      } else {
-        return false;
-      }
-      c = multibyte;
-    }
-    // Digit runs, exactly as TextPass (positions are byte offsets; a run's characters are single bytes).
-    if (c >= 48 && c <= 57) {
-      if (!inRun) {
-        inRun = true;
-        runStart = i;
-      }
-      separator = 0;
-    } else if (inRun) {
-      if (separator === 0 && (c === 32 || c === 45)) {
-        separator = c;
-      } else {
+      // A multibyte character is neither a digit nor a separator: it ends an open run.
+      if (inRun) {
         const end = separator !== 0 ? i - 1 : i;
         if (end - runStart >= 7) {
           if (runInts === runs.length) runs = grown(runs);
@@ -277,19 +331,35 @@ function scanUtf8(bytes: Uint8Array, from: number, state: PassState): boolean {
         inRun = false;
         separator = 0;
       }
-    }
-    chars += 1;
-    i += length;
-    if (rolling && code >= 0) {
-      if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
-      else filled += 1;
-      hash = (Math.imul(hash, shingleBase) + code) | 0;
-      window[at] = code;
-      at += 1;
-      if (at === size) at = 0;
-      if (filled === size) {
-        const bit = (hash >>> 8) & 0xffff;
-        if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
+      for (;;) {
+        let code: number;
+        if (b < 0xe0) {
+          code = shingleCode(((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f));
+          i += 2;
+        } else if (b < 0xf0) {
+          const char = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
+          if (isFoldedForm(char)) return false;
+          code = shingleCode(char);
+          i += 3;
+        } else {
+          return false;
+        }
+        chars += 1;
+        if (rolling && code >= 0) {
+          if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
+          else filled += 1;
+          hash = (Math.imul(hash, shingleBase) + code) | 0;
+          window[at] = code;
+          at += 1;
+          if (at === size) at = 0;
+          if (filled === size) {
+            const bit = (hash >>> 8) & 0xffff;
+            if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
+          }
+        }
+        if (i >= n) break;
+        b = bytes[i]!;
+        if (b < 0x80) break;
       }
     }
   }
