@@ -152,7 +152,8 @@ function classifyRuns(bytes: Uint8Array, start: number, previous: number, runs: 
  * Text alternates between stretches of ASCII (numbers, commas, line ends) and of pairs (names, addresses), so each
  * kind of stretch has a loop of its own: an ASCII byte is never looked up as a possible pair, a pair never goes
  * through the digit-run logic (it only ends a run), and the loop is left once per stretch rather than taking a
- * different branch per character (about 28 → 22 M instructions for the 6.8 MB Shift_JIS list, callgrind).
+ * different branch per character (the 6.8 MB Shift_JIS list of 120,000 residents: 112 → 85 ms of CPU, old and new
+ * code alternating in one process, best of 6, in the bench cgroup).
  */
 function scanPairs(bytes: Uint8Array, from: number, codes: Int32Array, state: PassState): boolean {
   const n = bytes.length;
