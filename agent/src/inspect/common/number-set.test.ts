@@ -17,6 +17,12 @@ describe('NumberSet', () => {
     expect(set.size).toBe(reference.size);
   });
 
+  it('counts 0 as a value like any other (a slot holds value + 1, 0 is a free one)', () => {
+    const set = new NumberSet();
+    for (const value of [0, 0, 1, 999_999_999_999, 0, 1]) set.add(value);
+    expect(set.size).toBe(3);
+  });
+
   it('stops at its limit', () => {
     const set = new NumberSet(1_000);
     for (let i = 0; i < 5_000; i += 1) set.add(i);
