@@ -106,13 +106,14 @@ function grown(runs: Int32Array): Int32Array {
 }
 
 /**
- * Scans `bytes` (one whole text) into `sinks`. `shingles`' state is advanced only when the pass stands; its
- * candidates are returned for the caller to check. `before` is the text so far: its last character and its end
+ * Scans `bytes` (one whole text) into `sinks`; `reserve` is told how many runs are coming before they are
+ * classified. `shingles`' state is advanced only when the pass stands; its candidates are returned for the caller
+ * to check. `before` is the text so far: its last character and its end
  * (for look-behinds at the very start); no run may be open at its end.
  */
 export function scanTextBytes(
   bytes: Uint8Array, encoding: ByteEncodingName, sinks: NumberSinks, shingles: ShingleMatcher | undefined,
-  before: { previous: number; text: string },
+  before: { previous: number; text: string }, reserve?: (runs: number) => void,
 ): BytePassResult | undefined {
   const n = bytes.length;
   // TextDecoder drops a UTF-8 byte-order mark (ignoreBOM: false).
@@ -124,6 +125,8 @@ export function scanTextBytes(
   state.commitShingles(shingles);
 
   const around = new TextAround(bytes, start, encoding, before.text, state.checkpoints);
+  // How many runs are about to be classified is known now: the sinks' sets make room once.
+  reserve?.(state.runInts / 2);
   classifyRuns(bytes, start, before.previous, state.runs, state.runInts, sinks, around);
   const { inRun, runStart, separator } = state;
   const previous = n > start ? bytes[n - 1]! : before.previous;

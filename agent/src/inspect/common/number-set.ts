@@ -50,9 +50,22 @@ export class NumberSet {
     if (this.#size * 2 > mask) this.#grow();
   }
 
-  #grow(): void {
+  /**
+   * Makes room for `count` more values at once (capped at the limit), so a text whose number of runs is known
+   * before they are classified (the byte pass) rehashes at most once instead of at every ×4 step: growing was 8% of
+   * a 120,000-row CSV's inspection. A table's pages are touched only where values land, so room reserved for a
+   * detector that finds little costs address space, not memory.
+   */
+  reserve(count: number): void {
+    const wanted = this.#size + Math.min(count, this.#limit - this.#size);
+    let slots = this.#mask + 1;
+    while (wanted * 2 > slots - 1) slots *= 4;
+    if (slots > this.#mask + 1) this.#grow(slots);
+  }
+
+  #grow(slots = (this.#mask + 1) * 4): void {
     const old = this.#table;
-    const table = new Float64Array(old.length * 4);
+    const table = new Float64Array(slots);
     const mask = table.length - 1;
     for (let k = 0; k < old.length; k += 1) {
       const stored = old[k]!;
