@@ -38,9 +38,6 @@ export interface BytePassResult {
  */
 const checkpointBytes = 65_536;
 
-/** Stands for any character of more than one byte: to the run logic, neither a digit nor a separator. */
-const multibyte = 0x100;
-
 /**
  * The loops' state, in and out: they work on locals and write back only when the text stands. The shingle ring is
  * a copy, so a pass that gives up leaves the matcher as it was.
