@@ -33,6 +33,7 @@ export class ContentScanner {
   readonly #distinct = new Map<ContentDetector, { size: number }>();
   readonly #pass: TextPass;
   readonly #sinks: NumberSinks;
+  readonly #numberSets: NumberSet[] = [];
   readonly #matcher: ShingleMatcher | undefined;
   /** Per encoding, the keywords as bytes, or undefined when one of them cannot be searched for in bytes. */
   readonly #byteKeywords = new Map<ByteEncodingName, { rule: string; words: ByteKeyword[] }[] | undefined>();
@@ -65,6 +66,7 @@ export class ContentScanner {
       } else {
         const values = new NumberSet(maxDistinct);
         this.#distinct.set(detector, values);
+        this.#numberSets.push(values);
         sinks[detector] = (value: number) => values.add(value);
       }
     }
@@ -121,7 +123,7 @@ export class ContentScanner {
     if (!keywords) return false;
     this.#flushBatch();
     if (this.#pass.inRun) return false;
-    const result = scanTextBytes(bytes, encoding, this.#sinks, this.#matcher, this.#pass.before);
+    const result = scanTextBytes(bytes, encoding, this.#sinks, this.#matcher, this.#pass.before, this.#reserve);
     if (!result) return false;
     for (const raw of result.shingleCandidates) this.#matcher!.check(raw);
     this.#pass.resume(result.tail, result.previous, result.run);
@@ -134,6 +136,10 @@ export class ContentScanner {
     }
     return true;
   }
+
+  readonly #reserve = (runs: number): void => {
+    for (const values of this.#numberSets) values.reserve(runs);
+  };
 
   #keywordsIn(encoding: ByteEncodingName): { rule: string; words: ByteKeyword[] }[] | undefined {
     if (this.#byteKeywords.has(encoding)) return this.#byteKeywords.get(encoding);

@@ -17,6 +17,27 @@ describe('NumberSet', () => {
     expect(set.size).toBe(reference.size);
   });
 
+  it('counts 0 as a value like any other (a slot holds value + 1, 0 is a free one)', () => {
+    const set = new NumberSet();
+    for (const value of [0, 0, 1, 999_999_999_999, 0, 1]) set.add(value);
+    expect(set.size).toBe(3);
+  });
+
+  it('counts the same after making room ahead (reserve), before and between adds, and still stops at its limit', () => {
+    const set = new NumberSet(50_000);
+    const reference = new Set<number>();
+    set.reserve(10);
+    for (let i = 0; i < 30_000; i += 1) {
+      if (i === 1_000) set.reserve(200_000);
+      const value = 300_000_000_000 + ((i * 7_919) % 20_000);
+      set.add(value);
+      reference.add(value);
+    }
+    expect(set.size).toBe(reference.size);
+    for (let i = 0; i < 60_000; i += 1) set.add(i);
+    expect(set.size).toBe(50_000);
+  });
+
   it('stops at its limit', () => {
     const set = new NumberSet(1_000);
     for (let i = 0; i < 5_000; i += 1) set.add(i);

@@ -3,8 +3,10 @@
  * numbers), up to `limit`: an open-addressing hash table in a Float64Array (linear probing, −1 marks a free slot).
  * A JS Set boxes every 12-digit value on the heap; the sorted buffer this replaced spent more on sorting and merging
  * than the text pass spent finding the numbers (about 20 vs 6 ms for 240,000 values, measured side by side).
+ * A slot holds value + 1, so a new (zeroed) table is all free slots: filling each new table with a free mark cost
+ * as much as scanning a 34 KB CSV (a third of a small file's inspection went to growing its sets).
  */
-const free = -1;
+const free = 0;
 /** Starts small (every inspection makes a set per number detector; most files hold few numbers) and grows ×4. */
 const initialSlots = 256;
 
@@ -17,7 +19,7 @@ function slotOf(value: number, mask: number): number {
 
 export class NumberSet {
   readonly #limit: number;
-  #table = new Float64Array(initialSlots).fill(free);
+  #table = new Float64Array(initialSlots);
   #mask = initialSlots - 1;
   #size = 0;
 
@@ -34,29 +36,43 @@ export class NumberSet {
     if (this.#size >= this.#limit) return;
     const table = this.#table;
     const mask = this.#mask;
+    const stored = value + 1;
     let slot = slotOf(value, mask);
     for (;;) {
       const held = table[slot]!;
-      if (held === value) return;
+      if (held === stored) return;
       if (held === free) break;
       slot = (slot + 1) & mask;
     }
-    table[slot] = value;
+    table[slot] = stored;
     this.#size += 1;
     // At most half full: probes stay short.
     if (this.#size * 2 > mask) this.#grow();
   }
 
-  #grow(): void {
+  /**
+   * Makes room for `count` more values at once (capped at the limit), so a text whose number of runs is known
+   * before they are classified (the byte pass) rehashes at most once instead of at every ×4 step: growing was 8% of
+   * a 120,000-row CSV's inspection. A table's pages are touched only where values land, so room reserved for a
+   * detector that finds little costs address space, not memory.
+   */
+  reserve(count: number): void {
+    const wanted = this.#size + Math.min(count, this.#limit - this.#size);
+    let slots = this.#mask + 1;
+    while (wanted * 2 > slots - 1) slots *= 4;
+    if (slots > this.#mask + 1) this.#grow(slots);
+  }
+
+  #grow(slots = (this.#mask + 1) * 4): void {
     const old = this.#table;
-    const table = new Float64Array(old.length * 4).fill(free);
+    const table = new Float64Array(slots);
     const mask = table.length - 1;
     for (let k = 0; k < old.length; k += 1) {
-      const value = old[k]!;
-      if (value === free) continue;
-      let slot = slotOf(value, mask);
+      const stored = old[k]!;
+      if (stored === free) continue;
+      let slot = slotOf(stored - 1, mask);
       while (table[slot] !== free) slot = (slot + 1) & mask;
-      table[slot] = value;
+      table[slot] = stored;
     }
     this.#table = table;
     this.#mask = mask;

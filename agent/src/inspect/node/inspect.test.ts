@@ -37,6 +37,22 @@ describe('content inspection over a corpus made by real writers', () => {
     },
   );
 
+  it.each([
+    ['little-endian with a BOM', (text: string) => encodeText(text, 'utf-16le-bom')],
+    ['big-endian with a BOM', (text: string) => encodeText(text, 'utf-16be-bom')],
+    ['with a lone surrogate (TextDecoder makes it U+FFFD)', (text: string) => encodeText(`\ud800${text}`, 'utf-16le-bom')],
+    ['of odd length (TextDecoder ends it with U+FFFD)', (text: string) => Buffer.concat([encodeText(text, 'utf-16le-bom'), Buffer.from([0x41])])],
+    ['with a character outside the BMP', (text: string) => encodeText(`𠮷${text}`, 'utf-16le-bom')],
+  ])('reads UTF-16 %s as TextDecoder decodes it', async (_, encode) => {
+    const text = `社外秘\r\n${peopleCsv(list)}口座番号 1234567\r\n`;
+    const bytes = encode(text);
+    const result = await inspect({ name: 'list.csv', bytes }, rules);
+    const decoded = new TextDecoder(bytes[0] === 0xfe ? 'utf-16be' : 'utf-16le').decode(bytes);
+    expect(result.textChars).toBe(decoded.length);
+    expect(rulesOf(result)).toEqual(['confidential', 'my_number', 'personal_data_list']);
+    expect(result.findings.find((f) => f.rule === 'personal_data_list')?.count).toBe(12);
+  });
+
   it('does not take twelve-digit numbers that fail the check digit for My Numbers', async () => {
     const fakes = Array.from({ length: 30 }, (_, i) => `注文番号,${invalidMyNumberFrom(55_555_000_000 + i * 13)}`).join('\n');
     const result = await inspectFile('orders.csv', encodeText(fakes, 'shift_jis'));

@@ -21,7 +21,10 @@ export async function readText(context: InspectContext, node: ContentNode, encod
     if (context.scanner.pushBytes(bytes, encoding as 'utf-8' | 'shift_jis' | 'euc-jp')) return;
     return decodeBytes(context, bytes, encoding);
   }
-  if (node.bytes) return decodeBytes(context, node.bytes, encoding);
+  if (node.bytes) {
+    if ((encoding === 'utf-16le' || encoding === 'utf-16be') && pushUtf16(context, node.bytes, encoding)) return;
+    return decodeBytes(context, node.bytes, encoding);
+  }
   if (!node.file) return;
   const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
   const stream = createReadStream(node.file, { highWaterMark: chunkBytes });
@@ -34,6 +37,29 @@ export async function readText(context: InspectContext, node: ContentNode, encod
     stream.destroy();
   }
   context.scanner.push(decoder.decode());
+}
+
+/** Any UTF-16 surrogate: TextDecoder and Buffer differ only on lone ones, so text with none is decoded by Buffer. */
+const surrogate = /[\ud800-\udfff]/;
+
+/**
+ * UTF-16 in memory decoded by Buffer (a native copy of the code units) instead of TextDecoder, which goes through
+ * ICU (a 2.1 MB UTF-16 CSV: 31 → 23 ms of inspection, CPU time). False, with nothing pushed, where the two could
+ * differ (an odd length, any surrogate): the caller decodes with TextDecoder. The byte-order mark is dropped as
+ * TextDecoder drops it.
+ */
+function pushUtf16(context: InspectContext, bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): boolean {
+  if (bytes.length % 2 !== 0) return false;
+  let units = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (encoding === 'utf-16be') units = Buffer.from(units).swap16();
+  let text = units.toString('utf16le');
+  if (surrogate.test(text)) return false;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  for (let at = 0; at < text.length; at += chunkBytes / 2) {
+    context.checkTime();
+    context.scanner.push(text.slice(at, at + chunkBytes / 2));
+  }
+  return true;
 }
 
 /** Decodes bytes in memory piece by piece into the scanner (TextDecoder streams across pieces). */
