@@ -262,6 +262,10 @@ function scanPairs(bytes: Uint8Array, from: number, codes: Int32Array, state: Pa
 /**
  * UTF-8, already validated (isUtf8): a character is 1–3 bytes by its lead byte; four (outside the BMP) gives up,
  * as does a full-width or half-width form. ASCII and multibyte stretches have loops of their own, as in scanPairs.
+ * The ASCII stretch loop is written out again here rather than shared with scanPairs on purpose: its state (rolling
+ * hash, window position, run bounds) lives in locals of this function, and a shared helper would have to hand them
+ * back and forth once per stretch. That choice was not measured against a shared helper; a change to one loop must
+ * be made to both (the tests compare both encodings' findings with the decoded-text pass).
  */
 function scanUtf8(bytes: Uint8Array, from: number, state: PassState): boolean {
   const n = bytes.length;
