@@ -80,7 +80,9 @@ describe('exit watcher', () => {
       root, sinceMs: Date.now() - 2_000, settleMs: 500, reconcileQuietMs: 500, maxDepth: 8, ignored: () => false,
       // The first write rests the root's watch for 5 s: every later write is invisible to it, as writes inside a
       // freshly copied folder are until the rescan watches it. Only the free space (a counter here) shows them.
-      watchPauseMs: 5_000, freeSpace: async () => String(written),
+      // The probe answers after a few ms, as statfs does (I/O, not a microtask): the burst's end is judged only once
+      // it has answered, or the rescan runs mid-copy and misses what is written after it.
+      watchPauseMs: 5_000, freeSpace: async () => { await new Promise((resolve) => setTimeout(resolve, 5)); return String(written); },
       hashFile: (path, keep) => {
         if (writing) hashedWhileWriting.push(path);
         return sha256FileKeeping(path, keep);
