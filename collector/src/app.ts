@@ -190,12 +190,15 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
         changes.on('deviceException', () => void exceptions.check());
         changes.on('uploadException', () => void exceptions.check());
         changes.on('accessOutcome', () => accessOutcomes.wake());
+        const reloadSettings = () => void settings.load().catch((error: unknown) => process.stderr.write(`mamori-collector: settings changed elsewhere not taken up: ${(error as Error).message}\n`));
+        changes.on('setting', reloadSettings);
         // Alerts stored by the projection leader (another collector, when this one is not) reach this console too.
         stopAlertRelay = relayRemoteAlerts(changes, repos, (error) => process.stderr.write(`mamori-collector: alert not relayed to the live view: ${(error as Error).message}\n`));
         changes.onResync(() => {
           refreshPolicy();
           void exceptions.check();
           accessOutcomes.wake();
+          reloadSettings();
         });
       }
       if (!shared) stopPolicyWatch = policy.watch(250, reportRefresh);

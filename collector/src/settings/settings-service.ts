@@ -37,6 +37,10 @@ function isTimeZone(name: string): boolean {
   }
 }
 
+function sameSmtp(a: SmtpSettings, b: SmtpSettings): boolean {
+  return a.host === b.host && a.port === b.port && a.secure === b.secure && a.from === b.from && a.user === b.user && a.password === b.password;
+}
+
 /** The zone this collector's process runs in (the organisation's zone until an admin sets one). */
 export const collectorTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -75,8 +79,21 @@ export class SettingsService {
     onReaders?: (readers: { languageOf: (recipient: string) => Language; timeZone: string }) => void;
   }) {}
 
-  /** Reads stored settings and applies them; call once at start (after listen knows the default URL). */
-  async load(): Promise<void> {
+  #reading: Promise<void> = Promise.resolve();
+
+  /**
+   * Reads stored settings and applies them: at start (after listen knows the default URL), and again whenever any
+   * collector on the database stores a setting (the change feed's 'setting'), so an SMTP server or mail language
+   * changed through another collector's console applies here too without a restart. Reads run one at a time, so
+   * the last one applies what was committed last.
+   */
+  load(): Promise<void> {
+    const read = this.#reading.then(() => this.#read());
+    this.#reading = read.catch(() => undefined);
+    return read;
+  }
+
+  async #read(): Promise<void> {
     for (const setting of await this.deps.repo.all()) {
       if (setting.key === 'smtp') this.#smtpOverride = setting.value as SmtpSettings;
       if (setting.key === 'publicUrl' && typeof setting.value === 'string') this.#publicUrlOverride = setting.value;
@@ -87,7 +104,8 @@ export class SettingsService {
       }
     }
     this.#tellReaders();
-    if (this.#smtpOverride) this.deps.transport.use(this.#smtpOverride);
+    // The SMTP pool is replaced only when the server settings differ: a reload for another setting keeps connections.
+    if (this.#smtpOverride && !sameSmtp(this.#smtpOverride, this.deps.transport.settings)) this.deps.transport.use(this.#smtpOverride);
     if (this.#publicUrlOverride) this.deps.onPublicUrl(this.#publicUrlOverride);
   }
 

@@ -2,13 +2,15 @@ import pg from 'pg';
 import { onSessionLost } from './dedicated-session.ts';
 import { changeKinds, type ChangeFeed, type ChangeKind } from '../change-feed.ts';
 
-/** The channels the triggers of migrations 0160-change-notify.sql, 0221-alert-notify.sql and 0290-upload-exceptions.sql NOTIFY on. */
+/** The channels the triggers of migrations 0160-change-notify.sql, 0221-alert-notify.sql, 0290-upload-exceptions.sql and
+ * 0310-settings-notify.sql NOTIFY on. */
 const channels: Record<ChangeKind, string> = {
   policyVersion: 'mamori_policy_version',
   deviceException: 'mamori_device_exception',
   uploadException: 'mamori_upload_exception',
   accessOutcome: 'mamori_access_outcome',
   alert: 'mamori_alert',
+  setting: 'mamori_setting',
 };
 
 export interface ChangeListenerOptions {

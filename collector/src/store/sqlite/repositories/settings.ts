@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { signalChange } from '../change-signals.ts';
 import type { OutboxProblemRow, OutboxState, SettingsRepository, StoredSetting } from '../../repositories/settings.ts';
 
 export class SqliteSettingsRepository implements SettingsRepository {
@@ -14,6 +15,7 @@ export class SqliteSettingsRepository implements SettingsRepository {
     this.db.prepare(`INSERT INTO collector_settings (key, value_json, updated_ms, updated_by) VALUES (?, ?, ?, ?)
       ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_ms = excluded.updated_ms, updated_by = excluded.updated_by`)
       .run(key, JSON.stringify(value), nowMs, actor);
+    signalChange(this.db.name, 'setting');
   }
 
   async outboxState(nowMs: number): Promise<OutboxState> {
