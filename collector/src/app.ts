@@ -26,6 +26,7 @@ import type { ReportContext } from './reports/generate.ts';
 import { ReportScheduler } from './reports/scheduler.ts';
 import { SensorHealthMonitor } from './sensor-health/sensor-health-monitor.ts';
 import { SwitchableMailTransport } from './notify/switchable-transport.ts';
+import { SettingsSecrets } from './settings/settings-secrets.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { RiskDigest } from './risk/digest.ts';
 import { RiskService } from './risk/risk-service.ts';
@@ -124,7 +125,7 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
     onQueued: () => alerts.notifier.kick(), onError: (error) => process.stderr.write(`mamori-collector: risk digest failed: ${(error as Error).message}\n`),
   });
   const settings = new SettingsService({
-    repo: repos.settings, store, transport: mailTransport, configSmtp: config.smtp, configPublicUrl: config.http.publicUrl,
+    repo: repos.settings, store, transport: mailTransport, configSmtp: config.smtp, configPublicUrl: config.http.publicUrl, secrets: new SettingsSecrets(evidenceKey),
     defaultPublicUrl: () => publicUrl, now,
     onPublicUrl: (url) => {
       publicUrl = url;

@@ -56,6 +56,7 @@ export const collectorErrors = {
   COLLECTOR_DATA_DIR_UNREADABLE: { message: 'cannot read the data dir: run this as root or as its owner', http: 500, grpc: status.UNAVAILABLE },
   COLLECTOR_PACKAGED_NOT_INITIALISED: { message: "the installed collector's data dir is not initialised; the package does it on install (dpkg-reconfigure mamori-collector), not `init`", http: 500, grpc: status.UNAVAILABLE },
   COLLECTOR_MAIL_TEST_FAILED: { message: 'the SMTP server did not accept the test mail', http: 502, grpc: status.UNAVAILABLE },
+  COLLECTOR_SETTINGS_SECRET_UNREADABLE: { message: "a secret stored in the settings cannot be opened with this collector's evidence-signing.key", http: 500, grpc: status.FAILED_PRECONDITION },
   // migrate-store (issue 14): SQLite store → PostgreSQL.
   COLLECTOR_MIGRATE_SOURCE: { message: 'cannot read the SQLite store to migrate', http: 500, grpc: status.FAILED_PRECONDITION },
   COLLECTOR_MIGRATE_TARGET_NOT_EMPTY: { message: 'the target PostgreSQL database already holds data; migrate-store fills an empty database only', http: 409, grpc: status.FAILED_PRECONDITION },

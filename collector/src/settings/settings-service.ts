@@ -4,8 +4,9 @@ import { CollectorError } from '../errors.ts';
 import { languages, type Language } from '../i18n/language.ts';
 import { SmtpMailTransport, type SmtpSettings } from '../notify/mail-transport.ts';
 import type { SwitchableMailTransport } from '../notify/switchable-transport.ts';
-import type { SettingsRepository } from '../store/repositories/settings.ts';
+import type { SettingsRepository, StoredSetting } from '../store/repositories/settings.ts';
 import type { Store } from '../store/store.ts';
+import { SettingsSecrets } from './settings-secrets.ts';
 
 /** What an admin may change from the console; every field optional (absent = keep). */
 export const SettingsUpdateSchema = z.object({
@@ -71,6 +72,10 @@ export class SettingsService {
 
   constructor(private readonly deps: {
     repo: SettingsRepository; store: Store; transport: SwitchableMailTransport; configSmtp: SmtpSettings;
+    /** Seals the SMTP password before it is stored and opens it when read (settings-secrets.ts). */
+    secrets: SettingsSecrets;
+    /** Told of a stored secret that cannot be opened (default: stderr); the setting then counts as unset. */
+    onProblem?: (message: string) => void;
     /** The URL the collector derived from its config or listen address. */
     defaultPublicUrl: () => string; configPublicUrl: string | undefined;
     /** Tells mail composition (alerts, reports) the URL to link to. */
@@ -95,7 +100,7 @@ export class SettingsService {
 
   async #read(): Promise<void> {
     for (const setting of await this.deps.repo.all()) {
-      if (setting.key === 'smtp') this.#smtpOverride = setting.value as SmtpSettings;
+      if (setting.key === 'smtp') this.#smtpOverride = await this.#openSmtp(setting);
       if (setting.key === 'publicUrl' && typeof setting.value === 'string') this.#publicUrlOverride = setting.value;
       if (setting.key === 'timeZone' && typeof setting.value === 'string' && isTimeZone(setting.value)) this.#timeZoneOverride = setting.value;
       if (setting.key === 'mailLanguage') {
@@ -107,6 +112,26 @@ export class SettingsService {
     // The SMTP pool is replaced only when the server settings differ: a reload for another setting keeps connections.
     if (this.#smtpOverride && !sameSmtp(this.#smtpOverride, this.deps.transport.settings)) this.deps.transport.use(this.#smtpOverride);
     if (this.#publicUrlOverride) this.deps.onPublicUrl(this.#publicUrlOverride);
+  }
+
+  /**
+   * The stored SMTP settings with the password opened. A password stored in the clear (by a collector before
+   * sealing existed) is sealed in place, keeping who set it and when.
+   */
+  async #openSmtp(setting: StoredSetting): Promise<SmtpSettings> {
+    const stored = setting.value as SmtpSettings;
+    if (!stored.password) return stored;
+    if (!SettingsSecrets.isSealed(stored.password)) {
+      await this.deps.repo.put('smtp', { ...stored, password: this.deps.secrets.seal(stored.password) }, setting.updatedBy, setting.updatedMs);
+      return stored;
+    }
+    try {
+      return { ...stored, password: this.deps.secrets.open(stored.password, 'the SMTP password') };
+    } catch (error) {
+      (this.deps.onProblem ?? ((message) => process.stderr.write(`mamori-collector: ${message}\n`)))((error as Error).message);
+      const { password: _unreadable, ...rest } = stored;
+      return rest;
+    }
   }
 
   get smtp(): SmtpSettings {
@@ -147,7 +172,7 @@ export class SettingsService {
     if (update.smtp) {
       const { password, ...rest } = update.smtp;
       const next: SmtpSettings = { ...rest, password: password ?? this.smtp.password };
-      await this.deps.repo.put('smtp', next, actor, nowMs);
+      await this.deps.repo.put('smtp', { ...next, password: next.password ? this.deps.secrets.seal(next.password) : undefined }, actor, nowMs);
       this.#smtpOverride = next;
       this.deps.transport.use(next);
     }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +14,15 @@ import { createPostgresRepositories } from '../store/postgres/repositories/index
 import type { SettingsRepository } from '../store/repositories/settings.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
+import { SettingsSecrets } from './settings-secrets.ts';
 import { SettingsService, SettingsUpdateSchema } from './settings-service.ts';
 
 // Console settings are shared by every collector on a database. An admin changing the alert SMTP server through
 // collector A's console must change where collector B sends alert mail too, without restarting B: B hears the
 // change (PostgreSQL NOTIFY from 0310-settings-notify.sql; on SQLite the signal file beside the database) and reloads.
 const configSmtp = { host: '127.0.0.1', port: 25, secure: false, from: 'mamori@corp.example' };
+/** The deployment's evidence-signing key, the same file on every collector. */
+const evidenceKey = generateKeyPairSync('ed25519');
 
 interface Collector { settings: SettingsService; transport: SwitchableMailTransport; readers: { languageOf?: (to: string) => Language; timeZone?: string } }
 
@@ -27,7 +31,7 @@ async function collector(store: Store, repo: SettingsRepository, feed: ChangeFee
   const transport = new SwitchableMailTransport(configSmtp);
   const readers: Collector['readers'] = {};
   const settings = new SettingsService({
-    repo, store, transport, configSmtp, configPublicUrl: undefined,
+    repo, store, transport, configSmtp, configPublicUrl: undefined, secrets: new SettingsSecrets(evidenceKey),
     defaultPublicUrl: () => 'http://localhost:8443', onPublicUrl: () => undefined, now: Date.now,
     onReaders: (r) => Object.assign(readers, r),
   });
