@@ -4,6 +4,7 @@ import { CollectorError } from '../errors.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import { PostgresChangeListener } from './postgres/change-listener.ts';
 import { recordDeploymentCa } from './postgres/deployment-ca.ts';
+import { recordDeploymentEvidenceKey } from './postgres/deployment-evidence-key.ts';
 import { PostgresProjectionLock } from './postgres/projection-lock.ts';
 import type { ProjectionLeadership } from './projection-leadership.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
@@ -110,5 +111,19 @@ export async function checkDeploymentCa(store: CollectorStore, caFingerprint: st
   if (recorded !== caFingerprint) {
     throw new CollectorError('COLLECTOR_CA_MISMATCH', `this data dir's CA is ${caFingerprint}, the database's is ${recorded}: copy ca.crt, ca.key, `
       + "server.crt and server.key from a collector of this deployment into this data dir (or point it at the deployment's own database)");
+  }
+}
+
+/**
+ * Refuses a collector whose evidence-signing key is not the one of the collectors already sharing its PostgreSQL
+ * database: an auditor pins one collector key, and exports and segment anchors signed by another node's key would
+ * fail against it. The first collector to start records its key's fingerprint. On SQLite: nothing to compare.
+ */
+export async function checkDeploymentEvidenceKey(store: CollectorStore, fingerprint: string, nowMs: number): Promise<void> {
+  if (!(store instanceof PostgresStoreWithLocalTables)) return;
+  const recorded = await recordDeploymentEvidenceKey(store.pool, fingerprint, nowMs);
+  if (recorded !== fingerprint) {
+    throw new CollectorError('COLLECTOR_EVIDENCE_KEY_MISMATCH', `this data dir's evidence key is ${fingerprint}, the database's is ${recorded}: `
+      + 'copy evidence-signing.key from a collector of this deployment into this data dir (or point it at the deployment\'s own database)');
   }
 }
