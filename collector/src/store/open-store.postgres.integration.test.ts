@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,12 @@ describe.skipIf(!available)('openCollectorStore on PostgreSQL', () => {
       expect(again[0]).toContain('upload exceptions 1 of 4, risk digest subscriptions 0 of 1');
       expect(await count('upload_exceptions')).toBe(4);
       expect(await count('risk_digest_subscriptions')).toBe(1);
+      // A file that is not SQLite fails the start in one line naming it; nothing is moved.
+      rmSync(`${file}.rows-moved-to-postgresql`);
+      rmSync(file);
+      writeFileSync(file, 'not a database');
+      await expect(openCollectorStore(location, () => undefined)).rejects.toThrow(`cannot read the SQLite store to migrate: ${file} (an older version's upload exceptions`);
+      expect(existsSync(`${file}.rows-moved-to-postgresql`)).toBe(false);
     } finally {
       await db.end();
     }

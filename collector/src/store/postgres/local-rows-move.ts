@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
+import { CollectorError } from '../../errors.ts';
 
 /** What moveLocalRows found in the file and how many rows PostgreSQL did not hold yet. */
 export interface LocalRowsMoved {
@@ -45,18 +46,23 @@ function rowsOf<T>(db: Database.Database, table: string, sql: string): T[] {
 export async function moveLocalRows(pool: pg.Pool, file: string): Promise<LocalRowsMoved | undefined> {
   const marker = `${file}${movedMarkerSuffix}`;
   if (!existsSync(file) || existsSync(marker)) return undefined;
-  // Read-write, not read-only: a write-ahead log left by a collector that died is taken in, and closing checkpoints it.
-  const db = new Database(file, { fileMustExist: true });
   let exceptions: UploadExceptionRow[];
   let subscriptions: SubscriptionRow[];
   let runs: RunRow[];
   try {
-    exceptions = rowsOf(db, 'upload_exceptions', `SELECT id, pc, user_name, category, domain, until_ms, reason, created_by, created_ms, revoked_ms, revoked_by
-      FROM upload_exceptions ORDER BY created_ms, id`);
-    subscriptions = rowsOf(db, 'risk_digest_subscriptions', 'SELECT email, department, created_by, created_ms FROM risk_digest_subscriptions ORDER BY created_ms, email');
-    runs = rowsOf(db, 'risk_digest_runs', 'SELECT local_date, queued_ms, mails FROM risk_digest_runs ORDER BY local_date');
-  } finally {
-    db.close();
+    // Read-write, not read-only: a write-ahead log left by a collector that died is taken in, and closing checkpoints it.
+    const db = new Database(file, { fileMustExist: true });
+    try {
+      exceptions = rowsOf(db, 'upload_exceptions', `SELECT id, pc, user_name, category, domain, until_ms, reason, created_by, created_ms, revoked_ms, revoked_by
+        FROM upload_exceptions ORDER BY created_ms, id`);
+      subscriptions = rowsOf(db, 'risk_digest_subscriptions', 'SELECT email, department, created_by, created_ms FROM risk_digest_subscriptions ORDER BY created_ms, email');
+      runs = rowsOf(db, 'risk_digest_runs', 'SELECT local_date, queued_ms, mails FROM risk_digest_runs ORDER BY local_date');
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    throw new CollectorError('COLLECTOR_MIGRATE_SOURCE', `${file} (an older version's upload exceptions and risk digest, to move into PostgreSQL): `
+      + `${(error as Error).message}; move the file out of the data dir to start without them`, { cause: error });
   }
   const inserted = { uploadExceptions: 0, digestSubscriptions: 0, digestRuns: 0 };
   if (exceptions.length + subscriptions.length + runs.length > 0) {
