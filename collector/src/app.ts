@@ -15,7 +15,7 @@ import { POSTGRES_PROJECTION_CHUNK, Projector } from './ingest/projector.ts';
 import { createAlertService } from './alerts/create-alert-service.ts';
 import { relayRemoteAlerts } from './alerts/remote-alert-relay.ts';
 import type { ChangeFeed } from './store/change-feed.ts';
-import { checkDeploymentCa, listenForChanges, openCollectorStore, seekProjectionLeadership, type CollectorStore } from './store/open-store.ts';
+import { checkDeploymentCa, checkDeploymentEvidenceKey, listenForChanges, openCollectorStore, seekProjectionLeadership, type CollectorStore } from './store/open-store.ts';
 import type { ProjectionLeadership } from './store/projection-leadership.ts';
 import { ExceptionPusher } from './device-control/exception-pusher.ts';
 import { loadOrCreateEvidenceKey, type EvidenceSigningKey } from './pki/evidence-key.ts';
@@ -66,8 +66,9 @@ export async function buildApp(config: CollectorConfig, now: () => number = Date
   const tls = loadTlsMaterial(config.dataDir);
   const evidenceKey = loadOrCreateEvidenceKey(config.dataDir);
   const store = await openCollectorStore(config);
-  // Several collectors on one PostgreSQL database must share one CA, or an agent failing over is turned away.
-  await checkDeploymentCa(store, tls.caFingerprint, now()).catch(async (error: unknown) => {
+  // Several collectors on one PostgreSQL database must share one CA, or an agent failing over is turned away, and one
+  // evidence key, or an export signed by another node fails against the key an auditor pinned.
+  await checkDeploymentCa(store, tls.caFingerprint, now()).then(() => checkDeploymentEvidenceKey(store, evidenceKey.fingerprint, now())).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });

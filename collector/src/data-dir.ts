@@ -23,8 +23,9 @@ export function databasePath(dataDir: string): string {
   return join(dataDir, dataFiles.database);
 }
 
+/** A CA and a store: the SQLite file, or the config naming the PostgreSQL database (which opens no local file). */
 export function isInitialised(dataDir: string): boolean {
-  return existsSync(join(dataDir, dataFiles.caCert)) && existsSync(databasePath(dataDir));
+  return existsSync(join(dataDir, dataFiles.caCert)) && (existsSync(databasePath(dataDir)) || existsSync(configFile(dataDir)));
 }
 
 export interface InitOptions {

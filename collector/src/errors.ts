@@ -62,6 +62,8 @@ export const collectorErrors = {
   COLLECTOR_MIGRATE_TARGET_NOT_EMPTY: { message: 'the target PostgreSQL database already holds data; migrate-store fills an empty database only', http: 409, grpc: status.FAILED_PRECONDITION },
   COLLECTOR_MIGRATE_PLAN: { message: 'the SQLite store holds data the migration has no place for; nothing was copied', http: 500, grpc: status.FAILED_PRECONDITION },
   COLLECTOR_MIGRATE_VERIFY_FAILED: { message: 'the copy in PostgreSQL does not match the SQLite store', http: 500, grpc: status.DATA_LOSS },
+  // Several collectors on one PostgreSQL (issue 14): one evidence key, so one pinned key verifies every node's exports.
+  COLLECTOR_EVIDENCE_KEY_MISMATCH: { message: "the data dir's evidence-signing key is not the key of the collectors sharing this database (auditors pin it)", http: 500, grpc: status.FAILED_PRECONDITION },
 } as const;
 
 export type CollectorErrorCode = keyof typeof collectorErrors;

@@ -2,8 +2,11 @@
 // process, with 1, 100 and 1,000 simulated agents on their own gRPC streams; and in the same run the ceiling: the same rows inserted into
 // the same schema and indexes with prepared statements in batched transactions (no network, decoding, verifying).
 // BENCH_STORE=sqlite,postgres runs every scenario on each store in the same run, each against its own ceiling
-// (PostgreSQL: the same rows by COPY into the same schema, see ingest-postgres.ts).
+// (PostgreSQL: the same rows by COPY into the same schema, see ingest-postgres.ts). Beside the rate including
+// projection, each scenario reports how many events were projected when the last batch was acked
+// (`projected_when_acked`): how far query tables and alerts kept up during the flood, not only after it.
 import { readFileSync, rmSync } from 'node:fs';
+import pg from 'pg';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
@@ -198,6 +201,8 @@ interface Run {
    * load on the machine: their quotient is the load-independent view of the ratio (for comparing changes).
    */
   collectorMainCpuS: number; ceilingCpuS?: number;
+  /** Events projected (query tables, alert rules) when the last batch was acked: how far projection kept up during the flood. */
+  projectedWhenAcked: number;
 }
 
 /**
@@ -208,6 +213,25 @@ function processCpuSeconds(pid: number, thread?: number): number {
   // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th (both in clock ticks, 100/s on Linux).
   const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Events the projector has passed so far: PostgreSQL gives each its export_order position, SQLite's ids are the order. */
+async function projectedSoFar(dataDir: string, database: string | undefined): Promise<number> {
+  if (database) {
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM export_order')).rows[0]!.n);
+    } finally {
+      await client.end();
+    }
+  }
+  const reader = new SqliteStore(join(dataDir, 'collector.db'));
+  try {
+    return (reader.db.prepare("SELECT CAST(value AS INTEGER) AS done FROM meta WHERE key = 'projected_through'").get() as { done: number } | undefined)?.done ?? 0;
+  } finally {
+    await reader.close();
+  }
 }
 
 /** One measurement: a fresh collector ingests the scenario, then the ceiling is measured on the same batches. */
@@ -238,6 +262,7 @@ async function runScenario(agents: number, storeName: string): Promise<Run> {
     const harnessCpu = process.cpuUsage(harnessCpuBefore);
     const collectorCpuS = processCpuSeconds(child.pid!) - collectorCpuBefore;
     const collectorMainCpuS = processCpuSeconds(child.pid!, child.pid!) - collectorMainCpuBefore;
+    const projectedWhenAcked = await projectedSoFar(dataDir, database);
     // Then the projection (query tables + alert rules) catches up; its rate is reported beside the ingest rate.
     if (database) {
       while (!(await postgres!.caughtUp(database))) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -253,7 +278,7 @@ async function runScenario(agents: number, storeName: string): Promise<Run> {
     const projectedSeconds = (performance.now() - started) / 1000;
     const events = eventsEach * agents;
     const limit = database ? { eventsPerS: await postgres!.ceiling(acceptedBatches(sims)), cpuS: undefined } : await ceiling(sims);
-    return { store: storeName, agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit.eventsPerS,
+    return { store: storeName, agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit.eventsPerS, projectedWhenAcked,
       harnessCpuS: (harnessCpu.user + harnessCpu.system) / 1e6, collectorCpuS, collectorMainCpuS, ...(limit.cpuS === undefined ? {} : { ceilingCpuS: limit.cpuS }) };
   } finally {
     // A graceful stop first, so a profiling run (COLLECTOR_NODE_ARGS=--cpu-prof) gets its profile written.
@@ -285,6 +310,7 @@ console.log('store     agents   events    seconds   events/s verified+stored+ack
 for (const r of rows) {
   console.log(`${r.store.padEnd(8)} ${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(32)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}   ${Math.round(r.projectedPerS).toString().padStart(41)}   ${r.harnessCpuS.toFixed(2)} / ${r.collectorCpuS.toFixed(2)} (${r.collectorMainCpuS.toFixed(2)})   ${r.ceilingCpuS?.toFixed(2) ?? '-'}`);
 }
+for (const r of rows) console.log(`${r.store} ${r.agents} agents: ${r.projectedWhenAcked} of ${r.events} events projected when the last batch was acked`);
 const worst = rows.reduce((a, b) => (a.eventsPerS < b.eventsPerS ? a : b));
 const perStore = (name: string) => {
   const mine = rows.filter((r) => r.store === name);
@@ -300,6 +326,7 @@ console.log(JSON.stringify({
   stores: Object.fromEntries(stores.map((name) => [name, perStore(name)])),
   scenarios: rows.map((r) => ({
     store: r.store, agents: r.agents, events: r.events, events_per_s: Math.round(r.eventsPerS), projected_events_per_s: Math.round(r.projectedPerS),
+    projected_when_acked: r.projectedWhenAcked,
     ceiling_events_per_s: Math.round(r.ceiling), harness_cpu_s: Number(r.harnessCpuS.toFixed(2)), collector_cpu_s: Number(r.collectorCpuS.toFixed(2)),
     collector_main_cpu_s: Number(r.collectorMainCpuS.toFixed(2)), ceiling_cpu_s: r.ceilingCpuS === undefined ? null : Number(r.ceilingCpuS.toFixed(2)),
     runs: r.runs.map((run) => ({

@@ -146,6 +146,33 @@ describe.skipIf(!available)('two collectors on one PostgreSQL', () => {
     await c.close();
   }, 120_000);
 
+  it('a collector whose data dir holds another evidence key than the database records refuses to start, naming both', async () => {
+    const url = await server.createDatabase('multi_evidence_key');
+    const dirA = tempDir('pg-key-a');
+    expect(await runCollectorCli(['-d', dirA, 'init', '--database', url, '--json'], { out: () => undefined, err: () => undefined })).toBe(0);
+    const a = await startTestCollector({ dataDir: dirA }); // the first to start records its evidence key
+    cleanups.push(() => a.close());
+    // B: A's data dir (same CA) but the evidence key of another `init`: its exports would fail against the pinned key.
+    const dirB = tempDir('pg-key-b');
+    cpSync(dirA, dirB, { recursive: true });
+    const other = await initTestCollector();
+    cpSync(join(other.dataDir, 'evidence-signing.key'), join(dirB, 'evidence-signing.key'));
+    const started = await run(process.execPath, [collectorBin, '-d', dirB, 'start', '--grpc-port', '0', '--http-port', '0'], { encoding: 'utf8', timeout: 60_000 })
+      .then(() => ({ code: 0, stderr: '' }), (error: { code: number; stderr: string }) => error);
+    expect(started.code).toBe(1);
+    const line = started.stderr.trim().split('\n').at(-1)!;
+    expect(line).toMatch(/the data dir's evidence-signing key is not the key of the collectors sharing this database/);
+    expect(line).toContain(a.app.evidenceKey.fingerprint);
+    expect(line).toMatch(/this data dir's evidence key is [0-9a-f:]+, the database's is /);
+    expect(line).not.toContain(`this data dir's evidence key is ${a.app.evidenceKey.fingerprint}`);
+    expect(line).toContain('copy evidence-signing.key');
+    // A copy of A's data dir (same key) is a node of the deployment: it starts.
+    const dirC = tempDir('pg-key-c');
+    cpSync(dirA, dirC, { recursive: true });
+    const c = await startTestCollector({ dataDir: dirC });
+    await c.close();
+  }, 120_000);
+
   it('one leader projects a burst through both collectors; when it is killed the other takes over, exactly once', async () => {
     const url = await server.createDatabase('multi_leader');
     const dirA = tempDir('pg-leader-a');

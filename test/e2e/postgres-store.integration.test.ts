@@ -89,10 +89,8 @@ describe.skipIf(!available)('collector on PostgreSQL', () => {
     expect(agent.journal.lastSeq).toBeGreaterThan(total);
     const head = (await db.query<{ last_seq: string }>('SELECT last_seq FROM agents WHERE id = $1', [agent.identity.agentId])).rows[0]!;
     expect(Number(head.last_seq)).toBe(agent.journal.lastSeq);
-    // The data dir's SQLite file holds no evidence: it went to PostgreSQL.
-    const { default: Database } = await import('better-sqlite3');
-    const local = new Database(join(dir, 'collector.db'), { readonly: true });
-    expect((local.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(0);
+    // Nothing local: a PostgreSQL collector opens no SQLite file in its data dir, so there is none.
+    expect(existsSync(join(dir, 'collector.db'))).toBe(false);
 
     // Alerts are recorded in PostgreSQL (shared by every collector on it), not in the local file: ~12,000 pages
     // printed by tanaka cross the default large_print_day threshold (300 pages a day).
@@ -103,8 +101,7 @@ describe.skipIf(!available)('collector on PostgreSQL', () => {
       if (alerts.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(alerts.map((a) => a.user_name)).toContain('tanaka');
-    expect((local.prepare('SELECT COUNT(*) AS n FROM alerts').get() as { n: number }).n).toBe(0);
-    local.close();
+    expect(existsSync(join(dir, 'collector.db'))).toBe(false);
     // Its own timeout: two collector starts, 3,000+ events and the alert wait took 35–60 s on the shared 2-core
     // machine (load average ~20), at the default limit.
   }, 150_000);

@@ -7,10 +7,9 @@ import { ZERO_HASH, chainHash, decodeEnvelope, encodeEvent, generateEd25519KeyPa
 import { verifyEvidence } from '../../../proto/verifier/verify-evidence.mjs';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../../../test/harness/postgres.ts';
 import { loadOrCreateEvidenceKey } from '../pki/evidence-key.ts';
-import { PostgresStoreWithLocalTables } from '../store/open-store.ts';
+import { PostgresCollectorStore } from '../store/open-store.ts';
 import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import { retentionRepositoryOf } from '../store/retention.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { runEvidenceRetention, type RetentionDeps } from './retention-job.ts';
 
 // Retention on PostgreSQL against a real PostgreSQL 15 started here: whole months received (partitions) wholly
@@ -34,7 +33,7 @@ function copy(agentId: AgentId, seq: number, receivedMs: number): Event {
  * Each agent's signed, chained batches as ingest accepts them, five events each, one per month received above.
  * `misregistered`: that agent is enrolled with another agent's public key, so exports of its evidence do not verify.
  */
-async function fill(store: PostgresStoreWithLocalTables, misregistered?: AgentId): Promise<void> {
+async function fill(store: PostgresCollectorStore, misregistered?: AgentId): Promise<void> {
   for (const agentId of Object.keys(agentKeys) as AgentId[]) {
     const keys = agentKeys[agentId];
     const publicKey = agentId === misregistered ? agentKeys['agent-1'].publicKey : keys.publicKey;
@@ -68,13 +67,13 @@ describe.skipIf(!available)('evidence retention on PostgreSQL', () => {
     await server?.stop();
   }, 300_000);
 
-  const open = async (name: string) => new PostgresStoreWithLocalTables(await PostgresStore.connect({ url: await server.createDatabase(name) }), new SqliteStore(':memory:'));
-  const deps = (store: PostgresStoreWithLocalTables, exportDir: string, at = now): RetentionDeps => ({
+  const open = async (name: string) => new PostgresCollectorStore(await PostgresStore.connect({ url: await server.createDatabase(name) }));
+  const deps = (store: PostgresCollectorStore, exportDir: string, at = now): RetentionDeps => ({
     store, retention: retentionRepositoryOf(store)!, exportDir, now: () => at,
     signer: { key: loadOrCreateEvidenceKey(mkdtempSync(join(tmpdir(), 'mamori-retention-key-'))), collectorName: 'test' },
   });
-  const seqs = async (store: PostgresStoreWithLocalTables, agentId: AgentId) => (await store.eventsBySeq(agentId, 1, 100)).map((e) => e.seq);
-  const months = async (store: PostgresStoreWithLocalTables) => (await store.partitions.list()).map((p) => p.name);
+  const seqs = async (store: PostgresCollectorStore, agentId: AgentId) => (await store.eventsBySeq(agentId, 1, 100)).map((e) => e.seq);
+  const months = async (store: PostgresCollectorStore) => (await store.partitions.list()).map((p) => p.name);
 
   it('exports each agent\'s share of the wholly old months, verifies it, then drops the months with their query rows, audited; the straddling month waits', async () => {
     const store = await open('retention_months');

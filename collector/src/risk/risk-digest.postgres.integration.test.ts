@@ -4,9 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicyDir, loadPolicyDir } from '@mamori/policies';
 import { ensurePostgres, startPostgres, type PostgresServer } from '../../../test/harness/postgres.ts';
-import { PostgresStoreWithLocalTables } from '../store/open-store.ts';
+import { PostgresCollectorStore } from '../store/open-store.ts';
 import { PostgresStore } from '../store/postgres/postgres-store.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { dayNumber } from './days.ts';
 import { RiskDigest } from './digest.ts';
 
@@ -25,13 +24,13 @@ describe.skipIf(!available)('risk digest on PostgreSQL', () => {
   it('two collectors on one database queue one digest per day between them, in the shared outbox', async () => {
     const url = await server.createDatabase('risk_digest_once');
     // Each collector with its own pool and its own data dir file, as two nodes of one deployment.
-    const open = async () => new PostgresStoreWithLocalTables(await PostgresStore.connect({ url }), new SqliteStore(':memory:'));
+    const open = async () => new PostgresCollectorStore(await PostgresStore.connect({ url }));
     const [a, b] = [await open(), await open()];
     const policy = loadPolicyDir(defaultPolicyDir);
     policy.risk.enabled = true;
     policy.risk.digest.enabled = true;
     const clock = { now: at('2026-10-17T08:30:00') };
-    const digestOf = (store: PostgresStoreWithLocalTables) => new RiskDigest({
+    const digestOf = (store: PostgresCollectorStore) => new RiskDigest({
       repos: store.repos, policy: () => policy, decayPerDay: () => 0.9, from: 'mamori@example.co.jp', publicUrl: () => 'https://mamori.example.co.jp/', now: () => clock.now,
     });
     try {

@@ -3,7 +3,7 @@ import { decodeEnvelope, encodeEvent, type Event } from '@mamori/proto';
 import { defaultPolicyDir, loadPolicyDir, type PolicySet } from '@mamori/policies';
 import { connectSession, ensurePostgres, startPostgres, type PostgresServer, type PostgresSession } from '../../../test/harness/postgres.ts';
 import { generateRiskPopulation } from '../../../test/harness/risk-population.ts';
-import { PostgresStoreWithLocalTables, type CollectorStore } from '../store/open-store.ts';
+import { PostgresCollectorStore, type CollectorStore } from '../store/open-store.ts';
 import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import type { RiskDayScore } from '../store/repositories/risk.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -53,8 +53,8 @@ describe.skipIf(!available)('risk on PostgreSQL', () => {
     await server?.stop();
   }, 300_000);
 
-  const open = async (name: string): Promise<PostgresStoreWithLocalTables> => new PostgresStoreWithLocalTables(
-    await PostgresStore.connect({ url: await server.createDatabase(name) }), new SqliteStore(':memory:'));
+  const open = async (name: string): Promise<PostgresCollectorStore> => new PostgresCollectorStore(
+    await PostgresStore.connect({ url: await server.createDatabase(name) }));
 
   it('scores a generated organisation exactly as SQLite does, incrementally (late PCs included) and by a full recompute', async () => {
     const population = generateRiskPopulation({ users: 40, days: 21, seed: 11 });

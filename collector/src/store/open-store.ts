@@ -4,6 +4,8 @@ import { CollectorError } from '../errors.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import { PostgresChangeListener } from './postgres/change-listener.ts';
 import { recordDeploymentCa } from './postgres/deployment-ca.ts';
+import { recordDeploymentEvidenceKey } from './postgres/deployment-evidence-key.ts';
+import { moveLocalRows, type LocalRowsMoved } from './postgres/local-rows-move.ts';
 import { PostgresProjectionLock } from './postgres/projection-lock.ts';
 import type { ProjectionLeadership } from './projection-leadership.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
@@ -16,9 +18,9 @@ import type { Repositories } from './repositories/index.ts';
 /**
  * The store the collector runs on (evidence, agents, users, policy versions) and the feature repositories (alerts,
  * outbox, query tables, reports, SIEM cursors…). On SQLite both are the same file. On PostgreSQL every repository runs
- * there (`createPostgresRepositories`), shared by every collector on the database; the data dir's SQLite file is
- * still opened, but no repository reads or writes it. `db` is that SQLite handle, for tests only (nothing outside
- * store/ takes it).
+ * there (`createPostgresRepositories`), shared by every collector on the database, and nothing local is opened.
+ * `db` is the SQLite handle, for tests of a SQLite collector only (nothing outside store/ takes it); on PostgreSQL
+ * there is none and reading it throws (tests there go through the repositories or the pool).
  */
 export type CollectorStore = Store & { readonly repos: Repositories; readonly db: Database.Database };
 
@@ -26,16 +28,20 @@ export type CollectorStore = Store & { readonly repos: Repositories; readonly db
  * The evidence store and every repository on PostgreSQL. Since issue 14 nothing falls back to the data dir's SQLite
  * file (which would keep state to one collector: an upload exception made through another collector would never
  * reach this one's agents): `createPostgresRepositories` must build every repository, and a repository added on
- * SQLite only fails the typecheck here rather than silently staying local. The file is kept open for `db`.
+ * SQLite only fails the typecheck here rather than silently staying local. Rows an older version kept in that file
+ * are moved into PostgreSQL once by openCollectorStore (postgres/local-rows-move.ts).
  */
-export class PostgresStoreWithLocalTables extends PostgresStore {
-  readonly #local: SqliteStore;
+export class PostgresCollectorStore extends PostgresStore {
   readonly #repos: Repositories;
 
-  constructor(pool: ConstructorParameters<typeof PostgresStore>[0], local: SqliteStore) {
+  constructor(pool: ConstructorParameters<typeof PostgresStore>[0]) {
     super(pool);
-    this.#local = local;
     this.#repos = createPostgresRepositories(pool);
+  }
+
+  /** No local SQLite file is opened on PostgreSQL (see CollectorStore). */
+  get db(): Database.Database {
+    throw new Error('a PostgreSQL collector opens no local SQLite file: use store.repos (or the pool)');
   }
 
   /** Starts a LISTEN connection of its own for changes committed by any process on the database. */
@@ -52,17 +58,8 @@ export class PostgresStoreWithLocalTables extends PostgresStore {
     return lock;
   }
 
-  get db(): Database.Database {
-    return this.#local.db;
-  }
-
   get repos(): Repositories {
     return this.#repos;
-  }
-
-  override async close(): Promise<void> {
-    await super.close();
-    await this.#local.close();
   }
 }
 
@@ -73,7 +70,7 @@ export interface StoreLocation {
 }
 
 /** Opens the configured store: SQLite in the data dir (default), or PostgreSQL when `database.postgres` is set. */
-export async function openCollectorStore(config: StoreLocation): Promise<CollectorStore> {
+export async function openCollectorStore(config: StoreLocation, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<CollectorStore> {
   const postgres = config.database.postgres;
   if (!postgres) return new SqliteStore(databasePath(config.dataDir));
   let pool;
@@ -82,7 +79,23 @@ export async function openCollectorStore(config: StoreLocation): Promise<Collect
   } catch (error) {
     throw new CollectorError('COLLECTOR_DATABASE_UNREACHABLE', `${redactDatabaseUrl(postgres.url)}: ${(error as Error).message || (error as { code?: string }).code}`, { cause: error });
   }
-  return new PostgresStoreWithLocalTables(pool, new SqliteStore(databasePath(config.dataDir)));
+  try {
+    const moved = await moveLocalRows(pool, databasePath(config.dataDir));
+    if (moved) log(describeMove(moved));
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return new PostgresCollectorStore(pool);
+}
+
+/** One log line for an upgrade's move of local rows into PostgreSQL. */
+function describeMove(moved: LocalRowsMoved): string {
+  const { read, inserted } = moved;
+  const counts = `upload exceptions ${inserted.uploadExceptions} of ${read.uploadExceptions}, risk digest subscriptions ${inserted.digestSubscriptions} `
+    + `of ${read.digestSubscriptions}, risk digest days ${inserted.digestRuns} of ${read.digestRuns} (the rest were there already)`;
+  const marker = moved.marker ? `; ${moved.marker} marks it done` : `; could not write the marker (${moved.markerError}): the next start checks the file again`;
+  return `mamori-collector: moved the rows an older version kept in ${moved.from} into PostgreSQL: ${counts}${marker}`;
 }
 
 /**
@@ -90,13 +103,13 @@ export async function openCollectorStore(config: StoreLocation): Promise<Collect
  * (whose only other writers are processes on this host, such as the CLI) the signal files of sqlite/change-signals.ts.
  */
 export async function listenForChanges(store: CollectorStore, onError: (error: Error) => void): Promise<ChangeFeed | undefined> {
-  if (store instanceof PostgresStoreWithLocalTables) return store.listenForChanges(onError);
+  if (store instanceof PostgresCollectorStore) return store.listenForChanges(onError);
   return store instanceof SqliteStore ? store.listenForChanges(onError) : undefined;
 }
 
 /** The projection leadership among the collectors sharing a PostgreSQL database; undefined on SQLite (one collector). */
 export async function seekProjectionLeadership(store: CollectorStore, onError: (error: Error) => void): Promise<ProjectionLeadership | undefined> {
-  return store instanceof PostgresStoreWithLocalTables ? store.seekProjectionLeadership(onError) : undefined;
+  return store instanceof PostgresCollectorStore ? store.seekProjectionLeadership(onError) : undefined;
 }
 
 /**
@@ -105,10 +118,24 @@ export async function seekProjectionLeadership(store: CollectorStore, onError: (
  * first collector to start records its CA. On SQLite the database is the data dir's own: nothing to compare.
  */
 export async function checkDeploymentCa(store: CollectorStore, caFingerprint: string, nowMs: number): Promise<void> {
-  if (!(store instanceof PostgresStoreWithLocalTables)) return;
+  if (!(store instanceof PostgresCollectorStore)) return;
   const recorded = await recordDeploymentCa(store.pool, caFingerprint, nowMs);
   if (recorded !== caFingerprint) {
     throw new CollectorError('COLLECTOR_CA_MISMATCH', `this data dir's CA is ${caFingerprint}, the database's is ${recorded}: copy ca.crt, ca.key, `
       + "server.crt and server.key from a collector of this deployment into this data dir (or point it at the deployment's own database)");
+  }
+}
+
+/**
+ * Refuses a collector whose evidence-signing key is not the one of the collectors already sharing its PostgreSQL
+ * database: an auditor pins one collector key, and exports and segment anchors signed by another node's key would
+ * fail against it. The first collector to start records its key's fingerprint. On SQLite: nothing to compare.
+ */
+export async function checkDeploymentEvidenceKey(store: CollectorStore, fingerprint: string, nowMs: number): Promise<void> {
+  if (!(store instanceof PostgresCollectorStore)) return;
+  const recorded = await recordDeploymentEvidenceKey(store.pool, fingerprint, nowMs);
+  if (recorded !== fingerprint) {
+    throw new CollectorError('COLLECTOR_EVIDENCE_KEY_MISMATCH', `this data dir's evidence key is ${fingerprint}, the database's is ${recorded}: `
+      + 'copy evidence-signing.key from a collector of this deployment into this data dir (or point it at the deployment\'s own database)');
   }
 }

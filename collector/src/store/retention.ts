@@ -1,5 +1,5 @@
 import type { MonthlyRetentionRepository, RetentionRepository } from './repositories/retention.ts';
-import { PostgresStoreWithLocalTables, type CollectorStore } from './open-store.ts';
+import { PostgresCollectorStore, type CollectorStore } from './open-store.ts';
 import { PostgresRetentionRepository } from './postgres/repositories/retention.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import { SqliteRetentionRepository } from './sqlite/repositories/retention.ts';
@@ -10,6 +10,6 @@ import { SqliteRetentionRepository } from './sqlite/repositories/retention.ts';
  */
 export function retentionRepositoryOf(store: CollectorStore): RetentionRepository | MonthlyRetentionRepository | undefined {
   if (store instanceof SqliteStore) return new SqliteRetentionRepository(store.db);
-  if (store instanceof PostgresStoreWithLocalTables) return new PostgresRetentionRepository(store.pool);
+  if (store instanceof PostgresCollectorStore) return new PostgresRetentionRepository(store.pool);
   return undefined;
 }

@@ -14,7 +14,8 @@ import { insertExportOrder } from './export-order.ts';
 import { insertLogEntries } from './log-entries.ts';
 import { insertMails } from './mails.ts';
 import { GroupAppend } from './group-append.ts';
-import { ConnectionStates } from './connection-states.ts';
+import type { ConnectionFlagCoalescer } from '../coalesce-connection-flags.ts';
+import { postgresConnectionStates } from './connection-states.ts';
 import { EventPartitions } from './partitions.ts';
 import { insertPrintJobs } from './print-jobs.ts';
 import { PostgresSegments } from './segments.ts';
@@ -74,7 +75,7 @@ export class PostgresStore implements Store {
   readonly partitions: EventPartitions;
   readonly #segments: PostgresSegments;
   readonly #groupAppend: GroupAppend;
-  readonly #connectionStates: ConnectionStates;
+  readonly #connectionStates: ConnectionFlagCoalescer;
 
   /** Takes a pool from `PostgresStore.connect` (migrated). */
   constructor(pool: pg.Pool) {
@@ -82,7 +83,7 @@ export class PostgresStore implements Store {
     this.partitions = new EventPartitions(pool);
     this.#segments = new PostgresSegments(pool);
     this.#groupAppend = new GroupAppend(pool, this.partitions);
-    this.#connectionStates = new ConnectionStates(pool);
+    this.#connectionStates = postgresConnectionStates(pool);
   }
 
   /** Connects, applies migrations, and makes sure this month's event partition exists. */

@@ -10,7 +10,8 @@ import type {
 import type { ChangeFeed } from '../change-feed.ts';
 import { signalChange, SqliteChangeSignals } from './change-signals.ts';
 import { SqliteSegments } from './segments.ts';
-import { ConnectionFlags } from './connection-flags.ts';
+import type { ConnectionFlagCoalescer } from '../coalesce-connection-flags.ts';
+import { sqliteConnectionFlags } from './connection-flags.ts';
 import { eventIndexers } from './indexers/index.ts';
 import type { StoredEventRef } from './indexer.ts';
 import { migrate } from './migrate.ts';
@@ -41,7 +42,7 @@ export class SqliteStore implements Store {
   readonly #s;
   readonly #indexers: Map<string, ((ref: StoredEventRef, event: Event__Output) => void)[]>;
   readonly #segments: SqliteSegments;
-  readonly #connectionFlags: ConnectionFlags;
+  readonly #connectionFlags: ConnectionFlagCoalescer;
   readonly #path: string;
 
   constructor(path: string) {
@@ -120,7 +121,7 @@ export class SqliteStore implements Store {
       exceptionsAfter: db.prepare('SELECT rowid AS cursor, pc FROM device_exceptions WHERE rowid > ? ORDER BY rowid'),
     };
     this.#segments = new SqliteSegments(db);
-    this.#connectionFlags = new ConnectionFlags(db);
+    this.#connectionFlags = sqliteConnectionFlags(db);
     this.#indexers = new Map();
     for (const indexer of eventIndexers) {
       const list = this.#indexers.get(indexer.kind) ?? [];
@@ -372,7 +373,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.#connectionFlags.flush();
+    await this.#connectionFlags.settled();
     this.db.close();
   }
 }
