@@ -17,7 +17,7 @@ import { isUtf8 } from 'node:buffer';
 import { pairTable, type ByteEncodingName } from './byte-codecs.ts';
 import { asciiCodes, bmpCodeTable, pairCodeTable } from './byte-shingles.ts';
 import type { ShingleMatcher } from './fingerprint.ts';
-import { kernelBlockBytes, kernelMaxShingle, scanKernel, slot } from '../wasm/scan-kernel.ts';
+import { kernelBlockBytes, kernelDetector, kernelMaxShingle, scanKernel, slot } from '../wasm/scan-kernel.ts';
 import { classifyRunBytes, lookbehindChars, maxRunChars, type NumberSinks, type RunText } from './number-scanner.ts';
 
 /** What the pass read, for the string pass to go on from (TextPass.resume) and the scanner to count. */
@@ -37,6 +37,8 @@ export interface BytePassResult {
  * slow to fault in on this project's machines (number-set.ts), and a 6.8 MB CSV's runs take 2 MB. Kept up to 8 MB.
  */
 let spareRuns = new Int32Array(4096);
+/** The same for the numbers the kernel classified: detector bit and value, in pairs. */
+let spareFound = new Float64Array(4096);
 const spareRunInts = 2 * 1024 * 1024;
 
 /**
@@ -51,6 +53,11 @@ class PassState {
   /** Runs of at least seven characters that ended, as [start, end) byte offsets in pairs; `runInts` used. */
   runs: Int32Array = spareRuns;
   runInts = 0;
+  /** Numbers the kernel classified itself, as [detector bit, value] pairs; `foundDoubles` used. */
+  found: Float64Array = spareFound;
+  foundDoubles = 0;
+  /** Detectors the kernel reports for (`kernelDetector` bits), from the sinks. */
+  readonly detectors: number;
   readonly rolling: boolean;
   readonly filter: Int32Array;
   readonly window: Int32Array;
@@ -67,7 +74,9 @@ class PassState {
    */
   readonly checkpoints: number[] = [];
 
-  constructor(shingles: ShingleMatcher | undefined) {
+  constructor(shingles: ShingleMatcher | undefined, sinks: NumberSinks) {
+    this.detectors = (sinks.my_number ? kernelDetector.my_number : 0) | (sinks.phone ? kernelDetector.phone : 0)
+      | (sinks.postal_code ? kernelDetector.postal_code : 0) | (sinks.bank_account ? kernelDetector.bank_account : 0);
     this.rolling = shingles !== undefined;
     this.filter = shingles?.filter ?? new Int32Array(2048);
     this.window = shingles ? shingles.state.window.slice() : new Int32Array(1);
@@ -115,16 +124,18 @@ export function scanTextBytes(
   // TextDecoder drops a UTF-8 byte-order mark (ignoreBOM: false).
   const start = encoding === 'utf-8' && n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   if (encoding === 'utf-8' && !isUtf8(bytes)) return undefined;
-  const state = new PassState(shingles);
+  const state = new PassState(shingles, sinks);
   const stands = scanBlocks(bytes, start, encoding, state);
   if (!stands) return undefined;
   state.commitShingles(shingles);
 
   const around = new TextAround(bytes, start, encoding, before.text, state.checkpoints);
   // How many runs are about to be classified is known now: the sinks' sets make room once.
-  reserve?.(state.runInts / 2);
+  reserve?.(state.runInts / 2 + state.foundDoubles / 2);
+  reportFound(state.found, state.foundDoubles, sinks);
   classifyRuns(bytes, start, before.previous, state.runs, state.runInts, sinks, around);
   if (state.runs.length <= spareRunInts) spareRuns = state.runs;
+  if (state.found.length <= spareRunInts) spareFound = state.found;
   const { inRun, runStart, separator } = state;
   const previous = n > start ? bytes[n - 1]! : before.previous;
   const run = inRun ? { chars: n - runStart, before: characterBefore(bytes, runStart, start, before.previous), separator } : undefined;
@@ -138,6 +149,18 @@ export function scanTextBytes(
  */
 function characterBefore(bytes: Uint8Array, at: number, start: number, previous: number): number {
   return at === start ? previous : bytes[at - 1]!;
+}
+
+/** The numbers the kernel classified (runs of at most 12 digits that cannot be anything else), to their sinks. */
+function reportFound(found: Float64Array, doubles: number, sinks: NumberSinks): void {
+  const { my_number: myNumber, phone, postal_code: postal } = sinks;
+  for (let k = 0; k < doubles; k += 2) {
+    const kind = found[k]!;
+    const value = found[k + 1]!;
+    if (kind === kernelDetector.my_number) myNumber!(value);
+    else if (kind === kernelDetector.phone) phone!(value);
+    else postal!(value);
+  }
 }
 
 function classifyRuns(bytes: Uint8Array, start: number, previous: number, runs: Int32Array, runInts: number, sinks: NumberSinks, around: TextAround): void {
@@ -171,6 +194,7 @@ function scanBlocks(bytes: Uint8Array, from: number, encoding: ByteEncodingName,
   slots[slot.size] = state.size;
   slots[slot.power] = state.power;
   slots[slot.rolling] = state.rolling ? 1 : 0;
+  slots[slot.detectors] = state.detectors;
   if (state.rolling) {
     kernel.ring.set(state.window);
     kernel.filter.set(state.filter);
@@ -178,8 +202,9 @@ function scanBlocks(bytes: Uint8Array, from: number, encoding: ByteEncodingName,
   // A character starting before a block's end may read this many bytes past it.
   const over = pairs ? 1 : 2;
   const n = bytes.length;
-  let { runs } = state;
+  let { runs, found } = state;
   let runInts = 0;
+  let foundDoubles = 0;
   let chars = 0;
   let i = from;
   while (i < n) {
@@ -189,20 +214,34 @@ function scanBlocks(bytes: Uint8Array, from: number, encoding: ByteEncodingName,
     input.set(bytes.subarray(i, available));
     const read = pairs ? kernel.scanPairs(i, limit - i, available - i) : kernel.scanUtf8(i, limit - i);
     if (!read) return false;
-    const found = slots[slot.runs]!;
-    if (runInts + found > runs.length) {
-      const bigger = new Int32Array(Math.max(runs.length * 2, runInts + found));
+    const ints = slots[slot.runs]!;
+    if (runInts + ints > runs.length) {
+      const bigger = new Int32Array(Math.max(runs.length * 2, runInts + ints));
       bigger.set(runs.subarray(0, runInts));
       runs = bigger;
     }
-    runs.set(kernel.runs.subarray(0, found), runInts);
-    runInts += found;
+    runs.set(kernel.runs.subarray(0, ints), runInts);
+    runInts += ints;
+    const numbers = slots[slot.found]!;
+    if (foundDoubles + 2 * numbers > found.length) {
+      const bigger = new Float64Array(Math.max(found.length * 2, foundDoubles + 2 * numbers));
+      bigger.set(found.subarray(0, foundDoubles));
+      found = bigger;
+    }
+    const { foundKinds, foundValues } = kernel;
+    for (let k = 0; k < numbers; k += 1) {
+      found[foundDoubles] = foundKinds[k]!;
+      found[foundDoubles + 1] = foundValues[k]!;
+      foundDoubles += 2;
+    }
     const candidates = slots[slot.candidates]!;
     for (let k = 0; k < candidates; k += 1) state.candidates.push(kernel.candidates[k]!);
     chars += slots[slot.chars]!;
     i += slots[slot.end]!;
   }
   if (state.rolling) state.window.set(kernel.ring.subarray(0, state.size));
+  state.found = found;
+  state.foundDoubles = foundDoubles;
   state.save(chars, slots[slot.inRun] !== 0, slots[slot.runStart]!, slots[slot.separator]!, runs, runInts, slots[slot.hash]!, slots[slot.filled]!, slots[slot.at]!);
   return true;
 }

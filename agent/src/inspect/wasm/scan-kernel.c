@@ -24,8 +24,15 @@
 
 enum {
   S_HASH, S_FILLED, S_AT, S_IN_RUN, S_RUN_START, S_SEPARATOR, S_SIZE, S_POWER, S_ROLLING,
-  S_END, S_CHARS, S_RUNS, S_CANDIDATES, S_COUNT
+  S_END, S_CHARS, S_RUNS, S_CANDIDATES, S_DETECTORS, S_FOUND, S_COUNT
 };
+
+/* Detectors whose numbers the kernel reports itself (S_DETECTORS bits; found_kinds holds the bit). */
+#define MY_NUMBER 1
+#define PHONE 2
+#define POSTAL 4
+/* Bank accounts are looked for: a run that could be one goes to JavaScript whole (it needs the words before it). */
+#define ACCOUNT 8
 
 /* A block plus the bytes a character starting in it may read past its end (a pair's trail, UTF-8's two). */
 static uint8_t input[BLOCK + 16];
@@ -39,6 +46,13 @@ static int32_t runs[2 * (BLOCK / 8 + 2)];
 /* At most one candidate per character. */
 static int32_t candidates[BLOCK + 16];
 static int32_t state[S_COUNT];
+/* Numbers found in the block's runs: a run of at most 12 digits gives at most two (see classify). */
+static double found_values[BLOCK / 4];
+static int32_t found_kinds[BLOCK / 4];
+/* One run's digits and groups (a run the kernel classifies has at most 12 digits, 1024 characters). */
+static uint8_t run_digits[16];
+static int32_t group_lengths[1024];
+static int32_t group_separators[1024];
 
 EXPORT(input_address) uint8_t *input_address(void) { return input; }
 EXPORT(codes_address) int32_t *codes_address(void) { return codes; }
@@ -48,11 +62,89 @@ EXPORT(ring_address) int32_t *ring_address(void) { return ring; }
 EXPORT(runs_address) int32_t *runs_address(void) { return runs; }
 EXPORT(candidates_address) int32_t *candidates_address(void) { return candidates; }
 EXPORT(state_address) int32_t *state_address(void) { return state; }
+EXPORT(found_values_address) double *found_values_address(void) { return found_values; }
+EXPORT(found_kinds_address) int32_t *found_kinds_address(void) { return found_kinds; }
+
+static double value_of(int32_t at, int32_t count) {
+  double value = 0;
+  for (int32_t i = 0; i < count; i += 1) value = value * 10 + run_digits[at + i];
+  return value;
+}
+
+/* My Number check digit over run_digits[at .. at+12) (check-digits.ts isValidMyNumberDigits). */
+static int valid_my_number(int32_t at) {
+  int32_t sum = 0;
+  for (int32_t n = 1; n <= 11; n += 1) sum += run_digits[at + 11 - n] * (n <= 6 ? n + 1 : n - 5);
+  int32_t remainder = sum % 11;
+  return run_digits[at + 11] == (remainder <= 1 ? 0 : 11 - remainder);
+}
+
+/*
+ * number-scanner.ts classifyGroups + classifySuffix for the runs that can only hold My Numbers, phone numbers and
+ * postal codes: at most 12 digits (no card number), and no suffix that could be a bank account when accounts are
+ * looked for. Reports into found_*; returns 0, reporting nothing, for a run JavaScript must classify
+ * (classifyRunBytes). `start`, `end` are input offsets; the byte before the run is input[start - 1].
+ */
+static int32_t classify(int32_t start, int32_t end, int32_t *found) {
+  if (end - start > 1024) return 0;
+  const int32_t detectors = state[S_DETECTORS];
+  int32_t digit_count = 0, group_count = 0, group = 0, hyphens = 0;
+  for (int32_t i = start; i < end; i += 1) {
+    uint32_t c = input[i];
+    if (c - 48u < 10u) {
+      if (digit_count == 12) return 0;
+      run_digits[digit_count++] = (uint8_t)(c - 48);
+      group += 1;
+    } else {
+      group_lengths[group_count] = group;
+      group_separators[group_count] = (int32_t)c;
+      if (c == 45) hyphens += 1;
+      group_count += 1;
+      group = 0;
+    }
+  }
+  group_lengths[group_count] = group;
+  group_separators[group_count] = 0;
+  group_count += 1;
+  uint32_t before = input[start - 1];
+  int32_t reported = *found;
+  int32_t at = 0;
+  for (int32_t k = 0; k < group_count; k += 1) {
+    int32_t count = digit_count - at;
+    if (count < 7) break;
+    if (k > 0 || !(before == 45 || before - 48u < 10u)) {
+      int32_t groups = group_count - k;
+      int32_t g0 = group_lengths[k], g1 = groups > 1 ? group_lengths[k + 1] : 0, g2 = groups > 2 ? group_lengths[k + 2] : 0;
+      if ((detectors & ACCOUNT) && groups == 1 && count == 7) {
+        *found = reported;
+        return 0;
+      }
+      if ((detectors & MY_NUMBER) && count == 12 && (groups == 1 || (groups == 3 && g0 == 4 && g1 == 4)) && valid_my_number(at)) {
+        found_values[*found] = value_of(at, 12);
+        found_kinds[(*found)++] = MY_NUMBER;
+      }
+      if ((detectors & PHONE) && groups == 3 && hyphens == 2 && run_digits[at] == 0 && (count == 10 || count == 11)
+          && g0 >= 2 && g0 <= 5 && g1 >= 1 && g1 <= 4 && g2 >= 3 && g2 <= 4) {
+        found_values[*found] = value_of(at, count);
+        found_kinds[(*found)++] = PHONE;
+      }
+      if ((detectors & POSTAL) && groups == 2 && hyphens == 1 && g0 == 3 && g1 == 4) {
+        found_values[*found] = value_of(at, 7);
+        found_kinds[(*found)++] = POSTAL;
+      }
+    }
+    int32_t length = group_lengths[k];
+    if (k + 1 >= group_count || length > 3 || group_separators[k] != 32) break;
+    at += length;
+  }
+  return 1;
+}
 
 #define END_RUN(at)                                                   \
   do {                                                                \
     int32_t end_ = (at) - (separator != 0);                           \
-    if (end_ - run_start >= 7) {                                      \
+    if (end_ - run_start >= 7                                         \
+        && !(run_start > base && classify(run_start - base, end_ - base, &found))) { \
       runs[run_ints] = run_start;                                     \
       runs[run_ints + 1] = end_;                                      \
       run_ints += 2;                                                  \
@@ -110,7 +202,7 @@ EXPORT(state_address) int32_t *state_address(void) { return state; }
   int32_t separator = state[S_SEPARATOR];                             \
   const int32_t size = state[S_SIZE], rolling = state[S_ROLLING];     \
   const uint32_t power = (uint32_t)state[S_POWER];                    \
-  int32_t chars = 0, run_ints = 0, cands = 0, i = 0, ok = 1
+  int32_t chars = 0, run_ints = 0, cands = 0, found = 0, i = 0, ok = 1
 
 #define SAVE_STATE()                                                  \
   state[S_HASH] = (int32_t)hash;                                      \
@@ -122,7 +214,8 @@ EXPORT(state_address) int32_t *state_address(void) { return state; }
   state[S_END] = i;                                                   \
   state[S_CHARS] = chars;                                             \
   state[S_RUNS] = run_ints;                                           \
-  state[S_CANDIDATES] = cands
+  state[S_CANDIDATES] = cands;                                        \
+  state[S_FOUND] = found
 
 /*
  * Shift_JIS or EUC-JP: reads characters starting before `limit` from input[0] (byte offset `base` of the text);

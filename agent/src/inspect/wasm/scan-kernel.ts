@@ -16,7 +16,12 @@ export const slot = {
   hash: 0, filled: 1, at: 2, inRun: 3, runStart: 4, separator: 5, size: 6, power: 7, rolling: 8,
   /** Out: where the block's last character ended (input offset), its characters, run ints and candidates. */
   end: 9, chars: 10, runs: 11, candidates: 12,
+  /** In: which detectors the kernel reports for (`kernelDetector` bits). Out: numbers it found (`found*`). */
+  detectors: 13, found: 14,
 } as const;
+
+/** The detectors whose numbers the kernel reports itself, as bits (MY_NUMBER … ACCOUNT in scan-kernel.c). */
+export const kernelDetector = { my_number: 1, phone: 2, postal_code: 4, bank_account: 8 } as const;
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -28,6 +33,8 @@ interface Exports {
   runs_address(): number;
   candidates_address(): number;
   state_address(): number;
+  found_values_address(): number;
+  found_kinds_address(): number;
   scan_pairs(base: number, limit: number, available: number): number;
   scan_utf8(base: number, limit: number): number;
 }
@@ -41,6 +48,9 @@ export class ScanKernel {
   readonly runs: Int32Array;
   readonly candidates: Int32Array;
   readonly state: Int32Array;
+  /** Numbers the last call found, and each one's detector (a `kernelDetector` bit). */
+  readonly foundValues: Float64Array;
+  readonly foundKinds: Int32Array;
   readonly #codes: Int32Array;
   /** The table now in `codes` (the kernel's), so a process switching encodings copies 256 KB only then. */
   #loaded: Int32Array | undefined;
@@ -56,7 +66,9 @@ export class ScanKernel {
     this.ring = new Int32Array(buffer, exports.ring_address(), kernelMaxShingle);
     this.runs = new Int32Array(buffer, exports.runs_address(), 2 * (kernelBlockBytes / 8 + 2));
     this.candidates = new Int32Array(buffer, exports.candidates_address(), kernelBlockBytes + 16);
-    this.state = new Int32Array(buffer, exports.state_address(), slot.candidates + 1);
+    this.state = new Int32Array(buffer, exports.state_address(), slot.found + 1);
+    this.foundValues = new Float64Array(buffer, exports.found_values_address(), kernelBlockBytes / 4);
+    this.foundKinds = new Int32Array(buffer, exports.found_kinds_address(), kernelBlockBytes / 4);
   }
 
   /** Puts `table` (65,536 shingle codes: per pair, or per BMP code point for UTF-8) where the kernel reads it. */
