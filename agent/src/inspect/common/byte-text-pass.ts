@@ -36,9 +36,9 @@ export interface BytePassResult {
  * The run list of the last text, reused by the next (the pass is synchronous, so one at a time): fresh memory is
  * slow to fault in on this project's machines (number-set.ts), and a 6.8 MB CSV's runs take 2 MB. Kept up to 8 MB.
  */
-let spareRuns = new Int32Array(4096);
+let spareRuns: Int32Array = new Int32Array(4096);
 /** The same for the numbers the kernel classified: detector bit and value, in pairs. */
-let spareFound = new Float64Array(4096);
+let spareFound: Float64Array = new Float64Array(4096);
 const spareRunInts = 2 * 1024 * 1024;
 
 /**
