@@ -36,6 +36,25 @@ describe('shingles rolled over bytes', () => {
       expect(endState(actual)).toEqual(endState(expected));
     });
 
+    it(`match what the decoded text matches across the scan kernel's 64 KiB blocks, in ${encoding}`, () => {
+      // The document over and over: every character is in shingles that are wanted, so a character read wrong where
+      // a block ends changes the matches. Shifting by a byte at a time moves the block end over a dozen places.
+      const body = registered.repeat(Math.ceil(80_000 / encodeText(registered, encoding).length));
+      for (let shift = 0; shift < 13; shift += 1) {
+        const plain = `${'x'.repeat(shift)}\n${body}`;
+        const fromText: number[] = [];
+        const expected = matcher(fromText);
+        expected.push(plain);
+        const fromBytes: number[] = [];
+        const actual = matcher(fromBytes);
+        const result = scanTextBytes(encodeText(plain, encoding), encoding, {}, actual, { previous: 0, text: '' });
+        for (const raw of result!.shingleCandidates) actual.check(raw);
+        expect(fromBytes.length, `shift ${shift}`).toBeGreaterThan(1000);
+        expect(fromBytes, `shift ${shift}`).toEqual(fromText);
+        expect(endState(actual), `shift ${shift}`).toEqual(endState(expected));
+      }
+    });
+
     it(`leave the state untouched when the text is given up (a full-width form near its end), in ${encoding}`, () => {
       const actual = matcher([]);
       actual.push('前の文書の終わり、ここまで十二文字以上あります');

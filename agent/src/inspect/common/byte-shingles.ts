@@ -32,3 +32,14 @@ export function pairCodeTable(encoding: 'shift_jis' | 'euc-jp'): Int32Array {
 
 /** Shingle codes of the ASCII bytes. */
 export const asciiCodes = Int32Array.from({ length: 128 }, (_, c) => shingleCode(c));
+
+let bmpCodes: Int32Array | undefined;
+
+/**
+ * Code of each BMP code point as UTF-8 text is read from bytes (the WebAssembly scan, wasm/scan-kernel.c): its
+ * shingle code, or `giveUp` for a form the string path folds first. Surrogates never occur in valid UTF-8.
+ */
+export function bmpCodeTable(): Int32Array {
+  bmpCodes ??= Int32Array.from({ length: 65_536 }, (_, char) => (isFoldedForm(char) ? giveUp : shingleCode(char)));
+  return bmpCodes;
+}

@@ -97,6 +97,25 @@ describe('the byte scanner finds what decoding and the text pass find', () => {
     }
   });
 
+  it.each(encodings)('across the scan kernel\'s 64 KiB blocks, whatever character or run a block ends in, in %s', (encoding) => {
+    const clean = (text: string) => [...text].filter((char) => new TextDecoder(encoding).decode(encodeText(char, encoding)) === char).join('');
+    const body = clean(soup(random(99), 9_000));
+    const bodyBytes = encodeText(body, encoding).length;
+    expect(bodyBytes).toBeGreaterThan(70_000);
+    // Shifting the text a byte at a time moves the block boundary over a dozen consecutive places in it.
+    for (let shift = 0; shift < 13; shift += 1) {
+      const texts = [{ bytes: encodeText(`${'x'.repeat(shift)}\n${body}\n`, encoding), encoding }];
+      const read = scan(texts, true);
+      expect(read.bytePath, `shift ${shift}`).toEqual([true]);
+      expect(read, `shift ${shift}`).toEqual({ ...scan(texts, false), bytePath: [true] });
+    }
+    // A byte the pass cannot read in a later block: nothing from the blocks before is reported twice or lost.
+    const broken = [{ bytes: Buffer.concat([encodeText(`${body}\n`, encoding), Buffer.from([0x82, 0xff, 0x0a])]), encoding }];
+    const read = scan(broken, true);
+    expect(read.bytePath).toEqual([false]);
+    expect({ ...read, bytePath: [] }).toEqual({ ...scan(broken, false), bytePath: [] });
+  });
+
   it.each(encodings)('gives the text to the decoding path when it holds full-width or half-width forms, invalid bytes, or an open run, in %s', (encoding) => {
     const cases: { bytes: Uint8Array; encoding: ByteEncodingName }[][] = [
       [{ bytes: encodeText('個人番号 １２３４ ５６７８ ９０１８ 社外秘', encoding), encoding }],

@@ -2,12 +2,11 @@
  * The text pass (text-pass.ts) over the raw bytes of UTF-8, Shift_JIS or EUC-JP text, without decoding it: in
  * these encodings the bytes of digits, spaces and hyphens (0x20, 0x2D, 0x30–0x39) never occur inside a multibyte
  * character, so runs of digits are found on the bytes and classified once the text is read, and only the few
- * characters before a seven-digit run (the bank-account words) are decoded. One loop per kind of encoding reads each
- * character once — a table lookup per Shift_JIS / EUC-JP pair (byte-shingles.ts), UTF-8's bit layout after Node's
- * native validation — and does everything with it: the digit runs, and the shingles of registered documents. The
- * loop calls nothing: runs are noted (two offsets) and classified after it, which also means nothing is reported
- * from a text the pass then gives up (no staging of numbers), and the JIT keeps the loop's state in registers
- * (a call to the classifier inside it made the same loop run at 40 or 70 ms for 6.8 MB, from one process to the next).
+ * characters before a seven-digit run (the bank-account words) are decoded. One loop per kind of encoding, in
+ * WebAssembly (wasm/scan-kernel.c), reads each character once — a table lookup per Shift_JIS / EUC-JP pair
+ * (byte-shingles.ts), UTF-8's bit layout after Node's native validation — and does everything with it: the digit
+ * runs, and the shingles of registered documents. Runs are noted (two offsets) and classified after it, here in
+ * JavaScript, which also means nothing is reported from a text the pass then gives up (no staging of numbers).
  *
  * The result must be exactly what decoding and the string pass would give. Where the bytes hold something this
  * pass does not reproduce — an invalid or incomplete sequence (TextDecoder would put U+FFFD), a character outside
@@ -16,8 +15,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { pairTable, type ByteEncodingName } from './byte-codecs.ts';
-import { asciiCodes, giveUp, isFoldedForm, pairCodeTable } from './byte-shingles.ts';
-import { shingleBase, shingleCode, type ShingleMatcher } from './fingerprint.ts';
+import { asciiCodes, bmpCodeTable, pairCodeTable } from './byte-shingles.ts';
+import type { ShingleMatcher } from './fingerprint.ts';
+import { kernelBlockBytes, kernelDetector, kernelMaxShingle, scanKernel, slot } from '../wasm/scan-kernel.ts';
 import { classifyRunBytes, lookbehindChars, maxRunChars, type NumberSinks, type RunText } from './number-scanner.ts';
 
 /** What the pass read, for the string pass to go on from (TextPass.resume) and the scanner to count. */
@@ -33,14 +33,17 @@ export interface BytePassResult {
 }
 
 /**
- * In Shift_JIS and EUC-JP a character start is known only by reading from one: the pair loop notes one this often,
- * so text with no single-byte character for a long way (prose) is never walked back to its beginning.
+ * The run list of the last text, reused by the next (the pass is synchronous, so one at a time): fresh memory is
+ * slow to fault in on this project's machines (number-set.ts), and a 6.8 MB CSV's runs take 2 MB. Kept up to 8 MB.
  */
-const checkpointBytes = 65_536;
+let spareRuns: Int32Array = new Int32Array(4096);
+/** The same for the numbers the kernel classified: detector bit and value, in pairs. */
+let spareFound: Float64Array = new Float64Array(4096);
+const spareRunInts = 2 * 1024 * 1024;
 
 /**
- * The loops' state, in and out: they work on locals and write back only when the text stands. The shingle ring is
- * a copy, so a pass that gives up leaves the matcher as it was.
+ * The scan's state, in and out: written back only when the text stands. The shingle ring is a copy, so a pass that
+ * gives up leaves the matcher as it was.
  */
 class PassState {
   chars = 0;
@@ -48,8 +51,13 @@ class PassState {
   runStart = 0;
   separator = 0;
   /** Runs of at least seven characters that ended, as [start, end) byte offsets in pairs; `runInts` used. */
-  runs: Int32Array = new Int32Array(4096);
+  runs: Int32Array = spareRuns;
   runInts = 0;
+  /** Numbers the kernel classified itself, as [detector bit, value] pairs; `foundDoubles` used. */
+  found: Float64Array = spareFound;
+  foundDoubles = 0;
+  /** Detectors the kernel reports for (`kernelDetector` bits), from the sinks. */
+  readonly detectors: number;
   readonly rolling: boolean;
   readonly filter: Int32Array;
   readonly window: Int32Array;
@@ -59,10 +67,16 @@ class PassState {
   filled: number;
   at: number;
   readonly candidates: number[] = [];
-  /** Known character starts, one per `checkpointBytes` or so (Shift_JIS / EUC-JP), for TextAround. */
+  /**
+   * Known character starts, one per kernel block (Shift_JIS / EUC-JP), for TextAround: there a character start is
+   * known only by reading from one, so text with no single-byte character for a long way (prose) is never walked
+   * back to its beginning.
+   */
   readonly checkpoints: number[] = [];
 
-  constructor(shingles: ShingleMatcher | undefined) {
+  constructor(shingles: ShingleMatcher | undefined, sinks: NumberSinks) {
+    this.detectors = (sinks.my_number ? kernelDetector.my_number : 0) | (sinks.phone ? kernelDetector.phone : 0)
+      | (sinks.postal_code ? kernelDetector.postal_code : 0) | (sinks.bank_account ? kernelDetector.bank_account : 0);
     this.rolling = shingles !== undefined;
     this.filter = shingles?.filter ?? new Int32Array(2048);
     this.window = shingles ? shingles.state.window.slice() : new Int32Array(1);
@@ -73,7 +87,7 @@ class PassState {
     this.at = shingles?.state.at ?? 0;
   }
 
-  /** What a loop ends with (it kept it in locals). */
+  /** What the scan ends with. */
   save(chars: number, inRun: boolean, runStart: number, separator: number, runs: Int32Array, runInts: number, hash: number, filled: number, at: number): void {
     this.chars = chars;
     this.inRun = inRun;
@@ -96,12 +110,6 @@ class PassState {
   }
 }
 
-function grown(runs: Int32Array): Int32Array {
-  const bigger = new Int32Array(runs.length * 2);
-  bigger.set(runs);
-  return bigger;
-}
-
 /**
  * Scans `bytes` (one whole text) into `sinks`; `reserve` is told how many runs are coming before they are
  * classified. `shingles`' state is advanced only when the pass stands; its candidates are returned for the caller
@@ -116,15 +124,18 @@ export function scanTextBytes(
   // TextDecoder drops a UTF-8 byte-order mark (ignoreBOM: false).
   const start = encoding === 'utf-8' && n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   if (encoding === 'utf-8' && !isUtf8(bytes)) return undefined;
-  const state = new PassState(shingles);
-  const stands = encoding === 'utf-8' ? scanUtf8(bytes, start, state) : scanPairs(bytes, start, pairCodeTable(encoding), state);
+  const state = new PassState(shingles, sinks);
+  const stands = scanBlocks(bytes, start, encoding, state);
   if (!stands) return undefined;
   state.commitShingles(shingles);
 
   const around = new TextAround(bytes, start, encoding, before.text, state.checkpoints);
   // How many runs are about to be classified is known now: the sinks' sets make room once.
-  reserve?.(state.runInts / 2);
+  reserve?.(state.runInts / 2 + state.foundDoubles / 2);
+  reportFound(state.found, state.foundDoubles, sinks);
   classifyRuns(bytes, start, before.previous, state.runs, state.runInts, sinks, around);
+  if (state.runs.length <= spareRunInts) spareRuns = state.runs;
+  if (state.found.length <= spareRunInts) spareFound = state.found;
   const { inRun, runStart, separator } = state;
   const previous = n > start ? bytes[n - 1]! : before.previous;
   const run = inRun ? { chars: n - runStart, before: characterBefore(bytes, runStart, start, before.previous), separator } : undefined;
@@ -140,6 +151,18 @@ function characterBefore(bytes: Uint8Array, at: number, start: number, previous:
   return at === start ? previous : bytes[at - 1]!;
 }
 
+/** The numbers the kernel classified (runs of at most 12 digits that cannot be anything else), to their sinks. */
+function reportFound(found: Float64Array, doubles: number, sinks: NumberSinks): void {
+  const { my_number: myNumber, phone, postal_code: postal } = sinks;
+  for (let k = 0; k < doubles; k += 2) {
+    const kind = found[k]!;
+    const value = found[k + 1]!;
+    if (kind === kernelDetector.my_number) myNumber!(value);
+    else if (kind === kernelDetector.phone) phone!(value);
+    else postal!(value);
+  }
+}
+
 function classifyRuns(bytes: Uint8Array, start: number, previous: number, runs: Int32Array, runInts: number, sinks: NumberSinks, around: TextAround): void {
   for (let k = 0; k < runInts; k += 2) {
     const runStart = runs[k]!;
@@ -148,227 +171,78 @@ function classifyRuns(bytes: Uint8Array, start: number, previous: number, runs: 
 }
 
 /**
- * Shift_JIS or EUC-JP: an ASCII byte is a character; any other starts a pair (`codes`), or the pass gives up.
- * Text alternates between stretches of ASCII (numbers, commas, line ends) and of pairs (names, addresses), so each
- * kind of stretch has a loop of its own: an ASCII byte is never looked up as a possible pair, a pair never goes
- * through the digit-run logic (it only ends a run), and the loop is left once per stretch rather than taking a
- * different branch per character (the 6.8 MB Shift_JIS list of 120,000 residents: 112 → 85 ms of CPU, old and new
- * code alternating in one process, best of 6, in the bench cgroup).
+ * Reads the text from `from` with the WebAssembly kernel (wasm/scan-kernel.c), one block at a time: the digit runs
+ * and the shingles, exactly as TextPass finds them; false (state untouched) where it must give up. Shift_JIS or
+ * EUC-JP: an ASCII byte is a character, any other starts a pair (`pairCodeTable`), or the pass gives up; a block's
+ * start is a known character start (`checkpoints`). UTF-8, already validated (isUtf8): a character is 1–3 bytes by
+ * its lead byte; four (outside the BMP) gives up, as does a full-width or half-width form (`bmpCodeTable`). The
+ * same loops in JavaScript took 5–7 ns a byte (see the README's bench:inspect row).
  */
-function scanPairs(bytes: Uint8Array, from: number, codes: Int32Array, state: PassState): boolean {
+function scanBlocks(bytes: Uint8Array, from: number, encoding: ByteEncodingName, state: PassState): boolean {
+  if (state.size > kernelMaxShingle) return false;
+  const kernel = scanKernel();
+  const pairs = encoding !== 'utf-8';
+  kernel.useCodes(pairs ? pairCodeTable(encoding) : bmpCodeTable());
+  const { input, state: slots } = kernel;
+  kernel.asciiCodes.set(asciiCodes);
+  slots[slot.hash] = state.hash;
+  slots[slot.filled] = state.filled;
+  slots[slot.at] = state.at;
+  slots[slot.inRun] = 0;
+  slots[slot.runStart] = 0;
+  slots[slot.separator] = 0;
+  slots[slot.size] = state.size;
+  slots[slot.power] = state.power;
+  slots[slot.rolling] = state.rolling ? 1 : 0;
+  slots[slot.detectors] = state.detectors;
+  if (state.rolling) {
+    kernel.ring.set(state.window);
+    kernel.filter.set(state.filter);
+  }
+  // A character starting before a block's end may read this many bytes past it.
+  const over = pairs ? 1 : 2;
   const n = bytes.length;
-  const { rolling, filter, window, size, power, candidates } = state;
-  let { hash, filled, at, runs } = state;
+  let { runs, found } = state;
   let runInts = 0;
+  let foundDoubles = 0;
   let chars = 0;
-  let inRun = false;
-  let runStart = 0;
-  let separator = 0;
-  const checkpoints = state.checkpoints;
-  checkpoints.push(from);
   let i = from;
   while (i < n) {
-    if (i > from) checkpoints.push(i);
-    const blockEnd = Math.min(n, i + checkpointBytes);
-    while (i < blockEnd) {
-      let b = bytes[i]!;
-      if (b < 0x80) {
-        const stretchFrom = i;
-        for (;;) {
-          // Digit runs, exactly as TextPass (positions are byte offsets; a run's characters are single bytes).
-          if (b >= 48 && b <= 57) {
-            if (!inRun) {
-              inRun = true;
-              runStart = i;
-            }
-            separator = 0;
-          } else if (inRun) {
-            if (separator === 0 && (b === 32 || b === 45)) {
-              separator = b;
-            } else {
-              const end = separator !== 0 ? i - 1 : i;
-              if (end - runStart >= 7) {
-                if (runInts === runs.length) runs = grown(runs);
-                runs[runInts] = runStart;
-                runs[runInts + 1] = end;
-                runInts += 2;
-              }
-              inRun = false;
-              separator = 0;
-            }
-          }
-          const code = asciiCodes[b]!;
-          if (rolling && code >= 0) {
-            if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
-            else filled += 1;
-            hash = (Math.imul(hash, shingleBase) + code) | 0;
-            window[at] = code;
-            at += 1;
-            if (at === size) at = 0;
-            if (filled === size) {
-              const bit = (hash >>> 8) & 0xffff;
-              if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
-            }
-          }
-          i += 1;
-          if (i >= blockEnd) break;
-          b = bytes[i]!;
-          if (b >= 0x80) break;
-        }
-        chars += i - stretchFrom;
-      } else {
-        // A character of two bytes is neither a digit nor a separator: it ends an open run.
-        if (inRun) {
-          const end = separator !== 0 ? i - 1 : i;
-          if (end - runStart >= 7) {
-            if (runInts === runs.length) runs = grown(runs);
-            runs[runInts] = runStart;
-            runs[runInts + 1] = end;
-            runInts += 2;
-          }
-          inRun = false;
-          separator = 0;
-        }
-        for (;;) {
-          // The last byte cannot start a pair.
-          if (i + 1 >= n) return false;
-          const code = codes[(b << 8) | bytes[i + 1]!]!;
-          if (code === giveUp) return false;
-          chars += 1;
-          if (rolling && code >= 0) {
-            if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
-            else filled += 1;
-            hash = (Math.imul(hash, shingleBase) + code) | 0;
-            window[at] = code;
-            at += 1;
-            if (at === size) at = 0;
-            if (filled === size) {
-              const bit = (hash >>> 8) & 0xffff;
-              if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
-            }
-          }
-          i += 2;
-          if (i >= blockEnd) break;
-          b = bytes[i]!;
-          if (b < 0x80) break;
-        }
-      }
+    if (pairs) state.checkpoints.push(i);
+    const limit = Math.min(n, i + kernelBlockBytes);
+    const available = Math.min(n, limit + over);
+    input.set(bytes.subarray(i, available));
+    const read = pairs ? kernel.scanPairs(i, limit - i, available - i) : kernel.scanUtf8(i, limit - i);
+    if (!read) return false;
+    const ints = slots[slot.runs]!;
+    if (runInts + ints > runs.length) {
+      const bigger = new Int32Array(Math.max(runs.length * 2, runInts + ints));
+      bigger.set(runs.subarray(0, runInts));
+      runs = bigger;
     }
-  }
-  state.save(chars, inRun, runStart, separator, runs, runInts, hash, filled, at);
-  return true;
-}
-
-/**
- * UTF-8, already validated (isUtf8): a character is 1–3 bytes by its lead byte; four (outside the BMP) gives up,
- * as does a full-width or half-width form. ASCII and multibyte stretches have loops of their own, as in scanPairs.
- * The ASCII stretch loop is written out again here rather than shared with scanPairs on purpose: its state (rolling
- * hash, window position, run bounds) lives in locals of this function, and a shared helper would have to hand them
- * back and forth once per stretch. That choice was not measured against a shared helper; a change to one loop must
- * be made to both (the tests compare both encodings' findings with the decoded-text pass).
- */
-function scanUtf8(bytes: Uint8Array, from: number, state: PassState): boolean {
-  const n = bytes.length;
-  const { rolling, filter, window, size, power, candidates } = state;
-  let { hash, filled, at, runs } = state;
-  let runInts = 0;
-  let chars = 0;
-  let inRun = false;
-  let runStart = 0;
-  let separator = 0;
-  let i = from;
-  while (i < n) {
-    let b = bytes[i]!;
-    if (b < 0x80) {
-      const stretchFrom = i;
-      for (;;) {
-        // Digit runs, exactly as TextPass (positions are byte offsets; a run's characters are single bytes).
-        if (b >= 48 && b <= 57) {
-          if (!inRun) {
-            inRun = true;
-            runStart = i;
-          }
-          separator = 0;
-        } else if (inRun) {
-          if (separator === 0 && (b === 32 || b === 45)) {
-            separator = b;
-          } else {
-            const end = separator !== 0 ? i - 1 : i;
-            if (end - runStart >= 7) {
-              if (runInts === runs.length) runs = grown(runs);
-              runs[runInts] = runStart;
-              runs[runInts + 1] = end;
-              runInts += 2;
-            }
-            inRun = false;
-            separator = 0;
-          }
-        }
-        const code = asciiCodes[b]!;
-        if (rolling && code >= 0) {
-          if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
-          else filled += 1;
-          hash = (Math.imul(hash, shingleBase) + code) | 0;
-          window[at] = code;
-          at += 1;
-          if (at === size) at = 0;
-          if (filled === size) {
-            const bit = (hash >>> 8) & 0xffff;
-            if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
-          }
-        }
-        i += 1;
-        if (i >= n) break;
-        b = bytes[i]!;
-        if (b >= 0x80) break;
-      }
-      chars += i - stretchFrom;
-    } else {
-      // A multibyte character is neither a digit nor a separator: it ends an open run.
-      if (inRun) {
-        const end = separator !== 0 ? i - 1 : i;
-        if (end - runStart >= 7) {
-          if (runInts === runs.length) runs = grown(runs);
-          runs[runInts] = runStart;
-          runs[runInts + 1] = end;
-          runInts += 2;
-        }
-        inRun = false;
-        separator = 0;
-      }
-      for (;;) {
-        let code: number;
-        if (b < 0xe0) {
-          code = shingleCode(((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f));
-          i += 2;
-        } else if (b < 0xf0) {
-          const char = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
-          if (isFoldedForm(char)) return false;
-          code = shingleCode(char);
-          i += 3;
-        } else {
-          return false;
-        }
-        chars += 1;
-        if (rolling && code >= 0) {
-          if (filled === size) hash = (hash - Math.imul(window[at]!, power)) | 0;
-          else filled += 1;
-          hash = (Math.imul(hash, shingleBase) + code) | 0;
-          window[at] = code;
-          at += 1;
-          if (at === size) at = 0;
-          if (filled === size) {
-            const bit = (hash >>> 8) & 0xffff;
-            if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) candidates.push(hash);
-          }
-        }
-        if (i >= n) break;
-        b = bytes[i]!;
-        if (b < 0x80) break;
-      }
+    runs.set(kernel.runs.subarray(0, ints), runInts);
+    runInts += ints;
+    const numbers = slots[slot.found]!;
+    if (foundDoubles + 2 * numbers > found.length) {
+      const bigger = new Float64Array(Math.max(found.length * 2, foundDoubles + 2 * numbers));
+      bigger.set(found.subarray(0, foundDoubles));
+      found = bigger;
     }
+    const { foundKinds, foundValues } = kernel;
+    for (let k = 0; k < numbers; k += 1) {
+      found[foundDoubles] = foundKinds[k]!;
+      found[foundDoubles + 1] = foundValues[k]!;
+      foundDoubles += 2;
+    }
+    const candidates = slots[slot.candidates]!;
+    for (let k = 0; k < candidates; k += 1) state.candidates.push(kernel.candidates[k]!);
+    chars += slots[slot.chars]!;
+    i += slots[slot.end]!;
   }
-  state.save(chars, inRun, runStart, separator, runs, runInts, hash, filled, at);
+  if (state.rolling) state.window.set(kernel.ring.subarray(0, state.size));
+  state.found = found;
+  state.foundDoubles = foundDoubles;
+  state.save(chars, slots[slot.inRun] !== 0, slots[slot.runStart]!, slots[slot.separator]!, runs, runInts, slots[slot.hash]!, slots[slot.filled]!, slots[slot.at]!);
   return true;
 }
 

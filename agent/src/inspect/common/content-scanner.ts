@@ -215,6 +215,8 @@ export class ContentScanner {
         findings.push({ rule: rule.name, detector, count, severity: rule.severity, mailAction: rule.mail, label: ruleLabel(rule, this.#rules) });
       }
     }
+    // Counted: the sets' tables go back for the next inspection (number-set.ts: fresh memory is what adding cost).
+    for (const values of this.#numberSets) values.release();
     return findings;
   }
 

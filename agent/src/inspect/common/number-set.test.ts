@@ -43,4 +43,22 @@ describe('NumberSet', () => {
     for (let i = 0; i < 5_000; i += 1) set.add(i);
     expect(set.size).toBe(1_000);
   });
+
+  it('hands its table to the next sets once released: they count from empty, and it keeps its count', () => {
+    for (let round = 0; round < 3; round += 1) {
+      const set = new NumberSet();
+      set.reserve(100_000);
+      const reference = new Set<number>();
+      for (let i = 0; i < 60_000; i += 1) {
+        const value = 100_000_000_000 + ((i * 7_919 + round * 13) % 40_000);
+        set.add(value);
+        reference.add(value);
+      }
+      expect(set.size).toBe(reference.size);
+      set.release();
+      set.add(1);
+      set.reserve(10);
+      expect(set.size).toBe(reference.size);
+    }
+  });
 });

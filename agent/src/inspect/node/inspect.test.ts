@@ -43,6 +43,7 @@ describe('content inspection over a corpus made by real writers', () => {
     ['with a lone surrogate (TextDecoder makes it U+FFFD)', (text: string) => encodeText(`\ud800${text}`, 'utf-16le-bom')],
     ['of odd length (TextDecoder ends it with U+FFFD)', (text: string) => Buffer.concat([encodeText(text, 'utf-16le-bom'), Buffer.from([0x41])])],
     ['with a character outside the BMP', (text: string) => encodeText(`𠮷${text}`, 'utf-16le-bom')],
+    ['with full-width forms (the UTF-8 byte pass gives those to the string path, which folds them)', (text: string) => encodeText(`Ｍｅｍｏ１２３${text}`, 'utf-16le-bom')],
   ])('reads UTF-16 %s as TextDecoder decodes it', async (_, encode) => {
     const text = `社外秘\r\n${peopleCsv(list)}口座番号 1234567\r\n`;
     const bytes = encode(text);
