@@ -5,6 +5,10 @@
 // connections at once as the appender commits on (group-append.ts, defaultGroupConcurrency = 2): with one
 // connection it measured the server's one backend, ~16-19 µs of CPU a row here (six indexes per event), i.e. a ceiling
 // below what the collector's two committing groups may reach; two connections COPYed 50-58k rows/s against 37-53k.
+// The rows are encoded by the store's own encoder and sent as the store sends them (event-copy.ts writeEventCopy: one
+// chunk per batch, no concatenation), so a cheaper encoder lowers both sides' cost alike. The bench also reads the
+// server's CPU seconds (postmaster and children, from /proc) in the ingest window and in the ceiling's COPY: what
+// the backends cost per row, which on these 2 cores is CPU the collector does not get (it measures, it changes nothing).
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
