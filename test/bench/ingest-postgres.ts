@@ -5,11 +5,16 @@
 // connections at once as the appender commits on (group-append.ts, defaultGroupConcurrency = 2): with one
 // connection it measured the server's one backend, ~16-19 µs of CPU a row here (six indexes per event), i.e. a ceiling
 // below what the collector's two committing groups may reach; two connections COPYed 50-58k rows/s against 37-53k.
+// The rows are encoded by the store's own encoder and sent as the store sends them (event-copy.ts writeEventCopy: one
+// chunk per batch, no concatenation), so a cheaper encoder lowers both sides' cost alike. The bench also reads the
+// server's CPU seconds (postmaster and children, from /proc) in the ingest window and in the ceiling's COPY: what
+// the backends cost per row, which on these 2 cores is CPU the collector does not get (it measures, it changes nothing).
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { PostgresStore } from '@mamori/collector';
 import type { AcceptedBatch } from '../../collector/src/store/types.ts';
-import { encodeEventRows, eventCopyColumns, eventCopyStream } from '../../collector/src/store/postgres/event-copy.ts';
+import { encodeEventRows, eventCopyColumns, writeEventCopy } from '../../collector/src/store/postgres/event-copy.ts';
 import { defaultGroupConcurrency } from '../../collector/src/store/postgres/group-append.ts';
 import { startPostgres, type PostgresServer } from '../harness/postgres.ts';
 
@@ -23,8 +28,35 @@ export interface PostgresBench {
    * Rows per second COPYed: all batches' events in binary and the batch rows, split over as many connections as the
    * appender commits on at once (one transaction, one events COPY and one batches COPY each).
    */
-  ceiling(batches: AcceptedBatch[]): Promise<number>;
+  ceiling(batches: AcceptedBatch[]): Promise<{ eventsPerS: number; serverCpuS: number }>;
+  /** The server's CPU seconds so far (postmaster, its live processes and those it reaped): backends, WAL writer, checkpointer. */
+  serverCpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+/** utime + stime (+ cutime + cstime: reaped children) of one process from /proc, in seconds (clock ticks are 100/s on Linux). */
+function cpuOf(pid: number, children: boolean): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const own = Number(fields[11]) + Number(fields[12]);
+  return (children ? own + Number(fields[13]) + Number(fields[14]) : own) / 100;
+}
+
+/**
+ * The whole server's CPU seconds: the postmaster with the children it reaped, plus every live child (a backend,
+ * the WAL writer, the checkpointer…). Load-independent, unlike the rates: the server's share of a run's CPU.
+ */
+function serverCpuSeconds(postmaster: number): number {
+  let total = cpuOf(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.split(') ')[1]!.split(' ')[1]) === postmaster) total += cpuOf(Number(entry), false);
+    } catch {
+      // the process ended between the listing and the read: its time is in the postmaster's cutime now
+    }
+  }
+  return total;
 }
 
 const hex = (bytes: Buffer) => `\\\\x${bytes.toString('hex')}`;
@@ -55,7 +87,7 @@ async function copyShare(client: pg.PoolClient, batches: AcceptedBatch[], receiv
   await new Promise<void>((resolve, reject) => {
     events.on('finish', resolve);
     events.on('error', reject);
-    events.end(eventCopyStream(batches.map((b) => encodeEventRows(b, receivedMs))));
+    writeEventCopy(events, batches.map((b) => encodeEventRows(b, receivedMs)));
   });
   await copyRows(client, 'COPY batches (agent_id, first_seq, last_seq, prev_hash, last_hash, signature, received_ms) FROM STDIN', (function* () {
     for (const b of batches) yield `${b.agentId}\t${b.firstSeq}\t${b.lastSeq}\t${hex(b.prevHash)}\t${hex(b.lastHash)}\t${hex(b.signature)}\t${receivedMs}\n`;
@@ -138,15 +170,17 @@ export async function startPostgresBench(): Promise<PostgresBench> {
       const clients = await Promise.all(shares.map(() => store.pool.connect()));
       try {
         const receivedMs = Date.now();
+        const cpuBefore = serverCpuSeconds(server.pid);
         const started = performance.now();
         await Promise.all(clients.map((client, i) => copyShare(client, shares[i]!, receivedMs)));
         const seconds = (performance.now() - started) / 1000;
-        return batches.reduce((sum, b) => sum + b.events.length, 0) / seconds;
+        return { eventsPerS: batches.reduce((sum, b) => sum + b.events.length, 0) / seconds, serverCpuS: serverCpuSeconds(server.pid) - cpuBefore };
       } finally {
         for (const client of clients) client.release();
         await store.close();
       }
     },
+    serverCpuSeconds: () => serverCpuSeconds(server.pid),
     stop: () => server.stop(),
   };
 }

@@ -203,6 +203,8 @@ interface Run {
   collectorMainCpuS: number; ceilingCpuS?: number;
   /** Events projected (query tables, alert rules) when the last batch was acked: how far projection kept up during the flood. */
   projectedWhenAcked: number;
+  /** PostgreSQL only: the server's CPU seconds in the ingest window and in the ceiling's COPY (what the backends cost). */
+  serverCpuS?: number; ceilingServerCpuS?: number;
 }
 
 /**
@@ -256,12 +258,14 @@ async function runScenario(agents: number, storeName: string): Promise<Run> {
     const harnessCpuBefore = process.cpuUsage();
     const collectorCpuBefore = processCpuSeconds(child.pid!);
     const collectorMainCpuBefore = processCpuSeconds(child.pid!, child.pid!);
+    const serverCpuBefore = postgres?.serverCpuSeconds();
     const started = performance.now();
     await Promise.all(connections.map((c) => c.run()));
     const ackedSeconds = (performance.now() - started) / 1000;
     const harnessCpu = process.cpuUsage(harnessCpuBefore);
     const collectorCpuS = processCpuSeconds(child.pid!) - collectorCpuBefore;
     const collectorMainCpuS = processCpuSeconds(child.pid!, child.pid!) - collectorMainCpuBefore;
+    const serverCpuS = database ? postgres!.serverCpuSeconds() - serverCpuBefore! : undefined;
     const projectedWhenAcked = await projectedSoFar(dataDir, database);
     // Then the projection (query tables + alert rules) catches up; its rate is reported beside the ingest rate.
     if (database) {
@@ -277,9 +281,11 @@ async function runScenario(agents: number, storeName: string): Promise<Run> {
     }
     const projectedSeconds = (performance.now() - started) / 1000;
     const events = eventsEach * agents;
-    const limit = database ? { eventsPerS: await postgres!.ceiling(acceptedBatches(sims)), cpuS: undefined } : await ceiling(sims);
+    const pgLimit = database ? await postgres!.ceiling(acceptedBatches(sims)) : undefined;
+    const limit = pgLimit ? { eventsPerS: pgLimit.eventsPerS, cpuS: undefined } : await ceiling(sims);
     return { store: storeName, agents, events, seconds: ackedSeconds, eventsPerS: events / ackedSeconds, projectedPerS: events / projectedSeconds, ceiling: limit.eventsPerS, projectedWhenAcked,
-      harnessCpuS: (harnessCpu.user + harnessCpu.system) / 1e6, collectorCpuS, collectorMainCpuS, ...(limit.cpuS === undefined ? {} : { ceilingCpuS: limit.cpuS }) };
+      harnessCpuS: (harnessCpu.user + harnessCpu.system) / 1e6, collectorCpuS, collectorMainCpuS, ...(limit.cpuS === undefined ? {} : { ceilingCpuS: limit.cpuS }),
+      ...(pgLimit ? { serverCpuS, ceilingServerCpuS: pgLimit.serverCpuS } : {}) };
   } finally {
     // A graceful stop first, so a profiling run (COLLECTOR_NODE_ARGS=--cpu-prof) gets its profile written.
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -306,9 +312,9 @@ for (const agents of scenarios) for (const storeName of stores) {
 console.log(`best of ${REPEAT} runs per scenario, for ingest and ceiling alike (each run: a fresh collector, then the ceiling on the same batches)`);
 await postgres?.stop();
 
-console.log('store     agents   events    seconds   events/s verified+stored+acked   ceiling events/s (insert only)   ratio   events/s incl. query tables + alert rules   CPU s in the ingest window: harness (agents) / collector (its main thread)   ceiling CPU s');
+console.log('store     agents   events    seconds   events/s verified+stored+acked   ceiling events/s (insert only)   ratio   events/s incl. query tables + alert rules   CPU s in the ingest window: harness (agents) / collector (its main thread)   ceiling CPU s   PostgreSQL server CPU s: ingest window / ceiling');
 for (const r of rows) {
-  console.log(`${r.store.padEnd(8)} ${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(32)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}   ${Math.round(r.projectedPerS).toString().padStart(41)}   ${r.harnessCpuS.toFixed(2)} / ${r.collectorCpuS.toFixed(2)} (${r.collectorMainCpuS.toFixed(2)})   ${r.ceilingCpuS?.toFixed(2) ?? '-'}`);
+  console.log(`${r.store.padEnd(8)} ${String(r.agents).padStart(6)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${Math.round(r.eventsPerS).toString().padStart(32)} ${Math.round(r.ceiling).toString().padStart(32)}   ${(r.eventsPerS / r.ceiling).toFixed(2)}   ${Math.round(r.projectedPerS).toString().padStart(41)}   ${r.harnessCpuS.toFixed(2)} / ${r.collectorCpuS.toFixed(2)} (${r.collectorMainCpuS.toFixed(2)})   ${r.ceilingCpuS?.toFixed(2) ?? '-'}   ${r.serverCpuS === undefined ? '-' : `${r.serverCpuS.toFixed(2)} / ${r.ceilingServerCpuS!.toFixed(2)}`}`);
 }
 for (const r of rows) console.log(`${r.store} ${r.agents} agents: ${r.projectedWhenAcked} of ${r.events} events projected when the last batch was acked`);
 const worst = rows.reduce((a, b) => (a.eventsPerS < b.eventsPerS ? a : b));
@@ -333,6 +339,7 @@ console.log(JSON.stringify({
       events_per_s: Math.round(run.eventsPerS), ceiling_events_per_s: Math.round(run.ceiling), seconds: Number(run.seconds.toFixed(2)),
       harness_cpu_s: Number(run.harnessCpuS.toFixed(2)), collector_cpu_s: Number(run.collectorCpuS.toFixed(2)),
       collector_main_cpu_s: Number(run.collectorMainCpuS.toFixed(2)), ceiling_cpu_s: run.ceilingCpuS === undefined ? null : Number(run.ceilingCpuS.toFixed(2)),
+      server_cpu_s: run.serverCpuS === undefined ? null : Number(run.serverCpuS.toFixed(2)), ceiling_server_cpu_s: run.ceilingServerCpuS === undefined ? null : Number(run.ceilingServerCpuS.toFixed(2)),
     })),
   })),
 }));

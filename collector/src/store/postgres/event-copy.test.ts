@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { AcceptedBatch } from '../types.ts';
-import { encodeEventRows, eventCopyStream } from './event-copy.ts';
+import { encodeEventRows, eventCopyStream, writeEventCopy } from './event-copy.ts';
 
 /** Reads PostgreSQL's binary COPY format back (header, rows of length-prefixed fields, trailer), as the server does. */
 function decodeCopy(stream: Buffer): (Buffer | null)[][] {
@@ -59,6 +60,25 @@ describe('event rows in binary COPY format', () => {
     expect([int8(four![1]!), int8(four![3]!), int8(four![4]!)]).toEqual([4, -5, 7]);
     expect(five![8]).toEqual(unsealed.events[1]!.bytes);
     expect(four!.slice(9)).toEqual([null, null, null]);
+  });
+
+  it('writes a stream chunk by chunk that is the same stream, and keeps bigints exact to their safe limits', async () => {
+    const agent = { ...batchOf([1, 2], { sealed: true }), agentId: 'ag_端末_1' };
+    const extremes = batchOf([Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER], { sealed: false, timeMs: Number.MIN_SAFE_INTEGER });
+    const rows = [encodeEventRows(agent, 0), encodeEventRows(extremes, -(2 ** 32))];
+    const chunks: Buffer[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => { chunks.push(chunk); done(); } });
+    const finished = new Promise((resolve) => sink.on('finish', resolve));
+    writeEventCopy(sink, rows);
+    await finished;
+    expect(chunks).toHaveLength(4);
+    expect(Buffer.concat(chunks)).toEqual(eventCopyStream(rows));
+    const decoded = decodeCopy(Buffer.concat(chunks));
+    expect(decoded.map((row) => row[0]!.toString('utf8'))).toEqual(['ag_端末_1', 'ag_端末_1', 'ag_1', 'ag_1']);
+    expect(decoded.slice(2).map((row) => [row[1]!.readBigInt64BE(), row[3]!.readBigInt64BE(), row[4]!.readBigInt64BE()])).toEqual([
+      [BigInt(Number.MAX_SAFE_INTEGER - 1), BigInt(Number.MIN_SAFE_INTEGER), -(2n ** 32n)],
+      [BigInt(Number.MAX_SAFE_INTEGER), BigInt(Number.MIN_SAFE_INTEGER), -(2n ** 32n)],
+    ]);
   });
 
   it('refuses a batch with a value its column cannot hold, before anything is sent', () => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { AcceptedBatch } from '../types.ts';
-import { encodeEventRows, eventCopyColumns, eventCopyStream } from './event-copy.ts';
+import { encodeEventRows, eventCopyColumns, writeEventCopy } from './event-copy.ts';
 import type { EventPartitions } from './partitions.ts';
 
 interface Pending {
@@ -171,7 +171,7 @@ async function copyEvents(client: pg.PoolClient, rows: Buffer[]): Promise<void> 
   await new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
-    stream.end(eventCopyStream(rows));
+    writeEventCopy(stream, rows);
   });
 }
 
