@@ -269,28 +269,6 @@ function packJobs(jobs: { id: number; job: BatchCryptoJob }[]): PackedJobs {
   return { jobs: headers, data, ends, epochs };
 }
 
-/**
- * A check's result whose per-event parts (a Buffer per hash, an object per envelope) are made when first read, not
- * when the reply arrives: at 1,000 agents a result waits seconds for its stream's turn to store, and per-event
- * objects made on arrival lived through young-generation collections, were copied and promoted, and the old
- * generation then grew until a full mark-compact (bench:ingest, --trace-gc). Made at the batch's turn, they die young.
- */
-function unpackedWhenRead(
-  signed: boolean, packedHashes: Uint8Array, packedEnvelopes: PackedEnvelopes | undefined, malformed: BatchCrypto['malformed'], seal: BatchSealCheck | undefined,
-): BatchCrypto {
-  let hashes: Buffer[] | undefined;
-  let envelopes: EventEnvelope[] | undefined;
-  return {
-    signed, malformed, seal,
-    get hashes() {
-      return (hashes ??= splitHashes(Buffer.from(packedHashes.buffer, packedHashes.byteOffset, packedHashes.byteLength)));
-    },
-    get envelopes() {
-      return packedEnvelopes && (envelopes ??= unpackEnvelopes(packedEnvelopes));
-    },
-  };
-}
-
 function splitHashes(packed: Buffer): Buffer[] {
   const hashes: Buffer[] = [];
   for (let offset = 0; offset < packed.length; offset += 32) hashes.push(packed.subarray(offset, offset + 32));

@@ -4,6 +4,7 @@
 // collector's single executable (copied there).
 import { Buffer } from 'node:buffer';
 import * as nodeCrypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { chainHash, ed25519PublicKey, verifyBatchSignature } from '../../../proto/verifier/verify-evidence.mjs';
 import { readEnvelope } from '../../../proto/src/envelope.mjs';
