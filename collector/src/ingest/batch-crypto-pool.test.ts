@@ -87,6 +87,21 @@ describe('BatchCryptoPool', () => {
     expect((await pool.check(job)).signed).toBe(true);
   });
 
+  it('posts the jobs handed over in one turn together, and a job that fails among them shifts no other job\'s fields', async () => {
+    const pool = new BatchCryptoPool({ threads: 1 });
+    pools.push(pool);
+    const batches = Array.from({ length: 6 }, (_, i) => signedBatch(`agent-${i}`, 10 + i * 7));
+    // Handed over in the same turn: one message to the thread. Job 2's key is 5 bytes (its import throws there).
+    const results = batches.map((b, i) => pool.check(i === 2 ? { ...b.job, publicKey: Buffer.alloc(5) } : b.job));
+    await expect(results[2]).rejects.toThrow(/32 bytes/);
+    for (const i of [0, 1, 3, 4, 5]) {
+      const result = await results[i]!;
+      expect(result.signed).toBe(true);
+      expect(result.hashes.map((h) => h.toString('hex'))).toEqual(batches[i]!.expected.map((h) => h.toString('hex')));
+      expect(result.envelopes!.map((e) => e.seq)).toEqual(batches[i]!.job.events.map((_, n) => n + 1));
+    }
+  });
+
   it('finishes on this thread the checks its threads had not answered when they stop', async () => {
     const pool = new BatchCryptoPool({ threads: 1 });
     pools.push(pool);

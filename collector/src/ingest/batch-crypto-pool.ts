@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { eventPayloadKinds, type BatchSealCheck, type EventEnvelope } from '@mamori/proto';
-import { checkBatchCrypto, unpackEnvelopes, type BatchSealInput, type PackedEnvelopes } from './batch-crypto.mjs';
+import { checkBatchCrypto, unpackEnvelopes, type BatchSealInput, type PackedEnvelopes, type PackedJobs } from './batch-crypto.mjs';
 
 /**
  * A batch's signature verdict, the chain hash after each of its events (32 bytes each, in order), and each
@@ -58,6 +58,9 @@ export class BatchCryptoPool {
   readonly #replies = new Map<Worker, MessagePort>();
   #nextId = 1;
   #poll: NodeJS.Timeout | undefined;
+  /** Jobs handed over but not posted yet, by thread (posted together at the end of this event-loop turn). */
+  readonly #outboxes = new Map<Worker, number[]>();
+  #flushSoon: NodeJS.Immediate | undefined;
   #turn = 0;
   /** Seal key cursors for checks done on this thread (each worker keeps its own). */
   readonly #cursors = new Map<string, unknown>();
@@ -78,7 +81,7 @@ export class BatchCryptoPool {
         break;
       }
       worker.unref();
-      channel.port1.on('message', (reply: Reply) => this.#settle(reply));
+      channel.port1.on('message', (replies: Reply[]) => this.#settleAll(replies));
       channel.port1.unref();
       this.#replies.set(worker, channel.port1);
       worker.on('error', (error) => this.#retire(worker, error));
@@ -92,31 +95,16 @@ export class BatchCryptoPool {
   }
 
   check(job: BatchCryptoJob): Promise<BatchCrypto> {
-    this.drainReplies();
+    this.#takeReplies();
     const worker = this.#workers[this.#turn++ % Math.max(1, this.#workers.length)];
     if (!worker) return Promise.resolve(this.#checkHere(job));
     const id = this.#nextId++;
-    // Pack the events into one buffer of our own and transfer it: one copy, no per-event cloning.
-    const total = job.events.reduce((sum, e) => sum + e.length, 0);
-    const data = new Uint8Array(new ArrayBuffer(total));
-    const ends = new Uint32Array(job.events.length);
-    let offset = 0;
-    job.events.forEach((event, i) => {
-      data.set(event, offset);
-      offset += event.length;
-      ends[i] = offset;
-    });
-    const seal = job.seal && {
-      chain: job.seal.chain, seed: own(job.seal.seed), epochs: Float64Array.from(job.seal.epochs), seals: own(job.seal.seals),
-      closes: job.seal.closes.map((c) => ({ epoch: c.epoch, lastSeq: c.lastSeq, lastHash: own(c.lastHash), mac: own(c.mac) })),
-    };
     return new Promise<BatchCrypto>((resolve, reject) => {
       this.#pending.set(id, { job, resolve, reject, worker });
-      this.drainReplies();
-      worker.postMessage({
-        id, agentId: job.agentId, publicKey: own(job.publicKey), firstSeq: job.firstSeq, data, ends,
-        prevHash: own(job.prevHash), lastHash: own(job.lastHash), signature: own(job.signature), seal,
-      }, seal ? [data.buffer, ends.buffer, seal.seals.buffer as ArrayBuffer, seal.epochs.buffer] : [data.buffer, ends.buffer]);
+      let outbox = this.#outboxes.get(worker);
+      if (!outbox) this.#outboxes.set(worker, (outbox = []));
+      outbox.push(id);
+      this.#flushSoon ??= setImmediate(() => this.#flush());
     });
   }
 
@@ -124,9 +112,15 @@ export class BatchCryptoPool {
    * Takes the replies already waiting. Replies also arrive as 'message' events, but on a thread busy reading
    * sockets those came late and in clumps (measured in bench:ingest at 1,000 agents: 0.7 s from a reply posted to
    * its event, median), so the checks' results sat unused while the thread had time; taking them whenever a new
-   * batch is handed over keeps results flowing at the rate they are made.
+   * batch is handed over keeps results flowing at the rate they are made. Jobs still waiting to be posted are
+   * posted first.
    */
   drainReplies(): void {
+    this.#flush();
+    this.#takeReplies();
+  }
+
+  #takeReplies(): void {
     if (this.#pending.size === 0) return;
     if (this.#poll === undefined) {
       // Also every millisecond while checks are out, for when no batch arrives to prompt it.
@@ -137,7 +131,32 @@ export class BatchCryptoPool {
       this.#poll.unref();
     }
     for (const port of this.#replies.values()) {
-      for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) this.#settle(message.message as Reply);
+      for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) this.#settleAll(message.message as Reply[]);
+    }
+  }
+
+  /**
+   * Posts the jobs handed over in this turn of the event loop, one message per thread: with 1,000 agents many
+   * batches arrive in one turn, and each message costs a wake-up and a structured clone on both threads (in
+   * bench:ingest the hand-off was ~15% of the main thread with one message per batch). Every byte field of every
+   * job is copied once into one buffer that is transferred, not cloned; the fields of a received batch are views
+   * into gRPC's receive buffer, which a clone would copy whole.
+   */
+  #flush(): void {
+    if (this.#flushSoon !== undefined) {
+      clearImmediate(this.#flushSoon);
+      this.#flushSoon = undefined;
+    }
+    for (const [worker, ids] of this.#outboxes) {
+      this.#outboxes.delete(worker);
+      const jobs = ids.flatMap((id) => {
+        const pending = this.#pending.get(id);
+        return pending?.worker === worker ? [{ id, job: pending.job }] : []; // a retired thread's jobs were taken over
+      });
+      if (jobs.length > 0 && this.#workers.includes(worker)) {
+        const packed = packJobs(jobs);
+        worker.postMessage(packed, [packed.data.buffer as ArrayBuffer, packed.ends.buffer as ArrayBuffer, packed.epochs.buffer as ArrayBuffer]);
+      }
     }
   }
 
@@ -145,6 +164,9 @@ export class BatchCryptoPool {
   async close(): Promise<void> {
     const workers = this.#workers.splice(0);
     for (const worker of workers) this.#takeOver(worker);
+    this.#outboxes.clear();
+    clearImmediate(this.#flushSoon);
+    this.#flushSoon = undefined;
     clearTimeout(this.#poll);
     this.#poll = undefined;
     for (const port of this.#replies.values()) port.close();
@@ -157,6 +179,10 @@ export class BatchCryptoPool {
       job.key, job.agentId, job.firstSeq, job.events, job.prevHash, job.lastHash, job.signature, eventPayloadKinds(), job.seal, this.#cursors,
     );
     return { signed, hashes: splitHashes(hashes), envelopes, malformed, seal };
+  }
+
+  #settleAll(replies: Reply[]): void {
+    for (const reply of replies) this.#settle(reply);
   }
 
   #settle(reply: Reply): void {
@@ -195,12 +221,52 @@ export class BatchCryptoPool {
 }
 
 /**
- * A copy of `bytes` in an ArrayBuffer of its own size. The fields of a received batch are views into the buffer gRPC
- * read the message into (often far larger than the batch), and posting a view to a worker clones its whole
- * ArrayBuffer: these copies keep each hand-off to the bytes it needs.
+ * Jobs as one message: every byte field of every job, in a fixed order (see batch-crypto.mjs, `serve`), copied one
+ * after another into `data` with each field's end in `ends`, and the sealed jobs' per-event epochs in `epochs` —
+ * three buffers to transfer whatever the number of jobs and events.
  */
-function own(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes);
+function packJobs(jobs: { id: number; job: BatchCryptoJob }[]): PackedJobs {
+  let bytes = 0;
+  let fields = 0;
+  let epochCount = 0;
+  const add = (field: Uint8Array) => {
+    bytes += field.length;
+    fields += 1;
+  };
+  for (const { job } of jobs) {
+    add(job.publicKey); add(job.prevHash); add(job.lastHash); add(job.signature);
+    for (const event of job.events) add(event);
+    if (job.seal) {
+      add(job.seal.seed); add(job.seal.seals);
+      for (const close of job.seal.closes) { add(close.lastHash); add(close.mac); }
+      epochCount += job.seal.epochs.length;
+    }
+  }
+  const data = new Uint8Array(new ArrayBuffer(bytes));
+  const ends = new Uint32Array(fields);
+  const epochs = new Float64Array(epochCount);
+  let offset = 0;
+  let field = 0;
+  let epoch = 0;
+  const put = (bytes: Uint8Array) => {
+    data.set(bytes, offset);
+    offset += bytes.length;
+    ends[field++] = offset;
+  };
+  const headers = jobs.map(({ id, job }) => {
+    put(job.publicKey); put(job.prevHash); put(job.lastHash); put(job.signature);
+    for (const event of job.events) put(event);
+    if (!job.seal) return { id, agentId: job.agentId, firstSeq: job.firstSeq, count: job.events.length };
+    const { seal } = job;
+    put(seal.seed); put(seal.seals);
+    for (const close of seal.closes) { put(close.lastHash); put(close.mac); }
+    for (let i = 0; i < seal.epochs.length; i += 1) epochs[epoch++] = seal.epochs[i]!;
+    return {
+      id, agentId: job.agentId, firstSeq: job.firstSeq, count: job.events.length,
+      seal: { chain: seal.chain, epochs: seal.epochs.length, closes: seal.closes.map((c) => ({ epoch: c.epoch, lastSeq: c.lastSeq })) },
+    };
+  });
+  return { jobs: headers, data, ends, epochs };
 }
 
 function splitHashes(packed: Buffer): Buffer[] {

@@ -10,6 +10,14 @@ export interface BatchSealInput {
   closes: SealCloseRecord[];
 }
 
+/** Jobs as one message to a check thread (see packJobs in batch-crypto-pool.ts). */
+export interface PackedJobs {
+  jobs: { id: number; agentId: string; firstSeq: number; count: number; seal?: { chain: number; epochs: number; closes: { epoch: number; lastSeq: number }[] } }[];
+  data: Uint8Array;
+  ends: Uint32Array;
+  epochs: Float64Array;
+}
+
 export interface PackedEnvelopes { numbers: Float64Array; refs: Uint32Array; strings: string[] }
 
 export declare function checkBatchCrypto(

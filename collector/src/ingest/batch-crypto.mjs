@@ -4,6 +4,7 @@
 // collector's single executable (copied there).
 import { Buffer } from 'node:buffer';
 import * as nodeCrypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { chainHash, ed25519PublicKey, verifyBatchSignature } from '../../../proto/verifier/verify-evidence.mjs';
 import { readEnvelope } from '../../../proto/src/envelope.mjs';
@@ -107,39 +108,70 @@ export function unpackEnvelopes(packed) {
 
 const asBuffer = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/** Worker side: one job = one batch, its events packed into one buffer with their end offsets. */
+/** Replies go back at least this often while a message's jobs are checked, so the first results need not wait for the last. */
+const REPLY_EVERY_MS = 2;
+
+/**
+ * Worker side: a message carries several jobs (one batch each), every byte field of them packed into one buffer
+ * in the order packJobs writes them (public key, previous hash, last hash, signature, the events, then for a
+ * sealed batch its seed, seals and each close's hash and MAC), with each field's end offset; the sealed batches'
+ * epochs in one array. Replies go back as arrays of results.
+ */
 function serve(port, kinds, replies = port) {
   const keys = new Map(); // agent id → { raw, key }: one import per agent, not per batch
   const cursors = new Map(); // agent/chain → seal key cursor
-  port.on('message', (job) => {
-    try {
-      const raw = asBuffer(job.publicKey);
-      let entry = keys.get(job.agentId);
-      if (!entry || !entry.raw.equals(raw)) {
-        if (keys.size >= 10_000) keys.clear();
-        entry = { raw, key: ed25519PublicKey(raw) };
-        keys.set(job.agentId, entry);
-      }
-      const data = asBuffer(job.data);
+  port.on('message', ({ jobs, data: packedData, ends, epochs }) => {
+    const data = asBuffer(packedData);
+    let field = 0;
+    let start = 0;
+    const next = () => {
+      const end = ends[field++];
+      const bytes = data.subarray(start, end);
+      start = end;
+      return bytes;
+    };
+    let epoch = 0;
+    let results = [];
+    let transfer = [];
+    let sent = performance.now();
+    const send = () => {
+      replies.postMessage(results, transfer);
+      results = [];
+      transfer = [];
+      sent = performance.now();
+    };
+    for (const job of jobs) {
+      // Read this job's fields before anything can fail, so the next job starts at its own fields.
+      const publicKey = next();
+      const prevHash = next();
+      const lastHash = next();
+      const signature = next();
       const events = [];
-      let start = 0;
-      for (const end of job.ends) {
-        events.push(data.subarray(start, end));
-        start = end;
-      }
+      for (let i = 0; i < job.count; i += 1) events.push(next());
       const seal = job.seal && {
-        chain: job.seal.chain, seed: asBuffer(job.seal.seed), epochs: job.seal.epochs, seals: asBuffer(job.seal.seals),
-        closes: job.seal.closes.map((c) => ({ epoch: c.epoch, lastSeq: c.lastSeq, lastHash: asBuffer(c.lastHash), mac: asBuffer(c.mac) })),
+        chain: job.seal.chain, seed: next(), seals: next(), epochs: epochs.subarray(epoch, (epoch += job.seal.epochs)),
+        closes: job.seal.closes.map((c) => ({ epoch: c.epoch, lastSeq: c.lastSeq, lastHash: next(), mac: next() })),
       };
-      const { signed, hashes, envelopes, malformed, seal: sealCheck } = checkBatchCrypto(
-        entry.key, job.agentId, job.firstSeq, events, asBuffer(job.prevHash), asBuffer(job.lastHash), asBuffer(job.signature), kinds, seal, cursors,
-      );
-      const packed = envelopes ? packEnvelopes(envelopes) : undefined;
-      const transfer = packed ? [hashes.buffer, packed.numbers.buffer, packed.refs.buffer] : [hashes.buffer];
-      replies.postMessage({ id: job.id, signed, hashes, envelopes: packed, malformed, seal: sealCheck }, transfer);
-    } catch (error) {
-      replies.postMessage({ id: job.id, error: String(error?.message ?? error) });
+      try {
+        let entry = keys.get(job.agentId);
+        if (!entry || !entry.raw.equals(publicKey)) {
+          if (keys.size >= 10_000) keys.clear();
+          entry = { raw: Buffer.from(publicKey), key: ed25519PublicKey(publicKey) };
+          keys.set(job.agentId, entry);
+        }
+        const { signed, hashes, envelopes, malformed, seal: sealCheck } = checkBatchCrypto(
+          entry.key, job.agentId, job.firstSeq, events, prevHash, lastHash, signature, kinds, seal, cursors,
+        );
+        const packed = envelopes ? packEnvelopes(envelopes) : undefined;
+        results.push({ id: job.id, signed, hashes, envelopes: packed, malformed, seal: sealCheck });
+        transfer.push(hashes.buffer);
+        if (packed) transfer.push(packed.numbers.buffer, packed.refs.buffer);
+      } catch (error) {
+        results.push({ id: job.id, error: String(error?.message ?? error) });
+      }
+      if (performance.now() - sent >= REPLY_EVERY_MS) send();
     }
+    if (results.length > 0) send();
   });
 }
 
