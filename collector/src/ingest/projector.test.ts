@@ -173,37 +173,6 @@ describe('Projector', () => {
   });
 });
 
-describe('Projector during an ingest flood', () => {
-  it('leaves ingest the thread while it is less than maxLagMs behind, and stops pausing once it is further behind', async () => {
-    const store = await openStore(':memory:');
-    const hub = new CollectorHub();
-    let clock = Date.now();
-    const pauses: number[] = [];
-    const projector = new Projector(store, hub, {
-      chunk: 10, busyShare: 0.001, maxLagMs: 2_000, wallClock: () => clock,
-      sleep: async (ms) => { pauses.push(ms); },
-    });
-    // Batches keep arriving while it projects: ingest stays busy for the whole test.
-    hub.on('events', () => projector.notify());
-    await ingest(store, 1, Array.from({ length: 50 }, (_, i) => encodeEvent(printJob(i + 1))));
-    projector.notify();
-    await projector.idle();
-    // Events stored just now: every pass but the last one (which found nothing) pauses for ingest.
-    expect(pauses.length).toBeGreaterThanOrEqual(5);
-    expect(pauses.every((ms) => ms >= 1 && ms <= 100)).toBe(true);
-
-    // The same flood, but the events waiting were stored 3 s before the projector reads them: no pause until caught up.
-    pauses.length = 0;
-    await ingest(store, 51, Array.from({ length: 50 }, (_, i) => encodeEvent(printJob(i + 51))));
-    clock = Date.now() + 3_000;
-    projector.notify();
-    await projector.idle();
-    expect(pauses).toEqual([]);
-    expect(printJobRows(store)).toBe(100);
-    await store.close();
-  });
-});
-
 describe('Projector under a locked database and at stop', () => {
   it('retries a busy database with back-off and catches up without any new batch arriving', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mamori-projector-'));

@@ -6,14 +6,6 @@ import { isTransientStoreError } from '../store/transient-error.ts';
 const INGEST_QUIET_MS = 50;
 /** A pause never exceeds this, so alerts keep flowing during a flood. */
 const MAX_PAUSE_MS = 100;
-/**
- * How far behind the evidence projection may fall during a flood before it stops pausing. The pause after a pass is
- * in proportion to the pass's wall time, which is the thread's time on SQLite but mostly the server's on PostgreSQL
- * (every statement is an await, the thread serves ingest meanwhile): there the share starved projection (bench:ingest,
- * PostgreSQL, 1,000 agents: ~2.3k events/s projected while ingest stored ~20k/s). The lag — how long ago the events of
- * the pass were stored — means the same on both stores and across collectors, whatever the pass's time was spent on.
- */
-export const DEFAULT_MAX_PROJECTION_LAG_MS = 2_000;
 /** Back-off after a failed pass: a busy database clears in moments, anything else is retried slowly. */
 const TRANSIENT_RETRY = { firstMs: 20, maxMs: 1_000 };
 const OTHER_RETRY = { firstMs: 1_000, maxMs: 30_000 };
@@ -32,12 +24,9 @@ export const POSTGRES_PROJECTION_CHUNK = 1_000;
  * resumes from its persisted cursor after a crash, so every event is projected exactly once.
  *
  * Taking evidence off the agents comes first: while batches keep arriving, projection takes at most `busyShare`
- * of the thread (it pauses after each chunk in proportion to the chunk's wall time) and the rest goes to ingest; as
- * soon as ingest is quiet it runs flat out. At ordinary loads that is no delay at all. During a flood the lag is
- * bounded instead: once the events a pass projected were stored more than `maxLagMs` ago, passes follow each other
- * without a pause (still yielding to the sockets between them, so ingest is not starved) until it is back under it.
- * Projection then keeps up within that lag if it can go as fast as ingest; if not (PostgreSQL on a small machine),
- * it runs at its full rate and the lag grows only by the difference.
+ * of the thread (it pauses after each chunk in proportion to the chunk's cost) and the rest goes to ingest; as
+ * soon as ingest is quiet it runs flat out. At ordinary loads that is no delay at all; during a flood, query
+ * tables and alerts lag behind the evidence and catch up when it ends.
  *
  * A failed pass (the database is locked by another connection, …) is retried after a growing pause, without
  * waiting for new input: nothing is projected twice, since a pass commits its rows and the cursor together or
@@ -49,9 +38,6 @@ export class Projector {
   readonly #chunk: number;
   readonly #onError: (error: unknown) => void;
   readonly #busyShare: number;
-  readonly #maxLagMs: number;
-  readonly #wallClock: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
   #running: Promise<void> | undefined;
   #again = false;
   #lastStoredAt = -Infinity;
@@ -72,12 +58,6 @@ export class Projector {
    */
   constructor(store: Store, hub: CollectorHub, options: {
     chunk?: number; busyShare?: number; leader?: boolean; onError?: (error: unknown) => void; beforeLeading?: () => Promise<unknown>;
-    /** See DEFAULT_MAX_PROJECTION_LAG_MS. */
-    maxLagMs?: number;
-    /** The clock events' `receivedMs` was taken with (tests move it). */
-    wallClock?: () => number;
-    /** The pause that leaves the thread to ingest (tests record it). */
-    sleep?: (ms: number) => Promise<void>;
   } = {}) {
     this.#store = store;
     this.#leader = options.leader ?? true;
@@ -87,9 +67,6 @@ export class Projector {
     // agents' HTTP/2 flow-control windows; with 500-event chunks one stream could only send ~1 batch per chunk.
     this.#chunk = options.chunk ?? 100;
     this.#busyShare = options.busyShare ?? 0.05;
-    this.#maxLagMs = options.maxLagMs ?? DEFAULT_MAX_PROJECTION_LAG_MS;
-    this.#wallClock = options.wallClock ?? Date.now;
-    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#onError = options.onError ?? ((error) => process.stderr.write(`projector: ${(error as Error).message} (will retry)\n`));
   }
 
@@ -136,16 +113,12 @@ export class Projector {
     await this.idle();
   }
 
-  /**
-   * Lets the sockets be read between chunks; while ingest is busy and projection is less than `maxLagMs` behind, also
-   * leaves ingest (1 − busyShare) of the time. `newestReceivedMs`: when the pass's last event was stored.
-   */
-  async #yieldToIngest(chunkStarted: number, newestReceivedMs: number | undefined): Promise<void> {
+  /** Lets the sockets be read between chunks; while ingest is busy, also leaves it (1 − busyShare) of the time. */
+  async #yieldToIngest(chunkStarted: number): Promise<void> {
     const now = performance.now();
     const ingestBusy = now - this.#lastStoredAt < INGEST_QUIET_MS;
-    const behind = newestReceivedMs !== undefined && this.#wallClock() - newestReceivedMs > this.#maxLagMs;
-    const pause = ingestBusy && !behind ? ((now - chunkStarted) * (1 - this.#busyShare)) / this.#busyShare : 0;
-    if (pause >= 1) await this.#sleep(Math.min(pause, MAX_PAUSE_MS));
+    const pause = ingestBusy ? ((now - chunkStarted) * (1 - this.#busyShare)) / this.#busyShare : 0;
+    if (pause >= 1) await new Promise((resolve) => setTimeout(resolve, Math.min(pause, MAX_PAUSE_MS)));
     else await new Promise((resolve) => setImmediate(resolve));
   }
 
@@ -187,7 +160,7 @@ export class Projector {
       } catch (error) {
         this.#onError(error);
       }
-      await this.#yieldToIngest(started, pass.events.at(-1)?.stored.receivedMs);
+      await this.#yieldToIngest(started);
     }
   }
 }
