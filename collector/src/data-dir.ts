@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { hashPassword, generatePassword } from './auth/passwords.ts';
 import { configFile } from './config/load.ts';
 import { CollectorError } from './errors.ts';
@@ -23,9 +23,22 @@ export function databasePath(dataDir: string): string {
   return join(dataDir, dataFiles.database);
 }
 
-/** A CA and a store: the SQLite file, or the config naming the PostgreSQL database (which opens no local file). */
+/**
+ * A CA and a store: the SQLite file, or a config naming a PostgreSQL database (which opens no local file). A SQLite
+ * data dir whose database file is gone is not initialised: starting would silently begin an empty store.
+ */
 export function isInitialised(dataDir: string): boolean {
-  return existsSync(join(dataDir, dataFiles.caCert)) && (existsSync(databasePath(dataDir)) || existsSync(configFile(dataDir)));
+  if (!existsSync(join(dataDir, dataFiles.caCert))) return false;
+  return existsSync(databasePath(dataDir)) || configNamesPostgres(dataDir);
+}
+
+function configNamesPostgres(dataDir: string): boolean {
+  try {
+    const config = parse(readFileSync(configFile(dataDir), 'utf8')) as { database?: { postgres?: unknown } } | null;
+    return config?.database?.postgres !== undefined;
+  } catch {
+    return false; // no config, or one load.ts will refuse with its own error
+  }
 }
 
 export interface InitOptions {

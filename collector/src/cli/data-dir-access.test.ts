@@ -47,4 +47,13 @@ describe('the CLI and the installed data dir', () => {
       chmodSync(locked, 0o700);
     }
   });
+
+  it('a SQLite data dir whose database file is gone is not initialised; one whose config names PostgreSQL needs no local file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-init-'));
+    writeFileSync(join(dir, 'ca.crt'), 'x');
+    writeFileSync(join(dir, 'collector.yaml'), 'http:\n  port: 8443\n');
+    expect(() => requireInitialised(dir, undefined)).toThrow(/not initialised/);
+    writeFileSync(join(dir, 'collector.yaml'), 'database:\n  postgres:\n    url: postgres://mamori@db.example/mamori\n');
+    expect(() => requireInitialised(dir, undefined)).not.toThrow();
+  });
 });
