@@ -154,7 +154,9 @@ export async function startPostgresBench(): Promise<PostgresBench> {
       await client.connect();
       try {
         const { rows } = await client.query<{ behind: boolean }>(
-          'SELECT EXISTS (SELECT 1 FROM events e, projection_cursor c WHERE (e.tx, e.id) > (c.tx, c.event_id)) AS behind');
+          // The cursor as a scalar subquery: the row comparison becomes an index condition on events_projection. As a
+          // join it was a scan of every event (~54 ms a call, polled every 20 ms: server CPU the catch-up then lacked).
+          'SELECT EXISTS (SELECT 1 FROM events WHERE (tx, id) > (SELECT tx, event_id FROM projection_cursor)) AS behind');
         return !rows[0]!.behind;
       } finally {
         await client.end();

@@ -121,6 +121,30 @@ describe.skipIf(!available)('PostgresStore (PostgreSQL only)', () => {
     }
   });
 
+  it('projects in transaction-id order, not its spelling: events of transactions on both sides of a power of ten are each projected once', async () => {
+    // The pass reads tx as text; ORDER BY must name the column, or it sorts by the text ('1000' < '999'), a pass
+    // stopping inside the later transaction moves the cursor past the earlier one, and its events are never projected.
+    const store = await PostgresStore.open({ url: await server.createDatabase('projection_tx_order') });
+    try {
+      await store.createAgent(agent('t'));
+      const xid = async () => Number((await store.pool.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x')).rows[0]!.x);
+      const boundary = 10 ** String(await xid()).length;
+      // Each autocommitted call takes one transaction id: stop two short of the boundary.
+      while ((await xid()) < boundary - 3) { /* consume */ }
+      await store.appendBatch(batch('t', 1, 3), Date.now());
+      while ((await xid()) < boundary) { /* consume */ }
+      await store.appendBatch(batch('t', 4, 3), Date.now());
+      const txs = (await store.pool.query<{ tx: string }>('SELECT DISTINCT tx::text AS tx FROM events')).rows.map((r) => Number(r.tx)).sort((a, b) => a - b);
+      expect(txs[0]).toBeLessThan(boundary);
+      expect(txs.at(-1)).toBeGreaterThanOrEqual(boundary);
+      const seqs: number[] = [];
+      for (let i = 0; i < 10; i += 1) seqs.push(...(await store.projectPending(2)).events.map((e) => e.stored.seq));
+      expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('SIEM export never skips an event whose transaction commits after a later-numbered one was exported', async () => {
     const url = await server.createDatabase('late_commit_siem');
     const store = await PostgresStore.open({ url });

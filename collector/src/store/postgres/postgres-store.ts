@@ -253,7 +253,7 @@ export class PostgresStore implements Store {
       const { rows } = await client.query<StoredEvent & { tx: string }>(
         `SELECT ${eventColumns}, tx::text AS tx FROM events
          WHERE (tx, id) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
-         ORDER BY tx, id LIMIT $3`,
+         ORDER BY events.tx, events.id LIMIT $3`,
         [cursor.tx, cursor.eventId, Math.min(limit, 1_000_000)],
       );
       const pass: ProjectionPass = { events: [], findings: [] };
