@@ -56,6 +56,7 @@ export class ContentScanner {
     this.#rules = rules;
     this.#onText = onText;
     const sinks: NumberSinks = {};
+    const numberSets = new Map<ContentDetector, NumberSet>();
     for (const detector of rules.detectors) {
       // My Numbers, phone numbers and postal codes come as numbers (exact below 2^53) and go to a NumberSet; card
       // numbers (up to 19 digits) and account numbers (rare) to a Set of strings.
@@ -67,9 +68,11 @@ export class ContentScanner {
         const values = new NumberSet(maxDistinct);
         this.#distinct.set(detector, values);
         this.#numberSets.push(values);
+        numberSets.set(detector, values);
         sinks[detector] = (value: number) => values.add(value);
       }
     }
+    sinks.many = (detector, values, count) => numberSets.get(detector)!.addMany(values, count);
     const fused = rules.fingerprints[0]?.shingleChars;
     const fusedWanted: { wanted: Set<number>; seen: Set<number> }[] = [];
     for (const print of rules.fingerprints) {
