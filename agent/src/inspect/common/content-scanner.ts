@@ -1,7 +1,7 @@
 import type { ContentDetector } from '@mamori/policies';
 import { ruleLabel, type CompiledContentRules, type ContentFinding } from './content-rules.ts';
 import type { ByteEncodingName } from './byte-codecs.ts';
-import { byteKeyword, countByteKeyword, type ByteKeyword } from './byte-keywords.ts';
+import { byteKeyword, countByteKeywords, type ByteKeyword } from './byte-keywords.ts';
 import { scanTextBytes } from './byte-text-pass.ts';
 import { ShingleHasher, ShingleMatcher } from './fingerprint.ts';
 import { foldWidths } from './fold-widths.ts';
@@ -162,9 +162,11 @@ export class ContentScanner {
   }
 
   #countByteKeywords(bytes: Uint8Array, encoding: ByteEncodingName, keywords: { rule: string; words: ByteKeyword[] }[]): void {
+    const counts = countByteKeywords(bytes, keywords.flatMap(({ words }) => words), encoding);
+    let at = 0;
     for (const { rule, words } of keywords) {
       let count = 0;
-      for (const word of words) count += countByteKeyword(bytes, word, encoding);
+      for (let k = 0; k < words.length; k += 1) count += counts[at++]!;
       if (count > 0) this.#occurrences.set(rule, (this.#occurrences.get(rule) ?? 0) + count);
     }
   }
