@@ -191,9 +191,12 @@ static int32_t classify(int32_t start, int32_t end, int32_t *found) {
 
 #define ROLL(code)                                                    \
   do {                                                                \
-    if (filled == size) hash -= (uint32_t)ring[at] * power;          \
-    else filled += 1;                                                 \
-    hash = hash * SHINGLE_BASE + (uint32_t)(code);                    \
+    /* (hash - out * power) * BASE + code, with power * BASE made once: one multiply on the hash's chain. */ \
+    if (filled == size) hash = hash * SHINGLE_BASE + ((uint32_t)(code) - (uint32_t)ring[at] * power_base); \
+    else {                                                            \
+      filled += 1;                                                    \
+      hash = hash * SHINGLE_BASE + (uint32_t)(code);                  \
+    }                                                                 \
     ring[at] = (code);                                                \
     at += 1;                                                          \
     if (at == size) at = 0;                                           \
@@ -237,7 +240,7 @@ static int32_t classify(int32_t start, int32_t end, int32_t *found) {
   int32_t in_run = state[S_IN_RUN], run_start = state[S_RUN_START];   \
   int32_t separator = state[S_SEPARATOR];                             \
   const int32_t size = state[S_SIZE], rolling = state[S_ROLLING];     \
-  const uint32_t power = (uint32_t)state[S_POWER];                    \
+  const uint32_t power_base = (uint32_t)state[S_POWER] * SHINGLE_BASE; \
   int32_t chars = 0, run_ints = 0, cands = 0, found = 0, i = 0, ok = 1
 
 #define SAVE_STATE()                                                  \
