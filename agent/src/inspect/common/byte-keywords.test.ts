@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeText } from '../testing/corpus-writers.ts';
 import type { ByteEncodingName } from './byte-codecs.ts';
-import { byteKeyword, countByteKeyword } from './byte-keywords.ts';
+import { byteKeyword, countByteKeyword, countByteKeywords } from './byte-keywords.ts';
 
 /** What the string path counts: non-overlapping matches of the keyword in the decoded text (case-insensitive for ASCII). */
 function decodedCount(text: string, word: string, caseless: boolean): number {
@@ -35,6 +35,24 @@ describe('keywords counted on the bytes', () => {
           const keyword = byteKeyword(word, caseless, encoding)!;
           expect(countByteKeyword(bytes, keyword, encoding), `${word} in ${JSON.stringify(text)}`).toBe(decodedCount(text, word, caseless));
         }
+      }
+    });
+  }
+
+  for (const encoding of encodings) {
+    it(`count all keywords at once (the kernel's blocks) as the decoded text holds them, across 64 KiB blocks, in ${encoding}`, () => {
+      // About 300 KB: keywords fall across the kernel's block ends; the last keyword (80+ bytes) is counted natively.
+      const long = '社外秘極秘'.repeat(8);
+      const words = [['CONFIDENTIAL', false], ['社外秘', true], ['極秘', true], ['気', true], [long, true]] as const;
+      const next = random(encoding.length + 7);
+      const all = [...pieces, long, long.slice(1)];
+      for (let round = 0; round < 3; round += 1) {
+        const text = Array.from({ length: 40_000 }, () => all[Math.floor(next() * all.length)]!).join('');
+        const bytes = encodeText(text, encoding);
+        expect(bytes.length).toBeGreaterThan(4 * 65_536);
+        const counts = countByteKeywords(bytes, words.map(([word, caseless]) => byteKeyword(word, caseless, encoding)!), encoding);
+        expect(counts).toEqual(words.map(([word, caseless]) => decodedCount(text, word, caseless)));
+        expect(counts.every((count) => count > 0)).toBe(true);
       }
     });
   }

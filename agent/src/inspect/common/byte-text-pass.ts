@@ -37,8 +37,10 @@ export interface BytePassResult {
  * slow to fault in on this project's machines (number-set.ts), and a 6.8 MB CSV's runs take 2 MB. Kept up to 8 MB.
  */
 let spareRuns: Int32Array = new Int32Array(4096);
-/** The same for the numbers the kernel classified: detector bit and value, in pairs. */
-let spareFound: Float64Array = new Float64Array(4096);
+/** The same for the numbers the kernel classified, one list per detector (`foundDetectors` order). */
+const spareFound: Float64Array[] = [new Float64Array(4096), new Float64Array(4096), new Float64Array(4096)];
+/** The detectors the kernel classifies numbers for, with their `kernelDetector` bits: index k is bit 1 << k. */
+const foundDetectors = ['my_number', 'phone', 'postal_code'] as const;
 const spareRunInts = 2 * 1024 * 1024;
 
 /**
@@ -53,9 +55,9 @@ class PassState {
   /** Runs of at least seven characters that ended, as [start, end) byte offsets in pairs; `runInts` used. */
   runs: Int32Array = spareRuns;
   runInts = 0;
-  /** Numbers the kernel classified itself, as [detector bit, value] pairs; `foundDoubles` used. */
-  found: Float64Array = spareFound;
-  foundDoubles = 0;
+  /** Numbers the kernel classified itself, per detector (`foundDetectors`); `foundCounts` used. */
+  found: Float64Array[] = spareFound.slice();
+  readonly foundCounts = [0, 0, 0];
   /** Detectors the kernel reports for (`kernelDetector` bits), from the sinks. */
   readonly detectors: number;
   readonly rolling: boolean;
@@ -131,11 +133,11 @@ export function scanTextBytes(
 
   const around = new TextAround(bytes, start, encoding, before.text, state.checkpoints);
   // How many runs are about to be classified is known now: the sinks' sets make room once.
-  reserve?.(state.runInts / 2 + state.foundDoubles / 2);
-  reportFound(state.found, state.foundDoubles, sinks);
+  reserve?.(state.runInts / 2 + state.foundCounts[0]! + state.foundCounts[1]! + state.foundCounts[2]!);
+  reportFound(state.found, state.foundCounts, sinks);
   classifyRuns(bytes, start, before.previous, state.runs, state.runInts, sinks, around);
   if (state.runs.length <= spareRunInts) spareRuns = state.runs;
-  if (state.found.length <= spareRunInts) spareFound = state.found;
+  state.found.forEach((list, k) => { if (list.length <= spareRunInts) spareFound[k] = list; });
   const { inRun, runStart, separator } = state;
   const previous = n > start ? bytes[n - 1]! : before.previous;
   const run = inRun ? { chars: n - runStart, before: characterBefore(bytes, runStart, start, before.previous), separator } : undefined;
@@ -151,16 +153,19 @@ function characterBefore(bytes: Uint8Array, at: number, start: number, previous:
   return at === start ? previous : bytes[at - 1]!;
 }
 
-/** The numbers the kernel classified (runs of at most 12 digits that cannot be anything else), to their sinks. */
-function reportFound(found: Float64Array, doubles: number, sinks: NumberSinks): void {
-  const { my_number: myNumber, phone, postal_code: postal } = sinks;
-  for (let k = 0; k < doubles; k += 2) {
-    const kind = found[k]!;
-    const value = found[k + 1]!;
-    if (kind === kernelDetector.my_number) myNumber!(value);
-    else if (kind === kernelDetector.phone) phone!(value);
-    else postal!(value);
-  }
+/**
+ * The numbers the kernel classified (runs of at most 12 digits that cannot be anything else), to their sinks: each
+ * detector's list at once where the sinks take many (`NumberSinks.many`), in the order found.
+ */
+function reportFound(found: readonly Float64Array[], counts: readonly number[], sinks: NumberSinks): void {
+  foundDetectors.forEach((detector, k) => {
+    const values = found[k]!;
+    const count = counts[k]!;
+    if (count === 0) return;
+    if (sinks.many) return sinks.many(detector, values, count);
+    const sink = sinks[detector]!;
+    for (let i = 0; i < count; i += 1) sink(values[i]!);
+  });
 }
 
 function classifyRuns(bytes: Uint8Array, start: number, previous: number, runs: Int32Array, runInts: number, sinks: NumberSinks, around: TextAround): void {
@@ -202,9 +207,9 @@ function scanBlocks(bytes: Uint8Array, from: number, encoding: ByteEncodingName,
   // A character starting before a block's end may read this many bytes past it.
   const over = pairs ? 1 : 2;
   const n = bytes.length;
-  let { runs, found } = state;
+  let { runs } = state;
+  const { found, foundCounts } = state;
   let runInts = 0;
-  let foundDoubles = 0;
   let chars = 0;
   let i = from;
   while (i < n) {
@@ -223,16 +228,19 @@ function scanBlocks(bytes: Uint8Array, from: number, encoding: ByteEncodingName,
     runs.set(kernel.runs.subarray(0, ints), runInts);
     runInts += ints;
     const numbers = slots[slot.found]!;
-    if (foundDoubles + 2 * numbers > found.length) {
-      const bigger = new Float64Array(Math.max(found.length * 2, foundDoubles + 2 * numbers));
-      bigger.set(found.subarray(0, foundDoubles));
-      found = bigger;
+    for (let k = 0; k < foundDetectors.length; k += 1) {
+      if (foundCounts[k]! + numbers > found[k]!.length) {
+        const bigger = new Float64Array(Math.max(found[k]!.length * 2, foundCounts[k]! + numbers));
+        bigger.set(found[k]!.subarray(0, foundCounts[k]));
+        found[k] = bigger;
+      }
     }
     const { foundKinds, foundValues } = kernel;
     for (let k = 0; k < numbers; k += 1) {
-      found[foundDoubles] = foundKinds[k]!;
-      found[foundDoubles + 1] = foundValues[k]!;
-      foundDoubles += 2;
+      // A kernelDetector bit 1, 2 or 4: list 0, 1 or 2.
+      const list = foundKinds[k]! >> 1;
+      found[list]![foundCounts[list]!] = foundValues[k]!;
+      foundCounts[list] = foundCounts[list]! + 1;
     }
     const candidates = slots[slot.candidates]!;
     for (let k = 0; k < candidates; k += 1) state.candidates.push(kernel.candidates[k]!);
@@ -240,8 +248,6 @@ function scanBlocks(bytes: Uint8Array, from: number, encoding: ByteEncodingName,
     i += slots[slot.end]!;
   }
   if (state.rolling) state.window.set(kernel.ring.subarray(0, state.size));
-  state.found = found;
-  state.foundDoubles = foundDoubles;
   state.save(chars, slots[slot.inRun] !== 0, slots[slot.runStart]!, slots[slot.separator]!, runs, runInts, slots[slot.hash]!, slots[slot.filled]!, slots[slot.at]!);
   return true;
 }

@@ -1,7 +1,7 @@
 import type { ContentDetector } from '@mamori/policies';
 import { ruleLabel, type CompiledContentRules, type ContentFinding } from './content-rules.ts';
 import type { ByteEncodingName } from './byte-codecs.ts';
-import { byteKeyword, countByteKeyword, type ByteKeyword } from './byte-keywords.ts';
+import { byteKeyword, countByteKeywords, type ByteKeyword } from './byte-keywords.ts';
 import { scanTextBytes } from './byte-text-pass.ts';
 import { ShingleHasher, ShingleMatcher } from './fingerprint.ts';
 import { foldWidths } from './fold-widths.ts';
@@ -56,6 +56,7 @@ export class ContentScanner {
     this.#rules = rules;
     this.#onText = onText;
     const sinks: NumberSinks = {};
+    const numberSets = new Map<ContentDetector, NumberSet>();
     for (const detector of rules.detectors) {
       // My Numbers, phone numbers and postal codes come as numbers (exact below 2^53) and go to a NumberSet; card
       // numbers (up to 19 digits) and account numbers (rare) to a Set of strings.
@@ -67,9 +68,11 @@ export class ContentScanner {
         const values = new NumberSet(maxDistinct);
         this.#distinct.set(detector, values);
         this.#numberSets.push(values);
+        numberSets.set(detector, values);
         sinks[detector] = (value: number) => values.add(value);
       }
     }
+    sinks.many = (detector, values, count) => numberSets.get(detector)!.addMany(values, count);
     const fused = rules.fingerprints[0]?.shingleChars;
     const fusedWanted: { wanted: Set<number>; seen: Set<number> }[] = [];
     for (const print of rules.fingerprints) {
@@ -159,9 +162,11 @@ export class ContentScanner {
   }
 
   #countByteKeywords(bytes: Uint8Array, encoding: ByteEncodingName, keywords: { rule: string; words: ByteKeyword[] }[]): void {
+    const counts = countByteKeywords(bytes, keywords.flatMap(({ words }) => words), encoding);
+    let at = 0;
     for (const { rule, words } of keywords) {
       let count = 0;
-      for (const word of words) count += countByteKeyword(bytes, word, encoding);
+      for (let k = 0; k < words.length; k += 1) count += counts[at++]!;
       if (count > 0) this.#occurrences.set(rule, (this.#occurrences.get(rule) ?? 0) + count);
     }
   }

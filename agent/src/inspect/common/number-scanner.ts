@@ -23,6 +23,11 @@ export interface NumberSinks {
   phone?: (value: number) => void;
   postal_code?: (value: number) => void;
   bank_account?: (written: string) => void;
+  /**
+   * Many numbers of one detector at once (the byte pass's kernel finds them a block at a time): the same as calling
+   * that detector's sink with each of `values[0, count)`, for a sink that can take them faster together.
+   */
+  many?: (detector: 'my_number' | 'phone' | 'postal_code', values: Float64Array, count: number) => void;
 }
 export type NumberDetector = ContentDetector & keyof NumberSinks;
 

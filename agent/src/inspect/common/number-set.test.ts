@@ -38,6 +38,37 @@ describe('NumberSet', () => {
     expect(set.size).toBe(50_000);
   });
 
+  it('counts a batch (addMany) as one add at a time would: small and bucketed batches, across batches, to its limit', () => {
+    // 600,000 values drawn from 250,000, in batches of 100 (added one by one) and of up to 300,000 (bucketed, in
+    // two pieces past 262,144), into a set already holding some: the same count as a Set, and the limit holds.
+    const values = new Float64Array(600_000);
+    let x = 7;
+    for (let i = 0; i < values.length; i += 1) {
+      x = (x * 48_271) % 2_147_483_647;
+      values[i] = 100_000_000_000 + (x % 250_000) * 13;
+    }
+    const set = new NumberSet();
+    const reference = new Set<number>();
+    for (const value of [5, 100_000_000_000]) {
+      set.add(value);
+      reference.add(value);
+    }
+    let from = 0;
+    for (const count of [100, 20_000, 300_000, 279_900]) {
+      const batch = values.slice(from, from + count);
+      set.addMany(batch, count);
+      for (const value of batch) reference.add(value);
+      from += count;
+      expect(set.size).toBe(reference.size);
+    }
+    const limited = new NumberSet(100_000);
+    limited.addMany(values, values.length);
+    expect(limited.size).toBe(100_000);
+    const few = new NumberSet(100_000);
+    few.addMany(values, 50_000);
+    expect(few.size).toBe(new Set(values.subarray(0, 50_000)).size);
+  });
+
   it('stops at its limit', () => {
     const set = new NumberSet(1_000);
     for (let i = 0; i < 5_000; i += 1) set.add(i);

@@ -20,6 +20,15 @@ const spareTables: Float64Array[] = [];
 const spareBytes = 16 * 1024 * 1024;
 let spareHeld = 0;
 
+/** Batches smaller than this are added as they come (`addMany`): their tables are small, or the sort would not pay. */
+const bucketedMin = 16_384;
+/** A region of 4,096 slots (32 KB) per bucket of `addMany`. */
+const regionSlotsLog2 = 12;
+/** Values bucketed at a time, so `addMany`'s scratch stays at 2 MB, reused (fresh memory is slow here, as above). */
+const bucketedMax = 262_144;
+let bucketStarts = new Int32Array(0);
+let sorted: Float64Array | undefined;
+
 function newTable(slots: number): Float64Array {
   const k = spareTables.findIndex((table) => table.length === slots);
   if (k < 0) return new Float64Array(slots);
@@ -67,6 +76,46 @@ export class NumberSet {
     this.#size += 1;
     // At most half full: probes stay short.
     if (this.#size * 2 > mask) this.#grow();
+  }
+
+  /**
+   * Adds `values[0, count)`, the same as adding them one by one (the count is the distinct values, at most `limit`,
+   * whatever their order), but in the order of the table's regions: a big batch is first bucketed by the part of the
+   * table each value hashes to (a counting sort, two sequential passes), so the adds touch one 32 KB region after
+   * another instead of a random slot of a 2 MB table each. Between two large files the tables have left the cache,
+   * and a random add then cost a miss to memory: 240,000 numbers of a 6.8 MB CSV took 53 ns each in inspection
+   * against 14 ns in a loop that kept the table cached.
+   */
+  addMany(values: Float64Array, count: number): void {
+    if (count < bucketedMin) {
+      for (let k = 0; k < count; k += 1) this.add(values[k]!);
+      return;
+    }
+    this.reserve(count);
+    for (let from = 0; from < count; from += bucketedMax) this.#addBucketed(values, from, Math.min(count, from + bucketedMax));
+  }
+
+  #addBucketed(values: Float64Array, from: number, to: number): void {
+    const mask = this.#mask;
+    const shift = Math.max(0, Math.log2(mask + 1) - regionSlotsLog2);
+    const buckets = ((mask + 1) >>> shift) + 1;
+    if (bucketStarts.length < buckets) bucketStarts = new Int32Array(buckets);
+    const starts = bucketStarts;
+    starts.fill(0, 0, buckets);
+    for (let k = from; k < to; k += 1) {
+      const bucket = (slotOf(values[k]!, mask) >>> shift) + 1;
+      starts[bucket] = starts[bucket]! + 1;
+    }
+    for (let b = 1; b < buckets; b += 1) starts[b] = starts[b]! + starts[b - 1]!;
+    const order = (sorted ??= new Float64Array(bucketedMax));
+    for (let k = from; k < to; k += 1) {
+      const value = values[k]!;
+      const bucket = slotOf(value, mask) >>> shift;
+      const at = starts[bucket]!;
+      order[at] = value;
+      starts[bucket] = at + 1;
+    }
+    for (let k = 0, n = to - from; k < n; k += 1) this.add(order[k]!);
   }
 
   /**

@@ -13,6 +13,7 @@
  * exported functions give. Unsigned arithmetic wraps as JavaScript's Math.imul / `| 0` do.
  */
 #include <stdint.h>
+#include <wasm_simd128.h>
 
 #define BLOCK 65536
 /** Shingle code meaning: leave this text to the decoding path (byte-shingles.ts giveUp). */
@@ -34,8 +35,15 @@ enum {
 /* Bank accounts are looked for: a run that could be one goes to JavaScript whole (it needs the words before it). */
 #define ACCOUNT 8
 
-/* A block plus the bytes a character starting in it may read past its end (a pair's trail, UTF-8's two). */
-static uint8_t input[BLOCK + 16];
+/* The longest keyword find_keyword looks for, less one byte (byte-keywords.ts searches longer ones natively). */
+#define MAX_KEYWORD_SPAN 64
+/*
+ * A block plus the bytes a character starting in it may read past its end (a pair's trail, UTF-8's two), or a
+ * keyword starting in it (MAX_KEYWORD_SPAN), and the 16 find_keyword's last vector load reads past that.
+ */
+static uint8_t input[BLOCK + MAX_KEYWORD_SPAN + 16];
+/* Where find_keyword found a keyword's first and last byte: at most one per position of a block. */
+static int32_t keyword_hits[BLOCK];
 /* Shingle code per pair (lead << 8 | trail, Shift_JIS / EUC-JP) or per BMP code point (UTF-8), as JavaScript fills it. */
 static int32_t codes[65536];
 static int32_t ascii_codes[128];
@@ -64,6 +72,34 @@ EXPORT(candidates_address) int32_t *candidates_address(void) { return candidates
 EXPORT(state_address) int32_t *state_address(void) { return state; }
 EXPORT(found_values_address) double *found_values_address(void) { return found_values; }
 EXPORT(found_kinds_address) int32_t *found_kinds_address(void) { return found_kinds; }
+EXPORT(keyword_hits_address) int32_t *keyword_hits_address(void) { return keyword_hits; }
+
+/*
+ * Keyword search (byte-keywords.ts), the cheap half: positions p in [0, limit) whose byte is `first` and whose byte
+ * `span` further on is `last`, both with `fold` (0, or 0x20 to match ASCII letters of either case) or-ed in, into
+ * keyword_hits in order; returns how many. Sixteen positions per step. A superset of the matches: JavaScript checks
+ * each hit's bytes and that it starts a character. Bytes up to limit - 1 + span must be in `input`.
+ */
+EXPORT(find_keyword) int32_t find_keyword(int32_t limit, int32_t first, int32_t last, int32_t span, int32_t fold) {
+  const v128_t firsts = wasm_i8x16_splat((int8_t)first), lasts = wasm_i8x16_splat((int8_t)last);
+  const v128_t folds = wasm_i8x16_splat((int8_t)fold);
+  int32_t hits = 0, p = 0;
+  for (; p + 16 <= limit; p += 16) {
+    v128_t a = wasm_v128_or(wasm_v128_load(input + p), folds);
+    v128_t b = wasm_v128_or(wasm_v128_load(input + p + span), folds);
+    v128_t both = wasm_v128_and(wasm_i8x16_eq(a, firsts), wasm_i8x16_eq(b, lasts));
+    if (!wasm_v128_any_true(both)) continue;
+    uint32_t bits = wasm_i8x16_bitmask(both);
+    while (bits) {
+      keyword_hits[hits++] = p + __builtin_ctz(bits);
+      bits &= bits - 1;
+    }
+  }
+  for (; p < limit; p += 1) {
+    if ((uint32_t)(input[p] | fold) == (uint32_t)(first & 0xff) && (uint32_t)(input[p + span] | fold) == (uint32_t)(last & 0xff)) keyword_hits[hits++] = p;
+  }
+  return hits;
+}
 
 static double value_of(int32_t at, int32_t count) {
   double value = 0;
@@ -155,9 +191,12 @@ static int32_t classify(int32_t start, int32_t end, int32_t *found) {
 
 #define ROLL(code)                                                    \
   do {                                                                \
-    if (filled == size) hash -= (uint32_t)ring[at] * power;          \
-    else filled += 1;                                                 \
-    hash = hash * SHINGLE_BASE + (uint32_t)(code);                    \
+    /* (hash - out * power) * BASE + code, with power * BASE made once: one multiply on the hash's chain. */ \
+    if (filled == size) hash = hash * SHINGLE_BASE + ((uint32_t)(code) - (uint32_t)ring[at] * power_base); \
+    else {                                                            \
+      filled += 1;                                                    \
+      hash = hash * SHINGLE_BASE + (uint32_t)(code);                  \
+    }                                                                 \
     ring[at] = (code);                                                \
     at += 1;                                                          \
     if (at == size) at = 0;                                           \
@@ -201,7 +240,7 @@ static int32_t classify(int32_t start, int32_t end, int32_t *found) {
   int32_t in_run = state[S_IN_RUN], run_start = state[S_RUN_START];   \
   int32_t separator = state[S_SEPARATOR];                             \
   const int32_t size = state[S_SIZE], rolling = state[S_ROLLING];     \
-  const uint32_t power = (uint32_t)state[S_POWER];                    \
+  const uint32_t power_base = (uint32_t)state[S_POWER] * SHINGLE_BASE; \
   int32_t chars = 0, run_ints = 0, cands = 0, found = 0, i = 0, ok = 1
 
 #define SAVE_STATE()                                                  \

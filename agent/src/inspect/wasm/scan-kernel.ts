@@ -10,6 +10,8 @@ import { scanKernelBase64 } from './scan-kernel-wasm.ts';
 export const kernelBlockBytes = 65_536;
 /** The longest shingle the kernel's ring holds (MAX_SHINGLE; the policy schema allows 4–64). */
 export const kernelMaxShingle = 64;
+/** The longest keyword `findKeyword` looks for, less one byte (MAX_KEYWORD_SPAN). */
+export const kernelMaxKeywordSpan = 64;
 
 /** Slots of the kernel's state array (the enum in scan-kernel.c, same order). */
 export const slot = {
@@ -35,8 +37,10 @@ interface Exports {
   state_address(): number;
   found_values_address(): number;
   found_kinds_address(): number;
+  keyword_hits_address(): number;
   scan_pairs(base: number, limit: number, available: number): number;
   scan_utf8(base: number, limit: number): number;
+  find_keyword(limit: number, first: number, last: number, span: number, fold: number): number;
 }
 
 /** Views of the kernel's arrays (its memory never grows: no allocator) and its two scan functions. */
@@ -51,6 +55,8 @@ export class ScanKernel {
   /** Numbers the last call found, and each one's detector (a `kernelDetector` bit). */
   readonly foundValues: Float64Array;
   readonly foundKinds: Int32Array;
+  /** Where the last `findKeyword` found its bytes. */
+  readonly keywordHits: Int32Array;
   readonly #codes: Int32Array;
   /** The table now in `codes` (the kernel's), so a process switching encodings copies 256 KB only then. */
   #loaded: Int32Array | undefined;
@@ -59,7 +65,7 @@ export class ScanKernel {
   constructor(exports: Exports) {
     this.#exports = exports;
     const buffer = exports.memory.buffer;
-    this.input = new Uint8Array(buffer, exports.input_address(), kernelBlockBytes + 16);
+    this.input = new Uint8Array(buffer, exports.input_address(), kernelBlockBytes + kernelMaxKeywordSpan + 16);
     this.#codes = new Int32Array(buffer, exports.codes_address(), 65_536);
     this.asciiCodes = new Int32Array(buffer, exports.ascii_codes_address(), 128);
     this.filter = new Int32Array(buffer, exports.filter_address(), 2048);
@@ -69,6 +75,7 @@ export class ScanKernel {
     this.state = new Int32Array(buffer, exports.state_address(), slot.found + 1);
     this.foundValues = new Float64Array(buffer, exports.found_values_address(), kernelBlockBytes / 4);
     this.foundKinds = new Int32Array(buffer, exports.found_kinds_address(), kernelBlockBytes / 4);
+    this.keywordHits = new Int32Array(buffer, exports.keyword_hits_address(), kernelBlockBytes);
   }
 
   /** Puts `table` (65,536 shingle codes: per pair, or per BMP code point for UTF-8) where the kernel reads it. */
@@ -86,6 +93,15 @@ export class ScanKernel {
   /** Validated UTF-8: characters starting in input[0, limit), their bytes all copied; false to give up. */
   scanUtf8(base: number, limit: number): boolean {
     return this.#exports.scan_utf8(base, limit) !== 0;
+  }
+
+  /**
+   * Positions p in input[0, limit) where `first` is and `last` is `span` bytes on, with `fold` (0 or 0x20) or-ed into
+   * the input's bytes (`first`, `last` come folded), into `keywordHits`; returns how many. Bytes up to
+   * limit - 1 + span must be copied in; span ≤ kernelMaxKeywordSpan.
+   */
+  findKeyword(limit: number, first: number, last: number, span: number, fold: number): number {
+    return this.#exports.find_keyword(limit, first, last, span, fold);
   }
 }
 

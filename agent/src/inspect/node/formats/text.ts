@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { TextEncodingName } from '../../common/text-encoding.ts';
 import type { ContentNode, InspectContext } from '../inspect-context.ts';
+import { readPooled } from '../pooled-read.ts';
 
 const chunkBytes = 1024 * 1024;
 /**
@@ -15,11 +15,15 @@ const byteEncodings = new Set<TextEncodingName>(['utf-8', 'shift_jis', 'euc-jp']
 /** Reads a text file or buffer in `encoding` into the scanner: as bytes where it can, else decoded piece by piece. */
 export async function readText(context: InspectContext, node: ContentNode, encoding: TextEncodingName): Promise<void> {
   if (byteEncodings.has(encoding) && node.sizeBytes <= wholeBytes) {
-    const bytes = node.bytes ?? (node.file ? await readFile(node.file) : undefined);
-    if (!bytes) return;
-    context.checkTime();
-    if (context.scanner.pushBytes(bytes, encoding as 'utf-8' | 'shift_jis' | 'euc-jp')) return;
-    return decodeBytes(context, bytes, encoding);
+    if (node.bytes) return pushWhole(context, node.bytes, encoding);
+    if (!node.file) return;
+    // Read into a reused buffer (pooled-read.ts), given back once the bytes are scanned: nothing keeps them.
+    const pooled = await readPooled(node.file, node.sizeBytes);
+    try {
+      return pushWhole(context, pooled.bytes, encoding);
+    } finally {
+      pooled.release();
+    }
   }
   if (node.bytes) {
     if ((encoding === 'utf-16le' || encoding === 'utf-16be') && pushUtf16(context, node.bytes, encoding)) return;
@@ -37,6 +41,13 @@ export async function readText(context: InspectContext, node: ContentNode, encod
     stream.destroy();
   }
   context.scanner.push(decoder.decode());
+}
+
+/** A whole text in UTF-8, Shift_JIS or EUC-JP: scanned as bytes where it can be, else decoded. Synchronous. */
+function pushWhole(context: InspectContext, bytes: Uint8Array, encoding: TextEncodingName): void {
+  context.checkTime();
+  if (context.scanner.pushBytes(bytes, encoding as 'utf-8' | 'shift_jis' | 'euc-jp')) return;
+  decodeBytes(context, bytes, encoding);
 }
 
 /** Any UTF-16 surrogate: TextDecoder and Buffer differ only on lone ones, so text with none is decoded by Buffer. */
