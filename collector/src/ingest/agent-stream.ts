@@ -15,6 +15,7 @@ import { noteAgentClock } from './clock-skew.ts';
 import { anchorSegment } from '../evidence-anchor.ts';
 import type { EvidenceSigningKey } from '../pki/evidence-key.ts';
 import { checkBatchShape, verifyBatch, type BatchLimits } from './verify-batch.ts';
+import type { EventSpans } from './wire-batch.ts';
 
 export interface StreamDeps {
   store: Store;
@@ -72,9 +73,10 @@ export function handleAgentStream(call: Call, deps: StreamDeps): void {
     failCall(call, error);
   };
 
-  type Batch = NonNullable<AgentMessage__Output['batch']>;
+  /** With `spans` when it came off the wire (wire-batch.ts): its events are then made into Buffers only at its turn. */
+  type Batch = NonNullable<AgentMessage__Output['batch']> & { spans?: EventSpans };
   const checkCrypto = (current: AgentRecord, key: KeyObject, batch: Batch): Promise<BatchCrypto> => deps.crypto.check({
-    agentId: current.id, publicKey: current.publicKey, key, firstSeq: batch.firstSeq, events: batch.events,
+    agentId: current.id, publicKey: current.publicKey, key, firstSeq: batch.firstSeq, events: batch.spans ?? batch.events,
     prevHash: batch.prevHash, lastHash: batch.lastHash, signature: batch.signature, seal: sealCheckInput(seeds, batch),
   });
 

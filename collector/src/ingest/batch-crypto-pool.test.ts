@@ -1,13 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZERO_HASH, chainHash, decodeEnvelope, encodeEvent, generateEd25519KeyPair, loadPrivateKey, publicKeyFromRaw, signBatch } from '@mamori/proto';
+import { loadAgentServiceProto } from '@mamori/proto/grpc';
 import { BatchCryptoPool, type BatchCryptoJob } from './batch-crypto-pool.ts';
+import { WireBatch, wireBatchDeserializer } from './wire-batch.ts';
 
 const pools: BatchCryptoPool[] = [];
 afterEach(async () => {
   for (const pool of pools.splice(0)) await pool.close();
 });
 
-function signedBatch(agentId = 'agent-1', count = 300): { job: BatchCryptoJob; expected: Buffer[] } {
+function signedBatch(agentId = 'agent-1', count = 300): { job: BatchCryptoJob & { events: Buffer[] }; expected: Buffer[] } {
   const pair = generateEd25519KeyPair();
   const events = Array.from({ length: count }, (_, i) => encodeEvent({ seq: i + 1, timeMs: i, agentId, pc: 'PC', user: 'u', printJob: { documentName: `d${i}` } }));
   const expected: Buffer[] = [];
@@ -32,6 +34,23 @@ describe('BatchCryptoPool', () => {
       expect(result.hashes.map((h) => h.toString('hex'))).toEqual(expected.map((h) => h.toString('hex')));
       expect(result.envelopes).toEqual(job.events.map((bytes) => decodeEnvelope(bytes)));
       expect(result.malformed).toBeUndefined();
+    }
+  });
+
+  it('checks a batch given as spans of its received message (no Buffer per event) exactly as one given as Buffers', async () => {
+    const connect = loadAgentServiceProto().mamori.v1.AgentService.service.Connect;
+    const { job, expected } = signedBatch('agent-1', 50);
+    const wire = wireBatchDeserializer(connect.requestDeserialize)(connect.requestSerialize({
+      batch: { firstSeq: 1, events: job.events, prevHash: job.prevHash, lastHash: job.lastHash, signature: job.signature },
+    })).batch as WireBatch;
+    for (const pool of [new BatchCryptoPool({ threads: 1 }), new BatchCryptoPool({ threads: 0 })]) {
+      pools.push(pool);
+      // Two jobs in one message to the thread, so the second one's fields start where the spans' copies ended.
+      const [spans, buffers] = await Promise.all([pool.check({ ...job, events: wire.spans }), pool.check(job)]);
+      expect(spans.signed).toBe(true);
+      expect(spans.hashes.map((h) => h.toString('hex'))).toEqual(expected.map((h) => h.toString('hex')));
+      expect(spans.envelopes).toEqual(buffers.envelopes);
+      expect(buffers.signed).toBe(true);
     }
   });
 

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { eventPayloadKinds, type BatchSealCheck, type EventEnvelope } from '@mamori/proto';
 import { checkBatchCrypto, unpackEnvelopes, type BatchSealInput, type PackedEnvelopes, type PackedJobs } from './batch-crypto.mjs';
+import type { EventSpans } from './wire-batch.ts';
 
 /**
  * A batch's signature verdict, the chain hash after each of its events (32 bytes each, in order), and each
@@ -23,7 +24,8 @@ export interface BatchCryptoJob {
   /** The same key already imported, for checks done on this thread. */
   key: KeyObject;
   firstSeq: number;
-  events: Buffer[];
+  /** The events, or where they lie in the received message (copied from there into the thread's message, no Buffer each). */
+  events: Buffer[] | EventSpans;
   prevHash: Buffer;
   lastHash: Buffer;
   signature: Buffer;
@@ -176,7 +178,7 @@ export class BatchCryptoPool {
 
   #checkHere(job: BatchCryptoJob): BatchCrypto {
     const { signed, hashes, envelopes, malformed, seal } = checkBatchCrypto(
-      job.key, job.agentId, job.firstSeq, job.events, job.prevHash, job.lastHash, job.signature, eventPayloadKinds(), job.seal, this.#cursors,
+      job.key, job.agentId, job.firstSeq, eventBuffers(job.events), job.prevHash, job.lastHash, job.signature, eventPayloadKinds(), job.seal, this.#cursors,
     );
     return { signed, hashes: splitHashes(hashes), envelopes, malformed, seal };
   }
@@ -235,7 +237,12 @@ function packJobs(jobs: { id: number; job: BatchCryptoJob }[]): PackedJobs {
   };
   for (const { job } of jobs) {
     add(job.publicKey); add(job.prevHash); add(job.lastHash); add(job.signature);
-    for (const event of job.events) add(event);
+    const { events } = job;
+    if (Array.isArray(events)) for (const event of events) add(event);
+    else {
+      for (let i = 0; i < events.count; i += 1) bytes += events.length(i);
+      fields += events.count;
+    }
     if (job.seal) {
       add(job.seal.seed); add(job.seal.seals);
       for (const close of job.seal.closes) { add(close.lastHash); add(close.mac); }
@@ -255,18 +262,37 @@ function packJobs(jobs: { id: number; job: BatchCryptoJob }[]): PackedJobs {
   };
   const headers = jobs.map(({ id, job }) => {
     put(job.publicKey); put(job.prevHash); put(job.lastHash); put(job.signature);
-    for (const event of job.events) put(event);
-    if (!job.seal) return { id, agentId: job.agentId, firstSeq: job.firstSeq, count: job.events.length };
+    const { events } = job;
+    if (Array.isArray(events)) for (const event of events) put(event);
+    else {
+      for (let i = 0; i < events.count; i += 1) {
+        events.copyTo(i, data, offset);
+        offset += events.length(i);
+        ends[field++] = offset;
+      }
+    }
+    const count = Array.isArray(events) ? events.length : events.count;
+    if (!job.seal) return { id, agentId: job.agentId, firstSeq: job.firstSeq, count };
     const { seal } = job;
     put(seal.seed); put(seal.seals);
     for (const close of seal.closes) { put(close.lastHash); put(close.mac); }
     for (let i = 0; i < seal.epochs.length; i += 1) epochs[epoch++] = seal.epochs[i]!;
     return {
-      id, agentId: job.agentId, firstSeq: job.firstSeq, count: job.events.length,
+      id, agentId: job.agentId, firstSeq: job.firstSeq, count,
       seal: { chain: seal.chain, epochs: seal.epochs.length, closes: seal.closes.map((c) => ({ epoch: c.epoch, lastSeq: c.lastSeq })) },
     };
   });
   return { jobs: headers, data, ends, epochs };
+}
+
+/** Events as Buffers (copies, for spans: this is the path without check threads). */
+function eventBuffers(events: Buffer[] | EventSpans): Buffer[] {
+  if (Array.isArray(events)) return events;
+  return Array.from({ length: events.count }, (_, i) => {
+    const bytes = Buffer.allocUnsafe(events.length(i));
+    events.copyTo(i, bytes, 0);
+    return bytes;
+  });
 }
 
 function splitHashes(packed: Buffer): Buffer[] {

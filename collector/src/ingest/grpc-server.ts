@@ -4,6 +4,7 @@ import { loadAgentServiceProto, maxMessageBytes } from '@mamori/proto/grpc';
 import { CollectorError } from '../errors.ts';
 import { handleAgentStream, type StreamDeps } from './agent-stream.ts';
 import { enrollAgent } from './enroll.ts';
+import { wireBatchDeserializer } from './wire-batch.ts';
 
 export interface GrpcServerDeps extends StreamDeps {
   collectorName: string;
@@ -38,7 +39,10 @@ export function createGrpcServer(deps: GrpcServerDeps): { server: grpc.Server; c
     },
     Connect: (call) => handleAgentStream(call, deps),
   };
-  server.addService(loadAgentServiceProto().mamori.v1.AgentService.service, handlers);
+  const service = loadAgentServiceProto().mamori.v1.AgentService.service;
+  // Batches arrive with their events located, not decoded into a Buffer each (wire-batch.ts).
+  const connect = { ...service.Connect, requestDeserialize: wireBatchDeserializer(service.Connect.requestDeserialize) };
+  server.addService({ ...service, Connect: connect }, handlers);
   const credentials = grpc.ServerCredentials.createSsl(
     null, [{ cert_chain: Buffer.from(deps.tls.certPem + deps.tls.caPem), private_key: Buffer.from(deps.tls.keyPem) }], false,
   );

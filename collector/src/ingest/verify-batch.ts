@@ -5,6 +5,7 @@ import type { AcceptedBatch, AgentRecord, IntegrityFinding, SealSeedRecord } fro
 import type { BatchCrypto } from './batch-crypto-pool.ts';
 import { journalResetsIn, type JournalResetNotice } from './journal-reset.ts';
 import { checkSeals, type IncomingSeals } from './verify-seals.ts';
+import { eventCount } from './wire-batch.ts';
 
 export interface IncomingBatch extends IncomingSeals {
   firstSeq: number;
@@ -33,12 +34,16 @@ export type BatchVerdict =
 
 /** The checks that need nothing but the batch itself (size, numbering, hash lengths); undefined when it passes. */
 export function checkBatchShape(incoming: IncomingBatch, limits: BatchLimits): CollectorError | undefined {
-  const count = incoming.events.length;
+  const count = eventCount(incoming);
   if (count === 0) return new CollectorError('COLLECTOR_BATCH_MALFORMED', 'empty batch');
   if (count > limits.maxEvents) return new CollectorError('COLLECTOR_BATCH_TOO_LARGE', `${count} events, limit ${limits.maxEvents}`);
   if (!Number.isSafeInteger(incoming.firstSeq) || incoming.firstSeq < 1) return new CollectorError('COLLECTOR_BATCH_MALFORMED', 'first_seq must be ≥ 1');
   if (incoming.prevHash.length !== 32 || incoming.lastHash.length !== 32) return new CollectorError('COLLECTOR_BATCH_MALFORMED', 'hashes must be 32 bytes');
-  const oversized = incoming.events.findIndex((bytes) => bytes.length > limits.maxEventBytes);
+  const { spans } = incoming;
+  let oversized = -1;
+  for (let i = 0; i < count && oversized < 0; i += 1) {
+    if ((spans ? spans.length(i) : incoming.events[i]!.length) > limits.maxEventBytes) oversized = i;
+  }
   if (oversized >= 0) return new CollectorError('COLLECTOR_BATCH_TOO_LARGE', `event ${incoming.firstSeq + oversized} exceeds ${limits.maxEventBytes} bytes`);
   return undefined;
 }

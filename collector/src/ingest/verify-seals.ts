@@ -3,11 +3,14 @@ import type { Store } from '../store/store.ts';
 import type { AcceptedBatch, AgentRecord, SealSeedRecord } from '../store/types.ts';
 import type { BatchCrypto } from './batch-crypto-pool.ts';
 import type { BatchSealInput } from './batch-crypto.mjs';
+import { eventCount, type EventSpans } from './wire-batch.ts';
 
 /** A batch's forward-secure seals as they arrive (absent or empty for an unsealed agent). */
 export interface IncomingSeals {
   firstSeq: number;
   events: Buffer[];
+  /** The events located in the received message, when it came off the wire (wire-batch.ts): `events` is then made on first use. */
+  spans?: EventSpans;
   prevHash: Buffer;
   sealChain?: number;
   /** (epoch, count) pairs in seq order. */
@@ -22,7 +25,7 @@ export type SealVerdict = { ok: true; seal?: AcceptedBatch['seal'] } | { ok: fal
 export function sealCheckInput(seeds: readonly SealSeedRecord[], incoming: IncomingSeals): BatchSealInput | undefined {
   if (!incoming.sealChain) return undefined;
   const seed = seeds.find((s) => s.chain === incoming.sealChain);
-  const epochs = expandEpochRuns(incoming.sealEpochRuns ?? [], incoming.events.length);
+  const epochs = expandEpochRuns(incoming.sealEpochRuns ?? [], eventCount(incoming));
   if (!seed || !epochs) return undefined;
   return { chain: seed.chain, seed: seed.seed, epochs, seals: incoming.seals ?? Buffer.alloc(0), closes: incoming.sealCloses ?? [] };
 }
